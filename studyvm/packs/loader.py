@@ -1,0 +1,267 @@
+"""Load a pack folder, a single question file or a JSON export, reporting every problem.
+
+Loading never raises on bad input: it returns a :class:`LoadResult` whose ``diagnostics`` say
+what is wrong and where; ``pack`` is ``None`` when there is any error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from studyvm.packs.checks import check_pack
+from studyvm.packs.diagnostics import Diagnostic, from_validation_error, has_errors
+from studyvm.packs.model import ComparisonTable, Pack, PackMeta, Question
+from studyvm.packs.tables import row_questions
+from studyvm.packs.yamlsafe import MAX_FILE_BYTES, Positions, YamlProblem, read_yaml_file
+
+QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+"""Validates one question of any type."""
+MAX_FILES = 500
+"""Most YAML files read from one pack folder."""
+MAX_PACK_BYTES = 64 * 1024 * 1024
+"""Largest total size of one pack folder's YAML files."""
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _allowed_fields() -> dict[str, list[str]]:
+    from studyvm.packs import model
+
+    classes = [
+        model.FlipQuestion,
+        model.McqQuestion,
+        model.MultiQuestion,
+        model.TrueFalseQuestion,
+        model.ShortQuestion,
+        model.NumericalQuestion,
+        model.ClozeQuestion,
+        model.MatchingQuestion,
+        model.OrderingQuestion,
+    ]
+    return {c.model_fields["type"].annotation.__args__[0]: list(c.model_fields) for c in classes}
+
+
+ALLOWED_FIELDS = _allowed_fields()
+
+
+@dataclass
+class Located:
+    """Where an authored question or table came from, for cross-file diagnostics."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass
+class LoadResult:
+    """A loaded pack (or ``None``) and every diagnostic found on the way."""
+
+    pack: Pack | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no diagnostic is an error."""
+        return not has_errors(self.diagnostics)
+
+
+@dataclass
+class _Parsed:
+    """Questions and tables read from the YAML files, with their locations."""
+
+    questions: list[Question] = field(default_factory=list)
+    tables: list[ComparisonTable] = field(default_factory=list)
+    where: dict[int, Located] = field(default_factory=dict)
+    """``id(question or table)`` -> location."""
+    row_where: dict[tuple[str, int], Located] = field(default_factory=dict)
+    """(table id, row index) -> location of the row."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _error(path: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:
+    return Diagnostic(path, line, col, "error", message)
+
+
+def _read(path: Path, display: str, out: list[Diagnostic]) -> tuple[Any, Positions] | None:
+    try:
+        return read_yaml_file(path, MAX_FILE_BYTES)
+    except YamlProblem as problem:
+        out.append(_error(display, problem.message, problem.line, problem.col))
+        return None
+
+
+def _parse_question_file(data: Any, positions: Positions, display: str, parsed: _Parsed) -> None:
+    """Validate one file's ``questions`` and ``tables`` item by item, collecting errors."""
+    if data is None:
+        parsed.diagnostics.append(Diagnostic(display, 1, 1, "warning", "file is empty"))
+        return
+    if not isinstance(data, dict):
+        parsed.diagnostics.append(
+            _error(display, "expected a mapping with 'questions' and/or 'tables'", *positions.locate(()))
+        )
+        return
+    for key in data:
+        if key not in ("questions", "tables"):
+            parsed.diagnostics.append(
+                _error(
+                    display,
+                    f"unknown top-level key '{key}' (expected 'questions' or 'tables')",
+                    *positions.locate((key,)),
+                )
+            )
+    for key, validate, bucket in (
+        ("questions", QUESTION_ADAPTER.validate_python, parsed.questions),
+        ("tables", ComparisonTable.model_validate, parsed.tables),
+    ):
+        items = data.get(key, [])
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            parsed.diagnostics.append(_error(display, f"'{key}' must be a list", *positions.locate((key,))))
+            continue
+        for index, item in enumerate(items):
+            base = (key, index)
+            try:
+                obj = validate(item)
+            except ValidationError as exc:
+                allowed = ALLOWED_FIELDS if key == "questions" else None
+                parsed.diagnostics.extend(from_validation_error(exc, item, positions, display, base, allowed))
+                continue
+            bucket.append(obj)
+            parsed.where[id(obj)] = Located(display, *positions.locate(base))
+            if key == "tables":
+                for row_index in range(len(obj.rows)):
+                    row_pos = positions.locate((*base, "rows", row_index))
+                    parsed.row_where[(obj.id, row_index)] = Located(display, *row_pos)
+
+
+def _assemble(
+    meta: PackMeta, parsed: _Parsed, location: str, origin: str, known_demos: set[str] | None, meta_where: Located
+) -> LoadResult:
+    """Generate table questions, run the cross-file checks and build the :class:`Pack`."""
+    questions = list(parsed.questions)
+    for table in parsed.tables:
+        for index, row in enumerate(table.rows):
+            if len(row.cells) != len(table.columns):
+                continue  # reported by check_pack
+            for question in row_questions(table, row):
+                questions.append(question)
+                parsed.where[id(question)] = parsed.row_where[(table.id, index)]
+    diagnostics = parsed.diagnostics + check_pack(
+        meta,
+        parsed.questions,
+        parsed.tables,
+        questions,
+        parsed.where,
+        parsed.row_where,
+        known_demos,
+        meta_where,
+    )
+    if has_errors(diagnostics):
+        return LoadResult(None, sorted(diagnostics))
+    pack = Pack(meta=meta, questions=questions, tables=parsed.tables, location=location, origin=origin)  # type: ignore[arg-type]
+    return LoadResult(pack, sorted(diagnostics))
+
+
+def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | None = None) -> LoadResult:
+    """Load a pack folder: ``pack.yaml`` plus every other ``*.yaml``/``*.yml`` below it."""
+    folder = Path(folder)
+    meta_path = folder / "pack.yaml"
+    display_meta = str(meta_path)
+    if not meta_path.is_file():
+        return LoadResult(
+            None,
+            [_error(display_meta, "missing pack.yaml: every pack folder needs one (with at least 'id' and 'title')")],
+        )
+    diagnostics: list[Diagnostic] = []
+    meta: PackMeta | None = None
+    read = _read(meta_path, display_meta, diagnostics)
+    if read is not None:
+        data, positions = read
+        try:
+            meta = PackMeta.model_validate(data if data is not None else {})
+        except ValidationError as exc:
+            diagnostics.extend(from_validation_error(exc, data, positions, display_meta))
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in YAML_SUFFIXES and p.is_file() and p != meta_path and not p.is_symlink()
+    )
+    if len(files) > MAX_FILES:
+        diagnostics.append(_error(str(folder), f"{len(files)} YAML files; the limit is {MAX_FILES}"))
+        return LoadResult(None, diagnostics)
+    total = sum(p.stat().st_size for p in files)
+    if total > MAX_PACK_BYTES:
+        diagnostics.append(
+            _error(str(folder), f"pack is {total / 1_048_576:.0f} MB; the limit is {MAX_PACK_BYTES / 1_048_576:.0f} MB")
+        )
+        return LoadResult(None, diagnostics)
+    parsed = _Parsed(diagnostics=diagnostics)
+    for path in files:
+        read = _read(path, str(path), parsed.diagnostics)
+        if read is not None:
+            _parse_question_file(read[0], read[1], str(path), parsed)
+    if meta is None:
+        return LoadResult(None, sorted(parsed.diagnostics))
+    return _assemble(meta, parsed, str(folder), origin, known_demos, Located(display_meta, 1, 1))
+
+
+def load_question_file(path: Path, known_demos: set[str] | None = None) -> LoadResult:
+    """Load one YAML question file on its own, as a pack named after the file."""
+    path = Path(path)
+    parsed = _Parsed()
+    read = _read(path, str(path), parsed.diagnostics)
+    if read is not None:
+        _parse_question_file(read[0], read[1], str(path), parsed)
+    from studyvm.packs.tables import slug
+
+    meta = PackMeta(id=slug(path.stem), title=path.stem)
+    return _assemble(meta, parsed, str(path), "file", known_demos, Located(str(path), 1, 1))
+
+
+def load_export(path: Path) -> LoadResult:
+    """Load a JSON export made by ``studyvm pack export --format json``."""
+    path = Path(path)
+    display = str(path)
+    try:
+        if path.stat().st_size > MAX_PACK_BYTES:
+            return LoadResult(None, [_error(display, "file is too large")])
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadResult(None, [_error(display, f"cannot read file: {exc}")])
+    except json.JSONDecodeError as exc:
+        return LoadResult(None, [_error(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)])
+    if not isinstance(data, dict) or data.get("format") != "studyvm-pack/1":
+        return LoadResult(None, [_error(display, "not a StudyVM pack export (format studyvm-pack/1)")])
+    body = dict(data)
+    body.pop("format")
+    questions = body.pop("questions", [])
+    tables = body.pop("tables", [])
+    try:
+        pack = Pack(
+            meta=PackMeta.model_validate(body), questions=questions, tables=tables, location=display, origin="file"
+        )
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return LoadResult(None, [_error(display, f"{where}: {first['msg']}")])
+    return LoadResult(pack, [])
+
+
+def load_path(path: Path, known_demos: set[str] | None = None) -> LoadResult:
+    """Load whatever ``path`` is: a pack folder, a ``pack.yaml``, a question file or an export."""
+    path = Path(path)
+    if path.is_dir():
+        return load_pack_dir(path, known_demos=known_demos)
+    if not path.exists():
+        return LoadResult(None, [_error(str(path), "no such file or folder")])
+    if path.name == "pack.yaml":
+        return load_pack_dir(path.parent, known_demos=known_demos)
+    if path.suffix == ".json":
+        return load_export(path)
+    return load_question_file(path, known_demos=known_demos)
