@@ -38,7 +38,7 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 class StrictModel(BaseModel):
     """Base class: unknown keys are errors, so a typo in a pack file is reported, not ignored."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 class SourceRef(StrictModel):

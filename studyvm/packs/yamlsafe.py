@@ -62,6 +62,8 @@ class Positions:
 _SCALAR_CONSTRUCTOR = SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -96,6 +98,8 @@ class _Builder:
             self.positions.values[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
+        if node.tag not in (_SEQ_TAG, _MAP_TAG):
+            raise YamlProblem(f"unsupported tag {node.tag}", *_mark(node))
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1, in_alias) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
