@@ -1,0 +1,88 @@
+"""The StudyVM Textual app: wires screens, theme, key map and the command palette; nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from studyvm.config import Settings
+from studyvm.tui.backend import Backend
+from studyvm.tui.commands import StudyVMCommands
+from studyvm.tui.prefs import DEFAULT_THEME, load_prefs, save_theme
+
+SCREENS = ("dashboard", "review", "quiz", "exam", "lab", "stats", "packs")
+"""Screen names accepted by :func:`make_app` and :meth:`StudyVMApp.open_screen`."""
+
+
+class StudyVMApp(App):
+    """The terminal app. Build it with :func:`make_app`."""
+
+    TITLE = "StudyVM"
+    CSS_PATH = "studyvm.tcss"
+    COMMANDS = App.COMMANDS | {StudyVMCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
+    ]
+
+    def __init__(self, settings: Settings, backend: Backend, screen: str = "dashboard", **options: Any) -> None:
+        super().__init__()
+        self.settings = settings
+        """Home, database and learner this app works with."""
+        self.backend = backend
+        """The only door to the study engine, packs and simulator."""
+        self.start_screen = screen
+        """Which screen opens first (above the dashboard)."""
+        self.start_options = options
+        """Keyword options for the first screen (pack, limit, n, minutes, workload, scenario...)."""
+        self.prefs = load_prefs(settings.settings_file)
+
+    def on_mount(self) -> None:
+        """Apply the remembered theme and key map, then open the first screen."""
+        self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
+        if self.prefs.keys:
+            self.set_keymap(self.prefs.keys)
+        for problem in self.prefs.errors:
+            self.notify(problem, title="Settings", severity="warning", markup=False)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(self.build_screen("dashboard"))
+        if self.start_screen != "dashboard":
+            self.push_screen(self.build_screen(self.start_screen, **self.start_options))
+
+    def _remember_theme(self, theme: Any) -> None:
+        if theme.name == self.prefs.theme:
+            return  # applying the remembered theme at start-up is not a change
+        self.prefs.theme = theme.name
+        try:
+            save_theme(self.settings.settings_file, theme.name)
+        except OSError as exc:
+            self.notify(f"could not save the theme: {exc}", severity="warning", markup=False)
+
+    def build_screen(self, name: str, **options: Any) -> Any:
+        """A new screen called ``name`` (one of :data:`SCREENS`)."""
+        from studyvm.tui.screens import factory
+
+        return factory.build(name, **options)
+
+    def open_screen(self, name: str, **options: Any) -> None:
+        """Push screen ``name`` on top of the current one."""
+        self.push_screen(self.build_screen(name, **options))
+
+    def action_open(self, name: str) -> None:
+        """Action form of :meth:`open_screen`, for the palette and key bindings."""
+        self.open_screen(name)
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def make_app(
+    settings: Settings, screen: str = "dashboard", backend: Backend | None = None, **options: Any
+) -> StudyVMApp:
+    """Build the app for ``settings``, opening on ``screen``; shared by the CLI, tests and benchmarks."""
+    if screen not in SCREENS:
+        raise ValueError(f"unknown screen {screen!r}; expected one of {', '.join(SCREENS)}")
+    return StudyVMApp(settings, backend or Backend(settings), screen=screen, **options)

@@ -1,0 +1,83 @@
+"""What every screen shares: header and footer, back keys, and running slow work in a thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from studyvm.tui.app import StudyVMApp
+
+
+class JobDone(Message):
+    """A thread job finished; ``name`` says which, ``result`` is its plain-data result."""
+
+    def __init__(self, name: str, result: Any) -> None:
+        super().__init__()
+        self.name = name
+        self.result = result
+
+
+class BaseScreen(Screen):
+    """A screen with the common bindings and :meth:`run_job` for work off the UI thread."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="nav.back"),
+        Binding("q", "back", "Back", show=False, id="nav.back_q"),
+    ]
+
+    @property
+    def studyvm(self) -> StudyVMApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def action_back(self) -> None:
+        """Leave this screen; on the last screen, quit."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def run_job(self, name: str, fn: Callable[..., Any], *args: Any, busy: Widget | None = None) -> Worker:
+        """Run ``fn(*args)`` in a thread; its result comes back as a :class:`JobDone` message.
+
+        ``busy`` shows a loading indicator until the job ends; an exception becomes an error
+        notification (see :meth:`on_worker_state_changed`), never a crash.
+        """
+        if busy is not None:
+            busy.loading = True
+
+        def job() -> None:
+            result = fn(*args)
+            self.post_message(JobDone(name, result))
+
+        worker = self.run_worker(job, name=name, group=name, thread=True, exclusive=True, exit_on_error=False)
+        worker._studyvm_busy = busy  # type: ignore[attr-defined]
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Clear the busy indicator; turn a failed job into a message on screen."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        busy = getattr(event.worker, "_studyvm_busy", None)
+        if busy is not None:
+            busy.loading = False
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name} failed: {error}", title="Error", severity="error", markup=False)
+            self.job_failed(event.worker.name, error)
+
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """Hook for screens that must leave a waiting state when a job fails."""
+
+    def on_job_done(self, message: JobDone) -> None:
+        """Dispatch a finished job to ``done_<name>`` if the screen defines it."""
+        handler = getattr(self, f"done_{message.name}", None)
+        if handler is not None:
+            handler(message.result)

@@ -1,0 +1,111 @@
+"""The dashboard: packs with due and new counts, mastery per topic, streak, today's reviews, next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from studyvm.tui.backend import Dashboard
+from studyvm.tui.screens.base import BaseScreen
+from studyvm.tui.widgets.bars import Bars
+from studyvm.tui.widgets.literal import Literal, lit_cell
+
+
+class DashboardScreen(BaseScreen):
+    """Start page. Enter on a pack reviews it; letter keys open every other screen."""
+
+    BINDINGS = [
+        Binding("r", "start('review')", "Review", id="dashboard.review"),
+        Binding("z", "start('quiz')", "Quiz", id="dashboard.quiz"),
+        Binding("e", "start('exam')", "Exam", id="dashboard.exam"),
+        Binding("l", "start('lab')", "Lab", id="dashboard.lab"),
+        Binding("t", "start('stats')", "Stats", id="dashboard.stats"),
+        Binding("p", "start('packs')", "Packs", id="dashboard.packs"),
+        Binding("n", "next_step", "Next step", id="dashboard.next"),
+    ]
+
+    def __init__(self, **_options: Any) -> None:
+        super().__init__()
+        self.data: Dashboard | None = None
+        """What the last load returned."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dash-body"):
+            with Vertical(id="dash-left"):
+                yield Static("Packs — Enter reviews the selected pack", classes="section-title")
+                yield DataTable(id="dash-packs", cursor_type="row", zebra_stripes=True)
+                yield Literal("", id="dash-next")
+            with Vertical(id="dash-right"):
+                yield Static("Today", classes="section-title")
+                yield Static("", id="dash-today")
+                yield Static("Mastery by topic", classes="section-title")
+                yield Bars(id="dash-mastery")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the table and load the figures in a worker."""
+        table = self.query_one("#dash-packs", DataTable)
+        table.add_column("Pack", key="pack")
+        table.add_column("Due", key="due")
+        table.add_column("New", key="new")
+        table.add_column("Qs", key="qs")
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a review or an exam: the figures have changed."""
+        if self.data is not None:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload everything the dashboard shows, off the UI thread."""
+        self.run_job("dashboard", self.studyvm.backend.dashboard, busy=self.query_one("#dash-body"))
+
+    def done_dashboard(self, data: Dashboard) -> None:
+        """Show freshly loaded figures."""
+        self.data = data
+        table = self.query_one("#dash-packs", DataTable)
+        table.clear()
+        for pack in data.packs:
+            table.add_row(lit_cell(pack.title), str(pack.due), str(pack.new), str(pack.questions), key=pack.id)
+        today = Text()
+        today.append(f"Streak: {data.streak} day{'s' if data.streak != 1 else ''}\n")
+        today.append(f"Reviews today: {data.reviews_today}\n")
+        today.append(f"Due now: {data.due_now}")
+        if data.failed:
+            today.append(f"\n{len(data.failed)} pack(s) failed to load — press p", style="bold red")
+        if data.engine_note:
+            today.append(f"\n{data.engine_note}", style="dim")
+        self.query_one("#dash-today", Static).update(today)
+        self.query_one("#dash-mastery", Bars).set_bars(
+            [(m.topic, m.mastery, "") for m in data.mastery], width=14, empty="no reviews yet"
+        )
+        self.query_one("#dash-next", Literal).show(f"Next: {data.suggestion}" if data.suggestion else "")
+
+    def selected_pack(self) -> str | None:
+        """Id of the pack under the cursor, if any."""
+        table = self.query_one("#dash-packs", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a pack: review it."""
+        self.studyvm.open_screen("review", pack=str(event.row_key.value))
+
+    def action_start(self, name: str) -> None:
+        """Open ``name``, on the selected pack where that makes sense."""
+        if name in ("review", "quiz", "exam"):
+            self.studyvm.open_screen(name, pack=self.selected_pack())
+        else:
+            self.studyvm.open_screen(name)
+
+    def action_next_step(self) -> None:
+        """Do what the dashboard suggests."""
+        screen = self.data.suggested_screen if self.data else "review"
+        self.action_start(screen)

@@ -1,0 +1,1 @@
+"""Widgets of the terminal app; they get plain data and never call the database or the simulator."""
