@@ -48,13 +48,29 @@ def _allowed_fields() -> dict[str, list[str]]:
 ALLOWED_FIELDS = _allowed_fields()
 
 
-@dataclass
 class Located:
-    """Where an authored question or table came from, for cross-file diagnostics."""
+    """Where an authored question or table came from; the line is looked up only when needed."""
 
-    file: str
-    line: int
-    col: int
+    def __init__(self, file: str, positions: Positions | None = None, path: tuple = ()) -> None:
+        self.file = file
+        self._positions = positions
+        self._path = path
+        self._where: tuple[int, int] | None = None if positions is not None else (1, 1)
+
+    def _locate(self) -> tuple[int, int]:
+        if self._where is None:
+            self._where = self._positions.locate(self._path)  # type: ignore[union-attr]
+        return self._where
+
+    @property
+    def line(self) -> int:
+        """1-based line."""
+        return self._locate()[0]
+
+    @property
+    def col(self) -> int:
+        """1-based column."""
+        return self._locate()[1]
 
 
 @dataclass
@@ -133,11 +149,10 @@ def _parse_question_file(data: Any, positions: Positions, display: str, parsed: 
                 parsed.diagnostics.extend(from_validation_error(exc, item, positions, display, base, allowed))
                 continue
             bucket.append(obj)
-            parsed.where[id(obj)] = Located(display, *positions.locate(base))
+            parsed.where[id(obj)] = Located(display, positions, base)
             if key == "tables":
                 for row_index in range(len(obj.rows)):
-                    row_pos = positions.locate((*base, "rows", row_index))
-                    parsed.row_where[(obj.id, row_index)] = Located(display, *row_pos)
+                    parsed.row_where[(obj.id, row_index)] = Located(display, positions, (*base, "rows", row_index))
 
 
 def _assemble(
@@ -208,7 +223,7 @@ def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | No
             _parse_question_file(read[0], read[1], str(path), parsed)
     if meta is None:
         return LoadResult(None, sorted(parsed.diagnostics))
-    return _assemble(meta, parsed, str(folder), origin, known_demos, Located(display_meta, 1, 1))
+    return _assemble(meta, parsed, str(folder), origin, known_demos, Located(display_meta))
 
 
 def load_question_file(path: Path, known_demos: set[str] | None = None) -> LoadResult:
@@ -221,7 +236,7 @@ def load_question_file(path: Path, known_demos: set[str] | None = None) -> LoadR
     from studyvm.packs.tables import slug
 
     meta = PackMeta(id=slug(path.stem), title=path.stem)
-    return _assemble(meta, parsed, str(path), "file", known_demos, Located(str(path), 1, 1))
+    return _assemble(meta, parsed, str(path), "file", known_demos, Located(str(path)))
 
 
 def load_export(path: Path) -> LoadResult:

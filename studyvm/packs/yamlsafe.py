@@ -9,7 +9,6 @@ message instead of hanging or exhausting memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,22 +40,36 @@ class YamlProblem(Exception):
         self.col = col
 
 
-@dataclass
 class Positions:
-    """Line/column (1-based) of every value and mapping key, by path from the document root."""
+    """Finds the line/column (1-based) of any path in a document, on demand.
 
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    Positions are only needed when something is wrong, so instead of recording one per value
+    we keep the composed node tree and walk it along the path when asked.
+    """
+
+    def __init__(self, root: yaml.Node | None = None) -> None:
+        self._root = root
 
     def locate(self, path: Path_) -> tuple[int, int]:
-        """Position of ``path``, or of its nearest ancestor that has one."""
-        for end in range(len(path), -1, -1):
-            prefix = path[:end]
-            if prefix in self.keys:
-                return self.keys[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
-        return (1, 1)
+        """Position of ``path`` (a mapping key's position for a key), or of its nearest ancestor."""
+        node = self._root
+        if node is None:
+            return (1, 1)
+        where = _mark(node)
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                        where, node = _mark(key_node), value_node
+                        break
+                else:
+                    return where
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                where = _mark(node)
+            else:
+                return where
+        return where
 
 
 _SCALAR_CONSTRUCTOR = SafeConstructor()
@@ -66,74 +79,84 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 
+class _FastResolveLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The safe loader with a shortcut for the commonest case: plain text starting with a letter.
+
+    Only first characters that can begin a YAML 1.1 null, bool, number or special value go
+    through PyYAML's regex-based resolver; the result is the same, found sooner.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node; plain text that cannot be special is a string at once."""
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_SPECIAL:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+_MAYBE_SPECIAL = frozenset("yYnNtTfFoO~-+.0123456789=<")
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording positions and enforcing caps."""
+    """Turns a composed node tree into plain data, enforcing the depth and alias caps."""
 
-    def __init__(self) -> None:
-        self.positions = Positions()
+    def __init__(self, track_aliases: bool) -> None:
+        self._track = track_aliases
         self._seen: set[int] = set()
         self._alias_budget = MAX_ALIAS_NODES
 
-    def build(self, node: yaml.Node, path: Path_, depth: int, in_alias: bool) -> Any:
+    def build(self, node: yaml.Node, depth: int, in_alias: bool) -> Any:
         if depth > MAX_DEPTH:
             raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *_mark(node))
-        # The composer hands back the same node object for every alias: a second visit is an
-        # alias expansion, which we count so that nested aliases cannot explode.
-        if id(node) in self._seen:
-            in_alias = True
-        else:
-            self._seen.add(id(node))
-        if in_alias:
-            self._alias_budget -= 1
-            if self._alias_budget < 0:
-                raise YamlProblem(
-                    f"aliases expand to more than {MAX_ALIAS_NODES} values (an alias bomb?)",
-                    *_mark(node),
-                )
-        if not in_alias:
-            self.positions.values[path] = _mark(node)
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+        if self._track:
+            # The composer hands back the same node object for every alias: a second visit is
+            # an alias expansion, which we count so that nested aliases cannot explode.
+            if id(node) in self._seen:
+                in_alias = True
+            else:
+                self._seen.add(id(node))
+            if in_alias:
+                self._alias_budget -= 1
+                if self._alias_budget < 0:
+                    raise YamlProblem(
+                        f"aliases expand to more than {MAX_ALIAS_NODES} values (an alias bomb?)", *_mark(node)
+                    )
+        node_class = node.__class__
+        if node_class is yaml.ScalarNode:
+            return node.value if node.tag == _STR_TAG else self._scalar(node)
         if node.tag not in (_SEQ_TAG, _MAP_TAG):
             raise YamlProblem(f"unsupported tag {node.tag}", *_mark(node))
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1, in_alias) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth, in_alias)
-        raise YamlProblem("unsupported YAML node", *_mark(node))  # pragma: no cover
+        if node_class is yaml.SequenceNode:
+            return [self.build(item, depth + 1, in_alias) for item in node.value]
+        return self._mapping(node, depth, in_alias)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag == _STR_TAG:
-            return node.value
-        if node.tag == _TIMESTAMP_TAG:  # dates stay text: pack fields are strings, not dates
+        if node.tag == _STR_TAG or node.tag == _TIMESTAMP_TAG:  # dates stay text: fields are strings
             return node.value
         try:
             return _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
         except ConstructorError as exc:
             raise YamlProblem(f"unsupported value: {exc.problem}", *_mark(node)) from None
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int, in_alias: bool) -> dict:
+    def _mapping(self, node: yaml.MappingNode, depth: int, in_alias: bool) -> dict:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 raise YamlProblem("a mapping key must be a plain value", *_mark(key_node))
-            key = str(self._scalar(key_node))
+            key = key_node.value if key_node.tag == _STR_TAG else str(self._scalar(key_node))
             if key in result:
                 raise YamlProblem(f"duplicate key '{key}'", *_mark(key_node))
-            if not in_alias:
-                self.positions.keys[(*path, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*path, key), depth + 1, in_alias)
+            result[key] = self.build(value_node, depth + 1, in_alias)
         return result
 
 
 def parse_yaml_text(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document from ``text``; raise :class:`YamlProblem` on any failure."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_FastResolveLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -145,12 +168,13 @@ def parse_yaml_text(text: str) -> tuple[Any, Positions]:
         raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
     if node is None:
         return None, Positions()
-    builder = _Builder()
+    # Aliases are only possible when the text has an anchor; skip their bookkeeping otherwise.
+    builder = _Builder(track_aliases="&" in text)
     try:
-        data = builder.build(node, (), 0, False)
+        data = builder.build(node, 0, False)
     except RecursionError:
         raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
-    return data, builder.positions
+    return data, Positions(node)
 
 
 def decode_text(raw: bytes) -> str:

@@ -1,0 +1,5 @@
+"""``python -m studyvm.cli`` runs the command line."""
+
+from studyvm.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""CSV / TSV import: one flip card per row (front, back, optional tags), as Anki reads them.
+
+- The separator is Anki's ``#separator:`` header if present (``Comma``, ``Semicolon``, ``Tab``,
+  ``Space``, ``Pipe``, ``Colon`` or the character itself), else tab for ``.tsv`` files, else
+  whichever of tab, ``;`` and ``,`` the first row uses most.
+- Column names come from ``#columns:`` or from a header row whose cells are all known names
+  (front/question, back/answer, tags, explanation/extra, topic/deck, id); without either the
+  columns are front, back, tags. ``#tags column:``, ``#deck column:``, ``#guid column:`` and
+  ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
+  (fields converted from HTML) and ``#tags:`` (tags for every row).
+- A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
+- Ids: the ``id`` column, else a hash of Anki's guid, else a hash of the front.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from studyvm.packs.diagnostics import Diagnostic
+from studyvm.packs.importers.common import (
+    IdMaker,
+    ImportProblem,
+    ImportResult,
+    Progress,
+    name_id,
+    read_text,
+    text_id,
+    topic_of_category,
+)
+from studyvm.packs.importers.htmltext import html_to_text
+from studyvm.packs.model import Question
+
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+_SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
+_ALIASES = {
+    "front": "front", "question": "front", "prompt": "front", "text": "front",
+    "back": "back", "answer": "back",
+    "tags": "tags", "tag": "tags",
+    "explanation": "explanation", "extra": "explanation", "back extra": "explanation", "notes": "explanation",
+    "topic": "topic", "deck": "topic",
+    "id": "id", "guid": "guid", "notetype": "ignore",
+}  # fmt: skip
+_ANKI_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}", re.DOTALL)
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class _Header:
+    """Anki's ``#key:value`` file headers."""
+
+    def __init__(self) -> None:
+        self.separator: str | None = None
+        self.html = False
+        self.tags: list[str] = []
+        self.columns: list[str] | None = None
+        self.roles: dict[int, str] = {}
+        """0-based column index -> role, from the ``#… column:N`` headers."""
+
+
+def _read_header(lines: list[str], path: str) -> tuple[_Header, int]:
+    header = _Header()
+    count = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith("#"):
+            break
+        count = number
+        key, sep, value = line[1:].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not sep:
+            continue  # a comment line
+        if key == "separator":
+            header.separator = _SEPARATORS.get(value.lower(), value if len(value) == 1 else None)
+            if header.separator is None:
+                raise ImportProblem(path, number, 12, f"unknown separator {value!r}")
+        elif key == "html":
+            header.html = value.lower() == "true"
+        elif key == "tags":
+            header.tags = value.split()
+        elif key == "columns":
+            header.columns = value  # type: ignore[assignment]  # split once the separator is known
+        elif key.endswith(" column"):
+            if not value.isdigit() or int(value) < 1:
+                raise ImportProblem(path, number, len(key) + 3, f"'{key}' needs a column number (1, 2, …)")
+            role = {"tags": "tags", "deck": "topic", "guid": "guid"}.get(key[: -len(" column")], "ignore")
+            header.roles[int(value) - 1] = role
+    if isinstance(header.columns, str):
+        sep = header.separator or ("\t" if "\t" in header.columns else ",")
+        header.columns = [c.strip() for c in header.columns.split(sep)]
+    return header, count
+
+
+def _guess_separator(first: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    counts = {sep: first.count(sep) for sep in ("\t", ";", ",")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _roles(names: list[str], fixed: dict[int, str], width: int) -> dict[int, str]:
+    roles = dict(fixed)
+    for index, name in enumerate(names):
+        if index not in roles and name.strip().lower() in _ALIASES:
+            roles[index] = _ALIASES[name.strip().lower()]
+    for index in range(max(width, len(names))):
+        if index in roles:
+            continue
+        taken = set(roles.values())
+        roles[index] = next((r for r in ("front", "back", "tags") if r not in taken), "ignore")
+    return roles
+
+
+def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Progress | None = None) -> ImportResult:
+    """Every row of a CSV/TSV text as a question, or :class:`ImportProblem` at the first bad row."""
+    lines = text.split("\n")
+    header, skipped = _read_header(lines, path)
+    body = "\n".join(lines[skipped:])
+    first = next((line for line in lines[skipped:] if line.strip()), "")
+    sep = header.separator or _guess_separator(first, suffix)
+    reader = csv.reader(io.StringIO(body), delimiter=sep, strict=True)
+    result = ImportResult()
+    ids = IdMaker()
+    roles: dict[int, str] | None = None
+    if header.columns:
+        roles = _roles(header.columns, header.roles, len(header.columns))
+    previous = 0
+    try:
+        for row in reader:
+            line = skipped + previous + 1
+            previous = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if roles is None:
+                known = all(cell.strip().lower() in _ALIASES for cell in row)
+                roles = _roles(row if known else [], header.roles, len(row))
+                if known:
+                    continue
+            result.questions.append(_question(row, roles, header, ids, path, line, result))
+            if progress is not None and len(result.questions) % 2000 == 0:
+                progress(previous, len(lines))
+    except csv.Error as exc:
+        raise ImportProblem(path, skipped + reader.line_num, 1, f"CSV syntax: {exc}") from None
+    return result
+
+
+def _question(
+    row: list[str], roles: dict[int, str], header: _Header, ids: IdMaker, path: str, line: int, result: ImportResult
+) -> Any:
+    fields: dict[str, str] = {}
+    for index, cell in enumerate(row):
+        role = roles.get(index, "ignore")
+        if role != "ignore" and role not in fields:
+            fields[role] = html_to_text(cell) if header.html and role != "guid" else cell.strip()
+    front, back = fields.get("front", ""), fields.get("back", "")
+    tags = [t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags
+    data: dict[str, Any] = {"type": "flip", "prompt": front, "back": back}
+    if _ANKI_CLOZE.search(front):
+        data = {"type": "cloze", "prompt": _ANKI_CLOZE.sub(lambda m: "{{" + m.group(1) + "}}", front)}
+        if back:
+            fields["explanation"] = "\n".join(x for x in (fields.get("explanation", ""), back) if x)
+    elif not back:
+        hint = "" if len(row) > 1 else " (only one field: is the separator right? see #separator:)"
+        raise ImportProblem(path, line, 1, f"row has no back (answer){hint}")
+    if fields.get("explanation"):
+        data["explanation"] = fields["explanation"]
+    if fields.get("topic"):
+        data["topic"] = topic_of_category(fields["topic"].replace("::", "/"))
+    if tags:
+        data["tags"] = list(dict.fromkeys(tags))
+    if fields.get("id"):
+        wanted = name_id(fields["id"])
+    elif fields.get("guid"):
+        wanted = "anki-" + hashlib.sha1(fields["guid"].encode("utf-8")).hexdigest()[:10]
+    else:
+        wanted = text_id(data["prompt"])
+    data["id"] = ids.take(wanted or text_id(data["prompt"]))
+    if wanted and data["id"] != wanted and fields.get("id"):
+        result.warnings.append(Diagnostic(path, line, 1, "warning", f"id {wanted!r} repeated; renamed {data['id']!r}"))
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        detail = ".".join(str(p) for p in err["loc"] if p != data["type"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ImportProblem(path, line, 1, f"{detail}: {msg}" if detail else msg) from None
+
+
+def import_csv(path: Path, progress: Progress | None = None) -> ImportResult:
+    """Read and parse a CSV or TSV file."""
+    path = Path(path)
+    return parse_csv(read_text(path), str(path), path.suffix.lower(), progress)

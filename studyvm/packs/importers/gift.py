@@ -1,0 +1,219 @@
+"""Moodle GIFT import: every question type, feedback, weights, formats, names and categories.
+
+Follows Moodle's own reader (``question/format/gift/format.php``) so that a bank exported from
+Moodle imports with the same types; where Moodle silently accepts nonsense (a stray brace, a
+second answer block, an empty answer) we stop with ``path:line:col: error: message`` instead.
+
+Mapping to StudyVM types:
+
+- ``{=a ~b ~%50%c}`` -> ``mcq`` (partial weights kept); without any ``=`` -> ``multi`` (weights,
+  negative ones included); ``{T}``/``{FALSE#wrong#right}`` -> ``true_false``; ``{=a =%50%b}`` ->
+  ``short``; ``{#…}`` -> ``numerical`` (``v``, ``v:tolerance``, ``min..max``, several weighted
+  answers); ``{=a -> b = -> distractor}`` -> ``matching``; ``{}`` (essay) -> ``flip`` whose back
+  is the general feedback.
+- A *description* (text with no answer block) has nothing to answer: it is skipped with a warning.
+- Text after the answer block makes a missing-word question: the gap is ``_____`` in the prompt.
+- ``::name::`` gives the id (its slug); unnamed questions get an id from a hash of their text;
+  Moodle's ``// [id:…]`` comment wins over both, and ``// [tag:…]`` comments become tags.
+- ``$CATEGORY: path`` sets the topic of the questions after it.
+- ``// studyvm: {json}`` comments, written by our exporter, carry fields GIFT has no place for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from studyvm.packs.diagnostics import Diagnostic
+from studyvm.packs.importers.common import (
+    IdMaker,
+    ImportProblem,
+    ImportResult,
+    Progress,
+    name_id,
+    read_text,
+    text_id,
+    topic_of_category,
+)
+from studyvm.packs.importers.gift_answers import Piece, build_answers
+from studyvm.packs.importers.gift_text import Block, restore, split_blocks
+from studyvm.packs.importers.htmltext import html_to_text
+from studyvm.packs.model import Question
+
+GAP = "_____"
+"""How the gap of a missing-word question is shown in its prompt (as Moodle does)."""
+FORMATS = ("html", "moodle", "plain", "markdown")
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+_ID_COMMENT = re.compile(r"\[id:((?:\\]|[^\]\[])+)\]")
+_TAG_COMMENT = re.compile(r"\[tag:((?:\\]|[^\]])+)\]")
+_META_PREFIX = "// studyvm:"
+_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze"}
+
+
+def split_format(text: str, default: str = "moodle") -> tuple[str, str]:
+    """``("[html]<b>x</b>")`` -> ``("html", "<b>x</b>")``; unknown or missing prefix -> ``default``."""
+    if text.startswith("["):
+        end = text.find("]")
+        if end > 0 and text[1:end].lower() in FORMATS:
+            return text[1:end].lower(), text[end + 1 :]
+    return default, text
+
+
+def convert(text: str, fmt: str) -> str:
+    """A piece of GIFT text as plain text: escapes restored, HTML turned into text."""
+    if fmt == "html":
+        return html_to_text(restore(text))
+    return restore(text).strip()
+
+
+class _Reader:
+    """Parses blocks one by one, keeping the topic and the ids handed out so far."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.topic = "general"
+        self.ids = IdMaker()
+        self.result = ImportResult()
+
+    def problem(self, block: Block, offset: int, message: str) -> ImportProblem:
+        return ImportProblem(self.path, *block.locate(offset), message)
+
+    def read(self, block: Block) -> None:
+        if not block.lines:
+            return
+        first = block.lines[0].text
+        if first.startswith("$CATEGORY:"):
+            self.topic = topic_of_category(restore(first[len("$CATEGORY:") :]))
+            block = block.drop_first_line()
+            if not block.lines:
+                return
+        self.question(block)
+
+    def question(self, block: Block) -> None:
+        text = block.text
+        start = 0
+        name = ""
+        if text.startswith("::"):
+            end = text.find("::", 2)
+            if end < 0:
+                raise self.problem(block, 0, "question name opened with '::' is never closed with '::'")
+            name = restore(text[2:end]).strip()
+            start = end + 2
+            while start < len(text) and text[start].isspace():
+                start += 1
+        open_at = text.find("{", start)
+        close_at = text.find("}", start)
+        if open_at < 0 and close_at < 0:
+            self.warn(block, 0, "description (text without an answer block) skipped: it has nothing to answer")
+            return
+        self.check_braces(block, text, open_at, close_at)
+        before, answer, after = text[start:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
+        fmt, before = split_format(before)
+        qtext = before if not after.strip() else f"{before}{GAP}{after}"
+        general = ""
+        gf_at = answer.rfind("####")
+        if gf_at >= 0:
+            gf_format, gf_text = split_format(answer[gf_at + 4 :].strip(), fmt)
+            general = convert(gf_text, gf_format)
+            answer = answer[:gf_at]
+        prompt = convert(qtext, fmt)
+        body = build_answers(Piece(answer, open_at + 1), fmt, general, lambda off, msg: self.problem(block, off, msg))
+        data: dict[str, Any] = {"prompt": prompt, "topic": self.topic, **body}
+        self.apply_comments(block, data, name)
+        self.validate(block, data, open_at)
+
+    def check_braces(self, block: Block, text: str, open_at: int, close_at: int) -> None:
+        if close_at >= 0 and (open_at < 0 or close_at < open_at):
+            raise self.problem(block, close_at, "'}' without an opening '{' (escape a literal brace as \\})")
+        if close_at < 0:
+            raise self.problem(block, open_at, "'{' opens an answer block that is never closed with '}'")
+        nested = text.find("{", open_at + 1, close_at)
+        if nested >= 0:
+            raise self.problem(
+                block,
+                nested,
+                "'{' inside an answer block (is a '}' missing? escape a literal brace as \\{)",
+            )
+        for extra in (text.find("{", close_at + 1), text.find("}", close_at + 1)):
+            if extra >= 0:
+                raise self.problem(
+                    block,
+                    extra,
+                    "a second answer block in one question: separate questions with a blank line, "
+                    "or escape literal braces as \\{ \\}",
+                )
+
+    def apply_comments(self, block: Block, data: dict[str, Any], name: str) -> None:
+        wanted = name_id(name) if name else ""
+        tags: list[str] = []
+        for line in block.comments:
+            comment = restore(line.text)
+            if comment.startswith(_META_PREFIX):
+                self.apply_meta(block, line, comment[len(_META_PREFIX) :], data)
+                continue
+            found = _ID_COMMENT.search(comment)
+            if found:
+                wanted = name_id(found.group(1).replace("\\]", "]")) or wanted
+            tags += [t.replace("\\]", "]").strip() for t in _TAG_COMMENT.findall(comment)]
+        data["id"] = self.ids.take(wanted or text_id(data["prompt"]))
+        if tags:
+            data["tags"] = [t for t in dict.fromkeys(tags) if t]
+
+    def apply_meta(self, block: Block, line: Any, raw: str, data: dict[str, Any]) -> None:
+        try:
+            meta = json.loads(raw)
+        except ValueError as exc:
+            raise ImportProblem(self.path, line.number, line.col + 1, f"invalid studyvm comment: {exc}") from None
+        if not isinstance(meta, dict) or not set(meta) <= _META_KEYS:
+            raise ImportProblem(
+                self.path, line.number, line.col + 1, f"studyvm comment keys must be among {sorted(_META_KEYS)}"
+            )
+        if meta.pop("cloze", False) and data.get("type") == "short" and GAP in data["prompt"]:
+            gap = "|".join(a["text"] for a in data.pop("answers"))
+            data["type"] = "cloze"
+            data["prompt"] = data["prompt"].replace(GAP, "{{" + gap + "}}", 1)
+        if data.get("type") != "numerical":
+            meta.pop("unit", None)
+        data.update(meta)
+
+    def validate(self, block: Block, data: dict[str, Any], answers_at: int) -> None:
+        where: dict[tuple[str, int], int] = data.pop("_where", {})
+        try:
+            question = _ADAPTER.validate_python(data)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            loc = [p for p in err["loc"] if p != data.get("type")]
+            offset = where.get(tuple(loc[:2]), answers_at)  # type: ignore[arg-type]
+            if loc and loc[0] in ("prompt", "id"):
+                offset = 0
+            field = ".".join(str(p) for p in loc)
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            raise self.problem(block, offset, f"{data.get('type')}: {field}: {msg}" if field else msg) from None
+        self.result.questions.append(question)
+
+    def warn(self, block: Block, offset: int, message: str) -> None:
+        line, col = block.locate(offset)
+        self.result.warnings.append(Diagnostic(self.path, line, col, "warning", message))
+
+
+def parse_gift(text: str, path: str = "<gift>", progress: Progress | None = None) -> ImportResult:
+    """Every question of a GIFT text, or :class:`ImportProblem` at the first error."""
+    reader = _Reader(path)
+    blocks = split_blocks(text)
+    total = len(blocks)
+    for index, block in enumerate(blocks):
+        reader.read(block)
+        if progress is not None and index % 500 == 0:
+            progress(index, total)
+    if progress is not None:
+        progress(total, total)
+    return reader.result
+
+
+def import_gift(path: Path, progress: Progress | None = None) -> ImportResult:
+    """Read and parse a GIFT file."""
+    return parse_gift(read_text(Path(path)), str(path), progress)

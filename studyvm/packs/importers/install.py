@@ -1,0 +1,94 @@
+"""Turn imported questions into a pack folder, all or nothing.
+
+The pack is written to a hidden temporary folder beside the target, loaded back with the
+pack loader (so an imported pack is exactly as valid as a hand-written one), and only then
+renamed into place; on any failure the temporary folder is removed and the target untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from studyvm.packs.importers.common import slug
+from studyvm.packs.model import ID_PATTERN, PackMeta
+
+_KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv")
+
+
+class InstallError(Exception):
+    """The pack cannot be written where asked (exists, clashes, disk error, …)."""
+
+
+def pack_id_for(path: Path) -> str:
+    """A pack id from a file name: known suffixes dropped (``bank.gift.txt`` -> ``bank``), slugged."""
+    name = Path(path).name
+    lowered = name.lower()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _KNOWN_SUFFIXES:
+            if lowered.endswith(suffix) and len(lowered) > len(suffix):
+                name, lowered, changed = name[: -len(suffix)], lowered[: -len(suffix)], True
+    return slug(name, 80) or "imported"
+
+
+def check_pack_id(pack_id: str) -> str | None:
+    """Why ``pack_id`` is not a valid id, or ``None`` when it is."""
+    if not re.match(ID_PATTERN, pack_id) or len(pack_id) > 200:
+        return f"invalid pack id {pack_id!r}: use lower-case letters, digits and '.', '_', '-'"
+    return None
+
+
+def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = False) -> Path:
+    """Write a pack with ``meta`` and ``questions`` as the folder ``target``; return ``target``.
+
+    Refuses an existing non-empty ``target`` unless ``force``, in which case the old folder is
+    replaced only once the new one is complete and valid.
+    """
+    from studyvm.packs.loader import load_pack_dir
+    from studyvm.packs.writer import write_pack_files
+
+    target = Path(target)
+    exists = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    if exists and not force:
+        raise InstallError(f"{target} already exists (use --force to replace it)")
+    if target.exists() and not target.is_dir():
+        raise InstallError(f"{target} exists and is not a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
+    except OSError as exc:
+        raise InstallError(f"cannot write in {target.parent}: {exc.strerror or exc}") from None
+    try:
+        write_pack_files(temp, meta, questions)
+        loaded = load_pack_dir(temp)
+        if not loaded.ok:
+            first = next(d for d in loaded.diagnostics if d.severity == "error")
+            raise InstallError(f"internal error: the imported pack does not load back: {first.message}")
+        _swap(temp, target)
+    except OSError as exc:
+        raise InstallError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Rename ``new`` to ``target``, moving an existing ``target`` aside first and dropping it after."""
+    if not target.exists():
+        new.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old.rmdir()
+    target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
