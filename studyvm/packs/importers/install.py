@@ -61,6 +61,7 @@ def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = Fa
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
+        temp.chmod(0o755)  # mkdtemp makes it private; a pack folder is an ordinary folder
     except OSError as exc:
         raise InstallError(f"cannot write in {target.parent}: {exc.strerror or exc}") from None
     try:
