@@ -9,10 +9,12 @@ message instead of hanging or exhausting memory.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 from yaml.constructor import ConstructorError, SafeConstructor
 
 try:  # libyaml's parser is ~10x faster; fall back to the pure-Python one where it is missing
@@ -153,28 +155,80 @@ class _Builder:
         return result
 
 
-def parse_yaml_text(text: str) -> tuple[Any, Positions]:
-    """Parse one YAML document from ``text``; raise :class:`YamlProblem` on any failure."""
+def _compose(text: str) -> yaml.Node | None:
+    """PyYAML's node tree of ``text``, with its errors turned into :class:`YamlProblem`."""
     try:
-        node = yaml.compose(text, Loader=_FastResolveLoader)
+        return yaml.compose(text, Loader=_FastResolveLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         raise YamlProblem(f"YAML syntax: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:
         raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
+
+
+def check_strictly(text: str) -> None:
+    """Walk ``text`` with PyYAML and our own caps, raising a positioned :class:`YamlProblem`.
+
+    Catches what the fast parser either reports without a position or quietly accepts: several
+    documents, tags such as ``!!python/object``, duplicate keys, alias bombs, deep nesting.
+    """
+    node = _compose(text)
     if node is None:
-        return None, Positions()
-    # Aliases are only possible when the text has an anchor; skip their bookkeeping otherwise.
-    builder = _Builder(track_aliases="&" in text)
+        return
     try:
-        data = builder.build(node, 0, False)
+        _Builder(track_aliases="&" in text).build(node, 0, False)
     except RecursionError:
         raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
-    return data, Positions(node)
+
+
+class LazyPositions(Positions):
+    """:class:`Positions` for a text, composed with PyYAML only when a position is asked for."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(None)
+        self._text: str | None = text
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        if self._text is not None:
+            try:
+                self._root = _compose(self._text)
+            except YamlProblem:
+                self._root = None
+            self._text = None
+        return super().locate(path)
+
+
+_NEEDS_STRICT_CHECK = re.compile(r"^(?:---|\.\.\.)(?:\s|$)|(?:^|[\s\[\{,:-])!", re.MULTILINE)
+"""Document markers or tags: things the fast parser would silently accept."""
+_ERROR_AT = re.compile(r"line (\d+), column (\d+)")
+
+
+def parse_yaml_text(text: str) -> tuple[Any, Positions]:
+    """Parse one YAML document from ``text``; raise :class:`YamlProblem` on any failure.
+
+    Values come from ``yaml_rs`` (a fast YAML 1.2 parser with alias and depth limits, so ``no``
+    stays the text "no"); PyYAML is used only to find positions and to explain errors.
+    """
+    if _NEEDS_STRICT_CHECK.search(text):
+        check_strictly(text)
+    try:
+        data = yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_NODES),
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+        )
+    except yaml_rs.YAMLDecodeError as exc:
+        check_strictly(text)  # raises with PyYAML's position and words when it sees the problem too
+        message = str(exc).strip().splitlines()
+        found = _ERROR_AT.search(str(exc))
+        line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+        raise YamlProblem(f"YAML syntax: {message[-1] if message else 'invalid YAML'}", line, col) from None
+    return data, LazyPositions(text)
 
 
 def decode_text(raw: bytes) -> str:

@@ -137,3 +137,23 @@ def test_random_structures_never_raise(tmp_path: Path, document: dict) -> None:
     result = load_path(folder)
     for diagnostic in result.diagnostics:
         assert diagnostic.line >= 1 and diagnostic.col >= 1
+
+
+def test_several_documents_are_refused(tmp_path: Path) -> None:
+    errors = _errors_for(tmp_path, b"questions: []\n---\nquestions: []\n")
+    assert len(errors) == 1 and ":2:1: error: YAML syntax: expected a single document in the stream, but found another document" in errors[0]
+
+
+def test_yaml_12_keeps_no_as_text(tmp_path: Path) -> None:
+    from studyvm.packs.yamlsafe import parse_yaml_text
+
+    data, _ = parse_yaml_text("a: no\nb: yes\nc: 010\nd: true\ne: 2005-11-13\n")
+    assert data == {"a": "no", "b": "yes", "c": 10, "d": True, "e": "2005-11-13"}
+
+
+def test_positions_are_found_lazily(tmp_path: Path) -> None:
+    from studyvm.packs.yamlsafe import parse_yaml_text
+
+    _, positions = parse_yaml_text("questions:\n  - id: a\n    prompt: x\n")
+    assert positions.locate(("questions", 0, "prompt")) == (3, 5)
+    assert positions.locate(("questions", 5)) == (1, 1)

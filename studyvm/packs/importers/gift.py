@@ -151,7 +151,7 @@ class _Reader:
         wanted = name_id(name) if name else ""
         tags: list[str] = []
         for line in block.comments:
-            comment = restore(line.text)
+            comment = line.text
             if comment.startswith(_META_PREFIX):
                 self.apply_meta(block, line, comment[len(_META_PREFIX) :], data)
                 continue
@@ -161,7 +161,7 @@ class _Reader:
             tags += [t.replace("\\]", "]").strip() for t in _TAG_COMMENT.findall(comment)]
         data["id"] = self.ids.take(wanted or text_id(data["prompt"]))
         if tags:
-            data["tags"] = [t for t in dict.fromkeys(tags) if t]
+            data["tags"] = [t for t in tags if t]
 
     def apply_meta(self, block: Block, line: Any, raw: str, data: dict[str, Any]) -> None:
         try:
@@ -172,10 +172,12 @@ class _Reader:
             raise ImportProblem(
                 self.path, line.number, line.col + 1, f"studyvm comment keys must be among {sorted(_META_KEYS)}"
             )
-        if meta.pop("cloze", False) and data.get("type") == "short" and GAP in data["prompt"]:
-            gap = "|".join(a["text"] for a in data.pop("answers"))
+        if meta.pop("cloze", False) and data.get("type") == "short":
+            gap = "{{" + "|".join(a["text"] for a in data.pop("answers")) + "}}"
+            data.pop("_where", None)
             data["type"] = "cloze"
-            data["prompt"] = data["prompt"].replace(GAP, "{{" + gap + "}}", 1)
+            prompt = data["prompt"]
+            data["prompt"] = prompt.replace(GAP, gap, 1) if GAP in prompt else f"{prompt} {gap}"
         if data.get("type") != "numerical":
             meta.pop("unit", None)
         data.update(meta)

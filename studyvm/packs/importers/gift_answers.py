@@ -129,9 +129,6 @@ def _choice(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
             option["feedback"] = feedback
         options.append(option)
         where[("options", index)] = piece.at
-    if not single:  # Moodle: no "=" answer means several may be right
-        for option in options:
-            option["correct"] = (option.get("weight") or 0) > 0
     return {"type": "mcq" if single else "multi", "options": options, "_where": where}
 
 

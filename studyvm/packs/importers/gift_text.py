@@ -103,19 +103,19 @@ def split_blocks(text: str) -> list[Block]:
     current = Block()
     depth = 0
     for number, raw in enumerate(text.split("\n"), start=1):
-        escaped, shifts = _escape_line(raw)
-        stripped = escaped.strip()
+        stripped = raw.strip()
         if not stripped:
             if depth <= 0 and (current.lines or current.comments):
                 blocks.append(current)
                 current = Block()
                 depth = 0
             continue
-        col = len(escaped) - len(escaped.lstrip())
-        line = Line(number, col, stripped, shifts)
-        if stripped.startswith("//"):
-            current.comments.append(line)
+        if stripped.startswith("//"):  # comments are kept raw, as Moodle reads them
+            current.comments.append(Line(number, len(raw) - len(raw.lstrip()), stripped))
             continue
+        escaped, shifts = _escape_line(raw)
+        stripped = escaped.strip()
+        line = Line(number, len(escaped) - len(escaped.lstrip()), stripped, shifts)
         current.lines.append(line)
         if "{" in stripped or "}" in stripped:
             depth += stripped.count("{") - stripped.count("}")

@@ -1,0 +1,192 @@
+"""Export a pack as Moodle GIFT text that imports back (into Moodle or StudyVM) as the same questions.
+
+Every type GIFT can hold is written natively: ``flip`` as an essay whose general feedback is the
+back, ``mcq``/``multi`` with weights (flag-only ``multi`` options get equal shares, wrong ones
+the same share negative, as StudyVM grades them), ``true_false`` with both feedbacks, ``short``,
+``numerical``, ``matching`` with distractors, and a one-gap ``cloze`` as a missing-word short
+answer. What GIFT cannot hold is converted and reported in the warnings: ``ordering`` becomes
+matching (item -> position), a cloze with several gaps becomes an essay whose back lists the gaps.
+
+Each question carries Moodle's ``// [id:…] [tag:…]`` comment; fields GIFT has no place for
+(caveat, source, demo, unit, a flip's explanation, the one-gap cloze marker) go in a
+``// studyvm: {json}`` comment, which StudyVM's importer reads back and Moodle ignores.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from studyvm.packs.model import CLOZE_GAP
+
+_MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+                     12.5, 11.11111, 10, 5, 0)  # fmt: skip
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r": ""})
+
+
+def esc(text: str) -> str:
+    """``text`` with GIFT's control characters escaped and line breaks written ``\\n``."""
+    return text.translate(_ESCAPES)
+
+
+def num(value: float) -> str:
+    """A number as GIFT text: ``1822`` rather than ``1822.0``, otherwise Python's exact repr."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _weight(value: float, qid: str, notes: list[str]) -> str:
+    if not any(abs(abs(value) - f) < 0.0001 for f in _MOODLE_FRACTIONS):
+        note = f"question '{qid}': weights that Moodle does not accept (StudyVM does):"
+        if notes and notes[-1].startswith(note):
+            notes[-1] += f" {num(value)}%"
+        else:
+            notes.append(f"{note} {num(value)}%")
+    return f"%{num(value)}%"
+
+
+def _fb(feedback: str) -> str:
+    return f"#{esc(feedback)}" if feedback else ""
+
+
+class _Writer:
+    """Builds the GIFT text of one question: its answer lines and its comment fields."""
+
+    def __init__(self, q: Any, notes: list[str]) -> None:
+        self.q = q
+        self.notes = notes
+        self.prompt = q.prompt
+        self.meta: dict[str, Any] = {}
+        self.general = q.explanation
+
+    def answers(self) -> list[str]:
+        q = self.q
+        return getattr(self, f"_{q.type}")(q)
+
+    def _flip(self, q: Any) -> list[str]:
+        if q.explanation:
+            self.meta["explanation"] = q.explanation
+        self.general = q.back
+        return []
+
+    def _mcq(self, q: Any) -> list[str]:
+        out = []
+        for o in q.options:
+            credit = o.credit()
+            if credit >= 100:
+                out.append(f"={esc(o.text)}{_fb(o.feedback)}")
+            elif credit == 0:
+                out.append(f"~{esc(o.text)}{_fb(o.feedback)}")
+            else:
+                out.append(f"~{_weight(credit, q.id, self.notes)}{esc(o.text)}{_fb(o.feedback)}")
+        return out
+
+    def _multi(self, q: Any) -> list[str]:
+        explicit = any(o.weight is not None for o in q.options)
+        share = round(100 / max(1, len(q.correct_indexes())), 5)
+        out = []
+        for o in q.options:
+            credit = o.credit() if explicit else (share if o.correct else -share)
+            out.append(f"~{_weight(credit, q.id, self.notes)}{esc(o.text)}{_fb(o.feedback)}")
+        return out
+
+    def _true_false(self, q: Any) -> list[str]:
+        right, wrong = (q.feedback_true, q.feedback_false) if q.answer else (q.feedback_false, q.feedback_true)
+        tail = f"#{esc(wrong)}#{esc(right)}" if right else (f"#{esc(wrong)}" if wrong else "")
+        return [("TRUE" if q.answer else "FALSE") + tail]
+
+    def _short(self, q: Any) -> list[str]:
+        out = []
+        for a in q.answers:
+            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
+            if "->" in a.text:
+                self.notes.append(f"question '{q.id}': answer {a.text!r} contains '->', which GIFT reads as matching")
+            out.append(f"={weight}{esc(a.text)}{_fb(a.feedback)}")
+        return out
+
+    def _numerical(self, q: Any) -> list[str]:
+        if q.unit:
+            self.meta["unit"] = q.unit
+        out = []
+        for a in q.answers:
+            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
+            if a.value is None:
+                body = f"{num(a.min)}..{num(a.max)}"
+            else:
+                body = num(a.value) + (f":{num(a.tolerance)}" if a.tolerance else "")
+            out.append(f"={weight}{body}{_fb(a.feedback)}")
+        if len(out) == 1 and not q.answers[0].feedback and q.answers[0].weight == 100:
+            return ["#" + out[0][1:]]
+        return ["#", *out]
+
+    def _matching(self, q: Any) -> list[str]:
+        if any("->" in p.left for p in q.pairs):
+            self.notes.append(f"question '{q.id}': an item contains '->', which GIFT reads as the pair separator")
+        out = [f"={esc(p.left)} -> {esc(p.right)}" for p in q.pairs]
+        return out + [f"= -> {esc(d)}" for d in q.distractors]
+
+    def _ordering(self, q: Any) -> list[str]:
+        self.notes.append(f"question '{q.id}': ordering exported as matching (item -> position); GIFT has no ordering")
+        self.prompt = f"{q.prompt}\n(Match each item to its position; 1 is first.)"
+        return [f"={esc(item)} -> {n}" for n, item in enumerate(q.items, start=1)]
+
+    def _cloze(self, q: Any) -> list[str]:
+        gaps = q.gaps()
+        if len(gaps) == 1:
+            self.meta["cloze"] = True
+            return [f"={esc(alt)}" for alt in gaps[0]]
+        self.notes.append(f"question '{q.id}': cloze with {len(gaps)} gaps exported as an essay listing the answers")
+        self.prompt = q.masked_prompt("_____")
+        answers = "\n".join(f"{n}. {' | '.join(alts)}" for n, alts in enumerate(gaps, start=1))
+        self.general = f"{answers}\n{q.explanation}".strip()
+        return []
+
+
+def _question(q: Any, notes: list[str], carried: list[str]) -> str:
+    w = _Writer(q, notes)
+    answers = w.answers()
+    for key in ("caveat", "demo"):
+        if getattr(q, key):
+            w.meta[key] = getattr(q, key)
+    if q.source is not None:
+        w.meta["source"] = q.source.model_dump(exclude_defaults=True)
+    if set(w.meta) & {"caveat", "demo", "source", "unit", "explanation"}:
+        carried.append(q.id)
+    head = f"// [id:{q.id}]" + "".join(f" [tag:{t.replace(']', chr(92) + ']')}]" for t in q.tags)
+    lines = [head]
+    if w.meta:
+        lines.append("// studyvm: " + json.dumps(w.meta, ensure_ascii=False, separators=(",", ":")))
+    texts = [w.prompt, *answers, w.general]
+    plain = "[plain]" if w.prompt.startswith("[") or any("<" in t or "&" in t for t in texts) else ""
+    general = [f"####{esc(w.general)}"] if w.general else []
+    if q.type == "cloze" and len(q.gaps()) == 1:
+        before, after = CLOZE_GAP.split(q.prompt, maxsplit=1)[0], CLOZE_GAP.split(q.prompt, maxsplit=1)[-1]
+        block = " ".join(answers + general)
+        lines.append(f"::{q.id}::{plain}{esc(before)}{{{block}}}{esc(after)}")
+    elif len(answers) <= 1 and not general:
+        lines.append(f"::{q.id}::{plain}{esc(w.prompt)}{{{''.join(answers)}}}")
+    else:
+        lines.append(f"::{q.id}::{plain}{esc(w.prompt)}{{")
+        lines += [f"    {a}" for a in answers + general]
+        lines.append("}")
+    return "\n".join(lines)
+
+
+def export_gift(pack: Any) -> tuple[str, list[str]]:
+    """GIFT text of every question of ``pack`` (generated ones included) and the export's warnings."""
+    notes: list[str] = []
+    carried: list[str] = []
+    parts = [f"// {pack.meta.title} ({pack.meta.id} {pack.meta.version}), exported by StudyVM", ""]
+    topic = None
+    for q in pack.questions:
+        if q.topic != topic:
+            topic = q.topic
+            parts += [f"$CATEGORY: {esc(topic)}", ""]
+        parts += [_question(q, notes, carried), ""]
+    if carried:
+        notes.append(
+            f"{len(carried)} questions have fields GIFT has no place for (caveat, source, demo, unit, a flip's "
+            "explanation); they are kept in '// studyvm:' comments, which StudyVM reads back and Moodle ignores"
+        )
+    return "\n".join(parts), notes
