@@ -51,6 +51,10 @@ class StudyVMApp(App):
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
 
+    def on_unmount(self) -> None:
+        """Close the database when the app ends."""
+        self.backend.close()
+
     def _remember_theme(self, theme: Any) -> None:
         if theme.name == self.prefs.theme:
             return  # applying the remembered theme at start-up is not a change

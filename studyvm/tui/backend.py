@@ -67,16 +67,20 @@ class Dashboard:
 class Backend:
     """Packs, study engine and simulator for one :class:`~studyvm.config.Settings`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, catalog: Any = None, **service_options: Any) -> None:
         self.settings = settings
-        self._lock = threading.RLock()
-        self._catalog: Any = None
+        self.service_options = service_options
+        """Extra keyword arguments for ``StudyService`` (tests pin ``seed``, ``clock``...)."""
+        self.lock = threading.RLock()
+        """Held around every use of the study service (it is single-threaded)."""
+        self._catalog: Any = catalog
+        self._fixed_catalog = catalog is not None
         self._service: Any = None
 
     # -- packs ---------------------------------------------------------------------------
     def catalog(self) -> Any:
         """The pack catalog, loaded once (thread-safe)."""
-        with self._lock:
+        with self.lock:
             if self._catalog is None:
                 from studyvm.packs.catalog import load_catalog
 
@@ -85,8 +89,9 @@ class Backend:
 
     def reload(self) -> None:
         """Forget the loaded catalog so the next call reads the packs again."""
-        with self._lock:
-            self._catalog = None
+        with self.lock:
+            if not self._fixed_catalog:
+                self._catalog = None
 
     def question(self, pack_id: str, question_id: str) -> Any:
         """The question object, or ``None``."""
@@ -116,6 +121,41 @@ class Backend:
         return packs, failed
 
     # -- study engine --------------------------------------------------------------------
+    def service(self) -> Any:
+        """The open :class:`~studyvm.study.service.StudyService` (opened on first use; hold :attr:`lock`)."""
+        with self.lock:
+            if self._service is None:
+                from studyvm.study.service import StudyService
+
+                packs = dict(self.catalog().packs)
+                self._service = StudyService(self.settings, packs=packs, **self.service_options).open()
+            return self._service
+
+    def close(self) -> None:
+        """Release the database."""
+        with self.lock:
+            if self._service is not None:
+                self._service.close()
+                self._service = None
+
+    def start_review(self, pack: str | None, limit: int | None) -> Any:
+        """A review session and its first card (see :mod:`studyvm.tui.engine`)."""
+        from studyvm.tui import engine
+
+        return engine.start_review(self, pack, limit)
+
+    def start_quiz(self, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None) -> Any:
+        """A quiz (``exam=False``) or a mock exam, ready to show."""
+        from studyvm.tui import quizdata
+
+        return quizdata.start(self, pack, n, exam, minutes, cbm)
+
+    def stats(self, pack: str | None = None) -> Any:
+        """Everything the statistics screen draws."""
+        from studyvm.tui import quizdata
+
+        return quizdata.stats(self, pack)
+
     def dashboard(self) -> Dashboard:
         """Packs with due/new counts, mastery, streak, today's reviews and a suggestion."""
         packs, failed = self.pack_summaries()
@@ -124,9 +164,26 @@ class Backend:
             from studyvm.tui import engine
 
             engine.fill_dashboard(self, data)
-        except ImportError as exc:
-            data.engine_note = f"study engine unavailable: {exc}"
+        except Exception as exc:  # the packs are still worth showing without the figures
+            data.engine_note = f"progress unavailable: {exc}"
         if not data.suggestion:
             data.suggestion = "review due cards (r)" if data.due_now else "start a practice quiz (z)"
             data.suggested_screen = "review" if data.due_now else "quiz"
         return data
+
+
+@dataclass
+class Feedback:
+    """The verdict on one answer, ready to show."""
+
+    correct: bool | None
+    """``None`` for a self-graded (flip) card."""
+    score: float = 0.0
+    """Credit 0..1."""
+    expected: str = ""
+    """The right answer, as text."""
+    explanation: str = ""
+    caveat: str = ""
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    """Feedback attached to the options or answers the learner chose."""

@@ -81,3 +81,34 @@ class BaseScreen(Screen):
         handler = getattr(self, f"done_{message.name}", None)
         if handler is not None:
             handler(message.result)
+
+
+class CardScreen(BaseScreen):
+    """A screen showing one :class:`~studyvm.tui.widgets.card.QuestionCard` at a time (review, quiz)."""
+
+    busy = False
+    """A worker is writing: ignore answer keys until it answers."""
+
+    @property
+    def question_card(self) -> Any:
+        """The card widget on screen, or ``None``."""
+        from studyvm.tui.widgets.card import QuestionCard
+
+        cards = self.query(QuestionCard)
+        return cards.first() if cards else None
+
+    def action_check(self) -> None:
+        """c: check a multi, matching or ordering answer."""
+        card = self.question_card
+        if card is not None and not self.busy:
+            card.submit()
+
+    def show_me_allowed(self) -> bool:
+        """Whether "Show me" may leave this screen now."""
+        return True
+
+    def action_show_me(self) -> None:
+        """Open the lab on the question's demo; Escape comes back to this same question."""
+        card = self.question_card
+        if card is not None and card.question.demo and self.show_me_allowed():
+            self.studyvm.open_screen("lab", scenario=card.question.demo)

@@ -1,0 +1,154 @@
+"""Plain data for the lab, computed off the UI thread from minisim, ``studyvm.demos`` and ``doctor``.
+
+Everything returned is text and numbers, ready for widgets; nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TRACE_LIMIT = 2000
+"""Most trace lines kept for the scrolling trace (the rest are counted, not shown)."""
+
+
+@dataclass
+class LabChoices:
+    """What the lab offers to pick from."""
+
+    workloads: list[str]
+    profiles: list[str]
+    modes: list[str]
+    scenarios: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModeRow:
+    """One mode's figures in the side-by-side table."""
+
+    mode: str
+    instructions: int
+    cycles: int
+    overhead: float
+    """Cycles relative to native (1.0 = no overhead)."""
+    events: dict[str, int]
+    equivalent: bool | None = None
+
+
+@dataclass
+class LabRun:
+    """A finished comparison (or scenario): the table, the trace, and what proves the point."""
+
+    title: str
+    rows: list[ModeRow]
+    trace: list[str]
+    trace_dropped: int = 0
+    verdict: str = ""
+    """One-line verdict of a "Show me" scenario."""
+    metric: str = ""
+    """The metric that proves the answer (highlighted)."""
+    metric_values: dict[str, Any] = field(default_factory=dict)
+    scenario: str = ""
+
+
+def choices() -> LabChoices:
+    """Workloads, profiles, modes and scenarios known to the simulator."""
+    import minisim
+
+    return LabChoices(
+        workloads=list(minisim.WORKLOADS),
+        profiles=list(minisim.PROFILES),
+        modes=list(minisim.MODES),
+        scenarios=list(getattr(minisim, "SCENARIOS", [])),
+    )
+
+
+def _events(result: Any) -> dict[str, int]:
+    events = getattr(result, "events", {}) or {}
+    if isinstance(events, dict):
+        return {str(k): int(v) for k, v in events.items()}
+    counts: dict[str, int] = {}
+    for event in events:
+        kind = str(getattr(event, "kind", event))
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _trace(results: dict[str, Any]) -> tuple[list[str], int]:
+    lines: list[str] = []
+    total = 0
+    for mode, result in results.items():
+        for event in getattr(result, "trace", None) or []:
+            total += 1
+            if len(lines) < TRACE_LIMIT:
+                lines.append(f"{mode:>12}  {event}")
+    return lines, total - len(lines)
+
+
+def rows_of(results: dict[str, Any]) -> list[ModeRow]:
+    """Table rows from minisim's ``{mode: Result}``."""
+    rows = []
+    for mode, r in results.items():
+        rows.append(
+            ModeRow(
+                mode=str(mode),
+                instructions=int(getattr(r, "instructions", 0)),
+                cycles=int(getattr(r, "cycles", 0)),
+                overhead=float(getattr(r, "overhead", 0.0) or 0.0),
+                events=_events(r),
+                equivalent=getattr(r, "equivalent", None),
+            )
+        )
+    return rows
+
+
+def compare(workload: str, profile: str, modes: list[str], scale: int | None = None) -> LabRun:
+    """Run ``workload`` under every mode in ``modes`` with ``profile``."""
+    import minisim
+
+    kwargs: dict[str, Any] = {"modes": modes}
+    if scale is not None:
+        kwargs["scale"] = scale
+    comparison = minisim.compare(workload, profile, **kwargs)
+    trace, dropped = _trace(comparison.results)
+    return LabRun(f"{workload} on {profile}", rows_of(comparison.results), trace, dropped)
+
+
+def demo(scenario_id: str) -> LabRun:
+    """Run a "Show me" scenario: the comparison, its proving metric and its verdict."""
+    import minisim
+    from studyvm.demos import run_demo
+
+    outcome = run_demo(scenario_id)
+    comparison = getattr(outcome, "comparison", None) or minisim.run_scenario(scenario_id)
+    results = getattr(comparison, "results", {}) or {}
+    trace, dropped = _trace(results)
+    return LabRun(
+        title=str(getattr(outcome, "title", "") or scenario_id),
+        rows=rows_of(results),
+        trace=trace,
+        trace_dropped=dropped,
+        verdict=str(getattr(outcome, "verdict", "")),
+        metric=str(getattr(outcome, "metric", "")),
+        metric_values=dict(getattr(outcome, "values", {}) or {}),
+        scenario=scenario_id,
+    )
+
+
+def kernel_diff() -> str:
+    """The unified diff between the unmodified and the paravirtualized guest kernel."""
+    import minisim
+
+    diff = minisim.kernel_diff()
+    return diff if isinstance(diff, str) else "\n".join(diff)
+
+
+def doctor_report() -> str:
+    """What ``studyvm doctor`` says about this machine, as text."""
+    from studyvm import doctor
+
+    for name in ("report_text", "render", "format_report"):
+        fn = getattr(doctor, name, None)
+        if callable(fn):
+            return str(fn())
+    return str(doctor.inspect())  # type: ignore[attr-defined]

@@ -1,0 +1,184 @@
+"""The lab: pick a workload, a profile and modes, run the simulator, and read what happened.
+
+Tabs: the side-by-side table with an overhead bar chart, the event trace, the diff between the
+unmodified and the paravirtualized kernel, and what ``doctor`` says about this machine. Opened
+with ``scenario=`` (the "Show me" key), it runs that scenario at once and highlights the metric
+that proves the answer, with its one-line verdict. Escape returns to where it was opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Log, Select, SelectionList, TabbedContent, TabPane
+
+from studyvm.tui import labdata
+from studyvm.tui.labdata import LabChoices, LabRun
+from studyvm.tui.screens.base import BaseScreen
+from studyvm.tui.widgets.bars import Bars
+from studyvm.tui.widgets.literal import Literal, lit_cell
+
+DEFAULT_MODES = 4
+"""How many modes are ticked at first."""
+
+
+class LabScreen(BaseScreen):
+    """Simulator lab; ``workload`` preselects a workload, ``scenario`` runs a demo at once."""
+
+    BINDINGS = [
+        Binding("r", "run", "Run", id="lab.run"),
+        Binding("t", "tab('lab-trace')", "Trace", id="lab.trace"),
+        Binding("k", "tab('lab-diff-tab')", "Kernel diff", id="lab.diff"),
+        Binding("o", "tab('lab-doctor-tab')", "Doctor", id="lab.doctor"),
+        Binding("m", "tab('lab-results')", "Results", id="lab.results"),
+    ]
+
+    def __init__(self, workload: str | None = None, scenario: str | None = None, **_options: Any) -> None:
+        super().__init__()
+        self.workload = workload
+        self.scenario = scenario
+        """Demo scenario to run on open ("Show me")."""
+        self.choices: LabChoices | None = None
+        self.last_run: LabRun | None = None
+        """What the table shows now."""
+        self.runs_started: list[str] = []
+        """Every run started here, as ``scenario:<id>`` or ``compare:<workload>`` (for tests and logs)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lab-controls"):
+            yield Select[str]([], prompt="workload", id="lab-workload", allow_blank=True)
+            yield Select[str]([], prompt="profile", id="lab-profile", allow_blank=True)
+            yield SelectionList[str](id="lab-modes")
+            yield Button("Run", id="lab-run-button", variant="primary")
+        yield Literal("", id="lab-verdict", classes="hidden")
+        with TabbedContent(id="lab-tabs"):
+            with TabPane("Results", id="lab-results"), VerticalScroll():
+                yield DataTable(id="lab-table", cursor_type="row")
+                yield Literal("Overhead per mode (cycles ÷ native)", classes="section-title")
+                yield Bars(id="lab-bars")
+            with TabPane("Trace", id="lab-trace"):
+                yield Log(id="lab-trace-log", max_lines=labdata.TRACE_LIMIT + 10)
+            with TabPane("Kernel diff", id="lab-diff-tab"):
+                yield Log(id="lab-diff")
+            with TabPane("Doctor", id="lab-doctor-tab"), VerticalScroll(id="lab-doctor"):
+                yield Literal("Open this tab to inspect the machine.", id="lab-doctor-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the choices; then run the scenario if one was asked for."""
+        self.run_job("choices", labdata.choices, busy=self.query_one("#lab-controls"))
+
+    def done_choices(self, choices: LabChoices) -> None:
+        """Fill the pickers."""
+        self.choices = choices
+        workload = self.query_one("#lab-workload", Select)
+        workload.set_options([(w, w) for w in choices.workloads])
+        if choices.workloads:
+            workload.value = self.workload if self.workload in choices.workloads else choices.workloads[0]
+        profile = self.query_one("#lab-profile", Select)
+        profile.set_options([(p, p) for p in choices.profiles])
+        if choices.profiles:
+            profile.value = choices.profiles[0]
+        modes = self.query_one("#lab-modes", SelectionList)
+        modes.clear_options()
+        modes.add_options([(m, m, n < DEFAULT_MODES) for n, m in enumerate(choices.modes)])
+        if self.scenario:
+            self.start_scenario(self.scenario)
+
+    def start_scenario(self, scenario: str) -> None:
+        """Run a demo scenario in a worker."""
+        self.runs_started.append(f"scenario:{scenario}")
+        banner = self.query_one("#lab-verdict", Literal)
+        banner.show(f"Running scenario {scenario}…")
+        banner.remove_class("hidden")
+        self.run_job("ran", labdata.demo, scenario, busy=self.query_one("#lab-tabs"))
+
+    def action_run(self) -> None:
+        """Run the picked workload under the picked modes."""
+        workload = self.query_one("#lab-workload", Select).value
+        profile = self.query_one("#lab-profile", Select).value
+        modes = list(self.query_one("#lab-modes", SelectionList).selected)
+        if not isinstance(workload, str) or not isinstance(profile, str) or not modes:
+            self.notify("Pick a workload, a profile and at least one mode.", severity="warning")
+            return
+        self.runs_started.append(f"compare:{workload}")
+        self.query_one("#lab-verdict", Literal).add_class("hidden")
+        self.run_job("ran", labdata.compare, workload, profile, modes, busy=self.query_one("#lab-tabs"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The Run button."""
+        if event.button.id == "lab-run-button":
+            self.action_run()
+
+    def done_ran(self, run: LabRun) -> None:
+        """Show the table, the bars and the trace; highlight the proving metric."""
+        self.last_run = run
+        kinds = sorted({k for row in run.rows for k in row.events})
+        table = self.query_one("#lab-table", DataTable)
+        table.clear(columns=True)
+        metric = run.metric
+        for label in ["mode", "instructions", "cycles", "overhead", "equivalent", *kinds]:
+            header = Text(label, style="bold reverse") if metric and label == metric else Text(label)
+            table.add_column(header, key=label)
+        for row in run.rows:
+            cells: dict[str, object] = {
+                "mode": row.mode,
+                "instructions": f"{row.instructions:,}",
+                "cycles": f"{row.cycles:,}",
+                "overhead": f"{row.overhead:.2f}×",
+                "equivalent": {True: "yes", False: "NO", None: "–"}[row.equivalent],
+                **{k: f"{row.events.get(k, 0):,}" for k in kinds},
+            }
+            table.add_row(
+                *[
+                    Text(str(cells[k]), style="bold reverse") if metric and k == metric else lit_cell(cells[k])
+                    for k in cells
+                ],
+                key=row.mode,
+            )
+        top = max((r.overhead for r in run.rows), default=1.0) or 1.0
+        self.query_one("#lab-bars", Bars).set_bars(
+            [(r.mode, r.overhead / top, f"{r.overhead:.2f}×") for r in run.rows], width=30
+        )
+        log = self.query_one("#lab-trace-log", Log)
+        log.clear()
+        log.write_lines(run.trace or ["(no events traced)"])
+        if run.trace_dropped:
+            log.write_line(f"… {run.trace_dropped:,} more events not shown")
+        if run.verdict:
+            banner = self.query_one("#lab-verdict", Literal)
+            proof = f" [{metric}]" if metric else ""
+            banner.show(f"{run.title}{proof}: {run.verdict}")
+            banner.remove_class("hidden")
+        self.query_one("#lab-tabs", TabbedContent).active = "lab-results"
+
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """Say on screen that the run failed."""
+        if name == "ran":
+            self.query_one("#lab-verdict", Literal).show(f"The run failed: {error}")
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Load the kernel diff and the doctor report the first time their tab opens."""
+        pane = event.pane.id
+        if pane == "lab-diff-tab" and not self.query_one("#lab-diff", Log).line_count:
+            self.run_job("diff", labdata.kernel_diff, busy=self.query_one("#lab-diff"))
+        elif pane == "lab-doctor-tab" and not getattr(self, "_doctor_loaded", False):
+            self._doctor_loaded = True
+            self.run_job("doctor", labdata.doctor_report, busy=self.query_one("#lab-doctor"))
+
+    def done_diff(self, diff: str) -> None:
+        """Show the kernel diff."""
+        self.query_one("#lab-diff", Log).write(diff)
+
+    def done_doctor(self, report: str) -> None:
+        """Show the doctor's report."""
+        self.query_one("#lab-doctor-text", Literal).show(report)
+
+    def action_tab(self, pane: str) -> None:
+        """Switch tab by key."""
+        self.query_one("#lab-tabs", TabbedContent).active = pane

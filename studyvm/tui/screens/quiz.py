@@ -1,0 +1,226 @@
+"""Practice quiz and mock exam: progress, countdown, CBM confidence, then the end screen.
+
+A practice quiz shows the verdict after each answer; an exam shows nothing until the end (or
+until the clock runs out, which ends it). Answers are stored by the engine in a worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header
+
+from studyvm.tui.screens.base import CardScreen
+from studyvm.tui.screens.results import ResultView
+from studyvm.tui.widgets.answers import AnswerArea
+from studyvm.tui.widgets.card import QuestionCard
+from studyvm.tui.widgets.literal import Literal
+
+CONFIDENCE = {1: "low (unsure)", 2: "medium", 3: "high (sure)"}
+
+
+def clock_text(seconds: float) -> str:
+    """``mm:ss`` left."""
+    seconds = max(0, int(seconds + 0.999))
+    return f"⏱ {seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class QuizScreen(CardScreen):
+    """One quiz or exam from start to the end screen."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"digit({n})", show=False, id=f"quiz.option{n}") for n in range(1, 10)],
+        Binding("space", "reveal", "Show/next", id="quiz.show"),
+        Binding("c", "check", "Check", id="quiz.check"),
+        Binding("n", "next", "Next", id="quiz.next"),
+        Binding("f", "finish", "Finish", id="quiz.finish"),
+        Binding("d", "show_me", "Show me", id="quiz.show_me"),
+    ]
+
+    def __init__(
+        self,
+        pack: str | None = None,
+        n: int | None = None,
+        minutes: float | None = None,
+        exam: bool = False,
+        cbm: bool | None = None,
+        **_options: Any,
+    ) -> None:
+        super().__init__()
+        self.pack, self.n, self.minutes, self.exam, self.cbm = pack, n, minutes, exam, cbm
+        self.run: Any = None
+        """The engine's quiz or exam session."""
+        self.index = 0
+        """Position of the question on screen."""
+        self.pending: Any = None
+        """An answer waiting for its confidence (CBM)."""
+        self.busy = False
+        self.finished = False
+        self.result: Any = None
+        """The end-screen data once finished."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="status"):
+            yield Literal("Loading…", id="quiz-progress")
+            yield Literal("", id="quiz-clock")
+        yield Vertical(id="quiz-body")
+        yield Footer()
+
+    @property
+    def body(self) -> Vertical:
+        """Where the card or the end screen goes."""
+        return self.query_one("#quiz-body", Vertical)
+
+    def on_mount(self) -> None:
+        """Draw the questions in a worker; start the clock for an exam."""
+        self.busy = True
+        start = self.studyvm.backend.start_quiz
+        self.run_job("start", start, self.pack, self.n, self.exam, self.minutes, self.cbm, busy=self.body)
+
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """Keys work again after a failed write."""
+        self.busy = False
+
+    def done_start(self, run: Any) -> None:
+        """Session ready."""
+        self.run = run
+        self.busy = False
+        if not run.questions:
+            self.body.mount(Literal("No questions to ask: check the pack on the packs screen.", classes="prompt"))
+            return
+        if run.deadline is not None:
+            self.set_interval(0.25, self.tick, name="exam-clock")
+            self.tick()
+        self.show_question()
+
+    def tick(self) -> None:
+        """Update the countdown; at zero the exam ends."""
+        if self.run is None or self.finished:
+            return
+        left = self.run.remaining()
+        if left is None:
+            return
+        self.query_one("#quiz-clock", Literal).show(clock_text(left))
+        if left <= 0 and not self.busy:
+            self.notify("Time is up: the exam has ended.", severity="warning")
+            self.action_finish()
+
+    def show_question(self) -> None:
+        """Put question ``index`` on screen."""
+        card = self.run.questions[self.index]
+        self.pending = None
+        self.body.remove_children()
+        self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
+        self.body.mount(Literal("", classes="hint", id="quiz-confidence"))
+        kind = "Exam" if self.exam else "Quiz"
+        self.query_one("#quiz-progress", Literal).show(
+            f"{kind}: question {self.index + 1} of {len(self.run.questions)}"
+        )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show me only where there is a demo and never during an exam."""
+        if action == "show_me":
+            card = self.question_card
+            return bool(card and card.question.demo and not self.exam and not self.finished)
+        if action in ("digit", "reveal", "check", "next", "finish"):
+            return not self.finished
+        return True
+
+    # -- answering ----------------------------------------------------------------------
+    def on_answer_area_submitted(self, event: AnswerArea.Submitted) -> None:
+        """An answer given in place: ask for confidence (CBM) or record it."""
+        event.stop()
+        self.take_answer(event.value)
+
+    def take_answer(self, value: Any) -> None:
+        """Record ``value`` (after the confidence question when CBM is on)."""
+        card = self.question_card
+        if card is None or card.answered or self.busy or self.pending is not None:
+            return
+        if self.run.cbm:
+            self.pending = value
+            self.query_one("#quiz-confidence", Literal).show(
+                "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
+            )
+            return
+        self.record(value, None)
+
+    def record(self, value: Any, confidence: int | None) -> None:
+        """Store the answer in a worker."""
+        self.busy = True
+        self.run_job("answered", self.run.answer, self.index, value, confidence)
+
+    def done_answered(self, feedback: Any) -> None:
+        """Practice: show the verdict. Exam: straight to the next question."""
+        self.busy = False
+        self.pending = None
+        card = self.question_card
+        if self.exam or card is None:
+            self.action_next()
+            return
+        card.show_feedback(feedback)
+        self.query_one("#quiz-confidence", Literal).show("n or Space: next question")
+
+    def action_digit(self, digit: int) -> None:
+        """A confidence level when asked for one, otherwise an option key."""
+        if self.pending is not None:
+            if digit in CONFIDENCE:
+                value, self.pending = self.pending, None
+                self.record(value, digit)
+            return
+        card = self.question_card
+        if card is not None and not self.busy:
+            card.press_digit(digit)
+
+    def action_reveal(self) -> None:
+        """Space: answer with what is entered (nothing = not known), or go on after the verdict."""
+        card = self.question_card
+        if card is None or self.busy:
+            return
+        if card.answered:
+            self.action_next()
+        elif card.question.type == "flip":
+            self.notify("Flip cards are self-rated: this one is counted as not known.", markup=False)
+            self.take_answer(None)
+        else:
+            self.take_answer(card.current())
+
+    def action_next(self) -> None:
+        """Next question, or the end screen after the last."""
+        card = self.question_card
+        if card is None or self.busy or self.finished:
+            return
+        if not card.answered and not self.exam:
+            return
+        if self.index + 1 < len(self.run.questions):
+            self.index += 1
+            self.show_question()
+        else:
+            self.action_finish()
+
+    def action_finish(self) -> None:
+        """End now: mark everything (unanswered questions score nothing)."""
+        if self.run is None or self.finished:
+            return
+        self.finished = True
+        self.busy = True
+        self.run_job("finished", self.run.finish, busy=self.body)
+
+    def done_finished(self, result: Any) -> None:
+        """The end screen."""
+        self.busy = False
+        self.result = result
+        self.body.remove_children()
+        self.query_one("#quiz-clock", Literal).show("")
+        self.query_one("#quiz-progress", Literal).show("Finished — Escape goes back")
+        self.body.mount(ResultView(result))
+        self.refresh_bindings()
+
+    def show_me_allowed(self) -> bool:
+        """Never during an exam: the lab would give answers away."""
+        return not self.exam and not self.finished

@@ -1,0 +1,69 @@
+"""The end screen of a quiz or exam: score, per-topic breakdown, a walk through each wrong answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from studyvm.tui.widgets.bars import Bars
+from studyvm.tui.widgets.literal import Literal, lit_cell
+
+
+class ResultView(Vertical):
+    """Shows a :class:`studyvm.tui.engine.QuizResult`."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__(id="result-body")
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        headline = f"Score: {r.score:g} / {r.max_score:g}  ({r.percent:.0f}%)"
+        if r.cbm_score is not None:
+            headline += f"   CBM: {r.cbm_score:+.2f} per question"
+        if r.timed_out:
+            headline += "   — time ran out"
+        yield Literal(headline, classes="prompt", id="result-score")
+        yield Static("By topic", classes="section-title")
+        yield Bars(id="result-topics")
+        title = f"Wrong answers ({len(r.wrong)}) — ↑/↓ to walk through" if r.wrong else "No wrong answers."
+        yield Static(title, classes="section-title")
+        if r.wrong:
+            with Horizontal(id="result-wrong"):
+                yield OptionList(
+                    *[Option(lit_cell(f"{n + 1}. {w.prompt}"), id=str(n)) for n, w in enumerate(r.wrong)],
+                    id="result-wrong-list",
+                )
+                with VerticalScroll(id="result-wrong-detail-box"):
+                    yield Literal("", id="result-wrong-detail")
+
+    def on_mount(self) -> None:
+        """Fill the bars and show the first wrong answer."""
+        self.query_one("#result-topics", Bars).set_bars(
+            [(t.topic, t.fraction, f"{t.right:g}/{t.total}") for t in self.result.by_topic], width=20
+        )
+        if self.result.wrong:
+            wrong_list = self.query_one("#result-wrong-list", OptionList)
+            wrong_list.highlighted = 0
+            wrong_list.focus()
+            self.show_wrong(0)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Walk to another wrong answer."""
+        self.show_wrong(int(event.option.id or 0))
+
+    def show_wrong(self, index: int) -> None:
+        """Prompt, what was given, what was right, and why — all literal."""
+        w = self.result.wrong[index]
+        lines = [w.prompt, "", f"Your answer: {w.given or '(none)'}", f"Right answer: {w.expected}"]
+        if w.explanation:
+            lines += ["", w.explanation]
+        if w.caveat:
+            lines += ["", f"Caveat: {w.caveat}"]
+        if w.source:
+            lines += ["", f"Source: {w.source}"]
+        self.query_one("#result-wrong-detail", Literal).show("\n".join(lines))

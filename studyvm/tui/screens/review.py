@@ -1,0 +1,186 @@
+"""Review with Anki's keys: Space shows the answer, 1-4 rate it, u undo, s suspend, b bury, d Show me.
+
+Auto-graded cards take the answer in place (option digits, an input, lists); the verdict comes
+from the study engine. Every store write and every "next card" runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Header
+
+from studyvm.tui.engine import ShownCard
+from studyvm.tui.screens.base import CardScreen
+from studyvm.tui.widgets.answers import AnswerArea
+from studyvm.tui.widgets.card import QuestionCard
+from studyvm.tui.widgets.literal import Literal
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class ReviewScreen(CardScreen):
+    """Reviews the due cards of one pack (or all packs) until none are left or ``limit`` is reached."""
+
+    BINDINGS = [
+        Binding("space", "show_answer", "Show", id="review.show"),
+        Binding("1", "rate(1)", "Again", id="review.again"),
+        Binding("2", "rate(2)", "Hard", id="review.hard"),
+        Binding("3", "rate(3)", "Good", id="review.good"),
+        Binding("4", "rate(4)", "Easy", id="review.easy"),
+        *[Binding(str(n), f"digit({n})", show=False, id=f"review.option{n}") for n in range(5, 10)],
+        Binding("c", "check", "Check", show=False, id="review.check"),
+        Binding("u", "undo", "Undo", id="review.undo"),
+        Binding("s", "suspend", "Suspend", id="review.suspend"),
+        Binding("b", "bury", "Bury", id="review.bury"),
+        Binding("d", "show_me", "Show me", id="review.show_me"),
+    ]
+
+    def __init__(self, pack: str | None = None, limit: int | None = None, **_options: Any) -> None:
+        super().__init__()
+        self.pack = pack
+        """Pack to review, or ``None`` for every pack."""
+        self.limit = limit
+        """Most cards to review in this session."""
+        self.run: Any = None
+        """The engine's review session (see :mod:`studyvm.tui.engine`)."""
+        self.card: ShownCard | None = None
+        """The card on screen."""
+        self.busy = False
+        """A worker is writing: ignore keys until it answers."""
+        self.reviewed = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Literal("Loading…", classes="status", id="review-status")
+        yield Vertical(id="review-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start the session in a worker."""
+        self.busy = True
+        self.run_job("start", self.studyvm.backend.start_review, self.pack, self.limit, busy=self.body)
+
+    @property
+    def body(self) -> Vertical:
+        """The container the card lives in."""
+        return self.query_one("#review-body", Vertical)
+
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """A failed write leaves the card as it was, and keys work again."""
+        self.busy = False
+
+    def done_start(self, result: tuple[Any, ShownCard | None]) -> None:
+        """Session ready: show its first card."""
+        self.run, card = result
+        self.show_card(card)
+
+    def show_card(self, card: ShownCard | None) -> None:
+        """Replace the card on screen (``None``: nothing left to review)."""
+        self.busy = False
+        self.card = card
+        self.body.remove_children()
+        status = self.query_one("#review-status", Literal)
+        if card is None:
+            status.show(f"Done: {self.reviewed} reviewed this session. Escape goes back.")
+            self.body.mount(Literal("Nothing is due now. Come back later, or start a quiz.", classes="prompt"))
+            self.refresh_bindings()
+            return
+        status.show(card.status)
+        self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide Show me without a demo; grey out rating before the answer is shown."""
+        card = self.card
+        if action == "show_me":
+            return bool(card and card.question.demo)
+        if action in ("rate", "undo", "suspend", "bury", "show_answer") and card is None:
+            return action == "undo" or None
+        return True
+
+    # -- answering ----------------------------------------------------------------------
+    def action_show_answer(self) -> None:
+        """Space: flip a self-graded card, or grade what is entered (nothing -> not known)."""
+        widget = self.question_card
+        if widget is None or widget.answered or self.busy or self.card is None:
+            return
+        self.grade(widget.current())
+
+    def on_answer_area_submitted(self, event: AnswerArea.Submitted) -> None:
+        """An answer given in place."""
+        event.stop()
+        widget = self.question_card
+        if widget is not None and not widget.answered and not self.busy:
+            self.grade(event.value)
+
+    def grade(self, value: Any) -> None:
+        """Ask the engine for the verdict (grading does not write; the rating does)."""
+        self.busy = True
+        self.run_job("grade", self.run.grade, self.card, value)
+
+    def done_grade(self, feedback: Any) -> None:
+        """Show the verdict; the learner now rates."""
+        self.busy = False
+        widget = self.question_card
+        if widget is not None:
+            widget.show_feedback(feedback)
+            self.query_one("#review-status", Literal).show(
+                f"{self.card.status if self.card else ''}  ·  rate: 1 Again  2 Hard  3 Good  4 Easy"
+            )
+
+    def action_digit(self, digit: int) -> None:
+        """Option keys beyond 4."""
+        widget = self.question_card
+        if widget is not None and not self.busy:
+            widget.press_digit(digit)
+
+    def action_rate(self, rating: int) -> None:
+        """1-4: pick an option before the answer is shown; rate the card after."""
+        widget = self.question_card
+        if widget is None or self.busy or self.card is None:
+            return
+        if not widget.answered:
+            widget.press_digit(rating)
+            return
+        self.busy = True
+        self.reviewed += 1
+        self.run_job("next", self.run.rate_and_next, self.card, rating)
+
+    def done_next(self, card: ShownCard | None) -> None:
+        """The rating is stored; here is the next card."""
+        self.show_card(card)
+
+    # -- card actions ---------------------------------------------------------------------
+    def action_undo(self) -> None:
+        """Take back the last rating, suspension or burial and show that card again."""
+        if self.busy or self.run is None:
+            return
+        self.busy = True
+        self.run_job("undone", self.run.undo)
+
+    def done_undone(self, card: ShownCard | None) -> None:
+        """Undo done (``None``: there was nothing to undo)."""
+        if card is None:
+            self.busy = False
+            self.notify("Nothing to undo.")
+            return
+        self.reviewed = max(0, self.reviewed - 1)
+        self.show_card(card)
+
+    def action_suspend(self) -> None:
+        """Never show this card again until unsuspended."""
+        if self.card is not None and not self.busy:
+            self.busy = True
+            self.run_job("next", self.run.suspend_and_next, self.card)
+            self.notify("Card suspended (u undoes).")
+
+    def action_bury(self) -> None:
+        """Hide this card until tomorrow."""
+        if self.card is not None and not self.busy:
+            self.busy = True
+            self.run_job("next", self.run.bury_and_next, self.card)
+            self.notify("Card buried until tomorrow (u undoes).")

@@ -1,0 +1,85 @@
+"""Statistics as charts: calendar heatmap, due forecast, retention, mastery by topic, exam history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from studyvm.tui.screens.base import BaseScreen
+from studyvm.tui.widgets.bars import Bars
+from studyvm.tui.widgets.heatmap import Heatmap
+from studyvm.tui.widgets.literal import Literal
+
+
+class StatsScreen(BaseScreen):
+    """Loads the statistics in a worker (they can cover a large history) and draws them."""
+
+    def __init__(self, pack: str | None = None, **_options: Any) -> None:
+        super().__init__()
+        self.pack = pack
+        self.data: Any = None
+        """The last :class:`studyvm.tui.engine.StatsData` shown."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="stats-tabs"):
+            with TabPane("Overview", id="stats-overview"), VerticalScroll():
+                yield Literal("", id="stats-summary")
+                yield Static("Reviews per day", classes="section-title")
+                yield Heatmap(id="stats-heatmap")
+            with TabPane("Forecast", id="stats-forecast-tab"):
+                yield PlotextPlot(id="stats-forecast")
+            with TabPane("Retention", id="stats-retention-tab"):
+                yield PlotextPlot(id="stats-retention")
+            with TabPane("Mastery", id="stats-mastery-tab"), VerticalScroll():
+                yield Bars(id="stats-mastery")
+            with TabPane("Exams", id="stats-exams-tab"):
+                yield PlotextPlot(id="stats-exams")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Compute in a worker."""
+        self.run_job("stats", self.studyvm.backend.stats, self.pack, busy=self.query_one("#stats-tabs"))
+
+    def done_stats(self, data: Any) -> None:
+        """Draw every chart."""
+        self.data = data
+        retention = "–" if data.retention is None else f"{data.retention:.0%}"
+        self.query_one("#stats-summary", Literal).show(
+            f"Reviews: {data.reviews_total} total, {data.reviews_today} today · due now {data.due_now} · "
+            f"streak {data.streak} day(s) · retention {retention} · exams taken {len(data.exams)}"
+        )
+        self.query_one("#stats-heatmap", Heatmap).set_counts(data.heatmap, data.today)
+        self.query_one("#stats-mastery", Bars).set_bars(
+            [(m.topic, m.mastery, f"{m.mastery:.0%}") for m in data.mastery], width=30, empty="no reviews yet"
+        )
+        forecast = self.query_one("#stats-forecast", PlotextPlot)
+        plt = forecast.plt
+        plt.clear_data()
+        days = list(range(len(data.forecast)))
+        plt.bar(days or [0], data.forecast or [0])
+        plt.title("Cards due per day (0 = today)")
+        plt.xlabel("days from today")
+        forecast.refresh()
+        retention_plot = self.query_one("#stats-retention", PlotextPlot)
+        plt = retention_plot.plt
+        plt.clear_data()
+        if data.retention_by_week:
+            plt.plot(
+                list(range(len(data.retention_by_week))), [100 * r for r in data.retention_by_week], marker="braille"
+            )
+            plt.ylim(0, 100)
+        plt.title(f"Retention (% not Again) per week · overall {retention}")
+        retention_plot.refresh()
+        exams = self.query_one("#stats-exams", PlotextPlot)
+        plt = exams.plt
+        plt.clear_data()
+        if data.exams:
+            plt.plot(list(range(1, len(data.exams) + 1)), [e[1] for e in data.exams], marker="braille")
+            plt.ylim(0, 100)
+        plt.title("Exam scores (%) in order taken" if data.exams else "No exams yet")
+        exams.refresh()

@@ -1,0 +1,264 @@
+"""Answer inputs, one per auto-graded question type; each reports a plain response value.
+
+Values: mcq -> option index, multi -> set of indexes, true_false -> bool, short / numerical ->
+str, cloze -> list of str, matching -> {left: right}, ordering -> item indexes in the learner's
+order. Indexes are those of the pack file, whatever order things are shown in (as
+:mod:`studyvm.study.grading` expects).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.widgets.option_list import Option
+
+from studyvm.tui.widgets.literal import Literal, lit_cell
+
+
+def shown_order(question: Any, count: int, presentation: Any = None) -> list[int]:
+    """Display order of ``count`` options: the engine's presentation, else a shuffle fixed per question."""
+    given = list(getattr(presentation, "order", None) or [])
+    if sorted(given) == list(range(count)):
+        return given
+    order = list(range(count))
+    if getattr(question, "shuffle", True) and question.type != "true_false":
+        random.Random(question.id).shuffle(order)
+    return order
+
+
+class AnswerArea(Vertical):
+    """Base class: holds the inputs of one question and posts :class:`AnswerArea.Submitted`."""
+
+    class Submitted(Message):
+        """The learner gave an answer (``value`` is ``None`` when nothing was entered)."""
+
+        def __init__(self, value: Any) -> None:
+            super().__init__()
+            self.value = value
+
+    def __init__(self, question: Any, presentation: Any = None) -> None:
+        super().__init__(classes="answer-area")
+        self.question = question
+        self.presentation = presentation
+        """The study engine's display order, if it chose one."""
+
+    def current(self) -> Any:
+        """The answer entered so far, or ``None`` if nothing."""
+        return None
+
+    def submit(self) -> None:
+        """Post what is entered now."""
+        self.post_message(self.Submitted(self.current()))
+
+    def press_digit(self, digit: int) -> bool:
+        """Handle a number key; True if it meant something here."""
+        return False
+
+    def freeze(self) -> None:
+        """No more changes once the answer is graded."""
+        self.disabled = True
+
+
+class ChoiceAnswer(AnswerArea):
+    """mcq and true_false: one pick among numbered options, by digit, Enter or click."""
+
+    def __init__(self, question: Any, presentation: Any = None) -> None:
+        super().__init__(question, presentation)
+        if question.type == "true_false":
+            self.labels = ["True", "False"]
+        else:
+            self.labels = [o.text for o in question.options]
+        self.order = shown_order(question, len(self.labels), presentation)
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(
+            *[
+                Option(lit_cell(f"{pos + 1}. {self.labels[index]}"), id=str(index))
+                for pos, index in enumerate(self.order)
+            ],
+            id="choices",
+        )
+
+    def _value(self, index: int) -> Any:
+        return index == 0 if self.question.type == "true_false" else index
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter or click on an option answers."""
+        event.stop()
+        self.post_message(self.Submitted(self._value(int(event.option.id or 0))))
+
+    def press_digit(self, digit: int) -> bool:
+        """Digit n picks the n-th shown option."""
+        if 1 <= digit <= len(self.order):
+            self.post_message(self.Submitted(self._value(self.order[digit - 1])))
+            return True
+        return False
+
+
+class MultiAnswer(AnswerArea):
+    """multi: digits or clicks toggle options; Enter (or c) checks."""
+
+    def compose(self) -> ComposeResult:
+        self.order = shown_order(self.question, len(self.question.options), self.presentation)
+        yield SelectionList[int](
+            *[(lit_cell(f"{p + 1}. {self.question.options[i].text}"), i) for p, i in enumerate(self.order)],
+            id="choices",
+        )
+        yield Literal("Digits toggle, Enter or c checks.", classes="hint")
+
+    def current(self) -> Any:
+        chosen = set(self.query_one(SelectionList).selected)
+        return chosen or None
+
+    def press_digit(self, digit: int) -> bool:
+        if 1 <= digit <= len(self.order):
+            self.query_one(SelectionList).toggle(self.order[digit - 1])
+            return True
+        return False
+
+
+class SpaceAwareInput(Input):
+    """An input that, while still empty, lets Space mean "show the answer" instead of a blank."""
+
+    class Reveal(Message):
+        """Space pressed in an empty input."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "space" and not self.value:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Reveal())
+            return
+        await super()._on_key(event)
+
+
+class TypedAnswer(AnswerArea):
+    """short, numerical and cloze: one input per gap; Enter moves on, then answers."""
+
+    def compose(self) -> ComposeResult:
+        gaps = len(self.question.gaps()) if self.question.type == "cloze" else 1
+        unit = getattr(self.question, "unit", "")
+        for n in range(gaps):
+            placeholder = f"gap {n + 1}" if gaps > 1 else ("a number" + (f" ({unit})" if unit else ""))
+            if self.question.type == "short":
+                placeholder = "your answer"
+            yield SpaceAwareInput(placeholder=placeholder, id=f"gap{n}", select_on_focus=False)
+
+    def on_mount(self) -> None:
+        """Type straight away."""
+        self.query(Input).first().focus()
+
+    def current(self) -> Any:
+        values = [i.value.strip() for i in self.query(Input)]
+        if not any(values):
+            return None
+        return values if self.question.type == "cloze" else values[0]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter: next gap, or answer on the last one."""
+        event.stop()
+        inputs = list(self.query(Input))
+        position = inputs.index(event.input)
+        if position + 1 < len(inputs):
+            inputs[position + 1].focus()
+        else:
+            self.submit()
+
+
+class MatchingAnswer(AnswerArea):
+    """matching: a drop-down of right-hand items for every left item; c checks."""
+
+    def compose(self) -> ComposeResult:
+        rights = list(getattr(self.presentation, "choices", None) or [])
+        if not rights:
+            rights = [p.right for p in self.question.pairs] + list(self.question.distractors)
+            random.Random(self.question.id).shuffle(rights)
+        for n, pair in enumerate(self.question.pairs):
+            yield Literal(f"{n + 1}. {pair.left}", classes="hint")
+            yield Select([(lit_cell(r), r) for r in dict.fromkeys(rights)], prompt="choose…", id=f"match{n}")
+        yield Literal("Tab between lists; c checks.", classes="hint")
+
+    def current(self) -> Any:
+        chosen = {}
+        for n, pair in enumerate(self.question.pairs):
+            value = self.query_one(f"#match{n}", Select).value
+            if isinstance(value, str):
+                chosen[pair.left] = value
+        return chosen or None
+
+
+class OrderingAnswer(AnswerArea):
+    """ordering: pick the items in order (digit, Enter or click); Backspace takes the last back."""
+
+    def __init__(self, question: Any, presentation: Any = None) -> None:
+        super().__init__(question, presentation)
+        self.pool = [question.items[i] for i in shown_order(question, len(question.items), presentation)]
+        self.picked: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Literal("", id="picked")
+        yield OptionList(id="pool")
+        yield Literal("Pick the first item, then the next…; Backspace undoes a pick.", classes="hint")
+
+    def on_mount(self) -> None:
+        """Show the pool."""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        remaining = [item for item in self.pool if item not in self.picked]
+        pool = self.query_one("#pool", OptionList)
+        pool.clear_options()
+        pool.add_options([Option(lit_cell(f"{n + 1}. {item}")) for n, item in enumerate(remaining)])
+        shown = "\n".join(f"{n + 1}) {item}" for n, item in enumerate(self.picked))
+        self.query_one("#picked", Literal).show(f"Your order:\n{shown}" if self.picked else "Your order: (none yet)")
+
+    def _pick(self, position: int) -> None:
+        remaining = [item for item in self.pool if item not in self.picked]
+        if 0 <= position < len(remaining):
+            self.picked.append(remaining[position])
+            if len(self.picked) == len(self.pool):
+                self.submit()
+            else:
+                self._refresh()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter or click picks the highlighted item."""
+        event.stop()
+        self._pick(event.option_index)
+
+    def press_digit(self, digit: int) -> bool:
+        self._pick(digit - 1)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """Backspace puts the last picked item back."""
+        if event.key == "backspace" and self.picked:
+            event.stop()
+            self.picked.pop()
+            self._refresh()
+
+    def current(self) -> Any:
+        items = list(self.question.items)
+        return [items.index(item) for item in self.picked] or None
+
+
+def answer_area(question: Any, presentation: Any = None) -> AnswerArea | None:
+    """The input for ``question``'s type, or ``None`` for a self-graded flip card."""
+    kinds = {
+        "mcq": ChoiceAnswer,
+        "true_false": ChoiceAnswer,
+        "multi": MultiAnswer,
+        "short": TypedAnswer,
+        "numerical": TypedAnswer,
+        "cloze": TypedAnswer,
+        "matching": MatchingAnswer,
+        "ordering": OrderingAnswer,
+    }
+    kind = kinds.get(question.type)
+    return kind(question, presentation) if kind else None

@@ -1,0 +1,99 @@
+"""A question card: prompt, the in-place answer input, then verdict, explanation, caveat and source.
+
+The card never grades: it posts :class:`AnswerArea.Submitted` (or ``Reveal``) and the screen
+asks the study engine, then calls :meth:`QuestionCard.show_feedback` with plain data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+
+from studyvm.tui.backend import Feedback
+from studyvm.tui.widgets.answers import AnswerArea, SpaceAwareInput, answer_area
+from studyvm.tui.widgets.literal import Literal
+
+
+def prompt_text(question: Any) -> str:
+    """The prompt as shown before answering (cloze gaps numbered)."""
+    if question.type != "cloze":
+        return question.prompt
+    masked = question.masked_prompt("\0")
+    parts = masked.split("\0")
+    return "".join(part + (f"[___{n + 1}___]" if n < len(parts) - 1 else "") for n, part in enumerate(parts))
+
+
+class QuestionCard(VerticalScroll):
+    """One question, answered in place. ``number`` / ``total`` give the progress shown on top."""
+
+    def __init__(self, question: Any, meta: str = "", presentation: Any = None, **kwargs: Any) -> None:
+        super().__init__(classes="card", **kwargs)
+        self.question = question
+        self.meta = meta
+        self.area: AnswerArea | None = answer_area(question, presentation)
+        self.answered = False
+        """True once feedback (or a flip card's back) is shown."""
+
+    def compose(self) -> ComposeResult:
+        hint = "  ·  d: Show me" if self.question.demo else ""
+        yield Literal(f"{self.meta}{hint}", classes="meta", id="card-meta")
+        yield Literal(prompt_text(self.question), classes="prompt", id="card-prompt")
+        if self.area is not None:
+            yield self.area
+        yield Literal("", classes="verdict-right", id="card-verdict")
+        yield Literal("", classes="feedback", id="card-feedback")
+        yield Literal("", classes="caveat", id="card-caveat")
+        yield Literal("", classes="source", id="card-source")
+
+    def current(self) -> Any:
+        """What the learner has entered so far (``None`` if nothing)."""
+        return self.area.current() if self.area is not None else None
+
+    def press_digit(self, digit: int) -> bool:
+        """Route a number key to the answer input while unanswered."""
+        if self.answered or self.area is None:
+            return False
+        return self.area.press_digit(digit)
+
+    def submit(self) -> None:
+        """Check what is entered now (c / Enter on list types)."""
+        if not self.answered and self.area is not None:
+            self.area.submit()
+
+    def on_space_aware_input_reveal(self, event: SpaceAwareInput.Reveal) -> None:
+        """Space in an empty input: reveal, counted as not known."""
+        event.stop()
+        if self.area is not None:
+            self.post_message(AnswerArea.Submitted(None))
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        """Lock the input and show the verdict and everything that explains it."""
+        self.answered = True
+        if self.area is not None:
+            self.area.freeze()
+        verdict = self.query_one("#card-verdict", Literal)
+        if feedback.correct is None:
+            verdict.show("Answer:")
+        elif feedback.correct:
+            verdict.show(f"✔ Correct ({feedback.score:.0%})")
+        else:
+            verdict.show(f"✘ Not right ({feedback.score:.0%})" if feedback.score else "✘ Not right")
+        verdict.set_class(feedback.correct is False, "verdict-wrong")
+        body = []
+        if feedback.expected:
+            body.append(feedback.expected if feedback.correct is None else f"Answer: {feedback.expected}")
+        body += feedback.notes
+        if feedback.explanation:
+            body.append(feedback.explanation)
+        self.query_one("#card-feedback", Literal).show("\n".join(body))
+        self.query_one("#card-caveat", Literal).show(f"Caveat: {feedback.caveat}" if feedback.caveat else "")
+        self.query_one("#card-source", Literal).show(f"Source: {feedback.source}" if feedback.source else "")
+        self.scroll_end(animate=False)
+
+    def hide_feedback(self) -> None:
+        """Back to unanswered (after an undo of a grading that never reached the store)."""
+        self.answered = False
+        for widget_id in ("card-verdict", "card-feedback", "card-caveat", "card-source"):
+            self.query_one(f"#{widget_id}", Literal).show("")
