@@ -1,0 +1,131 @@
+"""Engines and migrations: SQLite (default) or PostgreSQL with the same code.
+
+:func:`open_database` is the one entry point: it makes an engine for a URL and upgrades the
+schema to the newest alembic revision, keeping every row. SQLite gets WAL (readers never wait
+for a writer), foreign keys, and a busy timeout; write transactions start with
+``BEGIN IMMEDIATE`` so two processes writing at once wait for each other instead of failing
+with "database is locked" (a deferred transaction that upgrades from read to write cannot be
+retried by SQLite's busy handler).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another one before giving up."""
+MIGRATION_LOCK_KEY = 0x5354_5544
+"""PostgreSQL advisory lock taken while migrating, so two first starts do not race."""
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+WRITE = "studyvm_write"
+"""Execution option marking an engine whose transactions write (``BEGIN IMMEDIATE`` on SQLite)."""
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True for a SQLite engine."""
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with StudyVM's connection settings (no schema work)."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_events(engine)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, see _on_begin
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        # In WAL mode NORMAL loses nothing on a process crash (kill -9); only a power cut
+        # can roll back the last commits. FULL would fsync on every answer.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, its transactions marked as writes."""
+    return engine.execution_options(**{WRITE: True})
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction takes the write lock at once and commits on success."""
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision of the database, ``None`` if it is empty."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` in one transaction; a no-op when already there."""
+    from alembic import command
+
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    sqlite = is_sqlite(engine)
+    with writer(engine).connect() as conn:
+        if sqlite:
+            # Batch migrations copy tables; with foreign keys on, dropping the old copy would
+            # cascade. The pragma only works outside a transaction, hence the raw connection.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                command.upgrade(_alembic_config(conn), revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("migration left rows breaking a foreign key")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def open_database(url: str) -> Engine:
+    """An engine for ``url`` with the schema upgraded to the newest revision."""
+    engine = make_engine(url)
+    migrate(engine)
+    return engine

@@ -1,0 +1,200 @@
+"""The tables: learners and their progress, keyed by (pack id, question id), never content.
+
+A question's text lives only in its pack file; these tables hold what a learner *did*: the
+FSRS state of each card, every review, every quiz or exam attempt and answer, and the mistake
+bank. The alembic migrations in :mod:`studyvm.store.migrations` create exactly these tables;
+``tests/store/test_migrations.py`` checks that the two never drift apart.
+
+Datetimes are stored as naive UTC (the same text in SQLite, ``timestamp`` in PostgreSQL) and
+always come back as aware UTC datetimes, because fsrs refuses naive ones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Card queues, like Anki's: one small integer so "what is due" is a single index range scan.
+QUEUE_REMOVED = -3
+"""The question is no longer in its pack: history kept, never due."""
+QUEUE_SUSPENDED = -1
+"""Suspended by the learner, or automatically as a leech."""
+QUEUE_NEW = 0
+"""Never reviewed: shown in pack order, within the daily new-card limit."""
+QUEUE_SCHEDULED = 1
+"""Learning, review or relearning: shown when ``due``."""
+
+# The card's FSRS state as stored in ``state`` and the review log's ``state_before``.
+STATE_NEW = 0
+"""Never reviewed (fsrs has no "new" state; it starts cards in Learning)."""
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime stored as naive UTC and returned as an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        """Aware -> naive UTC; a naive value is taken to be UTC already."""
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        """Naive UTC -> aware UTC."""
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def utc_col(nullable: bool = True, index: bool = False) -> Column:
+    """A column of :class:`UTCDateTime`."""
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _learner_fk() -> Column:
+    return Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+
+
+class Learner(SQLModel, table=True):
+    """Someone whose progress is kept; one shared database can serve a whole class."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime = Field(sa_column=utc_col(nullable=False))
+
+
+class CardState(SQLModel, table=True):
+    """The FSRS state of one question for one learner."""
+
+    __tablename__ = "card_state"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "pack_id", "question_id", name="uq_card_state_key"),
+        Index("ix_card_state_queue", "learner_id", "queue", "due"),
+        Index("ix_card_state_pack_queue", "learner_id", "pack_id", "queue", "due"),
+        Index("ix_card_state_new", "learner_id", "queue", "pack_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    pack_id: str = Field(max_length=200)
+    question_id: str = Field(max_length=200)
+    position: int = 0
+    """Order of the question in its pack, for showing new cards in pack order."""
+    queue: int = QUEUE_NEW
+    state: int = STATE_NEW
+    """0 new, else fsrs ``State`` (1 learning, 2 review, 3 relearning)."""
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = Field(default=None, sa_column=utc_col())
+    last_review: datetime | None = Field(default=None, sa_column=utc_col())
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    leech: bool = False
+    removed: bool = False
+    buried_until: datetime | None = Field(default=None, sa_column=utc_col())
+
+
+class ReviewLog(SQLModel, table=True):
+    """One answer in a review session; ``prev`` (JSON of the card before) makes it undoable."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (
+        Index("ix_review_log_day", "learner_id", "review_day", "state_before", "rating"),
+        Index("ix_review_log_card", "learner_id", "pack_id", "question_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    pack_id: str = Field(max_length=200)
+    question_id: str = Field(max_length=200)
+    rating: int
+    """fsrs ``Rating``: 1 Again, 2 Hard, 3 Good, 4 Easy."""
+    reviewed_at: datetime = Field(sa_column=utc_col(nullable=False))
+    review_day: int
+    """The learner's local calendar day of the review (proleptic ordinal), for heatmap and limits."""
+    duration_ms: int | None = None
+    state_before: int = STATE_NEW
+    score: float | None = None
+    """Grade 0..1 of an auto-graded answer; ``None`` for a self-rated flip card."""
+    response: str | None = Field(default=None, sa_column=Column(Text))
+    """The answer given, as JSON, for auto-graded questions."""
+    prev: str | None = Field(default=None, sa_column=Column(Text))
+    """JSON of the card state before this review, so it can be undone."""
+
+
+class PackSync(SQLModel, table=True):
+    """A fingerprint of the question ids last synced for a learner, so unchanged packs cost nothing."""
+
+    __tablename__ = "pack_sync"
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True))
+    pack_id: str = Field(max_length=200, primary_key=True)
+    ids_hash: str = Field(max_length=64)
+
+
+class Mistake(SQLModel, table=True):
+    """The mistake bank: every wrong answer, kept; ``cleared`` once answered right again."""
+
+    __table_args__ = (Index("ix_mistake_learner", "learner_id", "cleared", "pack_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    pack_id: str = Field(max_length=200)
+    question_id: str = Field(max_length=200)
+    at: datetime = Field(sa_column=utc_col(nullable=False))
+    origin: str = Field(max_length=20)
+    """``review``, ``quiz`` or ``exam``."""
+    response: str | None = Field(default=None, sa_column=Column(Text))
+    cleared: bool = False
+
+
+class Attempt(SQLModel, table=True):
+    """A practice quiz or a mock exam: its questions (in order, with their display order) and result."""
+
+    __table_args__ = (Index("ix_attempt_learner", "learner_id", "kind", "finished_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    kind: str = Field(max_length=10)
+    """``quiz`` or ``exam``."""
+    started_at: datetime = Field(sa_column=utc_col(nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=utc_col())
+    time_limit_s: int | None = None
+    elapsed_s: float = 0
+    """Exam time used up to the last saved answer (a resumed exam goes on from here)."""
+    pass_mark: float | None = None
+    cbm: bool = False
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    """JSON list of ``{pack, question, shown}``: which questions, in which order and option order."""
+    score: float | None = None
+    max_score: int | None = None
+    cbm_score: float | None = None
+    passed: bool | None = None
+
+
+class AttemptAnswer(SQLModel, table=True):
+    """One answer in a quiz or exam, saved as given."""
+
+    __tablename__ = "attempt_answer"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "position", name="uq_attempt_answer_position"),
+        Index("ix_attempt_answer_question", "pack_id", "question_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(sa_column=Column(Integer, ForeignKey("attempt.id", ondelete="CASCADE"), nullable=False))
+    position: int
+    pack_id: str = Field(max_length=200)
+    question_id: str = Field(max_length=200)
+    response: str | None = Field(default=None, sa_column=Column(Text))
+    score: float
+    confidence: int | None = None
+    """CBM certainty 1 (low) .. 3 (high)."""
+    answered_at: datetime = Field(sa_column=utc_col(nullable=False))

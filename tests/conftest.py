@@ -1,0 +1,124 @@
+"""Shared fixtures: a throwaway PostgreSQL server and database URLs for both back ends.
+
+The server is started once per test session with ``initdb`` into a temporary folder, listening
+only on a unix socket, with fsync off. PostgreSQL refuses to run as root, so as root the server
+runs as ``nobody``. When ``initdb`` cannot be found the PostgreSQL tests skip, unless
+``STUDYVM_REQUIRE_POSTGRES=1`` (set by ``.ci/run``), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def find_pg_bindir() -> Path | None:
+    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``, or ``None``."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3].split(".")[0])
+    )
+    return Path(candidates[-1]).parent if candidates else None
+
+
+class PgServer:
+    """A running throwaway server; :meth:`new_database` gives each test its own database."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.base = Path(tempfile.mkdtemp(prefix="studyvm-pg-"))  # short: socket paths are limited
+        self.sock = self.base / "sock"
+        self.data = self.base / "data"
+        self._names = itertools.count(1)
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            self.base.chmod(0o755)
+            self.sock.mkdir()
+            shutil.chown(self.base, "nobody")
+            shutil.chown(self.sock, "nobody")
+            self._as_user = ["runuser", "-u", "nobody", "--"]
+        else:
+            self.sock.mkdir()
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [*self._as_user, *args], check=True, capture_output=True, timeout=60, cwd=self.base
+        )
+
+    def start(self) -> None:
+        """initdb and start the server, listening only on the unix socket."""
+        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "studyvm", "--auth=trust",
+                  "-E", "UTF8", "--no-sync")
+        options = f"-k {self.sock} -c listen_addresses= -F -c max_connections=50"
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.base / "log"),
+                  "-w", "-o", options, "start")
+
+    def stop(self) -> None:
+        """Stop the server at once and delete its files."""
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    def new_database(self) -> str:
+        """Create an empty database and return its SQLAlchemy URL."""
+        import psycopg
+
+        name = f"t{next(self._names)}"
+        with psycopg.connect(host=str(self.sock), user="studyvm", dbname="postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://studyvm@/{name}?host={self.sock}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the whole test session (skip or fail when unavailable)."""
+    required = os.environ.get("STUDYVM_REQUIRE_POSTGRES") == "1"
+    bindir = find_pg_bindir()
+    if bindir is None:
+        if required:
+            pytest.fail("STUDYVM_REQUIRE_POSTGRES=1 but initdb was not found")
+        pytest.skip("PostgreSQL (initdb) is not installed")
+    server = PgServer(bindir)
+    try:
+        server.start()
+    except (subprocess.SubprocessError, OSError) as exc:
+        log = server.base / "log"
+        detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        server.stop()
+        message = f"could not start PostgreSQL: {exc} {getattr(exc, 'stderr', b'')!r} {detail}"
+        if required:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    """A fresh, empty PostgreSQL database."""
+    return pg_server.new_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite database file."""
+    return f"sqlite:///{tmp_path / 'studyvm.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'studyvm.sqlite3'}"
+    return request.getfixturevalue("pg_server").new_database()
