@@ -8,6 +8,7 @@ ones; multi-line text uses YAML's ``|`` block style.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,22 @@ class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
     """A safe dumper that writes multi-line strings as ``|`` blocks."""
 
 
+_YAML12_NON_STRING = re.compile(
+    r"^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
+    r"|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+"""Plain scalars the loader's YAML 1.2 parser reads as something other than text."""
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    # PyYAML resolves with YAML 1.1 rules, the loader with 1.2: quote what 1.2 would not read as text.
+    if _YAML12_NON_STRING.match(value) or any(ch in value for ch in _ODD_BREAKS):
+        style = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

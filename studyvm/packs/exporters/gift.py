@@ -8,7 +8,8 @@ answer. What GIFT cannot hold is converted and reported in the warnings: ``order
 matching (item -> position), a cloze with several gaps becomes an essay whose back lists the gaps.
 
 Each question carries Moodle's ``// [id:…] [tag:…]`` comment; fields GIFT has no place for
-(caveat, source, demo, unit, a flip's explanation, the one-gap cloze marker) go in a
+(caveat, source, demo, unit, a flip's explanation, the one-gap cloze marker, a
+``multi`` written with correct flags rather than weights) go in a
 ``// studyvm: {json}`` comment, which StudyVM's importer reads back and Moodle ignores.
 """
 
@@ -85,6 +86,8 @@ class _Writer:
     def _multi(self, q: Any) -> list[str]:
         explicit = any(o.weight is not None for o in q.options)
         share = round(100 / max(1, len(q.correct_indexes())), 5)
+        if not explicit:
+            self.meta["flags"] = True  # so StudyVM reads back correct: true/false, not the shares
         out = []
         for o in q.options:
             credit = o.credit() if explicit else (share if o.correct else -share)

@@ -51,7 +51,7 @@ _ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 _ID_COMMENT = re.compile(r"\[id:((?:\\]|[^\]\[])+)\]")
 _TAG_COMMENT = re.compile(r"\[tag:((?:\\]|[^\]])+)\]")
 _META_PREFIX = "// studyvm:"
-_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze"}
+_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze", "flags"}
 
 
 def split_format(text: str, default: str = "moodle") -> tuple[str, str]:
@@ -178,6 +178,9 @@ class _Reader:
             data["type"] = "cloze"
             prompt = data["prompt"]
             data["prompt"] = prompt.replace(GAP, gap, 1) if GAP in prompt else f"{prompt} {gap}"
+        if meta.pop("flags", False) and data.get("type") == "multi":  # written from correct: true/false
+            for option in data["options"]:
+                option["correct"] = (option.pop("weight", None) or 0) > 0
         if data.get("type") != "numerical":
             meta.pop("unit", None)
         data.update(meta)
