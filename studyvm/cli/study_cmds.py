@@ -1,9 +1,151 @@
-"""Commands of this area (filled in by its owner)."""
+"""``studyvm study``, ``quiz``, ``stats`` and ``report``: the study engine from the command line.
+
+Without ``--plain``, ``study`` and ``quiz`` open the terminal app on the matching screen;
+with it they run line by line on stdin/stdout (see :mod:`studyvm.study.plain`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import typer
 
 
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"studyvm: error: {message}", err=True)
+    return typer.Exit(1)
+
+
+@contextmanager
+def _service(settings: Any) -> Iterator[Any]:
+    """An open study service; database and study errors become messages and exit 1."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from studyvm.study.service import StudyError, StudyService
+
+    try:
+        svc = StudyService(settings).open()
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        raise _fail(f"cannot open the database {settings.database_url}: {exc}") from None
+    try:
+        yield svc
+    except StudyError as exc:
+        raise _fail(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise _fail(f"database error: {exc}") from None
+    finally:
+        svc.close()
+
+
+def study(
+    ctx: typer.Context,
+    plain: bool = typer.Option(False, "--plain", help="Line by line on stdin/stdout instead of the app."),
+    pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="End after N answers."),
+) -> None:
+    """Review due cards (FSRS spaced repetition), then new ones within the daily limit."""
+    settings = ctx.obj
+    if not plain:
+        from studyvm.cli.tui_cmds import open_app
+
+        open_app(settings, screen="review", pack=pack, limit=limit)
+        return
+    from studyvm.study.plain import PlainIO, run_review
+
+    with _service(settings) as svc:
+        if pack is not None:
+            svc.pack(pack)
+        run_review(svc, PlainIO(), pack_id=pack, limit=limit)
+
+
+def quiz(
+    ctx: typer.Context,
+    plain: bool = typer.Option(False, "--plain", help="Line by line on stdin/stdout instead of the app."),
+    n: int = typer.Option(10, "--n", min=1, help="Number of questions."),
+    pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
+    topic: str | None = typer.Option(None, "--topic", help="Only this topic."),
+    tag: str | None = typer.Option(None, "--tag", help="Only questions with this tag."),
+    qtype: str | None = typer.Option(None, "--type", help="Only this question type (mcq, short, …)."),
+    weak: bool = typer.Option(False, "--weak", help="Weak areas first: lowest recall, most mistakes."),
+    mistakes: bool = typer.Option(False, "--mistakes", help="Ask the questions of the mistake bank again."),
+    exam: bool = typer.Option(False, "--exam", help="A timed mock exam: feedback only at the end."),
+    minutes: float = typer.Option(30, "--minutes", min=0.1, help="Exam time limit."),
+    pass_mark: float = typer.Option(70, "--pass-mark", min=0, max=100, help="Exam pass mark in percent."),
+    cbm: bool = typer.Option(False, "--cbm", help="Certainty-based marking: rate your confidence 1-3."),
+    resume: bool = typer.Option(False, "--resume", help="Resume an exam cut short (or score it if time is up)."),
+) -> None:
+    """A practice quiz with instant feedback, or with --exam a timed mock exam."""
+    settings = ctx.obj
+    selection = {"n": n, "pack": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak": weak,
+                 "mistakes": mistakes}
+    if not plain:
+        from studyvm.cli.tui_cmds import open_app
+
+        if exam or resume:
+            open_app(settings, screen="exam", minutes=minutes, pass_mark=pass_mark, cbm=cbm, resume=resume,
+                     **selection)
+        else:
+            open_app(settings, screen="quiz", **selection)
+        return
+    from studyvm.study.plain import PlainIO, run_exam, run_quiz
+
+    io = PlainIO()
+    with _service(settings) as svc:
+        kwargs = {"n": n, "pack_id": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak_first": weak,
+                  "mistakes": mistakes}
+        if resume:
+            attempt = svc.unfinished_exam()
+            if attempt is None:
+                raise _fail("there is no unfinished exam to resume")
+            run_exam(svc.resume_exam(attempt), io)
+        elif exam:
+            run_exam(svc.start_exam(minutes=minutes, pass_mark=pass_mark, cbm=cbm, **kwargs), io)
+        else:
+            run_quiz(svc.start_quiz(**kwargs), io)
+
+
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Your progress: reviews, due cards, mastery by topic, streak, forecast, exam scores."""
+    import json
+
+    from studyvm.study.stats import format_stats
+
+    with _service(ctx.obj) as svc:
+        figures = svc.stats()
+    if as_json:
+        typer.echo(json.dumps(figures.as_json(), indent=2))
+    else:
+        typer.echo(format_stats(figures))
+
+
+def report(
+    ctx: typer.Context,
+    pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+) -> None:
+    """For instructors on a shared database: every learner's progress and the hardest questions."""
+    import json
+
+    from studyvm.study.report import format_report
+
+    with _service(ctx.obj) as svc:
+        if pack is not None:
+            svc.pack(pack)
+        data = svc.report(pack_id=pack)
+    if as_json:
+        typer.echo(json.dumps(data.as_json(), indent=2))
+    else:
+        typer.echo(format_report(data))
+
+
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add ``study``, ``quiz``, ``stats`` and ``report`` to the root app."""
+    app.command("study")(study)
+    app.command("quiz")(quiz)
+    app.command("stats")(stats)
+    app.command("report")(report)

@@ -1,0 +1,329 @@
+"""Repository functions for cards and reviews: each takes ``*, session`` and returns plain data.
+
+They use SQLAlchemy Core on the sqlmodel tables: choosing the next card and recording an
+answer are on the hot path of every review, and aggregate counts are done in SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from studyvm.store.models import (
+    QUEUE_NEW,
+    QUEUE_REMOVED,
+    QUEUE_SCHEDULED,
+    QUEUE_SUSPENDED,
+    STATE_NEW,
+    CardState,
+    Learner,
+    PackSync,
+    ReviewLog,
+)
+from studyvm.study.scheduling import CardFields
+
+CARD = CardState.__table__
+LOG = ReviewLog.__table__
+SYNC = PackSync.__table__
+LEARN_AHEAD = timedelta(minutes=20)
+"""Learning cards due this soon are shown when nothing else is left (as Anki does)."""
+STATE_REVIEW = 2
+
+
+@dataclass
+class CardRow:
+    """A stored card: its key, queue flags and scheduling fields."""
+
+    id: int
+    pack_id: str
+    question_id: str
+    queue: int
+    fields: CardFields
+    suspended: bool = False
+    leech: bool = False
+    removed: bool = False
+    buried_until: datetime | None = None
+
+
+_CARD_COLS = (
+    CARD.c.id, CARD.c.pack_id, CARD.c.question_id, CARD.c.queue, CARD.c.state, CARD.c.step, CARD.c.stability,
+    CARD.c.difficulty, CARD.c.due, CARD.c.last_review, CARD.c.reps, CARD.c.lapses, CARD.c.suspended,
+    CARD.c.leech, CARD.c.removed, CARD.c.buried_until,
+)
+
+
+def _row(r) -> CardRow:
+    return CardRow(
+        id=r.id, pack_id=r.pack_id, question_id=r.question_id, queue=r.queue,
+        fields=CardFields(r.state, r.step, r.stability, r.difficulty, r.due, r.last_review, r.reps, r.lapses),
+        suspended=bool(r.suspended), leech=bool(r.leech), removed=bool(r.removed), buried_until=r.buried_until,
+    )
+
+
+def queue_for(state: int, suspended: bool, removed: bool) -> int:
+    """The queue a card belongs in, from its flags."""
+    if removed:
+        return QUEUE_REMOVED
+    if suspended:
+        return QUEUE_SUSPENDED
+    return QUEUE_NEW if state == STATE_NEW else QUEUE_SCHEDULED
+
+
+def learner_id(name: str, now: datetime, *, session: Session) -> int:
+    """The id of learner ``name``, created on first use (safe when two processes race)."""
+    table = Learner.__table__
+    found = session.execute(select(table.c.id).where(table.c.name == name)).scalar()
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            session.execute(insert(table).values(name=name, created_at=now))
+    except IntegrityError:
+        pass
+    return session.execute(select(table.c.id).where(table.c.name == name)).scalar_one()
+
+
+def ids_fingerprint(question_ids: list[str]) -> str:
+    """A hash of the ordered question ids of a pack."""
+    return hashlib.sha256("\n".join(question_ids).encode()).hexdigest()
+
+
+@dataclass
+class SyncResult:
+    """What syncing a pack changed."""
+
+    added: int = 0
+    removed: int = 0
+    restored: int = 0
+    unchanged: bool = False
+
+
+def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: Session) -> SyncResult:
+    """Make the learner's cards match the pack: new ids arrive new, removed ones stop being due.
+
+    A question whose id is unchanged keeps its state, and a removed question keeps its review log
+    (and its state, should it come back).
+    """
+    fingerprint = ids_fingerprint(question_ids)
+    key = and_(SYNC.c.learner_id == learner, SYNC.c.pack_id == pack_id)
+    if session.execute(select(SYNC.c.ids_hash).where(key)).scalar() == fingerprint:
+        return SyncResult(unchanged=True)
+    where = and_(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id)
+    stored = {
+        r.question_id: r
+        for r in session.execute(
+            select(CARD.c.id, CARD.c.question_id, CARD.c.position, CARD.c.removed, CARD.c.state, CARD.c.suspended)
+            .where(where)
+        )
+    }
+    result = SyncResult()
+    fresh = []
+    for pos, qid in enumerate(question_ids):
+        row = stored.get(qid)
+        if row is None:
+            fresh.append({"learner_id": learner, "pack_id": pack_id, "question_id": qid, "position": pos})
+        elif row.removed or row.position != pos:
+            result.restored += bool(row.removed)
+            session.execute(
+                update(CARD).where(CARD.c.id == row.id).values(
+                    position=pos, removed=False, queue=queue_for(row.state, row.suspended, False)
+                )
+            )
+    if fresh:
+        defaults = {"queue": QUEUE_NEW, "state": STATE_NEW, "reps": 0, "lapses": 0, "suspended": False,
+                    "leech": False, "removed": False}
+        session.execute(insert(CARD), [{**defaults, **f} for f in fresh])
+    result.added = len(fresh)
+    current = set(question_ids)
+    gone = [r.id for qid, r in stored.items() if not r.removed and qid not in current]
+    for start in range(0, len(gone), 500):
+        session.execute(
+            update(CARD).where(CARD.c.id.in_(gone[start : start + 500])).values(removed=True, queue=QUEUE_REMOVED)
+        )
+    result.removed = len(gone)
+    if session.execute(select(SYNC.c.ids_hash).where(key)).first() is None:
+        session.execute(insert(SYNC).values(learner_id=learner, pack_id=pack_id, ids_hash=fingerprint))
+    else:
+        session.execute(update(SYNC).where(key).values(ids_hash=fingerprint))
+    return result
+
+
+def _not_buried(now: datetime):
+    return or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now)
+
+
+def next_card(
+    learner: int,
+    now: datetime,
+    *,
+    session: Session,
+    pack_id: str | None = None,
+    allow_new: bool = True,
+    allow_reviews: bool = True,
+    exclude_packs: tuple[str, ...] = (),
+    skip_ids: tuple[int, ...] = (),
+) -> CardRow | None:
+    """The card to show next: due cards by due time, then new cards in pack order, then
+    learning cards due within :data:`LEARN_AHEAD`; ``None`` when nothing is left."""
+    base = [CARD.c.learner_id == learner]
+    if pack_id is not None:
+        base.append(CARD.c.pack_id == pack_id)
+    if exclude_packs:
+        base.append(CARD.c.pack_id.notin_(exclude_packs))
+    if skip_ids:
+        base.append(CARD.c.id.notin_(skip_ids))
+    due = [*base, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now, _not_buried(now)]
+    if not allow_reviews:
+        due.append(CARD.c.state != STATE_REVIEW)  # learning steps go on after the limit
+    found = session.execute(select(*_CARD_COLS).where(*due).order_by(CARD.c.due).limit(1)).first()
+    if found is None and allow_new:
+        found = session.execute(
+            select(*_CARD_COLS).where(*base, CARD.c.queue == QUEUE_NEW, _not_buried(now))
+            .order_by(CARD.c.pack_id, CARD.c.position).limit(1)
+        ).first()
+    if found is None:
+        ahead = [*base, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now + LEARN_AHEAD, CARD.c.state != STATE_REVIEW,
+                 _not_buried(now)]
+        found = session.execute(select(*_CARD_COLS).where(*ahead).order_by(CARD.c.due).limit(1)).first()
+    return _row(found) if found else None
+
+
+def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> CardRow | None:
+    """The stored card for a question, or ``None``."""
+    found = session.execute(
+        select(*_CARD_COLS).where(
+            CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id
+        )
+    ).first()
+    return _row(found) if found else None
+
+
+def _snapshot(card: CardRow) -> str:
+    return json.dumps({
+        **card.fields.as_dict(),
+        "suspended": card.suspended, "leech": card.leech,
+        "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+    })
+
+
+def record_review(
+    learner: int,
+    card: CardRow,
+    after: CardFields,
+    rating: int,
+    now: datetime,
+    day: int,
+    *,
+    session: Session,
+    leech: bool = False,
+    score: float | None = None,
+    response: object = None,
+    duration_ms: int | None = None,
+) -> int:
+    """Store the new card state and the review log row (undo snapshot included); the log id."""
+    suspended = card.suspended or leech
+    session.execute(
+        update(CARD).where(CARD.c.id == card.id).values(
+            state=after.state, step=after.step, stability=after.stability, difficulty=after.difficulty,
+            due=after.due, last_review=after.last_review, reps=after.reps, lapses=after.lapses,
+            leech=card.leech or leech, suspended=suspended, buried_until=None,
+            queue=queue_for(after.state, suspended, card.removed),
+        )
+    )
+    result = session.execute(
+        insert(LOG).values(
+            learner_id=learner, pack_id=card.pack_id, question_id=card.question_id, rating=rating,
+            reviewed_at=now, review_day=day, duration_ms=duration_ms, state_before=card.fields.state,
+            score=score, response=None if response is None else json.dumps(response, default=str),
+            prev=_snapshot(card),
+        )
+    )
+    return result.inserted_primary_key[0]
+
+
+def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, str] | None:
+    """Put the card back as it was before review ``log_id`` and delete that review.
+
+    Returns the (pack id, question id) of the card, or ``None`` if there was nothing to undo.
+    """
+    log = session.execute(
+        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev).where(LOG.c.id == log_id, LOG.c.learner_id == learner)
+    ).first()
+    if log is None or log.prev is None:
+        return None
+    snap = json.loads(log.prev)
+    fields = CardFields.from_dict(snap)
+    buried = snap.get("buried_until")
+    key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == log.pack_id, CARD.c.question_id == log.question_id)
+    removed = session.execute(select(CARD.c.removed).where(key)).scalar()
+    session.execute(
+        update(CARD).where(key).values(
+            state=fields.state, step=fields.step, stability=fields.stability, difficulty=fields.difficulty,
+            due=fields.due, last_review=fields.last_review, reps=fields.reps, lapses=fields.lapses,
+            suspended=snap["suspended"], leech=snap["leech"],
+            buried_until=datetime.fromisoformat(buried) if buried else None,
+            queue=queue_for(fields.state, snap["suspended"], bool(removed)),
+        )
+    )
+    session.execute(delete(LOG).where(LOG.c.id == log_id))
+    return (log.pack_id, log.question_id)
+
+
+def set_suspended(learner: int, pack_id: str, question_id: str, suspended: bool, *, session: Session) -> bool:
+    """Suspend or unsuspend a card; False if the card is unknown."""
+    key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id)
+    row = session.execute(select(CARD.c.state, CARD.c.removed).where(key)).first()
+    if row is None:
+        return False
+    values = {"suspended": suspended, "queue": queue_for(row.state, suspended, row.removed)}
+    if not suspended:
+        values["leech"] = False
+    session.execute(update(CARD).where(key).values(**values))
+    return True
+
+
+def bury(learner: int, pack_id: str, question_id: str, until: datetime, *, session: Session) -> bool:
+    """Hide a card until ``until`` (the start of the learner's next day)."""
+    key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id)
+    return session.execute(update(CARD).where(key).values(buried_until=until)).rowcount > 0
+
+
+def done_today(learner: int, day: int, *, session: Session) -> tuple[int, int]:
+    """(new cards introduced, review-state cards reviewed) on local day ``day``."""
+    rows = session.execute(
+        select(LOG.c.state_before, func.count())
+        .where(LOG.c.learner_id == learner, LOG.c.review_day == day)
+        .group_by(LOG.c.state_before)
+    ).all()
+    counts = dict(rows)
+    return counts.get(STATE_NEW, 0), counts.get(STATE_REVIEW, 0)
+
+
+def due_counts(learner: int, now: datetime, *, session: Session) -> dict[str, tuple[int, int]]:
+    """Pack id -> (cards due now, new cards waiting), ignoring daily limits."""
+    due = dict(
+        session.execute(
+            select(CARD.c.pack_id, func.count())
+            .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now, _not_buried(now))
+            .group_by(CARD.c.pack_id)
+        ).all()
+    )
+    new = dict(
+        session.execute(
+            select(CARD.c.pack_id, func.count())
+            .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_NEW, _not_buried(now))
+            .group_by(CARD.c.pack_id)
+        ).all()
+    )
+    return {p: (due.get(p, 0), new.get(p, 0)) for p in sorted(set(due) | set(new))}
+
+
+def stored_packs(learner: int, *, session: Session) -> list[str]:
+    """Pack ids the learner has cards for."""
+    return list(session.execute(select(CARD.c.pack_id).where(CARD.c.learner_id == learner).distinct()).scalars())

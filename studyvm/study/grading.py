@@ -1,0 +1,287 @@
+"""Grading of every question type: a response in, a :class:`Grade` (score 0..1) out.
+
+Responses are plain Python values expressed in the question's *own* order (option indexes as
+in the pack, not as shuffled on screen; :mod:`studyvm.study.answers` converts what a learner
+typed):
+
+============  ==========================================================
+type          response
+============  ==========================================================
+mcq           ``int`` option index
+multi         iterable of ``int`` option indexes
+true_false    ``bool``
+short         ``str``
+numerical     ``float`` or ``str`` ("1,024", "12 ms")
+cloze         ``list[str]``, one per gap (a ``str`` for a single gap)
+matching      ``dict[left text, right text]``
+ordering      ``list[int]`` item indexes in the learner's order
+============  ==========================================================
+
+Text answers are graded leniently: case, accents, whitespace and punctuation are ignored, and
+one typo (an edit, or two letters swapped) is forgiven in a word of five letters or more. A
+``flip`` card is never graded here: the learner rates it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from studyvm.packs.model import (
+    ClozeQuestion,
+    FlipQuestion,
+    MatchingQuestion,
+    McqQuestion,
+    MultiQuestion,
+    NumericalQuestion,
+    OrderingQuestion,
+    ShortQuestion,
+    TrueFalseQuestion,
+)
+
+FULL = 0.999
+"""A score at least this high counts as right."""
+TYPO_MIN_LENGTH = 5
+"""Shortest word in which one typo is forgiven."""
+
+
+@dataclass
+class Grade:
+    """The result of grading one response."""
+
+    score: float
+    """0..1 (partial credit clamped at 0)."""
+    correct: bool
+    expected: str
+    """The right answer, in words, for feedback."""
+    feedback: str = ""
+    """Feedback attached to the chosen option or matched answer, if the pack has one."""
+
+
+class NotGradable(ValueError):
+    """The question type is self-rated (flip) or the response has the wrong shape."""
+
+
+def normalize(text: str) -> str:
+    """Case, accents, punctuation and runs of whitespace removed, for lenient comparison."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    kept = []
+    for ch in decomposed:
+        cat = unicodedata.category(ch)
+        if cat.startswith("M"):
+            continue
+        kept.append(" " if cat.startswith(("P", "S", "Z")) else ch)
+    return " ".join("".join(kept).split())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one edit or one swap of neighbours."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+def text_matches(given: str, accepted: str) -> bool:
+    """Lenient equality: normalized words equal, one typo allowed in one long alphabetic word."""
+    g, a = normalize(given).split(), normalize(accepted).split()
+    if g == a:
+        return True
+    if len(g) != len(a) or not a:
+        return False
+    diffs = [(x, y) for x, y in zip(g, a, strict=True) if x != y]
+    if len(diffs) != 1:
+        return False
+    x, y = diffs[0]
+    return len(y) >= TYPO_MIN_LENGTH and y.isalpha() and _one_edit(x, y)
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(value: Any, unit: str = "") -> float:
+    """A float from a number or from text like ``1,024``, ``2,5`` or ``12 ms``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    if unit and text.lower().endswith(unit.lower()):
+        text = text[: -len(unit)].strip()
+    text = text.replace(" ", "").replace("_", "")
+    text = text.replace(",", "") if _THOUSANDS.match(text) else text.replace(",", ".")
+    match = _NUMBER.fullmatch(text)
+    if not match:
+        raise NotGradable(f"not a number: {value!r}")
+    return float(text)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _clamp(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def _grade_mcq(q: McqQuestion, response: Any) -> Grade:
+    idx = int(response)
+    if not 0 <= idx < len(q.options):
+        raise NotGradable("no such option")
+    right = next(o for o in q.options if o.credit() >= 100)
+    score = _clamp(q.options[idx].credit() / 100)
+    return Grade(score, score >= FULL, right.text, q.options[idx].feedback)
+
+
+def _grade_multi(q: MultiQuestion, response: Any) -> Grade:
+    chosen = {int(i) for i in response}
+    if any(not 0 <= i < len(q.options) for i in chosen):
+        raise NotGradable("no such option")
+    correct = q.correct_indexes()
+    if any(o.weight is not None for o in q.options):
+        score = _clamp(sum(q.options[i].credit() for i in chosen) / 100)  # GIFT: weights add up
+    else:
+        hits = len(chosen & correct)
+        misses = len(chosen - correct)
+        score = _clamp((hits - misses) / len(correct))  # each wrong pick cancels a right one
+    expected = "; ".join(q.options[i].text for i in sorted(correct))
+    feedback = " ".join(q.options[i].feedback for i in sorted(chosen) if q.options[i].feedback)
+    return Grade(score, score >= FULL, expected, feedback)
+
+
+def _grade_true_false(q: TrueFalseQuestion, response: Any) -> Grade:
+    if not isinstance(response, bool):
+        raise NotGradable("answer true or false")
+    score = 1.0 if response == q.answer else 0.0
+    feedback = q.feedback_true if response else q.feedback_false
+    return Grade(score, score >= FULL, "True" if q.answer else "False", feedback)
+
+
+def _grade_short(q: ShortQuestion, response: Any) -> Grade:
+    best = max(q.answers, key=lambda a: a.weight)
+    matched = [a for a in q.answers if text_matches(str(response), a.text)]
+    if not matched:
+        return Grade(0.0, False, best.text)
+    top = max(matched, key=lambda a: a.weight)
+    score = _clamp(top.weight / 100)
+    return Grade(score, score >= FULL, best.text, top.feedback)
+
+
+def _grade_numerical(q: NumericalQuestion, response: Any) -> Grade:
+    value = parse_number(response, q.unit)
+    best = max(q.answers, key=lambda a: a.weight)
+    lo, hi = best.bounds()
+    unit = f" {q.unit}" if q.unit else ""
+    if best.value is None:
+        expected = f"{_fmt(lo)}..{_fmt(hi)}{unit}"
+    else:
+        expected = f"{_fmt(best.value)}{unit}" + (f" ± {_fmt(best.tolerance)}" if best.tolerance else "")
+    eps = 1e-9 * max(1.0, abs(value))
+    hits = [a for a in q.answers if a.bounds()[0] - eps <= value <= a.bounds()[1] + eps]
+    if not hits:
+        return Grade(0.0, False, expected)
+    top = max(hits, key=lambda a: a.weight)
+    score = _clamp(top.weight / 100)
+    return Grade(score, score >= FULL, expected, top.feedback)
+
+
+def _grade_cloze(q: ClozeQuestion, response: Any) -> Grade:
+    gaps = q.gaps()
+    given = [response] if isinstance(response, str) else list(response)
+    given += [""] * (len(gaps) - len(given))
+    right = sum(any(text_matches(g, alt) for alt in alts) for g, alts in zip(given, gaps, strict=False))
+    filled = iter(alts[0] for alts in gaps)
+    expected = re.sub(r"\{\{(.+?)\}\}", lambda _m: next(filled), q.prompt)
+    score = right / len(gaps)
+    return Grade(score, score >= FULL, expected)
+
+
+def _grade_matching(q: MatchingQuestion, response: Any) -> Grade:
+    given = dict(response)
+    right = sum(1 for p in q.pairs if normalize(given.get(p.left, "")) == normalize(p.right))
+    expected = "; ".join(f"{p.left} → {p.right}" for p in q.pairs)
+    score = right / len(q.pairs)
+    return Grade(score, score >= FULL, expected)
+
+
+def _grade_ordering(q: OrderingQuestion, response: Any) -> Grade:
+    order = [int(i) for i in response]
+    if sorted(order) != list(range(len(q.items))):
+        raise NotGradable(f"give each of the {len(q.items)} items exactly once")
+    # Credit for each neighbour pair placed in the right relative order (Moodle's "next item").
+    good = sum(1 for a, b in zip(order, order[1:], strict=False) if b == a + 1)
+    score = good / (len(order) - 1)
+    return Grade(score, score >= FULL, " → ".join(q.items))
+
+
+_GRADERS = {
+    "mcq": _grade_mcq,
+    "multi": _grade_multi,
+    "true_false": _grade_true_false,
+    "short": _grade_short,
+    "numerical": _grade_numerical,
+    "cloze": _grade_cloze,
+    "matching": _grade_matching,
+    "ordering": _grade_ordering,
+}
+
+
+def is_self_rated(question: Any) -> bool:
+    """True for question types the learner grades themselves (``flip``)."""
+    return isinstance(question, FlipQuestion)
+
+
+def grade(question: Any, response: Any) -> Grade:
+    """Grade ``response`` to ``question``; raises :class:`NotGradable` for a flip or a bad shape."""
+    grader = _GRADERS.get(question.type)
+    if grader is None:
+        raise NotGradable(f"a {question.type} question is self-rated")
+    try:
+        return grader(question, response)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, NotGradable):
+            raise
+        raise NotGradable(str(exc)) from exc
+
+
+def expected_answer(question: Any) -> str:
+    """The right answer of any question, in words (a flip card's back)."""
+    if isinstance(question, FlipQuestion):
+        return question.back
+    probes: dict[str, Any] = {
+        "mcq": 0,
+        "multi": [],
+        "true_false": True,
+        "short": "",
+        "numerical": math.nan,
+        "cloze": [],
+        "matching": {},
+        "ordering": list(range(len(getattr(question, "items", [])))),
+    }
+    try:
+        return grade(question, probes[question.type]).expected
+    except NotGradable:
+        return ""
+
+
+def rating_for(score: float, chosen: int | None = None) -> int:
+    """The fsrs rating for an auto-graded answer.
+
+    Right -> Good, unless the learner picked Hard (2) or Easy (4); partly right (half or more)
+    -> Hard; otherwise Again.
+    """
+    if score >= FULL:
+        return chosen if chosen in (2, 3, 4) else 3
+    return 2 if score >= 0.5 else 1

@@ -1,0 +1,257 @@
+"""Plain-text mode: the same sessions, line by line on stdin/stdout.
+
+For screen readers, a bare ssh session and scripts. Every prompt reads exactly one line. A
+question prints its prompt and numbered options and reads the answer; a ``flip`` card reads one
+line to show the answer, then one line with the rating 1-4. Once an answer is committed a line
+``recorded: <question id> <rating or score>`` is printed, then the feedback. End of input ends
+the session cleanly; everything answered is already stored.
+
+In reviews an auto-graded answer may end with ``/hard`` or ``/easy`` to rate a right answer
+Hard or Easy instead of Good. Lines starting with ``:`` are commands: ``:undo``,
+``:suspend``, ``:bury``, ``:quit``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from studyvm.study.grading import NotGradable, is_self_rated
+from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
+from studyvm.study.scheduling import RATINGS_BY_NAME
+from studyvm.study.views import AnswerOutcome
+
+RATE_PROMPT = "rate 1 again, 2 hard, 3 good, 4 easy: "
+
+
+class Quit(Exception):
+    """End of input or ``:quit``: leave the session cleanly."""
+
+
+class PlainIO:
+    """One line in per prompt, output flushed at once (a killed process has printed all it did)."""
+
+    def __init__(self, inp: TextIO | None = None, out: TextIO | None = None) -> None:
+        self.inp = inp or sys.stdin
+        self.out = out or sys.stdout
+
+    def say(self, text: str = "") -> None:
+        """Print a line."""
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def ask(self, prompt: str) -> str:
+        """Print ``prompt`` and read one line; :class:`Quit` at end of input or on ``:quit``."""
+        self.out.write(prompt)
+        self.out.flush()
+        line = self.inp.readline()
+        if not line:
+            self.say()
+            raise Quit
+        line = line.rstrip("\r\n")
+        if line.strip() in (":quit", ":q"):
+            raise Quit
+        return line
+
+
+def show_question(io: PlainIO, question: Any, presentation: Any, header: str) -> None:
+    """Print a question: header, prompt, numbered options and a one-line hint."""
+    io.say(header)
+    io.say(prompt_text(question))
+    for line in display_lines(question, presentation):
+        io.say(line)
+    if not is_self_rated(question):
+        io.say(f"({HINTS[question.type]})")
+
+
+def show_feedback(io: PlainIO, outcome: AnswerOutcome, self_rated: bool) -> None:
+    """Print what the learner needs after an answer."""
+    if not self_rated and outcome.correct is not None:
+        if outcome.correct:
+            io.say("right")
+        else:
+            partly = f" ({outcome.score:.0%})" if outcome.score else ""
+            io.say(f"wrong{partly} — answer: {outcome.expected}")
+    for label, text in (("feedback: ", outcome.feedback), ("why: ", outcome.explanation), ("caveat: ", outcome.caveat),
+                        ("source: ", outcome.source)):
+        if text:
+            io.say(f"{label}{text}")
+    if outcome.leech:
+        io.say("leech: this card keeps slipping and is now suspended; rewrite or review it apart")
+
+
+def read_rating(io: PlainIO) -> int:
+    """Ask until a rating 1-4 (or its name) is given."""
+    while True:
+        text = io.ask(RATE_PROMPT).strip().lower()
+        if text in ("1", "2", "3", "4"):
+            return int(text)
+        if text in RATINGS_BY_NAME:
+            return RATINGS_BY_NAME[text]
+        io.say("please type 1, 2, 3 or 4")
+
+
+def split_override(text: str) -> tuple[str, int | None]:
+    """``"answer /easy"`` -> (``"answer"``, 4)."""
+    stripped = text.rstrip()
+    for suffix, rating in (("/hard", 2), ("/h", 2), ("/easy", 4), ("/e", 4)):
+        if stripped.lower().endswith(" " + suffix) or stripped.lower() == suffix:
+            return stripped[: -len(suffix)].rstrip(), rating
+    return text, None
+
+
+def _command(io: PlainIO, svc: Any, card: Any, text: str) -> bool:
+    """Run a ``:command``; True if the card is done with (undo, suspended, buried)."""
+    word = text.strip()[1:].lower()
+    if word == "undo":
+        undone = svc.undo()
+        io.say(f"undone: {undone[1]}" if undone else "nothing to undo")
+        return True
+    if word == "suspend":
+        svc.suspend(card)
+        io.say(f"suspended: {card.question_id}")
+        return True
+    if word == "bury":
+        svc.bury(card)
+        io.say(f"buried until tomorrow: {card.question_id}")
+        return True
+    io.say("commands: :undo :suspend :bury :quit")
+    return False
+
+
+def _review_one(io: PlainIO, svc: Any, card: Any) -> AnswerOutcome | None:
+    question = card.question
+    header = f"[{card.pack_id}] {question.id} ({card.state}; due {card.due}, new {card.new})"
+    show_question(io, question, card.presentation, header)
+    while True:
+        if is_self_rated(question):
+            text = io.ask("(press Enter to show the answer) ")
+            if text.startswith(":"):
+                if _command(io, svc, card, text):
+                    return None
+                continue
+            io.say(f"answer: {question.back}")
+            return svc.answer(card, rating=read_rating(io))
+        text = io.ask("> ")
+        if text.startswith(":"):
+            if _command(io, svc, card, text):
+                return None
+            continue
+        text, override = split_override(text)
+        try:
+            response = parse_response(question, card.presentation, text)
+            return svc.answer(card, response=response, rating=override)
+        except NotGradable as exc:
+            io.say(f"not understood: {exc}")
+
+
+def run_review(svc: Any, io: PlainIO, pack_id: str | None = None, limit: int | None = None) -> int:
+    """Review due and new cards until none is left, ``limit`` answers, or end of input."""
+    answered = 0
+    try:
+        while limit is None or answered < limit:
+            card = svc.next_card(pack_id)
+            if card is None:
+                io.say("nothing more to review now")
+                break
+            outcome = _review_one(io, svc, card)
+            if outcome is None:
+                continue
+            answered += 1
+            io.say(f"recorded: {outcome.question_id} {outcome.rating_name}")
+            show_feedback(io, outcome, is_self_rated(card.question))
+            if outcome.next_due:
+                io.say(f"next due: {outcome.next_due:%Y-%m-%d %H:%M} UTC")
+            io.say()
+    except Quit:
+        pass
+    io.say(f"session over: {answered} answered")
+    return answered
+
+
+def _read_response(io: PlainIO, question: Any, shown: Any) -> tuple[Any, int | None]:
+    """(response, flip rating) for one question, asking until the line is understood."""
+    if is_self_rated(question):
+        io.ask("(press Enter to show the answer) ")
+        io.say(f"answer: {question.back}")
+        return None, read_rating(io)
+    while True:
+        try:
+            return parse_response(question, shown, io.ask("> ")), None
+        except NotGradable as exc:
+            io.say(f"not understood: {exc}")
+
+
+def print_result(io: PlainIO, result: Any, exam: bool) -> None:
+    """The score, the per-topic breakdown and a review of every wrong answer."""
+    io.say(f"score: {result.score:g}/{result.max_score} ({result.percent:.0f}%), {result.answered} answered")
+    if exam:
+        io.say(f"{'PASSED' if result.passed else 'FAILED'} (pass mark {result.pass_mark:g}%)"
+               + (" — time ran out" if result.timed_out else ""))
+    if result.cbm_score is not None:
+        io.say(f"certainty-based mark: {result.cbm_score:g} (average {result.cbm_average:.2f} per question)")
+    for topic, part in sorted(result.by_topic.items()):
+        io.say(f"  {topic}: {part.score:g}/{part.max} ({part.percent:.0f}%)")
+    if result.wrong:
+        io.say("review of wrong answers:")
+    for w in result.wrong:
+        given = "(not answered)" if w.given is None else w.given
+        io.say(f"- {w.question_id}: {w.prompt}")
+        io.say(f"  you: {given}; answer: {w.expected}")
+        for label, text in (("why", w.explanation), ("caveat", w.caveat), ("source", w.source)):
+            if text:
+                io.say(f"  {label}: {text}")
+
+
+def run_quiz(quiz: Any, io: PlainIO) -> Any:
+    """A practice quiz with feedback after each answer; the result at the end (or at end of input)."""
+    try:
+        while (item := quiz.current()) is not None:
+            show_question(io, item.question, item.presentation, f"[{item.index + 1}/{item.total}] {item.question_id}")
+            response, rating = _read_response(io, item.question, item.presentation)
+            outcome = quiz.submit(response, rating=rating)
+            io.say(f"recorded: {outcome.question_id} {outcome.score:g}")
+            show_feedback(io, outcome, False)
+            io.say()
+    except Quit:
+        pass
+    result = quiz.finish()
+    print_result(io, result, exam=False)
+    return result
+
+
+def _read_confidence(io: PlainIO) -> int:
+    while True:
+        text = io.ask("confidence 1 low, 2 medium, 3 high: ").strip()
+        if text in ("1", "2", "3"):
+            return int(text)
+        io.say("please type 1, 2 or 3")
+
+
+def run_exam(exam: Any, io: PlainIO) -> Any:
+    """A timed mock exam: no feedback until the end; end of input scores what was answered."""
+    from studyvm.study.sessions import TimeUp
+
+    cbm = bool(exam.row.cbm)
+    io.say(f"exam: {exam.total} questions, {exam.remaining_seconds() / 60:.0f} minutes left, "
+           f"pass mark {exam.row.pass_mark:g}%" + (", certainty-based marking" if cbm else ""))
+    try:
+        while (item := exam.current()) is not None:
+            left = int(exam.remaining_seconds())
+            header = f"[{item.index + 1}/{item.total}] {item.question_id} — {left // 60}:{left % 60:02d} left"
+            show_question(io, item.question, item.presentation, header)
+            response, rating = _read_response(io, item.question, item.presentation)
+            confidence = _read_confidence(io) if cbm else None
+            try:
+                qid = exam.submit(response, rating=rating, confidence=confidence)
+            except TimeUp as exc:
+                io.say(str(exc))
+                break
+            io.say(f"recorded: {qid} answered")
+    except Quit:
+        pass
+    if exam.time_up:
+        io.say("time is up")
+    result = exam.finish()
+    print_result(io, result, exam=True)
+    return result

@@ -1,0 +1,133 @@
+"""The class report for an instructor on a shared database (``studyvm report``).
+
+Per learner: reviews, mastery by topic, exam scores and last activity. Per question: how many
+answers were wrong and by how many learners, to find the questions that are badly written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
+from studyvm.study.stats import exam_history, mastery, mastery_by_question
+
+LOG = ReviewLog.__table__
+ATTEMPT = Attempt.__table__
+ANSWER = AttemptAnswer.__table__
+MISTAKE = Mistake.__table__
+LEARNER = Learner.__table__
+
+
+@dataclass
+class LearnerReport:
+    """One learner's progress."""
+
+    name: str
+    reviews: int
+    last_activity: str | None
+    mastery: float
+    by_topic: dict[str, float]
+    exams: list[dict[str, Any]]
+
+
+@dataclass
+class QuestionReport:
+    """How one question fared across the class."""
+
+    pack_id: str
+    question_id: str
+    answered: int
+    wrong: int
+    learners_wrong: int
+    wrong_rate: float
+    prompt: str = ""
+
+
+@dataclass
+class Report:
+    """The whole class report; :meth:`as_json` is the ``--json`` output."""
+
+    pack_id: str | None
+    learners: list[LearnerReport] = field(default_factory=list)
+    questions: list[QuestionReport] = field(default_factory=list)
+    """Questions answered wrongly at least once, worst first."""
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-able dict."""
+        return asdict(self)
+
+
+def _grouped(session: Session, query) -> dict:
+    return {tuple(r[:-1]) if len(r) > 2 else r[0]: r[-1] for r in session.execute(query).all()}
+
+
+def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Report:
+    """Build the report over every learner in the database."""
+    log_pack = [LOG.c.pack_id == pack_id] if pack_id else []
+    ans_pack = [ANSWER.c.pack_id == pack_id] if pack_id else []
+    mis_pack = [MISTAKE.c.pack_id == pack_id] if pack_id else []
+    reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
+    last_review = _grouped(
+        session, select(LOG.c.learner_id, func.max(LOG.c.reviewed_at)).where(*log_pack).group_by(LOG.c.learner_id)
+    )
+    last_answer = _grouped(
+        session,
+        select(ATTEMPT.c.learner_id, func.max(ANSWER.c.answered_at)).join(ATTEMPT, ATTEMPT.c.id == ANSWER.c.attempt_id)
+        .where(*ans_pack).group_by(ATTEMPT.c.learner_id),
+    )
+    report = Report(pack_id=pack_id)
+    for learner_id, name in session.execute(select(LEARNER.c.id, LEARNER.c.name).order_by(LEARNER.c.name)):
+        by_topic, by_pack = mastery(svc, mastery_by_question(svc, session, learner_id), pack_id)
+        moments = [m for m in (last_review.get(learner_id), last_answer.get(learner_id)) if m is not None]
+        overall = sum(by_pack.values()) / len(by_pack) if by_pack else 0.0
+        report.learners.append(LearnerReport(
+            name=name, reviews=reviews.get(learner_id, 0),
+            last_activity=max(moments).isoformat() if moments else None, mastery=round(overall, 4),
+            by_topic=by_topic, exams=exam_history(session, learner_id),
+        ))
+    answered: dict[tuple[str, str], int] = {}
+    for query in (
+        select(LOG.c.pack_id, LOG.c.question_id, func.count()).where(*log_pack)
+        .group_by(LOG.c.pack_id, LOG.c.question_id),
+        select(ANSWER.c.pack_id, ANSWER.c.question_id, func.count()).where(*ans_pack)
+        .group_by(ANSWER.c.pack_id, ANSWER.c.question_id),
+    ):
+        for key, n in _grouped(session, query).items():
+            answered[key] = answered.get(key, 0) + n
+    wrong = session.execute(
+        select(MISTAKE.c.pack_id, MISTAKE.c.question_id, func.count(), func.count(MISTAKE.c.learner_id.distinct()))
+        .where(*mis_pack).group_by(MISTAKE.c.pack_id, MISTAKE.c.question_id)
+    ).all()
+    for p, q, n, learners in wrong:
+        total = max(answered.get((p, q), 0), n)
+        pack = svc.packs.get(p)
+        question = pack.question(q) if pack else None
+        report.questions.append(QuestionReport(
+            p, q, total, n, learners, round(n / total, 4), question.prompt if question else "(no longer in its pack)"
+        ))
+    report.questions.sort(key=lambda r: (-r.wrong_rate, -r.wrong, r.pack_id, r.question_id))
+    return report
+
+
+def format_report(report: Report, top: int = 20) -> str:
+    """The human-readable ``studyvm report``."""
+    scope = f" for pack {report.pack_id}" if report.pack_id else ""
+    lines = [f"class report{scope}: {len(report.learners)} learner(s)", ""]
+    for lr in report.learners:
+        exams = ", ".join(f"{e['percent']:.0f}%" for e in lr.exams) or "none"
+        lines.append(f"{lr.name}: {lr.reviews} reviews, mastery {lr.mastery:.0%}, exams {exams}, "
+                     f"last active {lr.last_activity[:16] if lr.last_activity else 'never'}")
+        weakest = sorted(lr.by_topic.items(), key=lambda kv: kv[1])[:3]
+        if weakest:
+            lines.append("  weakest topics: " + ", ".join(f"{t} {m:.0%}" for t, m in weakest))
+    lines += ["", "questions most often answered wrong:"]
+    if not report.questions:
+        lines.append("  none yet")
+    for qr in report.questions[:top]:
+        lines.append(f"  {qr.wrong_rate:4.0%} wrong ({qr.wrong}/{qr.answered}, {qr.learners_wrong} learner(s))  "
+                     f"{qr.pack_id}/{qr.question_id}: {qr.prompt[:60]}")
+    return "\n".join(lines)

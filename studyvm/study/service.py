@@ -1,0 +1,377 @@
+"""The study service: the one facade the CLI, the plain mode and the terminal app call.
+
+Headless (never imports textual); plain data in and out (see :mod:`studyvm.study.views`).
+Every method that records something has committed it before it returns, so a crash at any
+instant loses nothing the learner saw confirmed.
+
+Typical use::
+
+    from studyvm.config import Settings
+    from studyvm.study.service import StudyService
+
+    with StudyService(Settings.from_env()) as svc:      # opens + migrates the database
+        card = svc.next_card(pack_id=None)               # CardView | None
+        while card is not None:
+            q = card.question                            # pydantic Question from the pack
+            # flip: show q.prompt, then q.back; ask the learner for a rating 1..4
+            # other types: show prompt_text(q) and display_lines(q, card.presentation);
+            # turn what was typed into a response with parse_response(q, card.presentation, text)
+            out = svc.answer(card, response=...)         # or svc.answer(card, rating=3)
+            # out.correct / out.score / out.rating_name / out.expected / out.feedback /
+            # out.explanation / out.caveat / out.source / out.next_due / out.leech
+            card = svc.next_card()
+        svc.undo()                                       # the last answer (repeatable: a stack)
+        svc.suspend(card) ; svc.bury(card)               # bury = hidden until tomorrow
+        svc.due_counts()                                 # {pack_id: DueCount(due, new)}
+
+Quizzes and exams (:mod:`studyvm.study.sessions`)::
+
+    quiz = svc.start_quiz(n=10, pack_id=None, topic=None, tag=None, qtype=None,
+                          weak_first=False, mistakes=False)
+    item = quiz.current()            # QuizItem(index, total, pack_id, question, presentation) | None
+    out = quiz.submit(response)      # AnswerOutcome with instant feedback; quiz.finish() -> ExamResult
+    exam = svc.start_exam(minutes=30, pass_mark=70, cbm=False, n=20, clock=None)
+    exam.current(); exam.remaining_seconds(); exam.submit(response, confidence=None)  # no feedback
+    result = exam.finish()           # ExamResult: score, percent, passed, by_topic, wrong answers, CBM
+    svc.unfinished_exam()            # an exam cut short by a crash: resume_exam(id) or finish it
+
+Progress: ``svc.stats()`` -> :class:`studyvm.study.stats.Stats` (``as_json()`` is what
+``studyvm stats --json`` prints); ``svc.report(pack_id=None)`` -> the instructor's class report.
+
+Slow calls for a big history (``stats``, ``report``, opening a huge pack for the first time)
+belong in a worker thread in a UI; a service may be used from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from studyvm.config import Settings
+from studyvm.store.engine import open_database, write_session
+from studyvm.study import cards as repo
+from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
+from studyvm.study.presentation import present
+from studyvm.study.scheduling import (
+    DEFAULT_RETENTION,
+    day_of,
+    local_tz,
+    make_scheduler,
+    now_utc,
+    schedule,
+    start_of_next_day,
+)
+from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, source_text
+
+NEW_PER_DAY = 20
+REVIEWS_PER_DAY = 200
+
+
+class StudyError(Exception):
+    """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
+
+
+class StudyService:
+    """Reviews, quizzes, exams and statistics for one learner, on one database."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        packs: dict[str, Any] | None = None,
+        engine: Engine | None = None,
+        clock: Callable[[], datetime] = now_utc,
+        tz: tzinfo | None = None,
+        retention: float | None = None,
+        fuzz: bool = True,
+        new_per_day: int | None = None,
+        reviews_per_day: int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        prefs = _read_prefs(settings)
+        self.settings = settings
+        self.clock = clock
+        self.tz = tz or local_tz()
+        self.scheduler = make_scheduler(retention or prefs.get("desired_retention", DEFAULT_RETENTION), fuzz)
+        self.new_per_day = new_per_day if new_per_day is not None else int(prefs.get("new_per_day", NEW_PER_DAY))
+        self.reviews_per_day = (
+            reviews_per_day if reviews_per_day is not None else int(prefs.get("reviews_per_day", REVIEWS_PER_DAY))
+        )
+        self.rng = random.Random(seed)
+        self._packs = packs
+        self._engine = engine
+        self.learner_id = 0
+        self._undo: list[int] = []
+        self._missing: tuple[str, ...] = ()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def open(self) -> StudyService:
+        """Open (and migrate) the database, register the learner and sync every pack."""
+        if self._engine is None:
+            if not self.settings.db_url:
+                self.settings.ensure_home()
+            self._engine = open_database(self.settings.database_url)
+        with write_session(self._engine) as session:
+            self.learner_id = repo.learner_id(self.settings.learner, self.clock(), session=session)
+        self.sync()
+        return self
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def __enter__(self) -> StudyService:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def engine(self) -> Engine:
+        """The open engine (after :meth:`open`)."""
+        if self._engine is None:
+            raise StudyError("the study service is not open")
+        return self._engine
+
+    @property
+    def packs(self) -> dict[str, Any]:
+        """Pack id -> Pack, loaded from the catalog on first use."""
+        if self._packs is None:
+            from studyvm.packs.catalog import load_catalog
+
+            self._packs = dict(load_catalog(self.settings).packs)
+        return self._packs
+
+    def pack(self, pack_id: str) -> Any:
+        """The pack with ``pack_id``; :class:`StudyError` naming the known ones otherwise."""
+        found = self.packs.get(pack_id)
+        if found is None:
+            known = ", ".join(sorted(self.packs)) or "none"
+            raise StudyError(f"no pack with id '{pack_id}' (known: {known})")
+        return found
+
+    def sync(self) -> None:
+        """Bring stored cards in line with the loaded packs (cheap when nothing changed)."""
+        with write_session(self.engine) as session:
+            for pack in self.packs.values():
+                repo.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
+            stored = repo.stored_packs(self.learner_id, session=session)
+        self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+
+    def read(self) -> Session:
+        """A read-only session (callers use it as a context manager)."""
+        return Session(self.engine)
+
+    # -- reviews -------------------------------------------------------------------------------
+    def _limits(self, session: Session, now: datetime) -> tuple[int, int]:
+        new_done, reviews_done = repo.done_today(self.learner_id, day_of(now, self.tz), session=session)
+        return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
+
+    def next_card(self, pack_id: str | None = None) -> CardView | None:
+        """The next card to review (due first, then new within the daily limit), or ``None``."""
+        if pack_id is not None:
+            self.pack(pack_id)
+        now = self.clock()
+        with self.read() as session:
+            new_left, reviews_left = self._limits(session, now)
+            row = repo.next_card(
+                self.learner_id, now, session=session, pack_id=pack_id, allow_new=new_left > 0,
+                allow_reviews=reviews_left > 0, exclude_packs=self._missing,
+            )
+            if row is None:
+                return None
+            question = self.pack(row.pack_id).question(row.question_id)
+            counts = repo.due_counts(self.learner_id, now, session=session)
+        scope = [counts.get(pack_id, (0, 0))] if pack_id else [v for k, v in counts.items() if k in self.packs]
+        due = sum(d for d, _ in scope)
+        return CardView(
+            pack_id=row.pack_id, question=question, presentation=present(question, self.rng),
+            state=STATE_NAMES.get(row.fields.state, "review"), due=due,
+            new=min(new_left, sum(n for _, n in scope)), shown_at=now, card_id=row.id,
+        )
+
+    def due_counts(self) -> dict[str, DueCount]:
+        """Every loaded pack -> cards due now and new cards available today."""
+        now = self.clock()
+        with self.read() as session:
+            new_left, _ = self._limits(session, now)
+            counts = repo.due_counts(self.learner_id, now, session=session)
+        return {
+            pid: DueCount(pid, counts.get(pid, (0, 0))[0], min(new_left, counts.get(pid, (0, 0))[1]))
+            for pid in self.packs
+        }
+
+    def answer(
+        self, card: CardView, response: Any = None, rating: int | None = None, duration_ms: int | None = None
+    ) -> AnswerOutcome:
+        """Grade and record an answer, committed before returning.
+
+        A flip card needs ``rating`` (1 Again … 4 Easy). Other types take a ``response`` (see
+        :mod:`studyvm.study.grading`): wrong -> Again, right -> Good, or ``rating`` 2/4 to say
+        Hard/Easy; a ``rating`` alone (no response) is taken as the learner's own verdict.
+        """
+        question = card.question
+        score: float | None = None
+        correct: bool | None = None
+        feedback = ""
+        expected = expected_answer(question)
+        if response is not None and not is_self_rated(question):
+            result = grade(question, response)
+            score, correct, feedback, expected = result.score, result.correct, result.feedback, result.expected
+            rating = rating_for(result.score, rating)
+        if rating not in (1, 2, 3, 4):
+            raise StudyError("a rating must be 1 (again), 2 (hard), 3 (good) or 4 (easy)")
+        now = self.clock()
+        with write_session(self.engine) as session:
+            row = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
+            if row is None:
+                raise StudyError(f"no card for {card.pack_id}/{question.id}")
+            done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
+            log_id = repo.record_review(
+                self.learner_id, row, done.fields, rating, now, day_of(now, self.tz), session=session,
+                leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
+            )
+            if correct is False or (correct is None and rating == 1):
+                self._record_mistake(session, card.pack_id, question.id, response, "review", now)
+            elif correct:
+                self._clear_mistakes(session, card.pack_id, question.id)
+        self._undo.append(log_id)
+        return AnswerOutcome(
+            pack_id=card.pack_id, question_id=question.id, rating=rating, score=score, correct=correct,
+            expected=expected, feedback=feedback, explanation=question.explanation, caveat=question.caveat,
+            source=source_text(self.pack(card.pack_id), question), next_due=done.fields.due,
+            leech=done.became_leech,
+        )
+
+    def _record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str, now) -> None:
+        from studyvm.study import mistakes
+
+        mistakes.record(self.learner_id, pack_id, qid, response, origin, now, session=session)
+
+    def _clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
+        from studyvm.study import mistakes
+
+        mistakes.clear(self.learner_id, pack_id, qid, session=session)
+
+    def undo(self) -> tuple[str, str] | None:
+        """Undo the most recent answer of this service (repeatable); (pack id, question id) or ``None``."""
+        while self._undo:
+            log_id = self._undo.pop()
+            with write_session(self.engine) as session:
+                undone = repo.undo_review(self.learner_id, log_id, session=session)
+            if undone is not None:
+                return undone
+        return None
+
+    @property
+    def can_undo(self) -> bool:
+        """True when :meth:`undo` has something to undo."""
+        return bool(self._undo)
+
+    def suspend(self, card: CardView | tuple[str, str], suspended: bool = True) -> bool:
+        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended."""
+        pack_id, qid = _key(card)
+        with write_session(self.engine) as session:
+            return repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+
+    def bury(self, card: CardView | tuple[str, str]) -> bool:
+        """Hide a card until the start of the learner's next day."""
+        pack_id, qid = _key(card)
+        until = start_of_next_day(self.clock(), self.tz)
+        with write_session(self.engine) as session:
+            return repo.bury(self.learner_id, pack_id, qid, until, session=session)
+
+    # -- quizzes and exams ---------------------------------------------------------------------
+    def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
+        from studyvm.study.selection import choose
+
+        picked = choose(self, self.rng, n=n, **filters)
+        if not picked:
+            empty_bank = " (the mistake bank is empty)" if filters.get("mistakes") else ""
+            raise StudyError("no question matches" + empty_bank)
+        return [(p, q, present(q, self.rng)) for p, q in picked]
+
+    def start_quiz(
+        self, n: int = 10, *, pack_id: str | None = None, topic: str | None = None, tag: str | None = None,
+        qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
+    ) -> Any:
+        """A practice quiz of up to ``n`` questions (shuffled options, instant feedback)."""
+        from studyvm.study.sessions import QuizSession, create_attempt
+
+        items = self._pick(n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first,
+                           mistakes=mistakes)
+        return QuizSession(self, create_attempt(self, "quiz", items, self.clock()))
+
+    def start_exam(
+        self, minutes: float = 30, pass_mark: float = 70, cbm: bool = False, *, n: int = 20,
+        clock: Callable[[], datetime] | None = None, pack_id: str | None = None, topic: str | None = None,
+        tag: str | None = None, qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
+    ) -> Any:
+        """A timed mock exam (``pass_mark`` in percent; ``clock`` for tests)."""
+        from studyvm.study.sessions import ExamSession, create_attempt
+
+        items = self._pick(n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first,
+                           mistakes=mistakes)
+        now = (clock or self.clock)()
+        attempt = create_attempt(self, "exam", items, now, time_limit_s=round(minutes * 60), pass_mark=pass_mark,
+                                 cbm=cbm)
+        return ExamSession(self, attempt, clock=clock)
+
+    def unfinished_exam(self) -> int | None:
+        """The id of the latest exam never finished (cut short by a crash), or ``None``."""
+        from sqlalchemy import select
+
+        from studyvm.store.models import Attempt
+
+        table = Attempt.__table__
+        with self.read() as session:
+            return session.execute(
+                select(table.c.id).where(table.c.learner_id == self.learner_id, table.c.kind == "exam",
+                                         table.c.finished_at.is_(None))
+                .order_by(table.c.id.desc()).limit(1)
+            ).scalar()
+
+    def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> Any:
+        """Reopen an unfinished exam with the time it had left at its last saved answer."""
+        from studyvm.study.sessions import ExamSession
+
+        return ExamSession(self, attempt_id, clock=clock)
+
+    # -- progress ------------------------------------------------------------------------------
+    def stats(self) -> Any:
+        """Progress figures (:class:`studyvm.study.stats.Stats`)."""
+        from studyvm.study.stats import compute_stats
+
+        with self.read() as session:
+            return compute_stats(self, session)
+
+    def report(self, pack_id: str | None = None) -> Any:
+        """The instructor's class report over every learner (:class:`studyvm.study.report.Report`)."""
+        from studyvm.study.report import compute_report
+
+        with self.read() as session:
+            return compute_report(self, session, pack_id=pack_id)
+
+
+def _key(card: CardView | tuple[str, str]) -> tuple[str, str]:
+    if isinstance(card, CardView):
+        return card.pack_id, card.question_id
+    return card
+
+
+def _read_prefs(settings: Settings) -> dict[str, Any]:
+    """The ``[study]`` table of the user's settings file, if any (bad files are ignored)."""
+    try:
+        with open(settings.settings_file, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    study = data.get("study", {})
+    return study if isinstance(study, dict) else {}

@@ -1,0 +1,132 @@
+"""Plain data returned by the study service: what a screen or a script needs, no ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from studyvm.study.presentation import Presentation
+
+STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+@dataclass
+class DueCount:
+    """Cards of one pack waiting now: ``due`` reviews/learning steps and ``new`` cards (after limits)."""
+
+    pack_id: str
+    due: int
+    new: int
+
+
+@dataclass
+class CardView:
+    """One card to review: the pack's question, how it is shown, and where the learner stands."""
+
+    pack_id: str
+    question: Any
+    """The pydantic question from the pack (``FlipQuestion``, ``McqQuestion``, …)."""
+    presentation: Presentation
+    """Display order of options/items; pass typed text through ``parse_response`` with it."""
+    state: str
+    """``new``, ``learning``, ``review`` or ``relearning``."""
+    due: int
+    """Cards due now in this session's scope (this card included)."""
+    new: int
+    """New cards still available today in this session's scope."""
+    shown_at: datetime
+    card_id: int = 0
+    """Internal row id."""
+
+    @property
+    def question_id(self) -> str:
+        """The question's stable id."""
+        return self.question.id
+
+
+@dataclass
+class AnswerOutcome:
+    """The result of one committed answer (review, quiz question)."""
+
+    pack_id: str
+    question_id: str
+    rating: int | None
+    """fsrs rating 1..4 (reviews; ``None`` in a quiz)."""
+    score: float | None
+    """0..1 for auto-graded answers; ``None`` for a self-rated flip card in a review."""
+    correct: bool | None
+    expected: str
+    """The right answer in words (a flip card's back)."""
+    feedback: str = ""
+    explanation: str = ""
+    caveat: str = ""
+    source: str = ""
+    """``title — section`` of the pack source the fact comes from, or empty."""
+    next_due: datetime | None = None
+    leech: bool = False
+    """True when this answer made the card a leech (tagged and suspended)."""
+
+    @property
+    def rating_name(self) -> str:
+        """``Again``/``Hard``/``Good``/``Easy`` or empty."""
+        from studyvm.study.scheduling import RATING_NAMES
+
+        return RATING_NAMES.get(self.rating or 0, "")
+
+
+@dataclass
+class TopicResult:
+    """Score on one topic in an exam."""
+
+    score: float
+    max: int
+
+    @property
+    def percent(self) -> float:
+        """Score as a percentage of the maximum."""
+        return 100.0 * self.score / self.max if self.max else 0.0
+
+
+@dataclass
+class WrongAnswer:
+    """A question answered wrongly (or partly) in an exam, for the review at the end."""
+
+    pack_id: str
+    question_id: str
+    prompt: str
+    given: Any
+    expected: str
+    score: float
+    explanation: str = ""
+    caveat: str = ""
+    source: str = ""
+
+
+@dataclass
+class ExamResult:
+    """The score of a finished exam."""
+
+    attempt_id: int
+    score: float
+    """Sum of per-question scores (partial credit)."""
+    max_score: int
+    percent: float
+    passed: bool
+    pass_mark: float
+    answered: int
+    by_topic: dict[str, TopicResult] = field(default_factory=dict)
+    wrong: list[WrongAnswer] = field(default_factory=list)
+    cbm_score: float | None = None
+    """Sum of certainty-based marks (+1/+2/+3 right, 0/−2/−6 wrong) when CBM was on."""
+    cbm_average: float | None = None
+    timed_out: bool = False
+
+
+def source_text(pack: Any, question: Any) -> str:
+    """``Title — section`` for a question's source reference, or empty."""
+    ref = getattr(question, "source", None)
+    if ref is None:
+        return ""
+    title = next((s.title for s in pack.meta.sources if s.id == ref.note), ref.note)
+    return f"{title} — {ref.section}" if ref.section else title
