@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -76,11 +77,13 @@ class BaseScreen(Screen):
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """Hook for screens that must leave a waiting state when a job fails."""
 
-    def on_job_done(self, message: JobDone) -> None:
-        """Dispatch a finished job to ``done_<name>`` if the screen defines it."""
+    async def on_job_done(self, message: JobDone) -> None:
+        """Dispatch a finished job to ``done_<name>`` (plain or async) if the screen defines it."""
         handler = getattr(self, f"done_{message.name}", None)
         if handler is not None:
-            handler(message.result)
+            outcome = handler(message.result)
+            if inspect.isawaitable(outcome):
+                await outcome
 
 
 class CardScreen(BaseScreen):

@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
+from studyvm.tui.engine import preview
+from studyvm.tui.quizdata import NEEDS_PICK
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.screens.results import ResultView
 from studyvm.tui.widgets.answers import AnswerArea
@@ -20,6 +22,8 @@ from studyvm.tui.widgets.card import QuestionCard
 from studyvm.tui.widgets.literal import Literal
 
 CONFIDENCE = {1: "low (unsure)", 2: "medium", 3: "high (sure)"}
+FLIP = object()
+"""Marks a flip card whose back is shown and whose self-rating is awaited."""
 
 
 def clock_text(seconds: float) -> str:
@@ -68,6 +72,7 @@ class QuizScreen(CardScreen):
             yield Literal("Loading…", id="quiz-progress")
             yield Literal("", id="quiz-clock")
         yield Vertical(id="quiz-body")
+        yield Literal("", classes="hint", id="quiz-confidence")
         yield Footer()
 
     @property
@@ -85,7 +90,7 @@ class QuizScreen(CardScreen):
         """Keys work again after a failed write."""
         self.busy = False
 
-    def done_start(self, run: Any) -> None:
+    async def done_start(self, run: Any) -> None:
         """Session ready."""
         self.run = run
         self.busy = False
@@ -95,7 +100,7 @@ class QuizScreen(CardScreen):
         if run.deadline is not None:
             self.set_interval(0.25, self.tick, name="exam-clock")
             self.tick()
-        self.show_question()
+        await self.show_question()
 
     def tick(self) -> None:
         """Update the countdown; at zero the exam ends."""
@@ -109,13 +114,13 @@ class QuizScreen(CardScreen):
             self.notify("Time is up: the exam has ended.", severity="warning")
             self.action_finish()
 
-    def show_question(self) -> None:
+    async def show_question(self) -> None:
         """Put question ``index`` on screen."""
         card = self.run.questions[self.index]
         self.pending = None
-        self.body.remove_children()
-        self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
-        self.body.mount(Literal("", classes="hint", id="quiz-confidence"))
+        await self.body.remove_children()
+        await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
+        self.query_one("#quiz-confidence", Literal).show("")
         kind = "Exam" if self.exam else "Quiz"
         self.query_one("#quiz-progress", Literal).show(
             f"{kind}: question {self.index + 1} of {len(self.run.questions)}"
@@ -142,6 +147,9 @@ class QuizScreen(CardScreen):
         card = self.question_card
         if card is None or card.answered or self.busy or self.pending is not None:
             return
+        if value is None and card.question.type in NEEDS_PICK:
+            self.notify("Pick an answer first: a number key, or ↑↓ and Enter.", severity="warning")
+            return
         if self.run.cbm:
             self.pending = value
             self.query_one("#quiz-confidence", Literal).show(
@@ -155,19 +163,30 @@ class QuizScreen(CardScreen):
         self.busy = True
         self.run_job("answered", self.run.answer, self.index, value, confidence)
 
-    def done_answered(self, feedback: Any) -> None:
+    async def done_answered(self, feedback: Any) -> None:
         """Practice: show the verdict. Exam: straight to the next question."""
         self.busy = False
         self.pending = None
         card = self.question_card
-        if self.exam or card is None:
-            self.action_next()
+        if card is None:
+            return
+        card.answered = True
+        if self.exam or feedback is None:
+            if self.run.remaining() == 0:
+                self.action_finish()
+            else:
+                await self.action_next()
             return
         card.show_feedback(feedback)
         self.query_one("#quiz-confidence", Literal).show("n or Space: next question")
 
     def action_digit(self, digit: int) -> None:
         """A confidence level when asked for one, otherwise an option key."""
+        if self.pending is FLIP:
+            if digit in (1, 2, 3, 4):
+                self.pending = None
+                self.record(digit, None)
+            return
         if self.pending is not None:
             if digit in CONFIDENCE:
                 value, self.pending = self.pending, None
@@ -177,29 +196,35 @@ class QuizScreen(CardScreen):
         if card is not None and not self.busy:
             card.press_digit(digit)
 
-    def action_reveal(self) -> None:
+    async def action_reveal(self) -> None:
         """Space: answer with what is entered (nothing = not known), or go on after the verdict."""
         card = self.question_card
-        if card is None or self.busy:
+        if card is None or self.busy or self.pending is not None:
             return
         if card.answered:
-            self.action_next()
+            await self.action_next()
         elif card.question.type == "flip":
-            self.notify("Flip cards are self-rated: this one is counted as not known.", markup=False)
-            self.take_answer(None)
+            self.reveal_flip(card)
         else:
             self.take_answer(card.current())
 
-    def action_next(self) -> None:
+    def reveal_flip(self, card: QuestionCard) -> None:
+        """A self-rated card: show its back, then the learner says whether they knew it."""
+        card.show_feedback(preview(card.question, None))
+        card.answered = False  # not recorded yet: the self-rating comes next
+        self.pending = FLIP
+        self.query_one("#quiz-confidence", Literal).show("Did you know it?  1 no  ·  2 hardly  ·  3 yes  ·  4 easily")
+
+    async def action_next(self) -> None:
         """Next question, or the end screen after the last."""
         card = self.question_card
         if card is None or self.busy or self.finished:
             return
-        if not card.answered and not self.exam:
+        if not card.answered:
             return
         if self.index + 1 < len(self.run.questions):
             self.index += 1
-            self.show_question()
+            await self.show_question()
         else:
             self.action_finish()
 
@@ -211,14 +236,15 @@ class QuizScreen(CardScreen):
         self.busy = True
         self.run_job("finished", self.run.finish, busy=self.body)
 
-    def done_finished(self, result: Any) -> None:
+    async def done_finished(self, result: Any) -> None:
         """The end screen."""
         self.busy = False
         self.result = result
-        self.body.remove_children()
+        await self.body.remove_children()
         self.query_one("#quiz-clock", Literal).show("")
         self.query_one("#quiz-progress", Literal).show("Finished — Escape goes back")
-        self.body.mount(ResultView(result))
+        self.query_one("#quiz-confidence", Literal).show("")
+        await self.body.mount(ResultView(result))
         self.refresh_bindings()
 
     def show_me_allowed(self) -> bool:

@@ -73,24 +73,24 @@ class ReviewScreen(CardScreen):
         """A failed write leaves the card as it was, and keys work again."""
         self.busy = False
 
-    def done_start(self, result: tuple[Any, ShownCard | None]) -> None:
+    async def done_start(self, result: tuple[Any, ShownCard | None]) -> None:
         """Session ready: show its first card."""
         self.run, card = result
-        self.show_card(card)
+        await self.show_card(card)
 
-    def show_card(self, card: ShownCard | None) -> None:
+    async def show_card(self, card: ShownCard | None) -> None:
         """Replace the card on screen (``None``: nothing left to review)."""
         self.busy = False
         self.card = card
-        self.body.remove_children()
+        await self.body.remove_children()
         status = self.query_one("#review-status", Literal)
         if card is None:
             status.show(f"Done: {self.reviewed} reviewed this session. Escape goes back.")
-            self.body.mount(Literal("Nothing is due now. Come back later, or start a quiz.", classes="prompt"))
+            await self.body.mount(Literal("Nothing is due now. Come back later, or start a quiz.", classes="prompt"))
             self.refresh_bindings()
             return
         status.show(card.status)
-        self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
+        await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -150,9 +150,9 @@ class ReviewScreen(CardScreen):
         self.reviewed += 1
         self.run_job("next", self.run.rate_and_next, self.card, rating)
 
-    def done_next(self, card: ShownCard | None) -> None:
+    async def done_next(self, card: ShownCard | None) -> None:
         """The rating is stored; here is the next card."""
-        self.show_card(card)
+        await self.show_card(card)
 
     # -- card actions ---------------------------------------------------------------------
     def action_undo(self) -> None:
@@ -162,14 +162,14 @@ class ReviewScreen(CardScreen):
         self.busy = True
         self.run_job("undone", self.run.undo)
 
-    def done_undone(self, card: ShownCard | None) -> None:
+    async def done_undone(self, card: ShownCard | None) -> None:
         """Undo done (``None``: there was nothing to undo)."""
         if card is None:
             self.busy = False
             self.notify("Nothing to undo.")
             return
         self.reviewed = max(0, self.reviewed - 1)
-        self.show_card(card)
+        await self.show_card(card)
 
     def action_suspend(self) -> None:
         """Never show this card again until unsuspended."""
