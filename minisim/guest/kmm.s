@@ -1,0 +1,299 @@
+; Kernel memory management, block driver and pv helpers (continues kernel.s).
+
+frame_alloc:                    ; -> r1 = a free user frame  (r1-r4)
+    lw r1, FRAME_HEAD(r0)
+    beq r1, r0, out_of_memory
+    shli r2, r1, 8
+    lw r3, 0(r2)
+    sw r3, FRAME_HEAD(r0)
+    ret
+
+frame_free:                     ; r1 = frame  (r1-r4)
+    shli r2, r1, 8
+    lw r3, FRAME_HEAD(r0)
+    sw r3, 0(r2)
+    sw r1, FRAME_HEAD(r0)
+    ret
+
+frame_alloc_zero:               ; -> r1 = a zeroed frame  (r1-r4)
+    call frame_alloc
+    shli r2, r1, 8
+    li r3, 256
+fz_loop:
+    sw r0, 0(r2)
+    addi r2, r2, 1
+    addi r3, r3, -1
+    bne r3, r0, fz_loop
+    ret
+
+copy_frame:                     ; r1 = destination frame, r2 = source frame  (r1-r4)
+    shli r1, r1, 8
+    shli r2, r2, 8
+    li r3, 256
+cf_loop:
+    lw r4, 0(r2)
+    sw r4, 0(r1)
+    addi r1, r1, 1
+    addi r2, r2, 1
+    addi r3, r3, -1
+    bne r3, r0, cf_loop
+    ret
+
+pt_alloc:                       ; -> r1 = a free 64-word page-table slot  (r1-r4)
+    lw r2, PT_TOP(r0)
+    beq r2, r0, out_of_memory
+    addi r2, r2, -1
+    sw r2, PT_TOP(r0)
+    lw r1, PT_STACK(r2)
+    ret
+
+pt_free:                        ; r1 = slot  (r1-r4)
+    lw r2, PT_TOP(r0)
+    sw r1, PT_STACK(r2)
+    addi r2, r2, 1
+    sw r2, PT_TOP(r0)
+    ret
+
+out_of_memory:
+    li r1, 99
+    PV_SHUTDOWN
+
+zero_table:                     ; r1 = table: clear its 16 entries  (r2-r4; keeps r1)
+    li r3, 0
+zt_loop:
+    add r2, r1, r3
+    PV_SET_PTE r2, r0
+    addi r3, r3, 1
+    li r4, 16
+    blt r3, r4, zt_loop
+    ret
+
+new_dir:                        ; -> r1 = a directory sharing the kernel's tables
+    push r9
+    push r10
+    call pt_alloc
+    mov r9, r1
+    li r10, 0
+nd_loop:                        ; (user entries of a free slot are always zero)
+    shli r2, r10, 4
+    addi r2, r2, KTAB
+    ori r2, r2, 3
+    add r1, r9, r10
+    PV_SET_PTE r1, r2
+    addi r10, r10, 1
+    li r3, 16
+    blt r10, r3, nd_loop
+    mov r1, r9
+    pop r10
+    pop r9
+    ret
+
+copy_space:                     ; r1 = directory -> r1 = a copy (code shared, data copied)
+    push r9
+    push r10
+    push r11
+    push r12
+    push r14
+    mov r9, r1
+    call new_dir
+    mov r10, r1
+    li r11, CODE_DIR
+cs_dir:
+    add r1, r9, r11
+    lw r2, 0(r1)
+    andi r3, r2, 1
+    beq r3, r0, cs_next
+    andi r12, r2, 0xFFF0
+    call pt_alloc
+    mov r14, r1
+    li r7, 0
+cs_pte:
+    add r1, r12, r7
+    lw r2, 0(r1)
+    andi r3, r2, 1
+    beq r3, r0, cs_set
+    li r3, CODE_DIR
+    beq r11, r3, cs_set
+    mov r6, r2
+    call frame_alloc
+    mov r5, r1
+    shri r2, r6, 8
+    call copy_frame
+    shli r2, r5, 8
+    andi r6, r6, 255
+    or r2, r2, r6
+cs_set:
+    add r1, r14, r7
+    PV_SET_PTE r1, r2
+    addi r7, r7, 1
+    li r3, 16
+    blt r7, r3, cs_pte
+    ori r2, r14, 7
+    add r1, r10, r11
+    PV_SET_PTE r1, r2
+cs_next:
+    addi r11, r11, 1
+    li r3, 64
+    blt r11, r3, cs_dir
+    PV_MMU_FLUSH
+    mov r1, r10
+    pop r14
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    ret
+
+free_space:                     ; r1 = directory: unmap and free every user page and table
+    push r9
+    push r10
+    push r11
+    push r12
+    mov r9, r1
+    li r10, CODE_DIR
+fs_dir:
+    add r1, r9, r10
+    lw r2, 0(r1)
+    andi r3, r2, 1
+    beq r3, r0, fs_next
+    andi r11, r2, 0xFFF0
+    li r12, 0
+fs_pte:
+    add r1, r11, r12
+    lw r2, 0(r1)
+    andi r3, r2, 1
+    beq r3, r0, fs_pte_next
+    li r3, CODE_DIR
+    beq r10, r3, fs_clear
+    push r1
+    shri r1, r2, 8
+    call frame_free
+    pop r1
+fs_clear:
+    PV_SET_PTE r1, r0
+fs_pte_next:
+    addi r12, r12, 1
+    li r3, 16
+    blt r12, r3, fs_pte
+    mov r1, r11
+    call pt_free
+    add r1, r9, r10
+    PV_SET_PTE r1, r0
+fs_next:
+    addi r10, r10, 1
+    li r3, 64
+    blt r10, r3, fs_dir
+    PV_MMU_FLUSH
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    ret
+
+map_page:                       ; r1 = heap address: map a fresh zeroed frame there
+    push r9
+    push r10
+    mov r9, r1
+    lw r2, CUR_CR3(r0)
+    shri r3, r9, 12
+    add r10, r2, r3
+    lw r4, 0(r10)
+    andi r5, r4, 1
+    bne r5, r0, mp_have
+    call pt_alloc
+    call zero_table
+    ori r4, r1, 7
+    PV_SET_PTE r10, r4
+mp_have:
+    andi r4, r4, 0xFFF0
+    shri r5, r9, 8
+    andi r5, r5, 15
+    add r10, r4, r5
+    call frame_alloc_zero
+    shli r2, r1, 8
+    ori r2, r2, 7
+    PV_SET_PTE r10, r2
+    PV_MMU_FLUSH
+    pop r10
+    pop r9
+    ret
+
+blk_read:                       ; r1 = first sector, r2 = count (<= 4) into BOUNCE  (r1-r8)
+.ifdef PV_BLK
+    lw r3, RING+RING_REQ_PROD(r0)
+    li r4, 0
+blk_queue:                      ; paravirtual: queue every request on the shared ring...
+    andi r5, r3, RING_SLOTS-1
+    shli r5, r5, 1
+    addi r5, r5, RING+RING_REQS
+    add r6, r1, r4
+    sw r6, 0(r5)
+    shli r6, r4, 6
+    addi r6, r6, BOUNCE
+    sw r6, 1(r5)
+    addi r3, r3, 1
+    addi r4, r4, 1
+    blt r4, r2, blk_queue
+    sw r3, RING+RING_REQ_PROD(r0)
+    PV_BLK_NOTIFY               ; ...and notify once
+blk_wait:
+    lw r4, RING+RING_RSP_PROD(r0)
+    bne r4, r3, blk_wait
+.else
+    li r4, 0
+blk_one:                        ; emulated device: four register accesses a sector
+    add r6, r1, r4
+    out PORT_BLK_SECTOR, r6
+    shli r6, r4, 6
+    addi r6, r6, BOUNCE
+    out PORT_BLK_ADDR, r6
+    addi r6, r0, 1
+    out PORT_BLK_CMD, r6
+blk_poll:
+    in r6, PORT_BLK_STATUS
+    beq r6, r0, blk_poll
+    addi r4, r4, 1
+    blt r4, r2, blk_one
+.endif
+    ret
+
+.ifdef PARAVIRT
+pv_queue_pte:                   ; stack: return, ptr, value -> append to the mmu_update queue
+    push r1
+    push r2
+    lw r1, MMUQ_COUNT(r0)
+    shli r2, r1, 1
+    lw k0, 3(sp)
+    sw k0, MMUQ(r2)
+    lw k0, 4(sp)
+    sw k0, MMUQ+1(r2)
+    addi r1, r1, 1
+    sw r1, MMUQ_COUNT(r0)
+    li k0, MMUQ_MAX
+    bne r1, k0, pvq_done
+    call pv_mmu_flush
+pvq_done:
+    pop r2
+    pop r1
+    ret
+
+pv_mmu_flush:                   ; one hypercall validates and applies the whole queue
+    push r1
+    push r2
+    lw r2, MMUQ_COUNT(r0)
+    beq r2, r0, pvf_done
+    li r1, MMUQ
+    vmcall HC_MMU_UPDATE
+    sw r0, MMUQ_COUNT(r0)
+pvf_done:
+    pop r2
+    pop r1
+    ret
+.endif
+
+; The kernel's own tables: directory entries 0-15 of every address space point here, mapping
+; all of physical memory at the same virtual address, kernel-only.
+.org KTAB
+.rept 256, i
+    .word (i << 8) | 3
+.endr

@@ -1,0 +1,479 @@
+"""The simulated machine: CPU state, physical memory, MMU + TLB, traps, interrupts and devices.
+
+The machine always holds the *guest-visible* architectural state. How each sensitive operation
+is carried out -- directly, by a trap into a VMM, a translated callout, a VM exit or a hypercall --
+and what it costs is decided by the VMM strategy object (``minisim.vmm``) plugged into it.
+
+Memory model: word addressed, 256-word pages, 18-bit virtual addresses. A directory has 64
+entries (PDE = table address | flags), a table 16 (PTE = frame << 8 | flags); flags P=1, W=2, U=4.
+Translation goes through a small FIFO TLB, exposed to compiled blocks as four dicts
+(kernel/user x read/write) from virtual page to frame base. Frames that must not be written
+directly -- frames holding compiled code, and guest page tables a shadow-paging VMM traces --
+never enter the write dicts, so stores to them take the slow path.
+"""
+
+from __future__ import annotations
+
+from minisim import isa, jit
+from minisim.devices import Devices
+
+P, W, U = 1, 2, 4
+
+
+class Fault(Exception):  # noqa: N818 - a guest fault, not a host error
+    """A guest-visible trap raised mid-block: cause, faulting address, pc of the instruction."""
+
+    def __init__(self, cause: int, addr: int, pc: int) -> None:
+        super().__init__(cause, addr, pc)
+        self.cause, self.addr, self.pc = cause, addr, pc
+
+
+class Stop(Exception):  # noqa: N818 - control flow for a machine that cannot go on
+    """The machine cannot continue (double fault, budget)."""
+
+
+class Machine:
+    """One CPU with memory, TLB and devices, run under the given VMM."""
+
+    def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
+                 measure_from_user: bool = False) -> None:
+        self.M = [0] * isa.MEM_WORDS
+        self.R = [0] * 16
+        self.status = isa.KMODE
+        self.tvec = self.ksp = self.cr3 = 0
+        self.ic = self.cy = 0
+        self.fidx = 0
+        self.budget = budget
+        self.timer_interval = 0
+        self.timer_next = 1 << 62
+        self.irq_pending = False
+        self.next_check = 0
+        self.halted = False
+        self.stopped: str | None = None
+        self.exit_code = 0
+        self.divergence: str | None = None
+        self.tlb_entries = tlb_entries
+        self.tlb: dict[int, tuple[int, int]] = {}  # vpn -> (frame, flags); insertion order = FIFO
+        self.kr: dict[int, int] = {}
+        self.kw: dict[int, int] = {}
+        self.ur: dict[int, int] = {}
+        self.uw: dict[int, int] = {}
+        self.rt, self.wt = self.kr, self.kw
+        self.caches: tuple[dict, dict] = ({}, {})  # (user, kernel): (frame_base << 18 | vpc) -> block
+        self.cache = self.caches[1]
+        self.code_keys: dict[int, list[tuple[int, int]]] = {}  # frame -> cache keys compiled from it
+        self.protected: set[int] = set()
+        self.events: dict[str, object] = {}
+        self.event_cycles: dict[str, int] = {}
+        self.trace: list[tuple] = []
+        self.trace_limit = trace_limit
+        # Benchmarks time the workload, not the boot: with measure_from_user, counters are
+        # snapshotted when user mode is first entered and results report the difference.
+        self.mark: tuple | None = None if measure_from_user else ()
+        self.dev = Devices(self)
+        self.misses = self.refs = 0  # TLB misses and page-walk references (cycles added by the results)
+        self.walk_refs = vmm.walk_refs()
+        self.miss_hook = vmm.wants_misses
+        self.vmm = vmm
+        self._special = {op.code: getattr(self, "_op_" + op.name) for op in isa.OPS if op.special}
+        vmm.attach(self)
+
+    # ---- accounting ---------------------------------------------------------------------------
+    def event(self, kind: str, cost: int = 0, reason: str | None = None, pc: int | None = None,
+              note: str = "") -> None:
+        """Count one event (``reason`` makes it a per-reason counter), charge its cycles, trace it."""
+        ev = self.events
+        if reason is None:
+            ev[kind] = ev.get(kind, 0) + 1
+        else:
+            sub = ev.setdefault(kind, {})
+            sub[reason] = sub.get(reason, 0) + 1
+        if cost:
+            self.cy += cost
+            self.event_cycles[kind] = self.event_cycles.get(kind, 0) + cost
+        if len(self.trace) < self.trace_limit:
+            self.trace.append((self.ic, self.cy, kind, reason or note, pc))
+
+    def count(self, kind: str, n: int = 1) -> None:
+        """Add to a plain counter without a trace entry (for high-volume figures)."""
+        self.events[kind] = self.events.get(kind, 0) + n
+
+    def diverge(self, what: str, pc: int) -> None:
+        """Record the first time a sensitive instruction behaved differently from the bare machine."""
+        if self.divergence is None:
+            self.divergence = f"{what} at {pc:#06x}"
+
+    # ---- modes and TLB ------------------------------------------------------------------------
+    @property
+    def kernel(self) -> bool:
+        """True when the guest is in (virtual) kernel mode."""
+        return bool(self.status & isa.KMODE)
+
+    def set_status(self, status: int) -> None:
+        """Load STATUS, switching the translation dicts and block cache to the new mode."""
+        if (status ^ self.status) & isa.PAGING:
+            self.tlb_flush()
+        self.status = status
+        k = bool(status & isa.KMODE)
+        if not k and self.mark is None:
+            self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b for a, b in self.events.items()},
+                         dict(self.event_cycles), self.misses, self.refs)
+            self.trace.clear()
+        self.rt, self.wt = (self.kr, self.kw) if k else (self.ur, self.uw)
+        self.cache = self.caches[k]
+        self.next_check = 0
+
+    def tlb_flush(self) -> None:
+        """Drop every TLB entry (dicts are cleared in place: running blocks hold references)."""
+        self.tlb.clear()
+        for d in (self.kr, self.kw, self.ur, self.uw):
+            d.clear()
+
+    def tlb_drop(self, vpn: int) -> None:
+        """Drop one TLB entry."""
+        if self.tlb.pop(vpn, None) is not None:
+            for d in (self.kr, self.kw, self.ur, self.uw):
+                d.pop(vpn, None)
+
+    def protect(self, frame: int) -> None:
+        """Make stores to ``frame`` take the slow path."""
+        if frame not in self.protected:
+            self.protected.add(frame)
+            base = frame << 8
+            for d in (self.kw, self.uw):
+                for vpn in [v for v, f in d.items() if f == base]:
+                    del d[vpn]
+
+    def unprotect(self, frame: int) -> None:
+        """Let stores to ``frame`` go direct again (entries refill on the next miss)."""
+        self.protected.discard(frame)
+
+    def fill(self, va: int, write: bool, pc: int) -> int:
+        """Translate ``va`` for the current mode on a TLB miss; return the frame base or raise Fault."""
+        vpn = va >> 8
+        tlb = self.tlb
+        e = tlb.get(vpn)
+        if e is None:
+            if self.status & isa.PAGING:
+                # The walk, inline: directory entry, then table entry (both must be present).
+                hit = None
+                if vpn < 1024:
+                    pde_a = self.cr3 + (vpn >> 4)
+                    pde = self.M[pde_a & 0xFFFF]
+                    if pde & P:
+                        pte_a = (pde & ~15) + (vpn & 15)
+                        pte = self.M[pte_a & 0xFFFF]
+                        if pte & P and pte < isa.MEM_WORDS:
+                            hit = (pte >> 8, pte & pde & 7, pde_a, pte_a)
+                self.misses += 1
+                self.refs += self.walk_refs
+                if self.miss_hook:
+                    self.vmm.tlb_miss(self, vpn, hit)
+                if hit is None:
+                    raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
+                e = (hit[0], hit[1])
+            elif vpn < isa.MEM_WORDS >> 8:
+                e = (vpn, P | W | U)
+            else:
+                raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
+            if len(tlb) >= self.tlb_entries:
+                old = next(iter(tlb))
+                del tlb[old]
+                self.kr.pop(old, None)
+                self.kw.pop(old, None)
+                self.ur.pop(old, None)
+                self.uw.pop(old, None)
+            tlb[vpn] = e
+            frame, flags = e
+            base = frame << 8
+            self.kr[vpn] = base
+            if flags & U:
+                self.ur[vpn] = base
+            if flags & W and frame not in self.protected:
+                self.kw[vpn] = base
+                if flags & U:
+                    self.uw[vpn] = base
+        frame, flags = e
+        if (not self.status & isa.KMODE and not flags & U) or (write and not flags & W):
+            raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
+        return frame << 8
+
+    def rmiss(self, va: int, pc: int, idx: int) -> int:
+        """Load slow path (called by compiled blocks)."""
+        self.fidx = idx
+        return self.fill(va, False, pc)
+
+    def wslow(self, va: int, val: int, pc: int, idx: int) -> None:
+        """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault."""
+        self.fidx = idx
+        base = self.fill(va, True, pc)
+        pa = base | (va & 255)
+        frame = base >> 8
+        if frame in self.protected:
+            if frame in self.vmm.tracked:
+                self.vmm.pt_write(self, pa, val, pc)
+            self.M[pa] = val
+            self.code_written(frame)
+        else:
+            self.M[pa] = val
+
+    def code_written(self, frame: int) -> None:
+        """Invalidate blocks compiled from ``frame`` after a write to it."""
+        keys = self.code_keys.pop(frame, None)
+        if keys:
+            for k, key in keys:
+                self.caches[k].pop(key, None)
+            if frame not in self.vmm.tracked:
+                self.unprotect(frame)
+
+    def phys_write(self, pa: int, val: int) -> None:
+        """A write by a device or the VMM (DMA, validated page-table update)."""
+        self.M[pa] = val & isa.MASK
+        if (pa >> 8) in self.code_keys:
+            self.code_written(pa >> 8)
+
+    def read_virt(self, va: int, pc: int) -> int:
+        """Kernel-side read through the MMU (trap frames); faults here are fatal."""
+        f = self.rt.get(va >> 8)
+        if f is None:
+            f = self.fill(va, False, pc)
+        return self.M[f | (va & 255)]
+
+    def write_virt(self, va: int, val: int, pc: int) -> None:
+        """Kernel-side write through the MMU (trap frames)."""
+        f = self.wt.get(va >> 8)
+        if f is None:
+            self.wslow(va, val, pc, 0)
+        else:
+            self.M[f | (va & 255)] = val
+
+    # ---- traps ---------------------------------------------------------------------------------
+    def enter(self, cause: int, addr: int, ret_pc: int) -> int:
+        """Hardware trap entry: push (sp, pc, status, cause, addr) on the kernel stack; return TVEC."""
+        old = self.status
+        sp = self.R[15] if old & isa.KMODE else self.ksp
+        self.set_status(isa.KMODE | (old & isa.PAGING))
+        try:
+            for i, v in enumerate((self.R[15], ret_pc, old, cause, addr & isa.MASK)):
+                self.write_virt((sp - 1 - i) & isa.MASK, v, ret_pc)
+        except Fault as f:
+            raise Stop(f"double fault: trap frame at {f.addr:#x} not writable (cause {cause})") from None
+        self.R[15] = (sp - 5) & isa.MASK
+        self.vmm.entered(self, cause)
+        return self.tvec
+
+    def deliver(self, f: Fault) -> int:
+        """Deliver a guest-visible fault to the guest kernel."""
+        self.vmm.exception(self, f.cause, f.pc)
+        return self.enter(f.cause, f.addr, f.pc)
+
+    def check(self, pc: int) -> int:
+        """Between blocks: budget, timer expiry and interrupt delivery."""
+        if self.ic >= self.budget:
+            raise Stop(f"instruction budget exhausted ({self.budget:,} instructions)")
+        if self.ic >= self.timer_next:
+            self.irq_pending = True
+            self.timer_next += self.timer_interval * ((self.ic - self.timer_next) // self.timer_interval + 1)
+        if self.irq_pending and self.vmm.irq_enabled(self):
+            self.irq_pending = False
+            self.vmm.interrupt(self, pc)
+            pc = self.enter(isa.CAUSE_TIMER, 0, pc)
+        self.next_check = min(self.budget, self.timer_next)
+        return pc
+
+    # ---- the run loop ------------------------------------------------------------------------
+    def compile(self, base: int, pc: int):
+        """Compile (and cache) the block at virtual ``pc`` whose frame base is ``base``."""
+        k = int(self.kernel)
+        extra, ind = self.vmm.block_costs(self, k)
+        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, extra, ind)
+        key = (base << 18) | pc
+        self.caches[k][key] = fn
+        frame = base >> 8
+        self.code_keys.setdefault(frame, []).append((k, key))
+        self.protect(frame)
+        return fn
+
+    def run(self, entry: int = 0) -> None:
+        """Run from ``entry`` until the guest halts, the budget runs out, or the machine stops."""
+        pc = entry
+        while not self.halted:
+            try:
+                while True:
+                    f = self.rt.get(pc >> 8)
+                    if f is None:
+                        self.fidx = 0
+                        f = self.fill(pc, False, pc)
+                    fn = self.cache.get((f << 18) | pc)
+                    if fn is None:
+                        fn = self.compile(f, pc)
+                    pc = fn(self)
+                    if self.ic >= self.next_check:
+                        if self.halted:
+                            return
+                        pc = self.check(pc)
+            except Fault as fault:
+                try:
+                    pc = self.deliver(fault)
+                except Stop as s:
+                    self.stop(str(s))
+            except Stop as s:
+                self.stop(str(s))
+
+    def stop(self, why: str) -> None:
+        """Stop the machine abnormally."""
+        self.halted = True
+        self.stopped = why
+
+    # ---- special instructions (privileged, sensitive, system) ------------------------------------
+    def special(self, code: int, rd: int, rs: int, imm: int, pc: int) -> int:
+        """Execute one special instruction at ``pc``; return the next pc."""
+        return self._special[code](rd, rs, imm, pc)
+
+    def _retire(self, name: str) -> None:
+        self.ic += 1
+        self.cy += isa.BY_NAME[name].cycles
+
+    def _priv(self, name: str, pc: int, detail: int = 0) -> None:
+        if not self.status & isa.KMODE:
+            raise Fault(isa.CAUSE_PRIV, pc, pc)
+        self._retire(name)
+        self.vmm.privileged(self, name, pc, detail)
+
+    def _setr(self, rd: int, v: int) -> None:
+        if rd:
+            self.R[rd] = v & isa.MASK
+
+    def _divrem(self, rd: int, rs: int, imm: int, pc: int, rem: bool) -> int:
+        b = self.R[imm & 15]
+        if b == 0:
+            raise Fault(isa.CAUSE_DIVZERO, pc, pc)
+        self._retire("rem" if rem else "div")
+        self._setr(rd, self.R[rs] % b if rem else self.R[rs] // b)
+        return pc + 1
+
+    def _op_div(self, rd, rs, imm, pc):
+        return self._divrem(rd, rs, imm, pc, False)
+
+    def _op_rem(self, rd, rs, imm, pc):
+        return self._divrem(rd, rs, imm, pc, True)
+
+    def _op_syscall(self, rd, rs, imm, pc):
+        self._retire("syscall")
+        self.vmm.syscall(self, pc)
+        return self.enter(isa.CAUSE_SYSCALL, imm & 0xFFFF, pc + 1)
+
+    def _op_vmcall(self, rd, rs, imm, pc):
+        if imm < 0 or not self.vmm.hypercalls:
+            raise Fault(isa.CAUSE_ILLEGAL, pc, pc)
+        self._retire("vmcall")
+        return self.vmm.vmcall(self, imm, pc)
+
+    def _op_iret(self, rd, rs, imm, pc):
+        self._priv("iret", pc)
+        sp = self.R[15]
+        status, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
+        new_sp = self.read_virt(sp + 4, pc)
+        self.set_status((status & (isa.IF | isa.KMODE)) | (self.status & isa.PAGING))
+        self.R[15] = new_sp
+        self.vmm.returned(self)
+        return ret
+
+    def _op_hlt(self, rd, rs, imm, pc):
+        self._priv("hlt", pc)
+        if not self.vmm.irq_enabled(self):
+            self.halted = True
+            self.exit_code = self.R[1]
+            self.next_check = 0
+            return pc
+        self.timer_next = min(self.timer_next, self.ic)  # idle: the next tick arrives at once
+        self.next_check = 0
+        return pc + 1
+
+    def _op_cli(self, rd, rs, imm, pc):
+        self._priv("cli", pc)
+        self.status &= ~isa.IF
+        return pc + 1
+
+    def _op_sti(self, rd, rs, imm, pc):
+        self._priv("sti", pc)
+        self.status |= isa.IF
+        self.next_check = 0
+        return pc + 1
+
+    def _seen_status(self, name: str, pc: int) -> int:
+        """STATUS as a sensitive instruction sees it: under a deprivileging VMM, the real one."""
+        if self.status & isa.KMODE and self.vmm.deprivileged:
+            real = isa.IF | (self.status & isa.PAGING)  # really user mode, interrupts really on
+            if real != self.status:
+                self.diverge(f"{name} read status {real:#x} instead of {self.status:#x}", pc)
+            return real
+        if self.status & isa.KMODE:
+            self.vmm.sensitive(self, name, pc)
+        return self.status
+
+    def _op_pushf(self, rd, rs, imm, pc):
+        v = self._seen_status("pushf", pc)
+        self.write_virt((self.R[15] - 1) & isa.MASK, v, pc)
+        self.R[15] = (self.R[15] - 1) & isa.MASK
+        self._retire("pushf")
+        return pc + 1
+
+    def _op_popf(self, rd, rs, imm, pc):
+        v = self.read_virt(self.R[15], pc)
+        self.R[15] = (self.R[15] + 1) & isa.MASK
+        self._retire("popf")
+        if self.status & isa.KMODE:
+            if self.vmm.deprivileged:
+                if (v ^ self.status) & isa.IF:
+                    self.diverge(f"popf ignored the interrupt flag (guest restored IF={v & 1})", pc)
+            else:
+                self.vmm.sensitive(self, "popf", pc)
+                self.status = (self.status & ~isa.IF) | (v & isa.IF)
+                self.next_check = 0
+        return pc + 1
+
+    def _op_smsw(self, rd, rs, imm, pc):
+        self._setr(rd, self._seen_status("smsw", pc))
+        self._retire("smsw")
+        return pc + 1
+
+    def _op_mfc(self, rd, rs, imm, pc):
+        self._priv("mfc", pc, imm)
+        self._setr(rd, (self.status, self.tvec, self.ksp, self.cr3)[imm & 3])
+        return pc + 1
+
+    def _op_mtc(self, rd, rs, imm, pc):
+        v = self.R[rs]
+        if imm & 3 == isa.CR_CR3:
+            return self._op_lcr3(0, rs, 0, pc)
+        self._priv("mtc", pc, imm)
+        if imm & 3 == isa.CR_STATUS:
+            self.set_status((self.status & isa.KMODE) | (v & (isa.IF | isa.PAGING)))
+        elif imm & 3 == isa.CR_TVEC:
+            self.tvec = v
+        else:
+            self.ksp = v
+        return pc + 1
+
+    def _op_lcr3(self, rd, rs, imm, pc):
+        self._priv("lcr3", pc)
+        self.cr3 = self.R[rs] & 0xFFFF
+        self.tlb_flush()
+        self.vmm.cr3_loaded(self)
+        return pc + 1
+
+    def _op_invlpg(self, rd, rs, imm, pc):
+        self._priv("invlpg", pc)
+        self.tlb_drop((self.R[rs] & isa.MASK) >> 8)
+        return pc + 1
+
+    def _op_in(self, rd, rs, imm, pc):
+        self._priv("in", pc, imm)
+        self._setr(rd, self.dev.read(imm))
+        return pc + 1
+
+    def _op_out(self, rd, rs, imm, pc):
+        self._priv("out", pc, imm)
+        self.dev.write(imm, self.R[rs])
+        return pc + 1

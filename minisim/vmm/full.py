@@ -1,0 +1,64 @@
+"""Full virtualization by binary translation (VMware, 1999) with shadow page tables and emulated devices.
+
+Guest-kernel code is translated one basic block at a time into a translation cache (``bt_block``);
+cli/sti/pushf/popf/smsw become a few inline instructions on the virtual CPU (``bt_inline``), other
+privileged instructions and writes to traced page tables become callouts into the VMM
+(``bt_callout``), and indirect branches pay a translation-cache lookup. User code runs directly.
+The guest is unmodified and no hardware support is needed.
+"""
+
+from __future__ import annotations
+
+from minisim import isa
+from minisim.vmm.shadow import ShadowPaging
+
+_INLINE = {"cli", "sti", "mfc"}
+
+
+class BinaryTranslation(ShadowPaging):
+    """Software VMM: translated kernel code, shadow page tables, emulated devices."""
+
+    name = "full"
+
+    def transition(self, m, why: str, pc: int | None) -> None:
+        """Translated code calls out to the VMM for a page-table write; hidden faults trap."""
+        if why == "pt_write":
+            m.event("bt_callout", self.p.bt_callout, pc=pc, note=why)
+        else:
+            m.event("trap", self.p.trap, pc=pc, note=why)
+
+    def block_costs(self, m, kernel: int) -> tuple[int, int]:
+        """Translating a kernel block costs once; its indirect branches cost a lookup each time."""
+        if not kernel:
+            return 0, 0
+        m.event("bt_block", self.p.bt_translate)
+        return 0, self.p.bt_indirect
+
+    def privileged(self, m, name: str, pc: int, detail: int) -> None:
+        """Inline translation for the cheap ones, a callout for the rest; devices are emulated."""
+        if name in _INLINE:
+            m.event("bt_inline", self.p.bt_inline, pc=pc, note=name)
+        elif name in ("in", "out"):
+            m.event("bt_callout", self.p.bt_callout // 2, pc=pc, note=f"{name} {detail}")
+            m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")
+        else:
+            m.event("bt_callout", self.p.bt_callout, pc=pc, note=name)
+
+    def sensitive(self, m, name: str, pc: int) -> None:
+        """pushf/popf/smsw are rewritten inline to use the virtual flags: equivalence holds."""
+        m.event("bt_inline", self.p.bt_inline, pc=pc, note=name)
+
+    def syscall(self, m, pc: int) -> None:
+        """The VMM takes the system call and enters the translated guest kernel."""
+        super().syscall(m, pc)
+        m.event("trap", self.p.bt_syscall, pc=pc, note="syscall")
+
+    def exception(self, m, cause: int, pc: int) -> None:
+        """Faults go to the VMM, which reflects them into the guest."""
+        super().exception(m, cause, pc)
+        m.event("trap", self.p.bt_fault, pc=pc, note="fault" if cause & 15 != isa.CAUSE_PAGE_FAULT else "page fault")
+
+    def interrupt(self, m, pc: int) -> None:
+        """The VMM takes the physical interrupt and injects the virtual one."""
+        super().interrupt(m, pc)
+        m.event("trap", self.p.trap, pc=pc, note="interrupt")

@@ -1,0 +1,96 @@
+"""The bare machine, and the base class every VMM refines.
+
+Each hook is called by the machine at the point a real CPU would do something costly or
+sensitive; the base class charges what the bare hardware charges. Subclasses decide instead
+whether that point traps into a VMM, is translated, exits, or was replaced by a hypercall.
+"""
+
+from __future__ import annotations
+
+from minisim import isa
+
+GUEST_LEVELS = 2  # our page tables: directory + table
+
+
+class Native:
+    """The guest on the bare machine."""
+
+    name = "native"
+    deprivileged = False  # does the guest kernel really run outside kernel mode?
+    hypercalls = False  # does the platform answer vmcall?
+    uses_pv_kernel = False  # does this mode boot the paravirtualized kernel build?
+    uses_pv_blk = False  # does this mode's kernel use the paravirtual block driver?
+    wants_misses = False  # must the machine call tlb_miss() (shadow paging)? Counting is done by the machine.
+
+    def __init__(self, profile) -> None:
+        self.p = profile
+        self.tracked: set[int] = set()
+
+    def attach(self, m) -> None:
+        """Called once when the machine is built."""
+        self.m = m
+
+    # -- costs of the guest's own privileged actions
+    def privileged(self, m, name: str, pc: int, detail: int) -> None:
+        """A privileged instruction executed in (virtual) kernel mode."""
+        if name in ("in", "out"):
+            m.event("io", self.p.io_native, pc=pc, note=f"port {detail}")
+
+    def sensitive(self, m, name: str, pc: int) -> None:
+        """A sensitive-but-unprivileged instruction in kernel mode, on a VMM that handles it correctly."""
+
+    def syscall(self, m, pc: int) -> None:
+        """A system call from user mode."""
+        m.event("syscall", self.p.syscall, pc=pc)
+
+    def exception(self, m, cause: int, pc: int) -> None:
+        """A guest-visible fault about to be delivered to the guest kernel."""
+        kind = "page_fault" if cause & 15 == isa.CAUSE_PAGE_FAULT else "exception"
+        m.event(kind, self.p.exception, pc=pc)
+
+    def interrupt(self, m, pc: int) -> None:
+        """A timer interrupt about to be delivered."""
+        m.event("interrupt", self.p.interrupt, pc=pc)
+
+    def irq_enabled(self, m) -> bool:
+        """May an interrupt be delivered now?"""
+        return bool(m.status & isa.IF)
+
+    def entered(self, m, cause: int) -> None:
+        """The guest kernel was entered through its trap vector."""
+
+    def returned(self, m) -> None:
+        """The guest executed iret."""
+
+    # -- memory
+    def walk_refs(self) -> int:
+        """Memory references of one TLB-miss walk."""
+        return GUEST_LEVELS
+
+    def tlb_miss(self, m, vpn: int, hit) -> None:
+        """A TLB miss (the machine counts it and its walk); ``hit`` is (frame, flags, pde addr, pte addr) or None."""
+
+    def pt_write(self, m, pa: int, val: int, pc: int) -> None:
+        """A store to a traced guest page-table frame (shadow paging only)."""
+
+    def cr3_loaded(self, m) -> None:
+        """The guest loaded a new page-table base."""
+        m.count("cr3_load")
+
+    # -- devices and hypercalls
+    def vmcall(self, m, num: int, pc: int) -> int:
+        """A hypercall; returns the next pc."""
+        return pc + 1
+
+    def blk_service(self, m) -> None:
+        """The block device transfers one sector (device time, the same in every mode)."""
+        m.count("blk_sectors")
+        m.cy += self.p.blk_sector
+        m.event_cycles["blk_sectors"] = m.event_cycles.get("blk_sectors", 0) + self.p.blk_sector
+
+    def ring_kick(self, m) -> None:
+        """The driver notified the ring backend through the notify port (paravirtual drivers only)."""
+
+    def block_costs(self, m, kernel: int) -> tuple[int, int]:
+        """(extra cycles per execution, extra per indirect branch) for a block being compiled."""
+        return 0, 0

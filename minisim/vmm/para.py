@@ -1,0 +1,109 @@
+"""Paravirtualization (Denali 2002, Xen 2003): the guest kernel is modified to call the hypervisor.
+
+The pv-ops kernel build replaces privileged operations with hypercalls (``vmcall``) or with
+plain memory operations on a shared virtual-CPU page (the event mask, as in Xen's vcpu_info).
+Page-table updates are queued and sent as one validated ``mmu_update`` list; the block driver
+queues requests on a shared ring and notifies once; system calls go straight to the guest
+kernel's registered handler without entering the hypervisor. The kernel runs deprivileged, so
+an *unmodified* instruction such as ``popf`` would still misbehave: the guest must be ported.
+"""
+
+from __future__ import annotations
+
+from minisim import abi, isa
+from minisim.vmm.native import Native
+
+_MASK, _PENDING = abi.SHARED["VCPU_MASK"], abi.SHARED["VCPU_PENDING"]
+_HC = abi.HYPERCALLS
+
+
+class Paravirt(Native):
+    """Xen-style hypervisor for a pv-ops guest."""
+
+    name = "para"
+    deprivileged = True
+    hypercalls = True
+    uses_pv_kernel = True
+    uses_pv_blk = True
+
+    def privileged(self, m, name: str, pc: int, detail: int) -> None:
+        """An unported privileged instruction traps (Xen emulates a few); iret to user mode is direct."""
+        if name != "iret":
+            m.event("trap", self.p.trap, pc=pc, note=name)
+        if name in ("in", "out"):
+            m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")
+
+    def exception(self, m, cause: int, pc: int) -> None:
+        """Faults enter the hypervisor, which bounces them to the guest (two transitions)."""
+        super().exception(m, cause, pc)
+        m.event("trap", self.p.para_bounce, pc=pc, note="bounce")
+
+    def interrupt(self, m, pc: int) -> None:
+        """A virtual interrupt is an event-channel upcall."""
+        m.event("interrupt", self.p.upcall, pc=pc, note="upcall")
+        m.M[_PENDING] = 0
+
+    def irq_enabled(self, m) -> bool:
+        """User mode is always interruptible; in the kernel, the shared event mask decides."""
+        if not m.status & isa.KMODE:
+            return True
+        if m.M[_MASK]:
+            if m.irq_pending:
+                m.M[_PENDING] = 1  # the guest sees it when it unmasks, and asks for delivery
+            return False
+        return True
+
+    def entered(self, m, cause: int) -> None:
+        """Events are masked on entry to the guest kernel (Xen's trap-table flag)."""
+        m.M[_MASK] = 1
+
+    def returned(self, m) -> None:
+        """iret to user mode unmasks events."""
+        if not m.status & isa.KMODE:
+            m.M[_MASK] = 0
+            m.next_check = 0
+
+    def hypercall(self, m, kind: str, pc: int, extra: int = 0) -> None:
+        """Charge one hypercall."""
+        m.event("hypercall", self.p.hypercall + extra, reason=kind, pc=pc)
+
+    def vmcall(self, m, num: int, pc: int) -> int:
+        """Serve hypercall ``num`` with arguments in r1, r2."""
+        r1, r2 = m.R[1], m.R[2]
+        kind = abi.HYPERCALL_NAMES.get(num, f"unknown_{num}")
+        if num == _HC["HC_MMU_UPDATE"]:
+            self.hypercall(m, kind, pc, self.p.mmu_validate * r2)
+            m.count("pt_updates", r2)
+            for i in range(r2):
+                ptr, val = m.read_virt(r1 + 2 * i, pc), m.read_virt(r1 + 2 * i + 1, pc)
+                m.phys_write(ptr & 0xFFFF, val)
+            return pc + 1
+        self.hypercall(m, kind, pc)
+        if num == _HC["HC_CONSOLE"]:
+            m.dev.console.extend(chr(m.read_virt(r1 + i, pc) & 0x7F) for i in range(r2))
+        elif num == _HC["HC_SET_TRAP_TABLE"]:
+            m.tvec = r1
+        elif num == _HC["HC_STACK_SWITCH"]:
+            m.ksp = r1
+        elif num == _HC["HC_NEW_BASEPTR"]:
+            m.cr3 = r1 & 0xFFFF
+            m.tlb_flush()
+            if not m.status & isa.PAGING:  # a pv guest runs paged from its first base pointer
+                m.set_status(m.status | isa.PAGING)
+            m.count("cr3_load")
+        elif num == _HC["HC_INVLPG"]:
+            m.tlb_drop(r1 >> 8)
+        elif num == _HC["HC_EVENT"]:
+            m.next_check = 0
+        elif num == _HC["HC_SCHED_BLOCK"]:
+            m.M[_MASK] = 0
+            m.timer_next = min(m.timer_next, m.ic)
+            m.next_check = 0
+        elif num == _HC["HC_SHUTDOWN"]:
+            m.halted, m.exit_code, m.next_check = True, r1, 0
+        elif num == _HC["HC_EVTCHN_SEND"]:
+            m.event("ring_notify", self.p.ring_backend, pc=pc)
+            m.dev.drain_ring(abi.LAYOUT["RING"])
+        elif num == _HC["HC_SET_TIMER"]:
+            m.dev.write(isa.PORT_TIMER, r1)
+        return pc + 1

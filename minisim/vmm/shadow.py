@@ -1,0 +1,62 @@
+"""Shadow page tables, shared by the trap-and-emulate, binary-translation and first-generation VT-x VMMs.
+
+The hardware walks tables the VMM owns; the guest's own tables are only its intent. The VMM
+fills a shadow entry the first time a page is touched (a *hidden* fault the guest never sees),
+write-protects every guest page-table frame it has read, and on each traced write updates the
+shadow -- which is why every guest PTE write and every CR3 load costs a trip into the VMM.
+"""
+
+from __future__ import annotations
+
+from minisim.vmm.native import Native
+
+
+class ShadowPaging(Native):
+    """Mixin: shadow page tables; ``transition`` says how the VMM is entered (trap, callout, exit)."""
+
+    wants_misses = True
+
+    def __init__(self, profile) -> None:
+        super().__init__(profile)
+        self.shadow: dict[int, set[int]] = {}  # guest cr3 -> virtual pages with a valid shadow entry
+        self.parents: dict[int, set[tuple[int, int]]] = {}  # guest table address -> {(directory, index)}
+
+    def transition(self, m, why: str, pc: int | None) -> None:
+        """Enter the VMM and come back: a trap here; subclasses charge a callout or a VM exit instead."""
+        m.event("trap", self.p.trap, pc=pc, note=why)
+
+    def cr3_loaded(self, m) -> None:
+        """Switch to (or start) the shadow of the new address space; trace its directory."""
+        m.count("cr3_load")
+        self.shadow.setdefault(m.cr3, set())
+        self.track(m, m.cr3 >> 8)
+
+    def track(self, m, frame: int) -> None:
+        """Write-protect a frame holding guest page tables."""
+        if frame not in self.tracked:
+            self.tracked.add(frame)
+            m.protect(frame)
+
+    def tlb_miss(self, m, vpn: int, hit) -> None:
+        """Walk the shadow; a page the shadow lacks costs a hidden fault and a fill."""
+        sh = self.shadow.setdefault(m.cr3, set())
+        if hit is None or vpn in sh:
+            return
+        self.transition(m, "shadow_fill", None)
+        m.event("shadow_update", self.p.shadow_update, note="fill")
+        sh.add(vpn)
+        table = hit[3] & ~15
+        self.parents.setdefault(table, set()).add((m.cr3, vpn >> 4))
+        self.track(m, hit[2] >> 8)
+        self.track(m, table >> 8)
+
+    def pt_write(self, m, pa: int, val: int, pc: int) -> None:
+        """A traced write to a guest page table: enter the VMM, update (here: drop) the shadow entry."""
+        self.transition(m, "pt_write", pc)
+        m.event("shadow_update", self.p.shadow_update, pc=pc, note="pte write")
+        for d, j in self.parents.get(pa & ~15, ()):
+            self.shadow.get(d, set()).discard(j * 16 + (pa & 15))
+        sh = self.shadow.get(pa & ~63)
+        if sh:
+            j = pa & 63
+            sh.difference_update(range(j * 16, j * 16 + 16))
