@@ -65,13 +65,25 @@ def choices() -> LabChoices:
 
 def _events(result: Any) -> dict[str, int]:
     events = getattr(result, "events", {}) or {}
-    if isinstance(events, dict):
-        return {str(k): int(v) for k, v in events.items()}
+    if isinstance(events, dict):  # a kind counts either a number or {reason: number}
+        return {str(k): int(sum(v.values()) if isinstance(v, dict) else v) for k, v in events.items()}
     counts: dict[str, int] = {}
     for event in events:
         kind = str(getattr(event, "kind", event))
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def trace_line(mode: str, event: Any) -> str:
+    """One event as a fixed-width line: mode, instruction and cycle counts, kind, reason, pc."""
+    if not hasattr(event, "kind"):
+        return f"{mode:<12} {event}"
+    pc = getattr(event, "pc", None)
+    where = f" pc={pc:#06x}" if isinstance(pc, int) else ""
+    return (
+        f"{mode:<12} {getattr(event, 'instructions', 0):>10,} {getattr(event, 'cycles', 0):>12,}  "
+        f"{event.kind:<13} {getattr(event, 'reason', '') or ''}{where}"
+    )
 
 
 def _trace(results: dict[str, Any]) -> tuple[list[str], int]:
@@ -81,7 +93,7 @@ def _trace(results: dict[str, Any]) -> tuple[list[str], int]:
         for event in getattr(result, "trace", None) or []:
             total += 1
             if len(lines) < TRACE_LIMIT:
-                lines.append(f"{mode:>12}  {event}")
+                lines.append(trace_line(mode, event))
     return lines, total - len(lines)
 
 
@@ -102,14 +114,11 @@ def rows_of(results: dict[str, Any]) -> list[ModeRow]:
     return rows
 
 
-def compare(workload: str, profile: str, modes: list[str], scale: int | None = None) -> LabRun:
+def compare(workload: str, profile: str, modes: list[str], scale: int = 1) -> LabRun:
     """Run ``workload`` under every mode in ``modes`` with ``profile``."""
     import minisim
 
-    kwargs: dict[str, Any] = {"modes": modes}
-    if scale is not None:
-        kwargs["scale"] = scale
-    comparison = minisim.compare(workload, profile, **kwargs)
+    comparison = minisim.compare(workload, profile, scale, modes)
     trace, dropped = _trace(comparison.results)
     return LabRun(f"{workload} on {profile}", rows_of(comparison.results), trace, dropped)
 

@@ -22,8 +22,9 @@ from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
 
-DEFAULT_MODES = 4
-"""How many modes are ticked at first."""
+DEFAULT_MODES = ("native", "full", "para", "hw", "hw-ept")
+"""Modes ticked at first (those the simulator has)."""
+DEFAULT_PROFILE = "modern"
 
 
 class LabScreen(BaseScreen):
@@ -83,10 +84,11 @@ class LabScreen(BaseScreen):
         profile = self.query_one("#lab-profile", Select)
         profile.set_options([(p, p) for p in choices.profiles])
         if choices.profiles:
-            profile.value = choices.profiles[0]
+            profile.value = DEFAULT_PROFILE if DEFAULT_PROFILE in choices.profiles else choices.profiles[0]
         modes = self.query_one("#lab-modes", SelectionList)
         modes.clear_options()
-        modes.add_options([(m, m, n < DEFAULT_MODES) for n, m in enumerate(choices.modes)])
+        ticked = [m for m in choices.modes if m in DEFAULT_MODES] or choices.modes[:4]
+        modes.add_options([(m, m, m in ticked) for m in choices.modes])
         if self.scenario:
             self.start_scenario(self.scenario)
 
@@ -118,7 +120,11 @@ class LabScreen(BaseScreen):
     def done_ran(self, run: LabRun) -> None:
         """Show the table, the bars and the trace; highlight the proving metric."""
         self.last_run = run
-        kinds = sorted({k for row in run.rows for k in row.events})
+        kinds = [
+            k
+            for k in dict.fromkeys(k for row in run.rows for k in row.events)
+            if any(r.events.get(k) for r in run.rows)
+        ]
         table = self.query_one("#lab-table", DataTable)
         table.clear(columns=True)
         metric = run.metric
@@ -161,6 +167,8 @@ class LabScreen(BaseScreen):
         """Say on screen that the run failed."""
         if name == "ran":
             self.query_one("#lab-verdict", Literal).show(f"The run failed: {error}")
+        elif name == "doctor":
+            self.query_one("#lab-doctor-text", Literal).show(f"doctor is not available: {error}")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Load the kernel diff and the doctor report the first time their tab opens."""

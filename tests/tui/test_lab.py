@@ -1,0 +1,105 @@
+"""Lab: a real simulator run fills the table, bars and trace; "Show me" runs the question's scenario."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Log
+
+from studyvm.tui import labdata
+from studyvm.tui.app import make_app
+from studyvm.tui.labdata import LabChoices, LabRun, ModeRow
+from studyvm.tui.screens.lab import LabScreen
+from studyvm.tui.screens.review import ReviewScreen
+
+from .test_review import settle
+
+
+def fake_choices() -> LabChoices:
+    return LabChoices(["syscall", "cpu"], ["modern"], ["native", "full", "para"], ["pv-hypercalls"])
+
+
+def fake_demo_run(scenario: str) -> LabRun:
+    rows = [
+        ModeRow("full", 100, 5000, 5.0, {"trap": 40, "hypercall": 0}, True),
+        ModeRow("para", 101, 1100, 1.1, {"trap": 0, "hypercall": 12}, True),
+    ]
+    return LabRun(
+        "PV [bold]hypercalls[/bold]",
+        rows,
+        ["para 1 2 hypercall mmu_update"],
+        0,
+        verdict="para replaces 40 traps with 12 hypercalls",
+        metric="hypercall",
+        scenario=scenario,
+    )
+
+
+async def test_show_me_runs_the_question_scenario_and_escape_returns(settings, backend, monkeypatch):
+    calls: list[str] = []
+
+    def demo(scenario: str) -> LabRun:
+        calls.append(scenario)
+        return fake_demo_run(scenario)
+
+    monkeypatch.setattr(labdata, "choices", fake_choices)
+    monkeypatch.setattr(labdata, "demo", demo)
+    app = make_app(settings, screen="review", backend=backend, pack="tuitest")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        review = app.screen
+        await pilot.press("d")  # flip card has no demo: nothing happens
+        await settle(pilot, app)
+        assert app.screen is review
+        await pilot.press("space", "3")
+        await settle(pilot, app)
+        assert review.card.question.id == "b.mcq"
+        await pilot.press("d")
+        await settle(pilot, app)
+        lab = app.screen
+        assert isinstance(lab, LabScreen)
+        assert calls == ["pv-hypercalls"]
+        assert lab.runs_started == ["scenario:pv-hypercalls"]
+        banner = str(lab.query_one("#lab-verdict").render())
+        assert "para replaces 40 traps with 12 hypercalls" in banner
+        assert "[bold]" in banner  # the title is shown literally
+        table = lab.query_one(DataTable)
+        assert "reverse" in str(table.columns["hypercall"].label.style)  # the proving metric stands out
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is review
+        assert isinstance(review, ReviewScreen) and review.card.question.id == "b.mcq"
+
+
+async def test_lab_worker_error_becomes_a_message(settings, backend, monkeypatch):
+    def broken(scenario: str) -> LabRun:
+        raise RuntimeError("simulator exploded")
+
+    monkeypatch.setattr(labdata, "choices", fake_choices)
+    monkeypatch.setattr(labdata, "demo", broken)
+    app = make_app(settings, screen="lab", backend=backend, scenario="pv-hypercalls")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.is_running
+        assert "simulator exploded" in str(app.screen.query_one("#lab-verdict").render())
+        assert any("simulator exploded" in str(n.message) for n in app._notifications)
+
+
+async def test_real_simulator_run_fills_table_bars_and_trace(settings, backend):
+    pytest.importorskip("minisim")
+    app = make_app(settings, screen="lab", backend=backend, workload="syscall")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        lab = app.screen
+        lab.query_one("#lab-modes").deselect_all()
+        for mode in ("native", "para"):
+            lab.query_one("#lab-modes").select(mode)
+        await pilot.press("r")
+        await settle(pilot, app)
+        run = lab.last_run
+        assert [r.mode for r in run.rows] == ["native", "para"]
+        assert run.rows[1].events["hypercall"] > 0
+        assert lab.query_one(DataTable).row_count == 2
+        assert lab.query_one("#lab-trace-log", Log).line_count > 0
+        await pilot.press("k")
+        await settle(pilot, app)
+        assert lab.query_one("#lab-diff", Log).line_count > 5

@@ -1,0 +1,88 @@
+"""Dashboard, statistics and packs screens: figures come from the store, failed packs are explained."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import DataTable
+from textual_plotext import PlotextPlot
+
+from studyvm.config import Settings
+from studyvm.tui.app import make_app
+from studyvm.tui.backend import Backend
+from studyvm.tui.screens.dashboard import DashboardScreen
+from studyvm.tui.screens.packs import PacksScreen
+from studyvm.tui.screens.stats import StatsScreen
+from studyvm.tui.widgets.heatmap import heatmap_text
+
+from .conftest import write_pack
+from .test_review import settle
+
+
+def review_some(backend, n: int) -> None:
+    """Answer ``n`` cards Good through the service, as a past session would have."""
+    svc = backend.service()
+    for _ in range(n):
+        svc.answer(svc.next_card("tuitest"), rating=3)
+
+
+async def test_dashboard_counts_and_enter_starts_review(settings, backend):
+    review_some(backend, 2)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.data.reviews_today == 2
+        assert screen.data.packs[0].new == 7
+        assert {m.topic for m in screen.data.mastery} >= {"para", "theory"}
+        assert screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "ReviewScreen"
+        assert app.screen.pack == "tuitest"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is screen
+
+
+async def test_stats_screen_draws_charts(settings, backend):
+    review_some(backend, 3)
+    app = make_app(settings, screen="stats", backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        assert screen.data.reviews_total == 3
+        assert sum(screen.data.heatmap.values()) == 3
+        assert len(screen.data.forecast) == 30
+        assert len(screen.query(PlotextPlot)) == 3
+        for tab in ("stats-forecast-tab", "stats-retention-tab", "stats-mastery-tab", "stats-exams-tab"):
+            screen.query_one("#stats-tabs").active = tab
+            await pilot.pause()
+
+
+def test_heatmap_marks_busy_days():
+    text = heatmap_text({date(2026, 3, 2): 5, date(2026, 3, 1): 1}, today=date(2026, 3, 2), weeks=4)
+    assert "█" in text.plain and "░" in text.plain
+    assert "max 5/day" in text.plain
+
+
+async def test_packs_screen_shows_validation_messages_of_a_failed_user_pack(tmp_path):
+    settings = Settings.from_env(home=tmp_path / "home", learner="tester")
+    write_pack(settings.user_packs_dir)
+    broken = settings.user_packs_dir / "broken"
+    broken.mkdir(parents=True)
+    (broken / "pack.yaml").write_text("id: broken\ntitle: Broken\nbogus: 1\n", encoding="utf-8")
+    app = make_app(settings, screen="packs", backend=Backend(settings))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, PacksScreen)
+        assert "tuitest" in [p.id for p in screen.packs]
+        assert len(screen.failed) == 1
+        messages = "\n".join(screen.failed[0].messages)
+        assert "pack.yaml:3:1: error: unknown field 'bogus'" in messages
+        await pilot.press("end")
+        await pilot.pause()
+        assert "unknown field 'bogus'" in str(screen.query_one("#packs-detail").render())
