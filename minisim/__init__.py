@@ -9,9 +9,9 @@ profiles (``profiles``). Never imports studyvm, textual or sqlmodel.
 from __future__ import annotations
 
 from minisim.asm import AsmError, Image
+from minisim.profiles import PROFILES
 from minisim.run import (
     MODES,
-    PROFILES,
     WORKLOADS,
     Comparison,
     Event,
@@ -23,6 +23,8 @@ from minisim.run import (
     kernel_source,
     run,
 )
+from minisim.scenarios import SCENARIOS, Scenario, ScenarioOutcome, run_scenario
 
-__all__ = ["WORKLOADS", "MODES", "PROFILES", "Result", "Comparison", "Event", "AsmError", "Image", "run", "compare",
-           "kernel_source", "kernel_diff", "assemble", "disassemble"]
+__all__ = ["WORKLOADS", "MODES", "PROFILES", "SCENARIOS", "Result", "Comparison", "Event", "AsmError", "Image",
+           "Scenario", "ScenarioOutcome", "run", "compare", "run_scenario", "kernel_source", "kernel_diff", "assemble",
+           "disassemble"]

@@ -4,7 +4,8 @@ Physical memory map (words; a page is 256 words)::
 
     0x0000-0x0BFF  kernel code              0x1500-0x18FF  kernel stacks, one page a process
     0x0C00-0x0FFF  user programs' code      0x1900         kernel page tables (16 x 16 entries)
-    0x1000         kernel data              0x1A00-0x21FF  page-table pool (32 slots of 64 words)
+    0x1000         kernel data              0x1A00-0x1CFF  directory pool (12 x 64 words)
+                                            0x1D00-0x21FF  page-table pool (80 x 16 words)
     0x1100         shared info (pv vcpu)    0x2200-...     user frames
     0x1200         pv mmu_update queue
     0x1300         pv block ring
@@ -20,7 +21,7 @@ from minisim import devices, isa
 
 LAYOUT = {
     "USER_CODE": 0x0C00, "KDATA": 0x1000, "SHARED": 0x1100, "MMUQ": 0x1200, "RING": 0x1300, "BOUNCE": 0x1400,
-    "KSTACKS": 0x1500, "KTAB": 0x1900, "PTPOOL": 0x1A00, "PTPOOL_SLOTS": 32, "FRAME_FIRST": 0x22,
+    "KSTACKS": 0x1500, "KTAB": 0x1900, "DIRPOOL": 0x1A00, "DIR_SLOTS": 12, "TABPOOL": 0x1D00, "TAB_SLOTS": 80, "FRAME_FIRST": 0x22,
     "FRAME_LAST": 0xFF, "USER_VBASE": 0x10000, "HEAP_VBASE": 0x20000, "HEAP_PAGES": 256, "USTACK_TOP": 0x40000,
     "NPROC": 4, "TIMER_INTERVAL": 50000, "MMUQ_MAX": 64,
 }

@@ -52,6 +52,7 @@ class Machine:
         self.stopped: str | None = None
         self.exit_code = 0
         self.divergence: str | None = None
+        self._div_changes = False
         self.tlb_entries = tlb_entries
         self.tlb: dict[int, tuple[int, int]] = {}  # vpn -> (frame, flags); insertion order = FIFO
         self.kr: dict[int, int] = {}
@@ -98,10 +99,15 @@ class Machine:
         """Add to a plain counter without a trace entry (for high-volume figures)."""
         self.events[kind] = self.events.get(kind, 0) + n
 
-    def diverge(self, what: str, pc: int) -> None:
-        """Record the first time a sensitive instruction behaved differently from the bare machine."""
-        if self.divergence is None:
+    def diverge(self, what: str, pc: int, changes_state: bool = False) -> None:
+        """Record a sensitive instruction behaving differently from the bare machine.
+
+        The first one that *changed* guest state (popf dropping IF) wins over ones that only
+        revealed a different value (pushf, smsw), since it is what breaks equivalence.
+        """
+        if self.divergence is None or (changes_state and not self._div_changes):
             self.divergence = f"{what} at {pc:#06x}"
+            self._div_changes = changes_state
 
     # ---- modes and TLB ------------------------------------------------------------------------
     @property
@@ -426,7 +432,7 @@ class Machine:
         if self.status & isa.KMODE:
             if self.vmm.deprivileged:
                 if (v ^ self.status) & isa.IF:
-                    self.diverge(f"popf ignored the interrupt flag (guest restored IF={v & 1})", pc)
+                    self.diverge(f"popf ignored the interrupt flag (guest restored IF={v & 1})", pc, True)
             else:
                 self.vmm.sensitive(self, "popf", pc)
                 self.status = (self.status & ~isa.IF) | (v & isa.IF)

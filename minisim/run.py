@@ -131,10 +131,11 @@ def _check(workload: str | None, mode: str, profile: str, scale: int, program: s
 
 
 def _execute(workload: str | None, mode: str, profile: str, scale: int, program: str | None, trace_limit: int,
-             budget: int | None) -> tuple[Machine, str]:
+             budget: int | None, kernel: str | None = None) -> tuple[Machine, str]:
     vmm = vmms.make(mode, profiles.get(profile))
-    defines = frozenset(_defines(vmm.uses_pv_kernel, vmm.uses_pv_blk) if program is None else
-                        ({"PARAVIRT"} if vmm.uses_pv_kernel else set()))
+    pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
+    defines = frozenset(_defines(pv, vmm.uses_pv_blk and kernel is None) if program is None else
+                        ({"PARAVIRT"} if pv else set()))
     image = _image(workload, program, defines)
     if budget is None:
         budget = PROGRAM_BUDGET if program is not None else DEFAULT_BUDGET * scale
@@ -195,14 +196,19 @@ def _native(workload: str | None, profile: str, scale: int, program: str | None,
 
 
 def run(workload: str, mode: str, profile: str = "modern", scale: int = 1, *, program: str | None = None,
-        trace_limit: int = 500, max_instructions: int | None = None) -> Result:
-    """Run ``workload`` (or a bare-metal ``program`` source) under ``mode``; see the module docstring."""
+        trace_limit: int = 500, max_instructions: int | None = None, kernel: str | None = None) -> Result:
+    """Run ``workload`` (or a bare-metal ``program`` source) under ``mode``; see the module docstring.
+
+    ``kernel`` overrides which kernel build boots: "unmodified" or "paravirt" (default: the mode's own).
+    """
     _check(workload, mode, profile, scale, program)
+    if kernel not in (None, "unmodified", "paravirt"):
+        raise ValueError(f"unknown kernel build {kernel!r}; choose unmodified or paravirt")
     base = _native(workload if program is None else None, profile, scale, program, trace_limit, max_instructions)
-    if mode == "native":
+    if mode == "native" and kernel is None:
         return base
     m, name = _execute(workload if program is None else None, mode, profile, scale, program, trace_limit,
-                       max_instructions)
+                       max_instructions, kernel)
     return _result(m, name, mode, profile, scale, base, program is not None)
 
 

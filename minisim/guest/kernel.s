@@ -12,14 +12,17 @@
 .equ NEXTPID, KDATA+2
 .equ TICKS, KDATA+3
 .equ FRAME_HEAD, KDATA+4
-.equ PT_TOP, KDATA+5
+.equ TAB_TOP, KDATA+5
+.equ DIR_TOP, KDATA+8
 .equ MMUQ_COUNT, KDATA+6
 .equ CRIT_COUNTER, KDATA+7
 .equ CUR_CR3, KDATA+9
 .equ KERNEL_DIR, KDATA+10
 .equ PROCS, KDATA+0x10
-.equ PT_STACK, KDATA+0x40
-.equ CONBUF, KDATA+0x80
+.equ DIR_STACK, KDATA+0x40
+.equ TAB_STACK, KDATA+0x50
+.equ CONBUF, KDATA+0xA0
+.equ CONBUF_MAX, 96
 .equ P_STATE, 0
 .equ P_PID, 1
 .equ P_KSP, 2
@@ -50,18 +53,37 @@ boot_frames:                    ; free list of user frames (descending, so alloc
     call frame_free
     addi r9, r9, -1
     bge r9, r10, boot_frames
-    sw r0, PT_TOP(r0)
-    li r9, PTPOOL_SLOTS-1
-boot_pt:                        ; stack of free page-table slots
-    shli r1, r9, 6
-    addi r1, r1, PTPOOL
-    call pt_free
+    sw r0, TAB_TOP(r0)
+    li r9, TAB_SLOTS-1
+boot_tabs:                      ; free page tables (always kept all-zero while free)
+    shli r1, r9, 4
+    addi r1, r1, TABPOOL
+    call table_free
     addi r9, r9, -1
-    bge r9, r0, boot_pt
-    call new_dir
+    bge r9, r0, boot_tabs
+    sw r0, DIR_TOP(r0)
+    li r9, DIR_SLOTS-1
+boot_dirs:                      ; free directories keep the kernel's 16 entries (a "constructed" cache)
+    shli r10, r9, 6
+    addi r10, r10, DIRPOOL
+    li r11, 0
+boot_kpde:
+    shli r2, r11, 4
+    addi r2, r2, KTAB
+    ori r2, r2, 3
+    add r1, r10, r11
+    PV_SET_PTE r1, r2
+    addi r11, r11, 1
+    li r3, 16
+    blt r11, r3, boot_kpde
+    mov r1, r10
+    call dir_free
+    addi r9, r9, -1
+    bge r9, r0, boot_dirs
+    PV_MMU_FLUSH
+    call dir_alloc
     sw r1, KERNEL_DIR(r0)
     sw r1, CUR_CR3(r0)
-    PV_MMU_FLUSH
     PV_LOAD_CR3 r1
     PV_ENABLE_PAGING
     li r1, TIMER_INTERVAL
@@ -74,11 +96,10 @@ boot_pt:                        ; stack of free page-table slots
     sw r1, NEXTPID(r0)
     li r1, -1
     sw r1, CURPROC(r0)
-    call new_dir                ; init's address space
+    call dir_alloc              ; init's address space
     mov r9, r1
-    call pt_alloc               ; its code table maps the shared user-code frames read-only
+    call table_alloc            ; its code table maps the shared user-code frames read-only
     mov r10, r1
-    call zero_table
     li r11, 0
 boot_code:
     li r2, USER_CODE>>8
@@ -93,9 +114,8 @@ boot_code:
     ori r2, r10, 7
     addi r1, r9, CODE_DIR
     PV_SET_PTE r1, r2
-    call pt_alloc               ; its stack: one page below USTACK_TOP
+    call table_alloc            ; its stack: one page below USTACK_TOP
     mov r10, r1
-    call zero_table
     call frame_alloc_zero
     shli r2, r1, 8
     ori r2, r2, 7
@@ -275,7 +295,7 @@ sys_yield:
     jmp schedule
 
 sys_write:                      ; r1 = buffer, r2 = length (at most 128)
-    li r3, 128
+    li r3, CONBUF_MAX
     bltu r2, r3, wr_len
     mov r2, r3
 wr_len:
@@ -308,19 +328,19 @@ do_exit:                        ; r1 = exit code
     sw r9, P_CODE(r10)
     li r2, ZOMBIE
     sw r2, P_STATE(r10)
+    lw r2, P_PID(r10)
+    li r3, 1
+    bne r2, r3, exit_free
+    mov r1, r9                  ; init exited: power off with its code (nothing to free)
+    PV_SHUTDOWN
+exit_free:
     lw r1, P_CR3(r10)
     call free_space
     lw r1, KERNEL_DIR(r0)
     sw r1, CUR_CR3(r0)
     PV_LOAD_CR3 r1
     lw r1, P_CR3(r10)
-    call pt_free
-    lw r2, P_PID(r10)
-    li r3, 1
-    bne r2, r3, exit_next
-    mov r1, r9                  ; init exited: power off with its code
-    PV_SHUTDOWN
-exit_next:
+    call dir_free
     lw r1, CURPROC(r0)
     jmp pick
 

@@ -39,54 +39,39 @@ cf_loop:
     bne r3, r0, cf_loop
     ret
 
-pt_alloc:                       ; -> r1 = a free 64-word page-table slot  (r1-r4)
-    lw r2, PT_TOP(r0)
+table_alloc:                    ; -> r1 = a free, all-zero 16-entry page table  (r1-r4)
+    lw r2, TAB_TOP(r0)
     beq r2, r0, out_of_memory
     addi r2, r2, -1
-    sw r2, PT_TOP(r0)
-    lw r1, PT_STACK(r2)
+    sw r2, TAB_TOP(r0)
+    lw r1, TAB_STACK(r2)
     ret
 
-pt_free:                        ; r1 = slot  (r1-r4)
-    lw r2, PT_TOP(r0)
-    sw r1, PT_STACK(r2)
+table_free:                     ; r1 = table, already all-zero  (r1-r4)
+    lw r2, TAB_TOP(r0)
+    sw r1, TAB_STACK(r2)
     addi r2, r2, 1
-    sw r2, PT_TOP(r0)
+    sw r2, TAB_TOP(r0)
+    ret
+
+dir_alloc:                      ; -> r1 = a free directory: kernel entries set, user entries zero  (r1-r4)
+    lw r2, DIR_TOP(r0)
+    beq r2, r0, out_of_memory
+    addi r2, r2, -1
+    sw r2, DIR_TOP(r0)
+    lw r1, DIR_STACK(r2)
+    ret
+
+dir_free:                       ; r1 = directory, user entries already zero  (r1-r4)
+    lw r2, DIR_TOP(r0)
+    sw r1, DIR_STACK(r2)
+    addi r2, r2, 1
+    sw r2, DIR_TOP(r0)
     ret
 
 out_of_memory:
     li r1, 99
     PV_SHUTDOWN
-
-zero_table:                     ; r1 = table: clear its 16 entries  (r2-r4; keeps r1)
-    li r3, 0
-zt_loop:
-    add r2, r1, r3
-    PV_SET_PTE r2, r0
-    addi r3, r3, 1
-    li r4, 16
-    blt r3, r4, zt_loop
-    ret
-
-new_dir:                        ; -> r1 = a directory sharing the kernel's tables
-    push r9
-    push r10
-    call pt_alloc
-    mov r9, r1
-    li r10, 0
-nd_loop:                        ; (user entries of a free slot are always zero)
-    shli r2, r10, 4
-    addi r2, r2, KTAB
-    ori r2, r2, 3
-    add r1, r9, r10
-    PV_SET_PTE r1, r2
-    addi r10, r10, 1
-    li r3, 16
-    blt r10, r3, nd_loop
-    mov r1, r9
-    pop r10
-    pop r9
-    ret
 
 copy_space:                     ; r1 = directory -> r1 = a copy (code shared, data copied)
     push r9
@@ -95,7 +80,7 @@ copy_space:                     ; r1 = directory -> r1 = a copy (code shared, da
     push r12
     push r14
     mov r9, r1
-    call new_dir
+    call dir_alloc
     mov r10, r1
     li r11, CODE_DIR
 cs_dir:
@@ -104,14 +89,14 @@ cs_dir:
     andi r3, r2, 1
     beq r3, r0, cs_next
     andi r12, r2, 0xFFF0
-    call pt_alloc
+    call table_alloc
     mov r14, r1
     li r7, 0
-cs_pte:
+cs_pte:                         ; only present entries are written: a fresh table is all-zero
     add r1, r12, r7
     lw r2, 0(r1)
     andi r3, r2, 1
-    beq r3, r0, cs_set
+    beq r3, r0, cs_skip
     li r3, CODE_DIR
     beq r11, r3, cs_set
     mov r6, r2
@@ -125,6 +110,7 @@ cs_pte:
 cs_set:
     add r1, r14, r7
     PV_SET_PTE r1, r2
+cs_skip:
     addi r7, r7, 1
     li r3, 16
     blt r7, r3, cs_pte
@@ -176,7 +162,7 @@ fs_pte_next:
     li r3, 16
     blt r12, r3, fs_pte
     mov r1, r11
-    call pt_free
+    call table_free
     add r1, r9, r10
     PV_SET_PTE r1, r0
 fs_next:
@@ -200,8 +186,7 @@ map_page:                       ; r1 = heap address: map a fresh zeroed frame th
     lw r4, 0(r10)
     andi r5, r4, 1
     bne r5, r0, mp_have
-    call pt_alloc
-    call zero_table
+    call table_alloc
     ori r4, r1, 7
     PV_SET_PTE r10, r4
 mp_have:
