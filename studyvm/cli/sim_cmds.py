@@ -1,9 +1,221 @@
-"""Commands of this area (filled in by its owner)."""
+"""``studyvm sim ...`` (the simulator lab on the command line) and ``studyvm doctor``.
+
+minisim is imported inside the commands so ``studyvm --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+
+sim_app = typer.Typer(help="The simulated machine: run a guest under each virtualization mode.", no_args_is_help=True)
+
+# Columns of the comparison table: (header, events kind) -- the notes' "performance graph", measured.
+_COLUMNS = (("traps", "trap"), ("exits", "vmexit"), ("hcalls", "hypercall"), ("bt-call", "bt_callout"),
+            ("shadow", "shadow_update"), ("tlb-miss", "tlb_miss"), ("io-exit", "io_exit"), ("ring", "ring_notify"))
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _count(v) -> int:
+    return sum(v.values()) if isinstance(v, dict) else int(v)
+
+
+def _table(results: dict) -> str:
+    head = f"{'mode':<26}{'instructions':>13}{'cycles':>13}{'overhead':>9}" + "".join(f"{h:>9}" for h, _ in _COLUMNS)
+    rows = [head + "  equivalent", "-" * (len(head) + 12)]
+    for label, r in results.items():
+        cells = "".join(f"{_count(r.events.get(k, 0)):>9}" for _, k in _COLUMNS)
+        eq = "yes" if r.equivalent else "NO"
+        rows.append(f"{label:<26}{r.instructions:>13,}{r.cycles:>13,}{r.overhead:>8.2f}x{cells}  {eq}")
+    notes = [f"  {label}: {r.violation}" for label, r in results.items() if r.violation]
+    return "\n".join(rows + (["not equivalent:"] + notes if notes else []))
+
+
+def _details(r) -> str:
+    lines = [f"{r.workload} under {r.mode} ({r.profile}, scale {r.scale}): {r.instructions:,} guest instructions, "
+             f"{r.cycles:,} cycles, {r.overhead:.2f}x native"]
+    for kind, v in r.events.items():
+        if isinstance(v, dict) and v:
+            lines.append(f"  {kind}: {_count(v):,} (" + ", ".join(f"{k} {n:,}" for k, n in v.items()) + ")")
+        elif v and not isinstance(v, dict):
+            lines.append(f"  {kind}: {v:,}")
+    if r.cycles_by_event:
+        lines.append("  cycles by event: " + ", ".join(f"{k} {n:,}" for k, n in r.cycles_by_event.items()))
+    lines.append(f"  equivalent to native: {'yes' if r.equivalent else 'NO -- ' + str(r.violation)}")
+    if r.stopped:
+        lines.append(f"  stopped: {r.stopped}")
+    lines.append("console:")
+    lines.extend("  " + ln for ln in r.console.splitlines())
+    return "\n".join(lines)
+
+
+def _read_program(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise _fail(f"{path}: error: cannot read: {e}") from None
+
+
+def _assemble(path: Path):
+    import minisim
+
+    try:
+        return minisim.assemble(_read_program(path))
+    except minisim.AsmError as e:
+        raise _fail(f"{path}:{e.line}:{e.col}: error: {e.message}") from None
+
+
+@sim_app.command("list")
+def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List workloads, modes, profiles and demonstration scenarios."""
+    import minisim
+
+    data = {"workloads": list(minisim.WORKLOADS), "modes": list(minisim.MODES), "profiles": list(minisim.PROFILES),
+            "scenarios": {sid: s.title for sid, s in minisim.SCENARIOS.items()}}
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    for key in ("workloads", "modes", "profiles"):
+        typer.echo(f"{key}: {', '.join(data[key])}")
+    typer.echo("scenarios:")
+    for sid, title in data["scenarios"].items():
+        typer.echo(f"  {sid:<28} {title}")
+
+
+@sim_app.command("run")
+def run_cmd(
+    workload: str = typer.Option("cpu", "--workload", "-w", help="Workload (see `sim list`)."),
+    mode: str = typer.Option("native", "--mode", "-m", help="Virtualization mode (see `sim list`)."),
+    profile: str = typer.Option("modern", "--profile", "-p", help="CPU cost profile."),
+    scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
+    program: Path | None = typer.Option(None, "--program", help="Run your own bare-metal .s program instead."),
+    max_instructions: int | None = typer.Option(None, "--max-instructions", min=1, help="Instruction budget."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (the compare shape, one mode)."),
+    trace: bool = typer.Option(False, "--trace", help="Include the event trace."),
+) -> None:
+    """Run one workload (or --program FILE.s) under one mode."""
+    import minisim
+
+    source = _read_program(program) if program else None
+    try:
+        r = minisim.run(workload, mode, profile, scale, program=source, max_instructions=max_instructions)
+    except minisim.AsmError as e:
+        raise _fail(f"{program}:{e.line}:{e.col}: error: {e.message}") from None
+    except ValueError as e:
+        raise _fail(f"error: {e}", 2) from None
+    if as_json:
+        d = r.to_dict(trace=trace)
+        body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
+                                  "stopped", "cycles_by_event") + (("trace",) if trace else ())}
+        typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
+                               "modes": {r.mode: body}}, indent=2))
+        return
+    typer.echo(_details(r))
+    if trace:
+        typer.echo("trace (instructions, cycles, event, reason, pc):")
+        for e in r.trace:
+            pc = f"{e.pc:#06x}" if e.pc is not None else "-"
+            typer.echo(f"  {e.instructions:>10,} {e.cycles:>12,}  {e.kind:<14} {e.reason:<22} {pc}")
+
+
+@sim_app.command("compare")
+def compare_cmd(
+    workload: str = typer.Option("mixed", "--workload", "-w", help="Workload (see `sim list`)."),
+    profile: str = typer.Option("modern", "--profile", "-p", help="CPU cost profile."),
+    scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
+    modes: str | None = typer.Option(None, "--modes", help="Comma-separated subset of modes."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Run one workload under every mode, side by side."""
+    import minisim
+
+    try:
+        c = minisim.compare(workload, profile, scale, modes.split(",") if modes else None)
+    except ValueError as e:
+        raise _fail(f"error: {e}", 2) from None
+    if as_json:
+        typer.echo(json.dumps(c.to_dict(), indent=2))
+        return
+    typer.echo(f"{workload} on {profile}, scale {scale}")
+    typer.echo(_table(c.results))
+
+
+@sim_app.command("scenario")
+def scenario_cmd(scenario_id: str = typer.Argument(..., help="Scenario id (see `sim list`)."),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Run a demonstration scenario and print its verdict."""
+    import minisim
+
+    try:
+        o = minisim.run_scenario(scenario_id)
+    except ValueError as e:
+        raise _fail(f"error: {e}", 2) from None
+    if as_json:
+        typer.echo(json.dumps(o.to_dict(), indent=2))
+        return
+    s = o.scenario
+    typer.echo(f"{s.title}\nclaim: {s.claim}\n{s.workload} on {s.profile}, scale {s.scale}")
+    typer.echo(_table(o.results))
+    typer.echo(f"{s.metric}: " + ", ".join(f"{k} {v}" for k, v in o.values.items()))
+    typer.echo(f"verdict: {o.verdict}")
+
+
+@sim_app.command("asm")
+def asm_cmd(file: Path = typer.Argument(..., help="Assembly source (.s).")) -> None:
+    """Assemble FILE and print the words as 'address: word' lines."""
+    img = _assemble(file)
+    for a, w in sorted(img.words.items()):
+        typer.echo(f"{a:#06x}: {w:08x}")
+
+
+@sim_app.command("disasm")
+def disasm_cmd(file: Path = typer.Argument(..., help="A .s source, or an 'address: word' listing from `sim asm`.")
+               ) -> None:
+    """Disassemble FILE."""
+    import minisim
+
+    if file.suffix == ".s":
+        typer.echo(minisim.disassemble(_assemble(file)))
+        return
+    words: dict[int, int] = {}
+    for n, line in enumerate(_read_program(file).splitlines(), 1):
+        if not line.strip():
+            continue
+        addr, _, word = line.partition(":")
+        try:
+            words[int(addr, 0)] = int(word.split()[0], 16)
+        except (ValueError, IndexError):
+            raise _fail(f"{file}:{n}:1: error: expected 'address: hexword'") from None
+    typer.echo(minisim.disassemble(words))
+
+
+@sim_app.command("kernel-diff")
+def kernel_diff_cmd() -> None:
+    """Show how the paravirtualized kernel build differs from the unmodified one."""
+    import minisim
+
+    typer.echo(minisim.kernel_diff())
+
+
+def doctor(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Describe this machine: virtualization flags, /dev/kvm, and whether it is itself a guest."""
+    from studyvm.doctor import inspect
+
+    report = inspect()
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    for line in report.lines():
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add ``sim`` and ``doctor`` to the root app."""
+    app.add_typer(sim_app, name="sim")
+    app.command("doctor")(doctor)
