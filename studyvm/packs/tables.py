@@ -97,7 +97,7 @@ def row_questions(table: ComparisonTable, row: TableRow) -> list[Question]:
                 McqQuestion(
                     type="mcq",
                     id=f"{base}.mcq",
-                    prompt=f"{row.aspect}: which approach does this describe?\n\u201c{cell}\u201d",
+                    prompt=f"{table.title}\n{row.aspect}: which approach does this describe?\n\u201c{cell}\u201d",
                     options=[Option(text=c, correct=(c == column)) for c in table.columns],
                     **common,
                 )
@@ -107,7 +107,7 @@ def row_questions(table: ComparisonTable, row: TableRow) -> list[Question]:
                 TrueFalseQuestion(
                     type="true_false",
                     id=f"{base}.true",
-                    prompt=f"{row.aspect} \u2014 {column}: \u201c{cell}\u201d",
+                    prompt=f"{table.title}\n{row.aspect} \u2014 {column}: \u201c{cell}\u201d",
                     answer=True,
                     **common,
                 )
@@ -118,7 +118,7 @@ def row_questions(table: ComparisonTable, row: TableRow) -> list[Question]:
                     TrueFalseQuestion(
                         type="true_false",
                         id=f"{base}.false",
-                        prompt=f"{row.aspect} \u2014 {column}: \u201c{other}\u201d",
+                        prompt=f"{table.title}\n{row.aspect} \u2014 {column}: \u201c{other}\u201d",
                         answer=False,
                         feedback_true=f"That describes the neighbouring column; {column}: {cell}",
                         **common,
