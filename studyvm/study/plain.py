@@ -40,13 +40,22 @@ class PlainIO:
         self.out.write(text + "\n")
         self.out.flush()
 
+    def _echoed(self) -> bool:
+        try:
+            return self.inp.isatty()
+        except (AttributeError, ValueError):
+            return False
+
     def ask(self, prompt: str) -> str:
         """Print ``prompt`` and read one line; :class:`Quit` at end of input or on ``:quit``."""
         self.out.write(prompt)
         self.out.flush()
         line = self.inp.readline()
+        if not self._echoed():
+            self.say()  # piped input is not echoed: end the prompt's line so output starts a new one
         if not line:
-            self.say()
+            if self._echoed():
+                self.say()
             raise Quit
         line = line.rstrip("\r\n")
         if line.strip() in (":quit", ":q"):

@@ -65,6 +65,7 @@ def test_typos_only_in_long_alphabetic_words() -> None:
     assert text_matches("hpyervisor", "hypervisor")  # swapped neighbours
     assert not text_matches("ring 3", "ring 0")
     assert not text_matches("vt-d", "vt-x")
+    assert text_matches("VTX", "VT-x") and text_matches("hyper-visor", "Hypervisor")
     assert not text_matches("hypervisr monitr", "hypervisor monitor")  # one typo only
 
 
