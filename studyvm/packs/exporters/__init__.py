@@ -18,8 +18,8 @@ def export_gift(pack: Any) -> tuple[str, list[str]]:
     return run(pack)
 
 
-def export_apkg(pack: Any, out_path: Any) -> list[str]:
+def export_apkg(pack: Any, out_path: Any, timestamp: float | None = None) -> list[str]:
     """See :func:`studyvm.packs.exporters.apkg.export_apkg`."""
     from studyvm.packs.exporters.apkg import export_apkg as run
 
-    return run(pack, out_path)
+    return run(pack, out_path, timestamp)

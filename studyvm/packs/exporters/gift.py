@@ -47,8 +47,13 @@ def _weight(value: float, qid: str, notes: list[str]) -> str:
     return f"%{num(value)}%"
 
 
+def txt(text: str) -> str:
+    """An answer or feedback text: escaped, and kept from being read as a ``[format]`` prefix."""
+    return ("[plain]" if text.startswith("[") else "") + esc(text)
+
+
 def _fb(feedback: str) -> str:
-    return f"#{esc(feedback)}" if feedback else ""
+    return f"#{txt(feedback)}" if feedback else ""
 
 
 class _Writer:
@@ -76,11 +81,11 @@ class _Writer:
         for o in q.options:
             credit = o.credit()
             if credit >= 100:
-                out.append(f"={esc(o.text)}{_fb(o.feedback)}")
+                out.append(f"={txt(o.text)}{_fb(o.feedback)}")
             elif credit == 0:
-                out.append(f"~{esc(o.text)}{_fb(o.feedback)}")
+                out.append(f"~{txt(o.text)}{_fb(o.feedback)}")
             else:
-                out.append(f"~{_weight(credit, q.id, self.notes)}{esc(o.text)}{_fb(o.feedback)}")
+                out.append(f"~{_weight(credit, q.id, self.notes)}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
     def _multi(self, q: Any) -> list[str]:
@@ -91,12 +96,12 @@ class _Writer:
         out = []
         for o in q.options:
             credit = o.credit() if explicit else (share if o.correct else -share)
-            out.append(f"~{_weight(credit, q.id, self.notes)}{esc(o.text)}{_fb(o.feedback)}")
+            out.append(f"~{_weight(credit, q.id, self.notes)}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
     def _true_false(self, q: Any) -> list[str]:
         right, wrong = (q.feedback_true, q.feedback_false) if q.answer else (q.feedback_false, q.feedback_true)
-        tail = f"#{esc(wrong)}#{esc(right)}" if right else (f"#{esc(wrong)}" if wrong else "")
+        tail = f"#{txt(wrong)}#{txt(right)}" if right else (f"#{txt(wrong)}" if wrong else "")
         return [("TRUE" if q.answer else "FALSE") + tail]
 
     def _short(self, q: Any) -> list[str]:
@@ -105,7 +110,7 @@ class _Writer:
             weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
             if "->" in a.text:
                 self.notes.append(f"question '{q.id}': answer {a.text!r} contains '->', which GIFT reads as matching")
-            out.append(f"={weight}{esc(a.text)}{_fb(a.feedback)}")
+            out.append(f"={weight}{txt(a.text)}{_fb(a.feedback)}")
         return out
 
     def _numerical(self, q: Any) -> list[str]:
@@ -126,19 +131,19 @@ class _Writer:
     def _matching(self, q: Any) -> list[str]:
         if any("->" in p.left for p in q.pairs):
             self.notes.append(f"question '{q.id}': an item contains '->', which GIFT reads as the pair separator")
-        out = [f"={esc(p.left)} -> {esc(p.right)}" for p in q.pairs]
+        out = [f"={txt(p.left)} -> {esc(p.right)}" for p in q.pairs]
         return out + [f"= -> {esc(d)}" for d in q.distractors]
 
     def _ordering(self, q: Any) -> list[str]:
         self.notes.append(f"question '{q.id}': ordering exported as matching (item -> position); GIFT has no ordering")
         self.prompt = f"{q.prompt}\n(Match each item to its position; 1 is first.)"
-        return [f"={esc(item)} -> {n}" for n, item in enumerate(q.items, start=1)]
+        return [f"={txt(item)} -> {n}" for n, item in enumerate(q.items, start=1)]
 
     def _cloze(self, q: Any) -> list[str]:
         gaps = q.gaps()
         if len(gaps) == 1:
             self.meta["cloze"] = True
-            return [f"={esc(alt)}" for alt in gaps[0]]
+            return [f"={txt(alt)}" for alt in gaps[0]]
         self.notes.append(f"question '{q.id}': cloze with {len(gaps)} gaps exported as an essay listing the answers")
         self.prompt = q.masked_prompt("_____")
         answers = "\n".join(f"{n}. {' | '.join(alts)}" for n, alts in enumerate(gaps, start=1))
@@ -156,13 +161,14 @@ def _question(q: Any, notes: list[str], carried: list[str]) -> str:
         w.meta["source"] = q.source.model_dump(exclude_defaults=True)
     if set(w.meta) & {"caveat", "demo", "source", "unit", "explanation"}:
         carried.append(q.id)
-    head = f"// [id:{q.id}]" + "".join(f" [tag:{t.replace(']', chr(92) + ']')}]" for t in q.tags)
+    tags = [" ".join(t.split()).replace("]", "\\]") for t in q.tags]  # one comment line, ']' escaped
+    head = f"// [id:{q.id}]" + "".join(f" [tag:{t}]" for t in tags)
     lines = [head]
     if w.meta:
         lines.append("// studyvm: " + json.dumps(w.meta, ensure_ascii=False, separators=(",", ":")))
     texts = [w.prompt, *answers, w.general]
     plain = "[plain]" if w.prompt.startswith("[") or any("<" in t or "&" in t for t in texts) else ""
-    general = [f"####{esc(w.general)}"] if w.general else []
+    general = [f"####{txt(w.general)}"] if w.general else []
     if q.type == "cloze" and len(q.gaps()) == 1:
         before, after = CLOZE_GAP.split(q.prompt, maxsplit=1)[0], CLOZE_GAP.split(q.prompt, maxsplit=1)[-1]
         block = " ".join(answers + general)

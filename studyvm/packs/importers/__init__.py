@@ -18,9 +18,26 @@ _SUFFIXES = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".csv": "csv", 
 __all__ = ["FORMATS", "ImportProblem", "ImportResult", "guess_format", "import_file"]
 
 
+_ANKI_HEADERS = ("#separator:", "#html:", "#columns:", "#notetype", "#deck", "#guid column:", "#tags")
+
+
 def guess_format(path: Path) -> str | None:
-    """The format implied by the file's suffix (``.gift``/``.txt`` GIFT, ``.csv``/``.tsv``, ``.aiken``)."""
-    return _SUFFIXES.get(Path(path).suffix.lower())
+    """The format implied by the file's suffix (``.gift``/``.txt`` GIFT, ``.csv``/``.tsv``, ``.aiken``).
+
+    A ``.txt`` file that starts with Anki's ``#separator:``-style headers (Anki's "Notes in
+    Plain Text" export) is read as CSV.
+    """
+    path = Path(path)
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt == "gift":
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(64).decode("utf-8-sig", errors="replace").lower()
+        except OSError:
+            return fmt
+        if head.startswith(_ANKI_HEADERS):
+            return "csv"
+    return fmt
 
 
 def import_file(path: Path, fmt: str, progress: Progress | None = None) -> ImportResult:

@@ -1,0 +1,80 @@
+"""CSV/TSV import: front, back, tags; header rows; Anki's #separator and #columns headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from studyvm.packs.importers.common import ImportProblem
+from studyvm.packs.importers.csv_tsv import import_csv, parse_csv
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def test_csv_with_header_quotes_and_multiline_fields():
+    questions = import_csv(FIXTURES / "cards.csv").questions
+    assert [q.type for q in questions] == ["flip"] * 3
+    first, second, third = questions
+    assert (first.prompt, first.back, first.tags) == (
+        "What does VMM stand for?",
+        "Virtual machine monitor",
+        ["basics", "acronyms"],
+    )
+    assert second.back == "Xen, ESXi"
+    assert second.tags == ["hypervisors", "type-1"]
+    assert (third.prompt, third.back) == ("A multi-line\nfront", 'and a back with "quotes"')
+
+
+def test_tsv_by_suffix():
+    questions = import_csv(FIXTURES / "cards.tsv").questions
+    assert [q.prompt for q in questions] == ["What is a hypercall?", "What is a VM exit?"]
+
+
+def test_anki_plain_text_export_headers():
+    questions = import_csv(FIXTURES / "anki_notes.txt").questions
+    basic, cloze = questions
+    assert basic.type == "flip"
+    assert basic.prompt == "VT-x adds which mode?"
+    assert basic.back == "VMX root mode & non-root"
+    assert basic.tags == ["hw", "intel", "imported"]
+    assert basic.topic == "Virtualization/Hardware"
+    assert basic.id.startswith("anki-")
+    assert cloze.type == "cloze"
+    assert cloze.prompt == "{{EPT}} is nested paging"
+    assert cloze.explanation == "Also NPT on AMD"
+
+
+def test_columns_header_and_named_separator():
+    questions = import_csv(FIXTURES / "columns.csv").questions
+    assert [(q.id, q.prompt, q.back, q.topic) for q in questions] == [
+        ("ring.vmm", "Which ring does the VMM use?", "Ring 0", "rings"),
+        ("ring.user", "Which ring do user programs use?", "Ring 3", "rings"),
+    ]
+
+
+def test_no_header_means_front_back_tags_and_separator_is_sniffed():
+    questions = parse_csv("Q1;A1;t1\nQ2;A2\n").questions
+    assert [(q.prompt, q.back, q.tags) for q in questions] == [("Q1", "A1", ["t1"]), ("Q2", "A2", [])]
+
+
+def test_ids_are_stable():
+    assert [q.id for q in parse_csv("Q,A\n").questions] == [q.id for q in parse_csv("Q,B\n").questions]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("front,back\nQ1,A1\nQ2\n", 3, "only one field"),
+        ("front,back\nQ1,\n", 2, "no back"),
+        ("front,back\n,A\n", 2, "prompt"),
+        ('front,back\nQ1,"unterminated\n', 2, "CSV syntax"),
+        ("#separator:Nonsense\nQ,A\n", 1, "unknown separator"),
+        ("#tags column:x\nQ,A\n", 1, "column number"),
+    ],
+)
+def test_errors(text, line, words):
+    with pytest.raises(ImportProblem) as caught:
+        parse_csv(text, "cards.csv")
+    assert caught.value.line == line, str(caught.value)
+    assert words in caught.value.message

@@ -1,0 +1,98 @@
+"""GIFT export: what GIFT can hold comes back identical; the rest is converted and reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from studyvm.config import builtin_content_dir
+from studyvm.packs.exporters import export_gift
+from studyvm.packs.exporters.gift import esc, num
+from studyvm.packs.importers.gift import parse_gift
+from studyvm.packs.loader import load_pack_dir
+
+PACK = Path(__file__).parent / "fixtures" / "import" / "every_type_pack"
+NOT_IN_GIFT = {"t.ordering", "t.cloze-two"}
+
+
+@pytest.fixture(scope="module")
+def pack():
+    result = load_pack_dir(PACK)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return result.pack
+
+
+@pytest.fixture(scope="module")
+def exported(pack):
+    return export_gift(pack)
+
+
+def test_every_gift_type_round_trips_exactly(pack, exported):
+    text, _ = exported
+    back = {q.id: q for q in parse_gift(text, "out.gift").questions}
+    assert set(back) == {q.id for q in pack.questions}
+    for q in pack.questions:
+        if q.id not in NOT_IN_GIFT:
+            assert back[q.id].model_dump() == q.model_dump(), q.id
+
+
+def test_what_gift_cannot_hold_is_converted_and_warned(pack, exported):
+    text, warnings = exported
+    back = {q.id: q for q in parse_gift(text, "out.gift").questions}
+    ordering = back["t.ordering"]
+    assert ordering.type == "matching"
+    assert [(p.left, p.right) for p in ordering.pairs][0] == ("Guest executes a sensitive instruction", "1")
+    cloze = back["t.cloze-two"]
+    assert cloze.type == "flip"
+    assert cloze.prompt == "_____ is Intel's and _____ is AMD's nested paging."
+    assert cloze.back == "1. EPT\n2. NPT | RVI"
+    assert any("t.ordering" in w and "matching" in w for w in warnings)
+    assert any("t.cloze-two" in w and "2 gaps" in w for w in warnings)
+    assert any("'// studyvm:' comments" in w for w in warnings)
+
+
+def test_moodle_readable_shapes(exported):
+    text, _ = exported
+    assert "$CATEGORY: basics" in text
+    assert "// [id:t.flip] [tag:cards] [tag:week 1]" in text
+    assert "::t.tf::Popek and Goldberg published their theorem in 1974.{TRUE#It was 1974.#Right, in CACM.}" in text
+    assert "{FALSE#No, VMware came first (1999).}" in text
+    assert "~%-50%VirtualBox" in text  # flag-only multi: equal shares, wrong picks cost the same
+    assert "=%50%300..1000#Order of magnitude right." in text
+    assert "= -> SVM-X" in text
+    assert "\\{braces\\} \\#hash \\~tilde" in text
+    assert "{=VMCS =virtual machine control structure ####Both hold guest and host state.}, AMD the VMCB." in text
+
+
+def test_escape_and_number_helpers():
+    assert esc("a~b=c#d{e}f:g\\h\ni") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h\\ni"
+    assert (num(1822.0), num(0.0005), num(-3.5)) == ("1822", "0.0005", "-3.5")
+
+
+def test_html_looking_text_is_marked_plain():
+    pack = load_pack_dir(PACK).pack
+    q = pack.questions[0].model_copy(update={"prompt": "Is <b> a tag & more?"})
+    text, _ = export_gift(pack.model_copy(update={"questions": [q]}))
+    assert "::t.flip::[plain]Is <b> a tag & more?" in text
+    assert parse_gift(text).questions[0].prompt == "Is <b> a tag & more?"
+
+
+def test_weights_moodle_rejects_are_reported():
+    pack = load_pack_dir(PACK).pack
+    q = next(q for q in pack.questions if q.id == "t.multi-weights")
+    options = [o.model_copy(update={"weight": w}) for o, w in zip(q.options, (33.3, 66.7, -100), strict=True)]
+    _, warnings = export_gift(pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]}))
+    assert any("33.3% 66.7%" in w for w in warnings)
+
+
+def test_builtin_pack_round_trips():
+    result = load_pack_dir(builtin_content_dir() / "virtualization")
+    assert result.ok
+    text, warnings = export_gift(result.pack)
+    back = {q.id: q for q in parse_gift(text, "builtin.gift").questions}
+    assert len(back) == len(result.pack.questions)
+    converted = {w.split("'")[1] for w in warnings if "exported as" in w}
+    for q in result.pack.questions:
+        if q.id not in converted:  # generated questions come back as plain authored ones
+            assert back[q.id].model_dump() == q.model_dump() | {"generated_from": None}, q.id
