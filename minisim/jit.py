@@ -184,7 +184,8 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int, extra_cycles
         out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
     out += ["    except Fault:", f"        {wb}"]
     if loop:
-        out += ["        m.ic += left0 - left + m.fidx", f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
+        out += ["        m.ic += left0 - left + m.fidx",
+                f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
     else:
         out += ["        m.ic += m.fidx", "        m.cy += CUM[m.fidx]"]
     out += ["        raise", f"    {wb}"]

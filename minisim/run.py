@@ -144,8 +144,8 @@ def _execute(workload: str | None, mode: str, profile: str, scale: int, program:
         m.M[a] = w
     if program is None:
         m.M[abi.BOOTINFO_SCALE] = scale
-    else:
-        m.R[1] = scale
+    else:  # a bare-metal program: kernel mode, paging off, stack at the top of memory, r1 = scale
+        m.R[1], m.R[15] = scale, isa.MEM_WORDS
     m.run(0)
     return m, "program" if program is not None else workload
 

@@ -84,6 +84,14 @@ def _pct(v: float) -> str:
     return f"{(v - 1) * 100:+.0f}%"
 
 
+def _mmu_calls(r: Result) -> int:
+    return r.events["hypercall"].get("mmu_update", 0)
+
+
+def _diff_lines() -> int:
+    return sum(1 for ln in kernel_diff().splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---"))
+
+
 def _ex(kind: str) -> Callable[[Result], int]:
     return lambda r: _count(r, kind)
 
@@ -132,9 +140,8 @@ S: list[Scenario] = [
         "overhead vs native", _overhead,
         lambda v: v["native"] <= v["para"] < v["full"] < v["hw"],
         lambda v, r: (f"para sent {r['para'].events['pt_updates']} page-table updates in "
-                      f"{r['para'].events['hypercall'].get('mmu_update', 0)} hypercalls "
-                      f"(≈{r['para'].events['pt_updates'] / max(r['para'].events['hypercall'].get('mmu_update', 0), 1):.0f}"
-                      f" a call); "
+                      f"{_mmu_calls(r['para'])} mmu_update hypercalls "
+                      f"(≈{r['para'].events['pt_updates'] / max(_mmu_calls(r['para']), 1):.0f} a call); "
                       f"fork overhead para {v['para']:.1f}x, BT {v['full']:.1f}x, VT-x {v['hw']:.1f}x")),
     Scenario(
         "para-syscall-direct", "Para system calls bypass the hypervisor",
@@ -208,8 +215,7 @@ S: list[Scenario] = [
         lambda v: v["para (pv-ops kernel)"] and not v["para (unmodified kernel)"],
         lambda v, r: (f"the pv-ops build ran equivalently; the unmodified build under the same hypervisor did not "
                       f"({r['para (unmodified kernel)'].violation}); the builds differ in "
-                      f"{sum(1 for ln in kernel_diff().splitlines() if ln[:1] in '+-' and ln[:3] not in ('+++', '---'))}"
-                      f" source lines"),
+                      f"{_diff_lines()} source lines"),
         runs={"native": ("native", "modern", None), "para (pv-ops kernel)": ("para", "modern", None),
               "para (unmodified kernel)": ("para", "modern", "unmodified")}),
     Scenario(

@@ -26,6 +26,11 @@ class Paravirt(Native):
     uses_pv_kernel = True
     uses_pv_blk = True
 
+    def attach(self, m) -> None:
+        """The guest starts with events masked, as a bare CPU starts with interrupts off."""
+        super().attach(m)
+        m.M[_MASK] = 1
+
     def privileged(self, m, name: str, pc: int, detail: int) -> None:
         """An unported privileged instruction traps (Xen emulates a few); iret to user mode is direct."""
         if name != "iret":
