@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from studyvm.tui.backend import Dashboard
@@ -41,7 +41,7 @@ class DashboardScreen(BaseScreen):
                 yield Static("Packs — Enter reviews the selected pack", classes="section-title")
                 yield DataTable(id="dash-packs", cursor_type="row", zebra_stripes=True)
                 yield Literal("", id="dash-next")
-            with Vertical(id="dash-right"):
+            with VerticalScroll(id="dash-right"):
                 yield Static("Today", classes="section-title")
                 yield Static("", id="dash-today")
                 yield Static("Mastery by topic", classes="section-title")
@@ -51,10 +51,10 @@ class DashboardScreen(BaseScreen):
     def on_mount(self) -> None:
         """Set up the table and load the figures in a worker."""
         table = self.query_one("#dash-packs", DataTable)
-        table.add_column("Pack", key="pack")
         table.add_column("Due", key="due")
         table.add_column("New", key="new")
         table.add_column("Qs", key="qs")
+        table.add_column("Pack", key="pack")
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
@@ -72,7 +72,7 @@ class DashboardScreen(BaseScreen):
         table = self.query_one("#dash-packs", DataTable)
         table.clear()
         for pack in data.packs:
-            table.add_row(lit_cell(pack.title), str(pack.due), str(pack.new), str(pack.questions), key=pack.id)
+            table.add_row(str(pack.due), str(pack.new), str(pack.questions), lit_cell(pack.title), key=pack.id)
         today = Text()
         today.append(f"Streak: {data.streak} day{'s' if data.streak != 1 else ''}\n")
         today.append(f"Reviews today: {data.reviews_today}\n")
@@ -83,9 +83,10 @@ class DashboardScreen(BaseScreen):
             today.append(f"\n{data.engine_note}", style="dim")
         self.query_one("#dash-today", Static).update(today)
         self.query_one("#dash-mastery", Bars).set_bars(
-            [(m.topic, m.mastery, "") for m in data.mastery], width=14, empty="no reviews yet"
+            [(m.topic, m.mastery, "") for m in data.mastery], width=20, empty="no reviews yet"
         )
         self.query_one("#dash-next", Literal).show(f"Next: {data.suggestion}" if data.suggestion else "")
+        table.focus()
 
     def selected_pack(self) -> str | None:
         """Id of the pack under the cursor, if any."""

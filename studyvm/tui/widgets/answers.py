@@ -15,6 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, SelectionList
 from textual.widgets.option_list import Option
 
@@ -51,6 +52,14 @@ class AnswerArea(Vertical):
     def current(self) -> Any:
         """The answer entered so far, or ``None`` if nothing."""
         return None
+
+    def focus_target(self) -> Widget | None:
+        """The widget to focus when the card appears (``None``: the card, so Space reveals).
+
+        Lists whose own keys would swallow Space (check lists, drop-downs) are not focused.
+        """
+        found = self.query("#choices, #pool, Input").exclude("SelectionList")
+        return found.first() if found else None
 
     def submit(self) -> None:
         """Post what is entered now."""
@@ -149,10 +158,6 @@ class TypedAnswer(AnswerArea):
             if self.question.type == "short":
                 placeholder = "your answer"
             yield SpaceAwareInput(placeholder=placeholder, id=f"gap{n}", select_on_focus=False)
-
-    def on_mount(self) -> None:
-        """Type straight away."""
-        self.query(Input).first().focus()
 
     def current(self) -> Any:
         values = [i.value.strip() for i in self.query(Input)]

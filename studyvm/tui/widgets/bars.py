@@ -12,7 +12,7 @@ def bar_text(label: str, fraction: float, width: int = 20, label_width: int = 18
     """``label`` (literal, padded or cut to ``label_width``), a bar ``fraction`` full, and ``suffix``."""
     fraction = max(0.0, min(1.0, fraction))
     filled = round(fraction * width)
-    name = label if len(label) <= label_width else label[: label_width - 1] + "…"
+    name = label if len(label) <= label_width else label[: max(1, label_width - 1)] + "…"
     line = Text(name.ljust(label_width) + " ")
     line.append(FULL * filled, style="bold green" if fraction >= 0.8 else "yellow" if fraction >= 0.4 else "red")
     line.append(EMPTY * (width - filled), style="dim")
@@ -21,14 +21,32 @@ def bar_text(label: str, fraction: float, width: int = 20, label_width: int = 18
 
 
 class Bars(Static):
-    """A list of labelled bars; labels are pack text, shown literally."""
+    """A list of labelled bars that fit the widget's width; labels are pack text, shown literally."""
 
     DEFAULT_CSS = "Bars { height: auto; }"
 
-    def set_bars(self, rows: list[tuple[str, float, str]], width: int = 20, empty: str = "nothing yet") -> None:
-        """Show ``rows`` of (label, fraction 0..1, suffix or "")."""
-        if not rows:
-            self.update(Text(empty, style="dim"))
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows: list[tuple[str, float, str]] = []
+        """(label, fraction 0..1, suffix) of every bar."""
+        self.max_bar = 30
+        self.empty = "nothing yet"
+
+    def set_bars(self, rows: list[tuple[str, float, str]], width: int = 30, empty: str = "nothing yet") -> None:
+        """Show ``rows`` of (label, fraction 0..1, suffix or ""); bars are at most ``width`` cells."""
+        self.rows, self.max_bar, self.empty = rows, width, empty
+        self._draw()
+
+    def on_resize(self) -> None:
+        """Reflow to the new width."""
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.rows:
+            self.update(Text(self.empty, style="dim"))
             return
-        label_width = min(24, max(len(label) for label, _, _ in rows))
-        self.update(Text("\n").join(bar_text(lbl, frac, width, label_width, sfx) for lbl, frac, sfx in rows))
+        total = self.size.width or 80
+        suffix_width = max(len(s) if s else 4 for _, _, s in self.rows) + 1
+        label_width = min(max(len(label) for label, _, _ in self.rows), max(6, (total - suffix_width) // 2))
+        bar = max(4, min(self.max_bar, total - label_width - suffix_width - 1))
+        self.update(Text("\n").join(bar_text(lbl, frac, bar, label_width, sfx) for lbl, frac, sfx in self.rows))

@@ -25,6 +25,20 @@ def prompt_text(question: Any) -> str:
     return "".join(part + (f"[___{n + 1}___]" if n < len(parts) - 1 else "") for n, part in enumerate(parts))
 
 
+HINTS = {
+    "flip": "Recall the answer, then Space shows it.",
+    "mcq": "A number key or ↑↓ Enter answers; Space shows the answer.",
+    "true_false": "1 True · 2 False; Space shows the answer.",
+    "multi": "Number keys toggle, c checks; Space shows the answer.",
+    "short": "Type the answer and press Enter.",
+    "numerical": "Type a number and press Enter.",
+    "cloze": "Fill each gap; Enter moves on, then answers.",
+    "matching": "Choose a match for each item (Tab moves), then c checks.",
+    "ordering": "Pick the items in order: numbers or ↑↓ Enter.",
+}
+"""One line of help under the prompt, per question type."""
+
+
 class QuestionCard(VerticalScroll):
     """One question, answered in place. ``number`` / ``total`` give the progress shown on top."""
 
@@ -40,12 +54,18 @@ class QuestionCard(VerticalScroll):
         hint = "  ·  d: Show me" if self.question.demo else ""
         yield Literal(f"{self.meta}{hint}", classes="meta", id="card-meta")
         yield Literal(prompt_text(self.question), classes="prompt", id="card-prompt")
+        yield Literal(HINTS.get(self.question.type, ""), classes="hint", id="card-hint")
         if self.area is not None:
             yield self.area
         yield Literal("", classes="verdict-right", id="card-verdict")
         yield Literal("", classes="feedback", id="card-feedback")
         yield Literal("", classes="caveat", id="card-caveat")
         yield Literal("", classes="source", id="card-source")
+
+    def on_mount(self) -> None:
+        """Focus where answering starts: the input or list, else the card itself (so Space reveals)."""
+        target = self.area.focus_target() if self.area is not None else None
+        (target or self).focus()
 
     def current(self) -> Any:
         """What the learner has entered so far (``None`` if nothing)."""
