@@ -20,6 +20,8 @@ from sqlmodel import Field, SQLModel
 # Card queues, like Anki's: one small integer so "what is due" is a single index range scan.
 QUEUE_REMOVED = -3
 """The question is no longer in its pack: history kept, never due."""
+QUEUE_BURIED = -2
+"""Buried until ``buried_until`` (the learner's next day); put back by ``unbury``."""
 QUEUE_SUSPENDED = -1
 """Suspended by the learner, or automatically as a leech."""
 QUEUE_NEW = 0

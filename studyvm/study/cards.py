@@ -10,12 +10,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import (
+    QUEUE_BURIED,
     QUEUE_NEW,
     QUEUE_REMOVED,
     QUEUE_SCHEDULED,
@@ -66,12 +68,14 @@ def _row(r) -> CardRow:
     )
 
 
-def queue_for(state: int, suspended: bool, removed: bool) -> int:
+def queue_for(state: int, suspended: bool, removed: bool, buried: bool = False) -> int:
     """The queue a card belongs in, from its flags."""
     if removed:
         return QUEUE_REMOVED
     if suspended:
         return QUEUE_SUSPENDED
+    if buried:
+        return QUEUE_BURIED
     return QUEUE_NEW if state == STATE_NEW else QUEUE_SCHEDULED
 
 
@@ -118,8 +122,8 @@ def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: S
     stored = {
         r.question_id: r
         for r in session.execute(
-            select(CARD.c.id, CARD.c.question_id, CARD.c.position, CARD.c.removed, CARD.c.state, CARD.c.suspended)
-            .where(where)
+            select(CARD.c.id, CARD.c.question_id, CARD.c.position, CARD.c.removed, CARD.c.state, CARD.c.suspended,
+                   CARD.c.buried_until).where(where)
         )
     }
     result = SyncResult()
@@ -132,7 +136,8 @@ def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: S
             result.restored += bool(row.removed)
             session.execute(
                 update(CARD).where(CARD.c.id == row.id).values(
-                    position=pos, removed=False, queue=queue_for(row.state, row.suspended, False)
+                    position=pos, removed=False,
+                    queue=queue_for(row.state, row.suspended, False, row.buried_until is not None),
                 )
             )
     if fresh:
@@ -154,8 +159,24 @@ def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: S
     return result
 
 
-def _not_buried(now: datetime):
-    return or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now)
+@lru_cache(maxsize=64)
+def _pick(kind: str, by_pack: bool, reviews: bool, excluding: bool):
+    """A prepared ``SELECT`` for one way of choosing a card (built once: statement building costs more
+    than running it)."""
+    where = [CARD.c.learner_id == bindparam("learner")]
+    if by_pack:
+        where.append(CARD.c.pack_id == bindparam("pack"))
+    if excluding:
+        where.append(CARD.c.pack_id.notin_(bindparam("exclude", expanding=True)))
+    if kind == "new":
+        where.append(CARD.c.queue == QUEUE_NEW)
+        order = (CARD.c.pack_id, CARD.c.position)
+    else:
+        where += [CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= bindparam("until")]
+        if kind == "ahead" or not reviews:
+            where.append(CARD.c.state != STATE_REVIEW)  # learning steps go on after the review limit
+        order = (CARD.c.due,)
+    return select(*_CARD_COLS).where(*where).order_by(*order).limit(1)
 
 
 def next_card(
@@ -167,40 +188,31 @@ def next_card(
     allow_new: bool = True,
     allow_reviews: bool = True,
     exclude_packs: tuple[str, ...] = (),
-    skip_ids: tuple[int, ...] = (),
 ) -> CardRow | None:
     """The card to show next: due cards by due time, then new cards in pack order, then
     learning cards due within :data:`LEARN_AHEAD`; ``None`` when nothing is left."""
-    base = [CARD.c.learner_id == learner]
-    if pack_id is not None:
-        base.append(CARD.c.pack_id == pack_id)
-    if exclude_packs:
-        base.append(CARD.c.pack_id.notin_(exclude_packs))
-    if skip_ids:
-        base.append(CARD.c.id.notin_(skip_ids))
-    due = [*base, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now, _not_buried(now)]
-    if not allow_reviews:
-        due.append(CARD.c.state != STATE_REVIEW)  # learning steps go on after the limit
-    found = session.execute(select(*_CARD_COLS).where(*due).order_by(CARD.c.due).limit(1)).first()
+    params = {"learner": learner, "pack": pack_id, "exclude": list(exclude_packs)}
+    flags = (pack_id is not None, allow_reviews, bool(exclude_packs))
+    found = session.execute(_pick("due", *flags), {**params, "until": now}).first()
     if found is None and allow_new:
-        found = session.execute(
-            select(*_CARD_COLS).where(*base, CARD.c.queue == QUEUE_NEW, _not_buried(now))
-            .order_by(CARD.c.pack_id, CARD.c.position).limit(1)
-        ).first()
+        found = session.execute(_pick("new", *flags), params).first()
     if found is None:
-        ahead = [*base, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now + LEARN_AHEAD, CARD.c.state != STATE_REVIEW,
-                 _not_buried(now)]
-        found = session.execute(select(*_CARD_COLS).where(*ahead).order_by(CARD.c.due).limit(1)).first()
+        found = session.execute(_pick("ahead", *flags), {**params, "until": now + LEARN_AHEAD}).first()
     return _row(found) if found else None
+
+
+_GET_CARD = select(*_CARD_COLS).where(
+    CARD.c.learner_id == bindparam("learner"), CARD.c.pack_id == bindparam("pack"),
+    CARD.c.question_id == bindparam("qid"),
+)
+# Prepared once: on the answer path, building statements costs more than running them.
+_UPDATE_CARD = update(CARD).where(CARD.c.id == bindparam("card_id"))
+_INSERT_LOG = insert(LOG)
 
 
 def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> CardRow | None:
     """The stored card for a question, or ``None``."""
-    found = session.execute(
-        select(*_CARD_COLS).where(
-            CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id
-        )
-    ).first()
+    found = session.execute(_GET_CARD, {"learner": learner, "pack": pack_id, "qid": question_id}).first()
     return _row(found) if found else None
 
 
@@ -228,22 +240,18 @@ def record_review(
 ) -> int:
     """Store the new card state and the review log row (undo snapshot included); the log id."""
     suspended = card.suspended or leech
-    session.execute(
-        update(CARD).where(CARD.c.id == card.id).values(
-            state=after.state, step=after.step, stability=after.stability, difficulty=after.difficulty,
-            due=after.due, last_review=after.last_review, reps=after.reps, lapses=after.lapses,
-            leech=card.leech or leech, suspended=suspended, buried_until=None,
-            queue=queue_for(after.state, suspended, card.removed),
-        )
-    )
-    result = session.execute(
-        insert(LOG).values(
-            learner_id=learner, pack_id=card.pack_id, question_id=card.question_id, rating=rating,
-            reviewed_at=now, review_day=day, duration_ms=duration_ms, state_before=card.fields.state,
-            score=score, response=None if response is None else json.dumps(response, default=str),
-            prev=_snapshot(card),
-        )
-    )
+    session.execute(_UPDATE_CARD, {
+        "card_id": card.id, "state": after.state, "step": after.step, "stability": after.stability,
+        "difficulty": after.difficulty, "due": after.due, "last_review": after.last_review, "reps": after.reps,
+        "lapses": after.lapses, "leech": card.leech or leech, "suspended": suspended, "buried_until": None,
+        "queue": queue_for(after.state, suspended, card.removed),
+    })
+    result = session.execute(_INSERT_LOG, {
+        "learner_id": learner, "pack_id": card.pack_id, "question_id": card.question_id, "rating": rating,
+        "reviewed_at": now, "review_day": day, "duration_ms": duration_ms, "state_before": card.fields.state,
+        "score": score, "response": None if response is None else json.dumps(response, default=str),
+        "prev": _snapshot(card),
+    })
     return result.inserted_primary_key[0]
 
 
@@ -268,7 +276,7 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
             due=fields.due, last_review=fields.last_review, reps=fields.reps, lapses=fields.lapses,
             suspended=snap["suspended"], leech=snap["leech"],
             buried_until=datetime.fromisoformat(buried) if buried else None,
-            queue=queue_for(fields.state, snap["suspended"], bool(removed)),
+            queue=queue_for(fields.state, snap["suspended"], bool(removed), bool(buried)),
         )
     )
     session.execute(delete(LOG).where(LOG.c.id == log_id))
@@ -283,15 +291,25 @@ def set_suspended(learner: int, pack_id: str, question_id: str, suspended: bool,
         return False
     values = {"suspended": suspended, "queue": queue_for(row.state, suspended, row.removed)}
     if not suspended:
-        values["leech"] = False
+        values.update(leech=False, buried_until=None)
     session.execute(update(CARD).where(key).values(**values))
     return True
 
 
 def bury(learner: int, pack_id: str, question_id: str, until: datetime, *, session: Session) -> bool:
     """Hide a card until ``until`` (the start of the learner's next day)."""
-    key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id)
-    return session.execute(update(CARD).where(key).values(buried_until=until)).rowcount > 0
+    key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id,
+               CARD.c.queue.in_((QUEUE_NEW, QUEUE_SCHEDULED)))
+    return session.execute(update(CARD).where(key).values(buried_until=until, queue=QUEUE_BURIED)).rowcount > 0
+
+
+def unbury(learner: int, now: datetime, *, session: Session) -> int:
+    """Put back the cards whose burial is over; how many."""
+    return session.execute(
+        update(CARD)
+        .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_BURIED, CARD.c.buried_until <= now)
+        .values(queue=case((CARD.c.state == STATE_NEW, QUEUE_NEW), else_=QUEUE_SCHEDULED), buried_until=None)
+    ).rowcount
 
 
 def done_today(learner: int, day: int, *, session: Session) -> tuple[int, int]:
@@ -305,19 +323,45 @@ def done_today(learner: int, day: int, *, session: Session) -> tuple[int, int]:
     return counts.get(STATE_NEW, 0), counts.get(STATE_REVIEW, 0)
 
 
+@lru_cache(maxsize=16)
+def _count(queue: int, by_pack: bool, excluding: bool):
+    where = [CARD.c.learner_id == bindparam("learner"), CARD.c.queue == queue]
+    if queue == QUEUE_SCHEDULED:
+        where.append(CARD.c.due <= bindparam("now"))
+    if by_pack:
+        where.append(CARD.c.pack_id == bindparam("pack"))
+    if excluding:
+        where.append(CARD.c.pack_id.notin_(bindparam("exclude", expanding=True)))
+    inner = select(CARD.c.id).where(*where).limit(bindparam("cap")).subquery()
+    return select(func.count()).select_from(inner)
+
+
+def capped_count(
+    learner: int, now: datetime, queue: int, cap: int, *, session: Session, pack_id: str | None = None,
+    exclude_packs: tuple[str, ...] = (),
+) -> int:
+    """Cards in ``queue`` (due now, for scheduled cards) but at most ``cap``: cheap however big the backlog.
+
+    Like Anki, what a review screen shows is bounded by the daily limits anyway.
+    """
+    stmt = _count(queue, pack_id is not None, bool(exclude_packs))
+    params = {"learner": learner, "now": now, "pack": pack_id, "exclude": list(exclude_packs), "cap": max(0, cap)}
+    return session.execute(stmt, params).scalar_one()
+
+
 def due_counts(learner: int, now: datetime, *, session: Session) -> dict[str, tuple[int, int]]:
     """Pack id -> (cards due now, new cards waiting), ignoring daily limits."""
     due = dict(
         session.execute(
             select(CARD.c.pack_id, func.count())
-            .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now, _not_buried(now))
+            .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
             .group_by(CARD.c.pack_id)
         ).all()
     )
     new = dict(
         session.execute(
             select(CARD.c.pack_id, func.count())
-            .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_NEW, _not_buried(now))
+            .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_NEW)
             .group_by(CARD.c.pack_id)
         ).all()
     )

@@ -55,6 +55,7 @@ from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
 from studyvm.store.engine import open_database, write_session
+from studyvm.store.models import QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
 from studyvm.study import cards as repo
 from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
 from studyvm.study.presentation import present
@@ -69,6 +70,7 @@ from studyvm.study.scheduling import (
 )
 from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, source_text
 
+STATE_REVIEW = 2
 NEW_PER_DAY = 20
 REVIEWS_PER_DAY = 200
 
@@ -109,6 +111,8 @@ class StudyService:
         self.learner_id = 0
         self._undo: list[int] = []
         self._missing: tuple[str, ...] = ()
+        self._today: list[int] | None = None
+        """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> StudyService:
@@ -171,7 +175,14 @@ class StudyService:
 
     # -- reviews -------------------------------------------------------------------------------
     def _limits(self, session: Session, now: datetime) -> tuple[int, int]:
-        new_done, reviews_done = repo.done_today(self.learner_id, day_of(now, self.tz), session=session)
+        """(new cards, reviews) still allowed today. Counted once a day (and after an undo), then
+        kept up to date by :meth:`answer`; a new day also puts buried cards back."""
+        day = day_of(now, self.tz)
+        if self._today is None or self._today[0] != day:
+            with write_session(self.engine) as writer:
+                repo.unbury(self.learner_id, now, session=writer)
+            self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
+        _day, new_done, reviews_done = self._today
         return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
 
     def next_card(self, pack_id: str | None = None) -> CardView | None:
@@ -188,13 +199,13 @@ class StudyService:
             if row is None:
                 return None
             question = self.pack(row.pack_id).question(row.question_id)
-            counts = repo.due_counts(self.learner_id, now, session=session)
-        scope = [counts.get(pack_id, (0, 0))] if pack_id else [v for k, v in counts.items() if k in self.packs]
-        due = sum(d for d, _ in scope)
+            scope = {"session": session, "pack_id": pack_id, "exclude_packs": self._missing}
+            # Learning steps go on past the review limit, so allow a little over it.
+            due = repo.capped_count(self.learner_id, now, QUEUE_SCHEDULED, reviews_left + 100, **scope)
+            new = repo.capped_count(self.learner_id, now, QUEUE_NEW, new_left, **scope)
         return CardView(
             pack_id=row.pack_id, question=question, presentation=present(question, self.rng),
-            state=STATE_NAMES.get(row.fields.state, "review"), due=due,
-            new=min(new_left, sum(n for _, n in scope)), shown_at=now, card_id=row.id,
+            state=STATE_NAMES.get(row.fields.state, "review"), due=due, new=new, shown_at=now, card_id=row.id,
         )
 
     def due_counts(self) -> dict[str, DueCount]:
@@ -243,6 +254,10 @@ class StudyService:
             elif correct:
                 self._clear_mistakes(session, card.pack_id, question.id)
         self._undo.append(log_id)
+        if self._today is not None and self._today[0] == day_of(now, self.tz):
+            before = row.fields.state
+            self._today[1] += before == STATE_NEW
+            self._today[2] += before == STATE_REVIEW
         return AnswerOutcome(
             pack_id=card.pack_id, question_id=question.id, rating=rating, score=score, correct=correct,
             expected=expected, feedback=feedback, explanation=question.explanation, caveat=question.caveat,
@@ -266,6 +281,7 @@ class StudyService:
             log_id = self._undo.pop()
             with write_session(self.engine) as session:
                 undone = repo.undo_review(self.learner_id, log_id, session=session)
+            self._today = None  # recount today's limits
             if undone is not None:
                 return undone
         return None

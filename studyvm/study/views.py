@@ -32,9 +32,9 @@ class CardView:
     state: str
     """``new``, ``learning``, ``review`` or ``relearning``."""
     due: int
-    """Cards due now in this session's scope (this card included)."""
+    """Cards due now in this session's scope (this card included), capped near the daily review limit."""
     new: int
-    """New cards still available today in this session's scope."""
+    """New cards still available today in this session's scope (at most the daily new-card limit left)."""
     shown_at: datetime
     card_id: int = 0
     """Internal row id."""
