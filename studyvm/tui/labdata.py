@@ -33,6 +33,8 @@ class ModeRow:
     """Cycles relative to native (1.0 = no overhead)."""
     events: dict[str, int]
     equivalent: bool | None = None
+    metric: Any = None
+    """This run's value of a scenario's proving metric, if any."""
 
 
 @dataclass
@@ -47,19 +49,23 @@ class LabRun:
     """One-line verdict of a "Show me" scenario."""
     metric: str = ""
     """The metric that proves the answer (highlighted)."""
-    metric_values: dict[str, Any] = field(default_factory=dict)
     scenario: str = ""
+    holds: bool | None = None
+    """Whether the scenario's claim held in this run."""
+    workload: str = ""
+    profile: str = ""
 
 
 def choices() -> LabChoices:
     """Workloads, profiles, modes and scenarios known to the simulator."""
     import minisim
+    from studyvm.demos import scenario_ids
 
     return LabChoices(
         workloads=list(minisim.WORKLOADS),
         profiles=list(minisim.PROFILES),
         modes=list(minisim.MODES),
-        scenarios=list(getattr(minisim, "SCENARIOS", [])),
+        scenarios=sorted(scenario_ids()),
     )
 
 
@@ -97,18 +103,24 @@ def _trace(results: dict[str, Any]) -> tuple[list[str], int]:
     return lines, total - len(lines)
 
 
-def rows_of(results: dict[str, Any]) -> list[ModeRow]:
-    """Table rows from minisim's ``{mode: Result}``."""
+def _field(r: Any, name: str, default: Any = None) -> Any:
+    return r.get(name, default) if isinstance(r, dict) else getattr(r, name, default)
+
+
+def rows_of(results: dict[str, Any], metric: dict[str, Any] | None = None) -> list[ModeRow]:
+    """Table rows from minisim's ``{mode: Result}`` or the JSON shape ``{mode: {...}}``."""
     rows = []
     for mode, r in results.items():
+        events = _field(r, "events", {}) or {}
         rows.append(
             ModeRow(
                 mode=str(mode),
-                instructions=int(getattr(r, "instructions", 0)),
-                cycles=int(getattr(r, "cycles", 0)),
-                overhead=float(getattr(r, "overhead", 0.0) or 0.0),
-                events=_events(r),
-                equivalent=getattr(r, "equivalent", None),
+                instructions=int(_field(r, "instructions", 0) or 0),
+                cycles=int(_field(r, "cycles", 0) or 0),
+                overhead=float(_field(r, "overhead", 0.0) or 0.0),
+                events=_events(type("R", (), {"events": events})),
+                equivalent=_field(r, "equivalent"),
+                metric=(metric or {}).get(str(mode)),
             )
         )
     return rows
@@ -124,23 +136,22 @@ def compare(workload: str, profile: str, modes: list[str], scale: int = 1) -> La
 
 
 def demo(scenario_id: str) -> LabRun:
-    """Run a "Show me" scenario: the comparison, its proving metric and its verdict."""
-    import minisim
-    from studyvm.demos import run_demo
+    """Run a "Show me" scenario: its runs side by side, the proving metric per run, the verdict."""
+    from studyvm.demos import describe, run_demo
 
     outcome = run_demo(scenario_id)
-    comparison = getattr(outcome, "comparison", None) or minisim.run_scenario(scenario_id)
-    results = getattr(comparison, "results", {}) or {}
-    trace, dropped = _trace(results)
+    info = describe(scenario_id)
+    modes = (outcome.comparison or {}).get("modes", {})
     return LabRun(
-        title=str(getattr(outcome, "title", "") or scenario_id),
-        rows=rows_of(results),
-        trace=trace,
-        trace_dropped=dropped,
-        verdict=str(getattr(outcome, "verdict", "")),
-        metric=str(getattr(outcome, "metric", "")),
-        metric_values=dict(getattr(outcome, "values", {}) or {}),
+        title=outcome.title,
+        rows=rows_of(modes, dict(outcome.values)),
+        trace=[f"(a scenario run keeps no trace: press r to run {info.workload} with a trace)"],
+        verdict=outcome.verdict,
+        metric=outcome.metric,
         scenario=scenario_id,
+        holds=outcome.holds,
+        workload=info.workload,
+        profile=info.profile,
     )
 
 
@@ -154,10 +165,6 @@ def kernel_diff() -> str:
 
 def doctor_report() -> str:
     """What ``studyvm doctor`` says about this machine, as text."""
-    from studyvm import doctor
+    from studyvm.doctor import inspect
 
-    for name in ("report_text", "render", "format_report"):
-        fn = getattr(doctor, name, None)
-        if callable(fn):
-            return str(fn())
-    return str(doctor.inspect())  # type: ignore[attr-defined]
+    return "\n".join(inspect().lines())

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Log
 from studyvm.tui import labdata
 from studyvm.tui.app import make_app
 from studyvm.tui.labdata import LabChoices, LabRun, ModeRow
-from studyvm.tui.screens.lab import LabScreen
+from studyvm.tui.screens.lab import LabScreen, metric_text
 from studyvm.tui.screens.review import ReviewScreen
 
 from .test_review import settle
@@ -20,17 +20,19 @@ def fake_choices() -> LabChoices:
 
 def fake_demo_run(scenario: str) -> LabRun:
     rows = [
-        ModeRow("full", 100, 5000, 5.0, {"trap": 40, "hypercall": 0}, True),
-        ModeRow("para", 101, 1100, 1.1, {"trap": 0, "hypercall": 12}, True),
+        ModeRow("full", 100, 5000, 5.0, {"trap": 40, "hypercall": 0}, True, metric=40.0),
+        ModeRow("para", 101, 1100, 1.1, {"trap": 0, "hypercall": 12}, True, metric=12.0),
     ]
     return LabRun(
         "PV [bold]hypercalls[/bold]",
         rows,
         ["para 1 2 hypercall mmu_update"],
-        0,
         verdict="para replaces 40 traps with 12 hypercalls",
-        metric="hypercall",
+        metric="entries per call",
         scenario=scenario,
+        holds=True,
+        workload="syscall",
+        profile="modern",
     )
 
 
@@ -63,7 +65,9 @@ async def test_show_me_runs_the_question_scenario_and_escape_returns(settings, b
         assert "para replaces 40 traps with 12 hypercalls" in banner
         assert "[bold]" in banner  # the title is shown literally
         table = lab.query_one(DataTable)
-        assert "reverse" in str(table.columns["hypercall"].label.style)  # the proving metric stands out
+        proof = table.columns["proof"]
+        assert "reverse" in str(proof.label.style) and proof.label.plain == "entries per call"  # stands out
+        assert [table.get_cell("full", "proof").plain, table.get_cell("para", "proof").plain] == ["40", "12"]
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.screen is review
@@ -103,3 +107,21 @@ async def test_real_simulator_run_fills_table_bars_and_trace(settings, backend):
         await pilot.press("k")
         await settle(pilot, app)
         assert lab.query_one("#lab-diff", Log).line_count > 5
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert "Hardware virtualization" in str(lab.query_one("#lab-doctor-text").render())
+
+
+async def test_real_scenario_shows_metric_and_verdict(settings, backend):
+    pytest.importorskip("minisim")
+    app = make_app(settings, screen="lab", backend=backend, scenario="popf-equivalence")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        lab = app.screen
+        run = lab.last_run
+        assert run.scenario == "popf-equivalence" and run.verdict and run.metric
+        assert run.verdict in str(lab.query_one("#lab-verdict").render())
+        table = lab.query_one(DataTable)
+        assert "trap-emulate" in [r.mode for r in run.rows]
+        for row in run.rows:  # every run shows its value of the proving metric
+            assert table.get_cell(row.mode, "proof").plain == metric_text(row.metric)

@@ -27,6 +27,15 @@ DEFAULT_MODES = ("native", "full", "para", "hw", "hw-ept")
 DEFAULT_PROFILE = "modern"
 
 
+def metric_text(value: object) -> str:
+    """A metric value for the table: yes/NO for truths, a few digits for numbers."""
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "–" if value is None else str(value)
+
+
 class LabScreen(BaseScreen):
     """Simulator lab; ``workload`` preselects a workload, ``scenario`` runs a demo at once."""
 
@@ -120,33 +129,7 @@ class LabScreen(BaseScreen):
     def done_ran(self, run: LabRun) -> None:
         """Show the table, the bars and the trace; highlight the proving metric."""
         self.last_run = run
-        kinds = [
-            k
-            for k in dict.fromkeys(k for row in run.rows for k in row.events)
-            if any(r.events.get(k) for r in run.rows)
-        ]
-        table = self.query_one("#lab-table", DataTable)
-        table.clear(columns=True)
-        metric = run.metric
-        for label in ["mode", "instructions", "cycles", "overhead", "equivalent", *kinds]:
-            header = Text(label, style="bold reverse") if metric and label == metric else Text(label)
-            table.add_column(header, key=label)
-        for row in run.rows:
-            cells: dict[str, object] = {
-                "mode": row.mode,
-                "instructions": f"{row.instructions:,}",
-                "cycles": f"{row.cycles:,}",
-                "overhead": f"{row.overhead:.2f}×",
-                "equivalent": {True: "yes", False: "NO", None: "–"}[row.equivalent],
-                **{k: f"{row.events.get(k, 0):,}" for k in kinds},
-            }
-            table.add_row(
-                *[
-                    Text(str(cells[k]), style="bold reverse") if metric and k == metric else lit_cell(cells[k])
-                    for k in cells
-                ],
-                key=row.mode,
-            )
+        self._fill_table(run)
         top = max((r.overhead for r in run.rows), default=1.0) or 1.0
         self.query_one("#lab-bars", Bars).set_bars(
             [(r.mode, r.overhead / top, f"{r.overhead:.2f}×") for r in run.rows], width=30
@@ -157,11 +140,41 @@ class LabScreen(BaseScreen):
         if run.trace_dropped:
             log.write_line(f"… {run.trace_dropped:,} more events not shown")
         if run.verdict:
-            banner = self.query_one("#lab-verdict", Literal)
-            proof = f" [{metric}]" if metric else ""
-            banner.show(f"{run.title}{proof}: {run.verdict}")
-            banner.remove_class("hidden")
+            mark = {True: "✔ holds", False: "✘ does not hold", None: ""}[run.holds]
+            self.query_one("#lab-verdict", Literal).show(f"{run.title} — {mark}\n{run.metric}: {run.verdict}")
+            self.query_one("#lab-verdict", Literal).remove_class("hidden")
+            self._preselect(run)
         self.query_one("#lab-tabs", TabbedContent).active = "lab-results"
+
+    def _fill_table(self, run: LabRun) -> None:
+        kinds = [k for k in dict.fromkeys(k for r in run.rows for k in r.events) if any(r.events[k] for r in run.rows)]
+        table = self.query_one("#lab-table", DataTable)
+        table.clear(columns=True)
+        proof = "proof" if run.metric else None
+        if proof:
+            table.add_column(Text(run.metric, style="bold reverse"), key=proof)
+        for label in ["mode", "instructions", "cycles", "overhead", "equivalent", *kinds]:
+            table.add_column(Text(label), key=label)
+        for row in run.rows:
+            cells = [
+                row.mode,
+                f"{row.instructions:,}",
+                f"{row.cycles:,}",
+                f"{row.overhead:.2f}×",
+                {True: "yes", False: "NO", None: "–"}[row.equivalent],
+                *[f"{row.events.get(k, 0):,}" for k in kinds],
+            ]
+            shown = [lit_cell(c) for c in cells]
+            if proof:
+                shown.insert(0, Text(metric_text(row.metric), style="bold reverse"))
+            table.add_row(*shown, key=row.mode)
+
+    def _preselect(self, run: LabRun) -> None:
+        """Point the pickers at the scenario's workload and profile, so r reruns it with a trace."""
+        for widget_id, value in (("#lab-workload", run.workload), ("#lab-profile", run.profile)):
+            select = self.query_one(widget_id, Select)
+            if value and self.choices and value in (self.choices.workloads + self.choices.profiles):
+                select.value = value
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """Say on screen that the run failed."""
