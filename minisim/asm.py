@@ -15,6 +15,7 @@ Errors raise :class:`AsmError` carrying the line and column of the offending tex
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -61,13 +62,33 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: l
            ast.BitOr: lambda a, b: a | b, ast.BitXor: lambda a, b: a ^ b}
 
 
+_NUM = re.compile(r"-?(0x[0-9a-fA-F]+|\d+)$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def _eval(text: str, syms: dict[str, int], line: int, col: int) -> int:
     """Evaluate a constant expression; unknown symbols raise KeyError (name)."""
-    text = re.sub(r"'(\\?.)'", lambda m: str(ord(m.group(1)[-1] if m.group(1) != "\\n" else "\n")), text.strip())
+    text = text.strip()
+    if _NUM.match(text):  # fast paths: most operands are a number or a name
+        return int(text, 0)
+    if _NAME.match(text):
+        return syms[text]
+    return _eval_expr(text, syms, line, col)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_expr(text: str) -> ast.AST | None:
     try:
-        tree = ast.parse(text, mode="eval").body
+        return ast.parse(text, mode="eval").body
     except SyntaxError:
-        raise AsmError(f"bad expression {text!r}", line, col) from None
+        return None
+
+
+def _eval_expr(text: str, syms: dict[str, int], line: int, col: int) -> int:
+    text = re.sub(r"'(\\?.)'", lambda m: str(ord(m.group(1)[-1] if m.group(1) != "\\n" else "\n")), text.strip())
+    tree = _parse_expr(text)
+    if tree is None:
+        raise AsmError(f"bad expression {text!r}", line, col)
 
     def ev(node: ast.AST) -> int:
         if isinstance(node, ast.Constant) and isinstance(node.value, int):
@@ -88,6 +109,13 @@ def _eval(text: str, syms: dict[str, int], line: int, col: int) -> int:
 
 
 def _split_args(text: str, col0: int) -> list[tuple[str, int]]:
+    if '"' not in text and "(" not in text and "'" not in text:  # fast path
+        out, pos = [], 0
+        for piece in text.split(","):
+            if piece.strip():
+                out.append((piece.strip(), col0 + pos + len(piece) - len(piece.lstrip())))
+            pos += len(piece) + 1
+        return out
     out, depth, start, in_str = [], 0, 0, False
     for i, ch in enumerate(text + ","):
         if ch == '"':
@@ -105,6 +133,9 @@ def _split_args(text: str, col0: int) -> list[tuple[str, int]]:
 
 
 def _strip_comment(line: str) -> str:
+    if '"' not in line and "'" not in line:  # fast path
+        cut = min((i for i in (line.find(";"), line.find("#")) if i >= 0), default=len(line))
+        return line[:cut]
     in_str, in_chr = False, False
     for i, ch in enumerate(line):
         if ch == '"' and not in_chr:
@@ -199,23 +230,31 @@ def _preprocess(text: str, defines: set[str]) -> list[tuple[int, str]]:
 def _parse(lines: list[tuple[int, str]]) -> list[_Stmt]:
     stmts = []
     for n, s in lines:
-        label = None
-        m = _LABEL.match(s)
-        body_col = 0
-        if m:
-            label = m.group(1)
-            body_col = m.end()
-        body = s[body_col:]
-        if not body.strip():
-            stmts.append(_Stmt(n, body_col + 1, label, None, []))
-            continue
-        lead = len(body) - len(body.lstrip())
-        parts = body.strip().split(None, 1)
-        op_col = body_col + lead + 1
-        args_text = parts[1] if len(parts) > 1 else ""
-        args_col = op_col + len(parts[0]) + (len(body.strip()) - len(parts[0]) - len(args_text))
-        stmts.append(_Stmt(n, op_col, label, parts[0].lower(), _split_args(args_text, args_col)))
+        label, op, args, op_col, body_col = _parse_line(s)
+        stmts.append(_Stmt(n, op_col, label, op, list(args)))
     return stmts
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_line(s: str) -> tuple:
+    """(label, op, args, op column, body column) of one line; cached, as builds share most lines."""
+    label = None
+    m = _LABEL.match(s)
+    body_col = 0
+    if m:
+        label = m.group(1)
+        body_col = m.end()
+    body = s[body_col:]
+    if not body.strip():
+        return label, None, (), body_col + 1, body_col
+    lead = len(body) - len(body.lstrip())
+    parts = body.strip().split(None, 1)
+    op_col = body_col + lead + 1
+    args_text = parts[1] if len(parts) > 1 else ""
+    args_col = op_col + len(parts[0]) + (len(body.strip()) - len(parts[0]) - len(args_text))
+    return label, parts[0].lower(), tuple(_split_args(args_text, args_col)), op_col, body_col
+
+
 
 
 def _reg(text: str, line: int, col: int) -> int:

@@ -35,6 +35,13 @@ def _r(n: int) -> str:
     return "0" if n == 0 else f"r{n}"
 
 
+def _addr(rs: int, imm: int) -> str:
+    """Effective-address expression (registers always hold 32-bit values: no mask for offset 0)."""
+    if rs == 0:
+        return str(imm & 0xFFFFFFFF)
+    return f"r{rs}" if imm == 0 else f"(r{rs} + {imm}) & 4294967295"
+
+
 def decode_block(mem: list[int], ppc: int) -> list[tuple[isa.Op, int, int, int]]:
     """Decode instructions from physical ``ppc`` up to a terminator, the page end or MAX_BLOCK."""
     out = []
@@ -53,38 +60,89 @@ def decode_block(mem: list[int], ppc: int) -> list[tuple[isa.Op, int, int, int]]
     return out
 
 
-def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int, extra_cycles: int = 0,
-                 indirect_extra: int = 0) -> str:
-    """Python source of one block (function ``blk``) starting at virtual ``vpc``."""
+def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
+    """Python source of one block (function ``blk``) starting at virtual ``vpc``.
+
+    The global ``IX`` (bound per mode when the function is made) is charged for an indirect branch,
+    so one compiled code object serves every mode.
+    """
     body: list[str] = []
     used: set[int] = set()
     written: set[int] = set()
     cum: list[int] = []
-    cycles = extra_cycles
+    cycles = 0
     uses_mem = {"T": False, "W": False}
     term: list[str] = []
     loop_cond = None
     n_body = 0
+    indirect = False
 
+    # One line per access. A TLB hit is a dict lookup; a miss (or frame 0, whose base is falsy)
+    # calls the machine. A store the machine had to handle itself (a traced page table, a code
+    # page) comes back with the scratch frame's base, so the block's own write lands nowhere.
     def load(dst: str, addr: str, pc: int, i: int) -> None:
         uses_mem["T"] = True
-        body.extend([f"a = {addr}", "f = T.get(a >> 8)", f"if f is None: f = m.rmiss(a, {pc}, {i})",
-                     f"{dst} = M[f | (a & 255)]"])
+        body.append(f"{dst} = M[(T.get((a := {addr}) >> 8) or m.rmiss(a, {pc}, {i})) | (a & 255)]")
 
     def store(val: str, addr: str, pc: int, i: int) -> None:
         uses_mem["W"] = True
-        body.extend([f"a = {addr}", "f = W.get(a >> 8)", f"if f is None: m.wslow(a, {val}, {pc}, {i})",
-                     f"else: M[f | (a & 255)] = {val}"])
+        body.append(f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i})) | (a & 255)] = {val}")
 
+    def run_of(i: int, name: str) -> int:
+        """Length of the run of push (or pop) instructions from ``i`` that can move as one slice."""
+        k = i
+        while k < len(ins) and ins[k][0].name == name and (ins[k][2] if name == "push" else ins[k][1]) != 15:
+            k += 1
+        return k - i
+
+    skip_until = 0
     for i, (op, rd, rs, imm) in enumerate(ins):
         pc = vpc + i
         name = op.name
+        if name in ("push", "pop") and i >= skip_until and run_of(i, name) >= 3:
+            # Consecutive pushes/pops (a trap handler saving registers) move as one slice when the
+            # whole range sits in one mapped page; otherwise they fall back to one access each.
+            k = run_of(i, name)
+            saved, body = body, []
+            for j in range(i, i + k):
+                _, jd, js, _ = ins[j]
+                if name == "push":
+                    store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j)
+                    body.append("r15 = a")
+                else:
+                    load("v", "r15", vpc + j, j)
+                    body.append("r15 = (a + 1) & 4294967295")
+                    if jd:
+                        body.append(f"r{jd} = v")
+            fallback, body = body, saved
+            if name == "push":
+                vals = ", ".join(_r(ins[j][2]) for j in reversed(range(i, i + k)))
+                body += [f"a = (r15 - {k}) & 4294967295", "f = W.get(a >> 8)",
+                         "if f is not None and a >> 8 == ((r15 - 1) & 4294967295) >> 8:",
+                         "    o = f | (a & 255)", f"    M[o:o + {k}] = ({vals})", "    r15 = a"]
+            else:
+                dsts = ", ".join(f"r{ins[j][1]}" if ins[j][1] else "_" for j in range(i, i + k))
+                body += ["a = r15", "f = T.get(a >> 8)", f"if f is not None and a >> 8 == (a + {k - 1}) >> 8:",
+                         "    o = f | (a & 255)", f"    {dsts} = M[o:o + {k}]", f"    r15 = (a + {k}) & 4294967295"]
+            body += ["else:"] + ["    " + ln for ln in fallback]
+            skip_until = i + k
+        if i < skip_until:
+            for reg in (rd, rs, 15):
+                if reg:
+                    used.add(reg)
+            written.add(15)
+            if name == "pop" and rd:
+                written.add(rd)
+            cum.append(cycles)
+            cycles += op.cycles
+            n_body += 1
+            continue
         for reg in (rd, rs, imm & 15 if op.fmt == "dst" else 0, 15 if name in ("push", "pop", "call", "callr",
                                                                               "ret") else 0):
             if reg:
                 used.add(reg)
         if op.special:
-            term = [f"return m.special({op.code}, {rd}, {rs}, {imm}, {pc})"]
+            term = [f"return m._op_{name}({rd}, {rs}, {imm}, {pc})"]
             break
         cum.append(cycles)
         cycles += op.cycles
@@ -106,9 +164,9 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int, extra_cycles
         elif name == "addpc":
             body.append(f"{d} = {(pc + imm) & isa.MASK}")
         elif name == "lw":
-            load(d, f"({_r(rs)} + {imm}) & 4294967295", pc, i)
+            load(d, _addr(rs, imm), pc, i)
         elif name == "sw":
-            store(_r(rd), f"({_r(rs)} + {imm}) & 4294967295", pc, i)
+            store(_r(rd), _addr(rs, imm), pc, i)
         elif name == "push":
             store(_r(rs), "(r15 - 1) & 4294967295", pc, i)
             body.append("r15 = a")
@@ -145,14 +203,14 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int, extra_cycles
                 store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
                 body.append("r15 = a")
                 written.add(15)
-            cycles += indirect_extra
+            indirect = True
             term = ["return t"]
             break
         elif name == "ret":
             load("t", "r15", pc, i)
             body.append("r15 = (a + 1) & 4294967295")
             written.add(15)
-            cycles += indirect_extra
+            indirect = True
             term = ["return t"]
             break
     else:
@@ -170,11 +228,14 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int, extra_cycles
         head.append("    " + "; ".join(f"r{r} = R[{r}]" for r in regs))
     wb = "; ".join(f"R[{r}] = r{r}" for r in sorted(written)) or "pass"
     loop = loop_cond is not None
+    guarded = uses_mem["T"] or uses_mem["W"]  # only memory accesses can fault inside a block
     out = list(head)
     if loop:
         out += ["    left = left0 = m.next_check - m.ic"]
-    out.append("    try:")
-    ind = "        "
+    ind = "    "
+    if guarded:
+        out.append("    try:")
+        ind += "    "
     if loop:
         out.append(ind + "while True:")
         ind += "    "
@@ -182,29 +243,31 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int, extra_cycles
     if loop:
         stop = "left <= 0" if loop_cond == "True" else f"not ({loop_cond}) or left <= 0"
         out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
-    out += ["    except Fault:", f"        {wb}"]
-    if loop:
-        out += ["        m.ic += left0 - left + m.fidx",
-                f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
-    else:
-        out += ["        m.ic += m.fidx", "        m.cy += CUM[m.fidx]"]
-    out += ["        raise", f"    {wb}"]
+    if guarded:
+        out += ["    except Fault:", f"        {wb}"]
+        if loop:
+            out += ["        m.ic += left0 - left + m.fidx",
+                    f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
+        else:
+            out += ["        m.ic += m.fidx", "        m.cy += CUM[m.fidx]"]
+        out += ["        raise"]
+        out.insert(1, f"    CUM = {tuple(cum) + (cycles,)!r}")
+    out.append(f"    {wb}")
+    ix = " + IX" if indirect else ""
     if loop:
         out += ["    m.ic += left0 - left", f"    m.cy += (left0 - left) // {n} * {cycles}"]
     elif n:
-        out += [f"    m.ic += {n}", f"    m.cy += {cycles}"]
+        out += [f"    m.ic += {n}", f"    m.cy += {cycles}{ix}"]
     out += ["    " + t for t in term]
-    out.insert(1, f"    CUM = {tuple(cum) + (cycles,)!r}")
     return "\n".join(out) + "\n"
 
 
-def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, extra_cycles: int = 0,
-                  indirect_extra: int = 0):
+def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0):
     """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``."""
-    src = block_source(decode_block(mem, ppc), vpc, extra_cycles, indirect_extra)
+    src = block_source(decode_block(mem, ppc), vpc)
     code = _CODE_CACHE.get(src)
     if code is None:
         code = _CODE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")
-    ns: dict[str, object] = {"Fault": fault_cls}
+    ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra}
     exec(code, ns)  # noqa: S102 - our own generated source, never guest-controlled text
     return ns["blk"]

@@ -18,6 +18,7 @@ from minisim import isa, jit
 from minisim.devices import Devices
 
 P, W, U = 1, 2, 4
+_CYCLES = {op.name: op.cycles for op in isa.OPS}
 
 
 class Fault(Exception):  # noqa: N818 - a guest fault, not a host error
@@ -37,7 +38,7 @@ class Machine:
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
-        self.M = [0] * isa.MEM_WORDS
+        self.M = [0] * (isa.MEM_WORDS + isa.PAGE_WORDS)  # + a scratch frame (see wslow)
         self.R = [0] * 16
         self.status = isa.KMODE
         self.tvec = self.ksp = self.cr3 = 0
@@ -62,6 +63,11 @@ class Machine:
         self.rt, self.wt = self.kr, self.kw
         self.caches: tuple[dict, dict] = ({}, {})  # (user, kernel): (frame_base << 18 | vpc) -> block
         self.cache = self.caches[1]
+        # Virtual pc -> block for the current address space, per mode: the dispatch fast path. It is
+        # dropped whenever a mapping may change (TLB flush, invlpg, a write to code). Instruction fetch
+        # therefore does not touch the modelled TLB, which is a data TLB (a large ITLB is assumed).
+        self.vcaches: tuple[dict, dict] = ({}, {})
+        self.vc = self.vcaches[1]
         self.code_keys: dict[int, list[tuple[int, int]]] = {}  # frame -> cache keys compiled from it
         self.protected: set[int] = set()
         self.events: dict[str, object] = {}
@@ -76,7 +82,6 @@ class Machine:
         self.walk_refs = vmm.walk_refs()
         self.miss_hook = vmm.wants_misses
         self.vmm = vmm
-        self._special = {op.code: getattr(self, "_op_" + op.name) for op in isa.OPS if op.special}
         vmm.attach(self)
 
     # ---- accounting ---------------------------------------------------------------------------
@@ -127,12 +132,14 @@ class Machine:
             self.trace.clear()
         self.rt, self.wt = (self.kr, self.kw) if k else (self.ur, self.uw)
         self.cache = self.caches[k]
-        self.next_check = 0
+        self.vc = self.vcaches[k]
+        if self.irq_pending:  # returning to a mode that may take it
+            self.next_check = 0
 
     def tlb_flush(self) -> None:
         """Drop every TLB entry (dicts are cleared in place: running blocks hold references)."""
         self.tlb.clear()
-        for d in (self.kr, self.kw, self.ur, self.uw):
+        for d in (self.kr, self.kw, self.ur, self.uw, *self.vcaches):
             d.clear()
 
     def tlb_drop(self, vpn: int) -> None:
@@ -140,6 +147,8 @@ class Machine:
         if self.tlb.pop(vpn, None) is not None:
             for d in (self.kr, self.kw, self.ur, self.uw):
                 d.pop(vpn, None)
+        for d in self.vcaches:
+            d.clear()
 
     def protect(self, frame: int) -> None:
         """Make stores to ``frame`` take the slow path."""
@@ -209,24 +218,30 @@ class Machine:
         self.fidx = idx
         return self.fill(va, False, pc)
 
-    def wslow(self, va: int, val: int, pc: int, idx: int) -> None:
-        """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault."""
+    def wslow(self, va: int, val: int, pc: int, idx: int) -> int:
+        """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault.
+
+        Returns the frame base the caller should store to: the real one, or -- when this method had
+        to perform the store itself -- the scratch frame past the end of memory.
+        """
         self.fidx = idx
         base = self.fill(va, True, pc)
-        pa = base | (va & 255)
         frame = base >> 8
         if frame in self.protected:
+            pa = base | (va & 255)
             if frame in self.vmm.tracked:
                 self.vmm.pt_write(self, pa, val, pc)
             self.M[pa] = val
             self.code_written(frame)
-        else:
-            self.M[pa] = val
+            return isa.MEM_WORDS
+        return base
 
     def code_written(self, frame: int) -> None:
         """Invalidate blocks compiled from ``frame`` after a write to it."""
         keys = self.code_keys.pop(frame, None)
         if keys:
+            for d in self.vcaches:
+                d.clear()
             for k, key in keys:
                 self.caches[k].pop(key, None)
             if frame not in self.vmm.tracked:
@@ -249,22 +264,28 @@ class Machine:
         """Kernel-side write through the MMU (trap frames)."""
         f = self.wt.get(va >> 8)
         if f is None:
-            self.wslow(va, val, pc, 0)
-        else:
-            self.M[f | (va & 255)] = val
+            f = self.wslow(va, val, pc, 0)
+        self.M[f | (va & 255)] = val
 
     # ---- traps ---------------------------------------------------------------------------------
     def enter(self, cause: int, addr: int, ret_pc: int) -> int:
         """Hardware trap entry: push (sp, pc, status, cause, addr) on the kernel stack; return TVEC."""
         old = self.status
-        sp = self.R[15] if old & isa.KMODE else self.ksp
+        R = self.R
+        sp = R[15] if old & isa.KMODE else self.ksp
         self.set_status(isa.KMODE | (old & isa.PAGING))
-        try:
-            for i, v in enumerate((self.R[15], ret_pc, old, cause, addr & isa.MASK)):
-                self.write_virt((sp - 1 - i) & isa.MASK, v, ret_pc)
-        except Fault as f:
-            raise Stop(f"double fault: trap frame at {f.addr:#x} not writable (cause {cause})") from None
-        self.R[15] = (sp - 5) & isa.MASK
+        base = (sp - 5) & isa.MASK
+        f = self.wt.get(base >> 8)
+        if f is not None and base >> 8 == ((sp - 1) & isa.MASK) >> 8:  # the frame sits in one writable page
+            o = f | (base & 255)
+            self.M[o:o + 5] = (addr & isa.MASK, cause, old, ret_pc, R[15])
+        else:
+            try:
+                for i, v in enumerate((R[15], ret_pc, old, cause, addr & isa.MASK)):
+                    self.write_virt((sp - 1 - i) & isa.MASK, v, ret_pc)
+            except Fault as e:
+                raise Stop(f"double fault: trap frame at {e.addr:#x} not writable (cause {cause})") from None
+        R[15] = base
         self.vmm.entered(self, cause)
         return self.tvec
 
@@ -291,13 +312,25 @@ class Machine:
     def compile(self, base: int, pc: int):
         """Compile (and cache) the block at virtual ``pc`` whose frame base is ``base``."""
         k = int(self.kernel)
-        extra, ind = self.vmm.block_costs(self, k)
-        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, extra, ind)
+        ind = self.vmm.block_costs(self, k)
+        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind)
         key = (base << 18) | pc
         self.caches[k][key] = fn
         frame = base >> 8
         self.code_keys.setdefault(frame, []).append((k, key))
         self.protect(frame)
+        return fn
+
+    def lookup(self, pc: int):
+        """Find (or compile) the block at virtual ``pc`` through the MMU; may raise a fetch Fault."""
+        f = self.rt.get(pc >> 8)
+        if f is None:
+            self.fidx = 0
+            f = self.fill(pc, False, pc)
+        fn = self.cache.get((f << 18) | pc)
+        if fn is None:
+            fn = self.compile(f, pc)
+        self.vc[pc] = fn
         return fn
 
     def run(self, entry: int = 0) -> None:
@@ -306,13 +339,9 @@ class Machine:
         while not self.halted:
             try:
                 while True:
-                    f = self.rt.get(pc >> 8)
-                    if f is None:
-                        self.fidx = 0
-                        f = self.fill(pc, False, pc)
-                    fn = self.cache.get((f << 18) | pc)
+                    fn = self.vc.get(pc)
                     if fn is None:
-                        fn = self.compile(f, pc)
+                        fn = self.lookup(pc)
                     pc = fn(self)
                     if self.ic >= self.next_check:
                         if self.halted:
@@ -334,11 +363,11 @@ class Machine:
     # ---- special instructions (privileged, sensitive, system) ------------------------------------
     def special(self, code: int, rd: int, rs: int, imm: int, pc: int) -> int:
         """Execute one special instruction at ``pc``; return the next pc."""
-        return self._special[code](rd, rs, imm, pc)
+        return getattr(self, "_op_" + isa.BY_CODE[code].name)(rd, rs, imm, pc)
 
     def _retire(self, name: str) -> None:
         self.ic += 1
-        self.cy += isa.BY_NAME[name].cycles
+        self.cy += _CYCLES[name]
 
     def _priv(self, name: str, pc: int, detail: int = 0) -> None:
         if not self.status & isa.KMODE:
@@ -378,8 +407,13 @@ class Machine:
     def _op_iret(self, rd, rs, imm, pc):
         self._priv("iret", pc)
         sp = self.R[15]
-        status, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
-        new_sp = self.read_virt(sp + 4, pc)
+        f = self.rt.get(sp >> 8)
+        if f is not None and sp >> 8 == (sp + 4) >> 8:
+            o = f | (sp & 255)
+            status, ret, new_sp = self.M[o + 2:o + 5]
+        else:
+            status, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
+            new_sp = self.read_virt(sp + 4, pc)
         self.set_status((status & (isa.IF | isa.KMODE)) | (self.status & isa.PAGING))
         self.R[15] = new_sp
         self.vmm.returned(self)

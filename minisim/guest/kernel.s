@@ -495,7 +495,7 @@ crit_loop:
     addi r2, r2, 1
     sw r2, CRIT_COUNTER(r0)
     PV_POPF
-    li r3, 8
+    li r3, 30
 crit_busy:
     addi r3, r3, -1
     bne r3, r0, crit_busy

@@ -275,10 +275,3 @@ pvf_done:
     pop r1
     ret
 .endif
-
-; The kernel's own tables: directory entries 0-15 of every address space point here, mapping
-; all of physical memory at the same virtual address, kernel-only.
-.org KTAB
-.rept 256, i
-    .word (i << 8) | 3
-.endr

@@ -27,12 +27,12 @@ class BinaryTranslation(ShadowPaging):
         else:
             m.event("trap", self.p.trap, pc=pc, note=why)
 
-    def block_costs(self, m, kernel: int) -> tuple[int, int]:
+    def block_costs(self, m, kernel: int) -> int:
         """Translating a kernel block costs once; its indirect branches cost a lookup each time."""
         if not kernel:
-            return 0, 0
+            return 0
         m.event("bt_block", self.p.bt_translate)
-        return 0, self.p.bt_indirect
+        return self.p.bt_indirect
 
     def privileged(self, m, name: str, pc: int, detail: int) -> None:
         """Inline translation for the cheap ones, a callout for the rest; devices are emulated."""

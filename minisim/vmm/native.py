@@ -91,6 +91,6 @@ class Native:
     def ring_kick(self, m) -> None:
         """The driver notified the ring backend through the notify port (paravirtual drivers only)."""
 
-    def block_costs(self, m, kernel: int) -> tuple[int, int]:
-        """(extra cycles per execution, extra per indirect branch) for a block being compiled."""
-        return 0, 0
+    def block_costs(self, m, kernel: int) -> int:
+        """Extra cycles per indirect branch for a block being compiled (BT's translation-cache lookup)."""
+        return 0

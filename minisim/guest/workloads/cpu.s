@@ -1,6 +1,6 @@
 ; cpu: an arithmetic loop; almost no kernel involvement.
 main:
-    li r2, 30000
+    li r2, 15000
     mul r2, r2, r1
     li r3, 1
     li r4, 0

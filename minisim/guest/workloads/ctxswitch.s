@@ -1,6 +1,6 @@
 ; ctxswitch: two processes hand the CPU to each other (lmbench context switch).
 main:
-    li r2, 600
+    li r2, 300
     mul r9, r2, r1
     syscall SYS_FORK
     mov r11, r1

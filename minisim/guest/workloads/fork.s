@@ -1,6 +1,6 @@
 ; fork: fork/exit/wait pairs -- building and tearing down page tables (lmbench fork, forkwait).
 main:
-    li r2, 40
+    li r2, 16
     mul r9, r2, r1
     li r10, 0
     li r11, 0

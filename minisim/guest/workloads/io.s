@@ -1,6 +1,6 @@
 ; io: block reads, eight sectors a call.
 main:
-    li r2, 20
+    li r2, 12
     mul r9, r2, r1
     li r10, 0
     li r11, 0

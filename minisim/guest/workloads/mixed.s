@@ -1,14 +1,14 @@
 ; mixed: a build-like blend -- each job is a process that computes, faults pages in,
 ; reads blocks and makes system calls.
 main:
-    li r2, 4
+    li r2, 3
     mul r9, r2, r1
     li r10, 0
     li r11, 0
 mx_loop:
     syscall SYS_FORK
     bne r1, r0, mx_parent
-    li r2, 20000                ; child: compile-like arithmetic
+    li r2, 10000                ; child: compile-like arithmetic
     li r3, 1
     li r4, 0
 mx_cpu:

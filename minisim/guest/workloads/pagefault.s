@@ -1,6 +1,6 @@
 ; pagefault: touch a heap page (demand-paging fault), then give it back so the next touch faults.
 main:
-    li r2, 300
+    li r2, 150
     mul r9, r2, r1
     li r10, 0
     li r11, 0

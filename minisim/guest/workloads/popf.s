@@ -1,9 +1,9 @@
 ; popf: the kernel runs critical sections guarded by pushf/cli ... popf with interrupts on,
 ; and reports how many timer interrupts it took meanwhile.
 main:
-    li r2, 2000
+    li r2, 800
     mul r9, r2, r1
-    li r10, 4
+    li r10, 2
     li r11, 0
 pp_loop:
     mov r1, r9

@@ -1,6 +1,6 @@
 ; syscall: null system calls.
 main:
-    li r2, 4000
+    li r2, 1500
     mul r9, r2, r1
     li r10, 0
 sc_loop:

@@ -1,10 +1,10 @@
-; tlb: sweep a working set of 40 pages, more than the TLB holds; page tables rarely change.
+; tlb: sweep a working set of 36 pages, more than the TLB holds; page tables rarely change.
 main:
-    li r2, 600
+    li r2, 250
     mul r9, r2, r1
     li r12, 0
     li r3, HEAP_VBASE
-    li r4, 40
+    li r4, 36
 tl_touch:                       ; fault the pages in once
     sw r4, 0(r3)
     addi r3, r3, 256
@@ -12,7 +12,7 @@ tl_touch:                       ; fault the pages in once
     bne r4, r0, tl_touch
 tl_pass:
     li r3, HEAP_VBASE
-    li r4, 40
+    li r4, 36
 tl_sweep:
     lw r5, 0(r3)
     add r12, r12, r5
