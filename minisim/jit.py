@@ -18,7 +18,8 @@ from __future__ import annotations
 from minisim import isa
 
 MAX_BLOCK = 32
-_CODE_CACHE: dict[str, object] = {}
+_CODE_CACHE: dict[tuple, object] = {}  # (vpc, words from the block's start) -> code object
+_SOURCE_CACHE: dict[str, object] = {}  # generated source -> code object
 
 _ALU = {
     "add": "({a} + {b}) & 4294967295", "sub": "({a} - {b}) & 4294967295", "and": "{a} & {b}", "or": "{a} | {b}",
@@ -264,10 +265,15 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
 
 def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0):
     """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``."""
-    src = block_source(decode_block(mem, ppc), vpc)
-    code = _CODE_CACHE.get(src)
+    end = min(ppc + MAX_BLOCK, (ppc | (isa.PAGE_WORDS - 1)) + 1)
+    key = (vpc, *mem[ppc:end])  # the same words at the same address compile to the same code
+    code = _CODE_CACHE.get(key)
     if code is None:
-        code = _CODE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")
+        src = block_source(decode_block(mem, ppc), vpc)
+        code = _SOURCE_CACHE.get(src)
+        if code is None:
+            code = _SOURCE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")
+        _CODE_CACHE[key] = code
     ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra}
     exec(code, ns)  # noqa: S102 - our own generated source, never guest-controlled text
     return ns["blk"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from minisim import isa, jit
 from minisim.devices import Devices
 
-P, W, U = 1, 2, 4
+P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
 _CYCLES = {op.name: op.cycles for op in isa.OPS}
 
 
@@ -68,6 +68,7 @@ class Machine:
         # therefore does not touch the modelled TLB, which is a data TLB (a large ITLB is assumed).
         self.vcaches: tuple[dict, dict] = ({}, {})
         self.vc = self.vcaches[1]
+        self.vc_local: set[int] = set()  # kernel-mode entries from non-global pages
         self.code_keys: dict[int, list[tuple[int, int]]] = {}  # frame -> cache keys compiled from it
         self.protected: set[int] = set()
         self.events: dict[str, object] = {}
@@ -136,11 +137,26 @@ class Machine:
         if self.irq_pending:  # returning to a mode that may take it
             self.next_check = 0
 
-    def tlb_flush(self) -> None:
-        """Drop every TLB entry (dicts are cleared in place: running blocks hold references)."""
-        self.tlb.clear()
-        for d in (self.kr, self.kw, self.ur, self.uw, *self.vcaches):
-            d.clear()
+    def tlb_flush(self, keep_global: bool = False) -> None:
+        """Drop TLB entries -- all, or all but global pages (a page-table-base load).
+
+        The dicts are changed in place: running blocks hold references to them.
+        """
+        if not keep_global:
+            self.tlb.clear()
+            for d in (self.kr, self.kw, self.ur, self.uw, *self.vcaches):
+                d.clear()
+            self.vc_local.clear()
+            return
+        for vpn in [v for v, e in self.tlb.items() if not e[1] & G]:
+            del self.tlb[vpn]
+            for d in (self.kr, self.kw, self.ur, self.uw):
+                d.pop(vpn, None)
+        self.vcaches[0].clear()
+        kvc = self.vcaches[1]
+        for pc in self.vc_local:
+            kvc.pop(pc, None)
+        self.vc_local.clear()
 
     def tlb_drop(self, vpn: int) -> None:
         """Drop one TLB entry."""
@@ -179,7 +195,7 @@ class Machine:
                         pte_a = (pde & ~15) + (vpn & 15)
                         pte = self.M[pte_a & 0xFFFF]
                         if pte & P and pte < isa.MEM_WORDS:
-                            hit = (pte >> 8, pte & pde & 7, pde_a, pte_a)
+                            hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
                 self.misses += 1
                 self.refs += self.walk_refs
                 if self.miss_hook:
@@ -331,6 +347,8 @@ class Machine:
         if fn is None:
             fn = self.compile(f, pc)
         self.vc[pc] = fn
+        if self.status & isa.KMODE and not self.tlb[pc >> 8][1] & G:
+            self.vc_local.add(pc)
         return fn
 
     def run(self, entry: int = 0) -> None:
@@ -499,7 +517,7 @@ class Machine:
     def _op_lcr3(self, rd, rs, imm, pc):
         self._priv("lcr3", pc)
         self.cr3 = self.R[rs] & 0xFFFF
-        self.tlb_flush()
+        self.tlb_flush(keep_global=True)
         self.vmm.cr3_loaded(self)
         return pc + 1
 

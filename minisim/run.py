@@ -145,9 +145,9 @@ def _execute(workload: str | None, mode: str, profile: str, scale: int, program:
     if program is None:
         m.M[abi.BOOTINFO_SCALE] = scale
         # The boot loader's identity map: the 16 kernel tables (directory entries 0-15 of every
-        # address space) map all of physical memory at the same address, kernel-only.
+        # address space) map all of physical memory at the same address, kernel-only and global.
         ktab = abi.LAYOUT["KTAB"]
-        m.M[ktab:ktab + 256] = [(i << 8) | 3 for i in range(256)]
+        m.M[ktab:ktab + 256] = [(i << 8) | 11 for i in range(256)]
     else:  # a bare-metal program: kernel mode, paging off, stack at the top of memory, r1 = scale
         m.R[1], m.R[15] = scale, isa.MEM_WORDS
     m.run(0)

@@ -183,7 +183,7 @@ S: list[Scenario] = [
     Scenario(
         "cpu-bound-near-native", "CPU-bound work runs near native everywhere",
         "Efficiency: nearly all instructions run directly; SPECint is within a few percent of native in every VMM.",
-        "cpu", ("native", "full", "para", "hw", "hw-ept"), "modern", 4,
+        "cpu", ("native", "full", "para", "hw", "hw-ept"), "modern", 8,
         "overhead vs native", _overhead,
         lambda v: max(v.values()) < 1.10,
         lambda v, r: "every mode ran the arithmetic loop within " + _pct(max(v.values())) + " of native"),

@@ -23,6 +23,7 @@
 .equ TAB_STACK, KDATA+0x50
 .equ CONBUF, KDATA+0xA0
 .equ CONBUF_MAX, 96
+.equ SYSTAB, KDATA+0x30
 .equ P_STATE, 0
 .equ P_PID, 1
 .equ P_KSP, 2
@@ -199,9 +200,7 @@ do_syscall:
     lw r4, F_ADDR(sp)
     li r5, 10
     bgeu r4, r5, sys_bad
-    la r5, systab
-    add r5, r5, r4
-    lw r5, 0(r5)
+    lw r5, SYSTAB(r4)
     callr r5
     sw r1, F_R1(sp)
     jmp trap_return
@@ -209,9 +208,6 @@ sys_bad:
     li r1, -1
     sw r1, F_R1(sp)
     jmp trap_return
-systab:
-    .word sys_exit, sys_write, sys_fork, sys_wait, sys_yield, sys_null, sys_readblk, sys_unmap, sys_critical
-    .word sys_ticks
 
 do_timer:
     lw r1, TICKS(r0)

@@ -275,3 +275,8 @@ pvf_done:
     pop r1
     ret
 .endif
+
+; The system-call table lives in the kernel's data page (data never shares a page with code).
+.org SYSTAB
+    .word sys_exit, sys_write, sys_fork, sys_wait, sys_yield, sys_null, sys_readblk, sys_unmap, sys_critical
+    .word sys_ticks

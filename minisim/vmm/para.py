@@ -92,7 +92,7 @@ class Paravirt(Native):
             m.ksp = r1
         elif num == _HC["HC_NEW_BASEPTR"]:
             m.cr3 = r1 & 0xFFFF
-            m.tlb_flush()
+            m.tlb_flush(keep_global=True)
             if not m.status & isa.PAGING:  # a pv guest runs paged from its first base pointer
                 m.set_status(m.status | isa.PAGING)
             m.count("cr3_load")

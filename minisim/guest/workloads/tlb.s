@@ -1,6 +1,6 @@
 ; tlb: sweep a working set of 36 pages, more than the TLB holds; page tables rarely change.
 main:
-    li r2, 250
+    li r2, 200
     mul r9, r2, r1
     li r12, 0
     li r3, HEAP_VBASE
