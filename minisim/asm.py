@@ -1,4 +1,4 @@
-"""Two-pass assembler and disassembler for the minisim ISA, both driven by ``isa.OPS``.
+"""Two-pass assembler for the minisim ISA, driven by ``isa.OPS`` (the disassembler is ``disasm``).
 
 Syntax (one statement a line, ``;`` or ``#`` starts a comment)::
 
@@ -419,29 +419,3 @@ def assemble(text: str, defines: dict[str, int] | set[str] | None = None) -> Ima
 def expand(text: str, defines: set[str] | None = None) -> str:
     """The source as the assembler sees it for ``defines``: conditionals resolved, macros expanded."""
     return "\n".join(s for _, s in _preprocess(text, set(defines or ()))) + "\n"
-
-
-def format_instruction(word: int, pc: int = 0) -> str:
-    """Disassemble one word (``.word 0x...`` when it is not an instruction)."""
-    try:
-        op, rd, rs, imm = isa.decode(word)
-    except KeyError:
-        return f".word {word:#010x}"
-    r = isa.REG_NAMES
-    f = op.fmt
-    cr = isa.CR_NAMES[imm] if 0 <= imm < 4 else str(imm)
-    ops = {
-        "": "", "d": r[rd], "s": r[rs], "dst": f"{r[rd]}, {r[rs]}, {r[imm & 15]}", "dsi": f"{r[rd]}, {r[rs]}, {imm}",
-        "di": f"{r[rd]}, {imm & 0xFFFF:#x}", "dm": f"{r[rd]}, {imm}({r[rs]})",
-        "dsl": f"{r[rd]}, {r[rs]}, {pc + imm:#06x}", "l": f"{pc + imm:#06x}", "dl": f"{r[rd]}, {pc + imm:#06x}",
-        "i": f"{imm & 0xFFFF}", "dc": f"{r[rd]}, {cr}", "cs": f"{cr}, {r[rs]}", "dp": f"{r[rd]}, {imm}",
-        "ps": f"{imm}, {r[rs]}",
-    }[f]
-    return f"{op.name} {ops}".strip()
-
-
-def disassemble(code: Image | dict[int, int] | list[int], start: int = 0) -> str:
-    """Disassemble an image, an address->word dict, or a list of words placed at ``start``."""
-    words = code.words if isinstance(code, Image) else code
-    items = sorted(words.items()) if isinstance(words, dict) else list(enumerate(words, start))
-    return "\n".join(f"{a:#06x}: {w:08x}  {format_instruction(w, a)}" for a, w in items)

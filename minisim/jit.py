@@ -275,5 +275,5 @@ def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_
             code = _SOURCE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")
         _CODE_CACHE[key] = code
     ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra}
-    exec(code, ns)  # noqa: S102 - our own generated source, never guest-controlled text
+    exec(code, ns)  # our own generated source
     return ns["blk"]

@@ -13,7 +13,7 @@ import functools
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 
-from minisim import abi, asm, isa, profiles
+from minisim import abi, asm, disasm, isa, profiles
 from minisim import vmm as vmms
 from minisim.machine import Machine
 
@@ -238,7 +238,7 @@ def assemble(text: str, defines=None) -> asm.Image:
 
 def disassemble(code) -> str:
     """Disassemble an image, a dict of words or a list of words."""
-    return asm.disassemble(code)
+    return disasm.disassemble(code)
 
 
 __all__ = ["WORKLOADS", "MODES", "PROFILES", "Result", "Comparison", "Event", "run", "compare", "kernel_source",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import minisim
-from minisim import asm, isa
+from minisim import asm, disasm, isa
 
 
 def test_table_is_consistent() -> None:
@@ -23,7 +23,7 @@ def test_every_instruction_round_trips(op: isa.Op) -> None:
                "dm": "r1, 7(r2)", "dsl": "r1, r2, here", "l": "here", "dl": "r5, here", "i": "9",
                "dc": "r1, ksp", "cs": "tvec, r2", "dp": "r1, 16", "ps": "17, r2"}[op.fmt]
     img = asm.assemble(f"here: {op.name} {operand}\n")
-    text = asm.format_instruction(img.words[0], 0)
+    text = disasm.format_instruction(img.words[0], 0)
     assert text.split()[0] == op.name
     again = asm.assemble(text.replace("0x0000", "0") + "\n")
     assert again.words == img.words

@@ -1,0 +1,31 @@
+"""Disassembler for the minisim ISA, driven by the same table as the CPU and the assembler."""
+
+from __future__ import annotations
+
+from minisim import isa
+
+
+def format_instruction(word: int, pc: int = 0) -> str:
+    """Disassemble one word (``.word 0x...`` when it is not an instruction)."""
+    try:
+        op, rd, rs, imm = isa.decode(word)
+    except KeyError:
+        return f".word {word:#010x}"
+    r = isa.REG_NAMES
+    f = op.fmt
+    cr = isa.CR_NAMES[imm] if 0 <= imm < 4 else str(imm)
+    ops = {
+        "": "", "d": r[rd], "s": r[rs], "dst": f"{r[rd]}, {r[rs]}, {r[imm & 15]}", "dsi": f"{r[rd]}, {r[rs]}, {imm}",
+        "di": f"{r[rd]}, {imm & 0xFFFF:#x}", "dm": f"{r[rd]}, {imm}({r[rs]})",
+        "dsl": f"{r[rd]}, {r[rs]}, {pc + imm:#06x}", "l": f"{pc + imm:#06x}", "dl": f"{r[rd]}, {pc + imm:#06x}",
+        "i": f"{imm & 0xFFFF}", "dc": f"{r[rd]}, {cr}", "cs": f"{cr}, {r[rs]}", "dp": f"{r[rd]}, {imm}",
+        "ps": f"{imm}, {r[rs]}",
+    }[f]
+    return f"{op.name} {ops}".strip()
+
+
+def disassemble(code, start: int = 0) -> str:
+    """Disassemble an image, an address->word dict, or a list of words placed at ``start``."""
+    words = getattr(code, "words", code)  # an asm.Image, or the words themselves
+    items = sorted(words.items()) if isinstance(words, dict) else list(enumerate(words, start))
+    return "\n".join(f"{a:#06x}: {w:08x}  {format_instruction(w, a)}" for a, w in items)
