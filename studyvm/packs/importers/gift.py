@@ -40,7 +40,7 @@ from studyvm.packs.importers.common import (
     topic_of_category,
 )
 from studyvm.packs.importers.gift_answers import Piece, build_answers
-from studyvm.packs.importers.gift_text import Block, restore, split_blocks
+from studyvm.packs.importers.gift_text import Block, Comment, restore, split_blocks
 from studyvm.packs.importers.htmltext import html_to_text
 from studyvm.packs.model import Question
 
@@ -85,7 +85,7 @@ class _Reader:
     def read(self, block: Block) -> None:
         if not block.lines:
             return
-        first = block.lines[0].text
+        first = block.lines[0]
         if first.startswith("$CATEGORY:"):
             self.topic = topic_of_category(restore(first[len("$CATEGORY:") :]))
             block = block.drop_first_line()
@@ -148,22 +148,24 @@ class _Reader:
                 )
 
     def apply_comments(self, block: Block, data: dict[str, Any], name: str) -> None:
-        wanted = name_id(name) if name else ""
+        wanted = ""
         tags: list[str] = []
         for line in block.comments:
             comment = line.text
             if comment.startswith(_META_PREFIX):
                 self.apply_meta(block, line, comment[len(_META_PREFIX) :], data)
                 continue
-            found = _ID_COMMENT.search(comment)
+            found = _ID_COMMENT.search(comment) if "[id:" in comment else None
             if found:
                 wanted = name_id(found.group(1).replace("\\]", "]")) or wanted
-            tags += [t.replace("\\]", "]").strip() for t in _TAG_COMMENT.findall(comment)]
+            if "[tag:" in comment:
+                tags += [t.replace("\\]", "]").strip() for t in _TAG_COMMENT.findall(comment)]
+        wanted = wanted or (name_id(name) if name else "")
         data["id"] = self.ids.take(wanted or text_id(data["prompt"]))
         if tags:
             data["tags"] = [t for t in tags if t]
 
-    def apply_meta(self, block: Block, line: Any, raw: str, data: dict[str, Any]) -> None:
+    def apply_meta(self, block: Block, line: Comment, raw: str, data: dict[str, Any]) -> None:
         try:
             meta = json.loads(raw)
         except ValueError as exc:

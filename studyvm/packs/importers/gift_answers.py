@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from studyvm.packs.importers.gift_text import restore
 from studyvm.packs.importers.htmltext import html_to_text
@@ -25,8 +24,7 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A slice of the question text and the offset where it starts."""
 
     text: str
@@ -59,23 +57,31 @@ def _text(piece: str, fmt: str) -> str:
     return html_to_text(restore(piece)) if fmt == "html" else restore(piece).strip()
 
 
+_SPLIT = {markers: re.compile("([" + re.escape(markers) + "])") for markers in ("=", "~=")}
+
+
 def _answers(piece: Piece, markers: str = "=") -> list[tuple[str, Piece]]:
     """Split at every character of ``markers``: ``(marker, stripped piece)`` pairs.
 
     Text before the first marker is kept with marker ``""`` unless it is blank (as Moodle does).
     """
+    parts = _SPLIT[markers].split(piece.text)  # text, marker, text, marker, …, text
     out: list[tuple[str, Piece]] = []
-    last, marker = 0, ""
-    for m in re.finditer("[" + re.escape(markers) + "]", piece.text):
-        out.append((marker, Piece(piece.text[last : m.start()], piece.at + last).strip()))
-        marker, last = m.group(), m.end()
-    out.append((marker, Piece(piece.text[last:], piece.at + last).strip()))
-    if not out[0][1].text:
-        out = out[1:]
+    pos, marker = piece.at, ""
+    for index in range(0, len(parts), 2):
+        part = parts[index]
+        stripped = part.strip()
+        if index or stripped:
+            out.append((marker, Piece(stripped, pos + len(part) - len(part.lstrip()))))
+        pos += len(part) + 1
+        if index + 1 < len(parts):
+            marker = parts[index + 1]
     return out
 
 
 def _weight(piece: Piece, problem: Problem, low: float, high: float) -> tuple[float | None, Piece]:
+    if not piece.text.startswith("%"):
+        return None, piece
     m = _WEIGHT.match(piece.text)
     if not m:
         return None, piece
