@@ -15,6 +15,23 @@ from minisim.vmm.native import Native
 
 _MASK, _PENDING = abi.SHARED["VCPU_MASK"], abi.SHARED["VCPU_PENDING"]
 _HC = abi.HYPERCALLS
+_L = abi.LAYOUT
+_DIRS = range(_L["DIRPOOL"], _L["DIRPOOL"] + 64 * _L["DIR_SLOTS"])
+_TABLES = range(_L["TABPOOL"], _L["TABPOOL"] + 16 * _L["TAB_SLOTS"])
+_PT_FRAMES = {a >> 8 for a in (*_DIRS, *_TABLES)} | {_L["KTAB"] >> 8}
+
+
+def valid_update(ptr: int, val: int) -> bool:
+    """Xen-style validation of one page-table update: it must target a registered page-table slot,
+    a directory entry must point at a page table, and no entry may map a page-table frame writable
+    (the guest could then change its tables behind the hypervisor's back)."""
+    if not val & 1:
+        return ptr in _DIRS or ptr in _TABLES
+    if ptr in _DIRS:
+        return (val & ~15) in _TABLES or (ptr - _L["DIRPOOL"]) % 64 < 16
+    if ptr in _TABLES:
+        return (val >> 8) < 256 and not ((val >> 8) in _PT_FRAMES and val & 2)
+    return False
 
 
 class Paravirt(Native):
@@ -81,7 +98,10 @@ class Paravirt(Native):
             m.count("pt_updates", r2)
             for i in range(r2):
                 ptr, val = m.read_virt(r1 + 2 * i, pc), m.read_virt(r1 + 2 * i + 1, pc)
-                m.phys_write(ptr & 0xFFFF, val)
+                if valid_update(ptr, val):
+                    m.phys_write(ptr & 0xFFFF, val)
+                else:
+                    m.count("pt_update_rejected")
             return pc + 1
         self.hypercall(m, kind, pc)
         if num == _HC["HC_CONSOLE"]:

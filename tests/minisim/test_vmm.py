@@ -1,0 +1,48 @@
+"""Targeted checks of individual VMM mechanisms."""
+
+from __future__ import annotations
+
+import minisim
+from minisim import abi, profiles
+from minisim.vmm import make
+from minisim.vmm.hw import NestedPaging
+from minisim.vmm.para import valid_update
+
+
+def test_para_validates_page_table_updates() -> None:
+    table, directory = abi.LAYOUT["TABPOOL"], abi.LAYOUT["DIRPOOL"]
+    assert valid_update(table, (0x30 << 8) | 7)  # map a data frame
+    assert not valid_update(table, ((table >> 8) << 8) | 7)  # a page-table frame, writable
+    assert valid_update(table, ((table >> 8) << 8) | 5)  # ... read-only is fine
+    assert valid_update(directory + 20, table | 7) and not valid_update(directory + 20, 0x3000 | 7)
+    assert not valid_update(abi.LAYOUT["KDATA"], 0)  # not a page table at all
+
+
+def test_vmcs_controls_decide_the_exits() -> None:
+    hw, ept = make("hw", profiles.MODERN), make("hw-ept", profiles.MODERN)
+    assert hw.controls.cr3_load_exiting and not ept.controls.cr3_load_exiting
+    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 8 and hw.walk_refs() == 2
+    r = minisim.run("ctxswitch", "hw-ept")
+    assert "cr3_load" not in r.events["vmexit"] and r.events["cr3_load"] > 500
+
+
+def test_shadow_paging_traces_page_table_writes() -> None:
+    r = minisim.run("pagefault", "hw")
+    ex = r.events["vmexit"]
+    # every demand fault: the #PF exit, the traced PTE write, the shadow fill on retry, and the unmap's invlpg
+    assert ex["page_fault"] == r.events["page_fault"] == 150
+    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] >= 150 and ex["invlpg"] == 150
+    assert r.events["shadow_update"] == ex["pt_write"] + ex["shadow_fill"]
+
+
+def test_binary_translation_translates_each_kernel_block_once() -> None:
+    once, twice = (minisim.run("syscall", "full", scale=n) for n in (1, 2))
+    assert once.events["bt_block"] == twice.events["bt_block"] > 10  # the translation cache is reused
+    assert 1500 <= twice.events["trap"] - once.events["trap"] <= 1502  # a VMM entry per system call (+ ticks)
+
+
+def test_trace_names_events_and_places() -> None:
+    r = minisim.run("io", "hybrid", trace_limit=50)
+    kinds = {e.kind for e in r.trace}
+    assert {"vmexit", "ring_notify", "syscall"} <= kinds
+    assert all(e.instructions <= r.instructions + 10**7 and e.cycles >= 0 for e in r.trace)
