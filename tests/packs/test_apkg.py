@@ -131,3 +131,10 @@ def test_output_replaced_only_when_complete(pack, tmp_path):
     export_apkg(pack, out)
     assert zipfile.is_zipfile(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.apkg"]
+
+
+def test_progress_is_reported(pack, tmp_path):
+    seen = []
+    export_apkg(pack, tmp_path / "p.apkg", progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, len(pack.questions))
+    assert seen[-1] == (len(pack.questions), len(pack.questions))

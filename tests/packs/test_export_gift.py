@@ -96,3 +96,9 @@ def test_builtin_pack_round_trips():
     for q in result.pack.questions:
         if q.id not in converted:  # generated questions come back as plain authored ones
             assert back[q.id].model_dump() == q.model_dump() | {"generated_from": None}, q.id
+
+
+def test_progress_is_reported(pack):
+    seen = []
+    export_gift(pack, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(pack.questions), len(pack.questions))

@@ -20,6 +20,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,19 +150,31 @@ def _note(q: Any, pack_id: str, models: dict[str, genanki.Model]) -> genanki.Not
     return genanki.Note(model=models["basic"], fields=list(_basic(q)), tags=tags, guid=guid)
 
 
-def build_deck(pack: Any) -> genanki.Deck:
+def build_deck(pack: Any, progress: Callable[[int, int], None] | None = None) -> genanki.Deck:
     """The Anki deck of ``pack``: one note per question, generated ones included."""
     models = _models(pack.id)
     deck = genanki.Deck(stable_id(pack.id, "deck"), pack.meta.title, description=h(pack.meta.description))
-    for q in pack.questions:
+    total = len(pack.questions)
+    for index, q in enumerate(pack.questions):
         deck.add_note(_note(q, pack.id, models))
+        if progress is not None and index % 500 == 0:
+            progress(index, total)
     return deck
 
 
-def export_apkg(pack: Any, out_path: Path | str, timestamp: float | None = None) -> list[str]:
-    """Write ``pack`` as an Anki package at ``out_path`` (replaced only once complete); return warnings."""
+def export_apkg(
+    pack: Any,
+    out_path: Path | str,
+    timestamp: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Write ``pack`` as an Anki package at ``out_path`` (replaced only once complete); return warnings.
+
+    ``timestamp`` fixes the note and card ids genanki derives from the time (for reproducible
+    files); ``progress(done, total)`` is called while notes are built.
+    """
     out_path = Path(out_path)
-    deck = build_deck(pack)
+    deck = build_deck(pack, progress)
     package = genanki.Package(deck)
     stamp = time.time() if timestamp is None else timestamp
     fd, db_name = tempfile.mkstemp(suffix=".anki2")
@@ -176,6 +189,8 @@ def export_apkg(pack: Any, out_path: Path | str, timestamp: float | None = None)
             archive.write(db_name, "collection.anki2")
             archive.writestr("media", "{}")
         os.replace(tmp_out, out_path)
+        if progress is not None:
+            progress(len(pack.questions), len(pack.questions))
     finally:
         os.unlink(db_name)
         if tmp_out.exists():

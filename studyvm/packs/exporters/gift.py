@@ -16,6 +16,7 @@ Each question carries Moodle's ``// [id:…] [tag:…]`` comment; fields GIFT ha
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from studyvm.packs.model import CLOZE_GAP
@@ -182,17 +183,25 @@ def _question(q: Any, notes: list[str], carried: list[str]) -> str:
     return "\n".join(lines)
 
 
-def export_gift(pack: Any) -> tuple[str, list[str]]:
-    """GIFT text of every question of ``pack`` (generated ones included) and the export's warnings."""
+def export_gift(pack: Any, progress: Callable[[int, int], None] | None = None) -> tuple[str, list[str]]:
+    """GIFT text of every question of ``pack`` (generated ones included) and the export's warnings.
+
+    ``progress(done, total)`` is called as questions are written.
+    """
     notes: list[str] = []
     carried: list[str] = []
     parts = [f"// {pack.meta.title} ({pack.meta.id} {pack.meta.version}), exported by StudyVM", ""]
     topic = None
-    for q in pack.questions:
+    total = len(pack.questions)
+    for index, q in enumerate(pack.questions):
         if q.topic != topic:
             topic = q.topic
             parts += [f"$CATEGORY: {esc(topic)}", ""]
         parts += [_question(q, notes, carried), ""]
+        if progress is not None and index % 1000 == 0:
+            progress(index, total)
+    if progress is not None:
+        progress(total, total)
     if carried:
         notes.append(
             f"{len(carried)} questions have fields GIFT has no place for (caveat, source, demo, unit, a flip's "
