@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from studyvm.config import Settings  # noqa: E402
 from studyvm.packs.model import FlipQuestion, Pack, PackMeta  # noqa: E402
 from studyvm.store.engine import is_sqlite, open_database  # noqa: E402
+from studyvm.store.models import ReviewLog  # noqa: E402
 from studyvm.study.cards import ids_fingerprint  # noqa: E402
 from studyvm.study.service import StudyService  # noqa: E402
 
@@ -60,6 +61,10 @@ def generate(engine, pack: Pack, reviews: int, rng: random.Random) -> dict[str, 
     """Insert the learner, every card (60% reviewed) and the review log with bulk inserts."""
     sqlite = is_sqlite(engine)
     ids = [q.id for q in pack.questions]
+    log_indexes = list(ReviewLog.__table__.indexes)
+    with engine.begin() as conn:  # bulk load without the log's indexes, then build them once
+        for index in log_indexes:
+            index.drop(conn)
     reviewed = int(len(ids) * 0.6)
     started = time.perf_counter()
     raw = engine.raw_connection()
@@ -92,14 +97,22 @@ def generate(engine, pack: Pack, reviews: int, rng: random.Random) -> dict[str, 
         ratings, states = (1, 3, 3, 3, 3, 2, 4), (0, 1, 2, 2, 2, 2, 3)
         rand = rng.random
 
+        per_day: dict[int, list[int]] = {}
+
         def log_rows(count: int):
             # Plain string and integer arithmetic: a datetime per row would triple the generation time.
             for _ in range(count):
                 day = int(rand() * 730)
                 sec = int(rand() * 86400)
                 stamp = f"{day_text[day]} {sec // 3600:02d}:{sec // 60 % 60:02d}:{sec % 60:02d}.000000"
-                yield (1, PACK_ID, ids[int(rand() * reviewed)], ratings[int(rand() * 7)], stamp, day_ord[day],
-                       2000 + int(rand() * 18000), states[int(rand() * 7)])
+                rating, state = ratings[int(rand() * 7)], states[int(rand() * 7)]
+                totals = per_day.setdefault(day_ord[day], [0, 0, 0, 0])
+                totals[0] += 1
+                totals[1] += state == 0
+                totals[2] += state == 2
+                totals[3] += state == 2 and rating == 1
+                yield (1, PACK_ID, ids[int(rand() * reviewed)], rating, stamp, day_ord[day], 2000 + int(rand() * 18000),
+                       state)
 
         if sqlite:
             cur.executemany(insert_cards, cards)
@@ -113,16 +126,20 @@ def generate(engine, pack: Pack, reviews: int, rng: random.Random) -> dict[str, 
             with cur.copy(f"COPY review_log ({log_cols}) FROM STDIN") as copy:
                 for row in log_rows(reviews):
                     copy.write_row(row)
+        cur.executemany(
+            "INSERT INTO review_day_stats (learner_id, review_day, reviews, new_cards, review_cards, lapses)"
+            f" VALUES (1, {', '.join([mark] * 5)})",
+            [(day, *totals) for day, totals in per_day.items()],
+        )
         cur.execute(f"INSERT INTO pack_sync (learner_id, pack_id, ids_hash) VALUES (1, {mark}, {mark})",
                     (PACK_ID, ids_fingerprint(ids)))
         raw.commit()
-        if not sqlite:
-            cur.execute("ANALYZE")
-            raw.commit()
-        else:
-            cur.execute("ANALYZE")
     finally:
         raw.close()
+    with engine.begin() as conn:
+        for index in log_indexes:
+            index.create(conn)
+        conn.exec_driver_sql("ANALYZE")
     return {"generate_s": round(time.perf_counter() - started, 2)}
 
 

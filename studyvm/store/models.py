@@ -200,3 +200,20 @@ class AttemptAnswer(SQLModel, table=True):
     confidence: int | None = None
     """CBM certainty 1 (low) .. 3 (high)."""
     answered_at: datetime = Field(sa_column=utc_col(nullable=False))
+
+
+class ReviewDayStats(SQLModel, table=True):
+    """Reviews of one learner on one local day: kept with the log (same transaction), so totals,
+    the heatmap, streaks, retention and daily limits never scan the log."""
+
+    __tablename__ = "review_day_stats"
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True))
+    review_day: int = Field(primary_key=True)
+    reviews: int = 0
+    new_cards: int = 0
+    """Reviews of cards that were new (the daily new-card limit counts these)."""
+    review_cards: int = 0
+    """Reviews of cards in the Review state (the daily review limit and retention count these)."""
+    lapses: int = 0
+    """Review-state cards rated Again."""

@@ -26,6 +26,7 @@ from studyvm.store.models import (
     CardState,
     Learner,
     PackSync,
+    ReviewDayStats,
     ReviewLog,
 )
 from studyvm.study.scheduling import CardFields
@@ -33,6 +34,7 @@ from studyvm.study.scheduling import CardFields
 CARD = CardState.__table__
 LOG = ReviewLog.__table__
 SYNC = PackSync.__table__
+DAY = ReviewDayStats.__table__
 LEARN_AHEAD = timedelta(minutes=20)
 """Learning cards due this soon are shown when nothing else is left (as Anki does)."""
 STATE_REVIEW = 2
@@ -208,6 +210,33 @@ _GET_CARD = select(*_CARD_COLS).where(
 # Prepared once: on the answer path, building statements costs more than running them.
 _UPDATE_CARD = update(CARD).where(CARD.c.id == bindparam("card_id"))
 _INSERT_LOG = insert(LOG)
+_DAY_COUNTS = ("reviews", "new_cards", "review_cards", "lapses")
+
+
+@lru_cache(maxsize=4)
+def _bump_day(dialect: str):
+    """``INSERT … ON CONFLICT DO UPDATE`` adding to one learner-day row (SQLite and PostgreSQL)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    stmt = upsert(DAY).values(
+        learner_id=bindparam("b_learner"), review_day=bindparam("b_day"),
+        **{k: bindparam(f"b_{k}") for k in _DAY_COUNTS},
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[DAY.c.learner_id, DAY.c.review_day],
+        set_={k: DAY.c[k] + stmt.excluded[k] for k in _DAY_COUNTS},
+    )
+
+
+def _count_day(session: Session, learner: int, day: int, state_before: int, rating: int, sign: int) -> None:
+    """Add (``sign`` 1) or remove (-1) one review in the learner's day totals."""
+    review = state_before == STATE_REVIEW
+    session.execute(_bump_day(session.get_bind().dialect.name), {
+        "b_learner": learner, "b_day": day, "b_reviews": sign, "b_new_cards": sign * (state_before == STATE_NEW),
+        "b_review_cards": sign * review, "b_lapses": sign * (review and rating == 1),
+    })
 
 
 def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> CardRow | None:
@@ -252,6 +281,7 @@ def record_review(
         "score": score, "response": None if response is None else json.dumps(response, default=str),
         "prev": _snapshot(card),
     })
+    _count_day(session, learner, day, card.fields.state, rating, 1)
     return result.inserted_primary_key[0]
 
 
@@ -261,7 +291,8 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     Returns the (pack id, question id) of the card, or ``None`` if there was nothing to undo.
     """
     log = session.execute(
-        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev).where(LOG.c.id == log_id, LOG.c.learner_id == learner)
+        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev, LOG.c.review_day, LOG.c.state_before, LOG.c.rating)
+        .where(LOG.c.id == log_id, LOG.c.learner_id == learner)
     ).first()
     if log is None or log.prev is None:
         return None
@@ -280,6 +311,7 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
         )
     )
     session.execute(delete(LOG).where(LOG.c.id == log_id))
+    _count_day(session, learner, log.review_day, log.state_before, log.rating, -1)
     return (log.pack_id, log.question_id)
 
 
@@ -314,13 +346,10 @@ def unbury(learner: int, now: datetime, *, session: Session) -> int:
 
 def done_today(learner: int, day: int, *, session: Session) -> tuple[int, int]:
     """(new cards introduced, review-state cards reviewed) on local day ``day``."""
-    rows = session.execute(
-        select(LOG.c.state_before, func.count())
-        .where(LOG.c.learner_id == learner, LOG.c.review_day == day)
-        .group_by(LOG.c.state_before)
-    ).all()
-    counts = dict(rows)
-    return counts.get(STATE_NEW, 0), counts.get(STATE_REVIEW, 0)
+    row = session.execute(
+        select(DAY.c.new_cards, DAY.c.review_cards).where(DAY.c.learner_id == learner, DAY.c.review_day == day)
+    ).first()
+    return (row.new_cards, row.review_cards) if row else (0, 0)
 
 
 @lru_cache(maxsize=16)

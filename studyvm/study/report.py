@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
-from studyvm.study.stats import exam_history, mastery, mastery_by_question
+from studyvm.study.stats import exam_history, mastery
 
 LOG = ReviewLog.__table__
 ATTEMPT = Attempt.__table__
@@ -81,7 +81,7 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
     )
     report = Report(pack_id=pack_id)
     for learner_id, name in session.execute(select(LEARNER.c.id, LEARNER.c.name).order_by(LEARNER.c.name)):
-        by_topic, by_pack = mastery(svc, mastery_by_question(svc, session, learner_id), pack_id)
+        by_topic, by_pack = mastery(svc, session, learner_id, pack_id)
         moments = [m for m in (last_review.get(learner_id), last_answer.get(learner_id)) if m is not None]
         overall = sum(by_pack.values()) / len(by_pack) if by_pack else 0.0
         report.learners.append(LearnerReport(

@@ -21,6 +21,7 @@ Typical use::
             # out.explanation / out.caveat / out.source / out.next_due / out.leech
             card = svc.next_card()
         svc.undo()                                       # the last answer (repeatable: a stack)
+        svc.card(pack_id, question_id)                   # a CardView of one given card (after an undo)
         svc.suspend(card) ; svc.bury(card)               # bury = hidden until tomorrow
         svc.due_counts()                                 # {pack_id: DueCount(due, new)}
 
@@ -198,15 +199,31 @@ class StudyService:
             )
             if row is None:
                 return None
-            question = self.pack(row.pack_id).question(row.question_id)
-            scope = {"session": session, "pack_id": pack_id, "exclude_packs": self._missing}
-            # Learning steps go on past the review limit, so allow a little over it.
-            due = repo.capped_count(self.learner_id, now, QUEUE_SCHEDULED, reviews_left + 100, **scope)
-            new = repo.capped_count(self.learner_id, now, QUEUE_NEW, new_left, **scope)
+            return self._view(session, row, now, pack_id, new_left, reviews_left)
+
+    def _view(self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int,
+              reviews_left: int) -> CardView:
+        question = self.pack(row.pack_id).question(row.question_id)
+        scope = {"session": session, "pack_id": pack_id, "exclude_packs": self._missing}
+        # Learning steps go on past the review limit, so allow a little over it.
+        due = repo.capped_count(self.learner_id, now, QUEUE_SCHEDULED, reviews_left + 100, **scope)
+        new = repo.capped_count(self.learner_id, now, QUEUE_NEW, new_left, **scope)
         return CardView(
             pack_id=row.pack_id, question=question, presentation=present(question, self.rng),
             state=STATE_NAMES.get(row.fields.state, "review"), due=due, new=new, shown_at=now, card_id=row.id,
         )
+
+    def card(self, pack_id: str, question_id: str) -> CardView:
+        """A view of one given card, due or not (e.g. to show again the card an undo put back)."""
+        if self.pack(pack_id).question(question_id) is None:
+            raise StudyError(f"no question '{question_id}' in pack '{pack_id}'")
+        now = self.clock()
+        with self.read() as session:
+            new_left, reviews_left = self._limits(session, now)
+            row = repo.get_card(self.learner_id, pack_id, question_id, session=session)
+            if row is None:
+                raise StudyError(f"no card for {pack_id}/{question_id}")
+            return self._view(session, row, now, pack_id, new_left, reviews_left)
 
     def due_counts(self) -> dict[str, DueCount]:
         """Every loaded pack -> cards due now and new cards available today."""

@@ -1,8 +1,9 @@
 """Progress figures: mastery per topic and pack, due forecast, heatmap, streak, retention, exams.
 
-Everything is aggregated in SQL (counts, group-bys on indexed columns); only the per-card
-retrievability is computed in Python, from two numbers per card, because it needs a power
-function SQLite may lack.
+Everything is aggregated in SQL: counts per day come from ``review_day_stats`` (kept with the
+log), the forecast is a group-by on an indexed range, and each card's retrievability is computed
+in SQL (in Python when SQLite lacks ``pow``); only the sum per topic is done here, because topics
+live in the packs, not in the database.
 """
 
 from __future__ import annotations
@@ -11,20 +12,27 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Integer, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from studyvm.store.models import QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW, Attempt, AttemptAnswer, CardState, ReviewLog
+from studyvm.store.models import (
+    QUEUE_NEW,
+    QUEUE_SCHEDULED,
+    STATE_NEW,
+    Attempt,
+    AttemptAnswer,
+    CardState,
+    ReviewDayStats,
+)
 from studyvm.study.scheduling import day_of, retrievability
 
 CARD = CardState.__table__
-LOG = ReviewLog.__table__
+DAY = ReviewDayStats.__table__
 ATTEMPT = Attempt.__table__
 ANSWER = AttemptAnswer.__table__
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
 RETENTION_DAYS = 30
-STATE_REVIEW = 2
 
 
 @dataclass
@@ -73,44 +81,95 @@ def local_date(column, offset_s: int, dialect: str):
     return func.to_char(column + func.make_interval(0, 0, 0, 0, 0, 0, offset_s), "YYYY-MM-DD")
 
 
-def mastery_by_question(svc: Any, session: Session, learner: int) -> dict[tuple[str, str], float]:
-    """(pack, question) -> mastery 0..1: fsrs recall, averaged with the mean quiz/exam score."""
+_POW_OK: dict[str, bool] = {}
+
+
+def _sql_pow(session: Session, dialect: str) -> bool:
+    """Whether the database has ``pow`` (PostgreSQL does; SQLite when built with math functions)."""
+    if dialect != "sqlite":
+        return True
+    url = str(session.get_bind().url)
+    if url not in _POW_OK:
+        try:
+            with session.begin_nested():
+                session.execute(select(func.pow(2.0, 3.0))).scalar()
+            _POW_OK[url] = True
+        except Exception:  # noqa: BLE001  (OperationalError: no such function)
+            _POW_OK[url] = False
+    return _POW_OK[url]
+
+
+def _recall_by_position(svc: Any, session: Session, learner: int, pack_id: str) -> dict[int, float]:
+    """Position in pack -> fsrs retrievability now, for the learner's reviewed cards of one pack.
+
+    Computed in SQL where possible: fetching one number per card instead of three halves the cost
+    on a 100,000-card history."""
     dialect = session.get_bind().dialect.name
     now = svc.clock()
-    recall = {
-        (p, q): retrievability(svc.scheduler, s, d)
-        for p, q, s, d in session.execute(
-            select(CARD.c.pack_id, CARD.c.question_id, CARD.c.stability, days_since(CARD.c.last_review, now, dialect))
-            .where(CARD.c.learner_id == learner, CARD.c.state != STATE_NEW)
-        )
-    }
-    quizzed = dict(
-        ((p, q), float(avg))
+    days = days_since(CARD.c.last_review, now, dialect)
+    where = (CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.state != STATE_NEW,
+             CARD.c.removed.is_(False))
+    if _sql_pow(session, dialect):
+        decay = -svc.scheduler.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        whole = func.max(0, cast(days, Integer)) if dialect == "sqlite" else func.greatest(0, func.floor(days))
+        recall = func.pow(1 + factor * whole / CARD.c.stability, decay)
+        return dict(session.execute(select(CARD.c.position, recall).where(*where)).all())
+    rows = session.execute(select(CARD.c.position, CARD.c.stability, days).where(*where)).all()
+    return {pos: retrievability(svc.scheduler, s, d) for pos, s, d in rows}
+
+
+def _quiz_by_question(session: Session, learner: int) -> dict[tuple[str, str], float]:
+    """(pack, question) -> mean score over every quiz and exam answer of the learner."""
+    return {
+        (p, q): float(avg)
         for p, q, avg in session.execute(
             select(ANSWER.c.pack_id, ANSWER.c.question_id, func.avg(ANSWER.c.score))
             .join(ATTEMPT, ATTEMPT.c.id == ANSWER.c.attempt_id)
             .where(ATTEMPT.c.learner_id == learner)
             .group_by(ANSWER.c.pack_id, ANSWER.c.question_id)
         )
-    )
-    for key, score in quizzed.items():
-        recall[key] = (recall[key] + score) / 2 if key in recall else score
-    return recall
+    }
 
 
-def mastery(svc: Any, per_question: dict[tuple[str, str], float], pack_id: str | None = None):
-    """(topic -> mastery, pack -> mastery) over the loaded packs' current questions."""
-    topics: dict[str, list[float]] = {}
-    packs: dict[str, list[float]] = {}
+def _layout(svc: Any, pack: Any) -> tuple[list[str], dict[str, int], dict[str, int]]:
+    """(topic of each position, position of each question id, questions per topic), cached per pack."""
+    cache = svc.__dict__.setdefault("_layouts", {})
+    if pack.id not in cache:
+        topics = [q.topic for q in pack.questions]
+        counts: dict[str, int] = {}
+        for t in topics:
+            counts[t] = counts.get(t, 0) + 1
+        cache[pack.id] = (topics, {q.id: i for i, q in enumerate(pack.questions)}, counts)
+    return cache[pack.id]
+
+
+def mastery(svc: Any, session: Session, learner: int, pack_id: str | None = None):
+    """(topic -> mastery, pack -> mastery) over the loaded packs' current questions.
+
+    A question's mastery is its fsrs retrievability, averaged with its mean quiz/exam score when
+    it has one (only the quiz score if never reviewed); a question never seen counts 0.
+    """
+    quizzed = _quiz_by_question(session, learner)
+    topic_sum: dict[str, float] = {}
+    topic_n: dict[str, int] = {}
+    by_pack: dict[str, float] = {}
     for pack in svc.packs.values():
         if pack_id is not None and pack.id != pack_id:
             continue
-        for q in pack.questions:
-            m = per_question.get((pack.id, q.id), 0.0)
-            topics.setdefault(q.topic, []).append(m)
-            packs.setdefault(pack.id, []).append(m)
-    mean = lambda xs: round(sum(xs) / len(xs), 4) if xs else 0.0  # noqa: E731
-    return {t: mean(v) for t, v in topics.items()}, {p: mean(v) for p, v in packs.items()}
+        topics, position_of, counts = _layout(svc, pack)
+        per_position = _recall_by_position(svc, session, learner, pack.id)
+        for (p, qid), score in quizzed.items():
+            pos = position_of.get(qid) if p == pack.id else None
+            if pos is not None:
+                per_position[pos] = (per_position[pos] + score) / 2 if pos in per_position else score
+        for pos, m in per_position.items():
+            if pos < len(topics):
+                topic_sum[topics[pos]] = topic_sum.get(topics[pos], 0.0) + m
+        for topic, n in counts.items():
+            topic_n[topic] = topic_n.get(topic, 0) + n
+        by_pack[pack.id] = round(sum(per_position.values()) / len(topics), 4) if topics else 0.0
+    return {t: round(topic_sum.get(t, 0.0) / n, 4) for t, n in topic_n.items()}, by_pack
 
 
 def exam_history(session: Session, learner: int) -> list[dict[str, Any]]:
@@ -146,23 +205,14 @@ def compute_stats(svc: Any, session: Session) -> Stats:
     now = svc.clock()
     today = day_of(now, svc.tz)
     offset = int(now.astimezone(svc.tz).utcoffset().total_seconds())
-    mine = LOG.c.learner_id == learner
-    total = session.execute(select(func.count()).select_from(LOG).where(mine)).scalar_one()
-    per_day = dict(
-        session.execute(
-            select(LOG.c.review_day, func.count()).where(mine, LOG.c.review_day > today - HEATMAP_DAYS)
-            .group_by(LOG.c.review_day)
-        ).all()
-    )
-    by_rating = dict(
-        session.execute(
-            select(LOG.c.rating, func.count())
-            .where(mine, LOG.c.review_day > today - RETENTION_DAYS, LOG.c.state_before == STATE_REVIEW)
-            .group_by(LOG.c.rating)
-        ).all()
-    )
-    reviewed = sum(by_rating.values())
-    retention = round(1 - by_rating.get(1, 0) / reviewed, 4) if reviewed else None
+    days = session.execute(
+        select(DAY.c.review_day, DAY.c.reviews, DAY.c.review_cards, DAY.c.lapses).where(DAY.c.learner_id == learner)
+    ).all()
+    total = sum(d.reviews for d in days)
+    per_day = {d.review_day: d.reviews for d in days if d.reviews > 0}
+    recent = [d for d in days if d.review_day > today - RETENTION_DAYS]
+    reviewed = sum(d.review_cards for d in recent)
+    retention = round(1 - sum(d.lapses for d in recent) / reviewed, 4) if reviewed else None
     mine_card = CARD.c.learner_id == learner
     due_now = session.execute(
         select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
@@ -184,12 +234,12 @@ def compute_stats(svc: Any, session: Session) -> Stats:
         key = max(str(day), start.isoformat())  # overdue cards are due today
         if key in forecast:
             forecast[key] += count
-    per_question = mastery_by_question(svc, session, learner)
-    by_topic, by_pack = mastery(svc, per_question)
+    by_topic, by_pack = mastery(svc, session, learner)
+    year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
     return Stats(
         learner=svc.settings.learner, reviews_total=total, reviews_today=per_day.get(today, 0), due_now=due_now,
         new_available=new_available, by_topic=by_topic, by_pack=by_pack, exams=exam_history(session, learner),
-        forecast=forecast, heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(per_day.items())},
+        forecast=forecast, heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
         streak=streak(set(per_day), today), retention=retention,
     )
 

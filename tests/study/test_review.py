@@ -7,13 +7,14 @@ from datetime import UTC
 import pytest
 from sqlalchemy import select
 
-from studyvm.store.models import CardState, ReviewLog
+from studyvm.store.models import CardState, ReviewDayStats, ReviewLog
 from studyvm.study.service import StudyError, StudyService
 
 from .helpers import QUESTIONS, make_pack
 
 CARD = CardState.__table__
 LOG = ReviewLog.__table__
+DAY = ReviewDayStats.__table__
 
 
 def _answer_right(svc, card):
@@ -68,12 +69,18 @@ def test_undo_at_least_ten_answers(settings, clock) -> None:
             svc.answer(svc.next_card(), rating=3)
             clock.advance(seconds=5)
         undone = [svc.undo() for _ in range(11)]
+        with svc.read() as s:  # the day totals follow the log through undos
+            assert s.execute(select(DAY.c.reviews, DAY.c.new_cards)).all() == [(1, 1)]
         assert [u[1] for u in undone] == [f"c{i}" for i in range(11, 0, -1)]
         with svc.read() as s:
             assert s.execute(select(LOG.c.question_id)).scalars().all() == ["c0"]
             states = dict(s.execute(select(CARD.c.question_id, CARD.c.state)).all())
         assert states["c0"] == 1 and all(states[f"c{i}"] == 0 for i in range(1, 12))
         assert svc.next_card().question_id == "c1"
+        view = svc.card("virt", "c11")  # the card an undo put back, to show it again
+        assert (view.question_id, view.state) == ("c11", "new")
+        with pytest.raises(StudyError):
+            svc.card("virt", "nope")
         assert svc.undo()[1] == "c0" and svc.undo() is None
 
 
