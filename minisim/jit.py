@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from minisim import isa
 
-MAX_BLOCK = 32
+MAX_BLOCK = 48
 _CODE_CACHE: dict[tuple, object] = {}  # (vpc, words from the block's start) -> code object
 _SOURCE_CACHE: dict[str, object] = {}  # generated source -> code object
 
@@ -44,7 +44,9 @@ def _addr(rs: int, imm: int) -> str:
 
 
 def decode_block(mem: list[int], ppc: int) -> list[tuple[isa.Op, int, int, int]]:
-    """Decode instructions from physical ``ppc`` up to a terminator, the page end or MAX_BLOCK."""
+    """Decode a superblock from physical ``ppc``: straight-line code that runs on past conditional
+    branches (each becomes a side exit) up to a jump, call, return, system instruction, a branch
+    back to the start (a loop), the page end or MAX_BLOCK."""
     out = []
     end = (ppc | (isa.PAGE_WORDS - 1)) + 1
     while ppc < end and len(out) < MAX_BLOCK:
@@ -55,7 +57,8 @@ def decode_block(mem: list[int], ppc: int) -> list[tuple[isa.Op, int, int, int]]
             out.append(ins)
             break
         out.append(ins)
-        if ins[0].ends_block or ins[0].special:
+        op = ins[0]
+        if op.special or (op.ends_block and (op.fmt != "dsl" or ins[3] == 1 - len(out))):
             break
         ppc += 1
     return out
@@ -183,6 +186,9 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
         elif name in _COND:
             target, fall = pc + imm, pc + 1
             cond = _COND[name].format(a=_r(rd), b=_r(rs))
+            if target != vpc and i < len(ins) - 1:  # a side exit; the superblock goes on
+                body += [f"if {cond}:", ("EXIT", n_body, cycles, target)]
+                continue
             if target == vpc:
                 loop_cond = cond
             term = [f"return {target} if {cond} else {fall}"]
@@ -240,7 +246,16 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
     if loop:
         out.append(ind + "while True:")
         ind += "    "
-    out += [ind + line for line in body] or [ind + "pass"]
+    for line in body or ["pass"]:
+        if isinstance(line, tuple):  # a side exit: leave the block as if it ended here
+            _, k, ck, target = line
+            if loop:
+                done = [f"m.ic += left0 - left + {k}", f"m.cy += (left0 - left) // {n} * {cycles} + {ck}"]
+            else:
+                done = [f"m.ic += {k}", f"m.cy += {ck}"]
+            out += [ind + "    " + x for x in (wb, *done, f"return {target}")]
+        else:
+            out.append(ind + line)
     if loop:
         stop = "left <= 0" if loop_cond == "True" else f"not ({loop_cond}) or left <= 0"
         out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
