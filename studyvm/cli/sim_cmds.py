@@ -94,7 +94,10 @@ def run_cmd(
     mode: str = typer.Option("native", "--mode", "-m", help="Virtualization mode (see `sim list`)."),
     profile: str = typer.Option("modern", "--profile", "-p", help="CPU cost profile."),
     scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
-    program: Path | None = typer.Option(None, "--program", help="Run your own bare-metal .s program instead."),
+    program: Path | None = typer.Option(
+        None, "--program",
+        help="Run your own bare-metal .s program instead (starts at 0 in kernel mode; end it with PV_SHUTDOWN; "
+             "examples ship in minisim/guest/examples)."),
     max_instructions: int | None = typer.Option(None, "--max-instructions", min=1, help="Instruction budget."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the compare shape, one mode)."),
     trace: bool = typer.Option(False, "--trace", help="Include the event trace."),

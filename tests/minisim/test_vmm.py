@@ -46,3 +46,16 @@ def test_trace_names_events_and_places() -> None:
     kinds = {e.kind for e in r.trace}
     assert {"vmexit", "ring_notify", "syscall"} <= kinds
     assert all(e.instructions <= r.instructions + 10**7 and e.cycles >= 0 for e in r.trace)
+
+
+def test_shipped_example_programs() -> None:
+    from importlib import resources
+
+    folder = resources.files("minisim").joinpath("guest", "examples")
+    sources = {p.name: p.read_text() for p in folder.iterdir() if p.name.endswith(".s")}
+    assert {"hello.s", "popf.s"} <= set(sources)
+    hello = {m: minisim.run(None, m, program=sources["hello.s"]) for m in ("native", "hw", "trap-emulate")}
+    assert hello["native"].console == "hello from the guest\n" == hello["hw"].console
+    assert hello["hw"].equivalent and "smsw" in hello["trap-emulate"].violation
+    popf = minisim.run(None, "trap-emulate", program=sources["popf.s"])
+    assert not popf.equivalent and popf.violation.startswith("popf")
