@@ -82,7 +82,7 @@ def import_pack(
 ) -> None:
     """Convert a GIFT/Aiken/CSV file into a pack (installed in your home, or written to --out)."""
     from studyvm.packs.importers import FORMATS, ImportProblem, guess_format, import_file
-    from studyvm.packs.importers.install import InstallError, check_pack_id, install, pack_id_for
+    from studyvm.packs.importers.install import InstallError, base_name, check_pack_id, install, pack_id_for
     from studyvm.packs.model import PackMeta
 
     settings = ctx.obj
@@ -110,7 +110,7 @@ def import_pack(
         other = _clash(settings, pack_id, target)
         if other:
             raise _fail(f"{file}:1:1: error: pack id '{pack_id}' is already used by {other}; choose another with --id")
-    meta = PackMeta(id=pack_id, title=title or file.stem, description=f"Imported from {file.name} ({fmt}).")
+    meta = PackMeta(id=pack_id, title=title or base_name(file), description=f"Imported from {file.name} ({fmt}).")
     try:
         install(meta, result.questions, target, force=force)
     except InstallError as exc:

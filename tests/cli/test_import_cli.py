@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from studyvm.cli import app
 from studyvm.cli.instructor_cmds import TtyProgress
+from studyvm.packs.importers.install import base_name, pack_id_for
 from studyvm.packs.loader import load_pack_dir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "packs" / "fixtures" / "import"
@@ -124,3 +125,9 @@ def test_progress_bar_only_on_a_terminal_after_the_delay() -> None:
     piped = TtyProgress("importing", delay=0.0, stream=pipe)
     piped(5, 10)
     assert pipe.getvalue() == ""
+
+
+def test_default_id_and_title_from_the_file_name() -> None:
+    assert pack_id_for(Path("Moodle Examples.gift.txt")) == "moodle-examples"
+    assert base_name(Path("Week 1.GIFT")) == "Week 1"
+    assert pack_id_for(Path("!!!.csv")) == "imported"

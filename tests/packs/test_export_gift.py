@@ -11,6 +11,7 @@ from studyvm.packs.exporters import export_gift
 from studyvm.packs.exporters.gift import esc, num
 from studyvm.packs.importers.gift import parse_gift
 from studyvm.packs.loader import load_pack_dir
+from studyvm.packs.model import Pack, PackMeta
 
 PACK = Path(__file__).parent / "fixtures" / "import" / "every_type_pack"
 NOT_IN_GIFT = {"t.ordering", "t.cloze-two"}
@@ -102,3 +103,11 @@ def test_progress_is_reported(pack):
     seen = []
     export_gift(pack, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (len(pack.questions), len(pack.questions))
+
+
+def test_missing_word_questions_are_written_in_missing_word_form():
+    questions = parse_gift("Grant is {~buried =entombed ~living} in Grant's tomb.\n\nIt has {#8} bits.").questions
+    text, _ = export_gift(Pack(meta=PackMeta(id="m", title="M"), questions=questions))
+    assert "Grant is {~buried =entombed ~living} in Grant's tomb." in text
+    assert "It has {#8} bits." in text
+    assert parse_gift(text).questions == questions

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from studyvm.packs.importers.gift import GAP, import_gift
+from studyvm.packs.exporters.gift import export_gift
+from studyvm.packs.importers.gift import GAP, import_gift, parse_gift
+from studyvm.packs.model import Pack, PackMeta
 
 CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "gift"
 pytestmark = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="../shared/conformance is not available")
@@ -50,3 +52,11 @@ def test_moodle_fixture_essay_matching_and_feedback():
         "You gave the right answer.",
     )
     assert tf.explanation.startswith("This is, of course")
+
+
+def test_moodle_files_survive_export_and_reimport():
+    for name in ("moodle-examples.gift.txt", "moodle-questions.gift.txt"):
+        questions = import_gift(CONFORMANCE / name).questions
+        text, warnings = export_gift(Pack(meta=PackMeta(id="moodle", title="Moodle"), questions=questions))
+        assert warnings == []
+        assert parse_gift(text).questions == questions

@@ -23,6 +23,9 @@ from studyvm.packs.model import CLOZE_GAP
 
 _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
                      12.5, 11.11111, 10, 5, 0)  # fmt: skip
+_GAP_TYPES = ("mcq", "multi", "true_false", "short", "numerical", "matching")
+GAP = "_____"
+"""The gap of a missing-word question, as the GIFT importer writes it in the prompt."""
 _ESCAPES = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r": ""})
 
 
@@ -97,7 +100,8 @@ class _Writer:
         out = []
         for o in q.options:
             credit = o.credit() if explicit else (share if o.correct else -share)
-            out.append(f"~{_weight(credit, q.id, self.notes)}{txt(o.text)}{_fb(o.feedback)}")
+            weight = "" if explicit and o.weight is None and credit == 0 else _weight(credit, q.id, self.notes)
+            out.append(f"~{weight}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
     def _true_false(self, q: Any) -> list[str]:
@@ -152,6 +156,21 @@ class _Writer:
         return []
 
 
+def _gap(q: Any, prompt: str) -> tuple[str, str] | None:
+    """Text before and after the gap, when the question is written in GIFT's missing-word form.
+
+    A one-gap cloze always is; so is a question whose prompt has one ``_____`` gap with text
+    after it (GIFT marks the gap that way on import, and reads it back the same).
+    """
+    if q.type == "cloze" and len(q.gaps()) == 1:
+        before, _, after = CLOZE_GAP.split(q.prompt, maxsplit=1)
+        return before, after
+    if q.type in _GAP_TYPES and prompt.count(GAP) == 1 and prompt.split(GAP)[1].strip():
+        before, after = prompt.split(GAP)
+        return before, after
+    return None
+
+
 def _question(q: Any, notes: list[str], carried: list[str]) -> str:
     w = _Writer(q, notes)
     answers = w.answers()
@@ -170,10 +189,10 @@ def _question(q: Any, notes: list[str], carried: list[str]) -> str:
     texts = [w.prompt, *answers, w.general]
     plain = "[plain]" if w.prompt.startswith("[") or any("<" in t or "&" in t for t in texts) else ""
     general = [f"####{txt(w.general)}"] if w.general else []
-    if q.type == "cloze" and len(q.gaps()) == 1:
-        before, after = CLOZE_GAP.split(q.prompt, maxsplit=1)[0], CLOZE_GAP.split(q.prompt, maxsplit=1)[-1]
-        block = " ".join(answers + general)
-        lines.append(f"::{q.id}::{plain}{esc(before)}{{{block}}}{esc(after)}")
+    gap = _gap(q, w.prompt)
+    if gap is not None:  # missing-word form: the answers stand where the gap is
+        before, after = gap
+        lines.append(f"::{q.id}::{plain}{esc(before)}{{{' '.join(answers + general)}}}{esc(after)}")
     elif len(answers) <= 1 and not general:
         lines.append(f"::{q.id}::{plain}{esc(w.prompt)}{{{''.join(answers)}}}")
     else:

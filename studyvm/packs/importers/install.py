@@ -23,17 +23,21 @@ class InstallError(Exception):
     """The pack cannot be written where asked (exists, clashes, disk error, …)."""
 
 
-def pack_id_for(path: Path) -> str:
-    """A pack id from a file name: known suffixes dropped (``bank.gift.txt`` -> ``bank``), slugged."""
+def base_name(path: Path) -> str:
+    """The file name without its known suffixes: ``Week 1.gift.txt`` -> ``Week 1``."""
     name = Path(path).name
-    lowered = name.lower()
     changed = True
     while changed:
         changed = False
         for suffix in _KNOWN_SUFFIXES:
-            if lowered.endswith(suffix) and len(lowered) > len(suffix):
-                name, lowered, changed = name[: -len(suffix)], lowered[: -len(suffix)], True
-    return slug(name, 80) or "imported"
+            if name.lower().endswith(suffix) and len(name) > len(suffix):
+                name, changed = name[: -len(suffix)], True
+    return name
+
+
+def pack_id_for(path: Path) -> str:
+    """A pack id from a file name: known suffixes dropped (``bank.gift.txt`` -> ``bank``), slugged."""
+    return slug(base_name(path), 80) or "imported"
 
 
 def check_pack_id(pack_id: str) -> str | None:
