@@ -201,6 +201,8 @@ def _preprocess(text: str, defines: set[str]) -> list[tuple[int, str]]:
                     macros[head[0].lower()] = (params, body)
                 else:
                     count = _eval(parts[0], {}, n, 1) if parts else 0
+                    if not 0 <= count <= isa.MEM_WORDS:
+                        raise AsmError(f".rept count {count} out of range (0-{isa.MEM_WORDS})", n)
                     var = parts[1] if len(parts) > 1 else None
                     for k in range(count):
                         sub = [(bn, re.sub(rf"\b{var}\b", str(k), bs) if var else bs) for bn, bs in body]
@@ -284,8 +286,10 @@ class _Assembler:
         if op == ".word":
             return len(st.args)
         if op == ".space":
-            v = self.value(st.args[0][0], st.line, st.args[0][1], True) if st.args else None
-            return v or 0
+            v = self.value(st.args[0][0], st.line, st.args[0][1], True) if st.args else 0
+            if not 0 <= v <= isa.MEM_WORDS:
+                raise AsmError(f".space {v} out of range (0-{isa.MEM_WORDS})", st.line, st.args[0][1])
+            return v
         if op == ".ascii":
             return len(self.string(st))
         if op == "li":

@@ -8,7 +8,7 @@ deprivileging VMM -- and tell the VMM strategy (``self.vmm``) what happened so i
 from __future__ import annotations
 
 from minisim import isa
-from minisim.faults import Fault
+from minisim.faults import Fault, Stop
 
 _CYCLES = {op.name: op.cycles for op in isa.OPS}
 
@@ -81,6 +81,8 @@ class SystemOps:
             self.exit_code = self.R[1]
             self.next_check = 0
             return pc
+        if not self.timer_interval:
+            raise Stop("halted with interrupts enabled and no timer running: it would wait forever")
         self.timer_next = min(self.timer_next, self.ic)  # idle: the next tick arrives at once
         self.next_check = 0
         return pc + 1

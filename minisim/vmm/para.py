@@ -11,6 +11,7 @@ an *unmodified* instruction such as ``popf`` would still misbehave: the guest mu
 from __future__ import annotations
 
 from minisim import abi, isa
+from minisim.faults import Stop
 from minisim.vmm.native import Native
 
 _MASK, _PENDING = abi.SHARED["VCPU_MASK"], abi.SHARED["VCPU_PENDING"]
@@ -121,6 +122,8 @@ class Paravirt(Native):
         elif num == _HC["HC_EVENT"]:
             m.next_check = 0
         elif num == _HC["HC_SCHED_BLOCK"]:
+            if not m.timer_interval:
+                raise Stop("blocked with no timer running: it would wait forever")
             m.M[_MASK] = 0
             m.timer_next = min(m.timer_next, m.ic)
             m.next_check = 0
