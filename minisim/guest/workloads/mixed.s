@@ -24,11 +24,11 @@ mx_mem:
     addi r3, r3, 256
     addi r2, r2, -1
     bne r2, r0, mx_mem
-    shli r1, r10, 2             ; read its sources
-    li r2, 4
+    shli r1, r10, 1             ; read its sources
+    li r2, 2
     syscall SYS_READBLK
     add r4, r4, r1
-    li r2, 40                   ; and a few system calls
+    li r2, 8                    ; and a few system calls
 mx_sys:
     syscall SYS_NULL
     addi r2, r2, -1
