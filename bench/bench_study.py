@@ -3,7 +3,8 @@
 100,000 questions (one pack, 50 topics) and 1,000,000 review-log rows over two years; 60% of
 the cards reviewed, the rest new. Measures: choosing the next due card (``next_card``),
 recording an answer with its commit (``answer``, median), ``stats`` as ``studyvm stats --json``
-computes it, and the database size. Prints one JSON object.
+computes it (wall time, and for SQLite the process CPU time, which other load on the machine does
+not inflate), and the database size. Prints one JSON object, with the load average around the run.
 
     .venv/bin/python bench/bench_study.py [--questions N] [--reviews N] [--pg-url URL | --no-pg]
 
@@ -163,11 +164,12 @@ def measure(url: str, pack: Pack, home: Path) -> dict[str, object]:
         t = time.perf_counter()
         svc.answer(card, rating=3)
         record.append(time.perf_counter() - t)
-    stat_times = []
+    stat_times, stat_cpu = [], []
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         json.dumps(svc.stats().as_json())
         stat_times.append(time.perf_counter() - t)
+        stat_cpu.append(time.process_time() - c)
     with svc.engine.connect() as conn:
         if is_sqlite(svc.engine):
             conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction
@@ -182,7 +184,7 @@ def measure(url: str, pack: Pack, home: Path) -> dict[str, object]:
         "review_log_rows": logs,
         "next_card": _ms(pick),
         "answer_commit": _ms(record),
-        "stats_json": _ms(stat_times),
+        "stats_json": {**_ms(stat_times), "cpu_median_ms": round(statistics.median(stat_cpu) * 1000, 1)},
         "db_size_mb": round(size / 1e6, 1),
     }
 
@@ -207,10 +209,13 @@ def main() -> None:
     pack = make_pack(args.questions)
     out: dict[str, object] = {"questions": args.questions, "reviews": args.reviews,
                               "targets": {"next_card_ms": 5, "answer_commit_median_ms": 10, "stats_json_ms": 500}}
+    out["load_average_before"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="studyvm-bench-") as tmp:
         out["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", pack, args.reviews, Path(tmp))
         if not args.no_pg:
             out["postgresql"] = _run_pg(args.pg_url, pack, args.reviews, Path(tmp))
+    out["load_average_after"] = os.getloadavg()[0]
+    out["cpus"] = os.cpu_count()
     print(json.dumps(out, indent=2))
 
 

@@ -30,11 +30,16 @@ Quizzes and exams (:mod:`studyvm.study.sessions`)::
     quiz = svc.start_quiz(n=10, pack_id=None, topic=None, tag=None, qtype=None,
                           weak_first=False, mistakes=False)
     item = quiz.current()            # QuizItem(index, total, pack_id, question, presentation) | None
-    out = quiz.submit(response)      # AnswerOutcome with instant feedback; quiz.finish() -> ExamResult
-    exam = svc.start_exam(minutes=30, pass_mark=70, cbm=False, n=20, clock=None)
-    exam.current(); exam.remaining_seconds(); exam.submit(response, confidence=None)  # no feedback
-    result = exam.finish()           # ExamResult: score, percent, passed, by_topic, wrong answers, CBM
-    svc.unfinished_exam()            # an exam cut short by a crash: resume_exam(id) or finish it
+    out = quiz.submit(response)      # AnswerOutcome with instant feedback (a flip: submit(rating=1..4))
+    quiz.finish()                    # ExamResult (see below); unanswered questions count 0
+    exam = svc.start_exam(minutes=30, pass_mark=70, cbm=False, n=20, clock=None)   # same filters as quizzes
+    exam.current(); exam.remaining_seconds(); exam.time_up
+    exam.submit(response, confidence=None)   # saved, no feedback: returns the question id;
+                                             # raises sessions.TimeUp once the time is over
+    result = exam.finish()           # ExamResult: score, max_score, percent, passed, by_topic
+                                     # {topic: TopicResult(score, max)}, wrong [WrongAnswer], cbm_score
+    svc.unfinished_exam()            # id of an exam cut short by a crash: svc.resume_exam(id), then
+                                     # finish() it (if its time is up it is scored on what was answered)
 
 Progress: ``svc.stats()`` -> :class:`studyvm.study.stats.Stats` (``as_json()`` is what
 ``studyvm stats --json`` prints); ``svc.report(pack_id=None)`` -> the instructor's class report.
@@ -56,7 +61,7 @@ from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
 from studyvm.store.engine import open_database, write_session
-from studyvm.store.models import QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
+from studyvm.store.models import STATE_NEW
 from studyvm.study import cards as repo
 from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
 from studyvm.study.presentation import present
@@ -113,6 +118,7 @@ class StudyService:
         self._undo: list[int] = []
         self._missing: tuple[str, ...] = ()
         self._today: list[int] | None = None
+        self._reader: Engine | None = None
         """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -171,8 +177,14 @@ class StudyService:
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
 
     def read(self) -> Session:
-        """A read-only session (callers use it as a context manager)."""
-        return Session(self.engine)
+        """A read-only session (callers use it as a context manager).
+
+        On a database server it runs in autocommit: no BEGIN/ROLLBACK round trips around reads.
+        """
+        if self._reader is None:
+            sqlite = self.engine.dialect.name == "sqlite"
+            self._reader = self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return Session(self._reader)
 
     # -- reviews -------------------------------------------------------------------------------
     def _limits(self, session: Session, now: datetime) -> tuple[int, int]:
@@ -204,10 +216,9 @@ class StudyService:
     def _view(self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int,
               reviews_left: int) -> CardView:
         question = self.pack(row.pack_id).question(row.question_id)
-        scope = {"session": session, "pack_id": pack_id, "exclude_packs": self._missing}
         # Learning steps go on past the review limit, so allow a little over it.
-        due = repo.capped_count(self.learner_id, now, QUEUE_SCHEDULED, reviews_left + 100, **scope)
-        new = repo.capped_count(self.learner_id, now, QUEUE_NEW, new_left, **scope)
+        due, new = repo.capped_counts(self.learner_id, now, reviews_left + 100, new_left, session=session,
+                                      pack_id=pack_id, exclude_packs=self._missing)
         return CardView(
             pack_id=row.pack_id, question=question, presentation=present(question, self.rng),
             state=STATE_NAMES.get(row.fields.state, "review"), due=due, new=new, shown_at=now, card_id=row.id,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from studyvm.config import Settings
 from studyvm.store.models import CardState, ReviewDayStats, ReviewLog
 from studyvm.study.service import StudyError, StudyService
 
@@ -167,3 +168,32 @@ def test_learners_are_separate(settings, clock) -> None:
     settings.learner = "bob"
     with StudyService(settings, packs=packs, clock=clock, tz=UTC) as bob:
         assert bob.next_card().state == "new" and bob.stats().reviews_total == 0
+
+
+def test_two_services_answer_at_once(settings, clock) -> None:
+    import threading
+
+    many = make_pack(questions=[{"id": f"c{i}", "type": "flip", "prompt": f"p{i}", "back": "b"} for i in range(30)])
+    StudyService(settings, packs={"virt": many}, tz=UTC).open().close()
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def learner(name: str) -> None:
+        try:
+            svc = StudyService(Settings(home=settings.home, learner=name), packs={"virt": many}, tz=UTC,
+                               new_per_day=100).open()
+            barrier.wait()
+            for _ in range(25):
+                svc.answer(svc.next_card(), rating=3)
+            svc.close()
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=learner, args=(n,)) for n in ("ada", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with StudyService(settings, packs={"virt": many}, tz=UTC) as svc, svc.read() as s:
+        assert s.execute(select(func.count()).select_from(LOG)).scalar() == 50
