@@ -67,8 +67,15 @@ class Devices:
         m = self.m
         self.sectors_read += 1
         m.vmm.blk_service(m)
-        for i in range(isa.SECTOR_WORDS):
-            m.phys_write((addr + i) & 0xFFFF, disk_word(sector, i))
+        addr &= 0xFFFF
+        words = [disk_word(sector, i) for i in range(isa.SECTOR_WORDS)]
+        if addr + isa.SECTOR_WORDS <= isa.MEM_WORDS:  # one slice, then drop any code it overwrote
+            m.M[addr:addr + isa.SECTOR_WORDS] = words
+            for frame in {addr >> 8, (addr + isa.SECTOR_WORDS - 1) >> 8} & m.code_keys.keys():
+                m.code_written(frame)
+        else:
+            for i, w in enumerate(words):
+                m.phys_write((addr + i) & 0xFFFF, w)
 
     def drain_ring(self, ring: int) -> int:
         """Backend: serve every request queued in the ring at physical ``ring``; return how many."""
