@@ -78,3 +78,8 @@ def test_errors(text, line, words):
         parse_csv(text, "cards.csv")
     assert caught.value.line == line, str(caught.value)
     assert words in caught.value.message
+
+
+def test_deck_header_sets_the_topic():
+    questions = parse_csv("#separator:Pipe\n#deck:Virt::Paging\nWhat is EPT?|Nested paging\n").questions
+    assert [(q.prompt, q.back, q.topic) for q in questions] == [("What is EPT?", "Nested paging", "Virt/Paging")]

@@ -7,7 +7,7 @@
   (front/question, back/answer, tags, explanation/extra, topic/deck, id); without either the
   columns are front, back, tags. ``#tags column:``, ``#deck column:``, ``#guid column:`` and
   ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
-  (fields converted from HTML) and ``#tags:`` (tags for every row).
+  (fields converted from HTML), ``#tags:`` (tags for every row) and ``#deck:`` (the topic).
 - A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
 - Ids: the ``id`` column, else a hash of Anki's guid, else a hash of the front.
 """
@@ -58,6 +58,8 @@ class _Header:
         self.separator: str | None = None
         self.html = False
         self.tags: list[str] = []
+        self.deck = ""
+        """Anki's ``#deck:`` (the topic of rows without a deck column)."""
         self.columns: list[str] | None = None
         self.roles: dict[int, str] = {}
         """0-based column index -> role, from the ``#… column:N`` headers."""
@@ -82,6 +84,8 @@ def _read_header(lines: list[str], path: str) -> tuple[_Header, int]:
             header.html = value.lower() == "true"
         elif key == "tags":
             header.tags = value.split()
+        elif key == "deck":
+            header.deck = value
         elif key == "columns":
             header.columns = value  # type: ignore[assignment]  # split once the separator is known
         elif key.endswith(" column"):
@@ -169,8 +173,9 @@ def _question(
         raise ImportProblem(path, line, 1, f"row has no back (answer){hint}")
     if fields.get("explanation"):
         data["explanation"] = fields["explanation"]
-    if fields.get("topic"):
-        data["topic"] = topic_of_category(fields["topic"].replace("::", "/"))
+    deck = fields.get("topic") or header.deck
+    if deck:
+        data["topic"] = topic_of_category(deck.replace("::", "/"))
     if tags:
         data["tags"] = list(dict.fromkeys(tags))
     if fields.get("id"):
