@@ -186,23 +186,27 @@ def export(
     """Export a pack, generated questions included, as JSON, Moodle GIFT or an Anki package."""
     pack = require_pack(ctx.obj, pack_id)
     warnings: list[str] = []
+    from studyvm.cli.instructor_cmds import TtyProgress  # a bar on stderr for exports over a second
+
+    bar = TtyProgress(f"exporting {pack_id}")
     if fmt is ExportFormat.apkg:
         if output == "-":
             raise fail("error: an .apkg is binary; give a file name with -o")
         from studyvm.packs.exporters.apkg import export_apkg
 
-        _write_atomically(Path(output), lambda p: warnings.extend(export_apkg(pack, p)))
+        _write_atomically(Path(output), lambda p: warnings.extend(export_apkg(pack, p, progress=bar)))
     else:
         if fmt is ExportFormat.json:
             text = json.dumps(pack.export_dict(), indent=2, ensure_ascii=False) + "\n"
         else:
             from studyvm.packs.exporters.gift import export_gift
 
-            text, warnings = export_gift(pack)
+            text, warnings = export_gift(pack, progress=bar)
         if output == "-":
             sys.stdout.write(text)
         else:
             _write_atomically(Path(output), lambda p: p.write_text(text, encoding="utf-8"))
+    bar.close()
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
     if output != "-":
