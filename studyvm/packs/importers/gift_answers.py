@@ -35,14 +35,6 @@ class Piece(NamedTuple):
         lead = len(self.text) - len(self.text.lstrip())
         return Piece(self.text.strip(), self.at + lead)
 
-    def split(self, sep: str, maxsplit: int = -1) -> list[Piece]:
-        """Split on ``sep`` like :meth:`str.split`, keeping offsets."""
-        out, pos = [], 0
-        for part in self.text.split(sep, maxsplit):
-            out.append(Piece(part, self.at + pos))
-            pos += len(part) + len(sep)
-        return out
-
     def cut(self, start: int) -> Piece:
         """The piece from ``start`` on."""
         return Piece(self.text[start:], self.at + start)
@@ -102,7 +94,7 @@ def build_answers(answer: Piece, fmt: str, general: str, problem: Problem) -> di
     if not raw:
         return {"type": "flip", "back": general or ESSAY_BACK}
     if raw.startswith("#"):
-        body = _numerical(answer.cut(answer.text.index("#") + 1), fmt, general, problem)
+        body = _numerical(answer.cut(answer.text.index("#") + 1), fmt, problem)
     elif "~" in raw:
         body = _choice(answer, fmt, problem)
     elif "=" in raw and "->" in raw:
@@ -195,7 +187,7 @@ def _number(piece: Piece, text: str, problem: Problem) -> float:
     return float(text)
 
 
-def _numerical(answer: Piece, fmt: str, general: str, problem: Problem) -> dict[str, Any]:
+def _numerical(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
     text = answer.text
     wrong_feedback = ""
     tilde = text.find("~")
