@@ -194,3 +194,23 @@ def test_progress_is_reported():
     parse_gift("\n\n".join(f"Q{i}?{{T}}" for i in range(1200)), progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (1200, 1200)
     assert len(seen) >= 3
+
+
+def test_moodle_export_style_file():
+    # The shape Moodle's own exporter writes: question comments, [html] everywhere, %100% weights,
+    # empty feedback after '#', numerical with a '~#' wrong-answer feedback, tab indentation.
+    result = import_gift(FIXTURES / "moodle_export_style.gift")
+    by_id = {q.id: q for q in result.questions}
+    assert list(by_id) == ["vmcs", "exit-cost", "rings", "essay"]
+    assert {q.topic for q in result.questions} == {"Default for VIRT/Week 1"}
+    vmcs = by_id["vmcs"]
+    assert (vmcs.type, vmcs.prompt) == ("short", "Which structure holds guest state on Intel?")
+    assert [(a.text, a.weight, a.feedback) for a in vmcs.answers] == [
+        ("VMCS", 100, "Yes & well done."),
+        ("VMCB", 50, "That is AMD's."),
+    ]
+    cost = by_id["exit-cost"]
+    assert [(a.value, a.tolerance, a.weight) for a in cost.answers] == [(600, 100, 100), (1000, 400, 50)]
+    assert cost.explanation == "Depends on the CPU generation.\nAny other answer: See the table."
+    assert [o.text for o in by_id["rings"].options] == ["Ring 0", "Ring 1", "Ring 2"]
+    assert by_id["essay"].type == "flip"
