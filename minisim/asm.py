@@ -272,6 +272,7 @@ class _Assembler:
         self.syms: dict[str, int] = dict(predefined)
 
     def value(self, text: str, line: int, col: int, final: bool) -> int | None:
+        """Evaluate an operand; before the final pass an unknown symbol gives None."""
         try:
             return _eval(text, self.syms, line, col)
         except KeyError as e:
@@ -280,6 +281,7 @@ class _Assembler:
             return None
 
     def size(self, st: _Stmt) -> int:
+        """Words the statement occupies (decided in pass 1, kept in pass 2)."""
         op = st.op
         if op is None or op in (".equ", ".org", ".align"):
             return 0
@@ -302,11 +304,13 @@ class _Assembler:
         raise AsmError(f"unknown instruction {op!r}", st.line, st.col)
 
     def string(self, st: _Stmt) -> str:
+        """The text of an .ascii statement."""
         if len(st.args) != 1 or not (st.args[0][0].startswith('"') and st.args[0][0].endswith('"')):
             raise AsmError('.ascii takes one "string"', st.line, st.col)
         return st.args[0][0][1:-1].encode().decode("unicode_escape")
 
     def run(self) -> Image:
+        """Pass 1 assigns addresses to labels, pass 2 emits the words."""
         addr = 0
         for st in self.stmts:  # pass 1: addresses
             if st.label:
@@ -343,6 +347,7 @@ class _Assembler:
         return img
 
     def emit(self, st: _Stmt, pc: int) -> list[int]:
+        """The words of one statement at address ``pc``."""
         op, args, n = st.op, st.args, st.line
         if op is None or op == ".equ":
             return []
@@ -410,6 +415,7 @@ class _Assembler:
 
     @staticmethod
     def arity(st: _Stmt, want: int) -> None:
+        """Check the operand count."""
         if len(st.args) != want:
             raise AsmError(f"{st.op} takes {want} operand(s), got {len(st.args)}", st.line, st.col)
 
