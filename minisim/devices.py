@@ -35,6 +35,8 @@ class Devices:
         """An ``in`` from ``port``."""
         if port == isa.PORT_BLK_STATUS:
             return self.blk_status
+        if port == isa.PORT_BLK_PV:  # probe: does the platform offer the paravirtual ring?
+            return int(self.m.vmm.uses_pv_blk)
         if port == isa.PORT_TIMER:
             return self.m.timer_interval
         return 0

@@ -97,13 +97,13 @@ def _kernel_text() -> str:
     return _guest_file("pvops.s") + _guest_file("kernel.s") + _guest_file("kmm.s")
 
 
-def _defines(paravirt: bool, pv_blk: bool) -> set[str]:
-    return ({"PARAVIRT"} if paravirt else set()) | ({"PV_BLK"} if pv_blk or paravirt else set())
+def _defines(paravirt: bool) -> set[str]:
+    return {"PARAVIRT"} if paravirt else set()
 
 
 def kernel_source(paravirt: bool) -> str:
     """The kernel as built for one mode: conditionals resolved and pv-ops macros expanded."""
-    return asm.expand(_kernel_text(), _defines(paravirt, paravirt))
+    return asm.expand(_kernel_text(), _defines(paravirt))
 
 
 def kernel_diff() -> str:
@@ -134,8 +134,7 @@ def _execute(workload: str | None, mode: str, profile: str, scale: int, program:
              budget: int | None, kernel: str | None = None) -> tuple[Machine, str]:
     vmm = vmms.make(mode, profiles.get(profile))
     pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
-    defines = frozenset(_defines(pv, vmm.uses_pv_blk and kernel is None) if program is None else
-                        ({"PARAVIRT"} if pv else set()))
+    defines = frozenset(_defines(pv))
     image = _image(workload, program, defines)
     if budget is None:
         budget = PROGRAM_BUDGET if program is not None else DEFAULT_BUDGET * scale

@@ -24,6 +24,7 @@
 .equ CONBUF, KDATA+0xA0
 .equ CONBUF_MAX, 96
 .equ SYSTAB, KDATA+0x30
+.equ BLK_PV, KDATA+11
 .equ P_STATE, 0
 .equ P_PID, 1
 .equ P_KSP, 2
@@ -89,10 +90,14 @@ boot_kpde:
     PV_ENABLE_PAGING
     li r1, TIMER_INTERVAL
     PV_SET_TIMER r1
-.ifndef PARAVIRT
+.ifdef PARAVIRT
+    li r1, 1                    ; a pv guest always has the ring
+.else
     li r1, CONBUF
     out PORT_CONSOLE_ADDR, r1   ; the console prints from this buffer by DMA
+    in r1, PORT_BLK_PV          ; probe for a paravirtual block device (as Linux probes for virtio)
 .endif
+    sw r1, BLK_PV(r0)
     li r1, 1
     sw r1, NEXTPID(r0)
     li r1, -1

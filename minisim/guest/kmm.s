@@ -204,7 +204,8 @@ mp_have:
     ret
 
 blk_read:                       ; r1 = first sector, r2 = count (<= 4) into BOUNCE  (r1-r8)
-.ifdef PV_BLK
+    lw r3, BLK_PV(r0)
+    beq r3, r0, blk_emulated
     lw r3, RING+RING_REQ_PROD(r0)
     li r4, 0
 blk_queue:                      ; paravirtual: queue every request on the shared ring...
@@ -224,7 +225,8 @@ blk_queue:                      ; paravirtual: queue every request on the shared
 blk_wait:
     lw r4, RING+RING_RSP_PROD(r0)
     bne r4, r3, blk_wait
-.else
+    ret
+blk_emulated:
     li r4, 0
 blk_one:                        ; emulated device: four register accesses a sector
     add r6, r1, r4
@@ -239,7 +241,6 @@ blk_poll:
     beq r6, r0, blk_poll
     addi r4, r4, 1
     blt r4, r2, blk_one
-.endif
     ret
 
 .ifdef PARAVIRT

@@ -19,7 +19,7 @@ class Native:
     deprivileged = False  # does the guest kernel really run outside kernel mode?
     hypercalls = False  # does the platform answer vmcall?
     uses_pv_kernel = False  # does this mode boot the paravirtualized kernel build?
-    uses_pv_blk = False  # does this mode's kernel use the paravirtual block driver?
+    uses_pv_blk = False  # does the platform offer the paravirtual block ring (which the kernel probes for)?
     wants_misses = False  # must the machine call tlb_miss() (shadow paging)? Counting is done by the machine.
 
     def __init__(self, profile) -> None:

@@ -86,6 +86,11 @@ class Paravirt(Native):
             m.M[_MASK] = 0
             m.next_check = 0
 
+    def ring_kick(self, m) -> None:
+        """An unported kernel notifying through the port (it trapped already): drain the ring."""
+        m.event("ring_notify", self.p.ring_backend)
+        m.dev.drain_ring(abi.LAYOUT["RING"])
+
     def hypercall(self, m, kind: str, pc: int, extra: int = 0) -> None:
         """Charge one hypercall."""
         m.event("hypercall", self.p.hypercall + extra, reason=kind, pc=pc)
@@ -130,8 +135,7 @@ class Paravirt(Native):
         elif num == _HC["HC_SHUTDOWN"]:
             m.halted, m.exit_code, m.next_check = True, r1, 0
         elif num == _HC["HC_EVTCHN_SEND"]:
-            m.event("ring_notify", self.p.ring_backend, pc=pc)
-            m.dev.drain_ring(abi.LAYOUT["RING"])
+            self.ring_kick(m)
         elif num == _HC["HC_SET_TIMER"]:
             m.dev.write(isa.PORT_TIMER, r1)
         return pc + 1
