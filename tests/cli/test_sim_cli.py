@@ -105,3 +105,22 @@ def test_scenario_and_kernel_diff() -> None:
     assert d["holds"] is True and d["values"]["trap-emulate"] is False
     r = _run("sim", "kernel-diff")
     assert r.exit_code == 0 and "+    vmcall HC_MMU_UPDATE" in r.output
+
+
+def test_demo_helpers_give_plain_data() -> None:
+    from studyvm import demos
+
+    ids = demos.scenario_ids()
+    assert {"popf-equivalence", "pagetable-bt-vs-vtx", "nested-paging-tlb"} <= ids
+    info = demos.describe("para-needs-modified-guest")
+    assert info.workload == "popf" and "para (unmodified kernel)" in info.modes and info.metric
+    out = demos.run_demo("popf-equivalence")
+    assert out.holds and out.values["trap-emulate"] is False and out.verdict.startswith("trap-and-emulate lost")
+    assert set(out.comparison["modes"]) == set(out.values)
+    json.dumps(out.comparison)
+    try:
+        demos.describe("nope")
+    except ValueError as e:
+        assert "unknown scenario" in str(e)
+    else:
+        raise AssertionError("expected ValueError")
