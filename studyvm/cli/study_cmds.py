@@ -26,7 +26,11 @@ def _service(settings: Any) -> Iterator[Any]:
     from studyvm.study.service import StudyError, StudyService
 
     try:
-        svc = StudyService(settings).open()
+        svc = StudyService(settings)
+    except StudyError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        svc.open()
     except (SQLAlchemyError, OSError, ValueError) as exc:
         raise _fail(f"cannot open the database {settings.database_url}: {exc}") from None
     try:

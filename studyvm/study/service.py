@@ -106,11 +106,14 @@ class StudyService:
         self.settings = settings
         self.clock = clock
         self.tz = tz or local_tz()
-        self.scheduler = make_scheduler(retention or prefs.get("desired_retention", DEFAULT_RETENTION), fuzz)
-        self.new_per_day = new_per_day if new_per_day is not None else int(prefs.get("new_per_day", NEW_PER_DAY))
-        self.reviews_per_day = (
-            reviews_per_day if reviews_per_day is not None else int(prefs.get("reviews_per_day", REVIEWS_PER_DAY))
-        )
+        try:
+            self.scheduler = make_scheduler(float(retention or prefs.get("desired_retention", DEFAULT_RETENTION)), fuzz)
+            self.new_per_day = int(new_per_day if new_per_day is not None else prefs.get("new_per_day", NEW_PER_DAY))
+            self.reviews_per_day = int(
+                reviews_per_day if reviews_per_day is not None else prefs.get("reviews_per_day", REVIEWS_PER_DAY)
+            )
+        except (TypeError, ValueError) as exc:
+            raise StudyError(f"{settings.settings_file}: error: [study] {exc}") from None
         self.rng = random.Random(seed)
         self._packs = packs
         self._engine = engine

@@ -197,3 +197,15 @@ def test_two_services_answer_at_once(settings, clock) -> None:
     assert errors == []
     with StudyService(settings, packs={"virt": many}, tz=UTC) as svc, svc.read() as s:
         assert s.execute(select(func.count()).select_from(LOG)).scalar() == 50
+
+
+def test_study_settings_from_the_settings_file(settings, clock) -> None:
+    settings.home.mkdir(parents=True)
+    settings.settings_file.write_text("[tui]\ntheme = 'x'\n\n[study]\ndesired_retention = 0.85\nnew_per_day = 1\n")
+    with StudyService(settings, packs={"virt": make_pack()}, clock=clock, tz=UTC) as svc:
+        assert svc.scheduler.desired_retention == 0.85 and svc.new_per_day == 1
+        svc.answer(svc.next_card(), rating=4)
+        assert svc.next_card() is None
+    settings.settings_file.write_text("[study]\ndesired_retention = 1.5\n")
+    with pytest.raises(StudyError, match=r"settings.toml: error: \[study\] desired retention"):
+        StudyService(settings, packs={"virt": make_pack()})
