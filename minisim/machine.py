@@ -69,7 +69,8 @@ class Machine(SystemOps):
         self.mark: tuple | None = None if measure_from_user else ()
         self.dev = Devices(self)
         self.misses = self.refs = 0  # TLB misses and page-walk references (cycles added by the results)
-        self.walk_refs = vmm.walk_refs()
+        # memory references of a walk that read 0-2 guest levels, failed (even) or completed (odd)
+        self.walk_refs = [vmm.walk_refs(n // 2, bool(n % 2)) for n in range(6)]
         self.miss_hook = vmm.wants_misses
         self.vmm = vmm
         vmm.attach(self)
@@ -177,16 +178,19 @@ class Machine(SystemOps):
             if self.status & isa.PAGING:
                 # The walk, inline: directory entry, then table entry (both must be present).
                 hit = None
+                levels = 0  # guest table levels the walk read
                 if vpn < 1024:
                     pde_a = self.cr3 + (vpn >> 4)
                     pde = self.M[pde_a & 0xFFFF]
+                    levels = 1
                     if pde & P:
                         pte_a = (pde & ~15) + (vpn & 15)
                         pte = self.M[pte_a & 0xFFFF]
+                        levels = 2
                         if pte & P and pte < isa.MEM_WORDS:
                             hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
                 self.misses += 1
-                self.refs += self.walk_refs
+                self.refs += self.walk_refs[levels * 2 + (hit is not None)]
                 if self.miss_hook:
                     self.vmm.tlb_miss(self, vpn, hit)
                 if hit is None:

@@ -88,9 +88,10 @@ class NestedPaging(HardwareAssist):
     wants_misses = False
     controls = Controls(cr3_load_exiting=False, invlpg_exiting=False, pf_exiting=False)
 
-    def walk_refs(self) -> int:
-        """(n+1)(m+1)-1 references: each guest level's pointer needs a nested walk, and so does the result."""
-        return (GUEST_LEVELS + 1) * (HOST_LEVELS + 1) - 1
+    def walk_refs(self, levels: int = GUEST_LEVELS, complete: bool = True) -> int:
+        """Each guest level read needs a nested walk of the host tables first, and so does the final
+        guest-physical address: (n+1)(m+1)-1 references for a complete n-level walk."""
+        return levels * (HOST_LEVELS + 1) + (HOST_LEVELS if complete else 0)
 
     def cr3_loaded(self, m) -> None:
         """The guest owns CR3: no shadow to switch."""

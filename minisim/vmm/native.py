@@ -63,9 +63,9 @@ class Native:
         """The guest executed iret."""
 
     # -- memory
-    def walk_refs(self) -> int:
-        """Memory references of one TLB-miss walk."""
-        return GUEST_LEVELS
+    def walk_refs(self, levels: int = GUEST_LEVELS, complete: bool = True) -> int:
+        """Memory references of a TLB-miss walk that read ``levels`` guest table levels."""
+        return levels
 
     def tlb_miss(self, m, vpn: int, hit) -> None:
         """A TLB miss (the machine counts it and its walk); ``hit`` is (frame, flags, pde addr, pte addr) or None."""

@@ -53,7 +53,8 @@ def test_nested_paging_on_modern() -> None:
     assert _exits(fork["hw-ept"], "pt_write") == 0 == _exits(fork["hw-ept"], "cr3_load")
     tlb = minisim.compare("tlb", modes=["native", "hw", "hw-ept"]).results
     assert tlb["hw-ept"].overhead > tlb["hw"].overhead  # TLB-miss-heavy: EPT can lose
-    assert tlb["hw-ept"].events["page_walk_refs"] == 4 * tlb["hw"].events["page_walk_refs"]
+    assert tlb["hw-ept"].events["tlb_miss"] == tlb["hw"].events["tlb_miss"]
+    assert 3.9 < tlb["hw-ept"].events["page_walk_refs"] / tlb["hw"].events["page_walk_refs"] <= 4  # 8 vs 2 a walk
 
 
 def test_exits_cheaper_on_modern_cpus() -> None:

@@ -40,8 +40,9 @@ def test_events_come_from_the_mode(comparison: minisim.Comparison) -> None:
     assert r["para"].events["hypercall"] and not r["para"].events["vmexit"]
     assert r["hw"].events["vmexit"] and r["hw"].events["bt_block"] == 0
     assert r["hw-ept"].events["shadow_update"] == 0
-    assert r["hw-ept"].events["page_walk_refs"] == 8 * r["hw-ept"].events["tlb_miss"]
-    assert r["native"].events["page_walk_refs"] == 2 * r["native"].events["tlb_miss"]
+    faults = r["native"].events["page_fault"]  # a walk that ends in a fault reads fewer references
+    assert 0 <= 8 * r["hw-ept"].events["tlb_miss"] - r["hw-ept"].events["page_walk_refs"] <= 5 * faults
+    assert 0 <= 2 * r["native"].events["tlb_miss"] - r["native"].events["page_walk_refs"] <= faults
 
 
 def test_result_json_shape() -> None:
