@@ -18,6 +18,7 @@ from minisim import isa, jit
 from minisim.devices import Devices
 from minisim.faults import Fault, Stop
 from minisim.ops import SystemOps
+from minisim.vmm.native import Native
 
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
 
@@ -72,6 +73,8 @@ class Machine(SystemOps):
         # memory references of a walk that read 0-2 guest levels, failed (even) or completed (odd)
         self.walk_refs = [vmm.walk_refs(n // 2, bool(n % 2)) for n in range(6)]
         self.miss_hook = vmm.wants_misses
+        self.entered_hook = type(vmm).entered is not Native.entered
+        self.returned_hook = type(vmm).returned is not Native.returned
         self.vmm = vmm
         vmm.attach(self)
 
@@ -282,7 +285,9 @@ class Machine(SystemOps):
         old = self.status
         R = self.R
         sp = R[15] if old & isa.KMODE else self.ksp
-        self.set_status(isa.KMODE | (old & isa.PAGING))
+        # set_status(KMODE | paging), inlined: this is every system call's and interrupt's path
+        self.status = isa.KMODE | (old & isa.PAGING)
+        self.rt, self.wt, self.cache, self.vc = self.kr, self.kw, self.caches[1], self.vcaches[1]
         base = (sp - 5) & isa.MASK
         f = self.wt.get(base >> 8)
         if f is not None and base >> 8 == ((sp - 1) & isa.MASK) >> 8:  # the frame sits in one writable page
@@ -295,7 +300,8 @@ class Machine(SystemOps):
             except Fault as e:
                 raise Stop(f"double fault: trap frame at {e.addr:#x} not writable (cause {cause})") from None
         R[15] = base
-        self.vmm.entered(self, cause)
+        if self.entered_hook:
+            self.vmm.entered(self, cause)
         return self.tvec
 
     def deliver(self, f: Fault) -> int:

@@ -11,6 +11,7 @@ from minisim import isa
 from minisim.faults import Fault, Stop
 
 _CYCLES = {op.name: op.cycles for op in isa.OPS}
+_SYSCALL_CYCLES = _CYCLES["syscall"]
 
 
 class SystemOps:
@@ -49,7 +50,8 @@ class SystemOps:
         return self._divrem(rd, rs, imm, pc, True)
 
     def _op_syscall(self, rd, rs, imm, pc):
-        self._retire("syscall")
+        self.ic += 1
+        self.cy += _SYSCALL_CYCLES
         self.vmm.syscall(self, pc)
         return self.enter(isa.CAUSE_SYSCALL, imm & 0xFFFF, pc + 1)
 
@@ -71,7 +73,8 @@ class SystemOps:
             new_sp = self.read_virt(sp + 4, pc)
         self.set_status((status & (isa.IF | isa.KMODE)) | (self.status & isa.PAGING))
         self.R[15] = new_sp
-        self.vmm.returned(self)
+        if self.returned_hook:
+            self.vmm.returned(self)
         return ret
 
     def _op_hlt(self, rd, rs, imm, pc):
