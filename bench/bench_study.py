@@ -34,8 +34,8 @@ from studyvm.config import Settings  # noqa: E402
 from studyvm.packs.model import FlipQuestion, Pack, PackMeta  # noqa: E402
 from studyvm.store.engine import is_sqlite, open_database  # noqa: E402
 from studyvm.store.models import ReviewLog  # noqa: E402
-from studyvm.study.cards import ids_fingerprint  # noqa: E402
 from studyvm.study.service import StudyService  # noqa: E402
+from studyvm.study.sync import ids_fingerprint  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 PACK_ID = "bench"

@@ -51,7 +51,6 @@ belong in a worker thread in a UI; a service may be used from one thread at a ti
 from __future__ import annotations
 
 import random
-import tomllib
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
@@ -63,10 +62,11 @@ from studyvm.config import Settings
 from studyvm.store.engine import open_database, write_session
 from studyvm.store.models import STATE_NEW
 from studyvm.study import cards as repo
+from studyvm.study import sync as packsync
 from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
+from studyvm.study.prefs import load_study_prefs
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import (
-    DEFAULT_RETENTION,
     day_of,
     local_tz,
     make_scheduler,
@@ -77,8 +77,6 @@ from studyvm.study.scheduling import (
 from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, source_text
 
 STATE_REVIEW = 2
-NEW_PER_DAY = 20
-REVIEWS_PER_DAY = 200
 
 
 class StudyError(Exception):
@@ -102,18 +100,16 @@ class StudyService:
         reviews_per_day: int | None = None,
         seed: int | None = None,
     ) -> None:
-        prefs = _read_prefs(settings)
         self.settings = settings
         self.clock = clock
         self.tz = tz or local_tz()
         try:
-            self.scheduler = make_scheduler(float(retention or prefs.get("desired_retention", DEFAULT_RETENTION)), fuzz)
-            self.new_per_day = int(new_per_day if new_per_day is not None else prefs.get("new_per_day", NEW_PER_DAY))
-            self.reviews_per_day = int(
-                reviews_per_day if reviews_per_day is not None else prefs.get("reviews_per_day", REVIEWS_PER_DAY)
-            )
-        except (TypeError, ValueError) as exc:
+            prefs = load_study_prefs(settings, retention, new_per_day, reviews_per_day)
+        except ValueError as exc:
             raise StudyError(f"{settings.settings_file}: error: [study] {exc}") from None
+        self.scheduler = make_scheduler(prefs.retention, fuzz)
+        self.new_per_day = prefs.new_per_day
+        self.reviews_per_day = prefs.reviews_per_day
         self.rng = random.Random(seed)
         self._packs = packs
         self._engine = engine
@@ -132,7 +128,7 @@ class StudyService:
                 self.settings.ensure_home()
             self._engine = open_database(self.settings.database_url)
         with write_session(self._engine) as session:
-            self.learner_id = repo.learner_id(self.settings.learner, self.clock(), session=session)
+            self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
         self.sync()
         return self
 
@@ -175,8 +171,8 @@ class StudyService:
         """Bring stored cards in line with the loaded packs (cheap when nothing changed)."""
         with write_session(self.engine) as session:
             for pack in self.packs.values():
-                repo.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
-            stored = repo.stored_packs(self.learner_id, session=session)
+                packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
+            stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
 
     def read(self) -> Session:
@@ -411,14 +407,3 @@ def _key(card: CardView | tuple[str, str]) -> tuple[str, str]:
     if isinstance(card, CardView):
         return card.pack_id, card.question_id
     return card
-
-
-def _read_prefs(settings: Settings) -> dict[str, Any]:
-    """The ``[study]`` table of the user's settings file, if any (bad files are ignored)."""
-    try:
-        with open(settings.settings_file, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    study = data.get("study", {})
-    return study if isinstance(study, dict) else {}

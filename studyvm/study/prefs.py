@@ -1,0 +1,63 @@
+"""Study preferences: the ``[study]`` table of the user's settings file.
+
+``desired_retention`` (default 0.9), ``new_per_day`` (20) and ``reviews_per_day`` (200); explicit
+arguments (tests, the TUI) win over the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from studyvm.config import Settings
+from studyvm.study.scheduling import DEFAULT_RETENTION
+
+NEW_PER_DAY = 20
+REVIEWS_PER_DAY = 200
+
+
+@dataclass
+class StudyPrefs:
+    """Resolved study preferences."""
+
+    retention: float = DEFAULT_RETENTION
+    new_per_day: int = NEW_PER_DAY
+    reviews_per_day: int = REVIEWS_PER_DAY
+
+
+def _study_table(settings: Settings) -> dict[str, Any]:
+    """The ``[study]`` table of the settings file, if any (an unreadable file counts as empty:
+    the terminal app reports a broken settings file)."""
+    try:
+        with open(settings.settings_file, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    study = data.get("study", {})
+    return study if isinstance(study, dict) else {}
+
+
+def load_study_prefs(
+    settings: Settings,
+    retention: float | None = None,
+    new_per_day: int | None = None,
+    reviews_per_day: int | None = None,
+) -> StudyPrefs:
+    """Arguments, else the settings file, else defaults; ``ValueError`` naming a bad value."""
+    table = _study_table(settings)
+    try:
+        prefs = StudyPrefs(
+            retention=float(retention if retention is not None else table.get("desired_retention", DEFAULT_RETENTION)),
+            new_per_day=int(new_per_day if new_per_day is not None else table.get("new_per_day", NEW_PER_DAY)),
+            reviews_per_day=int(
+                reviews_per_day if reviews_per_day is not None else table.get("reviews_per_day", REVIEWS_PER_DAY)
+            ),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"a value is not a number: {exc}") from None
+    if not 0.5 <= prefs.retention < 1:
+        raise ValueError("desired retention must be between 0.5 and 0.99")
+    if prefs.new_per_day < 0 or prefs.reviews_per_day < 0:
+        raise ValueError("daily limits cannot be negative")
+    return prefs
