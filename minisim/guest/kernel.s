@@ -162,7 +162,7 @@ boot_frame:                     ; a trap frame that "returns" to user mode at th
     jmp switch_to
 
 ; ---- traps ----------------------------------------------------------------------------------
-trap_entry:
+trap_entry:                     ; laid out so that a system call runs straight through
     push r1
     push r2
     push r3
@@ -179,12 +179,15 @@ trap_entry:
     lw r4, F_CAUSE(sp)
     andi r4, r4, 15
     li r5, CAUSE_SYSCALL
-    beq r4, r5, do_syscall
-    li r5, CAUSE_TIMER
-    beq r4, r5, do_timer
-    li r5, CAUSE_PAGE_FAULT
-    beq r4, r5, do_pf
-    jmp kill_current
+    bne r4, r5, trap_other
+do_syscall:
+    lw r4, F_ADDR(sp)
+    li r5, 10
+    bgeu r4, r5, sys_bad
+    lw r5, SYSTAB(r4)
+    callr r5
+syscall_done:
+    sw r1, F_R1(sp)
 trap_return:
     pop r14
     pop r12
@@ -201,18 +204,16 @@ trap_return:
     pop r1
     iret
 
-do_syscall:
-    lw r4, F_ADDR(sp)
-    li r5, 10
-    bgeu r4, r5, sys_bad
-    lw r5, SYSTAB(r4)
-    callr r5
-    sw r1, F_R1(sp)
-    jmp trap_return
 sys_bad:
     li r1, -1
-    sw r1, F_R1(sp)
-    jmp trap_return
+    jmp syscall_done
+
+trap_other:
+    li r5, CAUSE_TIMER
+    beq r4, r5, do_timer
+    li r5, CAUSE_PAGE_FAULT
+    beq r4, r5, do_pf
+    jmp kill_current
 
 do_timer:
     lw r1, TICKS(r0)
