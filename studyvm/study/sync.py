@@ -11,12 +11,15 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import QUEUE_NEW, QUEUE_REMOVED, STATE_NEW, Learner
 from studyvm.study.cards import CARD, SYNC, queue_for
+
+SYNC_LOCK = 0x53594E43
+"""First half of the PostgreSQL advisory lock key taken while syncing a learner's cards."""
 
 
 def learner_id(name: str, now: datetime, *, session: Session) -> int:
@@ -55,6 +58,10 @@ def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: S
     (and its state, should it come back).
     """
     fingerprint = ids_fingerprint(question_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        # Two first starts at once would both insert the cards; SQLite's BEGIN IMMEDIATE already
+        # serialises writers, PostgreSQL needs a lock (held until the transaction ends).
+        session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": SYNC_LOCK, "b": learner})
     key = and_(SYNC.c.learner_id == learner, SYNC.c.pack_id == pack_id)
     if session.execute(select(SYNC.c.ids_hash).where(key)).scalar() == fingerprint:
         return SyncResult(unchanged=True)

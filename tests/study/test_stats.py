@@ -98,3 +98,28 @@ def test_day_is_local(tmp_path) -> None:
     with StudyService(settings, packs={"virt": make_pack()}, clock=clock, tz=tz) as svc:
         svc.answer(svc.next_card(), rating=3)
         assert svc.stats().heatmap == {date(2026, 3, 2).isoformat(): 1}
+
+
+def test_two_first_starts_at_once(shared) -> None:
+    import threading
+
+    open_as, _clock = shared
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            open_as("ada").close()
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    svc = open_as("ada")
+    assert svc.due_counts()["virt"].new == 9
+    svc.close()
