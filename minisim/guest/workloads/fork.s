@@ -1,6 +1,6 @@
 ; fork: fork/exit/wait pairs -- building and tearing down page tables (lmbench fork, forkwait).
 main:
-    li r2, 16
+    li r2, 12
     mul r9, r2, r1
     li r10, 0
     li r11, 0
@@ -14,9 +14,16 @@ fk_touch:
 fk_loop:
     syscall SYS_FORK
     bne r1, r0, fk_parent
-    li r3, HEAP_VBASE           ; child: touch a page, exit with a code
+    li r3, HEAP_VBASE           ; child: read its copy of the parent's data ...
     lw r4, 0(r3)
     add r1, r4, r10
+    li r3, HEAP_VBASE+0x1000    ; ... write three fresh pages (page faults, like the copy-on-write
+    li r5, 3                    ; faults a real fork's child takes), and exit with a code
+fk_write:
+    sw r1, 0(r3)
+    addi r3, r3, 256
+    addi r5, r5, -1
+    bne r5, r0, fk_write
     syscall SYS_EXIT
 fk_parent:
     call wait_child
