@@ -285,3 +285,28 @@ def rating_for(score: float, chosen: int | None = None) -> int:
     if score >= FULL:
         return chosen if chosen in (2, 3, 4) else 3
     return 2 if score >= 0.5 else 1
+
+
+def describe_response(question: Any, response: Any) -> str:
+    """A response in words, as the learner would recognise it (option texts, not indexes)."""
+    if response is None:
+        return "(not answered)"
+    try:
+        kind = question.type
+        if kind == "flip":
+            return {1: "did not know it"}.get(response, "knew it")
+        if kind == "mcq":
+            return question.options[int(response)].text
+        if kind == "multi":
+            return "; ".join(question.options[int(i)].text for i in response) or "(nothing chosen)"
+        if kind == "true_false":
+            return "True" if response else "False"
+        if kind == "ordering":
+            return " → ".join(question.items[int(i)] for i in response)
+        if kind == "matching":
+            return "; ".join(f"{left} → {right}" for left, right in dict(response).items()) or "(nothing matched)"
+        if kind == "cloze" and not isinstance(response, str):
+            return " | ".join(str(part) for part in response)
+    except (IndexError, TypeError, ValueError):
+        pass
+    return str(response)

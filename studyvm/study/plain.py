@@ -204,9 +204,8 @@ def print_result(io: PlainIO, result: Any, exam: bool) -> None:
     if result.wrong:
         io.say("review of wrong answers:")
     for w in result.wrong:
-        given = "(not answered)" if w.given is None else w.given
         io.say(f"- {w.question_id}: {w.prompt}")
-        io.say(f"  you: {given}; answer: {w.expected}")
+        io.say(f"  you: {w.given_text}; answer: {w.expected}")
         for label, text in (("why", w.explanation), ("caveat", w.caveat), ("source", w.source)):
             if text:
                 io.say(f"  {label}: {text}")

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 
 from studyvm.store.engine import write_session
 from studyvm.store.models import Attempt, AttemptAnswer
-from studyvm.study.grading import FULL, expected_answer, grade, is_self_rated
+from studyvm.study.grading import FULL, describe_response, expected_answer, grade, is_self_rated
 from studyvm.study.presentation import Presentation, prompt_text
 from studyvm.study.views import AnswerOutcome, ExamResult, TopicResult, WrongAnswer, source_text
 
@@ -189,7 +189,7 @@ class QuizSession:
                 q = item.question
                 wrong.append(WrongAnswer(
                     item.pack_id, q.id, prompt_text(q), given, expected_answer(q), score, q.explanation, q.caveat,
-                    source_text(self.svc.pack(item.pack_id), q),
+                    source_text(self.svc.pack(item.pack_id), q), describe_response(q, given),
                 ))
         n = len(self.items)
         percent = 100.0 * total / n if n else 0.0

@@ -96,11 +96,13 @@ class WrongAnswer:
     question_id: str
     prompt: str
     given: Any
+    """The response as saved (option indexes, texts…); ``given_text`` says it in words."""
     expected: str
     score: float
     explanation: str = ""
     caveat: str = ""
     source: str = ""
+    given_text: str = ""
 
 
 @dataclass

@@ -6,7 +6,14 @@ import random
 
 import pytest
 
-from studyvm.study.grading import NotGradable, expected_answer, grade, rating_for, text_matches
+from studyvm.study.grading import (
+    NotGradable,
+    describe_response,
+    expected_answer,
+    grade,
+    rating_for,
+    text_matches,
+)
 from studyvm.study.presentation import Presentation, parse_response, present
 
 from .helpers import make_pack
@@ -67,6 +74,15 @@ def test_typos_only_in_long_alphabetic_words() -> None:
     assert not text_matches("vt-d", "vt-x")
     assert text_matches("VTX", "VT-x") and text_matches("hyper-visor", "Hypervisor")
     assert not text_matches("hypervisr monitr", "hypervisor monitor")  # one typo only
+
+
+def test_responses_in_words() -> None:
+    assert describe_response(Q["mcq-1"], 1) == "Binary translation"
+    assert describe_response(Q["multi-1"], [0, 2]) == "VT-x; Hypercall"
+    assert describe_response(Q["order-1"], [1, 0, 2, 3]).startswith("Exit condition → Guest runs")
+    assert describe_response(Q["match-1"], {"Hypercalls": "Para"}) == "Hypercalls → Para"
+    assert describe_response(Q["tf-1"], False) == "False" and describe_response(Q["num-1"], None) == "(not answered)"
+    assert describe_response(Q["mcq-1"], 99) == "99"
 
 
 def test_flip_and_bad_shapes_are_not_gradable() -> None:

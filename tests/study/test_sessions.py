@@ -99,6 +99,7 @@ def test_exam_partial_credit_pass_mark_and_wrong_answer_review(service) -> None:
     wrong = {w.question_id: w for w in result.wrong}
     assert set(wrong) == {"multi-1", "cloze-1", "order-1"}
     assert wrong["cloze-1"].expected.endswith("hypercalls.") and wrong["multi-1"].given == [0]
+    assert wrong["multi-1"].given_text == "VT-x"
     assert result.by_topic["hardware"].max == 3
 
 
