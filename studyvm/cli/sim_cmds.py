@@ -37,6 +37,12 @@ def _table(results: dict) -> str:
     return "\n".join(rows + (["not equivalent:"] + notes if notes else []))
 
 
+def _value(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
+
+
 def _details(r) -> str:
     lines = [f"{r.workload} under {r.mode} ({r.profile}, scale {r.scale}): {r.instructions:,} guest instructions, "
              f"{r.cycles:,} cycles, {r.overhead:.2f}x native"]
@@ -165,7 +171,7 @@ def scenario_cmd(scenario_id: str = typer.Argument(..., help="Scenario id (see `
     s = o.scenario
     typer.echo(f"{s.title}\nclaim: {s.claim}\n{s.workload} on {s.profile}, scale {s.scale}")
     typer.echo(_table(o.results))
-    typer.echo(f"{s.metric}: " + ", ".join(f"{k} {v}" for k, v in o.values.items()))
+    typer.echo(f"{s.metric}: " + ", ".join(f"{k} {_value(v)}" for k, v in o.values.items()))
     typer.echo(f"verdict: {o.verdict}")
 
 
