@@ -19,7 +19,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 @contextmanager
-def _service(settings: Any) -> Iterator[Any]:
+def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
     """An open study service; database and study errors become messages and exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,7 +30,7 @@ def _service(settings: Any) -> Iterator[Any]:
     except StudyError as exc:
         raise _fail(str(exc)) from None
     try:
-        svc.open()
+        svc.open(as_learner=as_learner)
     except (SQLAlchemyError, OSError, ValueError) as exc:
         raise _fail(f"cannot open the database {settings.database_url}: {exc}") from None
     try:
@@ -137,7 +137,7 @@ def report(
 
     from studyvm.study.report import format_report
 
-    with _service(ctx.obj) as svc:
+    with _service(ctx.obj, as_learner=False) as svc:
         if pack is not None:
             svc.pack(pack)
         data = svc.report(pack_id=pack)

@@ -121,15 +121,20 @@ class StudyService:
         """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def open(self) -> StudyService:
-        """Open (and migrate) the database, register the learner and sync every pack."""
+    def open(self, as_learner: bool = True) -> StudyService:
+        """Open (and migrate) the database, register the learner and sync every pack.
+
+        ``as_learner=False`` only opens the database: for the class report, so an instructor
+        reading it is not registered as a learner.
+        """
         if self._engine is None:
             if not self.settings.db_url:
                 self.settings.ensure_home()
             self._engine = open_database(self.settings.database_url)
-        with write_session(self._engine) as session:
-            self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
-        self.sync()
+        if as_learner:
+            with write_session(self._engine) as session:
+                self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
+            self.sync()
         return self
 
     def close(self) -> None:
