@@ -24,7 +24,7 @@ class StudyVMApp(App):
     COMMANDS = App.COMMANDS | {StudyVMCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
     ]
 
     def __init__(self, settings: Settings, backend: Backend, screen: str = "dashboard", **options: Any) -> None:
@@ -47,9 +47,12 @@ class StudyVMApp(App):
         for problem in self.prefs.errors:
             self.notify(problem, title="Settings", severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(self.build_screen("dashboard"))
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
+
+    def get_default_screen(self) -> Any:
+        """The dashboard is the bottom screen: Escape from anywhere ends there."""
+        return self.build_screen("dashboard")
 
     def on_unmount(self) -> None:
         """Close the database when the app ends."""

@@ -132,11 +132,15 @@ class Backend:
             return self._service
 
     def close(self) -> None:
-        """Release the database."""
-        with self.lock:
+        """Release the database (without waiting long for a worker that is still using it)."""
+        if not self.lock.acquire(timeout=1.0):
+            return  # a worker holds it; the process is ending and the OS closes the files
+        try:
             if self._service is not None:
                 self._service.close()
                 self._service = None
+        finally:
+            self.lock.release()
 
     def start_review(self, pack: str | None, limit: int | None) -> Any:
         """A review session and its first card (see :mod:`studyvm.tui.engine`)."""

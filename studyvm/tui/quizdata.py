@@ -114,6 +114,8 @@ class QuizRun:
         ]
         self.deadline = getattr(session, "time_limit_s", None) if exam else None
         """Seconds allowed, or ``None`` for an untimed quiz."""
+        self.first_index = 0
+        """Where to start: a resumed exam skips the questions already answered."""
 
     def remaining(self) -> float | None:
         """Seconds left in an exam (``None`` for a quiz)."""
@@ -164,20 +166,47 @@ class QuizRun:
         )
 
 
-def start(backend: Backend, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None):
-    """Start a quiz or an exam on ``pack`` (or every pack)."""
+SELECTION = ("topic", "tag", "qtype", "weak", "mistakes", "pass_mark", "resume")
+"""Options of ``studyvm quiz`` passed through to the study service."""
+
+
+def start(
+    backend: Backend,
+    pack: str | None,
+    n: int | None,
+    exam: bool,
+    minutes: float | None,
+    cbm: bool | None,
+    **selection: Any,
+) -> QuizRun:
+    """Start a quiz or an exam on ``pack`` (or every pack); ``resume`` reopens an unfinished exam."""
+    pick = {
+        "pack_id": pack,
+        "topic": selection.get("topic"),
+        "tag": selection.get("tag"),
+        "qtype": selection.get("qtype"),
+        "weak_first": bool(selection.get("weak")),
+        "mistakes": bool(selection.get("mistakes")),
+    }
     with backend.lock:
         svc = backend.service()
-        if exam:
+        unfinished = svc.unfinished_exam() if selection.get("resume") else None
+        if unfinished is not None:
+            session = svc.resume_exam(unfinished)
+            exam, cbm = True, bool(session.row.cbm)
+        elif exam:
             session = svc.start_exam(
                 minutes=minutes if minutes is not None else EXAM_MINUTES,
+                pass_mark=selection.get("pass_mark") or 70,
                 cbm=bool(cbm),
                 n=n or EXAM_SIZE,
-                pack_id=pack,
+                **pick,
             )
         else:
-            session = svc.start_quiz(n or QUIZ_SIZE, pack_id=pack)
-    return QuizRun(backend, session, exam, bool(cbm) and exam)
+            session = svc.start_quiz(n or QUIZ_SIZE, **pick)
+    run = QuizRun(backend, session, exam, bool(cbm) and exam)
+    run.first_index = len(session.answers)
+    return run
 
 
 @dataclass

@@ -40,7 +40,7 @@ class BaseScreen(Screen):
 
     def action_back(self) -> None:
         """Leave this screen; on the last screen, quit."""
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.app.exit()

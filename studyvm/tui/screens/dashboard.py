@@ -26,7 +26,7 @@ class DashboardScreen(BaseScreen):
         Binding("l", "start('lab')", "Lab", id="dashboard.lab"),
         Binding("t", "start('stats')", "Stats", id="dashboard.stats"),
         Binding("p", "start('packs')", "Packs", id="dashboard.packs"),
-        Binding("n", "next_step", "Next step", id="dashboard.next"),
+        Binding("n", "next_step", "Next step", show=False, id="dashboard.next"),
     ]
 
     def __init__(self, **_options: Any) -> None:
@@ -46,7 +46,6 @@ class DashboardScreen(BaseScreen):
                 yield Static("", id="dash-today")
                 yield Static("Mastery by topic", classes="section-title")
                 yield Bars(id="dash-mastery")
-        yield Footer()
 
     def on_mount(self) -> None:
         """Set up the table and load the figures in a worker."""
@@ -55,7 +54,9 @@ class DashboardScreen(BaseScreen):
         table.add_column("New", key="new")
         table.add_column("Qs", key="qs")
         table.add_column("Pack", key="pack")
-        self.refresh_data()
+        # The first paint comes first: the footer (costly to lay out) and the data follow it.
+        self.call_after_refresh(self.mount, Footer())
+        self.call_after_refresh(self.refresh_data)
 
     def on_screen_resume(self) -> None:
         """Coming back from a review or an exam: the figures have changed."""
@@ -70,6 +71,7 @@ class DashboardScreen(BaseScreen):
         """Show freshly loaded figures."""
         self.data = data
         table = self.query_one("#dash-packs", DataTable)
+        table.loading = False
         table.clear()
         for pack in data.packs:
             table.add_row(str(pack.due), str(pack.new), str(pack.questions), lit_cell(pack.title), key=pack.id)

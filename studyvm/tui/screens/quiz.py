@@ -6,6 +6,7 @@ until the clock runs out, which ends it). Answers are stored by the engine in a 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
 from studyvm.tui.engine import preview
-from studyvm.tui.quizdata import NEEDS_PICK
+from studyvm.tui.quizdata import NEEDS_PICK, SELECTION
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.screens.results import ResultView
 from studyvm.tui.widgets.answers import AnswerArea
@@ -51,10 +52,12 @@ class QuizScreen(CardScreen):
         minutes: float | None = None,
         exam: bool = False,
         cbm: bool | None = None,
-        **_options: Any,
+        **selection: Any,
     ) -> None:
         super().__init__()
         self.pack, self.n, self.minutes, self.exam, self.cbm = pack, n, minutes, exam, cbm
+        self.selection = {k: v for k, v in selection.items() if k in SELECTION}
+        """Other choices from the command line: topic, tag, qtype, weak, mistakes, pass_mark, resume."""
         self.run: Any = None
         """The engine's quiz or exam session."""
         self.index = 0
@@ -83,7 +86,7 @@ class QuizScreen(CardScreen):
     def on_mount(self) -> None:
         """Draw the questions in a worker; start the clock for an exam."""
         self.busy = True
-        start = self.studyvm.backend.start_quiz
+        start = partial(self.studyvm.backend.start_quiz, **self.selection)
         self.run_job("start", start, self.pack, self.n, self.exam, self.minutes, self.cbm, busy=self.body)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
@@ -97,6 +100,9 @@ class QuizScreen(CardScreen):
         if not run.questions:
             self.body.mount(Literal("No questions to ask: check the pack on the packs screen.", classes="prompt"))
             return
+        self.index = min(run.first_index, len(run.questions) - 1)
+        if run.first_index:
+            self.exam = True
         if run.deadline is not None:
             self.set_interval(0.25, self.tick, name="exam-clock")
             self.tick()

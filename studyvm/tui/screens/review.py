@@ -6,6 +6,7 @@ from the study engine. Every store write and every "next card" runs in a thread 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.app import ComposeResult
@@ -52,6 +53,10 @@ class ReviewScreen(CardScreen):
         self.busy = False
         """A worker is writing: ignore keys until it answers."""
         self.reviewed = 0
+        self.rated_at = 0.0
+        """``perf_counter`` when the last rating key was handled (for the benchmark)."""
+        self.shown_at = 0.0
+        """``perf_counter`` after the refresh that put the current card on screen."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,16 +87,25 @@ class ReviewScreen(CardScreen):
         """Replace the card on screen (``None``: nothing left to review)."""
         self.busy = False
         self.card = card
-        await self.body.remove_children()
         status = self.query_one("#review-status", Literal)
+        existing = self.question_card
         if card is None:
+            await self.body.remove_children()
             status.show(f"Done: {self.reviewed} reviewed this session. Escape goes back.")
             await self.body.mount(Literal("Nothing is due now. Come back later, or start a quiz.", classes="prompt"))
             self.refresh_bindings()
             return
         status.show(card.status)
-        await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
+        if existing is not None:
+            await existing.load(card.question, meta=card.meta, presentation=card.presentation)
+        else:
+            await self.body.remove_children()
+            await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
         self.refresh_bindings()
+        self.call_after_refresh(self._mark_shown)
+
+    def _mark_shown(self) -> None:
+        self.shown_at = time.perf_counter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide Show me without a demo; grey out rating before the answer is shown."""
@@ -147,6 +161,7 @@ class ReviewScreen(CardScreen):
             widget.press_digit(rating)
             return
         self.busy = True
+        self.rated_at = time.perf_counter()
         self.reviewed += 1
         self.run_job("next", self.run.rate_and_next, self.card, rating)
 

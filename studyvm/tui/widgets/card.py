@@ -50,9 +50,11 @@ class QuestionCard(VerticalScroll):
         self.answered = False
         """True once feedback (or a flip card's back) is shown."""
 
+    def _meta_text(self) -> str:
+        return self.meta + ("  ·  d: Show me" if self.question.demo else "")
+
     def compose(self) -> ComposeResult:
-        hint = "  ·  d: Show me" if self.question.demo else ""
-        yield Literal(f"{self.meta}{hint}", classes="meta", id="card-meta")
+        yield Literal(self._meta_text(), classes="meta", id="card-meta")
         yield Literal(prompt_text(self.question), classes="prompt", id="card-prompt")
         yield Literal(HINTS.get(self.question.type, ""), classes="hint", id="card-hint")
         if self.area is not None:
@@ -63,9 +65,32 @@ class QuestionCard(VerticalScroll):
         yield Literal("", classes="source", id="card-source")
 
     def on_mount(self) -> None:
-        """Focus where answering starts: the input or list, else the card itself (so Space reveals)."""
+        """Focus where answering starts."""
+        self._focus_start()
+
+    def _focus_start(self) -> None:
+        """Focus the input or list, else the card itself (so Space reveals)."""
         target = self.area.focus_target() if self.area is not None else None
         (target or self).focus()
+
+    async def load(self, question: Any, meta: str = "", presentation: Any = None) -> None:
+        """Show another question in this same card: only the answer input is rebuilt.
+
+        Reusing the card keeps "rating key -> next card on screen" to a few milliseconds.
+        """
+        old_area = self.area
+        self.question, self.meta = question, meta
+        self.area = answer_area(question, presentation)
+        self.hide_feedback()
+        self.query_one("#card-meta", Literal).show(self._meta_text())
+        self.query_one("#card-prompt", Literal).show(prompt_text(question))
+        self.query_one("#card-hint", Literal).show(HINTS.get(question.type, ""))
+        if old_area is not None:
+            await old_area.remove()
+        if self.area is not None:
+            await self.mount(self.area, after="#card-hint")
+        self.scroll_home(animate=False)
+        self._focus_start()
 
     def current(self) -> Any:
         """What the learner has entered so far (``None`` if nothing)."""
@@ -115,5 +140,6 @@ class QuestionCard(VerticalScroll):
     def hide_feedback(self) -> None:
         """Back to unanswered (after an undo of a grading that never reached the store)."""
         self.answered = False
+        self.query_one("#card-verdict", Literal).set_class(False, "verdict-wrong")
         for widget_id in ("card-verdict", "card-feedback", "card-caveat", "card-source"):
             self.query_one(f"#{widget_id}", Literal).show("")

@@ -1,0 +1,195 @@
+"""Benchmark of the terminal app: start-up against a bare Textual app, and rating -> next card.
+
+1. First screen interactive: a fresh interpreter runs the app headless at 80x24 and reports
+   when its first screen is mounted (widgets composed) and then painted once, with the message
+   loop running so keys are handled; the same for a bare
+   Textual app with only a Header, in the same run, alternating, median of ``--starts``.
+   StudyVM goes through its real CLI module and the built-in packs, on an empty home; its
+   dashboard figures arrive later from a worker ("data_loaded") and are reported too.
+2. Rating key -> next card on screen: the review screen over the study engine benchmark's
+   synthetic history (``bench/bench_study.py``: 100,000 questions, 1,000,000 reviews by
+   default), from the key being handled to the refresh that shows the next card.
+
+    .venv/bin/python bench/bench_tui.py [--starts 5] [--questions N] [--reviews N] [--ratings 30]
+
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PROBE = """
+import asyncio, time
+
+async def painted(app):
+    # wait until the first screen is mounted (its widgets composed), then painted once
+    while not app.screen.is_mounted:
+        await asyncio.sleep(0.001)
+    done = asyncio.Event()
+    app.screen.call_after_refresh(done.set)
+    await done.wait()
+    return time.time()
+"""
+
+BARE = (
+    PROBE
+    + """
+import time, sys
+from textual.app import App
+from textual.widgets import Header
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+
+async def auto_pilot(pilot):  # Textual calls this once the app is ready
+    ready = await painted(pilot.app)
+    print("READY", ready, ready, flush=True)
+    pilot.app.exit()
+
+Bare().run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+"""
+)
+
+STUDYVM = (
+    PROBE
+    + """
+import time, sys
+from pathlib import Path
+import studyvm.cli  # the module the `studyvm` command loads
+from studyvm.config import Settings
+from studyvm.tui.app import make_app
+
+async def auto_pilot(pilot):  # Textual calls this once the app is ready
+    ready = await painted(pilot.app)
+    assert pilot.app.screen.__class__.__name__ == "DashboardScreen"
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    print("READY", ready, time.time(), flush=True)
+    pilot.app.exit()
+
+settings = Settings.from_env(home=Path(sys.argv[1]), learner="bench")
+make_app(settings).run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+"""
+)
+
+
+def _start(script: str, *args: str) -> tuple[float, float]:
+    """Seconds from spawning ``script`` to its first screen being interactive, and to data loaded."""
+    spawned = time.time()
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("READY")), None)
+    if line is None:
+        raise RuntimeError(f"no READY line: {out.stdout[-500:]} {out.stderr[-2000:]}")
+    _, ready, loaded = line.split()
+    return float(ready) - spawned, float(loaded) - spawned
+
+
+def startup(starts: int) -> dict[str, object]:
+    """Median start-up of both apps, measured alternately in this run."""
+    bare, ours, loaded = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(starts + 1):
+            b = _start(BARE)[0]
+            home = Path(tmp) / f"home{n}"
+            s, data = _start(STUDYVM, str(home))
+            if n == 0:
+                continue  # warm the file cache for both before counting
+            bare.append(b)
+            ours.append(s)
+            loaded.append(data)
+    return {
+        "bare_textual_header_s": round(statistics.median(bare), 3),
+        "studyvm_first_screen_s": round(statistics.median(ours), 3),
+        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+        "studyvm_dashboard_data_loaded_s": round(statistics.median(loaded), 3),
+        "starts": starts,
+    }
+
+
+async def _rate(settings, catalog, ratings: int) -> list[float]:
+    from studyvm.tui.app import make_app
+    from studyvm.tui.backend import Backend
+    from studyvm.tui.screens.review import ReviewScreen
+
+    app = make_app(settings, screen="review", backend=Backend(settings, catalog=catalog), pack="bench")
+    samples: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        for _ in range(ratings):
+            await pilot.press("space")
+            while not screen.question_card.answered:
+                await asyncio.sleep(0.001)
+            before = screen.card
+            await pilot.press("3")
+            while screen.card is before or screen.shown_at < screen.rated_at:
+                await asyncio.sleep(0.001)
+            samples.append((screen.shown_at - screen.rated_at) * 1000)
+    return samples
+
+
+def rating_to_next_card(questions: int, reviews: int, ratings: int) -> dict[str, object]:
+    """Key -> next card over the study benchmark's synthetic history on SQLite."""
+    from bench_study import generate, make_pack
+
+    from studyvm.config import Settings
+    from studyvm.packs.catalog import Catalog
+    from studyvm.store.engine import open_database
+
+    pack = make_pack(questions)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.from_env(home=Path(tmp), learner="bench")
+        settings.ensure_home()
+        engine = open_database(settings.database_url)
+        started = time.perf_counter()
+        generate(engine, pack, reviews, random.Random(42))
+        engine.dispose()
+        generated = time.perf_counter() - started
+        samples = asyncio.run(_rate(settings, Catalog(packs={pack.id: pack}), ratings))
+    ordered = sorted(samples)
+    return {
+        "questions": questions,
+        "review_log_rows": reviews,
+        "history_generated_s": round(generated, 1),
+        "ratings": len(samples),
+        "median_ms": round(statistics.median(samples), 1),
+        "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+        "max_ms": round(ordered[-1], 1),
+        "target_ms": 50,
+    }
+
+
+def main() -> None:
+    """Parse arguments, measure, print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--questions", type=int, default=100_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--ratings", type=int, default=30)
+    args = parser.parse_args()
+    result = {
+        "startup": startup(args.starts),
+        "rating_to_next_card": rating_to_next_card(args.questions, args.reviews, args.ratings),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

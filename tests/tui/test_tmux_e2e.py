@@ -1,0 +1,89 @@
+"""End to end in a real terminal: the ``studyvm`` command in tmux reviews three cards, quits,
+starts again and finds them counted on the dashboard. Skips only when tmux is not installed."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    """One detached tmux session of 80x24 running a command."""
+
+    def __init__(self, command: list[str], cwd: Path) -> None:
+        self.name = f"studyvm-e2e-{uuid.uuid4().hex[:8]}"
+        shell = f"cd {shlex.quote(str(cwd))} && exec {shlex.join(command)}"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
+            check=True,
+            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(cwd), "LANG": "C.UTF-8"},
+        )
+
+    def screen(self) -> str:
+        """The visible text."""
+        done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return done.stdout
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        """Poll until ``text`` is on screen; fail with the screen otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        pytest.fail(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        """Send keys (tmux names: Space, C-q ...)."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def alive(self) -> bool:
+        """Is the session (and so the command) still running?"""
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def wait_exit(self, timeout: float = 15.0) -> None:
+        """Wait for the command to end."""
+        deadline = time.monotonic() + timeout
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not self.alive(), self.screen()
+
+    def kill(self) -> None:
+        """Remove the session if it is still there."""
+        if self.alive():
+            subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_review_three_cards_quit_and_find_them_counted(tmp_path):
+    home = tmp_path / "home"
+    studyvm = [sys.executable, "-m", "studyvm", "--home", str(home), "--learner", "e2e"]
+    review = Tmux([*studyvm, "study"], tmp_path)
+    try:
+        review.wait_for("0 this session")
+        for n in range(1, 4):
+            review.keys("Space")
+            review.wait_for("rate: 1 Again")
+            review.keys("3")
+            review.wait_for(f"{n} this session")
+        review.keys("C-q")
+        review.wait_exit()
+    finally:
+        review.kill()
+    dashboard = Tmux(studyvm, tmp_path)
+    try:
+        shown = dashboard.wait_for("Reviews today: 3")
+        assert "StudyVM" in shown
+        dashboard.keys("C-q")
+        dashboard.wait_exit()
+    finally:
+        dashboard.kill()
