@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from studyvm.config import Settings  # noqa: E402
 from studyvm.packs.model import FlipQuestion, Pack, PackMeta  # noqa: E402
 from studyvm.store.engine import is_sqlite, open_database, writer  # noqa: E402
-from studyvm.store.models import CardState, Learner, PackSync, ReviewLog  # noqa: E402
+from studyvm.store.models import Learner, PackSync, ReviewLog  # noqa: E402
 from studyvm.study.service import StudyService  # noqa: E402
 from studyvm.study.sync import ids_fingerprint  # noqa: E402
 
@@ -77,6 +76,34 @@ FROM (SELECT floor(random() * 730)::int AS d, floor(random() * 86400)::int AS s,
              floor(random() * 18000)::int AS ms
       FROM generate_series(1, :count)) AS r
 """
+# Cards: the first 60% in the Review state, due from 10 days ago to 60 days ahead, last reviewed
+# 1 to 40 days before that; the rest new.
+_CARD_COLS = ("learner_id, pack_id, question_id, position, queue, state, stability, difficulty, due, last_review, "
+              "reps, lapses, suspended, leech, removed")
+SQLITE_CARDS = f"""
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :count - 1),
+r AS MATERIALIZED (SELECT i, i < :reviewed AS seen, (abs(random()) % 70000) / 1000.0 - 10 AS due_in,
+                          1 + (abs(random()) % 39000) / 1000.0 AS age, 1 + (abs(random()) % 199000) / 1000.0 AS stab,
+                          1 + (abs(random()) % 9000) / 1000.0 AS diff, abs(random()) % 30 AS reps,
+                          abs(random()) % 4 AS lapses FROM n)
+INSERT INTO card_state ({_CARD_COLS})
+SELECT 1, :pack, printf('q%06d', i), i, seen, 2 * seen, CASE WHEN seen THEN stab END, CASE WHEN seen THEN diff END,
+       CASE WHEN seen THEN strftime('%Y-%m-%d %H:%M:%S.000000', :now_jd + due_in) END,
+       CASE WHEN seen THEN strftime('%Y-%m-%d %H:%M:%S.000000', :now_jd + due_in - age) END,
+       CASE WHEN seen THEN 1 + reps ELSE 0 END, CASE WHEN seen THEN lapses ELSE 0 END, 0, 0, 0
+FROM r
+"""
+POSTGRES_CARDS = f"""
+INSERT INTO card_state ({_CARD_COLS})
+SELECT 1, :pack, 'q' || lpad(i::text, 6, '0'), i, seen::int, 2 * seen::int, CASE WHEN seen THEN stab END,
+       CASE WHEN seen THEN diff END, CASE WHEN seen THEN :now_ts + make_interval(secs => due_in * 86400) END,
+       CASE WHEN seen THEN :now_ts + make_interval(secs => (due_in - age) * 86400) END,
+       CASE WHEN seen THEN 1 + reps ELSE 0 END, CASE WHEN seen THEN lapses ELSE 0 END, false, false, false
+FROM (SELECT i, i < :reviewed AS seen, random() * 70 - 10 AS due_in, 1 + random() * 39 AS age,
+             1 + random() * 199 AS stab, 1 + random() * 9 AS diff, floor(random() * 30)::int AS reps,
+             floor(random() * 4)::int AS lapses
+      FROM generate_series(0, :count - 1) AS i) AS r
+"""
 DAY_TOTALS = """
 INSERT INTO review_day_stats (learner_id, review_day, reviews, new_cards, review_cards, lapses)
 SELECT learner_id, review_day, count(*), sum(CASE WHEN state_before = 0 THEN 1 ELSE 0 END),
@@ -86,25 +113,9 @@ FROM review_log GROUP BY learner_id, review_day
 """
 
 
-def _cards(pack: Pack, reviewed: int, rng: random.Random) -> list[dict[str, object]]:
-    """Every card: the first ``reviewed`` in the Review state, due from 10 days ago to 60 ahead; the rest new."""
-    rows = []
-    for pos, q in enumerate(pack.questions):
-        row = {"learner_id": 1, "pack_id": PACK_ID, "question_id": q.id, "position": pos, "queue": 0, "state": 0,
-               "reps": 0, "lapses": 0, "suspended": False, "leech": False, "removed": False, "step": None,
-               "stability": None, "difficulty": None, "due": None, "last_review": None}
-        if pos < reviewed:
-            due = NOW + timedelta(hours=rng.uniform(-24 * 10, 24 * 60))
-            row.update(queue=1, state=2, stability=rng.uniform(1, 200), difficulty=rng.uniform(1, 10), due=due,
-                       last_review=due - timedelta(days=rng.uniform(1, 40)), reps=rng.randint(1, 30),
-                       lapses=rng.randint(0, 3))
-        rows.append(row)
-    return rows
-
-
-def generate(engine, pack: Pack, reviews: int, rng: random.Random) -> dict[str, float]:
-    """The learner, every card (60% reviewed, executemany) and the review log (generated in SQL),
-    loaded without the log's indexes, which are built once at the end."""
+def generate(engine, pack: Pack, reviews: int) -> dict[str, float]:
+    """The learner, every card (60% reviewed) and the review log, generated inside the database,
+    the log loaded without its indexes, which are built once at the end."""
     sqlite = is_sqlite(engine)
     reviewed = int(len(pack.questions) * 0.6)
     first = (NOW - timedelta(days=730)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -114,11 +125,16 @@ def generate(engine, pack: Pack, reviews: int, rng: random.Random) -> dict[str, 
         for index in log_indexes:
             index.drop(conn)
         conn.execute(insert(Learner.__table__).values(id=1, name="bench", created_at=NOW))
-        conn.execute(insert(CardState.__table__), _cards(pack, reviewed, rng))
+        now_jd, first_jd = (t.timestamp() / 86400 + 2440587.5 for t in (NOW, first))
+        cards = {"count": len(pack.questions), "reviewed": reviewed, "pack": PACK_ID}
+        if sqlite:
+            conn.execute(text(SQLITE_CARDS), {**cards, "now_jd": now_jd})
+        else:
+            conn.execute(text(POSTGRES_CARDS), {**cards, "now_ts": NOW.replace(tzinfo=None)})
         cards_s = time.perf_counter() - started
         params = {"count": reviews, "reviewed": reviewed, "pack": PACK_ID, "first_day": first.date().toordinal()}
         if sqlite:
-            conn.execute(text(SQLITE_LOG), {**params, "first_jd": first.timestamp() / 86400 + 2440587.5})
+            conn.execute(text(SQLITE_LOG), {**params, "first_jd": first_jd})
         else:
             conn.execute(text(POSTGRES_LOG), {**params, "first_ts": first.replace(tzinfo=None)})
         conn.execute(text(DAY_TOTALS))
@@ -182,7 +198,7 @@ def measure(url: str, pack: Pack, home: Path) -> dict[str, object]:
 def run(url: str, pack: Pack, reviews: int, home: Path) -> dict[str, object]:
     """Generate then measure on one database."""
     engine = open_database(url)
-    figures = generate(engine, pack, reviews, random.Random(42))
+    figures = generate(engine, pack, reviews)
     engine.dispose()
     figures.update(measure(url, pack, home))
     return figures
