@@ -148,11 +148,13 @@ class Backend:
 
         return engine.start_review(self, pack, limit)
 
-    def start_quiz(self, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None) -> Any:
-        """A quiz (``exam=False``) or a mock exam, ready to show."""
+    def start_quiz(
+        self, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None, **selection: Any
+    ) -> Any:
+        """A quiz (``exam=False``) or a mock exam, ready to show; ``selection`` as in ``studyvm quiz``."""
         from studyvm.tui import quizdata
 
-        return quizdata.start(self, pack, n, exam, minutes, cbm)
+        return quizdata.start(self, pack, n, exam, minutes, cbm, **selection)
 
     def stats(self, pack: str | None = None) -> Any:
         """Everything the statistics screen draws."""

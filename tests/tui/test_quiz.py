@@ -86,3 +86,27 @@ async def test_exam_asks_confidence_and_countdown_ends_it(settings, backend):
 def test_clock_text():
     assert clock_text(61) == "⏱ 01:01"
     assert clock_text(-3) == "⏱ 00:00"
+
+
+async def test_command_line_selection_reaches_the_engine(settings, backend):
+    # what `studyvm quiz --exam --topic theory --pass-mark 50 --type true_false` passes
+    options = {"topic": "theory", "tag": None, "qtype": "true_false", "weak": False, "mistakes": False}
+    app = make_app(
+        settings,
+        screen="exam",
+        backend=backend,
+        pack="tuitest",
+        n=5,
+        minutes=5,
+        pass_mark=50,
+        cbm=False,
+        resume=False,
+        **options,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert [c.question.id for c in screen.run.questions] == ["c.tf"]
+        await pilot.press(right_digit(screen.question_card))
+        await settle(pilot, app)
+        assert screen.finished and screen.result.passed and screen.result.percent == 100

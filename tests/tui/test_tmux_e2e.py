@@ -72,7 +72,7 @@ def test_review_three_cards_quit_and_find_them_counted(tmp_path):
         review.wait_for("0 this session")
         for n in range(1, 4):
             review.keys("Space")
-            review.wait_for("rate: 1 Again")
+            review.wait_for("rate: ")
             review.keys("3")
             review.wait_for(f"{n} this session")
         review.keys("C-q")

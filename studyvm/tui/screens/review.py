@@ -142,9 +142,9 @@ class ReviewScreen(CardScreen):
         widget = self.question_card
         if widget is not None:
             widget.show_feedback(feedback)
-            self.query_one("#review-status", Literal).show(
-                f"{self.card.status if self.card else ''}  ·  rate: 1 Again  2 Hard  3 Good  4 Easy"
-            )
+            unanswered = "(not answered)" in feedback.notes
+            hint = "any key 1-4 (not answered: Again)" if unanswered else "1 Again  2 Hard  3 Good  4 Easy"
+            self.query_one("#review-status", Literal).show(f"{self.card.status if self.card else ''}  ·  rate: {hint}")
 
     def action_digit(self, digit: int) -> None:
         """Option keys beyond 4."""

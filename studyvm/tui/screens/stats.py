@@ -62,6 +62,7 @@ class StatsScreen(BaseScreen):
         plt.clear_data()
         days = list(range(len(data.forecast)))
         plt.bar(days or [0], data.forecast or [0])
+        plt.ylim(0, max([1, *data.forecast]))
         plt.title("Cards due per day (0 = today)")
         plt.xlabel("days from today")
         forecast.refresh()

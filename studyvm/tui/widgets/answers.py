@@ -13,7 +13,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, SelectionList
@@ -184,9 +184,11 @@ class MatchingAnswer(AnswerArea):
         if not rights:
             rights = [p.right for p in self.question.pairs] + list(self.question.distractors)
             random.Random(self.question.id).shuffle(rights)
+        options = [(lit_cell(r), r) for r in dict.fromkeys(rights)]
         for n, pair in enumerate(self.question.pairs):
-            yield Literal(f"{n + 1}. {pair.left}", classes="hint")
-            yield Select([(lit_cell(r), r) for r in dict.fromkeys(rights)], prompt="choose…", id=f"match{n}")
+            with Horizontal(classes="match-row"):
+                yield Literal(f"{n + 1}. {pair.left}", classes="match-left")
+                yield Select(options, prompt="choose…", id=f"match{n}", compact=True)
         yield Literal("Tab between lists; c checks.", classes="hint")
 
     def current(self) -> Any:
