@@ -18,6 +18,17 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _shown_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 @contextmanager
 def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
     """An open study service; database and study errors become messages and exit 1."""
@@ -32,7 +43,7 @@ def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
     try:
         svc.open(as_learner=as_learner)
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise _fail(f"cannot open the database {settings.database_url}: {exc}") from None
+        raise _fail(f"cannot open the database {_shown_url(settings.database_url)}: {exc}") from None
     try:
         yield svc
     except StudyError as exc:

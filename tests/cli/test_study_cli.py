@@ -102,6 +102,8 @@ def test_report_and_errors(env) -> None:
     bad = _run([*env, "study", "--plain", "--pack", "nope"])
     assert bad.exit_code == 1 and "no pack with id 'nope'" in bad.output and "Traceback" not in bad.output
     assert "reviews:" in _run([*env, "stats"]).output
+    secret = _run([*env, "--db", "postgresql+psycopg://ada:s3cret@/none?host=/nonexistent", "stats"])
+    assert secret.exit_code == 1 and "cannot open the database" in secret.output and "s3cret" not in secret.output
 
 
 def test_without_plain_the_app_opens(env, monkeypatch) -> None:
