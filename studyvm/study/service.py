@@ -281,10 +281,11 @@ class StudyService:
                 self.learner_id, row, done.fields, rating, now, day_of(now, self.tz), session=session,
                 leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
             )
-            if correct is False or (correct is None and rating == 1):
-                self._record_mistake(session, card.pack_id, question.id, response, "review", now)
-            elif correct:
+            # A self-rated card is "wrong" when rated Again, as a graded one is when not fully right.
+            if (rating >= 2) if correct is None else correct:
                 self._clear_mistakes(session, card.pack_id, question.id)
+            else:
+                self._record_mistake(session, card.pack_id, question.id, response, "review", now)
         self._undo.append(log_id)
         if self._today is not None and self._today[0] == day_of(now, self.tz):
             before = row.fields.state
@@ -390,7 +391,10 @@ class StudyService:
         """Reopen an unfinished exam with the time it had left at its last saved answer."""
         from studyvm.study.sessions import ExamSession
 
-        return ExamSession(self, attempt_id, clock=clock)
+        exam = ExamSession(self, attempt_id, clock=clock)
+        if exam.row.learner_id != self.learner_id or exam.row.kind != "exam":
+            raise StudyError(f"exam {attempt_id} is not one of {self.settings.learner}'s")
+        return exam
 
     # -- progress ------------------------------------------------------------------------------
     def stats(self) -> Any:

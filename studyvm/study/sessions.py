@@ -87,7 +87,9 @@ class QuizSession:
         self.svc = svc
         self.attempt_id = attempt_id
         with svc.read() as session:
-            row = session.execute(select(ATTEMPT).where(ATTEMPT.c.id == attempt_id)).one()
+            row = session.execute(select(ATTEMPT).where(ATTEMPT.c.id == attempt_id)).first()
+            if row is None:
+                raise ValueError(f"no quiz or exam with id {attempt_id}")
             answers = session.execute(
                 select(ANSWER.c.position, ANSWER.c.score, ANSWER.c.confidence, ANSWER.c.response)
                 .where(ANSWER.c.attempt_id == attempt_id)

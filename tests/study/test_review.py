@@ -156,6 +156,16 @@ def test_editing_a_pack_keeps_history(settings, clock) -> None:
         assert not restored.removed and restored.reps == 1  # back in the pack: its state is back too
 
 
+def test_mistakes_from_reviews(service) -> None:
+    service.answer(service.next_card(), rating=1)  # flip forgotten
+    service.answer(service.next_card(), response=1)  # mcq wrong
+    assert {it.question.id for it in service.start_quiz(mistakes=True).items} == {"flip-1", "mcq-1"}
+    service.answer(service.card("virt", "flip-1"), rating=3)
+    service.answer(service.card("virt", "mcq-1"), response=0)
+    with pytest.raises(StudyError, match="mistake bank is empty"):
+        service.start_quiz(mistakes=True)
+
+
 def test_unknown_pack_is_a_study_error(service) -> None:
     with pytest.raises(StudyError, match="no pack with id 'nope'"):
         service.next_card("nope")

@@ -139,3 +139,6 @@ def test_crashed_exam_resumes_with_its_time_or_is_scored(settings, clock) -> Non
         result = resumed.finish()
         assert (result.answered, result.score) == (2, 2.0)
         assert svc.unfinished_exam() is None
+    settings.learner = "mallory"
+    with StudyService(settings, packs=packs, clock=clock, tz=UTC) as svc, pytest.raises(StudyError):
+        svc.resume_exam(attempt)
