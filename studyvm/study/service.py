@@ -42,7 +42,16 @@ Quizzes and exams (:mod:`studyvm.study.sessions`)::
                                      # finish() it (if its time is up it is scored on what was answered)
 
 Progress: ``svc.stats()`` -> :class:`studyvm.study.stats.Stats` (``as_json()`` is what
-``studyvm stats --json`` prints); ``svc.report(pack_id=None)`` -> the instructor's class report.
+``studyvm stats --json`` prints); ``svc.report(pack_id=None)`` -> the instructor's class report
+(open it with ``svc.open(as_learner=False)`` so the instructor is not registered as a learner).
+
+Constructor options, all keyword: ``packs`` (pack id -> Pack; default: the catalog),
+``clock`` (returns an aware UTC datetime; tests pin it), ``tz`` (the learner's local zone, for
+calendar days), ``retention``, ``new_per_day``, ``reviews_per_day`` (default: ``[study]`` in
+the settings file, else 0.9 / 20 / 200), ``fuzz`` (fsrs interval fuzz), ``seed`` (option shuffling).
+Requests that cannot be honoured raise :class:`StudyError` with a message for people; a response
+of the wrong shape raises :class:`studyvm.study.grading.NotGradable`. To show a saved response in
+words use :func:`studyvm.study.grading.describe_response`.
 
 Slow calls for a big history (``stats``, ``report``, opening a huge pack for the first time)
 belong in a worker thread in a UI; a service may be used from one thread at a time.
