@@ -88,3 +88,28 @@ async def test_palette_offers_every_screen_and_current_actions(settings, backend
 def test_unknown_screen_is_refused(settings):
     with pytest.raises(ValueError, match="unknown screen"):
         make_app(settings, screen="nope")
+
+
+def test_lab_command_rejects_an_unknown_workload(tmp_path):
+    from typer.testing import CliRunner
+
+    from studyvm.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "lab", "--workload", "nope"])
+    assert result.exit_code == 1
+    assert "unknown workload 'nope'" in result.output
+
+
+def test_open_app_passes_options_to_the_first_screen(settings, backend, monkeypatch):
+    from studyvm.cli import tui_cmds
+    from studyvm.tui import app as app_module
+
+    seen = {}
+
+    def fake_run(self):
+        seen["screen"] = self.start_screen
+        seen["options"] = self.start_options
+
+    monkeypatch.setattr(app_module.StudyVMApp, "run", fake_run)
+    tui_cmds.open_app(settings, "review", pack="tuitest", limit=3)
+    assert seen == {"screen": "review", "options": {"pack": "tuitest", "limit": 3}}

@@ -125,3 +125,5 @@ async def test_real_scenario_shows_metric_and_verdict(settings, backend):
         assert "trap-emulate" in [r.mode for r in run.rows]
         for row in run.rows:  # every run shows its value of the proving metric
             assert table.get_cell(row.mode, "proof").plain == metric_text(row.metric)
+        assert lab.query_one("#lab-workload").value == run.workload  # r reruns it with a trace
+        assert set(lab.query_one("#lab-modes").selected) == {r.mode for r in run.rows}

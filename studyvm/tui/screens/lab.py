@@ -175,6 +175,12 @@ class LabScreen(BaseScreen):
             select = self.query_one(widget_id, Select)
             if value and self.choices and value in (self.choices.workloads + self.choices.profiles):
                 select.value = value
+        modes = [r.mode for r in run.rows if self.choices and r.mode in self.choices.modes]
+        if modes:
+            picker = self.query_one("#lab-modes", SelectionList)
+            picker.deselect_all()
+            for mode in modes:
+                picker.select(mode)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """Say on screen that the run failed."""
