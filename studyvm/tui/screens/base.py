@@ -55,6 +55,7 @@ class BaseScreen(Screen):
             busy.loading = True
 
         def job() -> None:
+            """Run the function and post its result."""
             result = fn(*args)
             self.post_message(JobDone(name, result))
 

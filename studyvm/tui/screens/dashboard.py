@@ -35,6 +35,7 @@ class DashboardScreen(BaseScreen):
         """What the last load returned."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         yield Header()
         with Horizontal(id="dash-body"):
             with Vertical(id="dash-left"):

@@ -59,6 +59,7 @@ class LabScreen(BaseScreen):
         """Every run started here, as ``scenario:<id>`` or ``compare:<workload>`` (for tests and logs)."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         yield Header()
         with Horizontal(id="lab-controls"):
             yield Select[str]([], prompt="workload", id="lab-workload", allow_blank=True)

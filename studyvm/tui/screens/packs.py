@@ -29,6 +29,7 @@ class PacksScreen(BaseScreen):
         self.failed: list[FailedPack] = []
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         yield Header()
         with Horizontal(id="packs-body"):
             yield OptionList(id="packs-list")

@@ -70,6 +70,7 @@ class QuizScreen(CardScreen):
         """The end-screen data once finished."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         yield Header()
         with Horizontal(classes="status"):
             yield Literal("Loading…", id="quiz-progress")

@@ -21,6 +21,7 @@ class ResultView(Vertical):
         self.result = result
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         r = self.result
         headline = f"Score: {r.score:g} / {r.max_score:g}  ({r.percent:.0f}%)"
         if r.cbm_score is not None:

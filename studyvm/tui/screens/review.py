@@ -59,6 +59,7 @@ class ReviewScreen(CardScreen):
         """``perf_counter`` after the refresh that put the current card on screen."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         yield Header()
         yield Literal("Loading…", classes="status", id="review-status")
         yield Vertical(id="review-body")

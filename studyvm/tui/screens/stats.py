@@ -25,6 +25,7 @@ class StatsScreen(BaseScreen):
         """The last :class:`studyvm.tui.engine.StatsData` shown."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this screen."""
         yield Header()
         with TabbedContent(id="stats-tabs"):
             with TabPane("Overview", id="stats-overview"), VerticalScroll():

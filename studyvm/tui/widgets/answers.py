@@ -86,6 +86,7 @@ class ChoiceAnswer(AnswerArea):
         self.order = shown_order(question, len(self.labels), presentation)
 
     def compose(self) -> ComposeResult:
+        """The widgets of this widget."""
         yield OptionList(
             *[
                 Option(lit_cell(f"{pos + 1}. {self.labels[index]}"), id=str(index))
@@ -114,18 +115,21 @@ class MultiAnswer(AnswerArea):
     """multi: digits or clicks toggle options; Enter (or c) checks."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this widget."""
         self.order = shown_order(self.question, len(self.question.options), self.presentation)
         yield SelectionList[int](
             *[(lit_cell(f"{p + 1}. {self.question.options[i].text}"), i) for p, i in enumerate(self.order)],
             id="choices",
         )
-        yield Literal("Digits toggle, Enter or c checks.", classes="hint")
+        yield Literal("Number keys or clicks toggle; c checks.", classes="hint")
 
     def current(self) -> Any:
+        """The answer entered so far, or ``None``."""
         chosen = set(self.query_one(SelectionList).selected)
         return chosen or None
 
     def press_digit(self, digit: int) -> bool:
+        """Number key ``digit``: True if it meant something here."""
         if 1 <= digit <= len(self.order):
             self.query_one(SelectionList).toggle(self.order[digit - 1])
             return True
@@ -151,6 +155,7 @@ class TypedAnswer(AnswerArea):
     """short, numerical and cloze: one input per gap; Enter moves on, then answers."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this widget."""
         gaps = len(self.question.gaps()) if self.question.type == "cloze" else 1
         unit = getattr(self.question, "unit", "")
         for n in range(gaps):
@@ -160,6 +165,7 @@ class TypedAnswer(AnswerArea):
             yield SpaceAwareInput(placeholder=placeholder, id=f"gap{n}", select_on_focus=False)
 
     def current(self) -> Any:
+        """The answer entered so far, or ``None``."""
         values = [i.value.strip() for i in self.query(Input)]
         if not any(values):
             return None
@@ -180,6 +186,7 @@ class MatchingAnswer(AnswerArea):
     """matching: a drop-down of right-hand items for every left item; c checks."""
 
     def compose(self) -> ComposeResult:
+        """The widgets of this widget."""
         rights = list(getattr(self.presentation, "choices", None) or [])
         if not rights:
             rights = [p.right for p in self.question.pairs] + list(self.question.distractors)
@@ -192,6 +199,7 @@ class MatchingAnswer(AnswerArea):
         yield Literal("Tab between lists; c checks.", classes="hint")
 
     def current(self) -> Any:
+        """The answer entered so far, or ``None``."""
         chosen = {}
         for n, pair in enumerate(self.question.pairs):
             value = self.query_one(f"#match{n}", Select).value
@@ -209,6 +217,7 @@ class OrderingAnswer(AnswerArea):
         self.picked: list[str] = []
 
     def compose(self) -> ComposeResult:
+        """The widgets of this widget."""
         yield Literal("", id="picked")
         yield OptionList(id="pool")
         yield Literal("Pick the first item, then the next…; Backspace undoes a pick.", classes="hint")
@@ -240,6 +249,7 @@ class OrderingAnswer(AnswerArea):
         self._pick(event.option_index)
 
     def press_digit(self, digit: int) -> bool:
+        """Number key ``digit``: True if it meant something here."""
         self._pick(digit - 1)
         return True
 
@@ -251,6 +261,7 @@ class OrderingAnswer(AnswerArea):
             self._refresh()
 
     def current(self) -> Any:
+        """The answer entered so far, or ``None``."""
         items = list(self.question.items)
         return [items.index(item) for item in self.picked] or None
 

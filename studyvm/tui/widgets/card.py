@@ -54,6 +54,7 @@ class QuestionCard(VerticalScroll):
         return self.meta + ("  ·  d: Show me" if self.question.demo else "")
 
     def compose(self) -> ComposeResult:
+        """The widgets of this widget."""
         yield Literal(self._meta_text(), classes="meta", id="card-meta")
         yield Literal(prompt_text(self.question), classes="prompt", id="card-prompt")
         yield Literal(HINTS.get(self.question.type, ""), classes="hint", id="card-hint")
