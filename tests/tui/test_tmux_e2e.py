@@ -21,16 +21,18 @@ class Tmux:
 
     def __init__(self, command: list[str], cwd: Path) -> None:
         self.name = f"studyvm-e2e-{uuid.uuid4().hex[:8]}"
+        self.tmux = ["tmux", "-L", self.name]
         shell = f"cd {shlex.quote(str(cwd))} && exec {shlex.join(command)}"
+        # A private server (-L): the command gets this environment, not a running server's.
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
             check=True,
             env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(cwd), "LANG": "C.UTF-8"},
         )
 
     def screen(self) -> str:
         """The visible text."""
-        done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        done = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
         return done.stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
@@ -45,11 +47,11 @@ class Tmux:
 
     def keys(self, *keys: str) -> None:
         """Send keys (tmux names: Space, C-q ...)."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def alive(self) -> bool:
         """Is the session (and so the command) still running?"""
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return subprocess.run([*self.tmux, "has-session", "-t", self.name], capture_output=True).returncode == 0
 
     def wait_exit(self, timeout: float = 15.0) -> None:
         """Wait for the command to end."""
@@ -59,9 +61,8 @@ class Tmux:
         assert not self.alive(), self.screen()
 
     def kill(self) -> None:
-        """Remove the session if it is still there."""
-        if self.alive():
-            subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        """Stop the private server and whatever still runs in it."""
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 def test_review_three_cards_quit_and_find_them_counted(tmp_path):
