@@ -57,9 +57,12 @@ async def test_stats_screen_draws_charts(settings, backend):
         assert sum(screen.data.heatmap.values()) == 3
         assert len(screen.data.forecast) == 30
         assert len(screen.query(PlotextPlot)) == 3
-        for tab in ("stats-forecast-tab", "stats-retention-tab", "stats-mastery-tab", "stats-exams-tab"):
-            screen.query_one("#stats-tabs").active = tab
+        for key, tab in zip(
+            "frmxo", ("forecast-tab", "retention-tab", "mastery-tab", "exams-tab", "overview"), strict=True
+        ):
+            await pilot.press(key)
             await pilot.pause()
+            assert screen.query_one("#stats-tabs").active == f"stats-{tab}"
 
 
 def test_heatmap_marks_busy_days():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
@@ -17,6 +18,14 @@ from studyvm.tui.widgets.literal import Literal
 
 class StatsScreen(BaseScreen):
     """Loads the statistics in a worker (they can cover a large history) and draws them."""
+
+    BINDINGS = [
+        Binding("o", "tab('stats-overview')", "Overview", id="stats.overview"),
+        Binding("f", "tab('stats-forecast-tab')", "Forecast", id="stats.forecast"),
+        Binding("r", "tab('stats-retention-tab')", "Retention", id="stats.retention"),
+        Binding("m", "tab('stats-mastery-tab')", "Mastery", id="stats.mastery"),
+        Binding("x", "tab('stats-exams-tab')", "Exams", id="stats.exams"),
+    ]
 
     def __init__(self, pack: str | None = None, **_options: Any) -> None:
         super().__init__()
@@ -85,3 +94,7 @@ class StatsScreen(BaseScreen):
             plt.ylim(0, 100)
         plt.title("Exam scores (%) in order taken" if data.exams else "No exams yet")
         exams.refresh()
+
+    def action_tab(self, pane: str) -> None:
+        """Switch chart by key."""
+        self.query_one("#stats-tabs", TabbedContent).active = pane

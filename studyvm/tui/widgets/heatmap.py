@@ -35,7 +35,20 @@ def heatmap_text(counts: dict[date, int], today: date, weeks: int = 16) -> Text:
 class Heatmap(Static):
     """Reviews per day; :meth:`set_counts` with a ``{date: count}`` mapping."""
 
+    counts: dict[date, int] = {}
+    today: date | None = None
+
     def set_counts(self, counts: dict[date, int], today: date) -> None:
         """Redraw for ``counts``, with the widget's width deciding how many weeks fit."""
-        weeks = max(4, min(26, (self.size.width - 4) // 2 if self.size.width else 16))
-        self.update(heatmap_text(counts, today, weeks))
+        self.counts, self.today = counts, today
+        self._draw()
+
+    def on_resize(self) -> None:
+        """Show more or fewer weeks as the terminal changes size."""
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.today is None:
+            return
+        weeks = max(4, min(52, (self.size.width - 4) // 2 if self.size.width else 16))
+        self.update(heatmap_text(self.counts, self.today, weeks))
