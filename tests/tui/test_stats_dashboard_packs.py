@@ -89,3 +89,19 @@ async def test_packs_screen_shows_validation_messages_of_a_failed_user_pack(tmp_
         await pilot.press("end")
         await pilot.pause()
         assert "unknown field 'bogus'" in str(screen.query_one("#packs-detail").render())
+
+
+async def test_dashboard_reflows_on_resize(settings, backend):
+    review_some(backend, 1)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        bars = app.screen.query_one("#dash-mastery")
+        narrow = max(len(line) for line in str(bars.render()).splitlines())
+        await pilot.resize_terminal(140, 40)
+        await settle(pilot, app)
+        wide = max(len(line) for line in str(bars.render()).splitlines())
+        assert wide > narrow
+        await pilot.resize_terminal(60, 20)  # smaller than designed for: still no crash
+        await settle(pilot, app)
+        assert app.is_running
