@@ -19,6 +19,8 @@ from studyvm.tui.widgets.literal import Literal, lit_cell
 class DashboardScreen(BaseScreen):
     """Start page. Enter on a pack reviews it; letter keys open every other screen."""
 
+    SUB_TITLE = "Dashboard"
+
     BINDINGS = [
         Binding("r", "start('review')", "Review", id="dashboard.review"),
         Binding("z", "start('quiz')", "Quiz", id="dashboard.quiz"),

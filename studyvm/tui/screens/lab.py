@@ -39,6 +39,8 @@ def metric_text(value: object) -> str:
 class LabScreen(BaseScreen):
     """Simulator lab; ``workload`` preselects a workload, ``scenario`` runs a demo at once."""
 
+    SUB_TITLE = "Lab"
+
     BINDINGS = [
         Binding("r", "run", "Run", id="lab.run"),
         Binding("t", "tab('lab-trace')", "Trace", id="lab.trace"),

@@ -18,6 +18,8 @@ from studyvm.tui.widgets.literal import Literal, lit_cell
 class PacksScreen(BaseScreen):
     """A list on the left, details of the highlighted entry on the right."""
 
+    SUB_TITLE = "Packs"
+
     BINDINGS = [
         Binding("r", "review", "Review pack", id="packs.review"),
         Binding("ctrl+r", "reload", "Reload", id="packs.reload"),

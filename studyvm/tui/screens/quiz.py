@@ -36,6 +36,8 @@ def clock_text(seconds: float) -> str:
 class QuizScreen(CardScreen):
     """One quiz or exam from start to the end screen."""
 
+    SUB_TITLE = "Quiz"
+
     BINDINGS = [
         *[Binding(str(n), f"digit({n})", show=False, id=f"quiz.option{n}") for n in range(1, 10)],
         Binding("space", "reveal", "Show/next", id="quiz.show"),
@@ -57,6 +59,7 @@ class QuizScreen(CardScreen):
         super().__init__()
         self.pack, self.n, self.minutes, self.exam, self.cbm = pack, n, minutes, exam, cbm
         self.selection = {k: v for k, v in selection.items() if k in SELECTION}
+        self.sub_title = "Mock exam" if exam else "Quiz"
         """Other choices from the command line: topic, tag, qtype, weak, mistakes, pass_mark, resume."""
         self.run: Any = None
         """The engine's quiz or exam session."""

@@ -26,6 +26,8 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 class ReviewScreen(CardScreen):
     """Reviews the due cards of one pack (or all packs) until none are left or ``limit`` is reached."""
 
+    SUB_TITLE = "Review"
+
     BINDINGS = [
         Binding("space", "show_answer", "Show", id="review.show"),
         Binding("1", "rate(1)", "Again", id="review.again"),

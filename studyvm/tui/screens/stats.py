@@ -19,6 +19,8 @@ from studyvm.tui.widgets.literal import Literal
 class StatsScreen(BaseScreen):
     """Loads the statistics in a worker (they can cover a large history) and draws them."""
 
+    SUB_TITLE = "Statistics"
+
     BINDINGS = [
         Binding("o", "tab('stats-overview')", "Overview", id="stats.overview"),
         Binding("f", "tab('stats-forecast-tab')", "Forecast", id="stats.forecast"),
