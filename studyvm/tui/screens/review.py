@@ -23,6 +23,17 @@ from studyvm.tui.widgets.literal import Literal
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
+def rating_hint(feedback: Any) -> str:
+    """Which ratings mean something after this verdict (the engine rates auto-graded answers)."""
+    if feedback.correct is None:
+        return "1 Again  2 Hard  3 Good  4 Easy"
+    if feedback.correct:
+        return "2 Hard  3 Good  4 Easy"
+    if feedback.score >= 0.5:
+        return "any key 1-4 (partly right: Hard)"
+    return "any key 1-4 (not known: Again)"
+
+
 class ReviewScreen(CardScreen):
     """Reviews the due cards of one pack (or all packs) until none are left or ``limit`` is reached."""
 
@@ -145,8 +156,7 @@ class ReviewScreen(CardScreen):
         widget = self.question_card
         if widget is not None:
             widget.show_feedback(feedback)
-            unanswered = "(not answered)" in feedback.notes
-            hint = "any key 1-4 (not answered: Again)" if unanswered else "1 Again  2 Hard  3 Good  4 Easy"
+            hint = rating_hint(feedback)
             self.query_one("#review-status", Literal).show(f"{self.card.status if self.card else ''}  ·  rate: {hint}")
 
     def action_digit(self, digit: int) -> None:
