@@ -238,10 +238,9 @@ class OrderingAnswer(AnswerArea):
         remaining = [item for item in self.pool if item not in self.picked]
         if 0 <= position < len(remaining):
             self.picked.append(remaining[position])
+            self._refresh()
             if len(self.picked) == len(self.pool):
                 self.submit()
-            else:
-                self._refresh()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter or click picks the highlighted item."""
