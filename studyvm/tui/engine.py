@@ -78,6 +78,8 @@ class ReviewRun:
         """Question id -> what was entered (``None`` = revealed without answering)."""
         self.last_ms: float = 0.0
         """Time the last rate-and-next took in the engine, in milliseconds."""
+        self.actions: list[tuple[str, ShownCard]] = []
+        """What ``u`` can take back, newest last: ("answer" | "suspend" | "bury", card)."""
 
     @property
     def service(self) -> Any:
@@ -127,14 +129,24 @@ class ReviewRun:
                 self.service.answer(shown.ref, rating=1)
             else:
                 self.service.answer(shown.ref, response=response, rating=rating)
+            self.actions.append(("answer", shown))
             self.done += 1
             shown_next = self._next()
         self.last_ms = (time.perf_counter() - started) * 1000
         return shown_next
 
     def undo(self) -> ShownCard | None:
-        """Undo the last answer; the card it was about, ready to answer again (``None``: nothing to undo)."""
+        """Take back the last answer, suspension or burial; that card, to answer again (``None``: nothing)."""
         with self.backend.lock:
+            if not self.actions:
+                return None
+            kind, shown = self.actions.pop()
+            if kind == "suspend":
+                self.service.suspend(shown.ref, suspended=False)
+                return shown
+            if kind == "bury":
+                unbury_card(self.service, shown.pack_id, shown.question.id)
+                return shown
             undone = self.service.undo()
             if undone is None:
                 return None
@@ -166,13 +178,39 @@ class ReviewRun:
         """Suspend this card and go on."""
         with self.backend.lock:
             self.service.suspend(shown.ref)
+            self.actions.append(("suspend", shown))
             return self._next()
 
     def bury_and_next(self, shown: ShownCard) -> ShownCard | None:
         """Bury this card until tomorrow and go on."""
         with self.backend.lock:
             self.service.bury(shown.ref)
+            self.actions.append(("bury", shown))
             return self._next()
+
+
+def unbury_card(svc: Any, pack_id: str, question_id: str) -> None:
+    """Thin adapter (the service has no "unbury one card"): end this card's burial now."""
+    from sqlalchemy import update
+
+    from studyvm.store.engine import write_session
+    from studyvm.store.models import QUEUE_BURIED, CardState
+    from studyvm.study.cards import unbury
+
+    card = CardState.__table__
+    now = svc.clock()
+    with write_session(svc.engine) as session:
+        session.execute(
+            update(card)
+            .where(
+                card.c.learner_id == svc.learner_id,
+                card.c.pack_id == pack_id,
+                card.c.question_id == question_id,
+                card.c.queue == QUEUE_BURIED,
+            )
+            .values(buried_until=now)
+        )
+        unbury(svc.learner_id, now, session=session)
 
 
 def start_review(backend: Backend, pack: str | None, limit: int | None) -> tuple[ReviewRun, ShownCard | None]:

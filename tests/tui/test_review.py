@@ -106,6 +106,13 @@ async def test_undo_suspend_and_bury(settings, backend):
         assert screen.card.question.id == "c.tf"
         due = backend.service().due_counts()["tuitest"]
         assert due.new == 7  # nine cards, one suspended and one buried
+        await pilot.press("u")  # unbury
+        await settle(pilot, app)
+        assert screen.card.question.id == "b.mcq"
+        await pilot.press("u")  # unsuspend
+        await settle(pilot, app)
+        assert screen.card.question.id == "a.flip"
+        assert backend.service().due_counts()["tuitest"].new == 9
 
 
 async def test_typed_answer_in_place(settings, backend):

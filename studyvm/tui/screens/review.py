@@ -196,7 +196,7 @@ class ReviewScreen(CardScreen):
             self.busy = False
             self.notify("Nothing to undo.")
             return
-        self.reviewed = max(0, self.reviewed - 1)
+        self.reviewed = self.run.done
         await self.show_card(card)
 
     def action_suspend(self) -> None:
