@@ -8,6 +8,7 @@ that proves the answer, with its one-line verdict. Escape returns to where it wa
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.text import Text
@@ -133,9 +134,10 @@ class LabScreen(BaseScreen):
         """Show the table, the bars and the trace; highlight the proving metric."""
         self.last_run = run
         self._fill_table(run)
-        top = max((r.overhead for r in run.rows), default=1.0) or 1.0
         self.query_one("#lab-bars", Bars).set_bars(
-            [(r.mode, r.overhead / top, f"{r.overhead:.2f}×") for r in run.rows], width=30
+            [(r.mode, overhead_fraction(r.overhead, run.rows), f"{r.overhead:.2f}×") for r in run.rows],
+            width=30,
+            good_high=False,
         )
         log = self.query_one("#lab-trace-log", Log)
         log.clear()
@@ -212,3 +214,14 @@ class LabScreen(BaseScreen):
     def action_tab(self, pane: str) -> None:
         """Switch tab by key."""
         self.query_one("#lab-tabs", TabbedContent).active = pane
+
+
+def overhead_fraction(overhead: float, rows: list) -> float:
+    """Bar length for ``overhead`` on a log scale from native (empty) to the slowest mode (full).
+
+    Overheads span 1.0× to 20×+; a linear scale would make every mode near native look alike.
+    """
+    top = max((r.overhead for r in rows), default=1.0)
+    if overhead <= 1.0 or top <= 1.0:
+        return 0.0
+    return math.log(overhead) / math.log(top)

@@ -8,13 +8,19 @@ from textual.widgets import Static
 FULL, EMPTY = "█", "░"
 
 
-def bar_text(label: str, fraction: float, width: int = 20, label_width: int = 18, suffix: str = "") -> Text:
-    """``label`` (literal, padded or cut to ``label_width``), a bar ``fraction`` full, and ``suffix``."""
+def bar_text(
+    label: str, fraction: float, width: int = 20, label_width: int = 18, suffix: str = "", good_high: bool = True
+) -> Text:
+    """``label`` (literal, padded or cut to ``label_width``), a bar ``fraction`` full, and ``suffix``.
+
+    Colours say good (green) to bad (red); ``good_high=False`` is for bars where more is worse.
+    """
     fraction = max(0.0, min(1.0, fraction))
+    goodness = fraction if good_high else 1.0 - fraction
     filled = round(fraction * width)
     name = label if len(label) <= label_width else label[: max(1, label_width - 1)] + "…"
     line = Text(name.ljust(label_width) + " ")
-    line.append(FULL * filled, style="bold green" if fraction >= 0.8 else "yellow" if fraction >= 0.4 else "red")
+    line.append(FULL * filled, style="bold green" if goodness >= 0.8 else "yellow" if goodness >= 0.4 else "red")
     line.append(EMPTY * (width - filled), style="dim")
     line.append(f" {suffix}" if suffix else f" {fraction:4.0%}")
     return line
@@ -31,10 +37,13 @@ class Bars(Static):
         """(label, fraction 0..1, suffix) of every bar."""
         self.max_bar = 30
         self.empty = "nothing yet"
+        self.good_high = True
 
-    def set_bars(self, rows: list[tuple[str, float, str]], width: int = 30, empty: str = "nothing yet") -> None:
+    def set_bars(
+        self, rows: list[tuple[str, float, str]], width: int = 30, empty: str = "nothing yet", good_high: bool = True
+    ) -> None:
         """Show ``rows`` of (label, fraction 0..1, suffix or ""); bars are at most ``width`` cells."""
-        self.rows, self.max_bar, self.empty = rows, width, empty
+        self.rows, self.max_bar, self.empty, self.good_high = rows, width, empty, good_high
         self._draw()
 
     def on_resize(self) -> None:
@@ -49,4 +58,6 @@ class Bars(Static):
         suffix_width = max(len(s) if s else 4 for _, _, s in self.rows) + 1
         label_width = min(max(len(label) for label, _, _ in self.rows), max(6, (total - suffix_width) // 2))
         bar = max(4, min(self.max_bar, total - label_width - suffix_width - 1))
-        self.update(Text("\n").join(bar_text(lbl, frac, bar, label_width, sfx) for lbl, frac, sfx in self.rows))
+        self.update(
+            Text("\n").join(bar_text(lbl, frac, bar, label_width, sfx, self.good_high) for lbl, frac, sfx in self.rows)
+        )
