@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from studyvm.packs.diagnostics import Diagnostic
+from studyvm.packs.diagnostics import Diagnostic, Severity
 from studyvm.packs.model import (
     ComparisonTable,
     MatchingQuestion,
@@ -21,9 +21,9 @@ class _Where(Protocol):
     col: int
 
 
-def _at(where: _Where | None, fallback: _Where, severity: str, message: str) -> Diagnostic:
+def _at(where: _Where | None, fallback: _Where, severity: Severity, message: str) -> Diagnostic:
     place = where or fallback
-    return Diagnostic(place.file, place.line, place.col, severity, message)  # type: ignore[arg-type]
+    return Diagnostic(place.file, place.line, place.col, severity, message)
 
 
 def check_pack(
