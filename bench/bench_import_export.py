@@ -19,16 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from studyvm.config import builtin_content_dir
+from studyvm.packs.exporters.apkg import export_apkg
+from studyvm.packs.exporters.gift import export_gift
+from studyvm.packs.importers.gift import import_gift
+from studyvm.packs.importers.install import install
+from studyvm.packs.loader import load_pack_dir
+from studyvm.packs.model import Pack, PackMeta
 
-from studyvm.config import builtin_content_dir  # noqa: E402
-from studyvm.packs.exporters.apkg import export_apkg  # noqa: E402
-from studyvm.packs.exporters.gift import export_gift  # noqa: E402
-from studyvm.packs.importers.gift import import_gift  # noqa: E402
-from studyvm.packs.importers.install import install  # noqa: E402
-from studyvm.packs.loader import load_pack_dir  # noqa: E402
-from studyvm.packs.model import Pack, PackMeta  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def generated_pack(n: int) -> Pack:
