@@ -14,6 +14,8 @@ never enter the write dicts, so stores to them take the slow path.
 
 from __future__ import annotations
 
+from collections import deque
+
 from minisim import isa, jit
 from minisim.devices import Devices
 from minisim.faults import Fault, Stop
@@ -45,7 +47,10 @@ class Machine(SystemOps):
         self.divergence: str | None = None
         self._div_changes = False
         self.tlb_entries = tlb_entries
-        self.tlb: dict[int, tuple[int, int]] = {}  # vpn -> (frame, flags); insertion order = FIFO
+        self.tlb: dict[int, tuple[int, int]] = {}  # vpn -> (frame, flags)
+        # The TLB's FIFO order. (A dict keeps insertion order too, but finding its oldest key after
+        # many deletions scans the dead slots at the front: a deque is O(1).)
+        self.fifo: deque[int] = deque()
         self.kr: dict[int, int] = {}
         self.kw: dict[int, int] = {}
         self.ur: dict[int, int] = {}
@@ -65,6 +70,7 @@ class Machine(SystemOps):
         self.event_cycles: dict[str, int] = {}
         self.trace: list[tuple] = []
         self.trace_limit = trace_limit
+        self.tracing = trace_limit > 0  # False once the trace is full: event() skips it cheaply
         # Benchmarks time the workload, not the boot: with measure_from_user, counters are
         # snapshotted when user mode is first entered and results report the difference.
         self.mark: tuple | None = None if measure_from_user else ()
@@ -74,6 +80,8 @@ class Machine(SystemOps):
         self.walk_refs = [vmm.walk_refs(n // 2, bool(n % 2)) for n in range(6)]
         self.miss_hook = vmm.wants_misses
         self.entered_hook = type(vmm).entered is not Native.entered
+        # Fast paths in ops.py skip the VMM's hook for iret and friends when it is the bare machine's.
+        self.privileged_hook = type(vmm).privileged is not Native.privileged
         self.returned_hook = type(vmm).returned is not Native.returned
         self.vmm = vmm
         vmm.attach(self)
@@ -86,13 +94,17 @@ class Machine(SystemOps):
         if reason is None:
             ev[kind] = ev.get(kind, 0) + 1
         else:
-            sub = ev.setdefault(kind, {})
+            sub = ev.get(kind)
+            if sub is None:
+                sub = ev[kind] = {}
             sub[reason] = sub.get(reason, 0) + 1
         if cost:
             self.cy += cost
-            self.event_cycles[kind] = self.event_cycles.get(kind, 0) + cost
-        if len(self.trace) < self.trace_limit:
+            ec = self.event_cycles
+            ec[kind] = ec.get(kind, 0) + cost
+        if self.tracing:
             self.trace.append((self.ic, self.cy, kind, reason or note, pc))
+            self.tracing = len(self.trace) < self.trace_limit
 
     def count(self, kind: str, n: int = 1) -> None:
         """Add to a plain counter without a trace entry (for high-volume figures)."""
@@ -119,14 +131,22 @@ class Machine(SystemOps):
         if (status ^ self.status) & isa.PAGING:
             self.tlb_flush()
         self.status = status
-        k = bool(status & isa.KMODE)
-        if not k and self.mark is None:
-            self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b for a, b in self.events.items()},
-                         dict(self.event_cycles), self.misses, self.refs)
-            self.trace.clear()
-        self.rt, self.wt = (self.kr, self.kw) if k else (self.ur, self.uw)
-        self.cache = self.caches[k]
-        self.vc = self.vcaches[k]
+        if status & isa.KMODE:
+            self.rt = self.kr
+            self.wt = self.kw
+            self.cache = self.caches[1]
+            self.vc = self.vcaches[1]
+        else:
+            if self.mark is None:
+                self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b
+                                                for a, b in self.events.items()},
+                             dict(self.event_cycles), self.misses, self.refs)
+                self.trace.clear()
+                self.tracing = self.trace_limit > 0
+            self.rt = self.ur
+            self.wt = self.uw
+            self.cache = self.caches[0]
+            self.vc = self.vcaches[0]
         if self.irq_pending:  # returning to a mode that may take it
             self.next_check = 0
 
@@ -137,6 +157,7 @@ class Machine(SystemOps):
         """
         if not keep_global:
             self.tlb.clear()
+            self.fifo.clear()
             for d in (self.kr, self.kw, self.ur, self.uw, *self.vcaches):
                 d.clear()
             self.vc_local.clear()
@@ -145,6 +166,7 @@ class Machine(SystemOps):
             del self.tlb[vpn]
             for d in (self.kr, self.kw, self.ur, self.uw):
                 d.pop(vpn, None)
+        self.fifo = deque(self.tlb)
         self.vcaches[0].clear()
         kvc = self.vcaches[1]
         for pc in self.vc_local:
@@ -154,6 +176,7 @@ class Machine(SystemOps):
     def tlb_drop(self, vpn: int) -> None:
         """Drop one TLB entry."""
         if self.tlb.pop(vpn, None) is not None:
+            self.fifo.remove(vpn)
             for d in (self.kr, self.kw, self.ur, self.uw):
                 d.pop(vpn, None)
         for d in self.vcaches:
@@ -203,32 +226,68 @@ class Machine(SystemOps):
                 e = (vpn, P | W | U)
             else:
                 raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
-            if len(tlb) >= self.tlb_entries:
-                old = next(iter(tlb))
-                del tlb[old]
-                self.kr.pop(old, None)
-                self.kw.pop(old, None)
-                self.ur.pop(old, None)
-                self.uw.pop(old, None)
-            tlb[vpn] = e
-            frame, flags = e
-            base = frame << 8
-            self.kr[vpn] = base
-            if flags & U:
-                self.ur[vpn] = base
-            if flags & W and frame not in self.protected:
-                self.kw[vpn] = base
-                if flags & U:
-                    self.uw[vpn] = base
+            self.install(vpn, e)
         frame, flags = e
-        if (not self.status & isa.KMODE and not flags & U) or (write and not flags & W):
+        kernel = self.status & isa.KMODE
+        if (not kernel and not flags & U) or (write and not flags & W):
             raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
-        return frame << 8
+        # Entries enter the current mode's read or write dict lazily, on the first such access.
+        base = frame << 8
+        if not write:
+            self.rt[vpn] = base
+        elif frame not in self.protected:
+            self.wt[vpn] = base
+        return base
+
+    def install(self, vpn: int, e: tuple[int, int]) -> None:
+        """Put a translation in the TLB, evicting the oldest entry when it is full."""
+        tlb = self.tlb
+        if len(tlb) >= self.tlb_entries:
+            old = self.fifo.popleft()
+            del tlb[old]
+            self.kr.pop(old, None)
+            self.kw.pop(old, None)
+            self.ur.pop(old, None)
+            self.uw.pop(old, None)
+        tlb[vpn] = e
+        self.fifo.append(vpn)
 
     def rmiss(self, va: int, pc: int, idx: int) -> int:
-        """Load slow path (called by compiled blocks)."""
+        """Load slow path (called by compiled blocks).
+
+        The common miss -- paging on, both levels present, the access allowed, no VMM watching
+        misses -- is walked and installed here without the general ``fill``: the TLB workload
+        takes one every few instructions.
+        """
         self.fidx = idx
-        return self.fill(va, False, pc)
+        vpn = va >> 8
+        status = self.status
+        if self.miss_hook or not status & isa.PAGING or vpn >= 1024 or vpn in self.tlb:
+            return self.fill(va, False, pc)
+        M = self.M
+        pde = M[(self.cr3 + (vpn >> 4)) & 0xFFFF]
+        if not pde & P:
+            return self.fill(va, False, pc)
+        pte = M[((pde & ~15) + (vpn & 15)) & 0xFFFF]
+        flags = (pte & pde & 7) | (pte & G)
+        if not pte & P or pte >= isa.MEM_WORDS or not (status & isa.KMODE or flags & U):
+            return self.fill(va, False, pc)
+        self.misses += 1
+        self.refs += self.walk_refs[5]
+        tlb = self.tlb
+        if len(tlb) >= self.tlb_entries:
+            old = self.fifo.popleft()
+            del tlb[old]
+            self.kr.pop(old, None)
+            self.kw.pop(old, None)
+            self.ur.pop(old, None)
+            self.uw.pop(old, None)
+        frame = pte >> 8
+        tlb[vpn] = (frame, flags)
+        self.fifo.append(vpn)
+        base = frame << 8
+        self.rt[vpn] = base
+        return base
 
     def wslow(self, va: int, val: int, pc: int, idx: int) -> int:
         """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault.

@@ -12,6 +12,8 @@ from minisim.faults import Fault, Stop
 
 _CYCLES = {op.name: op.cycles for op in isa.OPS}
 _SYSCALL_CYCLES = _CYCLES["syscall"]
+_IRET_CYCLES = _CYCLES["iret"]
+_IO = frozenset(("in", "out"))
 
 
 class SystemOps:
@@ -28,8 +30,10 @@ class SystemOps:
     def _priv(self, name: str, pc: int, detail: int = 0) -> None:
         if not self.status & isa.KMODE:
             raise Fault(isa.CAUSE_PRIV, pc, pc)
-        self._retire(name)
-        self.vmm.privileged(self, name, pc, detail)
+        self.ic += 1
+        self.cy += _CYCLES[name]
+        if self.privileged_hook or name in _IO:  # the bare machine charges only device accesses
+            self.vmm.privileged(self, name, pc, detail)
 
     def _setr(self, rd: int, v: int) -> None:
         if rd:
@@ -62,16 +66,32 @@ class SystemOps:
         return self.vmm.vmcall(self, imm, pc)
 
     def _op_iret(self, rd, rs, imm, pc):
-        self._priv("iret", pc)
+        # Every system call and interrupt returns through here: _priv and set_status are inlined
+        # for the common case (kernel to user, paging unchanged).
+        status = self.status
+        if not status & isa.KMODE:
+            raise Fault(isa.CAUSE_PRIV, pc, pc)
+        self.ic += 1
+        self.cy += _IRET_CYCLES
+        if self.privileged_hook:
+            self.vmm.privileged(self, "iret", pc, 0)
         sp = self.R[15]
         f = self.rt.get(sp >> 8)
         if f is not None and sp >> 8 == (sp + 4) >> 8:
             o = f | (sp & 255)
-            status, ret, new_sp = self.M[o + 2:o + 5]
+            saved, ret, new_sp = self.M[o + 2:o + 5]
         else:
-            status, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
+            saved, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
             new_sp = self.read_virt(sp + 4, pc)
-        self.set_status((status & (isa.IF | isa.KMODE)) | (self.status & isa.PAGING))
+        new = (saved & (isa.IF | isa.KMODE)) | (status & isa.PAGING)
+        if new & isa.KMODE or self.mark is None or self.irq_pending:
+            self.set_status(new)
+        else:
+            self.status = new
+            self.rt = self.ur
+            self.wt = self.uw
+            self.cache = self.caches[0]
+            self.vc = self.vcaches[0]
         self.R[15] = new_sp
         if self.returned_hook:
             self.vmm.returned(self)
