@@ -43,6 +43,27 @@ def _addr(rs: int, imm: int) -> str:
     return f"r{rs}" if imm == 0 else f"(r{rs} + {imm}) & 4294967295"
 
 
+# Interrupt-flag instructions with an inline body for the bare machine (``FAST``, bound per mode
+# when a block's function is made): still block terminators in every mode, so that interrupts are
+# delivered at the same instruction boundaries everywhere, but without a call into the machine.
+_FLAG_OPS = ("pushf", "popf", "cli", "sti")
+
+
+def _flag_op(name: str, pc: int, cycles: int) -> list[str]:
+    """Lines that run ``name`` at ``pc`` inline when ``FAST`` (after the block's write-back)."""
+    done = [f"    m.ic += 1; m.cy += {cycles}", f"    return {pc + 1}"]
+    if name == "pushf":
+        return ["if FAST:", "    v = m.status; a = (R[15] - 1) & 4294967295",
+                f"    M[(W.get(a >> 8) or m.wslow(a, v, {pc}, 0)) | (a & 255)] = v", "    R[15] = a", *done]
+    if name == "popf":  # outside kernel mode the IF bit is silently ignored, as on the real machine
+        return ["if FAST:", "    a = R[15]", f"    v = M[(T.get(a >> 8) or m.rmiss(a, {pc}, 0)) | (a & 255)]",
+                "    R[15] = (a + 1) & 4294967295", f"    m.ic += 1; m.cy += {cycles}", "    s = m.status",
+                "    if s & 2:", "        m.status = (s & -2) | (v & 1); m.next_check = 0", f"    return {pc + 1}"]
+    if name == "cli":  # privileged: outside kernel mode the slow path raises the fault
+        return ["if FAST and m.status & 2:", "    m.status &= -2", *done]
+    return ["if FAST and m.status & 2:", "    m.status |= 1; m.next_check = 0", *done]
+
+
 def decode_block(mem: list[int], ppc: int) -> list[tuple[isa.Op, int, int, int]]:
     """Decode a superblock from physical ``ppc``: straight-line code that runs on past conditional
     branches (each becomes a side exit) up to a jump, call, return, system instruction, a branch
@@ -147,6 +168,9 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
                 used.add(reg)
         if op.special:
             term = [f"return m._op_{name}({rd}, {rs}, {imm}, {pc})"]
+            if name in _FLAG_OPS:
+                uses_mem["T" if name == "popf" else "W"] |= name in ("pushf", "popf")
+                term = _flag_op(name, pc, op.cycles) + term
             break
         cum.append(cycles)
         cycles += op.cycles
@@ -278,8 +302,12 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0):
-    """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``."""
+def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0,
+                  fast: bool = False):
+    """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``.
+
+    ``fast``: the VMM leaves the interrupt-flag instructions to the bare machine (see ``_flag_op``).
+    """
     end = min(ppc + MAX_BLOCK, (ppc | (isa.PAGE_WORDS - 1)) + 1)
     key = (vpc, *mem[ppc:end])  # the same words at the same address compile to the same code
     code = _CODE_CACHE.get(key)
@@ -289,6 +317,6 @@ def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_
         if code is None:
             code = _SOURCE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")
         _CODE_CACHE[key] = code
-    ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra}
+    ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra, "FAST": fast}
     exec(code, ns)  # our own generated source
     return ns["blk"]

@@ -82,6 +82,9 @@ class Machine(SystemOps):
         self.entered_hook = type(vmm).entered is not Native.entered
         # Fast paths in ops.py skip the VMM's hook for iret and friends when it is the bare machine's.
         self.privileged_hook = type(vmm).privileged is not Native.privileged
+        # cli/sti/pushf/popf behave as on the bare machine: compiled blocks may run them inline.
+        self.fast_flags = (not vmm.deprivileged and not self.privileged_hook
+                           and type(vmm).sensitive is Native.sensitive)
         self.returned_hook = type(vmm).returned is not Native.returned
         self.vmm = vmm
         vmm.attach(self)
@@ -274,17 +277,8 @@ class Machine(SystemOps):
             return self.fill(va, False, pc)
         self.misses += 1
         self.refs += self.walk_refs[5]
-        tlb = self.tlb
-        if len(tlb) >= self.tlb_entries:
-            old = self.fifo.popleft()
-            del tlb[old]
-            self.kr.pop(old, None)
-            self.kw.pop(old, None)
-            self.ur.pop(old, None)
-            self.uw.pop(old, None)
         frame = pte >> 8
-        tlb[vpn] = (frame, flags)
-        self.fifo.append(vpn)
+        self.install(vpn, (frame, flags))
         base = frame << 8
         self.rt[vpn] = base
         return base
@@ -387,7 +381,7 @@ class Machine(SystemOps):
         """Compile (and cache) the block at virtual ``pc`` whose frame base is ``base``."""
         k = int(self.kernel)
         ind = self.vmm.block_costs(self, k)
-        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind)
+        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags)
         key = (base << 18) | pc
         self.caches[k][key] = fn
         frame = base >> 8
