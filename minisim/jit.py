@@ -20,6 +20,7 @@ from minisim import isa
 MAX_BLOCK = 48
 _CODE_CACHE: dict[tuple, object] = {}  # (vpc, words from the block's start) -> code object
 _SOURCE_CACHE: dict[str, object] = {}  # generated source -> code object
+_FUNCTION_CACHE: dict[tuple, object] = {}  # (code, fault class, IX, FAST) -> block function
 
 _ALU = {
     "add": "({a} + {b}) & 4294967295", "sub": "({a} - {b}) & 4294967295", "and": "{a} & {b}", "or": "{a} | {b}",
@@ -317,6 +318,10 @@ def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_
         if code is None:
             code = _SOURCE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")
         _CODE_CACHE[key] = code
-    ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra, "FAST": fast}
-    exec(code, ns)  # our own generated source
-    return ns["blk"]
+    fkey = (code, fault_cls, indirect_extra, fast)
+    fn = _FUNCTION_CACHE.get(fkey)
+    if fn is None:  # block functions keep no state of their own, so every machine can share them
+        ns: dict[str, object] = {"Fault": fault_cls, "IX": indirect_extra, "FAST": fast}
+        exec(code, ns)  # our own generated source
+        fn = _FUNCTION_CACHE[fkey] = ns["blk"]
+    return fn

@@ -165,16 +165,22 @@ class Machine(SystemOps):
                 d.clear()
             self.vc_local.clear()
             return
-        for vpn in [v for v, e in self.tlb.items() if not e[1] & G]:
-            del self.tlb[vpn]
-            for d in (self.kr, self.kw, self.ur, self.uw):
-                d.pop(vpn, None)
-        self.fifo = deque(self.tlb)
+        tlb = self.tlb
+        local = [v for v, e in tlb.items() if not e[1] & G]
+        if local:
+            for vpn in local:
+                del tlb[vpn]
+                self.kr.pop(vpn, None)
+                self.kw.pop(vpn, None)
+                self.ur.pop(vpn, None)
+                self.uw.pop(vpn, None)
+            self.fifo = deque(tlb)  # the dict's order is the FIFO order
         self.vcaches[0].clear()
-        kvc = self.vcaches[1]
-        for pc in self.vc_local:
-            kvc.pop(pc, None)
-        self.vc_local.clear()
+        if self.vc_local:
+            kvc = self.vcaches[1]
+            for pc in self.vc_local:
+                kvc.pop(pc, None)
+            self.vc_local.clear()
 
     def tlb_drop(self, vpn: int) -> None:
         """Drop one TLB entry."""
@@ -290,7 +296,15 @@ class Machine(SystemOps):
         to perform the store itself -- the scratch frame past the end of memory.
         """
         self.fidx = idx
-        base = self.fill(va, True, pc)
+        vpn = va >> 8
+        if not self.status & isa.PAGING and vpn < isa.MEM_WORDS >> 8 and vpn not in self.tlb:
+            # Paging off (the boot): identity-mapped, writable; what fill() would do, without the walk.
+            self.install(vpn, (vpn, P | W | U))
+            base = vpn << 8
+            if vpn not in self.protected:
+                self.wt[vpn] = base
+        else:
+            base = self.fill(va, True, pc)
         frame = base >> 8
         if frame in self.protected:
             pa = base | (va & 255)
