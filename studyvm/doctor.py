@@ -68,8 +68,12 @@ class DoctorReport:
             out.append(f"Hardware virtualization: {tech}, {nested}; egrep -c '(vmx|svm)' /proc/cpuinfo = "
                        f"{self.virt_flag_lines}")
         else:
-            out.append("Hardware virtualization: no vmx/svm flag visible (egrep -c '(vmx|svm)' /proc/cpuinfo = 0); "
+            # /dev/kvm can work without the flags when a sandbox or hypervisor hides them from CPUID.
+            verdict = ("yet /dev/kvm is usable, so whatever runs this machine passes KVM through while hiding the flags"
+                       if self.kvm_usable else
                        "binary translation or paravirtualization would still work, hardware-assisted KVM would not")
+            out.append(f"Hardware virtualization: no vmx/svm flag visible (egrep -c '(vmx|svm)' /proc/cpuinfo = 0); "
+                       f"{verdict}")
         if self.kvm_present:
             out.append("/dev/kvm: present and usable by you" if self.kvm_usable
                        else "/dev/kvm: present but not usable by you (permissions: try the kvm group)")

@@ -49,6 +49,17 @@ def test_guest_without_virtualization_flags(tmp_path: Path) -> None:
     assert "no vmx/svm flag" in text and "/dev/kvm: absent" in text and "'xen'" in text and "QEMU" in text
 
 
+def test_usable_kvm_without_visible_flags_is_not_called_impossible(tmp_path: Path) -> None:
+    # A sandbox may hide vmx/svm from CPUID yet pass /dev/kvm through (this project's CI machine does).
+    kvm = tmp_path / "kvm"
+    kvm.write_text("")
+    r = inspect(_cpuinfo(tmp_path, "sse hypervisor", 2), kvm, tmp_path / "nohyp", tmp_path / "missing")
+    text = "\n".join(r.lines())
+    assert "no vmx/svm flag" in text and "/dev/kvm is usable" in text and "KVM would not" not in text
+    r = inspect(_cpuinfo(tmp_path, "sse hypervisor", 2), tmp_path / "nokvm", tmp_path / "nohyp", tmp_path / "x")
+    assert "hardware-assisted KVM would not" in "\n".join(r.lines())
+
+
 def test_amd_and_unreadable_files_degrade(tmp_path: Path) -> None:
     r = inspect(_cpuinfo(tmp_path, "svm npt"), tmp_path / "nokvm", tmp_path / "x", tmp_path / "missing")
     assert r.svm and r.nested_paging and "AMD-V (svm)" in "\n".join(r.lines())
