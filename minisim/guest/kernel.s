@@ -1,6 +1,6 @@
 ; minisim guest kernel: boot, page tables, system calls, a timer-driven round-robin scheduler,
-; fork (copy-on-write)/exit/wait, demand paging, a block driver (emulated registers or a paravirtual ring) and a
-; console.  Every privileged operation goes through a PV_* macro (pvops.s): built without
+; copy-on-write fork, exit/wait, demand paging, a block driver (emulated registers or a
+; paravirtual ring) and a console.  Every privileged operation goes through a PV_* macro (pvops.s): built without
 ; PARAVIRT this is the unmodified kernel, with PARAVIRT the paravirtualized one.
 ;
 ; Conventions: arguments r1-r3, result r1; r1-r8 caller-saved, r9-r12 and r14 callee-saved;

@@ -171,9 +171,7 @@ cow_fault:                      ; r1 = address stored to -> r1 = 0 when copy-on-
 cow_own:
     shli r2, r1, 8
     ori r2, r2, 7
-    PV_SET_PTE r10, r2
-    PV_MMU_FLUSH
-    PV_INVLPG r9                ; the TLB still holds the read-only entry
+    PV_UPDATE_VA r10, r2, r9    ; and drop the read-only entry the TLB still holds
     li r1, 0
     jmp cow_out
 cow_no:

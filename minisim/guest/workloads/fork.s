@@ -6,8 +6,8 @@ main:
     mul r9, r2, r1
     li r10, 0
     li r11, 0
-    li r3, HEAP_VBASE           ; the parent owns four heap pages (its data), shared with every child
-    li r4, 4
+    li r3, HEAP_VBASE           ; the parent owns twelve heap pages (its data), shared with every child
+    li r4, 12
 fk_touch:
     sw r4, 0(r3)
     addi r3, r3, 256
@@ -16,9 +16,15 @@ fk_touch:
 fk_loop:
     syscall SYS_FORK
     bne r1, r0, fk_parent
-    li r3, HEAP_VBASE           ; child: read its (shared) copy of the parent's data ...
+    li r3, HEAP_VBASE           ; child: read eight pages of its (shared) copy of the parent's data ...
+    li r5, 8
+    mov r1, r10
+fk_read:
     lw r4, 0(r3)
-    add r1, r4, r10
+    add r1, r1, r4
+    addi r3, r3, 256
+    addi r5, r5, -1
+    bne r5, r0, fk_read
     call fk_child_write         ; ... and write to it on its way to exit (its stack too):
     syscall SYS_EXIT            ; copy-on-write faults
 fk_parent:
