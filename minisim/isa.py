@@ -32,6 +32,8 @@ CR_NAMES = ("status", "tvec", "ksp", "cr3")
 
 # Trap causes (pushed in the trap frame).
 CAUSE_SYSCALL, CAUSE_PAGE_FAULT, CAUSE_PRIV, CAUSE_ILLEGAL, CAUSE_TIMER, CAUSE_DIVZERO = 1, 2, 3, 4, 5, 6
+CAUSE_MASK = 7  # the cause itself; a page fault adds the bits below
+PF_PROT, PF_WRITE = 8, 16  # page fault on a present page (protection), and by a store
 
 # Operand formats: how the assembler parses and the disassembler prints an instruction.
 #   ""     no operands                    "d"    rd

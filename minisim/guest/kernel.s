@@ -1,6 +1,6 @@
 ; minisim guest kernel: boot, page tables, system calls, a timer-driven round-robin scheduler,
-; fork/exit/wait, demand paging, a block driver (emulated registers or a paravirtual ring) and a
-; console.  Every privileged operation goes through a PV_* macro (pvops.s): built without
+; copy-on-write fork, exit/wait, demand paging, a block driver (emulated registers or a
+; paravirtual ring) and a console.  Every privileged operation goes through a PV_* macro (pvops.s): built without
 ; PARAVIRT this is the unmodified kernel, with PARAVIRT the paravirtualized one.
 ;
 ; Conventions: arguments r1-r3, result r1; r1-r8 caller-saved, r9-r12 and r14 callee-saved;
@@ -177,7 +177,7 @@ trap_entry:                     ; laid out so that a system call runs straight t
     push r12
     push r14
     lw r4, F_CAUSE(sp)
-    andi r4, r4, 15
+    andi r4, r4, CAUSE_MASK
     li r5, CAUSE_SYSCALL
     bne r4, r5, trap_other
 do_syscall:
@@ -224,16 +224,22 @@ do_timer:
     bne r2, r0, trap_return     ; interrupted the kernel: just return
     jmp schedule                ; interrupted a process: preempt it
 
-do_pf:                          ; demand paging of the heap; anything else kills the process
+do_pf:                          ; demand paging of the heap, copy-on-write; anything else kills the process
     lw r1, F_ADDR(sp)
     lw r4, F_CAUSE(sp)
-    andi r4, r4, 8
-    bne r4, r0, kill_current
+    andi r5, r4, PF_PROT
+    bne r5, r0, pf_protect
     li r5, HEAP_VBASE
     bltu r1, r5, kill_current
     li r5, HEAP_VBASE+HEAP_PAGES*256
     bgeu r1, r5, kill_current
     call map_page
+    jmp trap_return
+pf_protect:                     ; a present page: only a store to a copy-on-write page is legal
+    andi r5, r4, PF_WRITE
+    beq r5, r0, kill_current
+    call cow_fault
+    bne r1, r0, kill_current
     jmp trap_return
 
 kill_current:
@@ -394,6 +400,8 @@ fork_found:
     lw r1, CUR_CR3(r0)
     call copy_space
     sw r1, P_CR3(r10)
+    lw r1, CUR_CR3(r0)          ; the parent's entries were write-protected: flush its TLB (flush_tlb_mm)
+    PV_LOAD_CR3 r1
     addi r11, r9, 1
     shli r11, r11, 8
     addi r11, r11, KSTACKS-FRAME_SIZE
@@ -478,7 +486,7 @@ sys_unmap:                      ; r1 = heap address: drop its page
     beq r5, r0, um_done
     mov r8, r1
     shri r1, r7, 8
-    call frame_free
+    call frame_put
     PV_SET_PTE r6, r0
     PV_MMU_FLUSH
     PV_INVLPG r8

@@ -6,6 +6,15 @@ frame_alloc:                    ; -> r1 = a free user frame  (r1-r4)
     shli r2, r1, 8
     lw r3, 0(r2)
     sw r3, FRAME_HEAD(r0)
+    li r2, 1                    ; one user so far
+    sw r2, REFCNT(r1)
+    ret
+
+frame_put:                      ; r1 = frame: drop one reference; the last one frees it  (r1-r4)
+    lw r2, REFCNT(r1)
+    addi r2, r2, -1
+    sw r2, REFCNT(r1)
+    beq r2, r0, frame_free
     ret
 
 frame_free:                     ; r1 = frame  (r1-r4)
@@ -73,9 +82,9 @@ out_of_memory:
     li r1, 99
     PV_SHUTDOWN
 
-copy_space:                     ; r1 = directory -> r1 = a copy (code shared, data copied)
-    push r9
-    push r10
+copy_space:                     ; r1 = directory -> r1 = a copy sharing every page (Linux's copy_page_range)
+    push r9                     ; code is shared read-only; data is shared copy-on-write: the parent's
+    push r10                    ; writable entries lose W and gain COW, and each frame gains a reference
     push r11
     push r12
     push r14
@@ -99,14 +108,14 @@ cs_pte:                         ; only present entries are written: a fresh tabl
     beq r3, r0, cs_skip
     li r3, CODE_DIR
     beq r11, r3, cs_set
-    mov r6, r2
-    call frame_alloc
-    mov r5, r1
-    shri r2, r6, 8
-    call copy_frame
-    shli r2, r5, 8
-    andi r6, r6, 255
-    or r2, r2, r6
+    shri r3, r2, 8
+    lw r4, REFCNT(r3)
+    addi r4, r4, 1
+    sw r4, REFCNT(r3)
+    andi r3, r2, 2
+    beq r3, r0, cs_set          ; read-only already (still shared from an earlier fork)
+    xori r2, r2, 2+PTE_COW      ; writable -> read-only, copy-on-write
+    PV_SET_PTE r1, r2
 cs_set:
     add r1, r14, r7
     PV_SET_PTE r1, r2
@@ -126,6 +135,48 @@ cs_next:
     pop r14
     pop r12
     pop r11
+    pop r10
+    pop r9
+    ret
+
+cow_fault:                      ; r1 = address stored to -> r1 = 0 when copy-on-write handled it, 1 if not COW
+    push r9
+    push r10
+    mov r9, r1
+    lw r2, CUR_CR3(r0)
+    shri r3, r9, 12
+    add r2, r2, r3
+    lw r4, 0(r2)
+    andi r5, r4, 1
+    beq r5, r0, cow_no
+    andi r4, r4, 0xFFF0
+    shri r5, r9, 8
+    andi r5, r5, 15
+    add r10, r4, r5
+    lw r6, 0(r10)
+    andi r5, r6, PTE_COW
+    beq r5, r0, cow_no
+    shri r1, r6, 8
+    lw r2, REFCNT(r1)
+    li r3, 1
+    beq r2, r3, cow_own         ; the last sharer takes the frame back: no copy
+    addi r2, r2, -1
+    sw r2, REFCNT(r1)
+    mov r7, r1                  ; (r5-r8 survive the r1-r4 helpers)
+    call frame_alloc
+    mov r8, r1
+    mov r2, r7
+    call copy_frame
+    mov r1, r8
+cow_own:
+    shli r2, r1, 8
+    ori r2, r2, 7
+    PV_UPDATE_VA r10, r2, r9    ; and drop the read-only entry the TLB still holds
+    li r1, 0
+    jmp cow_out
+cow_no:
+    li r1, 1
+cow_out:
     pop r10
     pop r9
     ret
@@ -153,7 +204,7 @@ fs_pte:
     beq r10, r3, fs_clear
     push r1
     shri r1, r2, 8
-    call frame_free
+    call frame_put
     pop r1
 fs_clear:
     PV_SET_PTE r1, r0

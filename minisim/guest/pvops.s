@@ -111,6 +111,21 @@ pv_popf_\@:
 .endif
 .endm
 
+.macro PV_UPDATE_VA ptr, val, va  ; entry at physical ptr (it maps va) = val, and drop va from the TLB
+.ifdef PARAVIRT
+    push r1
+    push r2
+    mov r2, \val
+    mov r1, \va
+    vmcall HC_UPDATE_VA_MAPPING ; Xen's update_va_mapping with UVMF_INVLPG: one validated update
+    pop r2
+    pop r1
+.else
+    sw \val, 0(\ptr)
+    invlpg \va
+.endif
+.endm
+
 .macro PV_MMU_FLUSH             ; make queued page-table updates take effect
 .ifdef PARAVIRT
     call pv_mmu_flush

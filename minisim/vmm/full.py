@@ -56,7 +56,8 @@ class BinaryTranslation(ShadowPaging):
     def exception(self, m, cause: int, pc: int) -> None:
         """Faults go to the VMM, which reflects them into the guest."""
         super().exception(m, cause, pc)
-        m.event("trap", self.p.bt_fault, pc=pc, note="fault" if cause & 15 != isa.CAUSE_PAGE_FAULT else "page fault")
+        pf = cause & isa.CAUSE_MASK == isa.CAUSE_PAGE_FAULT
+        m.event("trap", self.p.bt_fault, pc=pc, note="page fault" if pf else "fault")
 
     def interrupt(self, m, pc: int) -> None:
         """The VMM takes the physical interrupt and injects the virtual one."""

@@ -66,7 +66,7 @@ class HardwareAssist(ShadowPaging):
     def exception(self, m, cause: int, pc: int) -> None:
         """Page faults exit (exception bitmap) and are injected; other exceptions go straight to the guest."""
         Native.exception(self, m, cause, pc)
-        if cause & 15 == isa.CAUSE_PAGE_FAULT and self.controls.pf_exiting:
+        if cause & isa.CAUSE_MASK == isa.CAUSE_PAGE_FAULT and self.controls.pf_exiting:
             self.exit(m, "page_fault", pc)
 
     def interrupt(self, m, pc: int) -> None:

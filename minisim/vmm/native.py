@@ -45,7 +45,7 @@ class Native:
 
     def exception(self, m, cause: int, pc: int) -> None:
         """A guest-visible fault about to be delivered to the guest kernel."""
-        kind = "page_fault" if cause & 15 == isa.CAUSE_PAGE_FAULT else "exception"
+        kind = "page_fault" if cause & isa.CAUSE_MASK == isa.CAUSE_PAGE_FAULT else "exception"
         m.event(kind, self.p.exception, pc=pc)
 
     def interrupt(self, m, pc: int) -> None:

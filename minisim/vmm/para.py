@@ -2,7 +2,8 @@
 
 The pv-ops kernel build replaces privileged operations with hypercalls (``vmcall``) or with
 plain memory operations on a shared virtual-CPU page (the event mask, as in Xen's vcpu_info).
-Page-table updates are queued and sent as one validated ``mmu_update`` list; the block driver
+Page-table updates are queued and sent as one validated ``mmu_update`` list (a single update
+plus its TLB flush, as a copy-on-write fault needs, is one ``update_va_mapping``); the block driver
 queues requests on a shared ring and notifies once; system calls go straight to the guest
 kernel's registered handler without entering the hypervisor. The kernel runs deprivileged, so
 an *unmodified* instruction such as ``popf`` would still misbehave: the guest must be ported.
@@ -108,6 +109,17 @@ class Paravirt(Native):
                     m.phys_write(ptr & 0xFFFF, val)
                 else:
                     m.count("pt_update_rejected")
+            return pc + 1
+        if num == _HC["HC_UPDATE_VA_MAPPING"]:  # one validated entry for virtual address r1, then its invlpg
+            self.hypercall(m, kind, pc, self.p.mmu_validate)
+            m.count("pt_updates")
+            pde = m.M[(m.cr3 + (r1 >> 12)) & 0xFFFF]
+            ptr = (pde & ~15) + ((r1 >> 8) & 15)
+            if pde & 1 and valid_update(ptr, r2):
+                m.phys_write(ptr & 0xFFFF, r2)
+            else:
+                m.count("pt_update_rejected")
+            m.tlb_drop(r1 >> 8)
             return pc + 1
         self.hypercall(m, kind, pc)
         if num == _HC["HC_CONSOLE"]:

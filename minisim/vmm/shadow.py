@@ -2,13 +2,24 @@
 
 The hardware walks tables the VMM owns; the guest's own tables are only its intent. The VMM
 fills a shadow entry the first time a page is touched (a *hidden* fault the guest never sees),
-write-protects every guest page-table frame it has read, and on each traced write updates the
-shadow -- which is why every guest PTE write and every CR3 load costs a trip into the VMM.
+write-protects the guest page tables it has shadowed, and on each traced write updates the
+shadow -- which is why writes to shadowed guest page tables and CR3 loads cost a trip into the VMM.
+
+Tracing is per guest table, as on x86 where each table is a page of its own (here sixteen tables
+share a frame: the frame is protected, and the VMM lets writes to unshadowed tables in it pass at no
+charge). A table is shadowed from the first fill through it until the directory entry linking it
+changes, or until the guest floods it: ``FLOOD_WRITES`` traced writes in a row with no use in
+between zap its shadow, so the rest go through natively -- KVM's "page table write flood
+protection" (Kivity, 2007: "in fork() ... we can experience floods of writes to a page"; threshold 3).
+A child's fresh tables, filled by fork before the child runs, are therefore not traced; the
+exiting child's shadowed ones are, until the flood detector gives up on them.
 """
 
 from __future__ import annotations
 
 from minisim.vmm.native import Native
+
+FLOOD_WRITES = 3  # KVM's threshold (drivers/kvm/mmu.c, 2007)
 
 
 class ShadowPaging(Native):
@@ -20,6 +31,7 @@ class ShadowPaging(Native):
         super().__init__(profile)
         self.shadow: dict[int, set[int]] = {}  # guest cr3 -> virtual pages with a valid shadow entry
         self.parents: dict[int, set[tuple[int, int]]] = {}  # guest table address -> {(directory, index)}
+        self.flood = (-1, 0)  # (guest table last written, traced writes to it in a row)
 
     def transition(self, m, why: str, pc: int | None) -> None:
         """Enter the VMM and come back: a trap here; subclasses charge a callout or a VM exit instead."""
@@ -40,6 +52,8 @@ class ShadowPaging(Native):
     def tlb_miss(self, m, vpn: int, hit) -> None:
         """Walk the shadow; a page the shadow lacks costs a hidden fault and a fill."""
         sh = self.shadow.setdefault(m.cr3, set())
+        if hit is not None and self.flood[0] in (hit[3] & ~15, m.cr3):
+            self.flood = (-1, 0)  # the table is in use after all
         if hit is None or vpn in sh:
             return
         self.transition(m, "shadow_fill", None)
@@ -50,13 +64,34 @@ class ShadowPaging(Native):
         self.track(m, hit[2] >> 8)
         self.track(m, table >> 8)
 
+    def unshadow(self, key: int) -> None:
+        """Zap the shadow of the guest table (or directory) at ``key``: its writes are no longer traced."""
+        if key in self.shadow:
+            del self.shadow[key]  # rebuilt when the directory is next used
+            for links in self.parents.values():
+                links.difference_update({link for link in links if link[0] == key})
+            return
+        for d, j in self.parents.pop(key, ()):
+            self.shadow.get(d, set()).difference_update(range(j * 16, j * 16 + 16))
+
     def pt_write(self, m, pa: int, val: int, pc: int) -> None:
-        """A traced write to a guest page table: enter the VMM, update (here: drop) the shadow entry."""
+        """A store to a traced frame: if it hits a shadowed guest table, enter the VMM and update (here:
+        drop) the shadow entries it backs. A directory entry that changes unlinks the table it pointed to."""
+        root, table = pa & ~63, pa & ~15
+        if root in self.shadow:
+            key, j = root, pa & 63
+            self.shadow[root].difference_update(range(j * 16, j * 16 + 16))
+            self.parents.get(m.M[pa] & ~15, set()).discard((root, j))
+        elif self.parents.get(table):
+            key = table
+            for d, j in self.parents[table]:
+                self.shadow.get(d, set()).discard(j * 16 + (pa & 15))
+        else:
+            return  # no shadow derives from this table: not traced
         self.transition(m, "pt_write", pc)
         m.event("shadow_update", self.p.shadow_update, pc=pc, note="pte write")
-        for d, j in self.parents.get(pa & ~15, ()):
-            self.shadow.get(d, set()).discard(j * 16 + (pa & 15))
-        sh = self.shadow.get(pa & ~63)
-        if sh:
-            j = pa & 63
-            sh.difference_update(range(j * 16, j * 16 + 16))
+        n = self.flood[1] + 1 if self.flood[0] == key else 1
+        self.flood = (key, n)
+        if n >= FLOOD_WRITES:  # written again and again, never used: stop shadowing (and tracing) it
+            self.unshadow(key)
+            self.flood = (-1, 0)

@@ -22,11 +22,15 @@ def test_every_scenario_reproduces_its_claim(sid: str) -> None:
 
 
 def test_adams_agesen_forkwait_p4() -> None:
-    # native 6.0 s, BT 36.9 s (≈6x), VT-x 106.4 s (≈18x): VT-x loses to BT, through page-table-write exits
+    # native 6.0 s, BT 36.9 s (≈6.2x), VT-x 106.4 s (≈17.7x): VT-x/BT ≈2.9 -- PTE writes (≈400 BT vs
+    # ≈12,700 VT-x) *and* the copy-on-write page faults and hidden faults (≈3,900 vs ≈11,200) of a real fork
     c = minisim.compare("fork", "p4-2005", modes=["native", "full", "hw"]).results
     bt, vtx = c["full"].overhead, c["hw"].overhead
-    assert 2 < bt < 12 and 8 < vtx < 40 and 2 < vtx / bt < 8
-    assert _exits(c["hw"], "pt_write") > _exits(c["hw"]) / 2
+    assert 4.5 < bt < 8 and 13 < vtx < 24 and 2.3 < vtx / bt < 3.8
+    forks = 12
+    assert c["native"].events["page_fault"] >= 3 * forks  # copy-on-write faults, counted as the guest ran
+    faults = _exits(c["hw"], "page_fault") + _exits(c["hw"], "shadow_fill")
+    assert faults > _exits(c["hw"], "pt_write") > forks  # faults outnumber PTE-write exits, which still matter
     assert c["full"].events["bt_callout"] > 0 and not c["full"].events["vmexit"]
 
 
