@@ -10,6 +10,8 @@ retried by SQLite's busy handler).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,7 +56,7 @@ def _sqlite_events(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, see _on_begin
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         # In WAL mode NORMAL loses nothing on a process crash (kill -9); only a power cut
         # can roll back the last commits. FULL would fsync on every answer.
@@ -65,6 +67,26 @@ def _sqlite_events(engine: Engine) -> None:
     def _on_begin(conn) -> None:
         immediate = conn.get_execution_options().get(WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _enable_wal(cur) -> None:
+    """Switch the database to WAL, retrying while another connection holds it.
+
+    SQLite does not call the busy handler for a journal-mode change, so two first starts at
+    once (the app and a command, say) would otherwise fail with "database is locked".
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 def writer(engine: Engine) -> Engine:

@@ -45,6 +45,27 @@ def test_sqlite_pragmas(sqlite_url: str) -> None:
     engine.dispose()
 
 
+def test_switching_to_wal_waits_for_a_connection_holding_the_database(tmp_path) -> None:
+    # SQLite does not call the busy handler for a journal-mode change: without a retry, a
+    # connection arriving while another holds a fresh database fails with "database is locked".
+    import sqlite3
+
+    path = tmp_path / "fresh.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")  # a writer holds RESERVED: readers get in, a mode switch cannot
+    timer = threading.Timer(0.3, holder.execute, ("COMMIT",))
+    timer.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        timer.join()
+        engine.dispose()
+        holder.close()
+
+
 def test_datetimes_come_back_aware_utc(db_url: str) -> None:
     engine = open_database(db_url)
     with write_session(engine) as s:
