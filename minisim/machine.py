@@ -64,6 +64,7 @@ class Machine(SystemOps):
         self.vcaches: tuple[dict, dict] = ({}, {})
         self.vc = self.vcaches[1]
         self.vc_local: set[int] = set()  # kernel-mode entries from non-global pages
+        self.code_vpns: set[int] = set()  # virtual pages with entries in either dict above (a superset)
         self.code_keys: dict[int, list[tuple[int, int]]] = {}  # frame -> cache keys compiled from it
         self.protected: set[int] = set()
         self.events: dict[str, object] = {}
@@ -188,8 +189,10 @@ class Machine(SystemOps):
             self.fifo.remove(vpn)
             for d in (self.kr, self.kw, self.ur, self.uw):
                 d.pop(vpn, None)
-        for d in self.vcaches:
-            d.clear()
+        if vpn in self.code_vpns:  # only a page blocks were found through can make them stale
+            for d in self.vcaches:
+                d.clear()
+            self.code_vpns.clear()
 
     def protect(self, frame: int) -> None:
         """Make stores to ``frame`` take the slow path."""
@@ -413,6 +416,7 @@ class Machine(SystemOps):
         if fn is None:
             fn = self.compile(f, pc)
         self.vc[pc] = fn
+        self.code_vpns.add(pc >> 8)
         if self.status & isa.KMODE and not self.tlb[pc >> 8][1] & G:
             self.vc_local.add(pc)
         return fn
