@@ -16,16 +16,12 @@ from minisim import isa
 RING_REQ_PROD, RING_RSP_PROD, RING_REQS, RING_SLOTS = 0, 1, 16, 64
 
 
-def disk_word(sector: int, i: int) -> int:
-    """Deterministic disk contents."""
-    return (sector * 2654435761 + i * 40503 + 12345) & isa.MASK
-
-
 @functools.lru_cache(maxsize=4096)
 def disk_sector(sector: int) -> tuple[int, ...]:
-    """The words of one sector (``disk_word`` for each offset), computed once per sector.
+    """Deterministic disk contents: word ``i`` of ``sector`` is ``sector * 2654435761 + i * 40503 + 12345``.
 
-    The comparison runs every mode over the same sectors, so the cache is the host's page cache.
+    Computed once per sector: the comparison runs every mode over the same sectors, so the cache
+    is the host's page cache.
     """
     first = sector * 2654435761 + 12345
     return tuple(w & isa.MASK for w in range(first, first + 40503 * isa.SECTOR_WORDS, 40503))

@@ -170,7 +170,10 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
         if op.special:
             term = [f"return m._op_{name}({rd}, {rs}, {imm}, {pc})"]
             if name in _FLAG_OPS:
-                uses_mem["T" if name == "popf" else "W"] |= name in ("pushf", "popf")
+                if name == "pushf":
+                    uses_mem["W"] = True
+                elif name == "popf":
+                    uses_mem["T"] = True
                 term = _flag_op(name, pc, op.cycles) + term
             break
         cum.append(cycles)

@@ -299,15 +299,7 @@ class Machine(SystemOps):
         to perform the store itself -- the scratch frame past the end of memory.
         """
         self.fidx = idx
-        vpn = va >> 8
-        if not self.status & isa.PAGING and vpn < isa.MEM_WORDS >> 8 and vpn not in self.tlb:
-            # Paging off (the boot): identity-mapped, writable; what fill() would do, without the walk.
-            self.install(vpn, (vpn, P | W | U))
-            base = vpn << 8
-            if vpn not in self.protected:
-                self.wt[vpn] = base
-        else:
-            base = self.fill(va, True, pc)
+        base = self.fill(va, True, pc)
         frame = base >> 8
         if frame in self.protected:
             pa = base | (va & 255)

@@ -66,8 +66,7 @@ class SystemOps:
         return self.vmm.vmcall(self, imm, pc)
 
     def _op_iret(self, rd, rs, imm, pc):
-        # Every system call and interrupt returns through here: _priv and set_status are inlined
-        # for the common case (kernel to user, paging unchanged).
+        # Every system call and interrupt returns through here: _priv is inlined.
         status = self.status
         if not status & isa.KMODE:
             raise Fault(isa.CAUSE_PRIV, pc, pc)
@@ -83,15 +82,7 @@ class SystemOps:
         else:
             saved, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
             new_sp = self.read_virt(sp + 4, pc)
-        new = (saved & (isa.IF | isa.KMODE)) | (status & isa.PAGING)
-        if new & isa.KMODE or self.mark is None or self.irq_pending:
-            self.set_status(new)
-        else:
-            self.status = new
-            self.rt = self.ur
-            self.wt = self.uw
-            self.cache = self.caches[0]
-            self.vc = self.vcaches[0]
+        self.set_status((saved & (isa.IF | isa.KMODE)) | (status & isa.PAGING))
         self.R[15] = new_sp
         if self.returned_hook:
             self.vmm.returned(self)

@@ -36,6 +36,14 @@ def valid_update(ptr: int, val: int) -> bool:
     return False
 
 
+def _apply_update(m, ptr: int, val: int) -> None:
+    """Perform one page-table update if it validates; count it as rejected otherwise."""
+    if valid_update(ptr, val):
+        m.phys_write(ptr & 0xFFFF, val)
+    else:
+        m.count("pt_update_rejected")
+
+
 class Paravirt(Native):
     """Xen-style hypervisor for a pv-ops guest."""
 
@@ -104,21 +112,13 @@ class Paravirt(Native):
             self.hypercall(m, kind, pc, self.p.mmu_validate * r2)
             m.count("pt_updates", r2)
             for i in range(r2):
-                ptr, val = m.read_virt(r1 + 2 * i, pc), m.read_virt(r1 + 2 * i + 1, pc)
-                if valid_update(ptr, val):
-                    m.phys_write(ptr & 0xFFFF, val)
-                else:
-                    m.count("pt_update_rejected")
+                _apply_update(m, m.read_virt(r1 + 2 * i, pc), m.read_virt(r1 + 2 * i + 1, pc))
             return pc + 1
         if num == _HC["HC_UPDATE_VA_MAPPING"]:  # one validated entry for virtual address r1, then its invlpg
             self.hypercall(m, kind, pc, self.p.mmu_validate)
             m.count("pt_updates")
             pde = m.M[(m.cr3 + (r1 >> 12)) & 0xFFFF]
-            ptr = (pde & ~15) + ((r1 >> 8) & 15)
-            if pde & 1 and valid_update(ptr, r2):
-                m.phys_write(ptr & 0xFFFF, r2)
-            else:
-                m.count("pt_update_rejected")
+            _apply_update(m, (pde & ~15) + ((r1 >> 8) & 15) if pde & 1 else -1, r2)
             m.tlb_drop(r1 >> 8)
             return pc + 1
         self.hypercall(m, kind, pc)

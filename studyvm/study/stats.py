@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, literal, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import (
@@ -95,7 +96,7 @@ def _sql_pow(session: Session, dialect: str) -> bool:
             with session.begin_nested():
                 session.execute(select(func.pow(2.0, 3.0))).scalar()
             _POW_OK[url] = True
-        except Exception:  # noqa: BLE001  (OperationalError: no such function)
+        except OperationalError:  # no such function: this SQLite was built without the math functions
             _POW_OK[url] = False
     return _POW_OK[url]
 
