@@ -23,10 +23,20 @@ from minisim.ops import SystemOps
 from minisim.vmm.native import Native
 
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
+_PAGING, _KMODE, _MEM_WORDS = isa.PAGING, isa.KMODE, isa.MEM_WORDS  # module constants: one lookup, not two
 
 
 class Machine(SystemOps):
     """One CPU with memory, TLB and devices, run under the given VMM."""
+
+    # Slots: compiled blocks read and write a few of these on every block, and slot access is the
+    # interpreter's fastest attribute path (an instance dict this size is not a split-keys one).
+    __slots__ = ('M', 'R', 'status', 'tvec', 'ksp', 'cr3', 'ic', 'cy', 'fidx', 'budget', 'timer_interval', 'timer_next',
+                 'irq_pending', 'next_check', 'halted', 'stopped', 'exit_code', 'divergence', '_div_changes', 'tlb_entries',
+                 'tlb', 'fifo', 'kr', 'kw', 'ur', 'uw', 'rt', 'wt', 'caches', 'cache', 'vcaches', 'vc', 'vc_local',
+                 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles', 'trace', 'trace_limit', 'tracing', 'mark',
+                 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs', 'miss_hook', 'entered_hook', 'privileged_hook',
+                 'fast_flags', 'returned_hook', 'vmm')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -79,6 +89,7 @@ class Machine(SystemOps):
         self.misses = self.refs = 0  # TLB misses and page-walk references (cycles added by the results)
         # memory references of a walk that read 0-2 guest levels, failed (even) or completed (odd)
         self.walk_refs = [vmm.walk_refs(n // 2, bool(n % 2)) for n in range(6)]
+        self.full_walk_refs = self.walk_refs[5]
         self.miss_hook = vmm.wants_misses
         self.entered_hook = type(vmm).entered is not Native.entered
         # Fast paths in ops.py skip the VMM's hook for iret and friends when it is the bare machine's.
@@ -255,40 +266,53 @@ class Machine(SystemOps):
         """Put a translation in the TLB, evicting the oldest entry when it is full."""
         tlb = self.tlb
         if len(tlb) >= self.tlb_entries:
-            old = self.fifo.popleft()
-            del tlb[old]
-            self.kr.pop(old, None)
-            self.kw.pop(old, None)
-            self.ur.pop(old, None)
-            self.uw.pop(old, None)
+            self.evict()
         tlb[vpn] = e
         self.fifo.append(vpn)
+
+    def evict(self) -> None:
+        """Drop the oldest TLB entry (FIFO replacement)."""
+        old = self.fifo.popleft()
+        del self.tlb[old]
+        # Membership tests first: an entry usually sits in one or two of the four dicts.
+        kr, kw, ur, uw = self.kr, self.kw, self.ur, self.uw
+        if old in kr:
+            del kr[old]
+        if old in kw:
+            del kw[old]
+        if old in ur:
+            del ur[old]
+        if old in uw:
+            del uw[old]
 
     def rmiss(self, va: int, pc: int, idx: int) -> int:
         """Load slow path (called by compiled blocks).
 
         The common miss -- paging on, both levels present, the access allowed, no VMM watching
         misses -- is walked and installed here without the general ``fill``: the TLB workload
-        takes one every few instructions.
+        takes one every few instructions, so this is written for the fewest interpreter steps.
         """
         self.fidx = idx
         vpn = va >> 8
         status = self.status
-        if self.miss_hook or not status & isa.PAGING or vpn >= 1024 or vpn in self.tlb:
+        tlb = self.tlb
+        if self.miss_hook or not status & _PAGING or vpn >= 1024 or vpn in tlb:
             return self.fill(va, False, pc)
         M = self.M
         pde = M[(self.cr3 + (vpn >> 4)) & 0xFFFF]
         if not pde & P:
             return self.fill(va, False, pc)
-        pte = M[((pde & ~15) + (vpn & 15)) & 0xFFFF]
+        pte = M[((pde & -16) + (vpn & 15)) & 0xFFFF]
         flags = (pte & pde & 7) | (pte & G)
-        if not pte & P or pte >= isa.MEM_WORDS or not (status & isa.KMODE or flags & U):
+        if not pte & P or pte >= _MEM_WORDS or not (status & _KMODE or flags & U):
             return self.fill(va, False, pc)
         self.misses += 1
-        self.refs += self.walk_refs[5]
-        frame = pte >> 8
-        self.install(vpn, (frame, flags))
-        base = frame << 8
+        self.refs += self.full_walk_refs
+        if len(tlb) >= self.tlb_entries:
+            self.evict()
+        tlb[vpn] = (pte >> 8, flags)
+        self.fifo.append(vpn)
+        base = pte & 0xFF00  # the frame base (pte < MEM_WORDS: frame << 8 | flags)
         self.rt[vpn] = base
         return base
 

@@ -19,6 +19,8 @@ _IO = frozenset(("in", "out"))
 class SystemOps:
     """Mixin for :class:`minisim.machine.Machine`."""
 
+    __slots__ = ()
+
     def special(self, code: int, rd: int, rs: int, imm: int, pc: int) -> int:
         """Execute one special instruction at ``pc``; return the next pc."""
         return getattr(self, "_op_" + isa.BY_CODE[code].name)(rd, rs, imm, pc)
