@@ -31,12 +31,12 @@ class Machine(SystemOps):
 
     # Slots: compiled blocks read and write a few of these on every block, and slot access is the
     # interpreter's fastest attribute path (an instance dict this size is not a split-keys one).
-    __slots__ = ('M', 'R', 'status', 'tvec', 'ksp', 'cr3', 'ic', 'cy', 'fidx', 'budget', 'timer_interval', 'timer_next',
-                 'irq_pending', 'next_check', 'halted', 'stopped', 'exit_code', 'divergence', '_div_changes', 'tlb_entries',
-                 'tlb', 'fifo', 'kr', 'kw', 'ur', 'uw', 'rt', 'wt', 'caches', 'cache', 'vcaches', 'vc', 'vc_local',
-                 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles', 'trace', 'trace_limit', 'tracing', 'mark',
-                 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs', 'miss_hook', 'entered_hook', 'privileged_hook',
-                 'fast_flags', 'returned_hook', 'vmm')
+    __slots__ = ('M', 'R', 'status', 'tvec', 'ksp', 'cr3', 'ic', 'cy', 'fidx', 'budget', 'timer_interval',
+                 'timer_next', 'irq_pending', 'next_check', 'halted', 'stopped', 'exit_code', 'divergence',
+                 '_div_changes', 'tlb_entries', 'tlb', 'fifo', 'kr', 'kw', 'ur', 'uw', 'rt', 'wt', 'caches', 'cache',
+                 'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
+                 'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
+                 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
