@@ -65,6 +65,50 @@ def _flag_op(name: str, pc: int, cycles: int) -> list[str]:
     return ["if FAST and m.status & 2:", "    m.status |= 1; m.next_check = 0", *done]
 
 
+_STACK_OPS = frozenset(("push", "pop", "call", "callr", "ret"))
+
+
+def _reads_writes(op: isa.Op, rd: int, rs: int, imm: int) -> tuple[set[int], set[int]]:
+    """Registers an inline instruction reads and writes (r0 left out). System instructions read
+    the machine's register file after the block's write-back, so they need neither."""
+    reads: set[int] = set()
+    writes: set[int] = set()
+    name, fmt = op.name, op.fmt
+    if op.special:
+        return reads, writes
+    if fmt == "dst":
+        reads |= {rs, imm & 15}
+        writes.add(rd)
+    elif fmt == "dsi" or name == "lw":
+        reads.add(rs)
+        writes.add(rd)
+    elif fmt in ("di", "dl") or name == "pop":
+        writes.add(rd)
+    elif name == "sw" or fmt == "dsl":
+        reads |= {rd, rs}
+    elif name in ("push", "jr", "callr"):
+        reads.add(rs)
+    if name in _STACK_OPS:
+        reads.add(15)
+        writes.add(15)
+    return reads - {0}, writes - {0}
+
+
+def _liveness(ins: list[tuple[isa.Op, int, int, int]]) -> tuple[set[int], dict[int, int]]:
+    """(registers read before the block writes them, register -> index of its first write).
+
+    A straight-line block loads only the first set; a register it only writes is left unloaded,
+    so every exit writes back just the registers already assigned on the way to it."""
+    loads: set[int] = set()
+    first_write: dict[int, int] = {}
+    for i, ins_i in enumerate(ins):
+        reads, writes = _reads_writes(*ins_i)
+        loads |= {r for r in reads if r not in first_write}  # read before (or by) its first write
+        for r in writes:
+            first_write.setdefault(r, i)
+    return loads, first_write
+
+
 def decode_block(mem: list[int], ppc: int) -> list[tuple[isa.Op, int, int, int]]:
     """Decode a superblock from physical ``ppc``: straight-line code that runs on past conditional
     branches (each becomes a side exit) up to a jump, call, return, system instruction, a branch
@@ -215,7 +259,7 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
             target, fall = pc + imm, pc + 1
             cond = _COND[name].format(a=_r(rd), b=_r(rs))
             if target != vpc and i < len(ins) - 1:  # a side exit; the superblock goes on
-                body += [f"if {cond}:", ("EXIT", n_body, cycles, target)]
+                body += [f"if {cond}:", ("EXIT", n_body, cycles, target, i)]
                 continue
             if target == vpc:
                 loop_cond = cond
@@ -258,11 +302,19 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
         head.append("    T = m.rt")
     if uses_mem["W"]:
         head.append("    W = m.wt")
+    loop = loop_cond is not None
+    loads, first_write = _liveness(ins)
+    if not loop:  # a loop reads on its next pass what it wrote on this one: it loads everything it uses
+        used = loads
     regs = sorted(used)
     if regs:
         head.append("    " + "; ".join(f"r{r} = R[{r}]" for r in regs))
-    wb = "; ".join(f"R[{r}] = r{r}" for r in sorted(written)) or "pass"
-    loop = loop_cond is not None
+    wb = _write_back(written)
+
+    def wb_before(idx: int) -> str:
+        """Write-back at an exit before instruction ``idx``: registers assigned on the way there."""
+        return wb if loop else _write_back({r for r in written if first_write[r] < idx})
+
     guarded = uses_mem["T"] or uses_mem["W"]  # only memory accesses can fault inside a block
     out = list(head)
     if loop:
@@ -276,19 +328,26 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
         ind += "    "
     for line in body or ["pass"]:
         if isinstance(line, tuple):  # a side exit: leave the block as if it ended here
-            _, k, ck, target = line
+            _, k, ck, target, at = line
             if loop:
                 done = [f"m.ic += left0 - left + {k}", f"m.cy += (left0 - left) // {n} * {cycles} + {ck}"]
             else:
                 done = [f"m.ic += {k}", f"m.cy += {ck}"]
-            out += [ind + "    " + x for x in (wb, *done, f"return {target}")]
+            out += [ind + "    " + x for x in (wb_before(at), *done, f"return {target}")]
         else:
             out.append(ind + line)
     if loop:
         stop = "left <= 0" if loop_cond == "True" else f"not ({loop_cond}) or left <= 0"
         out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
     if guarded:
-        out += ["    except Fault:", f"        {wb}"]
+        out.append("    except Fault:")
+        if loop:
+            out.append(f"        {wb}")
+        else:  # the instructions before the faulting one (index m.fidx) retire: their writes stand
+            by_index: dict[int, set[int]] = {}
+            for r in written:
+                by_index.setdefault(first_write[r], set()).add(r)
+            out += [f"        if m.fidx > {k}: {_write_back(by_index[k])}" for k in sorted(by_index)]
         if loop:
             out += ["        m.ic += left0 - left + m.fidx",
                     f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
@@ -304,6 +363,11 @@ def block_source(ins: list[tuple[isa.Op, int, int, int]], vpc: int) -> str:
         out += [f"    m.ic += {n}", f"    m.cy += {cycles}{ix}"]
     out += ["    " + t for t in term]
     return "\n".join(out) + "\n"
+
+
+def _write_back(regs) -> str:
+    """Statements storing the given register locals back into the register file."""
+    return "; ".join(f"R[{r}] = r{r}" for r in sorted(regs)) or "pass"
 
 
 def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0,

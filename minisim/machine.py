@@ -36,7 +36,8 @@ class Machine(SystemOps):
                  '_div_changes', 'tlb_entries', 'tlb', 'fifo', 'kr', 'kw', 'ur', 'uw', 'rt', 'wt', 'caches', 'cache',
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
-                 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm')
+                 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm', 'views',
+                 'syscall_hook')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -65,14 +66,15 @@ class Machine(SystemOps):
         self.kw: dict[int, int] = {}
         self.ur: dict[int, int] = {}
         self.uw: dict[int, int] = {}
-        self.rt, self.wt = self.kr, self.kw
         self.caches: tuple[dict, dict] = ({}, {})  # (user, kernel): (frame_base << 18 | vpc) -> block
-        self.cache = self.caches[1]
         # Virtual pc -> block for the current address space, per mode: the dispatch fast path. It is
         # dropped whenever a mapping may change (TLB flush, invlpg, a write to code). Instruction fetch
         # therefore does not touch the modelled TLB, which is a data TLB (a large ITLB is assumed).
         self.vcaches: tuple[dict, dict] = ({}, {})
-        self.vc = self.vcaches[1]
+        # What a mode switch loads: (read dict, write dict, block cache, dispatch cache) per mode.
+        self.views = ((self.ur, self.uw, self.caches[0], self.vcaches[0]),
+                      (self.kr, self.kw, self.caches[1], self.vcaches[1]))
+        self.rt, self.wt, self.cache, self.vc = self.views[1]
         self.vc_local: set[int] = set()  # kernel-mode entries from non-global pages
         self.code_vpns: set[int] = set()  # virtual pages with entries in either dict above (a superset)
         self.code_keys: dict[int, list[tuple[int, int]]] = {}  # frame -> cache keys compiled from it
@@ -98,6 +100,7 @@ class Machine(SystemOps):
         self.fast_flags = (not vmm.deprivileged and not self.privileged_hook
                            and type(vmm).sensitive is Native.sensitive)
         self.returned_hook = type(vmm).returned is not Native.returned
+        self.syscall_hook = type(vmm).syscall is not Native.syscall
         self.vmm = vmm
         vmm.attach(self)
 
@@ -145,23 +148,14 @@ class Machine(SystemOps):
         """Load STATUS, switching the translation dicts and block cache to the new mode."""
         if (status ^ self.status) & isa.PAGING:
             self.tlb_flush()
+        if not status & isa.KMODE and self.mark is None:
+            self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b
+                                            for a, b in self.events.items()},
+                         dict(self.event_cycles), self.misses, self.refs)
+            self.trace.clear()
+            self.tracing = self.trace_limit > 0
         self.status = status
-        if status & isa.KMODE:
-            self.rt = self.kr
-            self.wt = self.kw
-            self.cache = self.caches[1]
-            self.vc = self.vcaches[1]
-        else:
-            if self.mark is None:
-                self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b
-                                                for a, b in self.events.items()},
-                             dict(self.event_cycles), self.misses, self.refs)
-                self.trace.clear()
-                self.tracing = self.trace_limit > 0
-            self.rt = self.ur
-            self.wt = self.uw
-            self.cache = self.caches[0]
-            self.vc = self.vcaches[0]
+        self.rt, self.wt, self.cache, self.vc = self.views[(status & _KMODE) >> 1]
         if self.irq_pending:  # returning to a mode that may take it
             self.next_check = 0
 
@@ -373,7 +367,7 @@ class Machine(SystemOps):
         sp = R[15] if old & isa.KMODE else self.ksp
         # set_status(KMODE | paging), inlined: this is every system call's and interrupt's path
         self.status = isa.KMODE | (old & isa.PAGING)
-        self.rt, self.wt, self.cache, self.vc = self.kr, self.kw, self.caches[1], self.vcaches[1]
+        self.rt, self.wt, self.cache, self.vc = self.views[1]
         base = (sp - 5) & isa.MASK
         f = self.wt.get(base >> 8)
         if f is not None and base >> 8 == ((sp - 1) & isa.MASK) >> 8:  # the frame sits in one writable page

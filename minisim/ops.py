@@ -58,7 +58,10 @@ class SystemOps:
     def _op_syscall(self, rd, rs, imm, pc):
         self.ic += 1
         self.cy += _SYSCALL_CYCLES
-        self.vmm.syscall(self, pc)
+        if self.syscall_hook:
+            self.vmm.syscall(self, pc)
+        else:  # the bare machine's charge, without the hop through Native.syscall
+            self.event("syscall", self.vmm.p.syscall, pc=pc)
         return self.enter(isa.CAUSE_SYSCALL, imm & 0xFFFF, pc + 1)
 
     def _op_vmcall(self, rd, rs, imm, pc):
@@ -84,7 +87,14 @@ class SystemOps:
         else:
             saved, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
             new_sp = self.read_virt(sp + 4, pc)
-        self.set_status((saved & (isa.IF | isa.KMODE)) | (status & isa.PAGING))
+        new = (saved & (isa.IF | isa.KMODE)) | (status & isa.PAGING)
+        if self.mark is None:  # the first return to user mode starts the measurement
+            self.set_status(new)
+        else:  # set_status, inlined: the paging bit is kept, so the TLB stays
+            self.status = new
+            self.rt, self.wt, self.cache, self.vc = self.views[(new & isa.KMODE) >> 1]
+            if self.irq_pending:
+                self.next_check = 0
         self.R[15] = new_sp
         if self.returned_hook:
             self.vmm.returned(self)
