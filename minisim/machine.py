@@ -23,7 +23,8 @@ from minisim.ops import SystemOps
 from minisim.vmm.native import Native
 
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
-_PAGING, _KMODE, _MEM_WORDS = isa.PAGING, isa.KMODE, isa.MEM_WORDS  # module constants: one lookup, not two
+# module constants: one lookup, not two
+_PAGING, _KMODE, _MEM_WORDS, _MASK = isa.PAGING, isa.KMODE, isa.MEM_WORDS, isa.MASK
 
 
 class Machine(SystemOps):
@@ -121,8 +122,12 @@ class Machine(SystemOps):
             ec = self.event_cycles
             ec[kind] = ec.get(kind, 0) + cost
         if self.tracing:
-            self.trace.append((self.ic, self.cy, kind, reason or note, pc))
-            self.tracing = len(self.trace) < self.trace_limit
+            self.event_trace(kind, reason or note, pc)
+
+    def event_trace(self, kind: str, why: str, pc: int | None) -> None:
+        """Append one entry to the bounded event trace."""
+        self.trace.append((self.ic, self.cy, kind, why, pc))
+        self.tracing = len(self.trace) < self.trace_limit
 
     def count(self, kind: str, n: int = 1) -> None:
         """Add to a plain counter without a trace entry (for high-volume figures)."""
@@ -364,19 +369,20 @@ class Machine(SystemOps):
         """Hardware trap entry: push (sp, pc, status, cause, addr) on the kernel stack; return TVEC."""
         old = self.status
         R = self.R
-        sp = R[15] if old & isa.KMODE else self.ksp
+        top = R[15]
+        sp = top if old & _KMODE else self.ksp
         # set_status(KMODE | paging), inlined: this is every system call's and interrupt's path
-        self.status = isa.KMODE | (old & isa.PAGING)
+        self.status = _KMODE | (old & _PAGING)
         self.rt, self.wt, self.cache, self.vc = self.views[1]
-        base = (sp - 5) & isa.MASK
+        base = (sp - 5) & _MASK
         f = self.wt.get(base >> 8)
-        if f is not None and base >> 8 == ((sp - 1) & isa.MASK) >> 8:  # the frame sits in one writable page
+        if f is not None and base >> 8 == ((sp - 1) & _MASK) >> 8:  # the frame sits in one writable page
             o = f | (base & 255)
-            self.M[o:o + 5] = (addr & isa.MASK, cause, old, ret_pc, R[15])
+            self.M[o:o + 5] = (addr & _MASK, cause, old, ret_pc, top)
         else:
             try:
-                for i, v in enumerate((R[15], ret_pc, old, cause, addr & isa.MASK)):
-                    self.write_virt((sp - 1 - i) & isa.MASK, v, ret_pc)
+                for i, v in enumerate((top, ret_pc, old, cause, addr & _MASK)):
+                    self.write_virt((sp - 1 - i) & _MASK, v, ret_pc)
             except Fault as e:
                 raise Stop(f"double fault: trap frame at {e.addr:#x} not writable (cause {cause})") from None
         R[15] = base

@@ -14,6 +14,7 @@ _CYCLES = {op.name: op.cycles for op in isa.OPS}
 _SYSCALL_CYCLES = _CYCLES["syscall"]
 _IRET_CYCLES = _CYCLES["iret"]
 _IO = frozenset(("in", "out"))
+_IF, _KMODE, _PAGING = isa.IF, isa.KMODE, isa.PAGING  # module constants: one lookup, not two
 
 
 class SystemOps:
@@ -60,8 +61,16 @@ class SystemOps:
         self.cy += _SYSCALL_CYCLES
         if self.syscall_hook:
             self.vmm.syscall(self, pc)
-        else:  # the bare machine's charge, without the hop through Native.syscall
-            self.event("syscall", self.vmm.p.syscall, pc=pc)
+        else:  # the bare machine's charge (Native.syscall -> event), inlined: no calls on this path
+            cost = self.vmm.p.syscall
+            ev = self.events
+            ev["syscall"] = ev.get("syscall", 0) + 1
+            if cost:
+                self.cy += cost
+                ec = self.event_cycles
+                ec["syscall"] = ec.get("syscall", 0) + cost
+            if self.tracing:
+                self.event_trace("syscall", "", pc)
         return self.enter(isa.CAUSE_SYSCALL, imm & 0xFFFF, pc + 1)
 
     def _op_vmcall(self, rd, rs, imm, pc):
@@ -73,7 +82,7 @@ class SystemOps:
     def _op_iret(self, rd, rs, imm, pc):
         # Every system call and interrupt returns through here: _priv is inlined.
         status = self.status
-        if not status & isa.KMODE:
+        if not status & _KMODE:
             raise Fault(isa.CAUSE_PRIV, pc, pc)
         self.ic += 1
         self.cy += _IRET_CYCLES
@@ -87,12 +96,12 @@ class SystemOps:
         else:
             saved, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
             new_sp = self.read_virt(sp + 4, pc)
-        new = (saved & (isa.IF | isa.KMODE)) | (status & isa.PAGING)
+        new = (saved & (_IF | _KMODE)) | (status & _PAGING)
         if self.mark is None:  # the first return to user mode starts the measurement
             self.set_status(new)
         else:  # set_status, inlined: the paging bit is kept, so the TLB stays
             self.status = new
-            self.rt, self.wt, self.cache, self.vc = self.views[(new & isa.KMODE) >> 1]
+            self.rt, self.wt, self.cache, self.vc = self.views[(new & _KMODE) >> 1]
             if self.irq_pending:
                 self.next_check = 0
         self.R[15] = new_sp
