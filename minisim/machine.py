@@ -6,10 +6,7 @@ and what it costs is decided by the VMM strategy object (``minisim.vmm``) plugge
 
 Memory model: word addressed, 256-word pages, 18-bit virtual addresses. A directory has 64
 entries (PDE = table address | flags), a table 16 (PTE = frame << 8 | flags); flags P=1, W=2, U=4.
-Translation goes through a small FIFO TLB, exposed to compiled blocks as four dicts
-(kernel/user x read/write) from virtual page to frame base. Frames that must not be written
-directly -- frames holding compiled code, and guest page tables a shadow-paging VMM traces --
-never enter the write dicts, so stores to them take the slow path.
+The TLB, its replacement and the slow paths compiled blocks call on a miss live in ``minisim.mmu``.
 """
 
 from __future__ import annotations
@@ -19,15 +16,15 @@ from collections import deque
 from minisim import isa, jit
 from minisim.devices import Devices
 from minisim.faults import Fault, Stop
+from minisim.mmu import MMU, G
 from minisim.ops import SystemOps
 from minisim.vmm.native import Native
 
-P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
 # module constants: one lookup, not two
-_PAGING, _KMODE, _MEM_WORDS, _MASK = isa.PAGING, isa.KMODE, isa.MEM_WORDS, isa.MASK
+_PAGING, _KMODE, _MASK = isa.PAGING, isa.KMODE, isa.MASK
 
 
-class Machine(SystemOps):
+class Machine(SystemOps, MMU):
     """One CPU with memory, TLB and devices, run under the given VMM."""
 
     # Slots: compiled blocks read and write a few of these on every block, and slot access is the
@@ -38,7 +35,7 @@ class Machine(SystemOps):
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
                  'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm', 'views',
-                 'syscall_hook')
+                 'syscall_hook', 'chain')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -102,6 +99,8 @@ class Machine(SystemOps):
                            and type(vmm).sensitive is Native.sensitive)
         self.returned_hook = type(vmm).returned is not Native.returned
         self.syscall_hook = type(vmm).syscall is not Native.syscall
+        # Blocks may chain through direct jumps and calls unless the VMM charges per translated block.
+        self.chain = type(vmm).block_costs is Native.block_costs
         self.vmm = vmm
         vmm.attach(self)
 
@@ -164,206 +163,6 @@ class Machine(SystemOps):
         if self.irq_pending:  # returning to a mode that may take it
             self.next_check = 0
 
-    def tlb_flush(self, keep_global: bool = False) -> None:
-        """Drop TLB entries -- all, or all but global pages (a page-table-base load).
-
-        The dicts are changed in place: running blocks hold references to them.
-        """
-        if not keep_global:
-            self.tlb.clear()
-            self.fifo.clear()
-            for d in (self.kr, self.kw, self.ur, self.uw, *self.vcaches):
-                d.clear()
-            self.vc_local.clear()
-            return
-        tlb = self.tlb
-        local = [v for v, e in tlb.items() if not e[1] & G]
-        if local:
-            for vpn in local:
-                del tlb[vpn]
-                self.kr.pop(vpn, None)
-                self.kw.pop(vpn, None)
-                self.ur.pop(vpn, None)
-                self.uw.pop(vpn, None)
-            self.fifo = deque(tlb)  # the dict's order is the FIFO order
-        self.vcaches[0].clear()
-        if self.vc_local:
-            kvc = self.vcaches[1]
-            for pc in self.vc_local:
-                kvc.pop(pc, None)
-            self.vc_local.clear()
-
-    def tlb_drop(self, vpn: int) -> None:
-        """Drop one TLB entry."""
-        if self.tlb.pop(vpn, None) is not None:
-            self.fifo.remove(vpn)
-            for d in (self.kr, self.kw, self.ur, self.uw):
-                d.pop(vpn, None)
-        if vpn in self.code_vpns:  # only a page blocks were found through can make them stale
-            for d in self.vcaches:
-                d.clear()
-            self.code_vpns.clear()
-
-    def protect(self, frame: int) -> None:
-        """Make stores to ``frame`` take the slow path."""
-        if frame not in self.protected:
-            self.protected.add(frame)
-            base = frame << 8
-            for d in (self.kw, self.uw):
-                for vpn in [v for v, f in d.items() if f == base]:
-                    del d[vpn]
-
-    def unprotect(self, frame: int) -> None:
-        """Let stores to ``frame`` go direct again (entries refill on the next miss)."""
-        self.protected.discard(frame)
-
-    def fill(self, va: int, write: bool, pc: int) -> int:
-        """Translate ``va`` for the current mode on a TLB miss; return the frame base or raise Fault."""
-        vpn = va >> 8
-        tlb = self.tlb
-        e = tlb.get(vpn)
-        if e is None:
-            if self.status & isa.PAGING:
-                # The walk, inline: directory entry, then table entry (both must be present).
-                hit = None
-                levels = 0  # guest table levels the walk read
-                if vpn < 1024:
-                    pde_a = self.cr3 + (vpn >> 4)
-                    pde = self.M[pde_a & 0xFFFF]
-                    levels = 1
-                    if pde & P:
-                        pte_a = (pde & ~15) + (vpn & 15)
-                        pte = self.M[pte_a & 0xFFFF]
-                        levels = 2
-                        if pte & P and pte < isa.MEM_WORDS:
-                            hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
-                self.misses += 1
-                self.refs += self.walk_refs[levels * 2 + (hit is not None)]
-                if self.miss_hook:
-                    self.vmm.tlb_miss(self, vpn, hit)
-                if hit is None:
-                    raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
-                e = (hit[0], hit[1])
-            elif vpn < isa.MEM_WORDS >> 8:
-                e = (vpn, P | W | U)
-            else:
-                raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
-            self.install(vpn, e)
-        frame, flags = e
-        kernel = self.status & isa.KMODE
-        if (not kernel and not flags & U) or (write and not flags & W):
-            raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
-        # Entries enter the current mode's read or write dict lazily, on the first such access.
-        base = frame << 8
-        if not write:
-            self.rt[vpn] = base
-        elif frame not in self.protected:
-            self.wt[vpn] = base
-        return base
-
-    def install(self, vpn: int, e: tuple[int, int]) -> None:
-        """Put a translation in the TLB, evicting the oldest entry when it is full."""
-        tlb = self.tlb
-        if len(tlb) >= self.tlb_entries:
-            self.evict()
-        tlb[vpn] = e
-        self.fifo.append(vpn)
-
-    def evict(self) -> None:
-        """Drop the oldest TLB entry (FIFO replacement)."""
-        old = self.fifo.popleft()
-        del self.tlb[old]
-        # Membership tests first: an entry usually sits in one or two of the four dicts.
-        kr, kw, ur, uw = self.kr, self.kw, self.ur, self.uw
-        if old in kr:
-            del kr[old]
-        if old in kw:
-            del kw[old]
-        if old in ur:
-            del ur[old]
-        if old in uw:
-            del uw[old]
-
-    def rmiss(self, va: int, pc: int, idx: int) -> int:
-        """Load slow path (called by compiled blocks).
-
-        The common miss -- paging on, both levels present, the access allowed, no VMM watching
-        misses -- is walked and installed here without the general ``fill``: the TLB workload
-        takes one every few instructions, so this is written for the fewest interpreter steps.
-        """
-        self.fidx = idx
-        vpn = va >> 8
-        status = self.status
-        tlb = self.tlb
-        if self.miss_hook or not status & _PAGING or vpn >= 1024 or vpn in tlb:
-            return self.fill(va, False, pc)
-        M = self.M
-        pde = M[(self.cr3 + (vpn >> 4)) & 0xFFFF]
-        if not pde & P:
-            return self.fill(va, False, pc)
-        pte = M[((pde & -16) + (vpn & 15)) & 0xFFFF]
-        flags = (pte & pde & 7) | (pte & G)
-        if not pte & P or pte >= _MEM_WORDS or not (status & _KMODE or flags & U):
-            return self.fill(va, False, pc)
-        self.misses += 1
-        self.refs += self.full_walk_refs
-        if len(tlb) >= self.tlb_entries:
-            self.evict()
-        tlb[vpn] = (pte >> 8, flags)
-        self.fifo.append(vpn)
-        base = pte & 0xFF00  # the frame base (pte < MEM_WORDS: frame << 8 | flags)
-        self.rt[vpn] = base
-        return base
-
-    def wslow(self, va: int, val: int, pc: int, idx: int) -> int:
-        """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault.
-
-        Returns the frame base the caller should store to: the real one, or -- when this method had
-        to perform the store itself -- the scratch frame past the end of memory.
-        """
-        self.fidx = idx
-        base = self.fill(va, True, pc)
-        frame = base >> 8
-        if frame in self.protected:
-            pa = base | (va & 255)
-            if frame in self.vmm.tracked:
-                self.vmm.pt_write(self, pa, val, pc)
-            self.M[pa] = val
-            self.code_written(frame)
-            return isa.MEM_WORDS
-        return base
-
-    def code_written(self, frame: int) -> None:
-        """Invalidate blocks compiled from ``frame`` after a write to it."""
-        keys = self.code_keys.pop(frame, None)
-        if keys:
-            for d in self.vcaches:
-                d.clear()
-            for k, key in keys:
-                self.caches[k].pop(key, None)
-            if frame not in self.vmm.tracked:
-                self.unprotect(frame)
-
-    def phys_write(self, pa: int, val: int) -> None:
-        """A write by a device or the VMM (DMA, validated page-table update)."""
-        self.M[pa] = val & isa.MASK
-        if (pa >> 8) in self.code_keys:
-            self.code_written(pa >> 8)
-
-    def read_virt(self, va: int, pc: int) -> int:
-        """Kernel-side read through the MMU (trap frames); faults here are fatal."""
-        f = self.rt.get(va >> 8)
-        if f is None:
-            f = self.fill(va, False, pc)
-        return self.M[f | (va & 255)]
-
-    def write_virt(self, va: int, val: int, pc: int) -> None:
-        """Kernel-side write through the MMU (trap frames)."""
-        f = self.wt.get(va >> 8)
-        if f is None:
-            f = self.wslow(va, val, pc, 0)
-        self.M[f | (va & 255)] = val
-
     # ---- traps ---------------------------------------------------------------------------------
     def enter(self, cause: int, addr: int, ret_pc: int) -> int:
         """Hardware trap entry: push (sp, pc, status, cause, addr) on the kernel stack; return TVEC."""
@@ -414,7 +213,7 @@ class Machine(SystemOps):
         """Compile (and cache) the block at virtual ``pc`` whose frame base is ``base``."""
         k = int(self.kernel)
         ind = self.vmm.block_costs(self, k)
-        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags)
+        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags, self.chain)
         key = (base << 18) | pc
         self.caches[k][key] = fn
         frame = base >> 8
@@ -426,8 +225,7 @@ class Machine(SystemOps):
         """Find (or compile) the block at virtual ``pc`` through the MMU; may raise a fetch Fault."""
         f = self.rt.get(pc >> 8)
         if f is None:
-            self.fidx = 0
-            f = self.fill(pc, False, pc)
+            f = self.rmiss(pc, pc, 0)  # the same translation as fill(), by its common-case fast path
         fn = self.cache.get((f << 18) | pc)
         if fn is None:
             fn = self.compile(f, pc)
