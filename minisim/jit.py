@@ -4,8 +4,7 @@ Why: a pure-Python interpreter runs well under a million guest instructions a se
 compiled to straight-line Python, with registers in locals and counters updated once per block,
 runs several times faster. A block that branches back to its own start (a tight loop) becomes a
 ``while`` loop that stops when the next timer or budget check is due, so interrupt delivery points
-stay exactly those of block-by-block execution; so do the chain points of blocks decoded through
-jumps and calls (``minisim.blocks``). Source text is cached process-wide, so each mode
+stay exactly those of block-by-block execution. Source text is cached process-wide, so each mode
 and each run reuses the compiled code objects (the simulator's own "translation cache").
 
 A block function ``f(m) -> next_pc`` runs with ``m`` the :class:`~minisim.machine.Machine`.
@@ -66,11 +65,9 @@ def _flag_op(name: str, pc: int, cycles: int) -> list[str]:
     return ["if FAST and m.status & 2:", "    m.status |= 1; m.next_check = 0", *done]
 
 
-def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
+def block_source(ins: list[Decoded], vpc: int) -> str:
     """Python source of one block (function ``blk``) starting at virtual ``vpc``.
 
-    ``ins`` and ``cont`` come from :func:`~minisim.blocks.decode_block`: the instructions, and the
-    offset the block falls through to (None when its last instruction is a control transfer).
     The global ``IX`` (bound per mode when the function is made) is charged for an indirect branch,
     so one compiled code object serves every mode.
     """
@@ -84,11 +81,6 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
     loop_cond = None
     n_body = 0
     indirect = False
-    chained = False  # any chain point (see minisim.blocks): the block then keeps ``left`` from its entry
-
-    def chain_exit(k: int, ck: int, target: int | str, at: int, depth: int = 1) -> list:
-        """Leave at a chain point when the timer or budget check is due (k instructions retired)."""
-        return [" " * 4 * (depth - 1) + f"if left <= {k}:", ("EXIT", k, ck, target, at, depth)]
 
     # One line per access. A TLB hit is a dict lookup; a miss (or frame 0, whose base is falsy)
     # calls the machine. A store the machine had to handle itself (a traced page table, a code
@@ -109,23 +101,21 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
         return k - i
 
     skip_until = 0
-    for i, (op, rd, rs, imm, off) in enumerate(ins):
-        pc = vpc + off
+    for i, (op, rd, rs, imm) in enumerate(ins):
+        pc = vpc + i
         name = op.name
-        last = i == len(ins) - 1
-        nxt = None if last else vpc + ins[i + 1][4]  # where a chained instruction continues
         if name in ("push", "pop") and i >= skip_until and run_of(i, name) >= 3:
             # Consecutive pushes/pops (a trap handler saving registers) move as one slice when the
             # whole range sits in one mapped page; otherwise they fall back to one access each.
             k = run_of(i, name)
             saved, body = body, []
             for j in range(i, i + k):
-                _, jd, js, _, joff = ins[j]
+                _, jd, js, _ = ins[j]
                 if name == "push":
-                    store(_r(js), "(r15 - 1) & 4294967295", vpc + joff, j)
+                    store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j)
                     body.append("r15 = a")
                 else:
-                    load("v", "r15", vpc + joff, j)
+                    load("v", "r15", vpc + j, j)
                     body.append("r15 = (a + 1) & 4294967295")
                     if jd:
                         body.append(f"r{jd} = v")
@@ -156,27 +146,6 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
                                                                               "ret") else 0):
             if reg:
                 used.add(reg)
-        if op.special and not last:  # a chained cli/sti/pushf (CHAINED_FLAG_OPS)
-            chained = True
-            slow = ("EXIT", n_body, cycles, f"m._op_{name}({rd}, {rs}, {imm}, {pc})", i, 1)
-            cum.append(cycles)
-            cycles += op.cycles
-            n_body += 1
-            if name == "pushf":
-                uses_mem["W"] = True
-                used.add(15)
-                written.add(15)
-                body += ["if FAST:", "    v = m.status",
-                         "    a = (r15 - 1) & 4294967295",
-                         f"    M[(W.get(a >> 8) or m.wslow(a, v, {pc}, {i})) | (a & 255)] = v",
-                         "    r15 = a", *chain_exit(n_body, cycles, nxt, i + 1, 2), "else:", slow]
-            elif name == "sti":  # a pending interrupt is taken right after it: leave for the check
-                body += ["if FAST and m.status & 2:", "    m.status |= 1", f"    if m.irq_pending or left <= {n_body}:",
-                         "        m.next_check = 0", ("EXIT", n_body, cycles, nxt, i + 1, 2), "else:", slow]
-            else:
-                body += ["if FAST and m.status & 2:", "    m.status &= -2", *chain_exit(n_body, cycles, nxt, i + 1, 2),
-                         "else:", slow]
-            continue
         if op.special:
             term = [f"return m._op_{name}({rd}, {rs}, {imm}, {pc})"]
             if name in _FLAG_OPS:
@@ -224,16 +193,13 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
         elif name in _COND:
             target, fall = pc + imm, pc + 1
             cond = _COND[name].format(a=_r(rd), b=_r(rs))
-            if target != vpc and not last:  # a side exit; the superblock goes on
-                body += [f"if {cond}:", ("EXIT", n_body, cycles, target, i, 1)]
+            if target != vpc and i < len(ins) - 1:  # a side exit; the superblock goes on
+                body += [f"if {cond}:", ("EXIT", n_body, cycles, target, i)]
                 continue
             if target == vpc:
                 loop_cond = cond
             term = [f"return {target} if {cond} else {fall}"]
             break
-        elif name == "jmp" and not last:  # followed: a chain point
-            chained = True
-            body += chain_exit(n_body, cycles, nxt, i + 1)
         elif name == "jmp":
             if pc + imm == vpc:
                 loop_cond = "True"
@@ -243,10 +209,6 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
             store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
             body.append("r15 = a")
             written.add(15)
-            if not last:  # followed: a chain point
-                chained = True
-                body += chain_exit(n_body, cycles, nxt, i + 1)
-                continue
             term = [f"return {pc + imm}"]
             break
         elif name in ("jr", "callr"):
@@ -262,16 +224,11 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
             load("t", "r15", pc, i)
             body.append("r15 = (a + 1) & 4294967295")
             written.add(15)
-            if not last:  # returning to the call this block followed: guarded, then a chain point
-                chained = True
-                body += [f"if t != {nxt}:", ("EXIT", n_body, f"{cycles} + IX", "t", i + 1, 1)]
-                body += chain_exit(n_body, cycles, nxt, i + 1)
-                continue
             indirect = True
             term = ["return t"]
             break
     else:
-        term = [f"return {vpc + (cont if cont is not None else len(ins))}"]
+        term = [f"return {vpc + len(ins)}"]
     n = n_body
     head = ["def blk(m):", "    R = m.R"]
     if uses_mem["T"] or uses_mem["W"]:
@@ -297,8 +254,6 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
     out = list(head)
     if loop:
         out += ["    left = left0 = m.next_check - m.ic"]
-    elif chained:
-        out += ["    left = m.next_check - m.ic"]
     ind = "    "
     if guarded:
         out.append("    try:")
@@ -308,12 +263,12 @@ def block_source(ins: list[Decoded], vpc: int, cont: int | None = None) -> str:
         ind += "    "
     for line in body or ["pass"]:
         if isinstance(line, tuple):  # a side exit: leave the block as if it ended here
-            _, k, ck, target, at, depth = line
+            _, k, ck, target, at = line
             if loop:
                 done = [f"m.ic += left0 - left + {k}", f"m.cy += (left0 - left) // {n} * {cycles} + {ck}"]
             else:
                 done = [f"m.ic += {k}", f"m.cy += {ck}"]
-            out += [ind + "    " * depth + x for x in (wb_before(at), *done, f"return {target}")]
+            out += [ind + "    " + x for x in (wb_before(at), *done, f"return {target}")]
         else:
             out.append(ind + line)
     if loop:
@@ -351,21 +306,16 @@ def _write_back(regs) -> str:
 
 
 def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0,
-                  fast: bool = False, chain: bool = False):
+                  fast: bool = False):
     """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``.
 
     ``fast``: the VMM leaves the interrupt-flag instructions to the bare machine (see ``_flag_op``).
-    ``chain``: decode through direct jumps, calls and flag instructions (see ``minisim.blocks``).
     """
-    if chain:  # a chained block may hold any word of its page
-        start, end = ppc & ~(isa.PAGE_WORDS - 1), (ppc | (isa.PAGE_WORDS - 1)) + 1
-    else:
-        start, end = ppc, min(ppc + MAX_BLOCK, (ppc | (isa.PAGE_WORDS - 1)) + 1)
-    key = (vpc, chain, ppc - start, *mem[start:end])  # the same words at the same address: the same code
+    end = min(ppc + MAX_BLOCK, (ppc | (isa.PAGE_WORDS - 1)) + 1)
+    key = (vpc, *mem[ppc:end])  # the same words at the same address compile to the same code
     code = _CODE_CACHE.get(key)
     if code is None:
-        ins, cont = decode_block(mem, ppc, chain)
-        src = block_source(ins, vpc, cont)
+        src = block_source(decode_block(mem, ppc), vpc)
         code = _SOURCE_CACHE.get(src)
         if code is None:
             code = _SOURCE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")

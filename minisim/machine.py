@@ -35,7 +35,7 @@ class Machine(SystemOps, MMU):
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
                  'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm', 'views',
-                 'syscall_hook', 'chain')
+                 'syscall_hook')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -99,8 +99,6 @@ class Machine(SystemOps, MMU):
                            and type(vmm).sensitive is Native.sensitive)
         self.returned_hook = type(vmm).returned is not Native.returned
         self.syscall_hook = type(vmm).syscall is not Native.syscall
-        # Blocks may chain through direct jumps and calls unless the VMM charges per translated block.
-        self.chain = type(vmm).block_costs is Native.block_costs
         self.vmm = vmm
         vmm.attach(self)
 
@@ -213,7 +211,7 @@ class Machine(SystemOps, MMU):
         """Compile (and cache) the block at virtual ``pc`` whose frame base is ``base``."""
         k = int(self.kernel)
         ind = self.vmm.block_costs(self, k)
-        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags, self.chain)
+        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags)
         key = (base << 18) | pc
         self.caches[k][key] = fn
         frame = base >> 8
