@@ -119,12 +119,8 @@ class Machine(SystemOps, MMU):
             ec = self.event_cycles
             ec[kind] = ec.get(kind, 0) + cost
         if self.tracing:
-            self.event_trace(kind, reason or note, pc)
-
-    def event_trace(self, kind: str, why: str, pc: int | None) -> None:
-        """Append one entry to the bounded event trace."""
-        self.trace.append((self.ic, self.cy, kind, why, pc))
-        self.tracing = len(self.trace) < self.trace_limit
+            self.trace.append((self.ic, self.cy, kind, reason or note, pc))
+            self.tracing = len(self.trace) < self.trace_limit
 
     def count(self, kind: str, n: int = 1) -> None:
         """Add to a plain counter without a trace entry (for high-volume figures)."""

@@ -61,16 +61,8 @@ class SystemOps:
         self.cy += _SYSCALL_CYCLES
         if self.syscall_hook:
             self.vmm.syscall(self, pc)
-        else:  # the bare machine's charge (Native.syscall -> event), inlined: no calls on this path
-            cost = self.vmm.p.syscall
-            ev = self.events
-            ev["syscall"] = ev.get("syscall", 0) + 1
-            if cost:
-                self.cy += cost
-                ec = self.event_cycles
-                ec["syscall"] = ec.get("syscall", 0) + cost
-            if self.tracing:
-                self.event_trace("syscall", "", pc)
+        else:  # the bare machine's charge, without the hop through Native.syscall
+            self.event("syscall", self.vmm.p.syscall, pc=pc)
         return self.enter(isa.CAUSE_SYSCALL, imm & 0xFFFF, pc + 1)
 
     def _op_vmcall(self, rd, rs, imm, pc):

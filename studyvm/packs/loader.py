@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from studyvm.packs.checks import check_pack
 from studyvm.packs.diagnostics import Diagnostic, from_validation_error, has_errors
-from studyvm.packs.model import ComparisonTable, Pack, PackMeta, Question
+from studyvm.packs.model import QUESTION_ADAPTER, ComparisonTable, Pack, PackMeta, Question
 from studyvm.packs.tables import row_questions
 from studyvm.packs.yamlsafe import MAX_FILE_BYTES, Positions, YamlProblem, read_yaml_file
 
-QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
 """Validates one question of any type."""
 MAX_FILES = 500
 """Most YAML files read from one pack folder."""

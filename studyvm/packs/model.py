@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 """Ids are lower-case, start with a letter or digit, and use only ``. _ -`` as separators."""
@@ -285,6 +285,9 @@ Question = Annotated[
     Field(discriminator="type"),
 ]
 """Any question; the ``type`` field selects the class."""
+
+QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+"""Validates one question from plain data: the loader and every importer share it."""
 
 
 class TableRow(StrictModel):

@@ -18,14 +18,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from studyvm.packs.importers.common import IdMaker, ImportProblem, ImportResult, Progress, read_text, text_id
-from studyvm.packs.model import Question
+from studyvm.packs.model import QUESTION_ADAPTER
 
 _OPTION = re.compile(r"^([A-Z])[.)](?:\s+(.*))?$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 
 
 class _Question:
@@ -87,7 +86,7 @@ def _finish(q: _Question, letter: str, path: str, line: int, col: int, ids: IdMa
         "options": [{"text": text, "correct": key == letter.upper()} for key, text, _ in q.options],
     }
     try:
-        return _ADAPTER.validate_python(data)
+        return QUESTION_ADAPTER.validate_python(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = [p for p in err["loc"] if p != "mcq"]

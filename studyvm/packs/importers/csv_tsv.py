@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from studyvm.packs.diagnostics import Diagnostic
 from studyvm.packs.importers.common import (
@@ -35,9 +35,8 @@ from studyvm.packs.importers.common import (
     topic_of_category,
 )
 from studyvm.packs.importers.htmltext import html_to_text
-from studyvm.packs.model import Question
+from studyvm.packs.model import QUESTION_ADAPTER
 
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _ALIASES = {
     "front": "front", "question": "front", "prompt": "front", "text": "front",
@@ -188,7 +187,7 @@ def _question(
     if wanted and data["id"] != wanted and fields.get("id"):
         result.warnings.append(Diagnostic(path, line, 1, "warning", f"id {wanted!r} repeated; renamed {data['id']!r}"))
     try:
-        return _ADAPTER.validate_python(data)
+        return QUESTION_ADAPTER.validate_python(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         detail = ".".join(str(p) for p in err["loc"] if p != data["type"])

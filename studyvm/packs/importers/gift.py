@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from studyvm.packs.diagnostics import Diagnostic
 from studyvm.packs.importers.common import (
@@ -42,12 +42,11 @@ from studyvm.packs.importers.common import (
 from studyvm.packs.importers.gift_answers import Piece, build_answers
 from studyvm.packs.importers.gift_text import Block, Comment, restore, split_blocks
 from studyvm.packs.importers.htmltext import html_to_text
-from studyvm.packs.model import Question
+from studyvm.packs.model import QUESTION_ADAPTER
 
 GAP = "_____"
 """How the gap of a missing-word question is shown in its prompt (as Moodle does)."""
 FORMATS = ("html", "moodle", "plain", "markdown")
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 _ID_COMMENT = re.compile(r"\[id:((?:\\]|[^\]\[])+)\]")
 _TAG_COMMENT = re.compile(r"\[tag:((?:\\]|[^\]])+)\]")
 _META_PREFIX = "// studyvm:"
@@ -190,7 +189,7 @@ class _Reader:
     def validate(self, block: Block, data: dict[str, Any], answers_at: int) -> None:
         where: dict[tuple[str, int], int] = data.pop("_where", {})
         try:
-            question = _ADAPTER.validate_python(data)
+            question = QUESTION_ADAPTER.validate_python(data)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             loc = [p for p in err["loc"] if p != data.get("type")]
