@@ -167,10 +167,7 @@ class MMU:
             return self.fill(va, False, pc)
         self.misses += 1
         self.refs += self.full_walk_refs
-        if len(tlb) >= self.tlb_entries:
-            self.evict()
-        tlb[vpn] = (pte >> 8, flags)
-        self.fifo.append(vpn)
+        self.install(vpn, (pte >> 8, flags))
         base = pte & 0xFF00  # the frame base (pte < MEM_WORDS: frame << 8 | flags)
         self.rt[vpn] = base
         return base
