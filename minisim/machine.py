@@ -34,8 +34,8 @@ class Machine(SystemOps, MMU):
                  '_div_changes', 'tlb_entries', 'tlb', 'fifo', 'kr', 'kw', 'ur', 'uw', 'rt', 'wt', 'caches', 'cache',
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
-                 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm', 'views',
-                 'syscall_hook')
+                 'fast_misses', 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm',
+                 'views', 'syscall_hook', 'tlb_dicts')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -64,6 +64,7 @@ class Machine(SystemOps, MMU):
         self.kw: dict[int, int] = {}
         self.ur: dict[int, int] = {}
         self.uw: dict[int, int] = {}
+        self.tlb_dicts = (self.kr, self.kw, self.ur, self.uw)  # kernel/user x read/write
         self.caches: tuple[dict, dict] = ({}, {})  # (user, kernel): (frame_base << 18 | vpc) -> block
         # Virtual pc -> block for the current address space, per mode: the dispatch fast path. It is
         # dropped whenever a mapping may change (TLB flush, invlpg, a write to code). Instruction fetch
@@ -86,7 +87,8 @@ class Machine(SystemOps, MMU):
         # snapshotted when user mode is first entered and results report the difference.
         self.mark: tuple | None = None if measure_from_user else ()
         self.dev = Devices(self)
-        self.misses = self.refs = 0  # TLB misses and page-walk references (cycles added by the results)
+        # TLB misses and page-walk references (cycles added by the results); see walk_counts()
+        self.misses = self.refs = self.fast_misses = 0
         # memory references of a walk that read 0-2 guest levels, failed (even) or completed (odd)
         self.walk_refs = [vmm.walk_refs(n // 2, bool(n % 2)) for n in range(6)]
         self.full_walk_refs = self.walk_refs[5]
@@ -149,7 +151,7 @@ class Machine(SystemOps, MMU):
         if not status & isa.KMODE and self.mark is None:
             self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b
                                             for a, b in self.events.items()},
-                         dict(self.event_cycles), self.misses, self.refs)
+                         dict(self.event_cycles), *self.walk_counts())
             self.trace.clear()
             self.tracing = self.trace_limit > 0
         self.status = status

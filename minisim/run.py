@@ -164,7 +164,8 @@ def _measured(m: Machine) -> tuple[int, int, dict, dict]:
         else:
             ev[k] = v - ev0.get(k, 0)
     cyc = {k: v - ec0.get(k, 0) for k, v in m.event_cycles.items() if v - ec0.get(k, 0)}
-    ev["tlb_miss"], ev["page_walk_refs"] = m.misses - miss0, m.refs - refs0
+    misses, refs = m.walk_counts()
+    ev["tlb_miss"], ev["page_walk_refs"] = misses - miss0, refs - refs0
     walk_cycles = ev["page_walk_refs"] * m.vmm.p.walk_ref
     if walk_cycles:
         cyc["tlb_miss"] = walk_cycles
