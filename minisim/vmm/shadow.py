@@ -51,7 +51,9 @@ class ShadowPaging(Native):
 
     def tlb_miss(self, m, vpn: int, hit) -> None:
         """Walk the shadow; a page the shadow lacks costs a hidden fault and a fill."""
-        sh = self.shadow.setdefault(m.cr3, set())
+        sh = self.shadow.get(m.cr3)
+        if sh is None:
+            sh = self.shadow[m.cr3] = set()
         if hit is not None and self.flood[0] in (hit[3] & ~15, m.cr3):
             self.flood = (-1, 0)  # the table is in use after all
         if hit is None or vpn in sh:
