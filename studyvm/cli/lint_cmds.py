@@ -23,14 +23,15 @@ def lint(
 
     demos = known_demo_ids()
     totals = dict.fromkeys(RULES, 0)
-    failed = warned = False
+    failed = 0
+    warned = False
     for path in paths:
         result = lint_path(path, known_demos=demos)
         for diagnostic in result.errors:
             typer.echo(str(diagnostic), err=True)
         if result.pack is None:
             typer.echo(f"{path}: not linted: the pack has errors (see `studyvm pack validate`)", err=True)
-            failed = True
+            failed += 1
             continue
         for diagnostic in result.warnings:
             typer.echo(str(diagnostic))
@@ -40,6 +41,8 @@ def lint(
     if as_json:
         typer.echo(json.dumps(totals, indent=2))
     summary = ", ".join(f"{rule} {count}" for rule, count in totals.items() if count) or "no giveaway found"
+    if failed:
+        summary += f"; {failed} path(s) not linted"
     typer.echo(f"{sum(totals.values())} warning(s): {summary}", err=True)
     if failed:
         raise typer.Exit(2)

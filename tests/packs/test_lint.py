@@ -102,3 +102,13 @@ def test_cli_prints_positions_and_exits_non_zero(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["--home", str(tmp_path), "pack", "lint", str(tmp_path / "nope")])
     assert missing.exit_code == 2
     assert "Traceback" not in missing.output
+    assert "1 path(s) not linted" in missing.output
+
+
+def test_cli_json_counts_every_rule(tmp_path: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(app, ["--home", str(tmp_path), "pack", "lint", "--json", str(BAD), str(CLEAN)])
+    assert result.exit_code == 1
+    counts = json.loads(result.stdout[result.stdout.index("{") :])
+    assert counts == dict.fromkeys(RULES, 1)
