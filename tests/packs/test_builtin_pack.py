@@ -126,3 +126,17 @@ def test_new_cards_start_with_the_foundations(result) -> None:
     assert {"full.definition", "para.definition", "hw.definition", "hist.theorem-1"} <= set(ids)
     topics = [q.topic for q in pack.questions]
     assert topics.index("nested-virtualization") > topics.index("hardware-assisted")
+
+
+def test_rewording_builtin_cells_keeps_generated_ids(result) -> None:
+    from studyvm.packs.tables import generate_questions
+
+    tables = result.pack.tables
+    before = [q.id for t in tables for q in generate_questions(t, tables)]
+    reworded = [t.model_copy(deep=True) for t in tables]
+    for table in reworded:
+        for row in table.rows:
+            row.cells = [f"{cell} (reworded)" for cell in row.cells]
+    after = [q.id for t in reworded for q in generate_questions(t, reworded)]
+    assert after == before
+    assert sorted(before) == sorted(q.id for q in result.pack.questions if q.generated_from)
