@@ -111,6 +111,11 @@ class QuizSession:
         return len(self.items)
 
     @property
+    def cbm(self) -> bool:
+        """Whether this attempt is marked with certainty-based marking."""
+        return bool(self.row.cbm)
+
+    @property
     def answered(self) -> int:
         """Number of questions answered so far."""
         return len(self.answers)
@@ -149,9 +154,9 @@ class QuizSession:
             if elapsed is not None:
                 session.execute(update(ATTEMPT).where(ATTEMPT.c.id == self.attempt_id).values(elapsed_s=elapsed))
             if correct:
-                self.svc._clear_mistakes(session, item.pack_id, item.question.id)
+                self.svc.clear_mistakes(session, item.pack_id, item.question.id)
             else:
-                self.svc._record_mistake(session, item.pack_id, item.question.id, given, self.kind, now)
+                self.svc.record_mistake(session, item.pack_id, item.question.id, given, self.kind, now)
         self.answers[pos] = (score, confidence, given)
 
     def submit(self, response: Any = None, rating: int | None = None, confidence: int | None = None) -> AnswerOutcome:

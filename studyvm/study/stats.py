@@ -140,7 +140,7 @@ def _quiz_by_question(session: Session, learner: int) -> dict[tuple[str, str], f
 
 def _layout(svc: Any, pack: Any) -> tuple[list[str], Counter]:
     """(topic of each position, questions per topic), cached per pack."""
-    cache = svc.__dict__.setdefault("_layouts", {})
+    cache = svc.caches.setdefault("layouts", {})
     if pack.id not in cache:
         topics = [q.topic for q in pack.questions]
         cache[pack.id] = (topics, Counter(topics))
@@ -149,7 +149,7 @@ def _layout(svc: Any, pack: Any) -> tuple[list[str], Counter]:
 
 def _positions(svc: Any, pack: Any) -> dict[str, int]:
     """Question id -> position, cached per pack (built only when the learner has quiz answers)."""
-    cache = svc.__dict__.setdefault("_positions", {})
+    cache = svc.caches.setdefault("positions", {})
     if pack.id not in cache:
         cache[pack.id] = {q.id: i for i, q in enumerate(pack.questions)}
     return cache[pack.id]
