@@ -13,7 +13,6 @@ from studyvm.tui.screens import factory
 
 HEADLESS = [
     "studyvm.tui.backend",
-    "studyvm.tui.labdata",
     "studyvm.tui.prefs",
     "studyvm.cli.tui_cmds",
 ]
