@@ -59,6 +59,7 @@ belong in a worker thread in a UI; a service may be used from one thread at a ti
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ if TYPE_CHECKING:
     from studyvm.study.sessions import ExamSession, QuizSession
     from studyvm.study.stats import Stats
 
+logger = logging.getLogger(__name__)
 RETENTION_WEEKS = 12
 """Weeks of retention shown per week on the statistics screen."""
 
@@ -161,6 +163,7 @@ class StudyService:
             if not self.settings.db_url:
                 self.settings.ensure_home()
             self._engine = open_database(self.settings.database_url)
+            logger.debug("database opened (%s)", self._engine.dialect.name)
         if as_learner:
             with write_session(self._engine) as session:
                 self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
@@ -209,6 +212,8 @@ class StudyService:
                 packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+        if self._missing:
+            logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
@@ -366,6 +371,7 @@ class StudyService:
                     done = repo.undo_review(self.learner_id, log_id, session=session) is not None
                     self._today = None  # recount today's limits
             if done:
+                logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
                 return Undone(kind, pack_id, qid)
         return None
 
