@@ -24,7 +24,7 @@ BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK_KEY = 0x5354_5544
 """PostgreSQL advisory lock taken while migrating, so two first starts do not race."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest migration's revision; a test checks it against alembic, so opening an up-to-date
 database needs no alembic import (half a second of every command's start-up)."""
 WRITE = "studyvm_write"
@@ -127,6 +127,31 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+class SchemaError(Exception):
+    """The schema cannot be brought up to date by this connection; the message is for people."""
+
+
+def owns_table(conn, table: str) -> bool | None:
+    """On PostgreSQL, whether the connected role owns ``table`` (or is a superuser or a member of
+    its owner); ``None`` when there is no such table."""
+    from sqlalchemy import text
+
+    return conn.execute(text(
+        "SELECT pg_has_role(t.tableowner, 'MEMBER') FROM pg_tables t "
+        "WHERE t.schemaname = current_schema() AND t.tablename = :t"
+    ), {"t": table}).scalar()
+
+
+def _check_may_migrate(conn) -> None:
+    """Refuse to migrate a PostgreSQL schema the connected role does not own (a learner on a
+    class database): it would fail half-way with a permission error."""
+    if owns_table(conn, "alembic_version") is False:
+        raise SchemaError(
+            "the database's schema is older than this StudyVM and only its owner may upgrade it: "
+            "ask the instructor to run `studyvm class init` (or open it once as the owner)"
+        )
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` in one transaction; a no-op when already there."""
     if revision == "head" and current_revision(engine) == SCHEMA_HEAD:
@@ -142,7 +167,12 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             with conn.begin():
                 if not sqlite:
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                    _check_may_migrate(conn)
                 command.upgrade(_alembic_config(conn), revision)
+                if not sqlite:
+                    from studyvm.store.classdb import reapply_security
+
+                    reapply_security(conn)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows breaking a foreign key")
         finally:
