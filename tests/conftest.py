@@ -97,6 +97,17 @@ class PgServer:
         secret = f":{password}" if password else ""
         return f"postgresql+psycopg://{user}{secret}@/{database}?host={self.sock}"
 
+    def ensure_role(self, name: str, *options: str) -> str:
+        """Create the login role ``name`` unless it exists (roles are server-wide); return ``name``."""
+        self.admin(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
+                   f'CREATE ROLE "{name}" LOGIN {" ".join(options)}; END IF; END $$')
+        return name
+
+    def as_role(self, url: str, name: str) -> str:
+        """``url`` (one of :meth:`url`'s) for the superuser role ``name`` instead: on PostgreSQL the
+        learner is the database role, so tests of several learners connect as several roles."""
+        return url.replace("://studyvm@", f"://{self.ensure_role(name, 'SUPERUSER')}@", 1)
+
     def new_role(self, name: str, *options: str) -> str:
         """Create the login role ``name`` (with ``options`` such as ``CREATEROLE``); return ``name``."""
         self.admin(f'CREATE ROLE "{name}" LOGIN {" ".join(options)}')

@@ -1,4 +1,4 @@
-"""``studyvm study``, ``quiz``, ``stats`` and ``report``: the study engine from the command line.
+"""``studyvm study``, ``quiz`` and ``stats``: the study engine from the command line.
 
 Without ``--plain``, ``study`` and ``quiz`` open the terminal app on the matching screen;
 with it they run line by line on stdin/stdout (see :mod:`studyvm.study.plain`).
@@ -18,38 +18,49 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _shown_url(url: str) -> str:
-    """The database URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+def _given_learner(ctx: typer.Context) -> str | None:
+    """The learner named with ``--learner`` or ``STUDYVM_LEARNER``, if any (not the OS default)."""
+    import os
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    from studyvm.config import ENV_LEARNER
+
+    return ctx.find_root().params.get("learner") or os.environ.get(ENV_LEARNER) or None
 
 
 @contextmanager
-def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
-    """An open study service; database and study errors become messages and exit 1."""
+def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
+    """An open study service for the command's settings; database and study errors become messages
+    (no SQL, no password) and exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from studyvm.store.classdb import ClassDBError
+    from studyvm.store.engine import SchemaError
+    from studyvm.store.urls import describe_db_error, mask_url
     from studyvm.study.service import StudyError, StudyService
 
+    settings = ctx.obj
+    url = settings.database_url
     try:
         svc = StudyService(settings)
     except StudyError as exc:
         raise _fail(str(exc)) from None
     try:
         svc.open(as_learner=as_learner)
+    except SchemaError as exc:
+        raise _fail(str(exc)) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise _fail(f"cannot open the database {_shown_url(settings.database_url)}: {exc}") from None
+        raise _fail(f"cannot open the database {mask_url(url)}: {describe_db_error(exc, url)}") from None
+    given = _given_learner(ctx)
+    if as_learner and given and given != svc.settings.learner:
+        svc.close()
+        raise _fail(f"--learner '{given}' is not the database role '{svc.settings.learner}': on PostgreSQL you "
+                    "study as the role you connect as (leave out --learner and STUDYVM_LEARNER)")
     try:
         yield svc
-    except StudyError as exc:
+    except (StudyError, ClassDBError) as exc:
         raise _fail(str(exc)) from None
     except SQLAlchemyError as exc:
-        raise _fail(f"database error: {exc}") from None
+        raise _fail(f"database error: {describe_db_error(exc, url)}") from None
     finally:
         svc.close()
 
@@ -69,7 +80,7 @@ def study(
         return
     from studyvm.study.plain import PlainIO, run_review
 
-    with _service(settings) as svc:
+    with _service(ctx) as svc:
         if pack is not None:
             svc.pack(pack)
         run_review(svc, PlainIO(), pack_id=pack, limit=limit)
@@ -107,7 +118,7 @@ def quiz(
     from studyvm.study.plain import PlainIO, run_exam, run_quiz
 
     io = PlainIO()
-    with _service(settings) as svc:
+    with _service(ctx) as svc:
         kwargs = {"n": n, "pack_id": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak_first": weak,
                   "mistakes": mistakes}
         if resume:
@@ -130,7 +141,7 @@ def stats(
 
     from studyvm.study.stats import format_stats
 
-    with _service(ctx.obj) as svc:
+    with _service(ctx) as svc:
         figures = svc.stats()
     if as_json:
         typer.echo(json.dumps(figures.as_json(), indent=2))
@@ -138,29 +149,8 @@ def stats(
         typer.echo(format_stats(figures))
 
 
-def report(
-    ctx: typer.Context,
-    pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
-) -> None:
-    """For instructors on a shared database: every learner's progress and the hardest questions."""
-    import json
-
-    from studyvm.study.report import format_report
-
-    with _service(ctx.obj, as_learner=False) as svc:
-        if pack is not None:
-            svc.pack(pack)
-        data = svc.report(pack_id=pack)
-    if as_json:
-        typer.echo(json.dumps(data.as_json(), indent=2))
-    else:
-        typer.echo(format_report(data))
-
-
 def register(app: typer.Typer) -> None:
-    """Add ``study``, ``quiz``, ``stats`` and ``report`` to the root app."""
+    """Add ``study``, ``quiz`` and ``stats`` to the root app (``report`` is in ``instructor_cmds``)."""
     app.command("study")(study)
     app.command("quiz")(quiz)
     app.command("stats")(stats)
-    app.command("report")(report)

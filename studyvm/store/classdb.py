@@ -92,8 +92,10 @@ def _info(conn: Connection) -> ClassInfo:
     def member(group: str | None) -> bool:
         if group is None:
             return False
-        query = text("SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g)"
-                     " THEN pg_has_role(:g, 'MEMBER') ELSE false END")
+        query = text(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g)"
+            " THEN pg_has_role(:g, 'MEMBER') ELSE false END"
+        )
         return bool(conn.execute(query, {"g": group}).scalar())
 
     return ClassInfo(role, database, students, instructors, member(students), superuser or member(instructors))
@@ -218,8 +220,10 @@ def init_class(engine: Engine, students: str | None = None, instructors: str | N
         if not conn.execute(text("SELECT pg_has_role(:g, 'MEMBER')"), {"g": instructors}).scalar():
             conn.exec_driver_sql(f"GRANT {_q(conn, instructors)} TO {_q(conn, me)}")
         conn.exec_driver_sql("DELETE FROM class_role")
-        conn.execute(text("INSERT INTO class_role (kind, role) VALUES (:k1, :r1), (:k2, :r2)"),
-                     {"k1": STUDENT, "r1": students, "k2": INSTRUCTOR, "r2": instructors})
+        conn.execute(
+            text("INSERT INTO class_role (kind, role) VALUES (:k1, :r1), (:k2, :r2)"),
+            {"k1": STUDENT, "r1": students, "k2": INSTRUCTOR, "r2": instructors},
+        )
         apply_security(conn, students, instructors)
         return _info(conn)
 
@@ -236,8 +240,10 @@ def reapply_security(conn: Connection) -> None:
 def check_student_name(name: str) -> str | None:
     """Why ``name`` cannot be a learner's role (``None`` when it can)."""
     if not NAME_RE.fullmatch(name):
-        return (f"'{name}' is not a valid learner name: use 1-63 lower-case letters, digits, '_', '.' or '-', "
-                "starting with a letter")
+        return (
+            f"'{name}' is not a valid learner name: use 1-63 lower-case letters, digits, '_', '.' or '-', "
+            "starting with a letter"
+        )
     if name.startswith("pg_"):
         return f"'{name}': names starting with 'pg_' are reserved by PostgreSQL"
     return None
@@ -265,9 +271,10 @@ def add_student(engine: Engine, name: str, new_password: bool = False) -> str:
     password = generate_password()
     with writer(engine).connect() as conn, conn.begin():
         exists = _role_exists(conn, name)
-        is_student = exists and conn.execute(
-            text("SELECT pg_has_role(:n, :g, 'MEMBER')"), {"n": name, "g": info.students}
-        ).scalar()
+        is_student = (
+            exists
+            and conn.execute(text("SELECT pg_has_role(:n, :g, 'MEMBER')"), {"n": name, "g": info.students}).scalar()
+        )
         if exists and not is_student:
             raise ClassDBError(f"a database role '{name}' already exists and is not a student of this class")
         if exists and not new_password:

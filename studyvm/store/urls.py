@@ -21,7 +21,7 @@ SECRET_KEYS = frozenset({"password", "sslpassword", "passfile", "sslkey"})
 """libpq parameters whose value is a secret (or points at one); compared in lower case."""
 
 _PARAM = re.compile(
-    r"(?P<key>[A-Za-z0-9_%]+)(?P<eq>\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'?|\"(?:[^\"\\]|\\.)*\"?|[^&;\s]*)"
+    r"(?P<key>[A-Za-z0-9_%]+)(?P<eq>\s*=\s*)(?P<value>'(?:[^'\\]|\\.|'')*'?|\"(?:[^\"\\]|\\.)*\"?|[^&;\s]*)"
 )
 
 

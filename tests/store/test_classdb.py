@@ -74,10 +74,12 @@ def _counts(conn: psycopg.Connection) -> dict[str, int]:
 def test_every_table_is_covered_and_forced(klass: Klass) -> None:
     assert set(SQLModel.metadata.tables) == set(PROGRESS_TABLES) | set(READ_ONLY_TABLES) - {"alembic_version"}
     with klass.connect(klass.pg.teacher) as conn:
-        flags = dict(conn.execute(
-            "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = ANY(%s)",
-            (list(PROGRESS_TABLES),),
-        ).fetchall())
+        flags = dict(
+            conn.execute(
+                "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = ANY(%s)",
+                (list(PROGRESS_TABLES),),
+            ).fetchall()
+        )
     assert flags == dict.fromkeys(PROGRESS_TABLES, True)
 
 
@@ -103,8 +105,9 @@ def test_bob_cannot_read_alices_rows(klass: Klass) -> None:
 def test_bob_cannot_change_or_delete_alices_rows(klass: Klass) -> None:
     with klass.connect(klass.pg.teacher) as teacher:
         before = _counts(teacher)
-        alice_reps = teacher.execute("SELECT sum(reps) FROM card_state WHERE learner_id = %s",
-                                     (klass.alice_id,)).fetchone()[0]
+        alice_reps = teacher.execute(
+            "SELECT sum(reps) FROM card_state WHERE learner_id = %s", (klass.alice_id,)
+        ).fetchone()[0]
     with klass.connect(klass.bob) as bob:
         for table in PROGRESS_TABLES:
             if table in ("learner", "attempt_answer"):
@@ -117,28 +120,35 @@ def test_bob_cannot_change_or_delete_alices_rows(klass: Klass) -> None:
         assert bob.execute("UPDATE attempt SET score = 0").rowcount == 1
     with klass.connect(klass.pg.teacher) as teacher:
         after = _counts(teacher)
-        assert teacher.execute("SELECT sum(reps) FROM card_state WHERE learner_id = %s",
-                               (klass.alice_id,)).fetchone()[0] == alice_reps
+        assert (
+            teacher.execute("SELECT sum(reps) FROM card_state WHERE learner_id = %s", (klass.alice_id,)).fetchone()[0]
+            == alice_reps
+        )
         alice_answers = teacher.execute(
             "SELECT count(*) FROM attempt_answer aa JOIN attempt a ON a.id = aa.attempt_id WHERE a.learner_id = %s",
-            (klass.alice_id,)).fetchone()[0]
+            (klass.alice_id,),
+        ).fetchone()[0]
     assert alice_answers == 1 and after["attempt_answer"] == alice_answers
     assert {k: v for k, v in after.items() if k != "attempt_answer"} == {
-        k: v for k, v in before.items() if k != "attempt_answer"}
+        k: v for k, v in before.items() if k != "attempt_answer"
+    }
 
 
-@pytest.mark.parametrize("statement", [
-    "INSERT INTO review_log (learner_id, pack_id, question_id, rating, reviewed_at, review_day, state_before)"
-    " VALUES ({alice}, 'virt', 'flip-1', 3, now(), 1, 0)",
-    "INSERT INTO mistake (learner_id, pack_id, question_id, at, origin, cleared)"
-    " VALUES ({alice}, 'virt', 'mcq-1', now(), 'quiz', false)",
-    "INSERT INTO learner (name, created_at) VALUES ('{alice_name}', now())",
-    "INSERT INTO learner (name, created_at) VALUES ('mallory', now())",
-    "UPDATE card_state SET learner_id = {alice}",
-    "UPDATE learner SET name = 'mallory'",
-    "INSERT INTO attempt_answer (attempt_id, position, pack_id, question_id, score, answered_at)"
-    " SELECT 1 + max(id), 9, 'virt', 'mcq-1', 1, now() FROM attempt",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO review_log (learner_id, pack_id, question_id, rating, reviewed_at, review_day, state_before)"
+        " VALUES ({alice}, 'virt', 'flip-1', 3, now(), 1, 0)",
+        "INSERT INTO mistake (learner_id, pack_id, question_id, at, origin, cleared)"
+        " VALUES ({alice}, 'virt', 'mcq-1', now(), 'quiz', false)",
+        "INSERT INTO learner (name, created_at) VALUES ('{alice_name}', now())",
+        "INSERT INTO learner (name, created_at) VALUES ('mallory', now())",
+        "UPDATE card_state SET learner_id = {alice}",
+        "UPDATE learner SET name = 'mallory'",
+        "INSERT INTO attempt_answer (attempt_id, position, pack_id, question_id, score, answered_at)"
+        " SELECT 1 + max(id), 9, 'virt', 'mcq-1', 1, now() FROM attempt",
+    ],
+)
 def test_rows_for_another_learner_are_refused(klass: Klass, statement: str) -> None:
     sql = statement.format(alice=klass.alice_id, alice_name=klass.alice)
     with klass.connect(klass.bob) as bob, pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
@@ -147,21 +157,28 @@ def test_rows_for_another_learner_are_refused(klass: Klass, statement: str) -> N
 
 def test_the_attempt_answer_of_someone_elses_attempt_is_refused(klass: Klass) -> None:
     with klass.connect(klass.pg.teacher) as teacher:
-        alices_attempt = teacher.execute("SELECT id FROM attempt WHERE learner_id = %s",
-                                         (klass.alice_id,)).fetchone()[0]
+        alices_attempt = teacher.execute("SELECT id FROM attempt WHERE learner_id = %s", (klass.alice_id,)).fetchone()[
+            0
+        ]
     with klass.connect(klass.bob) as bob, pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-        bob.execute("INSERT INTO attempt_answer (attempt_id, position, pack_id, question_id, score, answered_at)"
-                    " VALUES (%s, 7, 'virt', 'mcq-1', 1, now())", (alices_attempt,))
+        bob.execute(
+            "INSERT INTO attempt_answer (attempt_id, position, pack_id, question_id, score, answered_at)"
+            " VALUES (%s, 7, 'virt', 'mcq-1', 1, now())",
+            (alices_attempt,),
+        )
 
 
-@pytest.mark.parametrize("statement", [
-    "ALTER TABLE review_log DISABLE ROW LEVEL SECURITY",
-    "DROP POLICY studyvm_student_own_rows ON review_log",
-    "CREATE TABLE sneaky (x int)",
-    "UPDATE alembic_version SET version_num = '0001'",
-    "DELETE FROM class_role",
-    "SET ROLE {teacher}",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE review_log DISABLE ROW LEVEL SECURITY",
+        "DROP POLICY studyvm_student_own_rows ON review_log",
+        "CREATE TABLE sneaky (x int)",
+        "UPDATE alembic_version SET version_num = '0001'",
+        "DELETE FROM class_role",
+        "SET ROLE {teacher}",
+    ],
+)
 def test_a_student_cannot_undo_the_protection(klass: Klass, statement: str) -> None:
     with klass.connect(klass.bob) as bob, pytest.raises(errors.InsufficientPrivilege):
         bob.execute(statement.format(teacher=klass.pg.teacher))
