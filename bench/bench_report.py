@@ -6,7 +6,8 @@ policies are in the path. Scores are drawn from a simple ability/difficulty mode
 figures are not degenerate. Measures the item analysis as the command computes it (the query,
 the statistics and the text: first run and median of five) and the whole command in a fresh
 process (``studyvm --db URL report --items --json``, which also starts Python and loads the
-built-in packs), next to the same command over an empty SQLite history (that start-up alone). Prints one JSON object, with the load average around the run.
+built-in packs), next to the same command over an empty SQLite history (that start-up alone).
+Prints one JSON object, with the load average around the run.
 
     .venv/bin/python bench/bench_report.py [--learners N] [--attempts N] [--questions N]
 
@@ -25,17 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_study import PACK_ID, make_pack  # the same synthetic pack (run from bench/)
 from sqlalchemy import text
 
 from studyvm.config import Settings
-from studyvm.packs.model import Pack, PackMeta, TrueFalseQuestion
 from studyvm.store.classdb import init_class
 from studyvm.store.engine import make_engine, writer
 from studyvm.study.itemstats import compute_item_report, format_item_report
 from studyvm.study.service import StudyService
 
 ROOT = Path(__file__).resolve().parents[1]
-PACK_ID = "bench"
 TARGET_MS = 1000
 
 # Everything is generated inside the database. Learner l has ability l / learners, question q has
@@ -49,7 +49,7 @@ SELECT l.id, 'exam', now(), now(), 600, false, '[]', :questions
 FROM learner l CROSS JOIN generate_series(1, :attempts);
 
 INSERT INTO attempt_answer (attempt_id, position, pack_id, question_id, score, answered_at)
-SELECT a.id, q, 'bench', 'q' || lpad(q::text, 4, '0'),
+SELECT a.id, q, 'bench', 'q' || lpad(q::text, 6, '0'),
        CASE WHEN random() < 1 / (1 + exp(-4 * (substr(l.name, 2)::float / :learners - q::float / :questions + 0.2)))
             THEN 1 ELSE 0 END,
        now()
@@ -59,29 +59,6 @@ UPDATE attempt SET score = t.total
 FROM (SELECT attempt_id, sum(score) AS total FROM attempt_answer GROUP BY attempt_id) AS t
 WHERE attempt.id = t.attempt_id;
 """
-
-
-def make_pack(n: int) -> Pack:
-    """A pack of ``n`` true/false questions, built without validation (it is synthetic)."""
-    questions = [
-        TrueFalseQuestion.model_construct(
-            id=f"q{i:04d}",
-            type="true_false",
-            prompt=f"statement {i}",
-            answer=True,
-            topic=f"t{i % 10}",
-            tags=[],
-            explanation="",
-            caveat="",
-            source=None,
-            demo=None,
-            generated_from=None,
-        )
-        for i in range(n)
-    ]
-    return Pack.model_construct(
-        meta=PackMeta(id=PACK_ID, title="Bench"), questions=questions, tables=[], location="", origin="file"
-    )
 
 
 def generate(owner_url: str, learners: int, attempts: int, questions: int) -> dict[str, float]:
