@@ -45,8 +45,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for alias in ("postgresql://", "postgres://"):
+        if url.startswith(alias):
+            url = "postgresql+psycopg://" + url.removeprefix(alias)
+    if not url.startswith("postgresql+psycopg://"):
+        scheme = url.split("://", 1)[0] if "://" in url else "(none)"
+        raise ValueError(f"unsupported database type '{scheme}': use sqlite:///PATH or postgresql://…")
     return create_engine(url, pool_pre_ping=True)
 
 
