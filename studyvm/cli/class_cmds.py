@@ -37,7 +37,7 @@ def _engine(settings: Any, db: str | None) -> Iterator[Any]:
     url = db or settings.db_url
     if not url:
         raise _fail("give the class database with --db postgresql://OWNER@HOST/DATABASE (or STUDYVM_DATABASE_URL)")
-    if not url.startswith("postgresql"):
+    if not url.startswith("postgres"):
         raise _fail(f"a class database needs PostgreSQL, not {mask_url(url).split(':', 1)[0]}")
     try:
         engine = make_engine(url)

@@ -163,7 +163,7 @@ def apply_security(conn: Connection, students: str, instructors: str) -> None:
     database = _q(conn, conn.execute(text("SELECT current_database()")).scalar_one())
     statements = [
         f"REVOKE ALL ON DATABASE {database} FROM PUBLIC",
-        f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {s}, {i}",
+        f"GRANT CONNECT ON DATABASE {database} TO {s}, {i}",
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {s}, {i}",
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
