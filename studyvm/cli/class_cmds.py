@@ -37,7 +37,7 @@ def _engine(settings: Any, db: str | None) -> Iterator[Any]:
     url = db or settings.db_url
     if not url:
         raise _fail("give the class database with --db postgresql://OWNER@HOST/DATABASE (or STUDYVM_DATABASE_URL)")
-    if not url.startswith("postgres"):
+    if not url.startswith("postgresql"):
         raise _fail(f"a class database needs PostgreSQL, not {mask_url(url).split(':', 1)[0]}")
     try:
         engine = make_engine(url)
@@ -126,6 +126,8 @@ def whoami(
 
     with _engine(ctx.obj, db) as engine:
         info = class_info(engine)
+    if info is None:  # not reached: _engine accepts only PostgreSQL
+        raise _fail("a class database needs PostgreSQL")
     if not info.is_class:
         typer.echo(f"role '{info.role}' on '{info.database}': not a class database (run `studyvm class init`).")
         return

@@ -1,4 +1,4 @@
-"""Instructor commands: ``studyvm pack import`` (GIFT, Aiken, CSV/TSV into a pack) and ``studyvm report``.
+"""Instructor commands: ``studyvm pack import`` (GIFT, Aiken, CSV/TSV into a pack).
 
 Heavy modules (pydantic models, YAML, the importers) are imported inside the command so that
 ``studyvm --help`` stays fast.
@@ -123,45 +123,9 @@ def import_pack(
     typer.echo(f"Imported {len(result.questions)} questions ({summary}) from {file.name}; {where}.")
 
 
-def report(
-    ctx: typer.Context,
-    pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
-    items: bool = typer.Option(
-        False, "--items", help="Item analysis: attempts, facility and discrimination index per question."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
-) -> None:
-    """For instructors: every learner's progress and the hardest questions, or with --items an item analysis.
-
-    On a class database (``studyvm class init``) only members of the instructor role may run it;
-    on SQLite it covers the local history.
-    """
-    import json
-
-    from studyvm.cli.study_cmds import _service
-
-    with _service(ctx, as_learner=False) as svc:
-        if pack is not None:
-            svc.pack(pack)
-        if items:
-            from studyvm.study.itemstats import compute_item_report, format_item_report
-
-            with svc.read() as session:
-                data = compute_item_report(svc, session, pack_id=pack)
-            text = format_item_report(data)
-        else:
-            from studyvm.study.report import format_report
-
-            data = svc.report(pack_id=pack)
-            text = format_report(data)
-    typer.echo(json.dumps(data.as_json(), indent=2) if as_json else text)
-
-
 def register(app: typer.Typer) -> None:
-    """Add ``report`` to the root app and ``import`` to the ``pack`` group (registered by ``pack_cmds``)."""
+    """Add ``import`` to the ``pack`` group (the group itself is registered by ``pack_cmds``)."""
     from studyvm.cli.pack_cmds import pack_app
-
-    app.command("report")(report)
 
     if not any(getattr(c, "name", None) == "import" for c in pack_app.registered_commands):
         pack_app.command("import")(import_pack)

@@ -1,4 +1,4 @@
-"""``studyvm study``, ``quiz`` and ``stats``: the study engine from the command line.
+"""``studyvm study``, ``quiz``, ``stats`` and ``report``: the study engine from the command line.
 
 Without ``--plain``, ``study`` and ``quiz`` open the terminal app on the matching screen;
 with it they run line by line on stdin/stdout (see :mod:`studyvm.study.plain`).
@@ -18,6 +18,13 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _shown_url(url: str) -> str:
+    """The database URL without any password in it, for messages."""
+    from studyvm.store.urls import mask_url
+
+    return mask_url(url)
+
+
 def _given_learner(ctx: typer.Context) -> str | None:
     """The learner named with ``--learner`` or ``STUDYVM_LEARNER``, if any (not the OS default)."""
     import os
@@ -35,7 +42,7 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
 
     from studyvm.store.classdb import ClassDBError
     from studyvm.store.engine import SchemaError
-    from studyvm.store.urls import describe_db_error, mask_url
+    from studyvm.store.urls import describe_db_error
     from studyvm.study.service import StudyError, StudyService
 
     settings = ctx.obj
@@ -49,7 +56,7 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
     except SchemaError as exc:
         raise _fail(str(exc)) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise _fail(f"cannot open the database {mask_url(url)}: {describe_db_error(exc, url)}") from None
+        raise _fail(f"cannot open the database {_shown_url(url)}: {describe_db_error(exc, url)}") from None
     given = _given_learner(ctx)
     if as_learner and given and given != svc.settings.learner:
         svc.close()
@@ -149,8 +156,41 @@ def stats(
         typer.echo(format_stats(figures))
 
 
+def report(
+    ctx: typer.Context,
+    pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
+    items: bool = typer.Option(
+        False, "--items", help="Item analysis: attempts, facility and discrimination index per question."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+) -> None:
+    """For instructors: every learner's progress and the hardest questions, or with --items an item analysis.
+
+    On a class database (``studyvm class init``) only members of the instructor role may run it;
+    on SQLite it covers the local history.
+    """
+    import json
+
+    with _service(ctx, as_learner=False) as svc:
+        if pack is not None:
+            svc.pack(pack)
+        if items:
+            from studyvm.study.itemstats import compute_item_report, format_item_report
+
+            with svc.read() as session:
+                data = compute_item_report(svc, session, pack_id=pack)
+            text = format_item_report(data)
+        else:
+            from studyvm.study.report import format_report
+
+            data = svc.report(pack_id=pack)
+            text = format_report(data)
+    typer.echo(json.dumps(data.as_json(), indent=2) if as_json else text)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``study``, ``quiz`` and ``stats`` to the root app (``report`` is in ``instructor_cmds``)."""
+    """Add ``study``, ``quiz``, ``stats`` and ``report`` to the root app."""
     app.command("study")(study)
     app.command("quiz")(quiz)
     app.command("stats")(stats)
+    app.command("report")(report)

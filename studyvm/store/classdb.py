@@ -23,26 +23,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
-from studyvm.store.engine import MIGRATION_LOCK_KEY, is_sqlite, migrate, owns_table, writer
+from studyvm.store.engine import MIGRATION_LOCK_KEY, is_sqlite, migrate, writer
+from studyvm.store.security import INSTRUCTOR, STUDENT, apply_security, owns_table, quote_role, stored_roles
 
-STUDENT = "student"
-INSTRUCTOR = "instructor"
-POLICY_STUDENT = "studyvm_student_own_rows"
-POLICY_INSTRUCTOR = "studyvm_instructor_all_rows"
-OWN_LEARNER = "(SELECT l.id FROM learner l WHERE l.name = current_user)"
-PROGRESS_TABLES: dict[str, str] = {
-    "learner": "name = current_user",
-    "card_state": f"learner_id = {OWN_LEARNER}",
-    "review_log": f"learner_id = {OWN_LEARNER}",
-    "pack_sync": f"learner_id = {OWN_LEARNER}",
-    "mistake": f"learner_id = {OWN_LEARNER}",
-    "attempt": f"learner_id = {OWN_LEARNER}",
-    "review_day_stats": f"learner_id = {OWN_LEARNER}",
-    "attempt_answer": f"attempt_id IN (SELECT a.id FROM attempt a WHERE a.learner_id = {OWN_LEARNER})",
-}
-"""Every table holding a learner's data, with the row predicate a student's policy enforces."""
-READ_ONLY_TABLES = ("alembic_version", "class_role")
-"""Tables every member may read and nobody but the owner may write."""
 PASSWORD_BYTES = 15
 """Entropy of a generated password (120 bits; 20 URL-safe characters)."""
 NAME_RE = re.compile(r"[a-z][a-z0-9_.-]{0,62}")
@@ -84,9 +67,7 @@ def _info(conn: Connection) -> ClassInfo:
     role, database, superuser = conn.execute(
         text("SELECT current_user, current_database(), rolsuper FROM pg_roles WHERE rolname = current_user")
     ).one()
-    roles: dict[str, str] = {}
-    if conn.execute(text("SELECT to_regclass('class_role') IS NOT NULL")).scalar():
-        roles = dict(conn.execute(text("SELECT kind, role FROM class_role")).all())
+    roles = stored_roles(conn)
     students, instructors = roles.get(STUDENT), roles.get(INSTRUCTOR)
 
     def member(group: str | None) -> bool:
@@ -133,10 +114,6 @@ def default_role_names(database: str) -> tuple[str, str]:
     return f"{base}_students", f"{base}_instructors"
 
 
-def _q(conn: Connection, name: str) -> str:
-    return conn.dialect.identifier_preparer.quote_identifier(name)
-
-
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -153,41 +130,6 @@ def _check_owner(conn: Connection) -> None:
         )
 
 
-def apply_security(conn: Connection, students: str, instructors: str) -> None:
-    """Grants, ``ENABLE`` + ``FORCE ROW LEVEL SECURITY`` and the policies, on every table.
-
-    Idempotent: policies are dropped and made again, so running it after a migration covers new
-    tables. Runs inside the caller's transaction, as the owner.
-    """
-    s, i = _q(conn, students), _q(conn, instructors)
-    database = _q(conn, conn.execute(text("SELECT current_database()")).scalar_one())
-    statements = [
-        f"REVOKE ALL ON DATABASE {database} FROM PUBLIC",
-        f"GRANT CONNECT ON DATABASE {database} TO {s}, {i}",
-        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
-        f"GRANT USAGE ON SCHEMA public TO {s}, {i}",
-        "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
-        "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}",
-    ]
-    for table in READ_ONLY_TABLES:
-        statements.append(f"GRANT SELECT ON {table} TO {s}, {i}")
-    for table, predicate in PROGRESS_TABLES.items():
-        statements += [
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {s}",
-            f"GRANT SELECT ON {table} TO {i}",
-            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-            f"DROP POLICY IF EXISTS {POLICY_STUDENT} ON {table}",
-            f"CREATE POLICY {POLICY_STUDENT} ON {table} FOR ALL TO {s} USING ({predicate}) WITH CHECK ({predicate})",
-            f"DROP POLICY IF EXISTS {POLICY_INSTRUCTOR} ON {table}",
-            # Instructors hold only SELECT (granted above); the owner, one of them, keeps every right.
-            f"CREATE POLICY {POLICY_INSTRUCTOR} ON {table} FOR ALL TO {i} USING (true) WITH CHECK (true)",
-        ]
-    for statement in statements:
-        conn.exec_driver_sql(statement)
-
-
 def init_class(engine: Engine, students: str | None = None, instructors: str | None = None) -> ClassInfo:
     """Set a PostgreSQL database up as a class; safe to run again (it also upgrades the schema).
 
@@ -201,7 +143,7 @@ def init_class(engine: Engine, students: str | None = None, instructors: str | N
     with writer(engine).connect() as conn, conn.begin():
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         _check_owner(conn)
-        stored = dict(conn.execute(text("SELECT kind, role FROM class_role")).all())
+        stored = stored_roles(conn)
         default_s, default_i = default_role_names(conn.execute(text("SELECT current_database()")).scalar_one())
         students = students or stored.get(STUDENT) or default_s
         instructors = instructors or stored.get(INSTRUCTOR) or default_i
@@ -215,10 +157,10 @@ def init_class(engine: Engine, students: str | None = None, instructors: str | N
                 continue
             if not may_create:
                 raise ClassDBError(f"cannot create the role '{group}': the instructor's role needs CREATEROLE")
-            conn.exec_driver_sql(f"CREATE ROLE {_q(conn, group)} NOLOGIN")
+            conn.exec_driver_sql(f"CREATE ROLE {quote_role(conn, group)} NOLOGIN")
         me = conn.execute(text("SELECT current_user")).scalar_one()
         if not conn.execute(text("SELECT pg_has_role(:g, 'MEMBER')"), {"g": instructors}).scalar():
-            conn.exec_driver_sql(f"GRANT {_q(conn, instructors)} TO {_q(conn, me)}")
+            conn.exec_driver_sql(f"GRANT {quote_role(conn, instructors)} TO {quote_role(conn, me)}")
         conn.exec_driver_sql("DELETE FROM class_role")
         conn.execute(
             text("INSERT INTO class_role (kind, role) VALUES (:k1, :r1), (:k2, :r2)"),
@@ -226,15 +168,6 @@ def init_class(engine: Engine, students: str | None = None, instructors: str | N
         )
         apply_security(conn, students, instructors)
         return _info(conn)
-
-
-def reapply_security(conn: Connection) -> None:
-    """After a migration on a class database, cover new tables with the same policies."""
-    if conn.dialect.name != "postgresql" or not conn.execute(text("SELECT to_regclass('class_role')")).scalar():
-        return
-    roles = dict(conn.execute(text("SELECT kind, role FROM class_role")).all())
-    if STUDENT in roles and INSTRUCTOR in roles:
-        apply_security(conn, roles[STUDENT], roles[INSTRUCTOR])
 
 
 def check_student_name(name: str) -> str | None:
@@ -268,25 +201,28 @@ def add_student(engine: Engine, name: str, new_password: bool = False) -> str:
         raise ClassDBError("this database is not set up as a class: run `studyvm class init` first")
     if name in (info.students, info.instructors):
         raise ClassDBError(f"'{name}' is one of the class's group roles")
+    students = info.students
+    assert students is not None  # is_class
     password = generate_password()
     with writer(engine).connect() as conn, conn.begin():
         exists = _role_exists(conn, name)
         is_student = (
-            exists
-            and conn.execute(text("SELECT pg_has_role(:n, :g, 'MEMBER')"), {"n": name, "g": info.students}).scalar()
+            exists and conn.execute(text("SELECT pg_has_role(:n, :g, 'MEMBER')"), {"n": name, "g": students}).scalar()
         )
         if exists and not is_student:
             raise ClassDBError(f"a database role '{name}' already exists and is not a student of this class")
         if exists and not new_password:
             raise ClassDBError(f"'{name}' is already a student; give --new-password to issue a new password")
-        pgconn = conn.connection.dbapi_connection.pgconn
+        raw = conn.connection.dbapi_connection
+        assert raw is not None  # an open connection
+        pgconn = raw.pgconn
         verifier = pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256").decode()
-        role = _q(conn, name)
+        role = quote_role(conn, name)
         if exists:
             conn.exec_driver_sql(f"ALTER ROLE {role} WITH LOGIN PASSWORD {_literal(verifier)}")
         else:
             conn.exec_driver_sql(
                 f"CREATE ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                f"PASSWORD {_literal(verifier)} IN ROLE {_q(conn, info.students)}"
+                f"PASSWORD {_literal(verifier)} IN ROLE {quote_role(conn, students)}"
             )
     return password

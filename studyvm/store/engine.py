@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from studyvm.store.security import owns_table, reapply_security
+
 BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another one before giving up."""
 MIGRATION_LOCK_KEY = 0x5354_5544
@@ -45,12 +47,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
         return engine
-    for alias in ("postgresql://", "postgres://"):
-        if url.startswith(alias):
-            url = "postgresql+psycopg://" + url.removeprefix(alias)
-    if not url.startswith("postgresql+psycopg://"):
-        scheme = url.split("://", 1)[0] if "://" in url else "(none)"
-        raise ValueError(f"unsupported database type '{scheme}': use sqlite:///PATH or postgresql://…")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -135,17 +133,6 @@ class SchemaError(Exception):
     """The schema cannot be brought up to date by this connection; the message is for people."""
 
 
-def owns_table(conn, table: str) -> bool | None:
-    """On PostgreSQL, whether the connected role owns ``table`` (or is a superuser or a member of
-    its owner); ``None`` when there is no such table."""
-    from sqlalchemy import text
-
-    return conn.execute(text(
-        "SELECT pg_has_role(t.tableowner, 'MEMBER') FROM pg_tables t "
-        "WHERE t.schemaname = current_schema() AND t.tablename = :t"
-    ), {"t": table}).scalar()
-
-
 def _check_may_migrate(conn) -> None:
     """Refuse to migrate a PostgreSQL schema the connected role does not own (a learner on a
     class database): it would fail half-way with a permission error."""
@@ -174,8 +161,6 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                     _check_may_migrate(conn)
                 command.upgrade(_alembic_config(conn), revision)
                 if not sqlite:
-                    from studyvm.store.classdb import reapply_security
-
                     reapply_security(conn)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows breaking a foreign key")

@@ -28,12 +28,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
+import studyvm.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from studyvm.store.classdb import require_instructor
-from studyvm.store.models import Attempt, AttemptAnswer
 
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
+ATTEMPT = SQLModel.metadata.tables["attempt"]
+ANSWER = SQLModel.metadata.tables["attempt_answer"]
 TOO_EASY = 0.90
 """A facility index at or above this flags the question as too easy."""
 TOO_HARD = 0.20

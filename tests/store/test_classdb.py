@@ -14,8 +14,6 @@ from study.helpers import FakeClock, make_pack
 
 from studyvm.config import Settings
 from studyvm.store.classdb import (
-    PROGRESS_TABLES,
-    READ_ONLY_TABLES,
     ClassDBError,
     add_student,
     class_info,
@@ -23,6 +21,7 @@ from studyvm.store.classdb import (
     require_instructor,
 )
 from studyvm.store.engine import SchemaError, make_engine, open_database
+from studyvm.store.security import PROGRESS_TABLES, READ_ONLY_TABLES
 from studyvm.study.service import StudyService
 
 
