@@ -258,3 +258,22 @@ def test_a_student_cannot_migrate_an_old_schema(klass: Klass) -> None:
     engine.dispose()
     with klass.connect(klass.bob) as bob:
         assert bob.execute("SELECT count(*) FROM learner").fetchone()[0] == 1
+
+
+def test_a_teaching_assistant_reads_everything_and_writes_nothing(klass: Klass) -> None:
+    from sqlalchemy.orm import Session
+
+    from studyvm.study.itemstats import compute_item_report
+
+    ta = klass.pg.server.new_role(klass.pg.name("ta"))
+    klass.pg.server.admin(f'GRANT "{klass.pg.database}_instructors" TO "{ta}"')
+    with klass.connect(ta) as conn:
+        assert {name for (name,) in conn.execute("SELECT name FROM learner")} == {klass.alice, klass.bob}
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM review_log")
+    engine = open_database(klass.pg.url(ta))
+    require_instructor(engine)
+    with Session(engine) as session:
+        items = compute_item_report(type("Svc", (), {"engine": engine, "packs": {}})(), session)
+    engine.dispose()
+    assert items.attempts == 2 and items.questions[0].attempts == 2  # both learners' quizzes
