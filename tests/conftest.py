@@ -45,6 +45,8 @@ class PgServer:
         self.sock = self.base / "sock"
         self.data = self.base / "data"
         self._names = itertools.count(1)
+        self.password_role = PASSWORD_ROLE
+        """Grant this role to a login that must give its password (see :meth:`start`)."""
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             self.base.chmod(0o755)

@@ -210,13 +210,11 @@ def test_a_role_outside_the_class_cannot_even_connect(klass: Klass) -> None:
 
 
 def test_add_student_passwords_and_names(klass: Klass) -> None:
-    from conftest import PASSWORD_ROLE
-
     engine = make_engine(klass.pg.teacher_url)
     carol = klass.pg.name("carol")
     password = add_student(engine, carol)
     assert len(password) >= 20
-    klass.pg.server.admin(f'GRANT {PASSWORD_ROLE} TO "{carol}"')  # this role must log in with its password
+    klass.pg.server.admin(f'GRANT {klass.pg.server.password_role} TO "{carol}"')  # this role must log in with its password
     sock, db = str(klass.pg.server.sock), klass.pg.database
     with psycopg.connect(host=sock, user=carol, dbname=db, password=password) as conn:
         assert conn.execute("SELECT current_user").fetchone() == (carol,)
