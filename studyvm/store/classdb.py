@@ -99,8 +99,8 @@ def require_instructor(engine: Engine, what: str = "the class report") -> None:
     if info is None or not info.is_class or info.is_instructor:
         return
     raise ClassDBError(
-        f"{what} is for the class's instructors: the database role '{info.role}' is not a member of "
-        f"'{info.instructors}' (ask the instructor to grant it)"
+        f"{what} is for the class's instructors, and the database role '{info.role}' is not one of them "
+        f"(not a member of '{info.instructors}')"
     )
 
 

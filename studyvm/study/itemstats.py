@@ -182,22 +182,22 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 
 def format_item_report(report: ItemReport) -> str:
-    """The human-readable ``studyvm report --items``."""
+    """The human-readable ``studyvm report --items``: the figures, then the question and its flags."""
     scope = f" for pack {report.pack_id}" if report.pack_id else ""
     lines = [f"item analysis{scope}: {len(report.questions)} question(s), {report.attempts} finished attempt(s)"]
     if not report.questions:
         return "\n".join([*lines, "  no finished quiz or exam attempts yet"])
-    lines += ["", f"  {'question':<32} {'attempts':>8} {'facility':>8} {'sd':>5} {'discr.':>6}  flags"]
+    lines += ["", f"{'attempts':>8} {'facility':>8} {'sd':>5} {'discr.':>6}  question"]
     for s in report.questions:
         facility = f"{s.facility:.0%}" if s.facility is not None else "-"
         sd = f"{s.sd:.2f}" if s.sd is not None else "-"
         disc = f"{s.discrimination:+.0f}" if s.discrimination is not None else "-"
-        name = f"{s.pack_id}/{s.question_id}"
-        lines.append(f"  {name:<32} {s.attempts:>8} {facility:>8} {sd:>5} {disc:>6}  {', '.join(s.flags)}".rstrip())
-        lines.append(f"      {s.prompt[:70]}")
+        flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
+        lines.append(f"{s.attempts:>8} {facility:>8} {sd:>5} {disc:>6}  {s.pack_id}/{s.question_id}{flags}")
+        lines.append(f"{'':>32}{' '.join(s.prompt.split())[:70]}")
     lines += [
         "",
-        f"facility = mean score; discrimination = 100 x correlation with the rest of the attempt; "
+        f"facility = mean score; discr. = 100 x correlation with the rest of the attempt; "
         f"flags need {MIN_ATTEMPTS_TO_FLAG}+ attempts",
     ]
     return "\n".join(lines)
