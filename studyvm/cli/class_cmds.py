@@ -55,14 +55,14 @@ def _engine(settings: Any, db: str | None) -> Iterator[Any]:
 
 def _student_url(owner_url: Any, name: str) -> str:
     """The owner's URL with the student's name and no password at all."""
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import URL, make_url
 
     from studyvm.store.urls import SECRET_KEYS
 
     url = make_url(owner_url)
     query = {k: v for k, v in url.query.items() if k.lower() not in SECRET_KEYS}
-    url = url.set(username=name, password=None, query=query)
-    return url.render_as_string(hide_password=True).replace("postgresql+psycopg://", "postgresql://", 1)
+    student = URL.create("postgresql", username=name, host=url.host, port=url.port, database=url.database, query=query)
+    return student.render_as_string(hide_password=True)
 
 
 @class_app.command("init")

@@ -121,3 +121,13 @@ def test_no_password_is_printed(tmp_path: Path, url: str, command: list[str]) ->
     result = _run(["--home", str(tmp_path), "--db", url, *command])
     out = _clean(result)
     assert result.exit_code == 1 and "cannot open the database" in out and SECRET not in out, out
+
+
+def test_the_url_given_to_a_student_holds_no_password() -> None:
+    from sqlalchemy.engine import make_url
+
+    from studyvm.cli.class_cmds import _student_url
+
+    owner = f"postgresql+psycopg://teacher:{SECRET}@db.example:5433/klass?sslmode=require&password={SECRET}"
+    url = _student_url(make_url(owner), "alice")
+    assert url == "postgresql://alice@db.example:5433/klass?sslmode=require"
