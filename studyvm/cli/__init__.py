@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from studyvm.cli import lint_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli import class_cmds, lint_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
 from studyvm.config import Settings
 
 app = typer.Typer(
@@ -44,7 +44,10 @@ def root(
         show_default=False,
     ),
     learner: str | None = typer.Option(
-        None, "--learner", help="Whose progress to use (env STUDYVM_LEARNER; default: OS user)."
+        None,
+        "--learner",
+        help="Whose progress to use on SQLite (env STUDYVM_LEARNER; default: OS user); on PostgreSQL the "
+        "learner is the database role you connect as.",
     ),
     packs: list[Path] = typer.Option(
         [], "--packs", help="Extra folder of packs to load (repeatable).", show_default=False
@@ -65,7 +68,7 @@ def root(
         tui_cmds.open_app(ctx.obj, screen="dashboard")
 
 
-for _area in (pack_cmds, lint_cmds, study_cmds, sim_cmds, tui_cmds):
+for _area in (pack_cmds, lint_cmds, study_cmds, sim_cmds, tui_cmds, class_cmds):
     _area.register(app)
 
 

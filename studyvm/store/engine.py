@@ -19,12 +19,14 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from studyvm.store.security import owns_table, reapply_security
+
 BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another one before giving up."""
 MIGRATION_LOCK_KEY = 0x5354_5544
 """PostgreSQL advisory lock taken while migrating, so two first starts do not race."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest migration's revision; a test checks it against alembic, so opening an up-to-date
 database needs no alembic import (half a second of every command's start-up)."""
 WRITE = "studyvm_write"
@@ -127,6 +129,20 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+class SchemaError(Exception):
+    """The schema cannot be brought up to date by this connection; the message is for people."""
+
+
+def _check_may_migrate(conn) -> None:
+    """Refuse to migrate a PostgreSQL schema the connected role does not own (a learner on a
+    class database): it would fail half-way with a permission error."""
+    if owns_table(conn, "alembic_version") is False:
+        raise SchemaError(
+            "the database's schema is older than this StudyVM and only its owner may upgrade it: "
+            "ask the instructor to run `studyvm class init` (or open it once as the owner)"
+        )
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` in one transaction; a no-op when already there."""
     if revision == "head" and current_revision(engine) == SCHEMA_HEAD:
@@ -142,7 +158,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             with conn.begin():
                 if not sqlite:
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                    _check_may_migrate(conn)
                 command.upgrade(_alembic_config(conn), revision)
+                if not sqlite:
+                    reapply_security(conn)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows breaking a foreign key")
         finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
 from studyvm.store import repo as store_repo
+from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
 from studyvm.store.models import STATE_NEW, STATE_REVIEW
 from studyvm.study import cards as repo
@@ -98,7 +100,9 @@ class StudyService:
         """Open (and migrate) the database, register the learner and sync every pack.
 
         ``as_learner=False`` only opens the database: for the class report, so an instructor
-        reading it is not registered as a learner.
+        reading it is not registered as a learner. On PostgreSQL the learner is the database
+        role connected (``current_user``), whatever ``settings.learner`` says; on SQLite it is
+        ``settings.learner``.
         """
         if self._engine is None:
             if not self.settings.db_url:
@@ -106,6 +110,9 @@ class StudyService:
             self._engine = open_database(self.settings.database_url)
             logger.debug("database opened (%s)", self._engine.dialect.name)
         if as_learner:
+            role = session_role(self._engine)  # on PostgreSQL the learner is the database role
+            if role is not None and role != self.settings.learner:
+                self.settings = replace(self.settings, learner=role)
             with write_session(self._engine) as session:
                 self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
             self.sync()
