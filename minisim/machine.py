@@ -15,13 +15,14 @@ from collections import deque
 
 from minisim import isa, jit
 from minisim.devices import Devices
-from minisim.faults import Fault, Stop
+from minisim.faults import Fault, Resume, Stop
 from minisim.mmu import MMU, G
 from minisim.ops import SystemOps
 from minisim.vmm.native import Native
 
 # module constants: one lookup, not two
 _PAGING, _KMODE, _MASK = isa.PAGING, isa.KMODE, isa.MASK
+FAULT_LOOP = 64  # faults delivered in a row with no instruction retired: the machine is stuck
 
 
 class Machine(SystemOps, MMU):
@@ -234,6 +235,7 @@ class Machine(SystemOps, MMU):
     def run(self, entry: int = 0) -> None:
         """Run from ``entry`` until the guest halts, the budget runs out, or the machine stops."""
         pc = entry
+        stuck_ic, stuck = -1, 0  # faults delivered since an instruction last retired
         while not self.halted:
             try:
                 while True:
@@ -245,9 +247,24 @@ class Machine(SystemOps, MMU):
                         if self.halted:
                             return
                         pc = self.check(pc)
+            except Resume as r:  # a store rewrote the running block: go on with fresh code
+                if r.push:
+                    self.R[15] = (self.R[15] - 1) & _MASK
+                pc = r.pc
             except Fault as fault:
                 try:
                     pc = self.deliver(fault)
+                    # A fault ends a block without reaching the check above: a handler that faults
+                    # again and again must still meet the budget and the timer.
+                    if self.ic == stuck_ic:
+                        stuck += 1
+                        if stuck > FAULT_LOOP:
+                            raise Stop(f"fault loop: {FAULT_LOOP} faults in a row with no instruction retired "
+                                       f"(last at {fault.pc:#06x}, cause {fault.cause})")
+                    else:
+                        stuck_ic, stuck = self.ic, 0
+                    if self.ic >= self.next_check:
+                        pc = self.check(pc)
                 except Stop as s:
                     self.stop(str(s))
             except Stop as s:
