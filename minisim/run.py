@@ -226,10 +226,14 @@ def compare(workload: str, profile: str = "modern", scale: int = 1, modes=None) 
 def assemble(text: str, defines=None) -> asm.Image:
     """Assemble a bare-metal program (loaded at 0) with the guest ABI constants and pv-ops macros.
 
+    Each pv-ops macro is padded with ``nop`` to the length of its longer build, so the program has
+    the same layout with and without PARAVIRT: a para run is compared against the same addresses.
     Errors carry the line and column in ``text`` itself.
     """
     head = abi.prelude() + _guest_file("pvops.s") + ".org 0\n"
     try:
+        if defines is None or isinstance(defines, (set, frozenset)):
+            return asm.assemble_balanced(head + text, set(defines or ()), "PARAVIRT")
         return asm.assemble(head + text, defines)
     except asm.AsmError as e:
         offset = head.count("\n")
