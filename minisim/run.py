@@ -25,7 +25,7 @@ PROGRAM_BUDGET = 2_000_000  # guest instructions for a learner's program
 # Every kind a result reports, so that JSON has the same shape in every mode.
 EVENT_KINDS = ("trap", "vmexit", "hypercall", "bt_block", "bt_callout", "bt_inline", "shadow_update", "tlb_miss",
                "page_walk_refs", "io_exit", "ring_notify", "interrupt", "syscall", "page_fault", "exception", "io",
-               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors")
+               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io")
 _BY_REASON = ("vmexit", "hypercall")
 
 
