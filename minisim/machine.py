@@ -36,7 +36,7 @@ class Machine(SystemOps, MMU):
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
                  'fast_misses', 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm',
-                 'views', 'syscall_hook', 'tlb_dicts')
+                 'views', 'syscall_hook', 'tlb_dicts', 'depriv', 'emulating')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -101,6 +101,10 @@ class Machine(SystemOps, MMU):
         self.fast_flags = (not vmm.deprivileged and not self.privileged_hook
                            and type(vmm).sensitive is Native.sensitive)
         self.returned_hook = type(vmm).returned is not Native.returned
+        # The VMM runs the guest kernel in the real CPU's user mode; ``emulating`` is set while the
+        # VMM re-executes a trapped privileged instruction on the guest's behalf.
+        self.depriv = vmm.deprivileged
+        self.emulating = False
         self.syscall_hook = type(vmm).syscall is not Native.syscall
         self.vmm = vmm
         vmm.attach(self)
@@ -187,7 +191,13 @@ class Machine(SystemOps, MMU):
         return self.tvec
 
     def deliver(self, f: Fault) -> int:
-        """Deliver a guest-visible fault to the guest kernel."""
+        """Deliver a fault: a deprivileged guest kernel's privileged instruction to the VMM, which
+        emulates it; anything else to the guest kernel."""
+        if f.cause == isa.CAUSE_PRIV and self.depriv and self.status & _KMODE:
+            try:
+                return self.vmm.emulate(self, f.pc)
+            except Fault as g:  # the emulated instruction itself faulted (its trap frame not mapped)
+                f = g
         self.vmm.exception(self, f.cause, f.pc)
         return self.enter(f.cause, f.addr, f.pc)
 

@@ -37,6 +37,20 @@ class Native:
         if name in ("in", "out"):
             m.event("io", self.p.io_native, pc=pc, note=f"port {detail}")
 
+    def emulate(self, m, pc: int) -> int:
+        """The real CPU trapped (CAUSE_PRIV) on a privileged instruction of the guest kernel this VMM
+        deprivileged: fetch and decode the instruction at ``pc`` and run it on the virtual CPU's state,
+        with the privilege the guest believes it has. Returns the next pc. (``privileged`` charges it.)"""
+        f = m.rt.get(pc >> 8)
+        if f is None:
+            f = m.fill(pc, False, pc)
+        op, rd, rs, imm = isa.decode(m.M[f | (pc & 255)])
+        m.emulating = True
+        try:
+            return m.special(op.code, rd, rs, imm, pc)
+        finally:
+            m.emulating = False
+
     def sensitive(self, m, name: str, pc: int) -> None:
         """A sensitive-but-unprivileged instruction in kernel mode, on a VMM that handles it correctly."""
 
