@@ -12,8 +12,7 @@ from minisim import equivalence
 
 EQ_MEM = "    pushf\n    pop r3\n    sw r3, 0x2000(r0)\n    li r3, 0\n    PV_SHUTDOWN\n"
 EQ_IF = "    li r1, 1\n    push r1\n    popf\n    li r1, 0\n    PV_SHUTDOWN\n"
-EQ_SP = ("    pushf\n    pop r14\n    andi r14, r14, 1\n    sub sp, sp, r14\n    li r14, 0\n"
-         "    PV_SHUTDOWN\n")
+EQ_SP = "    pushf\n    pop r14\n    andi r14, r14, 1\n    sub sp, sp, r14\n    li r14, 0\n    PV_SHUTDOWN\n"
 
 
 def _te(src: str) -> minisim.Result:

@@ -44,8 +44,10 @@ def test_para_keeps_the_event_mask_across_a_kernel_iret() -> None:
 
 
 def test_para_iret_to_the_kernel_restores_the_saved_mask() -> None:
-    src = ("    la r1, handler\n    vmcall HC_SET_TRAP_TABLE\n    sw r0, VCPU_MASK(r0)\n    syscall 0\n"
-           "    lw r7, VCPU_MASK(r0)\n    PV_SHUTDOWN\nhandler:\n    lw r8, VCPU_MASK(r0)\n    iret\n")
+    src = (
+        "    la r1, handler\n    vmcall HC_SET_TRAP_TABLE\n    sw r0, VCPU_MASK(r0)\n    syscall 0\n"
+        "    lw r7, VCPU_MASK(r0)\n    PV_SHUTDOWN\nhandler:\n    lw r8, VCPU_MASK(r0)\n    iret\n"
+    )
     r = minisim.run(None, "para", program=src)
     assert (r.registers[8], r.registers[7]) == (1, 0)  # masked inside the handler, unmasked after
 
@@ -94,8 +96,10 @@ def test_bare_program_under_para_is_compared_against_the_same_layout() -> None:
 
 
 def _nb(body: str, setup: str = "", handler: str = "    iret\n") -> str:
-    return (f"    mov r8, r1\n    la r1, handler\n    mtc tvec, r1\n{setup}    li r9, 500\n    mul r9, r9, r8\n"
-            f"loop:\n{body}    addi r9, r9, -1\n    bne r9, r0, loop\n    PV_SHUTDOWN\nhandler:\n{handler}")
+    return (
+        f"    mov r8, r1\n    la r1, handler\n    mtc tvec, r1\n{setup}    li r9, 500\n    mul r9, r9, r8\n"
+        f"loop:\n{body}    addi r9, r9, -1\n    bne r9, r0, loop\n    PV_SHUTDOWN\nhandler:\n{handler}"
+    )
 
 
 def _per_iteration(src: str, mode: str) -> float:

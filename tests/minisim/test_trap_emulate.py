@@ -65,9 +65,11 @@ def test_the_guest_kernel_really_runs_in_user_mode() -> None:
 def test_popf_loses_if_by_the_isa_rule_for_user_mode() -> None:
     # The same popf of a saved IF=1 is dropped by a guest *user* program natively (the ISA's rule)
     # and by the deprivileged guest kernel under trap-and-emulate: one rule, not a mode flag.
-    to_user = ("    la r1, handler\n    mtc tvec, r1\n    li sp, 0xE000\n    sw r0, 2(sp)\n    la r2, user\n"
-               "    sw r2, 3(sp)\n    li r2, 0xD000\n    sw r2, 4(sp)\n    iret\nuser:\n    li r1, 1\n    push r1\n"
-               "    popf\n    pushf\n    pop r5\n    syscall 0\nhandler:\n    PV_SHUTDOWN\n")
+    to_user = (
+        "    la r1, handler\n    mtc tvec, r1\n    li sp, 0xE000\n    sw r0, 2(sp)\n    la r2, user\n"
+        "    sw r2, 3(sp)\n    li r2, 0xD000\n    sw r2, 4(sp)\n    iret\nuser:\n    li r1, 1\n    push r1\n"
+        "    popf\n    pushf\n    pop r5\n    syscall 0\nhandler:\n    PV_SHUTDOWN\n"
+    )
     user = minisim.run(None, "native", program=to_user)
     assert user.registers[5] & isa.IF == 0
     kernel = "    cli\n    li r1, 1\n    push r1\n    popf\n    mfc r5, status\n    PV_SHUTDOWN\n"
@@ -77,9 +79,11 @@ def test_popf_loses_if_by_the_isa_rule_for_user_mode() -> None:
 
 
 def test_a_user_program_privileged_instruction_still_faults_to_the_guest(emulated) -> None:
-    src = ("    la r1, handler\n    mtc tvec, r1\n    li r3, 0xF000\n    mtc ksp, r3\n    li sp, 0xE000\n    sw r0, 2(sp)\n    la r2, user\n"
-           "    sw r2, 3(sp)\n    li r2, 0xD000\n    sw r2, 4(sp)\n    iret\nuser:\n    cli\nhandler:\n"
-           "    lw r6, 1(sp)\n    PV_SHUTDOWN\n")
+    src = (
+        "    la r1, handler\n    mtc tvec, r1\n    li r3, 0xF000\n    mtc ksp, r3\n    li sp, 0xE000\n    sw r0, 2(sp)\n    la r2, user\n"
+        "    sw r2, 3(sp)\n    li r2, 0xD000\n    sw r2, 4(sp)\n    iret\nuser:\n    cli\nhandler:\n"
+        "    lw r6, 1(sp)\n    PV_SHUTDOWN\n"
+    )
     te = minisim.run(None, "trap-emulate", program=src)
     assert te.registers[6] == isa.CAUSE_PRIV and te.equivalent
     assert [name for _, name in emulated].count("cli") == 1  # PV_SHUTDOWN's, not the user program's
