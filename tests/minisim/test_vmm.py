@@ -29,9 +29,10 @@ def test_vmcs_controls_decide_the_exits() -> None:
 def test_shadow_paging_traces_page_table_writes() -> None:
     r = minisim.run("pagefault", "hw")
     ex = r.events["vmexit"]
-    # every demand fault: the #PF exit, the traced PTE write, the shadow fill on retry, and the unmap's invlpg
+    # every demand fault: the #PF exit, the traced PTE write -- which updates the shadow entry in place,
+    # so the retry finds it and takes no hidden fault -- and the unmap's traced write and invlpg
     assert ex["page_fault"] == r.events["page_fault"] == 150
-    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] >= 150 and ex["invlpg"] == 150
+    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] < 150 // 10 and ex["invlpg"] == 150
     assert r.events["shadow_update"] == ex["pt_write"] + ex["shadow_fill"]
 
 
