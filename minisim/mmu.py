@@ -100,6 +100,9 @@ class MMU:
                             hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
                 self.misses += 1
                 self.refs += self.walk_refs[levels * 2 + (hit is not None)]
+                if self.nested_hook and levels:  # EPT: each guest-physical address read, then the page's
+                    gpas = (pde_a, (pde & ~15) + (vpn & 15), hit[0] << 8 if hit else 0)
+                    self.refs += self.vmm.nested_walk(self, gpas[:levels + (hit is not None)])
                 # shadow paging: the MMU walks the VMM's table (filled from this walk), not the guest's
                 e = self.vmm.tlb_miss(self, vpn, hit) if self.miss_hook else hit and (hit[0], hit[1])
                 if e is None:
@@ -160,6 +163,8 @@ class MMU:
         if not pte & pde & P or pte >= _MEM_WORDS or not (status & _KMODE or flags & U):
             return self.fill(va, False, pc)
         frame = pte >> 8
+        if self.nested_hook:  # EPT: the directory entry, the table entry and the page, each nested
+            self.refs += self.vmm.nested_walk(self, (pde_a, pte_a, pte & 0xFF00))
         if self.miss_hook:  # as in fill(): the MMU walks the VMM's shadow table, filled from this walk
             frame, flags = self.vmm.tlb_miss(self, vpn, (frame, flags, pde_a, pte_a))
             if not (status & _KMODE or flags & U):

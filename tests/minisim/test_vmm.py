@@ -21,7 +21,8 @@ def test_para_validates_page_table_updates() -> None:
 def test_vmcs_controls_decide_the_exits() -> None:
     hw, ept = make("hw", profiles.MODERN), make("hw-ept", profiles.MODERN)
     assert hw.controls.cr3_load_exiting and not ept.controls.cr3_load_exiting
-    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 8 and hw.walk_refs() == 2
+    # the guest levels; hw-ept's nested references are counted as nested_walk reads them (test_nested.py)
+    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 2 == hw.walk_refs()
     r = minisim.run("ctxswitch", "hw-ept")
     assert "cr3_load" not in r.events["vmexit"] and r.events["cr3_load"] > 500
 
