@@ -3,25 +3,11 @@ sensitive instructions rewritten (inline or callouts), and writes to guest code 
 
 from __future__ import annotations
 
+from conftest import SMC_TWICE
 from typer.testing import CliRunner
 
 import minisim
 from minisim import bt, jit
-
-SMC_TWICE = """
-    li r6, 0
-    call target
-    add r6, r6, r5
-    la r1, target
-    li r2, 0x0E500007           ; "addi r5, r0, 7"
-    sw r2, 0(r1)
-    call target
-    add r6, r6, r5
-    PV_SHUTDOWN
-target:
-    addi r5, r0, 1
-    ret
-"""
 
 
 def test_a_block_is_translated_once_and_then_hit_in_the_cache() -> None:
