@@ -56,9 +56,19 @@ def _details(r) -> str:
     lines.append(f"  equivalent to native: {'yes' if r.equivalent else 'NO -- ' + str(r.violation)}")
     if r.stopped:
         lines.append(f"  stopped: {r.stopped}")
+    if r.workload == "program":  # a bare program's result is its registers
+        names = _reg_names()
+        lines.append("  registers: " + "  ".join(f"{names[i]}={v:#x}" for i, v in enumerate(r.registers) if i))
     lines.append("console:")
     lines.extend("  " + ln for ln in r.console.splitlines())
     return "\n".join(lines)
+
+
+def _reg_names() -> tuple[str, ...]:
+    """Register names as the assembler spells them (r0..r14, sp)."""
+    from minisim import isa
+
+    return isa.REG_NAMES
 
 
 def _read_program(path: Path) -> str:
@@ -121,7 +131,7 @@ def run_cmd(
     if as_json:
         d = r.to_dict(trace=trace)
         body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
-                                  "stopped", "cycles_by_event") + (("trace",) if trace else ())}
+                                  "stopped", "cycles_by_event", "registers") + (("trace",) if trace else ())}
         typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
                                "modes": {r.mode: body}}, indent=2))
         return
