@@ -11,10 +11,12 @@ from pathlib import Path
 import typer
 
 from studyvm.cli import instructor_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli.boundary import BoundaryGroup
 from studyvm.config import Settings
 
 app = typer.Typer(
     name="studyvm",
+    cls=BoundaryGroup,
     help="Exam preparation for virtualization: flashcards, quizzes, mock exams and a simulator lab.",
     no_args_is_help=False,
     add_completion=False,

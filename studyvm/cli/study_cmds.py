@@ -12,6 +12,9 @@ from typing import Any
 
 import typer
 
+MAX_EXAM_MINUTES = 24 * 60
+"""Longest mock exam ``--minutes`` accepts (a day); ``inf`` and ``1e308`` are refused."""
+
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"studyvm: error: {message}", err=True)
@@ -25,8 +28,8 @@ def _shown_url(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        return "(the database URL)"  # malformed: never echo it, it may hold a password
 
 
 @contextmanager
@@ -34,6 +37,7 @@ def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
     """An open study service; database and study errors become messages and exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from studyvm.cli.boundary import database_message, os_message
     from studyvm.study.service import StudyError, StudyService
 
     try:
@@ -43,13 +47,16 @@ def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
     try:
         svc.open(as_learner=as_learner)
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise _fail(f"cannot open the database {_shown_url(settings.database_url)}: {exc}") from None
+        why = os_message(exc) if isinstance(exc, OSError) else database_message(exc)
+        if "unable to open database file" in why or "readonly" in why:
+            why += f" (is {settings.home} read-only or not yours? choose another --home)"
+        raise _fail(f"cannot open the database {_shown_url(settings.database_url)}: {why}") from None
     try:
         yield svc
     except StudyError as exc:
         raise _fail(str(exc)) from None
     except SQLAlchemyError as exc:
-        raise _fail(f"database error: {exc}") from None
+        raise _fail(f"database error: {database_message(exc)}") from None
     finally:
         svc.close()
 
@@ -86,7 +93,7 @@ def quiz(
     weak: bool = typer.Option(False, "--weak", help="Weak areas first: lowest recall, most mistakes."),
     mistakes: bool = typer.Option(False, "--mistakes", help="Ask the questions of the mistake bank again."),
     exam: bool = typer.Option(False, "--exam", help="A timed mock exam: feedback only at the end."),
-    minutes: float = typer.Option(30, "--minutes", min=0.1, help="Exam time limit."),
+    minutes: float = typer.Option(30, "--minutes", min=0.1, max=MAX_EXAM_MINUTES, help="Exam time limit."),
     pass_mark: float = typer.Option(70, "--pass-mark", min=0, max=100, help="Exam pass mark in percent."),
     cbm: bool = typer.Option(False, "--cbm", help="Certainty-based marking: rate your confidence 1-3."),
     resume: bool = typer.Option(False, "--resume", help="Resume an exam cut short (or score it if time is up)."),

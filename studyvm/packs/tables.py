@@ -32,8 +32,12 @@ _NON_ID = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    """A lower-case id fragment of ``text`` (letters and digits joined by dashes)."""
-    return _NON_ID.sub("-", text.lower()).strip("-") or "x"
+    """A lower-case id fragment of ``text`` (letters and digits joined by dashes), at most 48 long.
+
+    The cap keeps a generated id (table, aspect, column, kind) under the 200-character limit of
+    ids however long a row's aspect or a column's title is.
+    """
+    return _NON_ID.sub("-", text.lower())[:48].strip("-") or "x"
 
 
 def _explanation(table: ComparisonTable, row: TableRow) -> str:

@@ -68,6 +68,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
+from studyvm.errors import StudyVMError
 from studyvm.store.engine import open_database, write_session
 from studyvm.store.models import STATE_NEW
 from studyvm.study import cards as repo
@@ -88,7 +89,7 @@ from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, 
 STATE_REVIEW = 2
 
 
-class StudyError(Exception):
+class StudyError(StudyVMError):
     """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studyvm.errors import PackError
 from studyvm.packs.diagnostics import Diagnostic
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -26,7 +27,7 @@ _NON_ID = re.compile(r"[^a-z0-9]+")
 _ID_OK = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-class ImportProblem(Exception):
+class ImportProblem(PackError):
     """A file that cannot be imported, with the 1-based line and column of the problem."""
 
     def __init__(self, path: str, line: int, col: int, message: str) -> None:

@@ -13,13 +13,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from studyvm.errors import PackError
 from studyvm.packs.importers.common import slug
 from studyvm.packs.model import ID_PATTERN, PackMeta
 
 _KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv")
 
 
-class InstallError(Exception):
+class InstallError(PackError):
     """The pack cannot be written where asked (exists, clashes, disk error, …)."""
 
 
