@@ -6,6 +6,7 @@ inside the command functions so that ``studyvm --help`` costs little more than i
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import typer
@@ -57,8 +58,17 @@ def root(
 ) -> None:
     """StudyVM: with no command, open the terminal app on the dashboard."""
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
+    _clean_leftovers(ctx.obj)
     if ctx.invoked_subcommand is None:
         tui_cmds.open_app(ctx.obj, screen="dashboard")
+
+
+def _clean_leftovers(settings: Settings) -> None:
+    """Remove what a killed ``pack add`` or ``pack import`` left behind (best effort, silent)."""
+    from studyvm.packs.staging import clean_leftovers
+
+    with suppress(OSError):
+        clean_leftovers(settings.home, settings.user_packs_dir)
 
 
 for _area in (pack_cmds, instructor_cmds, study_cmds, sim_cmds, tui_cmds):

@@ -8,7 +8,9 @@ half-imported.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,9 +74,14 @@ def read_text(path: Path) -> str:
     """Read a text file for import (size-capped, UTF-8)."""
     display = str(path)
     try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ImportProblem(display, 1, 1, "file is too large; the limit is 64 MB")
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused as not a file
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ImportProblem(display, 1, 1, "not a regular file (a pipe, a device or a folder?)")
+            if info.st_size > MAX_IMPORT_BYTES:
+                raise ImportProblem(display, 1, 1, "file is too large; the limit is 64 MB")
+            raw = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise ImportProblem(display, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
     return decode(raw, display)
@@ -113,13 +120,18 @@ class IdMaker:
 
     def __init__(self) -> None:
         self._used: set[str] = set()
+        self._next: dict[str, int] = {}
+        """Per wanted id, the suffix to try next: a run of repeats costs linear time, not quadratic."""
 
     def take(self, wanted: str) -> str:
         """``wanted`` if free, else the first free ``wanted-N``."""
-        candidate, n = wanted, 1
+        candidate, n = wanted, self._next.get(wanted, 1)
+        if n > 1:
+            candidate = f"{wanted}-{n}"
         while candidate in self._used:
             n += 1
             candidate = f"{wanted}-{n}"
+        self._next[wanted] = n + 1
         self._used.add(candidate)
         return candidate
 
