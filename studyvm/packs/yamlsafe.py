@@ -17,6 +17,8 @@ import yaml
 import yaml_rs
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from studyvm.packs.yamldepth import NestingTooDeep, check_nesting
+
 try:  # libyaml's parser is ~10x faster; fall back to the pure-Python one where it is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -28,8 +30,11 @@ MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted."""
 MAX_ALIAS_NODES = 100_000
 """How many nodes alias expansion may add in one file (stops 'billion laughs' bombs)."""
+MAX_ALIAS_CHARS = 2_000_000
+"""How many characters of text alias expansion may add in one file (stops long-string bombs)."""
 
 Path_ = tuple[str | int, ...]
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 
 class YamlProblem(Exception):
@@ -109,10 +114,11 @@ class _Builder:
         self._track = track_aliases
         self._seen: set[int] = set()
         self._alias_budget = MAX_ALIAS_NODES
+        self._alias_chars = MAX_ALIAS_CHARS
 
     def build(self, node: yaml.Node, depth: int, in_alias: bool) -> Any:
         if depth > MAX_DEPTH:
-            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *_mark(node))
+            raise YamlProblem(_TOO_DEEP, *_mark(node))
         if self._track:
             # The composer hands back the same node object for every alias: a second visit is
             # an alias expansion, which we count so that nested aliases cannot explode.
@@ -127,6 +133,12 @@ class _Builder:
                         f"aliases expand to more than {MAX_ALIAS_NODES} values (an alias bomb?)", *_mark(node)
                     )
         node_class = node.__class__
+        if in_alias and node_class is yaml.ScalarNode:
+            self._alias_chars -= len(node.value)
+            if self._alias_chars < 0:
+                raise YamlProblem(
+                    f"aliases expand to more than {MAX_ALIAS_CHARS:,} characters of text (an alias bomb?)", *_mark(node)
+                )
         if node_class is yaml.ScalarNode:
             return node.value if node.tag == _STR_TAG else self._scalar(node)
         if node.tag not in (_SEQ_TAG, _MAP_TAG):
@@ -163,11 +175,13 @@ def _compose(text: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if "nesting depth" in problem or "nesting level" in problem:  # libyaml's own cap (0.2.5 on)
+            raise YamlProblem(_TOO_DEEP, line, col) from None
         raise YamlProblem(f"YAML syntax: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:
-        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise YamlProblem(_TOO_DEEP) from None
 
 
 def check_strictly(text: str) -> None:
@@ -182,7 +196,7 @@ def check_strictly(text: str) -> None:
     try:
         _Builder(track_aliases="&" in text).build(node, 0, False)
     except RecursionError:
-        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise YamlProblem(_TOO_DEEP) from None
 
 
 class LazyPositions(Positions):
@@ -213,7 +227,11 @@ def parse_yaml_text(text: str) -> tuple[Any, Positions]:
     Values come from ``yaml_rs`` (a fast YAML 1.2 parser with alias and depth limits, so ``no``
     stays the text "no"); PyYAML is used only to find positions and to explain errors.
     """
-    if _NEEDS_STRICT_CHECK.search(text):
+    try:  # before any parser: both recurse on the C stack, and yaml_rs crashes on deep blocks
+        check_nesting(text, MAX_DEPTH)
+    except NestingTooDeep as exc:
+        raise YamlProblem(_TOO_DEEP, exc.line, exc.col) from None
+    if _NEEDS_STRICT_CHECK.search(text) or (_has_marker(text, "&") and _has_marker(text, "*")):
         check_strictly(text)
     try:
         data = yaml_rs.loads(
@@ -229,6 +247,26 @@ def parse_yaml_text(text: str) -> tuple[Any, Positions]:
         line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
         raise YamlProblem(f"YAML syntax: {message[-1] if message else 'invalid YAML'}", line, col) from None
     return data, LazyPositions(text)
+
+
+def _has_marker(text: str, marker: str) -> bool:
+    """Whether ``marker`` (``&`` for an anchor, ``*`` for an alias) starts a YAML node anywhere.
+
+    Where both kinds appear, PyYAML's walk counts what the aliases expand to. A plain
+    ``str.find`` loop: far quicker than a multi-line regex over a large file.
+    """
+    pos = text.find(marker)
+    while pos >= 0:
+        before = text[pos - 1] if pos else "\n"
+        after = text[pos + 1 : pos + 2]
+        if before in _BEFORE_NODE and after and after not in _NOT_IN_NAME:
+            return True
+        pos = text.find(marker, pos + 1)
+    return False
+
+
+_BEFORE_NODE = frozenset(" \t\r\n[{,:-")
+_NOT_IN_NAME = frozenset(" \t\r\n,[]{}")
 
 
 def decode_text(raw: bytes) -> str:

@@ -120,18 +120,21 @@ class IdMaker:
 
     def __init__(self) -> None:
         self._used: set[str] = set()
-        self._next: dict[str, int] = {}
-        """Per wanted id, the suffix to try next: a run of repeats costs linear time, not quadratic."""
+        self._next_suffix: dict[str, int] = {}  # per wanted id: where the search for a free -N resumes
 
     def take(self, wanted: str) -> str:
-        """``wanted`` if free, else the first free ``wanted-N``."""
-        candidate, n = wanted, self._next.get(wanted, 1)
+        """``wanted`` if free, else the first free ``wanted-N``.
+
+        The search resumes where the last one for the same ``wanted`` stopped, so a bank that
+        repeats one name n times costs O(n) in all, not O(n^2) (adversary F11).
+        """
+        candidate, n = wanted, self._next_suffix.get(wanted, 1)
         if n > 1:
             candidate = f"{wanted}-{n}"
         while candidate in self._used:
             n += 1
             candidate = f"{wanted}-{n}"
-        self._next[wanted] = n + 1
+        self._next_suffix[wanted] = n
         self._used.add(candidate)
         return candidate
 
