@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from studyvm.cli import instructor_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli import config_cmds, instructor_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
 from studyvm.cli.boundary import BoundaryGroup
 from studyvm.config import Settings
 
@@ -59,6 +59,9 @@ def root(
     """StudyVM: with no command, open the terminal app on the dashboard."""
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
     _clean_leftovers(ctx.obj)
+    if ctx.invoked_subcommand not in (None, "config", "lab"):  # the app and `config check` say it themselves
+        for warning in config_cmds.settings_warnings(ctx.obj):
+            typer.echo(warning, err=True)
     if ctx.invoked_subcommand is None:
         tui_cmds.open_app(ctx.obj, screen="dashboard")
 
@@ -71,7 +74,7 @@ def _clean_leftovers(settings: Settings) -> None:
         clean_leftovers(settings.home, settings.user_packs_dir)
 
 
-for _area in (pack_cmds, instructor_cmds, study_cmds, sim_cmds, tui_cmds):
+for _area in (pack_cmds, instructor_cmds, study_cmds, sim_cmds, tui_cmds, config_cmds):
     _area.register(app)
 
 

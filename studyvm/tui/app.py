@@ -44,11 +44,19 @@ class StudyVMApp(App):
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
-        for problem in self.prefs.errors:
+        for problem in self.settings_problems():
             self.notify(problem, title="Settings", severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
+
+    def settings_problems(self) -> list[str]:
+        """Every problem of the settings file, checked against this app's themes and bindings."""
+        from studyvm.settings_check import check_settings
+        from studyvm.tui.keyfacts import tui_facts
+
+        facts = tui_facts(set(self.available_themes))
+        return [str(problem) for problem in check_settings(self.settings.settings_file, facts)]
 
     def get_default_screen(self) -> Any:
         """The dashboard is the bottom screen: Escape from anywhere ends there."""
