@@ -14,6 +14,7 @@ import typer
 from studyvm.cli import config_cmds, instructor_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
 from studyvm.cli.boundary import BoundaryGroup
 from studyvm.config import Settings
+from studyvm.textsafe import inert_name
 
 app = typer.Typer(
     name="studyvm",
@@ -59,6 +60,9 @@ def root(
     """StudyVM: with no command, open the terminal app on the dashboard."""
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
     _clean_leftovers(ctx.obj)
+    for folder in packs:
+        if not folder.is_dir():
+            typer.echo(f"warning: --packs {inert_name(folder)}: no such folder (nothing is loaded from it)", err=True)
     if ctx.invoked_subcommand not in (None, "config", "lab"):  # the app and `config check` say it themselves
         for warning in config_cmds.settings_warnings(ctx.obj):
             typer.echo(warning, err=True)

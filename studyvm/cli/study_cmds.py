@@ -50,6 +50,11 @@ def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
         why = os_message(exc) if isinstance(exc, OSError) else database_message(exc)
         if "unable to open database file" in why or "readonly" in why:
             why += f" (is {settings.home} read-only or not yours? choose another --home)"
+        elif not settings.db_url and ("not a database" in why or "malformed" in why):
+            why += f" (the file is damaged: move {settings.database_url.split('///', 1)[-1]} aside and StudyVM starts "
+            why += "a new, empty one; keep the old file, it may be recoverable with sqlite3's .recover)"
+        elif "disk I/O error" in why or "database or disk is full" in why:
+            why += " (is the disk full? free some space and try again)"
         raise _fail(f"cannot open the database {_shown_url(settings.database_url)}: {why}") from None
     try:
         yield svc

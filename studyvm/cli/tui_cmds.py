@@ -71,4 +71,14 @@ def register(app: typer.Typer) -> None:
             if known and workload not in known:
                 typer.echo(f"error: unknown workload {workload!r}; expected one of {', '.join(known)}", err=True)
                 raise typer.Exit(1)
+        if scenario is not None:
+            try:
+                import minisim
+
+                scenarios = list(minisim.SCENARIOS)
+            except (ImportError, AttributeError):
+                scenarios = []
+            if scenarios and scenario not in scenarios:
+                typer.echo(f"error: unknown scenario {scenario!r}; expected one of {', '.join(scenarios)}", err=True)
+                raise typer.Exit(1)
         open_app(settings, "lab", workload=workload, scenario=scenario)

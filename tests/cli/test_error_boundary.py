@@ -187,3 +187,28 @@ def test_a_tiny_terminal_is_refused_before_drawing() -> None:
     with pytest.raises(StudyVMError, match="the terminal is 8x4; StudyVM needs at least 20x10"):
         check_terminal_size(os.terminal_size((8, 4)))
     check_terminal_size(os.terminal_size((20, 10)))
+
+
+def test_a_damaged_database_says_what_to_do(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "studyvm.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    result = _run(home, "stats")
+    _no_traceback(result)
+    assert result.exit_code == 1 and "move" in result.output and "aside" in result.output
+
+
+def test_small_refusals_up_front(tmp_path: Path) -> None:
+    missing = _run(tmp_path, "--packs", str(tmp_path / "nonexistent"), "pack", "list", "--json")
+    assert missing.exit_code == 0 and "nonexistent: no such folder" in missing.stderr
+    bogus = _run(tmp_path, "lab", "--scenario", "bogus")
+    assert bogus.exit_code == 1 and "unknown scenario 'bogus'" in bogus.output
+
+
+def test_gift_1e999_is_out_of_range_not_an_internal_error(tmp_path: Path) -> None:
+    gift = tmp_path / "n.gift"
+    gift.write_text("::N:: How big? {#1e999}\n", encoding="utf-8")
+    result = _run(tmp_path / "home", "pack", "import", str(gift), "--out", str(tmp_path / "o"))
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert "n.gift:1:" in result.output and "finite number" in result.output and "internal" not in result.output
