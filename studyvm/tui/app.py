@@ -8,6 +8,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from studyvm.config import Settings
+from studyvm.textsafe import inert
 from studyvm.tui.backend import Backend
 from studyvm.tui.commands import StudyVMCommands
 from studyvm.tui.prefs import DEFAULT_THEME, load_prefs, save_theme
@@ -49,6 +50,11 @@ class StudyVMApp(App):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Show a toast; its text (which may quote a file name, a pack id or an error) is made inert."""
+        super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
 
     def settings_problems(self) -> list[str]:
         """Every problem of the settings file, checked against this app's themes and bindings."""

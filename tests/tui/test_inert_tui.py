@@ -125,3 +125,15 @@ def test_the_real_app_writes_no_payload_to_the_terminal(tmp_path: Path) -> None:
     assert MARKER.encode() in seen, seen[-2000:]
     leaked = [s for s in PAYLOAD_SEQUENCES if s in seen]
     assert not leaked, [seen[max(0, seen.find(s) - 60) : seen.find(s) + 20] for s in leaked]
+
+
+async def test_toasts_quoting_a_hostile_name_are_inert(tmp_path: Path) -> None:
+    from support.hostile_corpus import PAYLOAD
+
+    settings = Settings(home=tmp_path / "home", learner="tester")
+    app = make_app(settings, screen="review", backend=_backend(settings, tmp_path / "src"), pack=f"nope{PAYLOAD}")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        messages = [n.message for n in app._notifications]
+        assert any("nope\\x1b]52" in m for m in messages), messages
+        _screen_is_inert(app, "toast")
