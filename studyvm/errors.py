@@ -51,3 +51,23 @@ class PackError(StudyVMError):
 
 class OutputError(StudyVMError):
     """A file or folder cannot be written where asked."""
+
+
+def database_message(exc: BaseException) -> str:
+    """A database error without the SQL statement or its parameters: the driver's first line."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else (str(exc.args[0]) if exc.args else "")
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first.split(" [SQL:", 1)[0].strip()
+
+
+def describe(exc: BaseException) -> str:
+    """One line for people about any exception: never a traceback, an SQL statement or parameters."""
+    if isinstance(exc, StudyVMError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return f"database error: {database_message(exc)}"
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

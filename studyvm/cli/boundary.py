@@ -24,7 +24,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from studyvm.errors import StudyVMError
+from studyvm.errors import StudyVMError, database_message
 from studyvm.textsafe import InertStream, inert, inert_name
 
 ENV_DEBUG = "STUDYVM_DEBUG"
@@ -51,14 +51,6 @@ def os_message(exc: OSError) -> str:
     what = exc.strerror or type(exc).__name__
     hint = _OS_HINTS.get(exc.errno or -1)
     return f"{where}{what}" + (f" ({hint})" if hint and hint.lower() != what.lower() else "")
-
-
-def database_message(exc: BaseException) -> str:
-    """A database error without the SQL statement or its parameters: the driver's first line."""
-    orig = getattr(exc, "orig", None)
-    text = str(orig) if orig is not None else (exc.args[0] if exc.args else type(exc).__name__)
-    first = str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
-    return first.split(" [SQL:", 1)[0].strip()
 
 
 def report(message: str, code: int) -> typer.Exit:

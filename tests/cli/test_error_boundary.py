@@ -212,3 +212,15 @@ def test_gift_1e999_is_out_of_range_not_an_internal_error(tmp_path: Path) -> Non
     _no_traceback(result)
     assert result.exit_code == 1
     assert "n.gift:1:" in result.output and "finite number" in result.output and "internal" not in result.output
+
+
+def test_describe_gives_one_line_without_sql() -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from studyvm.errors import describe
+
+    exc = IntegrityError("INSERT INTO learner (name) VALUES (?)", {"name": "x"}, Exception("UNIQUE failed\nDETAIL"))
+    assert describe(exc) == "database error: UNIQUE failed"
+    assert describe(FileNotFoundError(2, "No such file or directory", "/x")) == "/x: No such file or directory"
+    assert describe(ValueError("bad\nmore")) == "ValueError: bad"
+    assert describe(DatabaseError("cannot open")) == "cannot open"

@@ -137,3 +137,26 @@ async def test_toasts_quoting_a_hostile_name_are_inert(tmp_path: Path) -> None:
         messages = [n.message for n in app._notifications]
         assert any("nope\\x1b]52" in m for m in messages), messages
         _screen_is_inert(app, "toast")
+
+
+async def test_a_database_error_in_a_job_shows_no_sql(tmp_path: Path, monkeypatch) -> None:
+    """F16: a failed worker's toast is one line for people, without the statement or its parameters."""
+    from sqlalchemy.exc import OperationalError
+
+    settings = Settings(home=tmp_path / "home", learner="tester")
+    backend = _backend(settings, tmp_path / "src")
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError(
+            "SELECT card_state.id FROM card_state WHERE learner_id = ?",
+            {"learner_id": 1},
+            Exception("server closed the connection unexpectedly\nThis probably means"),
+        )
+
+    monkeypatch.setattr(backend, "dashboard", broken)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        messages = [n.message for n in app._notifications]
+    assert any("database error: server closed the connection unexpectedly" in m for m in messages), messages
+    assert not any("SELECT" in m or "learner_id" in m for m in messages), messages
