@@ -224,3 +224,22 @@ def test_describe_gives_one_line_without_sql() -> None:
     assert describe(FileNotFoundError(2, "No such file or directory", "/x")) == "/x: No such file or directory"
     assert describe(ValueError("bad\nmore")) == "ValueError: bad"
     assert describe(DatabaseError("cannot open")) == "cannot open"
+
+
+def test_ctrl_c_at_a_prompt_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYVM_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studyvm", "--home", str(tmp_path / "home"), "study", "--plain"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.read1(4096)  # the session has begun: a question is on screen
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert b"Traceback" not in err
