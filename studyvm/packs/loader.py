@@ -163,7 +163,7 @@ def _assemble(
         for index, row in enumerate(table.rows):
             if len(row.cells) != len(table.columns):
                 continue  # reported by check_pack
-            for question in row_questions(table, row):
+            for question in row_questions(table, row, parsed.tables):
                 questions.append(question)
                 parsed.where[id(question)] = parsed.row_where[(table.id, index)]
     diagnostics = parsed.diagnostics + check_pack(

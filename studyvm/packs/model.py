@@ -314,6 +314,10 @@ class TableRow(StrictModel):
     cells: list[Text]
     caveat: str = ""
     demo: Id | None = None
+    why: str = ""
+    """The mechanism or number behind the row: the explanation of every question it generates."""
+    contested: bool = False
+    """The row's cells are wrong or unsourced (its caveat says so): no graded item is generated."""
 
 
 class ComparisonTable(StrictModel):
@@ -328,10 +332,12 @@ class ComparisonTable(StrictModel):
     source: SourceRef | None = None
     caveat: str = ""
     """Applies to every question generated from the table."""
-    generate: list[Literal["flip", "mcq", "matching", "true_false"]] = Field(
+    generate: list[Literal["flip", "flip_reverse", "mcq", "matching", "true_false"]] = Field(
         default_factory=lambda: ["flip", "mcq", "matching", "true_false"]
     )
-    """Which kinds of question to generate."""
+    """Which kinds of question to generate (see content/README.md for what each kind yields)."""
+    contested: bool = False
+    """Every cell is wrong or unsourced (the caveat says so): only self-graded flips are generated."""
 
 
 class PackMeta(StrictModel):
@@ -344,6 +350,8 @@ class PackMeta(StrictModel):
     licence: str = ""
     description: str = ""
     sources: list[Source] = Field(default_factory=list)
+    curriculum: list[Text] = Field(default_factory=list)
+    """Stages in teaching order, each a topic or a tag: new cards are introduced stage by stage."""
 
     @field_validator("version", mode="before")
     @classmethod
@@ -356,6 +364,23 @@ class QuestionFile(StrictModel):
 
     questions: list[Question] = Field(default_factory=list)
     tables: list[ComparisonTable] = Field(default_factory=list)
+
+
+def curriculum_order(questions: list[Any], curriculum: list[str]) -> list[Any]:
+    """``questions`` stage by stage of ``curriculum``, keeping their order within a stage.
+
+    A question belongs to the first stage that names its topic or one of its tags; questions in
+    no stage come after every stage. An empty curriculum keeps the order as it is.
+    """
+    stages: dict[str, int] = {}
+    for rank, name in enumerate(curriculum):
+        stages.setdefault(name, rank)
+    last = len(curriculum)
+
+    def rank(question: Any) -> int:
+        return min((stages[n] for n in (question.topic, *question.tags) if n in stages), default=last)
+
+    return sorted(questions, key=rank)
 
 
 class Pack(BaseModel):
@@ -371,6 +396,13 @@ class Pack(BaseModel):
     """Folder or file the pack was loaded from."""
     origin: Literal["builtin", "user", "extra", "file"] = "file"
     _qindex: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _teaching_order(self) -> Pack:
+        """Put the questions in the pack's curriculum order, so new cards arrive in it."""
+        if self.meta.curriculum:
+            self.questions = curriculum_order(self.questions, self.meta.curriculum)
+        return self
 
     @property
     def id(self) -> str:
