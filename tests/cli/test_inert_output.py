@@ -110,3 +110,31 @@ def test_import_with_a_hostile_file_name_and_text(tmp_path: Path) -> None:
     broken = tmp_path / "broken\x1b[2J.gift"
     broken.write_text("::q1:: Which? {=right ~wrong\n", encoding="utf-8")
     assert _run(home, "pack", "import", str(broken), "--id", "broken").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["pack", "show", f"x{PAYLOAD}"],
+        ["study", "--plain", "--pack", f"x{PAYLOAD}"],
+        ["quiz", "--plain", "--topic", f"x{PAYLOAD}"],
+        ["pack", "validate", f"/nonexistent/x{PAYLOAD}"],
+        ["pack", "add", f"/nonexistent/x{PAYLOAD}"],
+        ["pack", "import", f"/nonexistent/x{PAYLOAD}.gift"],
+        ["pack", "export", f"x{PAYLOAD}", "-o", "-"],
+        ["--db", "sqlite:///{file}/x" + PAYLOAD + "/db", "stats"],
+        ["--db", f"x{PAYLOAD}://u@h/db", "stats"],
+        ["lab", "--scenario", f"x{PAYLOAD}"],
+        ["sim", "run", "--workload", f"x{PAYLOAD}"],
+    ],
+)
+def test_error_messages_quote_user_supplied_names_inert(tmp_path: Path, args: list[str]) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    result = _run(tmp_path / "home", *[a.replace("{file}", str(a_file)) for a in args], input="")
+    assert result.exit_code != 0
+
+
+def test_a_warning_quoting_a_missing_packs_folder_is_inert(tmp_path: Path) -> None:
+    result = _run(tmp_path / "home", "--packs", str(tmp_path / f"x{PAYLOAD}"), "pack", "list")
+    assert result.exit_code == 0 and "no such folder" in result.stderr
