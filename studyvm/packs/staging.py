@@ -24,10 +24,10 @@ import errno
 import fcntl
 import os
 import re
+import secrets
 import shutil
 import signal
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -82,12 +82,16 @@ def pack_lock(home: Path, pack_id: str) -> Iterator[None]:
 
 @contextmanager
 def staging_folder(parent: Path, label: str) -> Iterator[Path]:
-    """A new empty folder under ``parent`` (locked while in use), removed on the way out."""
+    """A new empty folder under ``parent`` (locked while in use), removed on the way out.
+
+    The lock is taken before the folder exists, so :func:`clean_leftovers` in another process
+    never mistakes a folder being set up for a leftover.
+    """
     parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f"{label}.", dir=parent))
+    folder = parent / f"{label}.{secrets.token_hex(6)}"
     try:
         with _flock(folder.with_name(folder.name + ".lock"), "staging folder in use"):
-            folder.chmod(0o755)  # mkdtemp makes it private; a pack folder is an ordinary folder
+            folder.mkdir(0o755)
             yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -300,3 +300,19 @@ def test_importing_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
 def test_a_pack_id_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
     result = _run(tmp_path / "home", "pack", "import", str(_gift(tmp_path / "t.gift", 1, "x")), "--id", "abc\n")
     assert result.exit_code == 1 and "invalid pack id" in result.output
+
+
+def test_cleanup_leaves_a_running_install_alone_and_removes_a_dead_ones(tmp_path: Path) -> None:
+    from studyvm.packs.staging import staging_folder
+
+    home, packs = tmp_path / "home", tmp_path / "home" / "packs"
+    packs.mkdir(parents=True)
+    dead = home / STAGING / "add.deadbeef0000"
+    dead.mkdir(parents=True)
+    (dead / "pack.yaml").write_text("id: p\ntitle: Dead\n")
+    with staging_folder(home / STAGING, "add") as running:
+        (running / "pack.yaml").write_text("id: p\ntitle: Running\n")
+        removed = clean_leftovers(home, packs)  # another process starting meanwhile
+        assert (running / "pack.yaml").is_file()
+        assert removed == [dead] and not dead.exists()
+    assert not list((home / STAGING).iterdir())
