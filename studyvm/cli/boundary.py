@@ -99,9 +99,22 @@ def _silence_stdout() -> None:
         pass
 
 
+def _reserve_closed_descriptors() -> None:
+    """Point a closed descriptor 0, 1 or 2 at /dev/null, so no file opened later (the database!)
+    gets that number and receives what a library writes to "standard output"."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+            if opened != fd:
+                os.close(opened)
+
+
 @contextmanager
 def guarded_streams() -> Iterator[None]:
     """Closed stdin/stdout replaced, encoders made lenient, stdout and stderr neutralised."""
+    _reserve_closed_descriptors()
     saved = sys.stdin, sys.stdout, sys.stderr
     opened: list[Any] = []
     if sys.stdin is None:

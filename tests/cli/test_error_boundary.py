@@ -106,8 +106,8 @@ def test_closed_stdin_and_stdout(tmp_path: Path) -> None:
     assert "Traceback" not in closed_in.stderr, closed_in.stderr
     assert closed_in.returncode == 0
     closed_out = subprocess.run(
-        [sys.executable, "-m", "studyvm", "--home", home, "study", "--plain"],
-        stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "studyvm", "--home", home, "study", "--plain", "--limit", "2"],
+        input="\n3\n\n3\n",
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -116,6 +116,9 @@ def test_closed_stdin_and_stdout(tmp_path: Path) -> None:
     )
     assert "Traceback" not in closed_out.stderr, closed_out.stderr
     assert closed_out.returncode == 0
+    with sqlite3.connect(Path(home) / "studyvm.sqlite3") as conn:  # answered blind, recorded whole
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM review_log").fetchone() == (2,)
 
 
 def test_an_ascii_terminal_gets_replacement_characters(tmp_path: Path) -> None:
