@@ -46,6 +46,8 @@ def open_app(settings: Settings, screen: str = "dashboard", **options: object) -
     check_terminal_size()
     app = make_app(settings, screen=screen, **options)
     app.run()
+    if app.unhandled_error is not None:
+        raise app.unhandled_error  # the CLI's boundary turns it into one line and an exit code
     if app.return_code:
         raise typer.Exit(app.return_code)
 

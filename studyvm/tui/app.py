@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from textual.app import App
@@ -55,6 +56,21 @@ class StudyVMApp(App):
                markup: bool = True) -> None:
         """Show a toast; its text (which may quote a file name, a pack id or an error) is made inert."""
         super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
+
+    def _fatal_error(self) -> None:
+        """An unhandled error ends the app without Textual's traceback (which shows local variables,
+        a database URL among them); the command line then prints one line (see ``open_app``).
+        ``STUDYVM_DEBUG=1`` keeps Textual's traceback, for bug reports."""
+        if os.environ.get("STUDYVM_DEBUG"):
+            super()._fatal_error()
+            return
+        self.bell()
+        self._close_messages_no_wait()
+
+    @property
+    def unhandled_error(self) -> BaseException | None:
+        """The error that ended the app, if one did."""
+        return self._exception
 
     def settings_problems(self) -> list[str]:
         """Every problem of the settings file, checked against this app's themes and bindings."""

@@ -160,3 +160,47 @@ async def test_a_database_error_in_a_job_shows_no_sql(tmp_path: Path, monkeypatc
         messages = [n.message for n in app._notifications]
     assert any("database error: server closed the connection unexpectedly" in m for m in messages), messages
     assert not any("SELECT" in m or "learner_id" in m for m in messages), messages
+
+
+async def test_an_error_inside_the_app_leaves_no_traceback_to_print(tmp_path: Path, monkeypatch) -> None:
+    """Textual's own traceback shows local variables (a database URL with its password among them)."""
+    import io
+
+    import pytest
+    from rich.console import Console
+
+    from studyvm.tui.screens.dashboard import DashboardScreen
+
+    def broken(self) -> None:
+        raise RuntimeError("widget exploded")
+
+    monkeypatch.setattr(DashboardScreen, "on_mount", broken)
+    settings = Settings(home=tmp_path / "home", learner="tester")
+    app = make_app(settings, backend=_backend(settings, tmp_path / "src"))
+    printed = io.StringIO()
+    app.error_console = Console(file=printed, width=100)  # where Textual prints its traceback at exit
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+    app._print_error_renderables()  # what App.run does once the app has ended
+    assert isinstance(app.unhandled_error, RuntimeError)
+    assert printed.getvalue() == ""
+
+
+def test_the_cli_reports_an_error_that_ended_the_app_in_one_line(tmp_path: Path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from studyvm.cli import app as cli_app
+    from studyvm.tui import app as app_module
+
+    ended = SimpleNamespace(
+        run=lambda: None, unhandled_error=RuntimeError("widget exploded\nsecond line"), return_code=1
+    )
+    monkeypatch.setattr(app_module, "make_app", lambda *_a, **_k: ended)
+    monkeypatch.setattr("studyvm.cli.tui_cmds.check_terminal_size", lambda *_a: None)
+    result = CliRunner().invoke(cli_app, ["--home", str(tmp_path / "home")])
+    assert result.exit_code == 70, result.output
+    assert "studyvm: error: internal error: RuntimeError: widget exploded (this is a bug" in result.output
+    assert "second line" not in result.output
