@@ -19,12 +19,15 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from studyvm.errors import DatabaseError
+from studyvm.store.security import owns_table, reapply_security
+
 BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another one before giving up."""
 MIGRATION_LOCK_KEY = 0x5354_5544
 """PostgreSQL advisory lock taken while migrating, so two first starts do not race."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest migration's revision; a test checks it against alembic, so opening an up-to-date
 database needs no alembic import (half a second of every command's start-up)."""
 WRITE = "studyvm_write"
@@ -36,7 +39,7 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
 """URL schemes StudyVM can open; anything else is refused before SQLAlchemy looks for a driver."""
 
 
@@ -44,8 +47,6 @@ def check_url(url: str) -> None:
     """A :class:`~studyvm.errors.DatabaseError` if ``url`` is not a database URL StudyVM supports."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
-
-    from studyvm.errors import DatabaseError
 
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in SUPPORTED_SCHEMES:
@@ -69,8 +70,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for alias in ("postgresql://", "postgres://"):  # libpq's spellings: StudyVM talks psycopg 3
+        if url.startswith(alias):
+            url = "postgresql+psycopg://" + url.removeprefix(alias)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -156,6 +158,20 @@ def known_revisions() -> set[str]:
     return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")}
 
 
+class SchemaError(DatabaseError):
+    """The schema cannot be brought up to date by this connection; the message is for people."""
+
+
+def _check_may_migrate(conn) -> None:
+    """Refuse to migrate a PostgreSQL schema the connected role does not own (a learner on a
+    class database): it would fail half-way with a permission error."""
+    if owns_table(conn, "alembic_version") is False:
+        raise SchemaError(
+            "the database's schema is older than this StudyVM and only its owner may upgrade it: "
+            "ask the instructor to run `studyvm class init` (or open it once as the owner)"
+        )
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` in one transaction; a no-op when already there.
 
@@ -180,7 +196,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             with conn.begin():
                 if not sqlite:
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                    _check_may_migrate(conn)
                 command.upgrade(_alembic_config(conn), revision)
+                if not sqlite:
+                    reapply_security(conn)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows breaking a foreign key")
         finally:

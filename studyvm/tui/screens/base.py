@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,9 @@ from studyvm.errors import describe
 
 if TYPE_CHECKING:
     from studyvm.tui.app import StudyVMApp
+
+
+logger = logging.getLogger(__name__)
 
 
 class JobDone(Message):
@@ -74,6 +78,7 @@ class BaseScreen(Screen):
             busy.loading = False
         if event.state == WorkerState.ERROR:
             error = event.worker.error
+            logger.error("%s: job %s failed", type(self).__name__, event.worker.name, exc_info=error)
             shown = describe(error) if error is not None else "unknown error"  # never SQL or a traceback
             self.notify(f"{event.worker.name} failed: {shown}", title="Error", severity="error", markup=False)
             self.job_failed(event.worker.name, error)
