@@ -18,10 +18,11 @@ def settings_warnings(settings) -> list[str]:
 def check(ctx: typer.Context) -> None:
     """Report every problem in settings.toml (TOML syntax, unknown keys, types, bindings, theme); exit 1 if any."""
     from studyvm.settings_check import check_settings
+    from studyvm.tui.app import StudyVMApp
     from studyvm.tui.keyfacts import tui_facts
 
     path = ctx.obj.settings_file
-    problems = check_settings(path, tui_facts())
+    problems = check_settings(path, tui_facts(StudyVMApp))
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:

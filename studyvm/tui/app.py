@@ -77,7 +77,7 @@ class StudyVMApp(App):
         from studyvm.settings_check import check_settings
         from studyvm.tui.keyfacts import tui_facts
 
-        facts = tui_facts(set(self.available_themes))
+        facts = tui_facts(type(self), set(self.available_themes))
         return [str(problem) for problem in check_settings(self.settings.settings_file, facts)]
 
     def get_default_screen(self) -> Any:

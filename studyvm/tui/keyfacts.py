@@ -38,12 +38,11 @@ def valid_key(name: str) -> bool:
     return True
 
 
-def _screen_classes() -> list[tuple[str, Any]]:
-    from studyvm.tui.app import StudyVMApp
+def _screen_classes(app_class: type) -> list[tuple[str, Any]]:
     from studyvm.tui.screens.base import BaseScreen
     from studyvm.tui.screens.factory import _CLASSES
 
-    found: list[tuple[str, Any]] = [("app", StudyVMApp), ("nav", BaseScreen)]
+    found: list[tuple[str, Any]] = [("app", app_class), ("nav", BaseScreen)]
     for name, (module_name, class_name) in _CLASSES.items():
         cls = getattr(import_module(module_name), class_name)
         if all(cls is not seen for _, seen in found):
@@ -51,10 +50,10 @@ def _screen_classes() -> list[tuple[str, Any]]:
     return found
 
 
-def binding_facts() -> dict[str, BindingFact]:
-    """Every binding with an id, by id, with the screen it belongs to and its default keys."""
+def binding_facts(app_class: type) -> dict[str, BindingFact]:
+    """Every binding with an id (of ``app_class`` and of each screen), with its screen and default keys."""
     facts: dict[str, BindingFact] = {}
-    for scope, cls in _screen_classes():
+    for scope, cls in _screen_classes(app_class):
         for binding in cls.__dict__.get("BINDINGS", []):
             binding_id = getattr(binding, "id", None)
             if binding_id:
@@ -63,10 +62,11 @@ def binding_facts() -> dict[str, BindingFact]:
     return facts
 
 
-def tui_facts(themes: set[str] | None = None) -> TuiFacts:
-    """The app's facts; ``themes`` defaults to Textual's built-in themes."""
+def tui_facts(app_class: type, themes: set[str] | None = None) -> TuiFacts:
+    """The facts of the app ``app_class`` (the app passes its own class: this module never imports
+    the app); ``themes`` defaults to Textual's built-in themes."""
     if themes is None:
         from textual.theme import BUILTIN_THEMES
 
         themes = set(BUILTIN_THEMES)
-    return TuiFacts(themes=themes, bindings=binding_facts(), valid_key=valid_key)
+    return TuiFacts(themes=themes, bindings=binding_facts(app_class), valid_key=valid_key)

@@ -55,7 +55,9 @@ def test_a_clean_file_is_ok(tmp_path: Path) -> None:
     home = _home(tmp_path, '[study]\nnew_per_day = 5\n[tui]\ntheme = "nord"\n[keys]\n"review.good" = "g,3"\n')
     result = runner.invoke(app, ["--home", str(home), "config", "check"])
     assert result.exit_code == 0 and result.output.strip().endswith(": ok")
-    assert not check_settings(home / "settings.toml", tui_facts())
+    from studyvm.tui.app import StudyVMApp
+
+    assert not check_settings(home / "settings.toml", tui_facts(StudyVMApp))
 
 
 def test_wrong_types_take_the_default_instead_of_a_coerced_value(tmp_path: Path) -> None:
