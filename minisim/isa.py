@@ -34,6 +34,9 @@ CR_NAMES = ("status", "tvec", "ksp", "cr3")
 CAUSE_SYSCALL, CAUSE_PAGE_FAULT, CAUSE_PRIV, CAUSE_ILLEGAL, CAUSE_TIMER, CAUSE_DIVZERO = 1, 2, 3, 4, 5, 6
 CAUSE_MASK = 7  # the cause itself; a page fault adds the bits below
 PF_PROT, PF_WRITE = 8, 16  # page fault on a present page (protection), and by a store
+# Page-table entry bits the MMU sets itself: accessed (a walk mapped the page) and dirty (written
+# through it). Directory entries hold a table's address in these bits, so only tables carry them.
+PTE_A, PTE_D = 0x20, 0x40
 
 # Operand formats: how the assembler parses and the disassembler prints an instruction.
 #   ""     no operands                    "d"    rd
@@ -126,6 +129,7 @@ REG_NAMES = tuple("sp" if i == 15 else f"r{i}" for i in range(16))
 # Device ports.
 PORT_CONSOLE, PORT_TIMER, PORT_CONSOLE_ADDR, PORT_CONSOLE_LEN = 1, 2, 3, 4
 PORT_BLK_SECTOR, PORT_BLK_ADDR, PORT_BLK_CMD, PORT_BLK_STATUS, PORT_BLK_NOTIFY, PORT_BLK_PV = 16, 17, 18, 19, 20, 21
+PORT_DIAG = 0x80  # no device behind it (x86's POST port): A&A's port-I/O nanobenchmark reads it
 SECTOR_WORDS = 64
 
 

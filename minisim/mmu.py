@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections import deque
 
 from minisim import isa
-from minisim.faults import Fault
+from minisim.faults import Fault, Resume
 
+STORE_SW, STORE_PUSH = 1, 2  # kinds of in-block store (see wslow)
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
 # module constants: one lookup, not two
 _PAGING, _KMODE, _MEM_WORDS = isa.PAGING, isa.KMODE, isa.MEM_WORDS
+_A, _AD = isa.PTE_A, isa.PTE_A | isa.PTE_D
 
 
 class MMU:
@@ -99,11 +101,15 @@ class MMU:
                             hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
                 self.misses += 1
                 self.refs += self.walk_refs[levels * 2 + (hit is not None)]
-                if self.miss_hook:
-                    self.vmm.tlb_miss(self, vpn, hit)
-                if hit is None:
+                if hit is not None and not self.M[hit[3] & 0xFFFF] & isa.PTE_A:
+                    self.set_ad(vpn, isa.PTE_A)
+                if self.nested_hook and levels:  # EPT: each guest-physical address read, then the page's
+                    gpas = (pde_a, (pde & ~15) + (vpn & 15), hit[0] << 8 if hit else 0)
+                    self.refs += self.vmm.nested_walk(self, gpas[:levels + (hit is not None)])
+                # shadow paging: the MMU walks the VMM's table (filled from this walk), not the guest's
+                e = self.vmm.tlb_miss(self, vpn, hit) if self.miss_hook else hit and (hit[0], hit[1])
+                if e is None:
                     raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
-                e = (hit[0], hit[1])
             elif vpn < isa.MEM_WORDS >> 8:
                 e = (vpn, P | W | U)
             else:
@@ -113,6 +119,8 @@ class MMU:
         kernel = self.status & isa.KMODE
         if (not kernel and not flags & U) or (write and not flags & W):
             raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
+        if write and self.status & isa.PAGING:
+            self.set_ad(vpn, _AD)  # the first write through this translation: set the dirty bit
         # Entries enter the current mode's read or write dict lazily, on the first such access.
         base = frame << 8
         if not write:
@@ -159,9 +167,16 @@ class MMU:
         flags = (pte & pde & 7) | (pte & G)
         if not pte & pde & P or pte >= _MEM_WORDS or not (status & _KMODE or flags & U):
             return self.fill(va, False, pc)
+        frame = pte >> 8
+        if not pte & _A:
+            self.set_ad(vpn, _A)
+        if self.nested_hook:  # EPT: the directory entry, the table entry and the page, each nested
+            self.refs += self.vmm.nested_walk(self, (pde_a, pte_a, pte & 0xFF00))
+        if self.miss_hook:  # as in fill(): the MMU walks the VMM's shadow table, filled from this walk
+            frame, flags = self.vmm.tlb_miss(self, vpn, (frame, flags, pde_a, pte_a))
+            if not (status & _KMODE or flags & U):
+                return self.fill(va, False, pc)
         self.fast_misses += 1  # a complete two-level walk: see walk_counts()
-        if self.miss_hook:  # as in fill(): the VMM sees the walk's result before the TLB is filled
-            self.vmm.tlb_miss(self, vpn, (pte >> 8, flags, pde_a, pte_a))
         if len(tlb) >= self.tlb_entries:  # evict(), inline
             old = self.fifo.popleft()
             del tlb[old]
@@ -175,11 +190,20 @@ class MMU:
                 del ur[old]
             if old in uw:
                 del uw[old]
-        tlb[vpn] = (pte >> 8, flags)
+        tlb[vpn] = (frame, flags)
         self.fifo.append(vpn)
-        base = pte & 0xFF00  # the frame base (pte < MEM_WORDS: frame << 8 | flags)
+        base = frame << 8
         self.rt[vpn] = base
         return base
+
+    def set_ad(self, vpn: int, bits: int) -> None:
+        """Set accessed/dirty ``bits`` in the guest's entry for ``vpn`` (the MMU's own write). Under
+        shadow paging this is the VMM reflecting the shadow entry's bits back into the guest's."""
+        pde = self.M[(self.cr3 + (vpn >> 4)) & 0xFFFF]
+        if vpn < 1024 and pde & P:
+            pte_a = ((pde & ~15) + (vpn & 15)) & 0xFFFF
+            if ~self.M[pte_a] & bits:
+                self.phys_write(pte_a, self.M[pte_a] | bits)
 
     def walk_counts(self) -> tuple[int, int]:
         """(TLB misses, page-walk memory references) so far: the general path's counters plus the
@@ -190,9 +214,13 @@ class MMU:
     def wslow(self, va: int, val: int, pc: int, idx: int) -> int:
         """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault.
 
+        ``idx`` is the store's index in its compiled block, plus ``STORE_SW << 8`` or ``STORE_PUSH << 8``
+        when the block goes on after it (so a write to the block's own code must end the block).
+
         Returns the frame base the caller should store to: the real one, or -- when this method had
         to perform the store itself -- the scratch frame past the end of memory.
         """
+        kind, idx = idx >> 8, idx & 255
         self.fidx = idx
         base = self.fill(va, True, pc)
         frame = base >> 8
@@ -201,12 +229,15 @@ class MMU:
             if frame in self.vmm.tracked:
                 self.vmm.pt_write(self, pa, val, pc)
             self.M[pa] = val
-            self.code_written(frame)
+            if self.code_written(frame) and kind and self.rt.get(pc >> 8, base) == base:
+                # the running block may hold a stale copy of what was just written: end it here
+                self.fidx = idx + 1
+                raise Resume(pc + 1, kind == STORE_PUSH)
             return isa.MEM_WORDS
         return base
 
-    def code_written(self, frame: int) -> None:
-        """Invalidate blocks compiled from ``frame`` after a write to it."""
+    def code_written(self, frame: int) -> bool:
+        """Invalidate blocks compiled from ``frame`` after a write to it; True if there were any."""
         keys = self.code_keys.pop(frame, None)
         if keys:
             for d in self.vcaches:
@@ -215,6 +246,9 @@ class MMU:
                 self.caches[k].pop(key, None)
             if frame not in self.vmm.tracked:
                 self.unprotect(frame)
+            self.vmm.code_written(self, frame)
+            return True
+        return False
 
     def phys_write(self, pa: int, val: int) -> None:
         """A write by a device or the VMM (DMA, validated page-table update)."""

@@ -21,7 +21,8 @@ def test_para_validates_page_table_updates() -> None:
 def test_vmcs_controls_decide_the_exits() -> None:
     hw, ept = make("hw", profiles.MODERN), make("hw-ept", profiles.MODERN)
     assert hw.controls.cr3_load_exiting and not ept.controls.cr3_load_exiting
-    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 8 and hw.walk_refs() == 2
+    # the guest levels; hw-ept's nested references are counted as nested_walk reads them (test_nested.py)
+    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 2 == hw.walk_refs()
     r = minisim.run("ctxswitch", "hw-ept")
     assert "cr3_load" not in r.events["vmexit"] and r.events["cr3_load"] > 500
 
@@ -29,9 +30,10 @@ def test_vmcs_controls_decide_the_exits() -> None:
 def test_shadow_paging_traces_page_table_writes() -> None:
     r = minisim.run("pagefault", "hw")
     ex = r.events["vmexit"]
-    # every demand fault: the #PF exit, the traced PTE write, the shadow fill on retry, and the unmap's invlpg
+    # every demand fault: the #PF exit, the traced PTE write -- which updates the shadow entry in place,
+    # so the retry finds it and takes no hidden fault -- and the unmap's traced write and invlpg
     assert ex["page_fault"] == r.events["page_fault"] == 150
-    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] >= 150 and ex["invlpg"] == 150
+    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] < 150 // 10 and ex["invlpg"] == 150
     assert r.events["shadow_update"] == ex["pt_write"] + ex["shadow_fill"]
 
 
@@ -67,7 +69,7 @@ def test_hostile_programs_end_with_a_clear_result() -> None:
     r = minisim.run(None, "para", program="vmcall HC_SCHED_BLOCK\n")
     assert r.stopped and "wait forever" in r.stopped
     r = minisim.run(None, "hw", program=".word 0xFF000000\n", max_instructions=10_000)  # illegal opcode
-    assert r.stopped and "double fault" in r.stopped  # it trapped to vector 0 until the stack ran out
+    assert r.stopped and "fault loop" in r.stopped  # it trapped to vector 0, retiring nothing, again and again
     r = minisim.run(None, "full", program="la r1, x\nli r2, 0x26000000\nsw r2, 0(r1)\nx: sti\nPV_SHUTDOWN\n")
     assert r.stopped is None and r.equivalent  # self-modifying code: the block is recompiled
     for bad in (".rept 100000000\nnop\n.endr\n", ".space 99999999\n"):
