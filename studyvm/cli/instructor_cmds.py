@@ -75,13 +75,21 @@ def import_pack(
     if not result.questions:
         raise _fail(f"{file}:1:1: error: no questions found (is it really {fmt}?)")
     target = Path(out) if out else settings.user_packs_dir / pack_id
-    if out is None:
-        other = _clash(settings, pack_id, target)
-        if other:
-            raise _fail(f"{file}:1:1: error: pack id '{pack_id}' is already used by {other}; choose another with --id")
     meta = PackMeta(id=pack_id, title=title or base_name(file), description=f"Imported from {file.name} ({fmt}).")
     try:
-        install(meta, result.questions, target, force=force)
+        if out is not None:
+            install(meta, result.questions, target, force=force)
+        else:
+            from studyvm.packs.staging import STAGING, pack_lock
+
+            settings.ensure_home()
+            with pack_lock(settings.home, pack_id):  # the clash check and the install, as one step
+                other = _clash(settings, pack_id, target)
+                if other:
+                    raise _fail(
+                        f"{file}:1:1: error: pack id '{pack_id}' is already used by {other}; choose another with --id"
+                    )
+                install(meta, result.questions, target, force=force, staging=settings.home / STAGING)
     except InstallError as exc:
         raise _fail(f"{file}:1:1: error: {exc}") from None
     counts: dict[str, int] = {}

@@ -22,6 +22,33 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+CLI_MAX_INSTRUCTIONS = 200_000_000
+"""The instruction budget's cap when minisim does not define ``MAX_INSTRUCTIONS`` itself (about a
+minute of host time in one mode); minisim's own constant wins when it exists."""
+CLI_MAX_SCALE = 20
+"""The cap on ``--scale`` when minisim does not define ``MAX_SCALE`` (20 x 10 M instructions)."""
+
+
+def limits() -> tuple[int, int]:
+    """(largest --scale, largest --max-instructions): minisim's own caps where it has them."""
+    import importlib
+
+    run_module = importlib.import_module("minisim.run")  # `minisim.run` is also the name of a function
+    scale = getattr(run_module, "MAX_SCALE", CLI_MAX_SCALE)
+    return scale, getattr(run_module, "MAX_INSTRUCTIONS", CLI_MAX_INSTRUCTIONS)
+
+
+def check_bounds(scale: int, max_instructions: int | None = None) -> None:
+    """A :class:`~studyvm.errors.UsageError` when ``--scale`` or ``--max-instructions`` is over its cap."""
+    from studyvm.errors import UsageError
+
+    max_scale, max_budget = limits()
+    if scale > max_scale:
+        raise UsageError(f"--scale {scale:,} is above the limit of {max_scale} (a run's work grows linearly with it)")
+    if max_instructions is not None and max_instructions > max_budget:
+        raise UsageError(f"--max-instructions {max_instructions:,} is above the limit of {max_budget:,}")
+
+
 def _count(v) -> int:
     return sum(v.values()) if isinstance(v, dict) else int(v)
 
@@ -121,6 +148,7 @@ def run_cmd(
     """Run one workload (or --program FILE.s) under one mode."""
     import minisim
 
+    check_bounds(scale, max_instructions)
     source = _read_program(program) if program else None
     try:
         r = minisim.run(workload, mode, profile, scale, program=source, max_instructions=max_instructions)
@@ -154,6 +182,7 @@ def compare_cmd(
     """Run one workload under every mode, side by side."""
     import minisim
 
+    check_bounds(scale)
     try:
         c = minisim.compare(workload, profile, scale, modes.split(",") if modes else None)
     except ValueError as e:

@@ -12,6 +12,9 @@ from typing import Any
 
 import typer
 
+MAX_EXAM_MINUTES = 24 * 60
+"""Longest mock exam ``--minutes`` accepts (a day); ``inf`` and ``1e308`` are refused."""
+
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"studyvm: error: {message}", err=True)
@@ -40,6 +43,7 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
     (no SQL, no password) and exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from studyvm.cli.boundary import os_message
     from studyvm.store.classdb import ClassDBError
     from studyvm.store.engine import SchemaError
     from studyvm.store.urls import describe_db_error
@@ -56,7 +60,15 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
     except SchemaError as exc:
         raise _fail(str(exc)) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise _fail(f"cannot open the database {_shown_url(url)}: {describe_db_error(exc, url)}") from None
+        why = os_message(exc) if isinstance(exc, OSError) else describe_db_error(exc, url)
+        if "unable to open database file" in why or "readonly" in why:
+            why += f" (is {settings.home} read-only or not yours? choose another --home)"
+        elif not settings.db_url and ("not a database" in why or "malformed" in why):
+            why += f" (the file is damaged: move {settings.database_url.split('///', 1)[-1]} aside and StudyVM starts "
+            why += "a new, empty one; keep the old file, it may be recoverable with sqlite3's .recover)"
+        elif "disk I/O error" in why or "database or disk is full" in why:
+            why += " (is the disk full? free some space and try again)"
+        raise _fail(f"cannot open the database {_shown_url(url)}: {why}") from None
     given = _given_learner(ctx)
     if as_learner and given and given != svc.settings.learner:
         svc.close()
@@ -104,7 +116,7 @@ def quiz(
     weak: bool = typer.Option(False, "--weak", help="Weak areas first: lowest recall, most mistakes."),
     mistakes: bool = typer.Option(False, "--mistakes", help="Ask the questions of the mistake bank again."),
     exam: bool = typer.Option(False, "--exam", help="A timed mock exam: feedback only at the end."),
-    minutes: float = typer.Option(30, "--minutes", min=0.1, help="Exam time limit."),
+    minutes: float = typer.Option(30, "--minutes", min=0.1, max=MAX_EXAM_MINUTES, help="Exam time limit."),
     pass_mark: float = typer.Option(70, "--pass-mark", min=0, max=100, help="Exam pass mark in percent."),
     cbm: bool = typer.Option(False, "--cbm", help="Certainty-based marking: rate your confidence 1-3."),
     resume: bool = typer.Option(False, "--resume", help="Resume an exam cut short (or score it if time is up)."),

@@ -30,12 +30,15 @@ class Catalog:
 
 
 def pack_folders(root: Path) -> list[Path]:
-    """``root`` itself if it is a pack, else its immediate sub-folders that hold a ``pack.yaml``."""
+    """``root`` itself if it is a pack, else its immediate sub-folders that hold a ``pack.yaml``.
+
+    Hidden folders (a name starting with ``.``) are skipped: temporary folders are never packs.
+    """
     if not root.is_dir():
         return []
     if (root / "pack.yaml").is_file():
         return [root]
-    return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".") and (p / "pack.yaml").is_file())
 
 
 def search_roots(settings: Settings) -> list[tuple[Path, str]]:

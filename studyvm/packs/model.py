@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_validator, model_validator
 
+from studyvm.textsafe import inert_data
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 """Ids are lower-case, start with a letter or digit, and use only ``. _ -`` as separators."""
 
@@ -23,9 +25,24 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 
 
 class StrictModel(BaseModel):
-    """Base class: unknown keys are errors, so a typo in a pack file is reported, not ignored."""
+    """Base class: unknown keys are errors, so a typo in a pack file is reported, not ignored.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+    Every string is made inert as it is validated (:func:`studyvm.textsafe.inert`: control
+    characters such as ESC become visible text), whichever source built the model (a pack file,
+    an importer, the generator), and numbers must be finite (``.inf``, ``.nan`` or GIFT's
+    ``1e999`` are refused with a message rather than stored as an answer nobody can give).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inert_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {inert_data(key): inert_data(value) for key, value in data.items()}
+        return data
 
 
 class SourceRef(StrictModel):

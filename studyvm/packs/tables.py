@@ -41,8 +41,12 @@ MIN_OPTIONS = 3
 
 
 def slug(text: str) -> str:
-    """A lower-case id fragment of ``text`` (letters and digits joined by dashes)."""
-    return _NON_ID.sub("-", text.lower()).strip("-") or "x"
+    """A lower-case id fragment of ``text`` (letters and digits joined by dashes), at most 48 long.
+
+    The cap keeps a generated id (table, aspect, column, kind) under the 200-character limit of
+    ids however long a row's aspect or a column's title is.
+    """
+    return _NON_ID.sub("-", text.lower())[:48].strip("-") or "x"
 
 
 def _squash(text: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from studyvm.errors import DatabaseError
 from studyvm.store.security import owns_table, reapply_security
 
 BUSY_TIMEOUT_MS = 30_000
@@ -38,8 +39,30 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
+"""URL schemes StudyVM can open; anything else is refused before SQLAlchemy looks for a driver."""
+
+
+def check_url(url: str) -> None:
+    """A :class:`~studyvm.errors.DatabaseError` if ``url`` is not a database URL StudyVM supports."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        shown = scheme or url[:20]
+        raise DatabaseError(
+            f"unsupported database URL scheme {shown!r}: use sqlite:///FILE or postgresql://USER@HOST/DB"
+        )
+    try:
+        make_url(url).port  # noqa: B018 -- parsing the port is where a malformed host fails
+    except (ArgumentError, ValueError):
+        raise DatabaseError("the database URL is malformed (check the host, the port and the brackets)") from None
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with StudyVM's connection settings (no schema work)."""
+    check_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -47,8 +70,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for alias in ("postgresql://", "postgres://"):  # libpq's spellings: StudyVM talks psycopg 3
+        if url.startswith(alias):
+            url = "postgresql+psycopg://" + url.removeprefix(alias)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -129,7 +153,12 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-class SchemaError(Exception):
+def known_revisions() -> set[str]:
+    """The revisions this version ships (from the migration files' names, without alembic)."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")}
+
+
+class SchemaError(DatabaseError):
     """The schema cannot be brought up to date by this connection; the message is for people."""
 
 
@@ -144,9 +173,18 @@ def _check_may_migrate(conn) -> None:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema to ``revision`` in one transaction; a no-op when already there."""
-    if revision == "head" and current_revision(engine) == SCHEMA_HEAD:
+    """Upgrade the schema to ``revision`` in one transaction; a no-op when already there.
+
+    A database whose revision this version does not know was written by a newer StudyVM:
+    :class:`~studyvm.errors.SchemaTooNewError`, and nothing is touched.
+    """
+    current = current_revision(engine)
+    if revision == "head" and current == SCHEMA_HEAD:
         return
+    if current is not None and current not in known_revisions():
+        from studyvm.errors import SchemaTooNewError
+
+        raise SchemaTooNewError(current, SCHEMA_HEAD)
     from alembic import command
     sqlite = is_sqlite(engine)
     with writer(engine).connect() as conn:

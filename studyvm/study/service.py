@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
+from studyvm.errors import StudyVMError
 from studyvm.store import repo as store_repo
 from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
@@ -51,7 +52,7 @@ RETENTION_WEEKS = 12
 """Weeks of retention shown per week on the statistics screen."""
 
 
-class StudyError(Exception):
+class StudyError(StudyVMError):
     """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
 
 

@@ -123,3 +123,17 @@ def test_lab_helpers_give_plain_data() -> None:
         assert "unknown scenario" in str(e)
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_scale_and_budget_are_capped_before_anything_runs() -> None:
+    """F15: a huge --scale or --max-instructions is refused with the limit, not run for hours."""
+    from studyvm.cli.sim_cmds import limits
+
+    max_scale, max_budget = limits()
+    for args in (["sim", "run", "--workload", "cpu", "--scale", "1000000000"],
+                 ["sim", "compare", "--workload", "mixed", "--scale", str(max_scale + 1)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert f"is above the limit of {max_scale}" in result.output
+    result = CliRunner().invoke(app, ["sim", "run", "--max-instructions", str(10**12)])
+    assert result.exit_code == 2 and f"above the limit of {max_budget:,}" in result.output

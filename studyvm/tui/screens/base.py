@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from studyvm.errors import describe
+
 if TYPE_CHECKING:
     from studyvm.tui.app import StudyVMApp
 
@@ -77,7 +79,8 @@ class BaseScreen(Screen):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             logger.error("%s: job %s failed", type(self).__name__, event.worker.name, exc_info=error)
-            self.notify(f"{event.worker.name} failed: {error}", title="Error", severity="error", markup=False)
+            shown = describe(error) if error is not None else "unknown error"  # never SQL or a traceback
+            self.notify(f"{event.worker.name} failed: {shown}", title="Error", severity="error", markup=False)
             self.job_failed(event.worker.name, error)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
