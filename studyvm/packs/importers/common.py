@@ -8,13 +8,18 @@ half-imported.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from studyvm.packs.diagnostics import Diagnostic
+from studyvm.packs.model import QUESTION_ADAPTER
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """Largest file an importer reads."""
@@ -85,8 +90,15 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 def slug(text: str, limit: int = 60) -> str:
-    """A lower-case id fragment: letters and digits joined by dashes, cut at a dash near ``limit``."""
-    s = _NON_ID.sub("-", text.lower().replace("'", "").replace("\u2019", "")).strip("-")
+    """A lower-case ASCII id fragment: any script transliterated (``Вопрос`` -> ``vopros``,
+    ``création`` -> ``creation``, ``質問`` -> ``zhiwen``), letters and digits joined by dashes, cut
+    at a dash near ``limit``."""
+    from anyascii import anyascii
+
+    text = text.replace("'", "").replace("\u2019", "")
+    if not text.isascii():
+        text = anyascii(text)
+    s = _NON_ID.sub("-", text.lower().replace("'", "")).strip("-")
     if len(s) > limit:
         s = s[:limit].rsplit("-", 1)[0] if "-" in s[:limit] else s[:limit]
     return s
@@ -107,20 +119,148 @@ def name_id(name: str) -> str:
     return slug(name, 120)
 
 
-class IdMaker:
-    """Hands out unique ids in file order: a repeated id gets ``-2``, ``-3``… appended."""
+def content_hash(data: dict[str, Any]) -> str:
+    """A short hash of a question's content (everything but its id), independent of file order."""
+    body = {k: v for k, v in data.items() if k != "id" and not k.startswith("_")}
+    return hashlib.sha1(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
 
-    def __init__(self) -> None:
-        self._used: set[str] = set()
 
-    def take(self, wanted: str) -> str:
-        """``wanted`` if free, else the first free ``wanted-N``."""
-        candidate, n = wanted, 1
-        while candidate in self._used:
+def assign_ids(wanted: list[str], hashes: list[str]) -> list[str]:
+    """Final ids for questions wanting ``wanted``, independent of the order of the questions.
+
+    A wanted id used once is kept. When several questions want the same id, each gets the id
+    followed by the hash of its own content, so reordering the bank gives every question the same
+    id as before and a learner's history stays with its question. Only questions whose content
+    is identical too fall back to ``-2``, ``-3``… (they are interchangeable).
+    """
+    counts = Counter(wanted)
+    taken = {w for w, n in counts.items() if n == 1}
+    out: list[str] = []
+    for want, digest in zip(wanted, hashes, strict=True):
+        if counts[want] == 1:
+            out.append(want)
+            continue
+        candidate, n = f"{want}-{digest}", 1
+        base = candidate
+        while candidate in taken:
             n += 1
-            candidate = f"{wanted}-{n}"
-        self._used.add(candidate)
-        return candidate
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        out.append(candidate)
+    return out
+
+
+_PYDANTIC = (
+    (re.compile(r"^String should have at least 1 character$"), "is empty"),
+    (
+        re.compile(r"^List should have at least (\d+) items? after validation, not (\d+)$"),
+        r"needs at least \1, found \2",
+    ),
+    (re.compile(r"^Input should be a valid number.*"), "is not a number"),
+    (re.compile(r"^Input should be (less|greater) than or equal to (.+)$"), r"must be \1 than or equal to \2"),
+)
+_FIELD_WORDS = {"options": "option", "answers": "answer", "pairs": "pair", "items": "item", "distractors": "distractor"}
+
+
+def friendly(err: dict[str, Any], qtype: str | None) -> str:
+    """A pydantic error in an author's words, with 1-based positions: ``mcq: option 1: text is empty``."""
+    loc = [p for p in err["loc"] if p != qtype]
+    words: list[str] = []
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            continue
+        nxt = loc[index + 1] if index + 1 < len(loc) else None
+        if isinstance(nxt, int) and part in _FIELD_WORDS:
+            words.append(f"{_FIELD_WORDS[part]} {nxt + 1}")
+        else:
+            words.append(str(part))
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    for pattern, replacement in _PYDANTIC:
+        if pattern.match(msg):
+            msg = pattern.sub(replacement, msg)
+            break
+    where = ": ".join(words[:-1] + [" ".join(words[-1:])]) if words else ""
+    text = f"{where} {msg}" if where else msg
+    return f"{qtype}: {text}" if qtype else text
+
+
+class ImportProblems(ImportProblem):
+    """Every problem of a file at once (the file is still refused whole); shows one line each."""
+
+    LIMIT = 200
+    """At most this many lines are shown; a last line counts the rest."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        problems = sorted(problems, key=lambda p: (p.line, p.col))
+        first = problems[0]
+        super().__init__(first.path, first.line, first.col, first.message)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        lines = [ImportProblem.__str__(p) for p in self.problems[: self.LIMIT]]
+        if len(self.problems) > self.LIMIT:
+            lines.append(f"{self.path}: … and {len(self.problems) - self.LIMIT} more errors")
+        if len(self.problems) > 1:
+            lines.append(f"{self.path}: {len(self.problems)} errors; nothing was imported")
+        return "\n".join(lines)
+
+
+Locate = Callable[[dict[str, Any]], tuple[int, int]]
+"""Where in the file a pydantic error of one question points: ``(line, col)``."""
+
+
+@dataclass
+class _Pending:
+    data: dict[str, Any]
+    wanted: str
+    line: int
+    col: int
+    locate: Locate | None
+
+
+class Collector:
+    """What an importer gathers while reading: questions (checked at the end), warnings, problems.
+
+    Reading goes on after a problem so that every problem of the file is reported at once;
+    :meth:`finish` gives ids (see :func:`assign_ids`), validates every question and raises
+    :class:`ImportProblems` if anything was wrong, so nothing is half-imported.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pending: list[_Pending] = []
+        self.problems: list[ImportProblem] = []
+        self.warnings: list[Diagnostic] = []
+
+    def problem(self, line: int, col: int, message: str) -> None:
+        """Record an error at ``line:col``."""
+        self.problems.append(ImportProblem(self.path, line, col, message))
+
+    def warn(self, line: int, col: int, message: str) -> None:
+        """Record a warning at ``line:col``."""
+        self.warnings.append(Diagnostic(self.path, line, col, "warning", message))
+
+    def add(self, data: dict[str, Any], wanted: str, line: int, col: int = 1, locate: Locate | None = None) -> None:
+        """A question's model data (without ``id``), the id it wants, and where it starts."""
+        self.pending.append(_Pending(data, wanted, line, col, locate))
+
+    def finish(self) -> ImportResult:
+        """Validate everything read; :class:`ImportProblems` lists every problem of the file."""
+        hashes = [content_hash(p.data) for p in self.pending]
+        wanted = [p.wanted or text_id(str(p.data.get("prompt", ""))) for p in self.pending]
+        result = ImportResult(warnings=self.warnings)
+        for item, final in zip(self.pending, assign_ids(wanted, hashes), strict=True):
+            data = {k: v for k, v in item.data.items() if not k.startswith("_")}
+            data["id"] = final
+            try:
+                result.questions.append(QUESTION_ADAPTER.validate_python(data))
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    line, col = item.locate(err) if item.locate else (item.line, item.col)
+                    self.problem(line, col, friendly(err, data.get("type")))
+        if self.problems:
+            raise ImportProblems(self.problems)
+        return result
 
 
 def topic_of_category(category: str) -> str:

@@ -21,21 +21,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from studyvm.packs.diagnostics import Diagnostic
 from studyvm.packs.importers.common import (
-    IdMaker,
+    Collector,
     ImportProblem,
     ImportResult,
     Progress,
     name_id,
     read_text,
-    text_id,
     topic_of_category,
 )
 from studyvm.packs.importers.htmltext import html_to_text
-from studyvm.packs.model import QUESTION_ADAPTER
 
 _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _ALIASES = {
@@ -120,15 +115,14 @@ def _roles(names: list[str], fixed: dict[int, str], width: int) -> dict[int, str
 
 
 def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Progress | None = None) -> ImportResult:
-    """Every row of a CSV/TSV text as a question, or :class:`ImportProblem` at the first bad row."""
+    """Every row of a CSV/TSV text as a question, or :class:`ImportProblem` listing every bad row."""
     lines = text.split("\n")
     header, skipped = _read_header(lines, path)
     body = "\n".join(lines[skipped:])
     first = next((line for line in lines[skipped:] if line.strip()), "")
     sep = header.separator or _guess_separator(first, suffix)
     reader = csv.reader(io.StringIO(body), delimiter=sep, strict=True)
-    result = ImportResult()
-    ids = IdMaker()
+    out = Collector(path)
     roles: dict[int, str] | None = None
     if header.columns:
         roles = _roles(header.columns, header.roles, len(header.columns))
@@ -144,17 +138,23 @@ def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Pr
                 roles = _roles(row if known else [], header.roles, len(row))
                 if known:
                     continue
-            result.questions.append(_question(row, roles, header, ids, path, line, result))
-            if progress is not None and len(result.questions) % 2000 == 0:
+            try:
+                data, wanted = _question(row, roles, header, path, line)
+            except ImportProblem as problem:
+                out.problems.append(problem)
+                continue
+            out.add(data, wanted, line)
+            if progress is not None and len(out.pending) % 2000 == 0:
                 progress(previous, len(lines))
     except csv.Error as exc:
-        raise ImportProblem(path, skipped + reader.line_num, 1, f"CSV syntax: {exc}") from None
-    return result
+        out.problem(skipped + reader.line_num, 1, f"CSV syntax: {exc}")
+    return out.finish()
 
 
 def _question(
-    row: list[str], roles: dict[int, str], header: _Header, ids: IdMaker, path: str, line: int, result: ImportResult
-) -> Any:
+    row: list[str], roles: dict[int, str], header: _Header, path: str, line: int
+) -> tuple[dict[str, Any], str]:
+    """A row's model data (without id) and the id it wants."""
     fields: dict[str, str] = {}
     for index, cell in enumerate(row):
         role = roles.get(index, "ignore")
@@ -182,17 +182,8 @@ def _question(
     elif fields.get("guid"):
         wanted = "anki-" + hashlib.sha1(fields["guid"].encode("utf-8")).hexdigest()[:10]
     else:
-        wanted = text_id(data["prompt"])
-    data["id"] = ids.take(wanted or text_id(data["prompt"]))
-    if wanted and data["id"] != wanted and fields.get("id"):
-        result.warnings.append(Diagnostic(path, line, 1, "warning", f"id {wanted!r} repeated; renamed {data['id']!r}"))
-    try:
-        return QUESTION_ADAPTER.validate_python(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        detail = ".".join(str(p) for p in err["loc"] if p != data["type"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ImportProblem(path, line, 1, f"{detail}: {msg}" if detail else msg) from None
+        wanted = ""
+    return data, wanted
 
 
 def import_csv(path: Path, progress: Progress | None = None) -> ImportResult:
