@@ -1,4 +1,5 @@
-"""Instructor commands: ``studyvm pack import`` (GIFT, Aiken, CSV/TSV into a pack).
+"""Instructor commands: ``studyvm pack import`` (GIFT, Aiken, CSV/TSV, Moodle XML, Anki into a pack)
+and ``studyvm pack media`` (list or open the pictures and sounds an imported pack keeps).
 
 Heavy modules (pydantic models, YAML, the importers) are imported inside the command so that
 ``studyvm --help`` stays fast.
@@ -69,9 +70,15 @@ def _clash(settings, pack_id: str, target: Path) -> str | None:
 
 def import_pack(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="GIFT, Aiken, CSV or TSV file to import.", show_default=False),
+    file: Path = typer.Argument(
+        ..., help="GIFT, Aiken, CSV/TSV, Moodle XML or Anki .apkg file to import.", show_default=False
+    ),
     fmt: str | None = typer.Option(
-        None, "--format", "-f", help="gift, aiken or csv (default: from the suffix).", show_default=False
+        None,
+        "--format",
+        "-f",
+        help="gift, aiken, csv, moodle-xml or apkg (default: from the content, else the suffix).",
+        show_default=False,
     ),
     pack_id: str | None = typer.Option(None, "--id", help="Pack id (default: from the file name).", show_default=False),
     title: str | None = typer.Option(None, "--title", help="Pack title (default: the file name).", show_default=False),
@@ -79,8 +86,14 @@ def import_pack(
         None, "--out", help="Write the pack folder here for editing instead of installing it.", show_default=False
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing pack or --out folder."),
+    with_history: bool = typer.Option(
+        False, "--with-history", help="Anki: bring the deck's review log in as your study history."
+    ),
 ) -> None:
-    """Convert a GIFT/Aiken/CSV file into a pack (installed in your home, or written to --out)."""
+    """Convert a GIFT, Aiken, CSV, Moodle XML or Anki file into a pack (installed, or written to --out).
+
+    Every problem in the file is listed (path:line:col) and nothing is imported until all are fixed.
+    """
     from studyvm.packs.importers import FORMATS, ImportProblem, guess_format, import_file
     from studyvm.packs.importers.install import InstallError, base_name, check_pack_id, install, pack_id_for
     from studyvm.packs.model import PackMeta
@@ -88,15 +101,17 @@ def import_pack(
     settings = ctx.obj
     fmt = (fmt or guess_format(file) or "").lower()
     if fmt not in FORMATS:
-        hint = "give --format gift, aiken or csv" if not fmt else f"expected one of {', '.join(FORMATS)}"
+        hint = f"give --format {', '.join(FORMATS)}" if not fmt else f"expected one of {', '.join(FORMATS)}"
         raise _fail(f"{file}:1:1: error: cannot tell the import format ({hint})")
+    if with_history and fmt != "apkg":
+        raise _fail(f"{file}:1:1: error: --with-history needs an Anki package (--format apkg)")
     pack_id = pack_id or pack_id_for(file)
     bad_id = check_pack_id(pack_id)
     if bad_id:
         raise _fail(f"{file}:1:1: error: {bad_id}; choose one with --id")
     bar = TtyProgress(f"importing {file.name}")
     try:
-        result = import_file(file, fmt, bar)
+        result = import_file(file, fmt, bar, with_history=with_history)
     except ImportProblem as problem:
         bar.close()
         raise _fail(str(problem)) from None
@@ -104,6 +119,8 @@ def import_pack(
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
     if not result.questions:
+        if result.warnings:
+            raise _fail(f"{file}:1:1: error: nothing to import: every entry was skipped (see the warnings above)")
         raise _fail(f"{file}:1:1: error: no questions found (is it really {fmt}?)")
     target = Path(out) if out else settings.user_packs_dir / pack_id
     if out is None:
@@ -112,7 +129,7 @@ def import_pack(
             raise _fail(f"{file}:1:1: error: pack id '{pack_id}' is already used by {other}; choose another with --id")
     meta = PackMeta(id=pack_id, title=title or base_name(file), description=f"Imported from {file.name} ({fmt}).")
     try:
-        install(meta, result.questions, target, force=force)
+        install(meta, result.questions, target, force=force, media=result.media)
     except InstallError as exc:
         raise _fail(f"{file}:1:1: error: {exc}") from None
     counts: dict[str, int] = {}
@@ -121,6 +138,38 @@ def import_pack(
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     where = f"written to {target}" if out else f"installed as pack '{pack_id}' in {target}"
     typer.echo(f"Imported {len(result.questions)} questions ({summary}) from {file.name}; {where}.")
+    if result.media:
+        typer.echo(
+            f"Kept {len(result.media)} media files in {target / 'media'}; questions show them as [image: name] "
+            f"(open one with `studyvm pack media {pack_id} NAME --open`)."
+        )
+
+
+def media(
+    ctx: typer.Context,
+    pack_id: str = typer.Argument(..., metavar="ID"),
+    name: str | None = typer.Argument(None, help="A file shown in a question as [image: NAME] or [audio: NAME]."),
+    open_file: bool = typer.Option(False, "--open", help="Open the file with the system's viewer or player."),
+) -> None:
+    """List the pictures and sounds a pack keeps in media/, print one's path, or open it."""
+    from studyvm.cli.pack_cmds import require_pack
+    from studyvm.packs.importers.media import MEDIA_DIR, safe_name
+
+    pack = require_pack(ctx.obj, pack_id)
+    folder = Path(pack.location) / MEDIA_DIR
+    files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    if name is None:
+        if not files:
+            typer.echo(f"pack '{pack_id}' keeps no media files")
+        for entry in files:
+            typer.echo(str(folder / entry))
+        return
+    if safe_name(name) != name or name not in files:
+        raise _fail(f"error: pack '{pack_id}' has no media file {name!r} (see `studyvm pack media {pack_id}`)")
+    path = folder / name
+    typer.echo(str(path))
+    if open_file and typer.launch(str(path)) != 0:
+        raise _fail(f"error: no program could open {path}")
 
 
 def register(app: typer.Typer) -> None:
@@ -129,3 +178,4 @@ def register(app: typer.Typer) -> None:
 
     if not any(getattr(c, "name", None) == "import" for c in pack_app.registered_commands):
         pack_app.command("import")(import_pack)
+        pack_app.command("media")(media)

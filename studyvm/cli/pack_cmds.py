@@ -30,6 +30,7 @@ class ExportFormat(StrEnum):
     json = "json"
     gift = "gift"
     apkg = "apkg"
+    moodle_xml = "moodle-xml"
 
 
 class SchemaKind(StrEnum):
@@ -180,10 +181,10 @@ def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
 def export(
     ctx: typer.Context,
     pack_id: str = typer.Argument(..., metavar="ID"),
-    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, gift or apkg."),
-    output: str = typer.Option(..., "--output", "-o", help="File to write ('-' for stdout: json, gift)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, gift, apkg or moodle-xml."),
+    output: str = typer.Option(..., "--output", "-o", help="File to write ('-' for stdout: json, gift, moodle-xml)."),
 ) -> None:
-    """Export a pack, generated questions included, as JSON, Moodle GIFT or an Anki package."""
+    """Export a pack, generated questions included, as JSON, Moodle GIFT, Moodle XML or an Anki package."""
     pack = require_pack(ctx.obj, pack_id)
     warnings: list[str] = []
     from studyvm.cli.instructor_cmds import TtyProgress  # a bar on stderr for exports over a second
@@ -198,6 +199,10 @@ def export(
     else:
         if fmt is ExportFormat.json:
             text = json.dumps(pack.export_dict(), indent=2, ensure_ascii=False) + "\n"
+        elif fmt is ExportFormat.moodle_xml:
+            from studyvm.packs.exporters.moodle_xml import export_moodle_xml
+
+            text, warnings = export_moodle_xml(pack, progress=bar)
         else:
             from studyvm.packs.exporters.gift import export_gift
 

@@ -131,3 +131,51 @@ def test_default_id_and_title_from_the_file_name() -> None:
     assert pack_id_for(Path("Moodle Examples.gift.txt")) == "moodle-examples"
     assert base_name(Path("Week 1.GIFT")) == "Week 1"
     assert pack_id_for(Path("!!!.csv")) == "imported"
+
+
+def test_moodle_xml_import_keeps_media_and_media_command_finds_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = _run(home, str(FIXTURES / "moodle_bank.xml"), "--id", "moodle-bank")
+    assert result.exit_code == 0, result.output
+    assert "Imported 9 questions" in result.stdout
+    assert "Kept 1 media files" in result.stdout
+    assert (home / "packs" / "moodle-bank" / "media" / "red-dot.png").read_bytes().startswith(b"\x89PNG")
+    assert load_pack_dir(home / "packs" / "moodle-bank").ok
+    listed = runner.invoke(app, ["--home", str(home), "pack", "media", "moodle-bank"])
+    assert listed.exit_code == 0 and listed.stdout.strip().endswith("red-dot.png")
+    one = runner.invoke(app, ["--home", str(home), "pack", "media", "moodle-bank", "red-dot.png"])
+    assert one.exit_code == 0 and one.stdout.strip() == str(home / "packs" / "moodle-bank" / "media" / "red-dot.png")
+    bad = runner.invoke(app, ["--home", str(home), "pack", "media", "moodle-bank", "../pack.yaml"])
+    assert bad.exit_code == 1 and "has no media file" in bad.stderr
+
+
+def test_moodle_xml_export_imports_back(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert _run(home, str(FIXTURES / "every_type.gift"), "--id", "every").exit_code == 0
+    out = tmp_path / "every.xml"
+    exported = runner.invoke(app, ["--home", str(home), "pack", "export", "every", "-f", "moodle-xml", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert out.read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    again = _run(home, str(out), "--id", "every-again")
+    assert again.exit_code == 0, again.output
+    first = load_pack_dir(home / "packs" / "every").pack
+    second = load_pack_dir(home / "packs" / "every-again").pack
+    assert [q.model_dump() for q in second.questions] == [q.model_dump() for q in first.questions]
+
+
+def test_every_error_is_listed_and_nothing_installed(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::a::Q? {=x ~%150%y}\n\n::b::R? {#abc}\n\n::c::Fine? {T}\n")
+    result = _run(home, str(bank))
+    assert result.exit_code == 1
+    assert [line.split(":")[1] for line in result.stderr.splitlines()[:2]] == ["1", "3"]
+    assert "2 errors; nothing was imported" in result.stderr
+    assert _installed(home) == []
+
+
+def test_unknown_binary_and_with_history_misuse_are_clear(tmp_path: Path) -> None:
+    bank = tmp_path / "bank.gift"
+    bank.write_text("Q? {T}\n")
+    result = _run(tmp_path / "home", str(bank), "--with-history")
+    assert result.exit_code == 1 and "--with-history needs an Anki package" in result.stderr

@@ -171,14 +171,18 @@ def _gap(q: Any, prompt: str) -> tuple[str, str] | None:
     return None
 
 
+def carried_fields(q: Any) -> dict[str, Any]:
+    """The fields neither GIFT nor Moodle XML has a place for: caveat, demo and source, when set."""
+    out: dict[str, Any] = {key: getattr(q, key) for key in ("caveat", "demo") if getattr(q, key)}
+    if q.source is not None:
+        out["source"] = q.source.model_dump(exclude_defaults=True)
+    return out
+
+
 def _question(q: Any, notes: list[str], carried: list[str]) -> str:
     w = _Writer(q, notes)
     answers = w.answers()
-    for key in ("caveat", "demo"):
-        if getattr(q, key):
-            w.meta[key] = getattr(q, key)
-    if q.source is not None:
-        w.meta["source"] = q.source.model_dump(exclude_defaults=True)
+    w.meta.update(carried_fields(q))
     if set(w.meta) & {"caveat", "demo", "source", "unit", "explanation"}:
         carried.append(q.id)
     tags = [" ".join(t.split()).replace("]", "\\]") for t in q.tags]  # one comment line, ']' escaped

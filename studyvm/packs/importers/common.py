@@ -56,6 +56,8 @@ class ImportResult:
     questions: list[Any] = field(default_factory=list)
     """Validated questions (pydantic models of :data:`studyvm.packs.model.Question`)."""
     warnings: list[Diagnostic] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
+    """Media files to keep in the pack's ``media/`` folder, by safe file name."""
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -231,6 +233,8 @@ class Collector:
         self.pending: list[_Pending] = []
         self.problems: list[ImportProblem] = []
         self.warnings: list[Diagnostic] = []
+        self.media: dict[str, bytes] = {}
+        """Media files kept (see :class:`studyvm.packs.importers.media.MediaStore`)."""
 
     def problem(self, line: int, col: int, message: str) -> None:
         """Record an error at ``line:col``."""
@@ -248,7 +252,7 @@ class Collector:
         """Validate everything read; :class:`ImportProblems` lists every problem of the file."""
         hashes = [content_hash(p.data) for p in self.pending]
         wanted = [p.wanted or text_id(str(p.data.get("prompt", ""))) for p in self.pending]
-        result = ImportResult(warnings=self.warnings)
+        result = ImportResult(warnings=self.warnings, media=self.media)
         for item, final in zip(self.pending, assign_ids(wanted, hashes), strict=True):
             data = {k: v for k, v in item.data.items() if not k.startswith("_")}
             data["id"] = final

@@ -16,7 +16,7 @@ from typing import Any
 from studyvm.packs.importers.common import slug
 from studyvm.packs.model import ID_PATTERN, PackMeta
 
-_KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv")
+_KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv", ".xml", ".apkg", ".colpkg")
 
 
 class InstallError(Exception):
@@ -47,8 +47,11 @@ def check_pack_id(pack_id: str) -> str | None:
     return None
 
 
-def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = False) -> Path:
-    """Write a pack with ``meta`` and ``questions`` as the folder ``target``; return ``target``.
+def install(
+    meta: PackMeta, questions: list[Any], target: Path, force: bool = False, media: dict[str, bytes] | None = None
+) -> Path:
+    """Write a pack with ``meta`` and ``questions`` (and ``media`` files in ``media/``) as the folder
+    ``target``; return ``target``.
 
     Refuses an existing non-empty ``target`` unless ``force``, in which case the old folder is
     replaced only once the new one is complete and valid.
@@ -73,6 +76,7 @@ def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = Fa
             raise InstallError("internal error: two imported questions have the same id")
         data = [question_data(q) for q in questions]
         _check_written(write_pack_data(temp, meta, data, []), meta, data)
+        _write_media(temp, media or {})
         _swap(temp, target)
     except OSError as exc:
         raise InstallError(f"cannot write {target}: {exc.strerror or exc}") from None
@@ -80,6 +84,20 @@ def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = Fa
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
     return target
+
+
+def _write_media(folder: Path, media: dict[str, bytes]) -> None:
+    """Write the media files in ``folder/media`` under their (already safe) names."""
+    from studyvm.packs.importers.media import MEDIA_DIR, safe_name
+
+    if not media:
+        return
+    where = folder / MEDIA_DIR
+    where.mkdir()
+    for name, data in media.items():
+        if safe_name(name) != name:
+            raise InstallError(f"internal error: unsafe media file name {name!r}")
+        (where / name).write_bytes(data)
 
 
 def _check_written(files: list[Path], meta: PackMeta, expected: list[dict[str, Any]]) -> None:
