@@ -105,6 +105,8 @@ def import_pack(
         raise _fail(f"{file}:1:1: error: cannot tell the import format ({hint})")
     if with_history and fmt != "apkg":
         raise _fail(f"{file}:1:1: error: --with-history needs an Anki package (--format apkg)")
+    if with_history and out is not None:
+        raise _fail(f"{file}:1:1: error: --with-history installs the pack (it cannot be used with --out)")
     pack_id = pack_id or pack_id_for(file)
     bad_id = check_pack_id(pack_id)
     if bad_id:
@@ -138,11 +140,38 @@ def import_pack(
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     where = f"written to {target}" if out else f"installed as pack '{pack_id}' in {target}"
     typer.echo(f"Imported {len(result.questions)} questions ({summary}) from {file.name}; {where}.")
+    if result.history:
+        from studyvm.study.service import StudyError
+
+        try:
+            reviews = _replay_history(settings, pack_id, result.history)
+        except StudyError as exc:
+            raise _fail(f"error: the pack was installed but its Anki history was not: {exc}") from None
+        typer.echo(f"Brought {reviews} Anki reviews of {len(result.history)} questions into your study history.")
     if result.media:
         typer.echo(
             f"Kept {len(result.media)} media files in {target / 'media'}; questions show them as [image: name] "
             f"(open one with `studyvm pack media {pack_id} NAME --open`)."
         )
+
+
+def _replay_history(settings, pack_id: str, history: dict[str, list[tuple[int, int, int]]]) -> int:
+    """Answer each imported card as the Anki log says, at the time it says: the scheduler's state
+    (FSRS) and the review history come out as if the reviews had been done in StudyVM."""
+    from datetime import UTC, datetime
+
+    from studyvm.study.service import StudyService
+
+    moment = [datetime.now(UTC)]
+    done = 0
+    with StudyService(settings, clock=lambda: moment[0], fuzz=False) as svc:
+        for qid, reviews in history.items():
+            card = svc.card(pack_id, qid)
+            for time_ms, ease, _interval in reviews:
+                moment[0] = datetime.fromtimestamp(time_ms / 1000, UTC)
+                svc.answer(card, rating=ease)
+                done += 1
+    return done
 
 
 def media(

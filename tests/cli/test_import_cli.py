@@ -179,3 +179,27 @@ def test_unknown_binary_and_with_history_misuse_are_clear(tmp_path: Path) -> Non
     bank.write_text("Q? {T}\n")
     result = _run(tmp_path / "home", str(bank), "--with-history")
     assert result.exit_code == 1 and "--with-history needs an Anki package" in result.stderr
+
+
+def test_apkg_import_with_history_replays_the_reviews(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent.parent))
+    from anki_builder import build_current
+
+    from studyvm.config import Settings
+    from studyvm.packs.importers.apkg import guid_id
+    from studyvm.study.service import StudyService
+
+    home = tmp_path / "home"
+    build_current(tmp_path / "Sport deck.apkg", tmp_path)
+    result = _run(home, str(tmp_path / "Sport deck.apkg"), "--with-history")
+    assert result.exit_code == 0, result.output
+    assert "Imported 4 questions (3 flip, 1 cloze)" in result.stdout
+    assert "Brought 3 Anki reviews of 2 questions" in result.stdout
+    assert (home / "packs" / "sport-deck" / "media" / "pic.png").is_file()
+    with StudyService(Settings(home=home)) as svc:
+        assert svc.card("sport-deck", guid_id("guid-1")).state == "review"
+        assert svc.card("sport-deck", guid_id("guid-2")).state == "new"
+    with_out = _run(home, str(tmp_path / "Sport deck.apkg"), "--with-history", "--out", str(tmp_path / "x"))
+    assert with_out.exit_code == 1 and "cannot be used with --out" in with_out.stderr

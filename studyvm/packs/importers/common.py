@@ -58,6 +58,8 @@ class ImportResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     media: dict[str, bytes] = field(default_factory=dict)
     """Media files to keep in the pack's ``media/`` folder, by safe file name."""
+    history: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    """Anki review log by question id: ``(time in ms, rating 1-4, interval in days)``, oldest first."""
 
 
 def decode(raw: bytes, path: str) -> str:
