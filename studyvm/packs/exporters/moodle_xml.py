@@ -28,7 +28,7 @@ from studyvm.packs.exporters.gift import carried_fields
 _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
                      12.5, 11.11111, 10, 5, 0)  # fmt: skip
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CLOZE_ESCAPE = str.maketrans({c: "\\" + c for c in "\\}~#=%"})
+_CLOZE_ESCAPE = str.maketrans({c: "\\" + c for c in "\\}~#=%*"})
 _CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
 
 

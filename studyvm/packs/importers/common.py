@@ -129,23 +129,23 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha1(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
 
 
-def assign_ids(wanted: list[str], hashes: list[str]) -> list[str]:
+def assign_ids(wanted: list[str], content: Callable[[int], str]) -> list[str]:
     """Final ids for questions wanting ``wanted``, independent of the order of the questions.
 
     A wanted id used once is kept. When several questions want the same id, each gets the id
-    followed by the hash of its own content, so reordering the bank gives every question the same
-    id as before and a learner's history stays with its question. Only questions whose content
-    is identical too fall back to ``-2``, ``-3``… (they are interchangeable).
+    followed by ``content(index)``, a hash of its own content, so reordering the bank gives every
+    question the same id as before and a learner's history stays with its question. Only
+    questions whose content is identical too fall back to ``-2``, ``-3``… (they are interchangeable).
     """
     counts = Counter(wanted)
     taken = {w for w, n in counts.items() if n == 1}
     out: list[str] = []
-    for want, digest in zip(wanted, hashes, strict=True):
+    for index, want in enumerate(wanted):
         if counts[want] == 1:
             out.append(want)
             continue
-        candidate, n = f"{want}-{digest}", 1
-        base = candidate
+        candidate = base = f"{want}-{content(index)}"
+        n = 1
         while candidate in taken:
             n += 1
             candidate = f"{base}-{n}"
@@ -252,10 +252,10 @@ class Collector:
 
     def finish(self) -> ImportResult:
         """Validate everything read; :class:`ImportProblems` lists every problem of the file."""
-        hashes = [content_hash(p.data) for p in self.pending]
         wanted = [p.wanted or text_id(str(p.data.get("prompt", ""))) for p in self.pending]
+        final_ids = assign_ids(wanted, lambda index: content_hash(self.pending[index].data))
         result = ImportResult(warnings=self.warnings, media=self.media)
-        for item, final in zip(self.pending, assign_ids(wanted, hashes), strict=True):
+        for item, final in zip(self.pending, final_ids, strict=True):
             data = {k: v for k, v in item.data.items() if not k.startswith("_")}
             data["id"] = final
             try:

@@ -138,7 +138,7 @@ class _Reader:
             offset = 0 if loc and loc[0] in ("prompt", "id") else where.get(tuple(loc[:2]), open_at)  # type: ignore[arg-type]
             return block.locate(offset)
 
-        self.out.add(data, wanted, *block.locate(0), locate=locate)
+        self.out.add(data, wanted, block.numbers[0], 1, locate=locate)  # exact columns only for errors
         if data.get("type") == "mcq" and sum(o.get("correct", False) for o in data["options"]) > 1:
             self.warn(block, open_at, "several '=' answers in a single choice: each gives full credit (as in Moodle)")
 

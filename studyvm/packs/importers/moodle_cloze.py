@@ -70,12 +70,13 @@ def read_gap(kind: str, body: str, html: bool = True) -> tuple[Gap | None, str]:
             if float(tolerance or 0) != 0:
                 return None, f"numerical gap '{answer}' has a tolerance, which a StudyVM cloze gap cannot hold"
             answer = value
+        catch_all = answer.strip() == "*"  # Moodle's wildcard; an escaped \* is a literal star
         text = _unescape(answer, html)
         if not text:
             continue
-        if kind in _NUMERIC_TYPES and text != "*" and not _is_number(text):
+        if kind in _NUMERIC_TYPES and not catch_all and not _is_number(text):
             return None, f"numerical gap answer {text!r} is not a number"
-        if weight >= 100 and text != "*" and "|" not in text and "{" not in text and "}" not in text:
+        if weight >= 100 and not catch_all and "|" not in text and "{" not in text and "}" not in text:
             gap.answers.append(text)
         else:
             gap.dropped.append(f"{text} ({weight:g}%)")

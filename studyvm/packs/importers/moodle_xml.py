@@ -88,15 +88,23 @@ def _parse(raw: bytes, path: str) -> Any:
     return root
 
 
-def _child_text(el: Any, *path: str) -> str:
-    """Text of ``el/path…/text`` (or ``el/path`` when it has no ``text``), '' when absent."""
-    node = el
-    for part in path:
-        node = node.find(part) if node is not None else None
-    if node is None:
-        return ""
-    inner = node.find("text")
-    return ((inner.text if inner is not None else node.text) or "").strip()
+def _inner(node: Any) -> str:
+    """The text of ``node``'s ``<text>`` child, else ``node``'s own text (children scanned
+    directly: a few times faster than an lxml path search, which matters at 10,000 questions)."""
+    for child in node:
+        if child.tag == "text":
+            return child.text or ""
+    return node.text or ""
+
+
+def _child_text(el: Any, tag: str = "") -> str:
+    """Text of ``el/tag/text`` (or of ``el/tag`` when it has no ``text``), stripped; '' when absent."""
+    if not tag:
+        return _inner(el).strip()
+    for child in el:
+        if child.tag == tag:
+            return _inner(child).strip()
+    return ""
 
 
 class _Question:
@@ -108,8 +116,9 @@ class _Question:
         self.line = el.sourceline or 1
         self.name = _child_text(el, "name")
         self.files: dict[str, str] = {}
-        for file_el in el.iter("file"):
-            self.keep_file(file_el)
+        if reader.has_files:
+            for file_el in el.iter("file"):
+                self.keep_file(file_el)
 
     @property
     def label(self) -> str:
@@ -141,9 +150,7 @@ class _Question:
         if container is None:
             return ""
         fmt = container.get("format") or default_format
-        inner = container.find("text")
-        raw = (inner.text if inner is not None else container.text) or ""
-        return self.plain(raw, fmt, container.sourceline)
+        return self.plain(_inner(container), fmt, container.sourceline)
 
     def plain(self, raw: str, fmt: str, line: int | None = None) -> str:
         if fmt == "moodle_auto_format" and looks_like_html(raw):
@@ -159,7 +166,8 @@ class _Question:
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, raw: bytes = b"") -> None:
+        self.has_files = b"<file" in raw
         self.out = Collector(path)
         self.media = MediaStore()
         self.out.media = self.media.files
@@ -400,7 +408,7 @@ def parse_moodle_xml(raw: bytes, path: str = "<moodle-xml>", progress: Progress 
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportProblem(path, 1, 1, f"file is {len(raw) / 1_048_576:.0f} MB; the limit is 64 MB")
     root = _parse(raw, path)
-    reader = _Reader(path)
+    reader = _Reader(path, raw)
     questions = root.findall("question")
     for index, el in enumerate(questions):
         try:
