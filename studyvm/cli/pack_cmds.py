@@ -195,7 +195,9 @@ def export(
             raise fail("error: an .apkg is binary; give a file name with -o")
         from studyvm.packs.exporters.apkg import export_apkg
 
-        _write_atomically(Path(output), lambda p: warnings.extend(export_apkg(pack, p, progress=bar)))
+        _write_atomically(
+            Path(output), lambda p: warnings.extend(export_apkg(pack, p, progress=bar, previous=Path(output)))
+        )
     else:
         if fmt is ExportFormat.json:
             text = json.dumps(pack.export_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -210,6 +212,10 @@ def export(
         if output == "-":
             sys.stdout.write(text)
         else:
+            if fmt is not ExportFormat.json and Path(output).is_file():
+                from studyvm.packs.exporters.common import text_type_changes
+
+                warnings = [*warnings, *text_type_changes(fmt.value, Path(output), text, pack)]
             _write_atomically(Path(output), lambda p: p.write_text(text, encoding="utf-8"))
     bar.close()
     for warning in warnings:

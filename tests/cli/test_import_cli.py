@@ -203,3 +203,21 @@ def test_apkg_import_with_history_replays_the_reviews(tmp_path: Path) -> None:
         assert svc.card("sport-deck", guid_id("guid-2")).state == "new"
     with_out = _run(home, str(tmp_path / "Sport deck.apkg"), "--with-history", "--out", str(tmp_path / "x"))
     assert with_out.exit_code == 1 and "cannot be used with --out" in with_out.stderr
+
+
+def test_export_warns_when_a_question_changed_type_under_the_same_id(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::a::Which ring? {=0 ~3}\n\n::b::Name it {=VT-x}\n")
+    assert _run(home, str(bank), "--id", "bank").exit_code == 0
+    for fmt in ("gift", "moodle-xml", "apkg"):
+        out = tmp_path / f"export.{fmt}"
+        first = runner.invoke(app, ["--home", str(home), "pack", "export", "bank", "-f", fmt, "-o", str(out)])
+        assert first.exit_code == 0 and "was " not in first.stderr, first.output
+    bank.write_text("::a::Which ring? {=0 ~3}\n\n::b::Name it {}\n")
+    assert _run(home, str(bank), "--id", "bank", "--force").exit_code == 0
+    for fmt in ("gift", "moodle-xml", "apkg"):
+        out = tmp_path / f"export.{fmt}"
+        again = runner.invoke(app, ["--home", str(home), "pack", "export", "bank", "-f", fmt, "-o", str(out)])
+        assert again.exit_code == 0, again.output
+        assert "question 'b' was " in again.stderr and "question 'a'" not in again.stderr, (fmt, again.stderr)

@@ -49,7 +49,7 @@ _MOODLE_CLOZE = re.compile(
     r"\{\d*:(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|MULTICHOICE|MC|MULTICHOICE_V|MCV|MULTICHOICE_H"
     r"|MCH|MULTIRESPONSE|MR|MULTICHOICE_S|MCS|MULTIRESPONSE_H|MRH):"
 )
-_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze", "flags"}
+_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze", "flags", "order", "weights"}
 
 
 def split_format(text: str, default: str = "moodle") -> tuple[str, str]:
@@ -213,6 +213,21 @@ class _Reader:
         if meta.pop("flags", False) and data.get("type") == "multi":  # written from correct: true/false
             for option in data["options"]:
                 option["correct"] = (option.pop("weight", None) or 0) > 0
+        order = meta.pop("order", None)
+        if order is not None and data.get("type") in ("mcq", "multi"):
+            options = data["options"]
+            if not isinstance(order, list) or sorted(order) != list(range(len(options))):
+                raise ImportProblem(self.path, line.number, line.col + 1, "studyvm comment: 'order' does not fit")
+            restored: list[Any] = [None] * len(options)
+            for written, original in enumerate(order):
+                restored[original] = options[written]
+            data["options"] = restored
+            data.pop("_where", None)
+        exact = meta.pop("weights", None)
+        if isinstance(exact, dict) and data.get("type") in ("mcq", "multi"):
+            for index, weight in exact.items():
+                if str(index).isdigit() and int(index) < len(data["options"]) and isinstance(weight, int | float):
+                    data["options"][int(index)]["weight"] = weight
         if data.get("type") != "numerical":
             meta.pop("unit", None)
         data.update(meta)
