@@ -100,6 +100,10 @@ def import_pack(
 
     settings = ctx.obj
     fmt = (fmt or guess_format(file) or "").lower()
+    if fmt == "zip":
+        raise _fail(
+            f"{file}:1:1: error: a zip file that is not an Anki package (QTI and other zip formats are not supported)"
+        )
     if fmt not in FORMATS:
         hint = f"give --format {', '.join(FORMATS)}" if not fmt else f"expected one of {', '.join(FORMATS)}"
         raise _fail(f"{file}:1:1: error: cannot tell the import format ({hint})")

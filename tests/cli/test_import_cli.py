@@ -221,3 +221,12 @@ def test_export_warns_when_a_question_changed_type_under_the_same_id(tmp_path: P
         again = runner.invoke(app, ["--home", str(home), "pack", "export", "bank", "-f", fmt, "-o", str(out)])
         assert again.exit_code == 0, again.output
         assert "question 'b' was " in again.stderr and "question 'a'" not in again.stderr, (fmt, again.stderr)
+
+
+def test_a_zip_that_is_not_anki_is_named(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "qti.zip", "w") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+    result = _run(tmp_path / "home", str(tmp_path / "qti.zip"))
+    assert result.exit_code == 1 and "not an Anki package (QTI and other zip formats" in result.stderr

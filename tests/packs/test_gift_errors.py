@@ -81,3 +81,18 @@ def test_missing_file(tmp_path):
     with pytest.raises(ImportProblem) as caught:
         import_gift(tmp_path / "nope.gift")
     assert "cannot read file" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("::a::Q?{T}".encode("utf-16"), "UTF-16 text: save it as UTF-8"),
+        ("::a::Q?{T}".encode("utf-16-le"), "UTF-16 text: save it as UTF-8"),
+        ("Café?{T}".encode("cp1252"), "save it as UTF-8"),
+    ],
+)
+def test_encodings_get_a_way_out(tmp_path, raw, words):
+    path = tmp_path / "bank.gift"
+    path.write_bytes(raw)
+    with pytest.raises(ImportProblem, match=words):
+        import_gift(path)

@@ -51,7 +51,7 @@ def guess_format(path: Path) -> str | None:
     if looks_like_moodle_xml(head):
         return "moodle-xml"
     if head.startswith(b"PK\x03\x04") and fmt != "apkg":
-        return "apkg" if _is_anki_zip(path) else fmt
+        return "apkg" if _is_anki_zip(path) else "zip"
     if fmt == "gift" and head.decode("utf-8-sig", errors="replace").lower().startswith(_ANKI_HEADERS):
         return "csv"
     return fmt

@@ -66,14 +66,27 @@ def decode(raw: bytes, path: str) -> str:
     """Decode UTF-8 (BOM allowed), refusing binary data with the position of the first bad byte."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportProblem(path, 1, 1, f"file is {len(raw) / 1_048_576:.0f} MB; the limit is 64 MB")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        raise ImportProblem(path, 1, 1, "the file is UTF-16 text: save it as UTF-8 and import it again")
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise ImportProblem(path, *_line_col(raw, nul), "binary data (NUL byte): not a text file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportProblem(path, *_line_col(raw, exc.start), f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        raise ImportProblem(
+            path,
+            *_line_col(raw, exc.start),
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); if the file was saved as Windows-1252 or Latin-1, "
+            "save it as UTF-8 and import it again",
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of the first few characters is zero."""
+    head = raw[:16]
+    return len(head) >= 8 and (head[1::2].count(0) == len(head[1::2]) or head[0::2].count(0) == len(head[0::2]))
 
 
 def read_text(path: Path) -> str:
