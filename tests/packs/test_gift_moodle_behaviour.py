@@ -122,3 +122,26 @@ def test_every_problem_is_reported_with_its_place():
     assert lines[-1] == "bank.gift: 3 errors; nothing was imported"
     assert "weight 150% is outside" in lines[1]
     assert "not a number: 'abc'" in lines[2]
+
+
+def test_pictures_beside_the_bank_are_kept_and_others_named(tmp_path):
+    from anki_builder import png
+
+    from studyvm.packs.importers.gift import import_gift
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "switch.png").write_bytes(png())
+    (tmp_path / "secret.txt").write_text("no")
+    bank = tmp_path / "exam.gift"
+    bank.write_text(
+        '::a::[html]Which device? <img src="img/switch.png" alt="icon">{=Switch}\n\n'
+        '::b::[html]And this? <img src="../outside.png">{=Router}\n\n'
+        '::c::[html]Text? <img src="secret.txt">{=No}\n'
+    )
+    result = import_gift(bank)
+    prompts = [q.prompt for q in result.questions]
+    assert prompts[0] == "Which device? [image: icon (switch.png)]"
+    assert result.media == {"switch.png": png()}
+    messages = [w.message for w in result.warnings]
+    assert any("'../outside.png' is not beside the GIFT file" in m for m in messages)
+    assert any("'secret.txt' is refused ('secret.txt' is not a picture, sound or video file)" in m for m in messages)

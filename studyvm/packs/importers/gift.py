@@ -37,7 +37,8 @@ from studyvm.packs.importers.common import (
 )
 from studyvm.packs.importers.gift_answers import Context, Piece, build_answers, plain_text
 from studyvm.packs.importers.gift_text import Block, Comment, restore, split_blocks
-from studyvm.packs.importers.htmltext import MediaRef
+from studyvm.packs.importers.htmltext import Label, MediaRef
+from studyvm.packs.importers.media import MAX_MEDIA_FILE, MediaStore
 
 GAP = "_____"
 """How the gap of a missing-word question is shown in its prompt (as Moodle does)."""
@@ -61,19 +62,25 @@ def split_format(text: str, default: str = "moodle") -> tuple[str, str]:
     return default, text
 
 
-def convert(text: str, fmt: str, media: list[MediaRef] | None = None) -> str:
+def convert(text: str, fmt: str, media: list[MediaRef] | None = None, label: Label | None = None) -> str:
     """A piece of GIFT text as plain text: escapes restored, HTML (or HTML in the default
     format) turned into text, media references added to ``media``."""
-    return plain_text(text, fmt, media if media is not None else [])
+    return plain_text(text, fmt, media if media is not None else [], label)
 
 
 class _Reader:
     """Parses blocks one by one, keeping the topic; problems are collected, not raised."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, base: Path | None = None) -> None:
         self.path = path
         self.topic = "general"
         self.out = Collector(path)
+        self.base = base
+        """The folder of the file: pictures it names by relative path are looked for there."""
+        self.store = MediaStore()
+        self.out.media = self.store.files
+        self.kept: dict[str, str | None] = {}
+        self.refused: dict[str, str] = {}
 
     def problem(self, block: Block, offset: int, message: str) -> ImportProblem:
         return ImportProblem(self.path, *block.locate(offset), message)
@@ -117,14 +124,14 @@ class _Reader:
         before, answer, after = text[start:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
         fmt, before = split_format(before)
         qtext = before if not after.strip() else f"{before}{GAP}{after}"
-        ctx = Context(fmt, lambda off, msg: self.problem(block, off, msg))
+        ctx = Context(fmt, lambda off, msg: self.problem(block, off, msg), label=self.media_label)
         general = ""
         gf_at = answer.rfind("####")
         if gf_at >= 0:
             gf_format, gf_text = split_format(answer[gf_at + 4 :].strip(), fmt)
-            general = convert(gf_text, gf_format, ctx.media)
+            general = convert(gf_text, gf_format, ctx.media, self.media_label)
             answer = answer[:gf_at]
-        prompt = convert(qtext, fmt, ctx.media)
+        prompt = convert(qtext, fmt, ctx.media, self.media_label)
         body = build_answers(Piece(answer, open_at + 1), ctx, general)
         data: dict[str, Any] = {"prompt": prompt, "topic": self.topic, **body}
         for offset, note in ctx.notes:
@@ -142,14 +149,37 @@ class _Reader:
         if data.get("type") == "mcq" and sum(o.get("correct", False) for o in data["options"]) > 1:
             self.warn(block, open_at, "several '=' answers in a single choice: each gives full credit (as in Moodle)")
 
+    def media_label(self, ref: MediaRef) -> str | None:
+        """The kept copy of a file the bank names by a path relative to its own folder, if any."""
+        if ref.src not in self.kept:
+            self.kept[ref.src] = self.keep(ref.src)
+        return self.kept[ref.src]
+
+    def keep(self, src: str) -> str | None:
+        if self.base is None or "://" in src or src.startswith(("@@", "/", "data:")):
+            return None
+        try:
+            found = (self.base / src).resolve()
+            if not found.is_relative_to(self.base.resolve()) or not found.is_file():
+                return None
+            if found.stat().st_size > MAX_MEDIA_FILE:
+                self.refused[src] = f"larger than {MAX_MEDIA_FILE // 1_048_576} MB"
+                return None
+            stored, why = self.store.add(found.name, found.read_bytes())
+        except OSError as exc:
+            self.refused[src] = f"unreadable ({exc.strerror or exc})"
+            return None
+        if stored is None:
+            self.refused[src] = f"refused ({why})"
+        return stored
+
     def report_media(self, block: Block, label: str, media: list[MediaRef]) -> None:
         shown = " ".join(label.split())[:40]
         for ref in media:
-            self.warn(
-                block,
-                0,
-                f"question '{shown}': {ref.kind} '{ref.src}' is not in a GIFT file; shown as {ref.placeholder()}",
-            )
+            if self.kept.get(ref.src) is None:
+                where = self.refused.get(ref.src, "not beside the GIFT file")
+                message = f"question '{shown}': {ref.kind} '{ref.src}' is {where}; shown as {ref.placeholder()}"
+                self.warn(block, 0, message)
 
     def check_braces(self, block: Block, text: str, open_at: int, close_at: int) -> None:
         if close_at >= 0 and (open_at < 0 or close_at < open_at):
@@ -236,9 +266,14 @@ class _Reader:
         self.out.warn(*block.locate(offset), message)
 
 
-def parse_gift(text: str, path: str = "<gift>", progress: Progress | None = None) -> ImportResult:
-    """Every question of a GIFT text, or :class:`ImportProblem` at the first error."""
-    reader = _Reader(path)
+def parse_gift(
+    text: str, path: str = "<gift>", progress: Progress | None = None, base: Path | None = None
+) -> ImportResult:
+    """Every question of a GIFT text, or :class:`ImportProblem` listing every problem.
+
+    ``base`` is the folder pictures named by a relative path are kept from (the file's own).
+    """
+    reader = _Reader(path, base)
     blocks = split_blocks(text)
     total = len(blocks)
     for index, block in enumerate(blocks):
@@ -252,4 +287,4 @@ def parse_gift(text: str, path: str = "<gift>", progress: Progress | None = None
 
 def import_gift(path: Path, progress: Progress | None = None) -> ImportResult:
     """Read and parse a GIFT file."""
-    return parse_gift(read_text(Path(path)), str(path), progress)
+    return parse_gift(read_text(Path(path)), str(path), progress, Path(path).parent)

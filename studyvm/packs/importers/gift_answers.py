@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from studyvm.packs.importers.gift_text import restore
-from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, looks_like_html
+from studyvm.packs.importers.htmltext import Label, MediaRef, html_to_text_media, looks_like_html
 
 Problem = Callable[[int, str], Exception]
 """Makes the exception for an error at an offset of the question's text."""
@@ -29,6 +29,8 @@ class Context:
     """Media referenced by any text of the question."""
     notes: list[tuple[int, str]] = field(default_factory=list)
     """Warnings ``(offset, message)`` about what was dropped or changed."""
+    label: Label | None = None
+    """Names the kept file a media placeholder shows (see :func:`html_to_text_media`)."""
 
 
 ESSAY_BACK = "(essay question: no model answer was given; compare with your notes)"
@@ -54,7 +56,7 @@ class Piece(NamedTuple):
         return Piece(self.text[start:], self.at + start)
 
 
-def plain_text(text: str, fmt: str, media: list[MediaRef]) -> str:
+def plain_text(text: str, fmt: str, media: list[MediaRef], label: Label | None = None) -> str:
     """Restored GIFT text in ``fmt`` as plain text; media references are added to ``media``.
 
     ``html`` is rendered; so is the default ``moodle`` format when the text holds tags or
@@ -65,7 +67,7 @@ def plain_text(text: str, fmt: str, media: list[MediaRef]) -> str:
         text, fmt = text.strip().replace("\n", "<br>"), "html"
     if fmt != "html":
         return text.strip()
-    out, found = html_to_text_media(text)
+    out, found = html_to_text_media(text, label)
     media += found
     return out
 
@@ -77,7 +79,7 @@ def _text(piece: str, ctx: Context) -> str:
         end = piece.find("]")
         if end > 0 and piece[1:end].lower() in ("html", "moodle", "plain", "markdown"):
             fmt, piece = piece[1:end].lower(), piece[end + 1 :]
-    return plain_text(piece, fmt, ctx.media)
+    return plain_text(piece, fmt, ctx.media, ctx.label)
 
 
 _SPLIT = {markers: re.compile("([" + re.escape(markers) + "])") for markers in ("=", "~=")}
