@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -30,18 +29,20 @@ from studyvm.packs.importers.anki_package import (
     private_dir,
     unzstd,
 )
-from studyvm.packs.importers.common import Collector, ImportProblem, ImportResult, Progress, topic_of_category
+from studyvm.packs.importers.common import (
+    Collector,
+    ImportProblem,
+    ImportResult,
+    Progress,
+    guid_id,
+    topic_of_category,
+)
 from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, sound_refs
 from studyvm.packs.importers.media import MAX_MEDIA_FILE, MediaStore
 
 _FIELD_REF = re.compile(r"\{\{([^{}]+)\}\}")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 _SPECIAL = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "CardFlag", "Type"}
-
-
-def guid_id(guid: str) -> str:
-    """The question id for an Anki note GUID (shared with the CSV importer)."""
-    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:10]
 
 
 def _refs(template: str, fields: list[str]) -> tuple[list[str], list[str]]:

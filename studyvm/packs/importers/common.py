@@ -136,6 +136,11 @@ def name_id(name: str) -> str:
     return slug(name, 120)
 
 
+def guid_id(guid: str) -> str:
+    """The question id for an Anki note GUID (the .apkg and the CSV importers give the same)."""
+    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:10]
+
+
 def content_hash(data: dict[str, Any]) -> str:
     """A short hash of a question's content (everything but its id), independent of file order."""
     body = {k: v for k, v in data.items() if k != "id" and not k.startswith("_")}

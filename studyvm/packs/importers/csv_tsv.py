@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from pathlib import Path
@@ -26,11 +25,12 @@ from studyvm.packs.importers.common import (
     ImportProblem,
     ImportResult,
     Progress,
+    guid_id,
     name_id,
     read_text,
     topic_of_category,
 )
-from studyvm.packs.importers.htmltext import html_to_text
+from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, sound_refs
 
 _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _ALIASES = {
@@ -39,9 +39,9 @@ _ALIASES = {
     "tags": "tags", "tag": "tags",
     "explanation": "explanation", "extra": "explanation", "back extra": "explanation", "notes": "explanation",
     "topic": "topic", "deck": "topic",
-    "id": "id", "guid": "guid", "notetype": "ignore",
+    "id": "id", "guid": "guid", "notetype": "notetype",
 }  # fmt: skip
-_ANKI_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}", re.DOTALL)
+_ANKI_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::([^}]*))?\}\}", re.DOTALL)
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -85,7 +85,9 @@ def _read_header(lines: list[str], path: str) -> tuple[_Header, int]:
         elif key.endswith(" column"):
             if not value.isdigit() or int(value) < 1:
                 raise ImportProblem(path, number, len(key) + 3, f"'{key}' needs a column number (1, 2, …)")
-            role = {"tags": "tags", "deck": "topic", "guid": "guid"}.get(key[: -len(" column")], "ignore")
+            role = {"tags": "tags", "deck": "topic", "guid": "guid", "notetype": "notetype"}.get(
+                key[: -len(" column")], "ignore"
+            )
             header.roles[int(value) - 1] = role
     if isinstance(header.columns, str):
         sep = header.separator or ("\t" if "\t" in header.columns else ",")
@@ -139,7 +141,7 @@ def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Pr
                 if known:
                     continue
             try:
-                data, wanted = _question(row, roles, header, path, line)
+                data, wanted = _question(row, roles, header, path, line, out)
             except ImportProblem as problem:
                 out.problems.append(problem)
                 continue
@@ -151,22 +153,38 @@ def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Pr
     return out.finish()
 
 
+def _cell(cell: str, html: bool, media: list[MediaRef]) -> str:
+    if not html:
+        return cell.strip()
+    cell, sounds = sound_refs(cell)
+    text, refs = html_to_text_media(cell)
+    media += refs + sounds
+    return text
+
+
 def _question(
-    row: list[str], roles: dict[int, str], header: _Header, path: str, line: int
+    row: list[str], roles: dict[int, str], header: _Header, path: str, line: int, out: Collector
 ) -> tuple[dict[str, Any], str]:
     """A row's model data (without id) and the id it wants."""
     fields: dict[str, str] = {}
+    media: list[MediaRef] = []
     for index, cell in enumerate(row):
         role = roles.get(index, "ignore")
         if role != "ignore" and role not in fields:
-            fields[role] = html_to_text(cell) if header.html and role != "guid" else cell.strip()
+            fields[role] = _cell(cell, header.html and role not in ("guid", "notetype"), media)
+    for ref in media:
+        out.warn(line, 1, f"{ref.kind} '{ref.src}' is not in a text export (export the deck as .apkg to keep it); "
+                 f"shown as {ref.placeholder()}")  # fmt: skip
     front, back = fields.get("front", ""), fields.get("back", "")
     tags = [t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags
     data: dict[str, Any] = {"type": "flip", "prompt": front, "back": back}
     if _ANKI_CLOZE.search(front):
+        hints = [f"{n}. {m.group(2)}" for n, m in enumerate(_ANKI_CLOZE.finditer(front), start=1) if m.group(2)]
         data = {"type": "cloze", "prompt": _ANKI_CLOZE.sub(lambda m: "{{" + m.group(1) + "}}", front)}
-        if back:
-            fields["explanation"] = "\n".join(x for x in (fields.get("explanation", ""), back) if x)
+        extra = [fields.get("explanation", ""), back] + ([f"Hints: {'; '.join(hints)}"] if hints else [])
+        fields["explanation"] = "\n".join(x for x in extra if x)
+    elif back and "type in" in fields.get("notetype", "").lower():
+        data = {"type": "short", "prompt": front, "answers": [back]}  # Anki's "Basic (type in the answer)"
     elif not back:
         hint = "" if len(row) > 1 else " (only one field: is the separator right? see #separator:)"
         raise ImportProblem(path, line, 1, f"row has no back (answer){hint}")
@@ -180,7 +198,7 @@ def _question(
     if fields.get("id"):
         wanted = name_id(fields["id"])
     elif fields.get("guid"):
-        wanted = "anki-" + hashlib.sha1(fields["guid"].encode("utf-8")).hexdigest()[:10]
+        wanted = guid_id(fields["guid"])
     else:
         wanted = ""
     return data, wanted
