@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from anki_builder import build_current, build_legacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_gift_fuzz import TEXT
 
 from studyvm.packs.importers import guess_format
 from studyvm.packs.importers.apkg import guid_id, import_apkg
@@ -115,3 +118,42 @@ def test_studyvm_export_imports_back_with_its_types(tmp_path: Path):
     assert back["Front <b>"].back == "Back & more"
     assert back["Type it"].type == "short" and back["Type it"].answers[0].text == "VT-x"
     assert back["Gap {{here}} and {{there}}."].type == "cloze"  # the export asks the first alternative
+
+
+def _tidy(text: str) -> bool:
+    """Text HTML can carry exactly: single spaces, no blank lines, nothing at line ends."""
+    lines = text.split("\n")
+    return all(line and " ".join(line.split()) == line for line in lines)
+
+
+_CARD_TEXT = TEXT.filter(_tidy).filter(lambda s: "{{" not in s and "[sound:" not in s and "<" not in s)
+
+
+@st.composite
+def anki_questions(draw):
+    kind = draw(st.sampled_from(["flip", "short", "cloze"]))
+    qid = draw(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True))
+    if kind == "flip":
+        return {"type": "flip", "id": qid, "prompt": draw(_CARD_TEXT), "back": draw(_CARD_TEXT)}
+    if kind == "short":
+        return {"type": "short", "id": qid, "prompt": draw(_CARD_TEXT), "answers": [draw(_CARD_TEXT)]}
+    gap = draw(_CARD_TEXT.filter(lambda s: not set(s) & set("{}|:\n")))
+    return {"type": "cloze", "id": qid, "prompt": f"{draw(_CARD_TEXT.filter(lambda s: '{' not in s))} {{{{{gap}}}}}"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.lists(anki_questions(), min_size=1, max_size=4, unique_by=lambda q: q["id"]))
+def test_export_then_import_keeps_what_anki_holds(tmp_path_factory, raw):
+    from studyvm.packs.exporters.apkg import export_apkg
+    from studyvm.packs.model import Pack, PackMeta
+
+    pack = Pack(meta=PackMeta(id="fuzz", title="Fuzz"), questions=raw)
+    out = tmp_path_factory.mktemp("rt") / "fuzz.apkg"
+    export_apkg(pack, out)
+    back = import_apkg(out).questions
+
+    def essence(q):
+        answer = q.back if q.type == "flip" else [a.text for a in q.answers] if q.type == "short" else None
+        return (q.type, q.prompt, answer)
+
+    assert sorted(map(essence, back), key=str) == sorted(map(essence, pack.questions), key=str)

@@ -35,6 +35,7 @@ from studyvm.packs.importers.common import (
     ImportResult,
     Progress,
     guid_id,
+    markers,
     topic_of_category,
 )
 from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, sound_refs
@@ -151,15 +152,16 @@ class _Converter:
     def cloze(self, note: Note, kind: NoteType, values: dict[str, str], common: dict[str, Any]) -> None:
         source = values.get(kind.fields[0], "") if kind.fields else ""
         hints: list[str] = []
+        start, end = markers(source)
 
         def gap(m: re.Match[str]) -> str:
             if m.group(3):
                 hints.append(f"{len(hints) + 1}. {m.group(3)}")
-            return "\ue000" + m.group(2).replace("|", "/") + "\ue001"
+            return start + m.group(2).replace("|", "/") + end
 
         marked = _CLOZE.sub(gap, source)
         text = self.text(marked)
-        prompt = text.replace("\ue000", "{{").replace("\ue001", "}}")
+        prompt = text.replace(start, "{{").replace(end, "}}")
         if "{{" not in prompt:
             self.warn("a cloze note without deletions: skipped")
             return

@@ -136,6 +136,13 @@ def name_id(name: str) -> str:
     return slug(name, 120)
 
 
+def markers(text: str) -> tuple[str, str]:
+    """Two private-use characters that do not occur in ``text``: they mark the gaps of a cloze
+    while its HTML is turned into text, and survive that untouched."""
+    free = (chr(c) for c in range(0xE000, 0xF8FF) if chr(c) not in text)
+    return next(free), next(free)
+
+
 def guid_id(guid: str) -> str:
     """The question id for an Anki note GUID (the .apkg and the CSV importers give the same)."""
     return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:10]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from studyvm.packs.importers.common import ImportProblem
+from studyvm.packs.importers.common import ImportProblem, markers
 from studyvm.packs.importers.gift_answers import ESSAY_BACK
 from studyvm.packs.importers.moodle_cloze import GAP, read_gap
 from studyvm.packs.importers.moodle_xml_text import QuestionText as _Question
@@ -30,8 +30,6 @@ SKIPPED = {
 }
 """Moodle types StudyVM has no equivalent for, with the name a warning gives them."""
 _TRUE = {"1", "true", "yes"}
-_MARK = "\ue000{}\ue001"
-_MARKS = re.compile("\ue000(\\d+)\ue001")
 
 
 def _fraction(q: _Question, answer: Any) -> float:
@@ -184,9 +182,11 @@ def _cloze(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any] |
         q.warn("cloze question without embedded answers: skipped")
         return None
     counter = iter(range(len(gaps)))
-    marked = GAP.sub(lambda _m: _MARK.format(next(counter)), raw)
+    start, end = markers(raw)
+    marked = GAP.sub(lambda _m: f"{start}{next(counter)}{end}", raw)
     text = q.plain(marked, fmt, q.line)
-    prompt = _MARKS.sub(lambda m: "{{" + "|".join(gaps[int(m.group(1))].answers) + "}}", text)
+    found = re.compile(f"{start}(\\d+){end}")
+    prompt = found.sub(lambda m: "{{" + "|".join(gaps[int(m.group(1))].answers) + "}}", text)
     return {"type": "cloze", "prompt": prompt, "explanation": general}
 
 
