@@ -1,8 +1,9 @@
 """What every importer shares: the error type, the result, reading text files and making ids.
 
 An importer turns a file into validated :class:`~studyvm.packs.model.Question` objects or
-raises :class:`ImportProblem` pointing at the first line a person has to fix; nothing is
-half-imported.
+raises :class:`ImportProblems` listing every place a person has to fix; nothing is
+half-imported. Ids are given at the end (:func:`assign_ids`), from the whole file, so that they
+do not depend on the order of the questions.
 """
 
 from __future__ import annotations

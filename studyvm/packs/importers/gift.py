@@ -2,7 +2,10 @@
 
 Follows Moodle's own reader (``question/format/gift/format.php``) so that a bank exported from
 Moodle imports with the same types; where Moodle silently accepts nonsense (a stray brace, a
-second answer block, an empty answer) we stop with ``path:line:col: error: message`` instead.
+second answer block) we report ``path:line:col: error: message`` instead, for every problem of
+the file at once, and import nothing until all are fixed. As in Moodle: an empty answer
+(``{~=right}``) is dropped (with a warning), several ``=`` answers in a choice each give full
+credit, ``=%0%*#feedback`` is the catch-all answer, and HTML in the default format is rendered.
 
 Mapping to StudyVM types:
 
@@ -13,9 +16,13 @@ Mapping to StudyVM types:
   is the general feedback.
 - A *description* (text with no answer block) has nothing to answer: it is skipped with a warning.
 - Text after the answer block makes a missing-word question: the gap is ``_____`` in the prompt.
-- ``::name::`` gives the id (its slug); unnamed questions get an id from a hash of their text;
-  Moodle's ``// [id:…]`` comment wins over both, and ``// [tag:…]`` comments become tags.
-- ``$CATEGORY: path`` sets the topic of the questions after it.
+- ``::name::`` gives the id (its slug, any script transliterated); unnamed questions get an id
+  from a hash of their text; Moodle's ``// [id:…]`` comment wins over both, and ``// [tag:…]``
+  comments become tags. Questions wanting the same id get it followed by a hash of their content,
+  so reordering a bank keeps every id.
+- ``$CATEGORY: path`` sets the topic of the questions after it, wherever the line stands.
+- Pictures and sounds (``<img src>``, audio links) become placeholders; a file named by a path
+  beside the bank is kept in the pack's ``media/``, any other is named in a warning.
 - ``// studyvm: {json}`` comments, written by our exporter, carry fields GIFT has no place for.
 """
 
