@@ -91,8 +91,8 @@ class _Reader:
             q.warn(f"{SKIPPED.get(kind, kind or 'untyped')} questions have no StudyVM equivalent: skipped")
             return
         meta = self.meta(el, q)
-        data: dict[str, Any] = {"prompt": q.text(el.find("questiontext"), "html"), "topic": self.topic}
-        general = q.text(el.find("generalfeedback"), "html")
+        data: dict[str, Any] = {"prompt": q.text(q.kid("questiontext"), "html"), "topic": self.topic}
+        general = q.text(q.kid("generalfeedback"), "html")
         body = READERS[kind](q, meta, general)
         if body is None:
             return
@@ -100,13 +100,14 @@ class _Reader:
         explanation = "\n".join(x for x in (data.get("explanation", ""), self.combined(el, q)) if x)
         if explanation:
             data["explanation"] = explanation
-        tags = [t for t in (child_text(tag) for tag in el.findall("tags/tag")) if t]
+        tags_el = q.kid("tags")
+        tags = [t for t in (child_text(tag) for tag in tags_el if tag.tag == "tag") if t] if tags_el is not None else []
         if tags:
             data["tags"] = tags
         for key in ("caveat", "source", "demo"):
             if key in meta:
                 data[key] = meta[key]
-        idnumber = child_text(el, "idnumber")
+        idnumber = q.value("idnumber")
         wanted = name_id(idnumber) if idnumber else (name_id(q.name) if q.name else "")
         self.out.add(data, wanted, q.line)
 
@@ -132,7 +133,7 @@ class _Reader:
         out = []
         for tag, label in (("correctfeedback", "Correct"), ("partiallycorrectfeedback", "Partly correct"),
                            ("incorrectfeedback", "Incorrect")):  # fmt: skip
-            text = q.text(el.find(tag), "html")
+            text = q.text(q.kid(tag), "html")
             if text and text not in _DEFAULT_COMBINED:
                 out.append(f"{label}: {text}")
         return "\n".join(out)

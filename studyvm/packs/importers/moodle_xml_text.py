@@ -41,11 +41,30 @@ class QuestionText:
         self.el = el
         self.reader = reader
         self.line = el.sourceline or 1
-        self.name = child_text(el, "name")
+        self.children: dict[str, list[Any]] = {}
+        """The question's child elements by tag, in order (read once: lxml's ``find`` is slow)."""
+        for child in el:
+            if isinstance(child.tag, str):
+                self.children.setdefault(child.tag, []).append(child)
+        self.name = self.value("name")
         self.files: dict[str, str] = {}
         if reader.has_files:
             for file_el in el.iter("file"):
                 self.keep_file(file_el)
+
+    def kid(self, tag: str) -> Any:
+        """The question's first ``<tag>`` child, or ``None``."""
+        found = self.children.get(tag)
+        return found[0] if found else None
+
+    def all(self, tag: str) -> list[Any]:
+        """Every ``<tag>`` child of the question, in order."""
+        return self.children.get(tag, [])
+
+    def value(self, tag: str) -> str:
+        """The stripped text of the question's ``<tag>`` child (or of its ``<text>``), '' if absent."""
+        node = self.kid(tag)
+        return inner_text(node).strip() if node is not None else ""
 
     @property
     def label(self) -> str:
