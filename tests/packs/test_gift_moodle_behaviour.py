@@ -145,3 +145,9 @@ def test_pictures_beside_the_bank_are_kept_and_others_named(tmp_path):
     messages = [w.message for w in result.warnings]
     assert any("'../outside.png' is not beside the GIFT file" in m for m in messages)
     assert any("'secret.txt' is refused ('secret.txt' is not a picture, sound or video file)" in m for m in messages)
+
+
+def test_a_malformed_weight_is_kept_as_text_with_a_warning():
+    result = parse_gift("Q? {=right ~%50 half}", "bank.gift")
+    assert [o.text for o in result.questions[0].options] == ["right", "%50 half"]
+    assert any("does not read as a weight" in w.message and w.col == 13 for w in result.warnings)

@@ -116,6 +116,11 @@ def _weight(piece: Piece, problem: Problem, low: float, high: float) -> tuple[fl
     return value, piece.cut(m.end()).strip()
 
 
+def _check_weight(piece: Piece, weight: float | None, ctx: Context) -> None:
+    if weight is None and piece.text.startswith("%"):
+        ctx.notes.append((piece.at, "this does not read as a weight (write it %50%): kept as answer text"))
+
+
 def _feedback(piece: Piece, ctx: Context) -> tuple[str, str]:
     text, _, feedback = piece.text.partition("#")
     return _text(text, ctx), _text(feedback, ctx)
@@ -149,6 +154,7 @@ def _choice(answer: Piece, ctx: Context) -> dict[str, Any]:
     for marker, piece in _answers(answer, "~="):
         option: dict[str, Any] = {}
         weight, piece = _weight(piece, ctx.problem, -100, 100)
+        _check_weight(piece, weight, ctx)
         text, feedback = _feedback(piece, ctx)
         if not text:  # Moodle drops a blank answer when it saves the question (`~=right`)
             ctx.notes.append((piece.at, f"empty answer after '{marker}' dropped (as Moodle does)"))
@@ -205,6 +211,7 @@ def _short(answer: Piece, ctx: Context) -> dict[str, Any]:
     answers, where = [], {}
     for index, (_, piece) in enumerate(_answers(answer)):
         weight, piece = _weight(piece, ctx.problem, 0, 100)
+        _check_weight(piece, weight, ctx)
         text, feedback = _feedback(piece, ctx)
         item: dict[str, Any] = {"text": text}
         if weight is not None and weight != 100:
