@@ -157,3 +157,31 @@ def test_export_then_import_keeps_what_anki_holds(tmp_path_factory, raw):
         return (q.type, q.prompt, answer)
 
     assert sorted(map(essence, back), key=str) == sorted(map(essence, pack.questions), key=str)
+
+
+def test_media_refused_by_kind_is_named(tmp_path):
+    import json as _json
+
+    with zipfile.ZipFile(tmp_path / "deck.apkg", "w") as archive:
+        folder = tmp_path / "src"
+        build_legacy(folder / "deck.apkg", folder / "media")
+        with zipfile.ZipFile(folder / "deck.apkg") as source:
+            names = _json.loads(source.read("media"))
+            member = next(k for k, v in names.items() if v == "topology.png")
+            names[member] = "topology.exe"
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == "collection.anki2":
+                    db = folder / "c.sqlite"
+                    db.write_bytes(data)
+                    import sqlite3
+
+                    con = sqlite3.connect(db)
+                    con.execute("UPDATE notes SET flds = replace(flds, 'topology.png', 'topology.exe')")
+                    con.commit()
+                    con.close()
+                    data = db.read_bytes()
+                archive.writestr(info.filename, _json.dumps(names) if info.filename == "media" else data)
+    result = import_apkg(tmp_path / "deck.apkg")
+    assert "topology.exe" not in result.media
+    assert any("'topology.exe' is not a picture, sound or video file" in w.message for w in result.warnings)

@@ -77,14 +77,14 @@ class _Converter:
             member = self.by_name.get(name)
             if member is not None:
                 try:
-                    info = self.package.archive.getinfo(member)
-                    if info.file_size <= MAX_MEDIA_FILE * 2:
-                        stored, why = self.store.add(name, unzstd(self.package.archive.read(member), MAX_MEDIA_FILE))
-                        self.kept[name] = stored
-                        if stored is None:
-                            self.warn(f"media {why}: dropped")
+                    if self.package.archive.getinfo(member).file_size > MAX_MEDIA_FILE * 2:
+                        raise PackageError(f"larger than {MAX_MEDIA_FILE // 1_048_576} MB")
+                    stored, why = self.store.add(name, unzstd(self.package.archive.read(member), MAX_MEDIA_FILE))
+                    self.kept[name] = stored
+                    if stored is None:
+                        self.warn(f"media {why}: dropped")
                 except (KeyError, PackageError) as exc:
-                    self.warn(f"media '{name}' is unreadable ({exc}): dropped")
+                    self.warn(f"media '{name}' is not kept ({exc}): dropped")
         return self.kept[name]
 
     def warn(self, message: str) -> None:
