@@ -151,6 +151,9 @@ class _Converter:
 
     def cloze(self, note: Note, kind: NoteType, values: dict[str, str], common: dict[str, Any]) -> None:
         source = values.get(kind.fields[0], "") if kind.fields else ""
+        if "image-occlusion:" in source:
+            self.warn("image occlusion notes have no StudyVM equivalent: skipped")
+            return
         hints: list[str] = []
         start, end = markers(source)
 
