@@ -149,15 +149,20 @@ def test_moodle_xml_import_keeps_media_and_media_command_finds_it(tmp_path: Path
     assert bad.exit_code == 1 and "has no media file" in bad.stderr
 
 
+def _import_export_import(home: Path, source: Path, fmt: str, first: str, second: str, out: Path) -> None:
+    """Import ``source`` as pack ``first``, export it as ``fmt`` to ``out``, import that as ``second``."""
+    assert _run(home, str(source), "--id", first).exit_code == 0
+    exported = runner.invoke(app, ["--home", str(home), "pack", "export", first, "-f", fmt, "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    again = _run(home, str(out), "--id", second)
+    assert again.exit_code == 0, again.output
+
+
 def test_moodle_xml_export_imports_back(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    assert _run(home, str(FIXTURES / "every_type.gift"), "--id", "every").exit_code == 0
     out = tmp_path / "every.xml"
-    exported = runner.invoke(app, ["--home", str(home), "pack", "export", "every", "-f", "moodle-xml", "-o", str(out)])
-    assert exported.exit_code == 0, exported.output
+    _import_export_import(home, FIXTURES / "every_type.gift", "moodle-xml", "every", "every-again", out)
     assert out.read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    again = _run(home, str(out), "--id", "every-again")
-    assert again.exit_code == 0, again.output
     first = load_pack_dir(home / "packs" / "every").pack
     second = load_pack_dir(home / "packs" / "every-again").pack
     assert [q.model_dump() for q in second.questions] == [q.model_dump() for q in first.questions]
@@ -230,3 +235,12 @@ def test_a_zip_that_is_not_anki_is_named(tmp_path: Path) -> None:
         archive.writestr("imsmanifest.xml", "<manifest/>")
     result = _run(tmp_path / "home", str(tmp_path / "qti.zip"))
     assert result.exit_code == 1 and "not an Anki package (QTI and other zip formats" in result.stderr
+
+
+def test_media_survive_moodle_xml_to_studyvm_to_anki_and_back(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _import_export_import(home, FIXTURES / "moodle_bank.xml", "apkg", "moodle-bank", "from-anki", tmp_path / "b.apkg")
+    pack = load_pack_dir(home / "packs" / "from-anki").pack
+    assert any(q.prompt.startswith("What is shown? [image: a red dot (red-dot.png)]") for q in pack.questions)
+    kept = home / "packs" / "from-anki" / "media" / "red-dot.png"
+    assert kept.read_bytes() == (home / "packs" / "moodle-bank" / "media" / "red-dot.png").read_bytes()

@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
+import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -175,13 +177,52 @@ def _changed_types(pack: Any, old_path: Path) -> list[str]:
     return type_changes(before, pack, {q.id: models[_kind(q)].name for q in pack.questions})
 
 
-def build_deck(pack: Any, progress: Callable[[int, int], None] | None = None) -> genanki.Deck:
-    """The Anki deck of ``pack``: one note per question, generated ones included."""
+_PLACEHOLDER = re.compile(r"\[(image|audio|video|media): ([^\]]*?)\]")
+
+
+def pack_media(pack: Any) -> dict[str, Path]:
+    """The media files a pack keeps in its ``media/`` folder (imported pictures and sounds), by name."""
+    from studyvm.packs.importers.media import MEDIA_DIR, safe_name
+
+    folder = Path(pack.location) / MEDIA_DIR if pack.location else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.name: p for p in folder.iterdir() if p.is_file() and safe_name(p.name) == p.name}
+
+
+def with_media(field: str, media: dict[str, Path], used: set[str]) -> str:
+    """An escaped field whose ``[image: …]``/``[audio: …]`` placeholders of kept files show the file in Anki."""
+
+    def show(m: re.Match[str]) -> str:
+        inner = m.group(2)
+        name = inner[inner.rfind("(") + 1 : -1] if inner.endswith(")") and "(" in inner else inner
+        if name not in media:
+            return m.group(0)
+        used.add(name)
+        if m.group(1) == "image":
+            alt = inner[: inner.rfind("(")].strip() if name != inner else ""
+            return f'<img src="{name}" alt="{alt}">'
+        return f"[sound:{name}]"
+
+    return _PLACEHOLDER.sub(show, field) if "[" in field else field
+
+
+def build_deck(
+    pack: Any, progress: Callable[[int, int], None] | None = None, used: set[str] | None = None
+) -> genanki.Deck:
+    """The Anki deck of ``pack``: one note per question, generated ones included.
+
+    Placeholders of the pack's media files become pictures and sounds; their names go in ``used``.
+    """
     models = _models(pack.id)
     deck = genanki.Deck(stable_id(pack.id, "deck"), pack.meta.title, description=h(pack.meta.description))
+    media = pack_media(pack)
     total = len(pack.questions)
     for index, q in enumerate(pack.questions):
-        deck.add_note(_note(q, pack.id, models))
+        note = _note(q, pack.id, models)
+        if media:
+            note.fields = [with_media(f, media, used if used is not None else set()) for f in note.fields]
+        deck.add_note(note)
         if progress is not None and index % 500 == 0:
             progress(index, total)
     return deck
@@ -203,7 +244,9 @@ def export_apkg(
     out_path = Path(out_path)
     previous = Path(previous) if previous is not None else out_path
     changed = _changed_types(pack, previous) if previous.is_file() else []
-    deck = build_deck(pack, progress)
+    used: set[str] = set()
+    deck = build_deck(pack, progress, used)
+    media = pack_media(pack)
     package = genanki.Package(deck)
     stamp = time.time() if timestamp is None else timestamp
     fd, db_name = tempfile.mkstemp(suffix=".anki2")
@@ -216,7 +259,10 @@ def export_apkg(
         conn.close()
         with zipfile.ZipFile(tmp_out, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(db_name, "collection.anki2")
-            archive.writestr("media", "{}")
+            names = sorted(used)
+            for index, name in enumerate(names):
+                archive.write(media[name], str(index))
+            archive.writestr("media", json.dumps({str(i): name for i, name in enumerate(names)}))
         os.replace(tmp_out, out_path)
         if progress is not None:
             progress(len(pack.questions), len(pack.questions))
