@@ -244,3 +244,14 @@ def test_media_survive_moodle_xml_to_studyvm_to_anki_and_back(tmp_path: Path) ->
     assert any(q.prompt.startswith("What is shown? [image: a red dot (red-dot.png)]") for q in pack.questions)
     kept = home / "packs" / "from-anki" / "media" / "red-dot.png"
     assert kept.read_bytes() == (home / "packs" / "moodle-bank" / "media" / "red-dot.png").read_bytes()
+
+
+def test_media_survive_a_moodle_xml_round_trip(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    out = tmp_path / "bank.xml"
+    _import_export_import(home, FIXTURES / "moodle_bank.xml", "moodle-xml", "moodle-bank", "again", out)
+    assert '<file name="red-dot.png" path="/" encoding="base64">' in out.read_text()
+    first = load_pack_dir(home / "packs" / "moodle-bank").pack
+    second = load_pack_dir(home / "packs" / "again").pack
+    assert [q.model_dump() for q in second.questions] == [q.model_dump() for q in first.questions]
+    assert (home / "packs" / "again" / "media" / "red-dot.png").is_file()

@@ -8,7 +8,9 @@ numerical (a range is written as its midpoint ± half its width, the unit as the
 ``matching`` -> matching (distractors as empty sub-questions), ``ordering`` -> ordering,
 ``cloze`` -> cloze with one ``{1:SHORTANSWER:=…}`` gap per StudyVM gap. Topics become categories,
 ids the ``<idnumber>`` (and the name), tags ``<tags>``, the explanation the general feedback.
-Texts are written in Moodle's ``plain_text`` format, so they show exactly as in StudyVM.
+Texts are written in Moodle's ``plain_text`` format, so they show exactly as in StudyVM; a text
+showing a picture or sound the pack keeps in ``media/`` is written as HTML with the file
+embedded, as Moodle exports them.
 
 Fields Moodle has no place for (caveat, source, demo; the exact bounds of a range; a ``multi``
 written with correct flags) go in an XML comment ``<!-- studyvm: {json} -->`` inside the
@@ -17,12 +19,15 @@ question, which Moodle ignores and StudyVM's importer reads back.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from studyvm.packs.exporters.apkg import pack_media, with_media
 from studyvm.packs.exporters.gift import carried_fields
 
 _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
@@ -30,6 +35,7 @@ _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.333
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CLOZE_ESCAPE = str.maketrans({c: "\\" + c for c in "\\}~#=%*"})
 _CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
 
 def num(value: float) -> str:
@@ -51,8 +57,23 @@ def _t(text: str) -> str:
     return escape(_NOT_XML.sub("", text))
 
 
-def _text(tag: str, text: str, fmt: str = "plain_text") -> str:
-    return f'<{tag} format="{fmt}"><text>{_t(text)}</text></{tag}>'
+def _file(name: str, path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<file name="{name}" path="/" encoding="base64">{data}</file>'
+
+
+def _text(tag: str, text: str, media: dict[str, Path] | None = None) -> str:
+    """A text element in ``plain_text``; in ``html`` with the files embedded when ``text`` shows a
+    picture or sound the pack keeps (its placeholder becomes the ``<img>`` Moodle shows)."""
+    if media and "[" in text:
+        used: set[str] = set()
+        html = with_media(escape(text).replace("\n", "<br>"), media, used)
+        if used:
+            html = html.replace('<img src="', '<img src="@@PLUGINFILE@@/').replace("[sound:", "[sound:@@PLUGINFILE@@/")
+            html = _SOUND.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1).rsplit("/", 1)[-1]}</a>', html)
+            files = "".join(_file(name, media[name]) for name in sorted(used))
+            return f'<{tag} format="html"><text>{_t(html)}</text>{files}</{tag}>'
+    return f'<{tag} format="plain_text"><text>{_t(text)}</text></{tag}>'
 
 
 def _answer(fraction: str, text: str, feedback: str = "", extra: str = "") -> str:
@@ -63,8 +84,9 @@ def _answer(fraction: str, text: str, feedback: str = "", extra: str = "") -> st
 class _Writer:
     """The type-specific XML of one question, and the fields kept in the studyvm comment."""
 
-    def __init__(self, q: Any) -> None:
+    def __init__(self, q: Any, media: dict[str, Path] | None = None) -> None:
         self.q = q
+        self.media = media
         self.meta: dict[str, Any] = {}
         self.qtype = ""
         self.prompt = q.prompt
@@ -80,7 +102,7 @@ class _Writer:
             "<responserequired>1</responserequired>",
             "<responsefieldlines>10</responsefieldlines>",
             "<attachments>0</attachments>",
-            _text("graderinfo", q.back),
+            _text("graderinfo", q.back, self.media),
             _text("responsetemplate", ""),
         ]
 
@@ -159,8 +181,8 @@ class _Writer:
         return []
 
 
-def _question(q: Any) -> str:
-    w = _Writer(q)
+def _question(q: Any, media: dict[str, Path] | None = None) -> str:
+    w = _Writer(q, media)
     body = w.body()
     w.meta.update(carried_fields(q))
     lines = [f'  <question type="{w.qtype}">']
@@ -169,8 +191,8 @@ def _question(q: Any) -> str:
         lines.append(f"    <!-- studyvm: {_NOT_XML.sub('', payload)} -->")
     lines += [
         f"    <name><text>{_t(q.id)}</text></name>",
-        "    " + _text("questiontext", w.prompt),
-        "    " + _text("generalfeedback", w.general),
+        "    " + _text("questiontext", w.prompt, media),
+        "    " + _text("generalfeedback", w.general, media),
         "    <defaultgrade>1</defaultgrade>",
         "    <penalty>0.3333333</penalty>",
         "    <hidden>0</hidden>",
@@ -191,12 +213,13 @@ def export_moodle_xml(pack: Any, progress: Callable[[int, int], None] | None = N
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', f"<!-- {title} -->", "<quiz>"]
     topic = None
     total = len(pack.questions)
+    media = pack_media(pack)
     for index, q in enumerate(pack.questions):
         if q.topic != topic:
             topic = q.topic
             parts.append(f'  <question type="category"><category><text>$course$/top/{_t(topic)}</text></category>')
             parts.append("  </question>")
-        parts.append(_question(q))
+        parts.append(_question(q, media))
         if _NOT_XML.search(q.model_dump_json()):
             notes.append(f"question '{q.id}': control characters that XML cannot hold were left out")
         if progress is not None and index % 1000 == 0:
