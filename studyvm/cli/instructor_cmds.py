@@ -1,4 +1,5 @@
-"""Instructor commands: ``studyvm pack import`` (GIFT, Aiken, CSV/TSV into a pack).
+"""Instructor commands: ``studyvm pack import`` (GIFT, Aiken, CSV/TSV, Moodle XML, Anki into a pack)
+and ``studyvm pack media`` (list or open the pictures and sounds an imported pack keeps).
 
 Heavy modules (pydantic models, YAML, the importers) are imported inside the command so that
 ``studyvm --help`` stays fast.
@@ -38,9 +39,15 @@ def _clash(settings, pack_id: str, target: Path) -> str | None:
 
 def import_pack(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="GIFT, Aiken, CSV or TSV file to import.", show_default=False),
+    file: Path = typer.Argument(
+        ..., help="GIFT, Aiken, CSV/TSV, Moodle XML or Anki .apkg file to import.", show_default=False
+    ),
     fmt: str | None = typer.Option(
-        None, "--format", "-f", help="gift, aiken or csv (default: from the suffix).", show_default=False
+        None,
+        "--format",
+        "-f",
+        help="gift, aiken, csv, moodle-xml or apkg (default: from the content, else the suffix).",
+        show_default=False,
     ),
     pack_id: str | None = typer.Option(None, "--id", help="Pack id (default: from the file name).", show_default=False),
     title: str | None = typer.Option(None, "--title", help="Pack title (default: the file name).", show_default=False),
@@ -48,24 +55,38 @@ def import_pack(
         None, "--out", help="Write the pack folder here for editing instead of installing it.", show_default=False
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing pack or --out folder."),
+    with_history: bool = typer.Option(
+        False, "--with-history", help="Anki: bring the deck's review log in as your study history."
+    ),
 ) -> None:
-    """Convert a GIFT/Aiken/CSV file into a pack (installed in your home, or written to --out)."""
+    """Convert a GIFT, Aiken, CSV, Moodle XML or Anki file into a pack (installed, or written to --out).
+
+    Every problem in the file is listed (path:line:col) and nothing is imported until all are fixed.
+    """
     from studyvm.packs.importers import FORMATS, ImportProblem, guess_format, import_file
     from studyvm.packs.importers.install import InstallError, base_name, check_pack_id, install, pack_id_for
     from studyvm.packs.model import PackMeta
 
     settings = ctx.obj
     fmt = (fmt or guess_format(file) or "").lower()
+    if fmt == "zip":
+        raise _fail(
+            f"{file}:1:1: error: a zip file that is not an Anki package (QTI and other zip formats are not supported)"
+        )
     if fmt not in FORMATS:
-        hint = "give --format gift, aiken or csv" if not fmt else f"expected one of {', '.join(FORMATS)}"
+        hint = f"give --format {', '.join(FORMATS)}" if not fmt else f"expected one of {', '.join(FORMATS)}"
         raise _fail(f"{file}:1:1: error: cannot tell the import format ({hint})")
+    if with_history and fmt != "apkg":
+        raise _fail(f"{file}:1:1: error: --with-history needs an Anki package (--format apkg)")
+    if with_history and out is not None:
+        raise _fail(f"{file}:1:1: error: --with-history installs the pack (it cannot be used with --out)")
     pack_id = pack_id or pack_id_for(file)
     bad_id = check_pack_id(pack_id)
     if bad_id:
         raise _fail(f"{file}:1:1: error: {bad_id}; choose one with --id")
     bar = TtyProgress(f"importing {file.name}")
     try:
-        result = import_file(file, fmt, bar)
+        result = import_file(file, fmt, bar, with_history=with_history)
     except ImportProblem as problem:
         bar.close()
         raise _fail(str(problem)) from None
@@ -73,12 +94,14 @@ def import_pack(
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
     if not result.questions:
+        if result.warnings:
+            raise _fail(f"{file}:1:1: error: nothing to import: every entry was skipped (see the warnings above)")
         raise _fail(f"{file}:1:1: error: no questions found (is it really {fmt}?)")
     target = Path(out) if out else settings.user_packs_dir / pack_id
     meta = PackMeta(id=pack_id, title=title or base_name(file), description=f"Imported from {file.name} ({fmt}).")
     try:
         if out is not None:
-            install(meta, result.questions, target, force=force)
+            install(meta, result.questions, target, force=force, media=result.media)
         else:
             from studyvm.packs.staging import STAGING, pack_lock
 
@@ -89,7 +112,8 @@ def import_pack(
                     raise _fail(
                         f"{file}:1:1: error: pack id '{pack_id}' is already used by {other}; choose another with --id"
                     )
-                install(meta, result.questions, target, force=force, staging=settings.home / STAGING)
+                staging = settings.home / STAGING
+                install(meta, result.questions, target, force=force, staging=staging, media=result.media)
     except InstallError as exc:
         raise _fail(f"{file}:1:1: error: {exc}") from None
     counts: dict[str, int] = {}
@@ -98,4 +122,35 @@ def import_pack(
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     where = f"written to {target}" if out else f"installed as pack '{pack_id}' in {target}"
     typer.echo(f"Imported {len(result.questions)} questions ({summary}) from {file.name}; {where}.")
+    if result.history:
+        from studyvm.study.service import StudyError
 
+        try:
+            reviews = _replay_history(settings, pack_id, result.history)
+        except StudyError as exc:
+            raise _fail(f"error: the pack was installed but its Anki history was not: {exc}") from None
+        typer.echo(f"Brought {reviews} Anki reviews of {len(result.history)} questions into your study history.")
+    if result.media:
+        typer.echo(
+            f"Kept {len(result.media)} media files in {target / 'media'}; questions show them as [image: name] "
+            f"(open one with `studyvm pack media {pack_id} NAME --open`)."
+        )
+
+
+def _replay_history(settings, pack_id: str, history: dict[str, list[tuple[int, int, int]]]) -> int:
+    """Answer each imported card as the Anki log says, at the time it says: the scheduler's state
+    (FSRS) and the review history come out as if the reviews had been done in StudyVM."""
+    from datetime import UTC, datetime
+
+    from studyvm.study.service import StudyService
+
+    moment = [datetime.now(UTC)]
+    done = 0
+    with StudyService(settings, clock=lambda: moment[0], fuzz=False) as svc:
+        for qid, reviews in history.items():
+            card = svc.card(pack_id, qid)
+            for time_ms, ease, _interval in reviews:
+                moment[0] = datetime.fromtimestamp(time_ms / 1000, UTC)
+                svc.answer(card, rating=ease)
+                done += 1
+    return done

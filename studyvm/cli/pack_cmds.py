@@ -29,6 +29,7 @@ class ExportFormat(StrEnum):
     json = "json"
     gift = "gift"
     apkg = "apkg"
+    moodle_xml = "moodle-xml"
 
 
 class SchemaKind(StrEnum):
@@ -176,10 +177,10 @@ def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
 def export(
     ctx: typer.Context,
     pack_id: str = typer.Argument(..., metavar="ID"),
-    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, gift or apkg."),
-    output: str = typer.Option(..., "--output", "-o", help="File to write ('-' for stdout: json, gift)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, gift, apkg or moodle-xml."),
+    output: str = typer.Option(..., "--output", "-o", help="File to write ('-' for stdout: json, gift, moodle-xml)."),
 ) -> None:
-    """Export a pack, generated questions included, as JSON, Moodle GIFT or an Anki package."""
+    """Export a pack, generated questions included, as JSON, Moodle GIFT, Moodle XML or an Anki package."""
     pack = require_pack(ctx.obj, pack_id)
     warnings: list[str] = []
     from studyvm.cli.progress import TtyProgress  # a bar on stderr for exports over a second
@@ -190,10 +191,16 @@ def export(
             raise fail("error: an .apkg is binary; give a file name with -o")
         from studyvm.packs.exporters.apkg import export_apkg
 
-        _write_atomically(Path(output), lambda p: warnings.extend(export_apkg(pack, p, progress=bar)))
+        _write_atomically(
+            Path(output), lambda p: warnings.extend(export_apkg(pack, p, progress=bar, previous=Path(output)))
+        )
     else:
         if fmt is ExportFormat.json:
             text = json.dumps(pack.export_dict(), indent=2, ensure_ascii=False) + "\n"
+        elif fmt is ExportFormat.moodle_xml:
+            from studyvm.packs.exporters.moodle_xml import export_moodle_xml
+
+            text, warnings = export_moodle_xml(pack, progress=bar)
         else:
             from studyvm.packs.exporters.gift import export_gift
 
@@ -201,6 +208,10 @@ def export(
         if output == "-":
             sys.stdout.write(text)
         else:
+            if fmt is not ExportFormat.json and Path(output).is_file():
+                from studyvm.packs.exporters.common import text_type_changes
+
+                warnings = [*warnings, *text_type_changes(fmt.value, Path(output), text, pack)]
             _write_atomically(Path(output), lambda p: p.write_text(text, encoding="utf-8"))
     bar.close()
     for warning in warnings:

@@ -127,6 +127,16 @@ def _check_content(q: Question, here, meta_where) -> list[Diagnostic]:
         texts = [o.text.casefold() for o in q.options]
         if len(set(texts)) != len(texts):
             out.append(_at(here, meta_where, "warning", f"question '{q.id}': two options have the same text"))
+    if isinstance(q, McqQuestion) and sum(o.credit() >= 100 for o in q.options) > 1:
+        out.append(
+            _at(
+                here,
+                meta_where,
+                "warning",
+                f"question '{q.id}': several fully correct options: any one of them gives full credit "
+                "(write a multi question if the learner must pick them all)",
+            )
+        )
     if isinstance(q, MultiQuestion):
         positive = sum(o.credit() for o in q.options if o.credit() > 0)
         explicit = any(o.weight is not None for o in q.options)

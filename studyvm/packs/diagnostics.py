@@ -44,7 +44,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, Any]:
     Returns the path of keys/indexes that exist in the data and the last value reached.
     """
     path: list[str | int] = []
-    node = data
+    node: Any = data
     for part in loc:
         if isinstance(node, dict) and isinstance(part, str) and part not in node and part == node.get("type"):
             continue  # a discriminated union's tag, not a key of the data
@@ -64,7 +64,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, Any]:
     return tuple(path), node
 
 
-def _describe(err: dict[str, Any], path: Path_, allowed: list[str] | None) -> str:
+def _describe(err: Any, path: Path_, allowed: list[str] | None) -> str:
     kind = err["type"]
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     msg = str(err.get("msg", "invalid value"))

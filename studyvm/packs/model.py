@@ -159,17 +159,17 @@ class FlipQuestion(QuestionBase):
 
 
 class McqQuestion(QuestionBase):
-    """One fully correct option; others may carry partial credit."""
+    """A single choice: one fully correct option (or several, each worth full credit, as Moodle
+    allows); others may carry partial credit."""
 
     type: Literal["mcq"]
     options: list[Option] = Field(min_length=2)
     shuffle: bool = True
 
     @model_validator(mode="after")
-    def _exactly_one_correct(self) -> McqQuestion:
-        full = [o for o in self.options if o.credit() >= 100]
-        if len(full) != 1:
-            raise ValueError(f"an mcq needs exactly one fully correct option, found {len(full)}")
+    def _one_correct(self) -> McqQuestion:
+        if not any(o.credit() >= 100 for o in self.options):
+            raise ValueError("an mcq needs a fully correct option (weight 100 or correct: true), found 0")
         return self
 
 

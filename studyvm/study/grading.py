@@ -143,9 +143,9 @@ def _grade_mcq(q: McqQuestion, response: Any) -> Grade:
     idx = int(response)
     if not 0 <= idx < len(q.options):
         raise NotGradable("no such option")
-    right = next(o for o in q.options if o.credit() >= 100)
+    right = " / ".join(o.text for o in q.options if o.credit() >= 100)  # Moodle allows several
     score = _clamp(q.options[idx].credit() / 100)
-    return Grade(score, score >= FULL, right.text, q.options[idx].feedback)
+    return Grade(score, score >= FULL, right, q.options[idx].feedback)
 
 
 @register("multi", "grade")
@@ -176,8 +176,9 @@ def _grade_true_false(q: TrueFalseQuestion, response: Any) -> Grade:
 
 @register("short", "grade")
 def _grade_short(q: ShortQuestion, response: Any) -> Grade:
-    best = max(q.answers, key=lambda a: a.weight)
-    matched = [a for a in q.answers if text_matches(str(response), a.text)]
+    best = max((a for a in q.answers if a.text != "*"), key=lambda a: a.weight, default=q.answers[0])
+    # A "*" answer is Moodle's catch-all: it matches any response (usually at 0% with feedback).
+    matched = [a for a in q.answers if a.text == "*" or text_matches(str(response), a.text)]
     if not matched:
         return Grade(0.0, False, best.text)
     top = max(matched, key=lambda a: a.weight)

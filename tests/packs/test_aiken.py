@@ -27,8 +27,9 @@ def test_fixture_imports_as_mcqs():
 def test_ids_are_stable_and_unique():
     text = "Same?\nA. x\nB. y\nANSWER: A\n\nSame?\nA. x\nB. y\nANSWER: B\n"
     ids = [q.id for q in parse_aiken(text).questions]
-    assert ids[1] == ids[0] + "-2"
-    assert ids == [q.id for q in parse_aiken(text).questions]
+    assert len(set(ids)) == 2 and all(i.startswith("same-") for i in ids)
+    swapped = "Same?\nA. x\nB. y\nANSWER: B\n\nSame?\nA. x\nB. y\nANSWER: A\n"
+    assert [q.id for q in parse_aiken(swapped).questions] == ids[::-1]
 
 
 @pytest.mark.parametrize(
@@ -37,8 +38,8 @@ def test_ids_are_stable_and_unique():
         ("Q?\nA. x\nB. y\n", 1, "without an ANSWER"),
         ("Q?\nA. x\nB. y\nANSWER: C\n", 4, "not one of the options"),
         ("Q?\nA. x\nC. y\nANSWER: A\n", 3, "out of order"),
-        ("Q?\nA. x\nANSWER: A\n", 1, "at least 2 items"),
-        ("Q?\nA.\nB. y\nANSWER: B\n", 2, "at least 1 character"),
+        ("Q?\nA. x\nANSWER: A\n", 3, "at least 2 options, found 1"),
+        ("Q?\nA.\nB. y\nANSWER: B\n", 2, "option 1: text is empty"),
         ("ANSWER: A\n", 1, "without options"),
         ("Q?\nA. x\nB. y\nstray text\nANSWER: A\n", 4, "expected another option"),
     ],
@@ -49,3 +50,44 @@ def test_errors(text, line, words):
     assert caught.value.line == line, str(caught.value)
     assert words in caught.value.message
     assert str(caught.value).startswith(f"bank.aiken:{line}:")
+
+
+def test_no_space_after_the_letter_and_lower_case_answer():
+    q = parse_aiken("Capital of France?\nA)Paris\nB)Rome\nanswer: a\n").questions[0]
+    assert [o.text for o in q.options] == ["Paris", "Rome"] and q.options[0].correct
+
+
+def test_every_problem_is_reported_at_its_line():
+    text = (
+        "A) Question not started\n"  # 1: stray option
+        "B) still not\n"
+        "ANSWER: A\n"
+        "A good question?\n"  # 4
+        "A. yes\n"
+        "B. no\n"
+        "ANSWER: A\n"
+        "Only one option?\n"  # 8
+        "A. alone\n"
+        "ANSWER: A\n"  # 10
+        "Never finished?\n"  # 11
+        "A. a\n"
+        "B. b\n"
+        "Next question?\n"  # 14: the one before has no ANSWER
+        "A. c\n"
+        "B. d\n"
+        "ANSWER: E\n"  # 17
+    )
+    with pytest.raises(ImportProblem) as caught:
+        parse_aiken(text, "bank.aiken")
+    lines = str(caught.value).splitlines()
+    assert [line.split(":")[1] for line in lines[:-1]] == ["1", "10", "14", "17"], lines
+    assert "option line before any question text" in lines[0]
+    assert "question of line 11 has no ANSWER" in lines[2]
+    assert lines[-1] == "bank.aiken: 4 errors; nothing was imported"
+
+
+def test_stray_option_does_not_merge_into_the_next_question():
+    text = "A) Question not started\n\nA good question?\nA. yes\nB. no\nANSWER: A\n"
+    with pytest.raises(ImportProblem) as caught:
+        parse_aiken(text, "bank.aiken")
+    assert (caught.value.line, len(caught.value.problems)) == (1, 1)

@@ -87,8 +87,8 @@ def test_fields_tags_and_escaping(pack, collection):
     assert back == "Software that runs virtual machines<br>(also called a VMM)."
     assert extra.startswith("Type 1 runs on bare metal")
     _, _, (front, back, extra) = note("t.mcq")
-    assert "A. Ring 1<br>B. Ring 0<br>C. Ring 2" in front
-    assert back == "A. Ring 1"
+    assert "A. Ring 0<br>B. Ring 1<br>C. Ring 2" in front  # shuffled per question (authored: 1, 0, 2)
+    assert back == "B. Ring 1"
     assert "Caveat:" in extra
     _, _, (front, back, extra) = note("t.short")
     assert (front, back) == ("Intel&#x27;s virtualization extension?", "VT-x")
@@ -138,3 +138,27 @@ def test_progress_is_reported(pack, tmp_path):
     export_apkg(pack, tmp_path / "p.apkg", progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, len(pack.questions))
     assert seen[-1] == (len(pack.questions), len(pack.questions))
+
+
+def test_options_are_shuffled_per_question_and_the_same_every_time(tmp_path: Path) -> None:
+    from studyvm.config import builtin_content_dir
+    from studyvm.packs.exporters.apkg import _basic
+
+    pack = load_pack_dir(builtin_content_dir() / "virtualization").pack
+    choices = [q for q in pack.questions if q.type == "mcq" and q.shuffle]
+    right_first = sum(_basic(q, pack.id)[1].startswith("A.") for q in choices)
+    assert right_first < len(choices) / 2, (right_first, len(choices))
+    assert [_basic(q, pack.id) for q in choices] == [_basic(q, pack.id) for q in choices]
+
+
+def test_type_change_under_the_same_id_warns(tmp_path: Path) -> None:
+    from studyvm.packs.model import Pack, PackMeta
+
+    def pack(kind: dict) -> Pack:
+        return Pack(meta=PackMeta(id="p", title="P"), questions=[{"id": "a", "prompt": "Q", **kind}])
+
+    out = tmp_path / "p.apkg"
+    assert export_apkg(pack({"type": "flip", "back": "x"}), out) == []
+    assert export_apkg(pack({"type": "flip", "back": "y"}), out) == []
+    warnings = export_apkg(pack({"type": "short", "answers": ["y"]}), out)
+    assert any("question 'a' was StudyVM Basic (p)" in w and "StudyVM Type-in (p) now" in w for w in warnings)

@@ -42,7 +42,22 @@ def test_anki_plain_text_export_headers():
     assert basic.id.startswith("anki-")
     assert cloze.type == "cloze"
     assert cloze.prompt == "{{EPT}} is nested paging"
-    assert cloze.explanation == "Also NPT on AMD"
+    assert cloze.explanation == "Also NPT on AMD\nHints: 1. Intel"  # the cloze hint is kept
+
+
+def test_anki_type_in_notes_and_media_in_a_text_export(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n"
+        "Basic (type in the answer)\tPort of HTTPS?\t443\n"
+        'Basic\tName this topology <img src="star.png">\tstar [sound:say.mp3]\n'
+    )
+    result = import_csv(path)
+    typed, basic = result.questions
+    assert (typed.type, typed.answers[0].text) == ("short", "443")
+    assert (basic.prompt, basic.back) == ("Name this topology [image: star.png]", "star [audio: say.mp3]")
+    assert [w.line for w in result.warnings] == [5, 5]
+    assert "'star.png' is not in a text export (export the deck as .apkg" in result.warnings[0].message
 
 
 def test_columns_header_and_named_separator():

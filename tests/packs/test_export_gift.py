@@ -79,12 +79,34 @@ def test_html_looking_text_is_marked_plain():
     assert parse_gift(text).questions[0].prompt == "Is <b> a tag & more?"
 
 
-def test_weights_moodle_rejects_are_reported():
+def test_weights_are_written_as_moodle_grades_and_read_back_exactly():
     pack = load_pack_dir(PACK).pack
     q = next(q for q in pack.questions if q.id == "t.multi-weights")
     options = [o.model_copy(update={"weight": w}) for o, w in zip(q.options, (33.3, 66.7, -100), strict=True)]
+    changed = pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]})
+    text, warnings = export_gift(changed)
+    assert "%33.33333%" in text and "%66.66667%" in text and "%33.3%" not in text
+    assert any("33.3% as 33.33333%, 66.7% as 66.66667%" in w for w in warnings)
+    assert [o.weight for o in parse_gift(text).questions[0].options] == [33.3, 66.7, -100]
+    options = [o.model_copy(update={"weight": w}) for o, w in zip(q.options, (12.3, 87.7, -100), strict=True)]
     _, warnings = export_gift(pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]}))
-    assert any("33.3% 66.7%" in w for w in warnings)
+    assert any("weights that Moodle does not accept (StudyVM does): 12.3% 87.7%" in w for w in warnings)
+
+
+def test_choice_options_are_shuffled_per_question_and_read_back_in_order():
+    pack = load_pack_dir(builtin_content_dir() / "virtualization").pack
+    text, _ = export_gift(pack)
+    assert text == export_gift(pack)[0]  # deterministic
+    choices = [q for q in pack.questions if q.type == "mcq" and q.shuffle]
+    firsts = 0
+    for block in text.split("\n\n"):
+        head = next((q for q in choices if f"::{q.id}::" in block), None)
+        if head is not None:
+            answers = [line.strip() for line in block.splitlines() if line.strip()[:1] in "=~"]
+            firsts += bool(answers) and answers[0].startswith("=")
+    assert firsts < len(choices) / 2, (firsts, len(choices))
+    back = {q.id: q for q in parse_gift(text).questions}
+    assert all([o.text for o in back[q.id].options] == [o.text for o in q.options] for q in choices)
 
 
 def test_builtin_pack_round_trips():

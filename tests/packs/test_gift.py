@@ -155,11 +155,20 @@ def test_blank_lines_inside_an_answer_block(bank):
     assert [o.text for o in q.options] == ["yes", "no"]
 
 
-def test_repeated_names_get_unique_ids():
-    result = parse_gift("::same::One?{T}\n\n::same::Two?{F}\n\nThree?{T}\n\nThree?{F}\n")
-    ids = [q.id for q in result.questions]
-    assert ids[:2] == ["same", "same-2"]
-    assert ids[3] == ids[2] + "-2"
+def test_repeated_names_get_unique_ids_independent_of_order():
+    blocks = ["::same::One?{T}", "::same::Two?{F}", "Three?{T}", "Three?{F}", "::other::Four?{T}"]
+    ids = {q.prompt + str(q.answer): q.id for q in parse_gift("\n\n".join(blocks)).questions}
+    assert len(set(ids.values())) == 5
+    assert ids["Four?True"] == "other"
+    assert ids["One?True"].startswith("same-") and ids["Two?False"].startswith("same-")
+    swapped = {q.prompt + str(q.answer): q.id for q in parse_gift("\n\n".join(reversed(blocks))).questions}
+    assert swapped == ids
+
+
+def test_cyrillic_and_chinese_names_give_distinct_stable_ids():
+    text = "::Вопрос 1::Да?{T}\n\n::Задача 1::Нет?{F}\n\n::質問一::はい?{T}\n\n::06- création d'instance::Oui?{T}"
+    ids = [q.id for q in parse_gift(text).questions]
+    assert ids == ["vopros-1", "zadacha-1", "zhiwenyi", "06-creation-dinstance"]
 
 
 def test_lowercase_true_false_crlf_and_bom(tmp_path):

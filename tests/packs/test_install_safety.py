@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from studyvm.cli import app
 from studyvm.packs import staging
-from studyvm.packs.importers.common import IdMaker
 from studyvm.packs.staging import STAGING, clean_leftovers, pack_lock, swap_in
 
 runner = CliRunner()
@@ -271,23 +270,6 @@ def test_an_import_is_split_to_fit_the_loaders_file_limit(tmp_path: Path, monkey
 
 
 # -- F11, F15, F18 -------------------------------------------------------------------------------
-
-
-class _CountingSet(set):
-    lookups = 0
-
-    def __contains__(self, item: object) -> bool:
-        type(self).lookups += 1
-        return super().__contains__(item)
-
-
-def test_repeated_names_cost_linear_lookups() -> None:
-    maker = IdMaker()
-    maker._used = _CountingSet()
-    ids = [maker.take("a") for _ in range(5000)]
-    assert ids[:3] == ["a", "a-2", "a-3"] and ids[-1] == "a-5000" and len(set(ids)) == 5000
-    assert _CountingSet.lookups <= 2 * 5000
-    assert maker.take("a-5001") == "a-5001" and maker.take("a") == "a-5002"
 
 
 def test_importing_a_fifo_is_refused_at_once(tmp_path: Path) -> None:

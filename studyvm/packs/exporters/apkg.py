@@ -8,6 +8,9 @@
   derived from the pack id, so importing an updated pack into Anki updates the notes it made
   before instead of adding duplicates.
 - The topic and tags become Anki tags (spaces replaced by ``_``); all text is HTML-escaped.
+- Choice options are shown in a deterministic per-question shuffled order (the right answer is
+  not always "A"); replacing an earlier export warns about questions whose note type changed
+  under the same id, since Anki keeps the old note for them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
+import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -26,6 +31,7 @@ from typing import Any
 
 import genanki
 
+from studyvm.packs.exporters.common import option_order, type_changes
 from studyvm.packs.model import CLOZE_GAP
 from studyvm.packs.questions import names
 
@@ -90,13 +96,14 @@ def _lettered(texts: list[str]) -> str:
     return "<br>".join(f"{chr(65 + i) if i < 26 else i + 1}. {h(t)}" for i, t in enumerate(texts))
 
 
-def _basic(q: Any) -> tuple[str, str, str]:
+def _basic(q: Any, pack_id: str = "") -> tuple[str, str, str]:
     """Front, back and extra of a type shown as a self-graded Basic card."""
     if q.type == "flip":
         return h(q.prompt), h(q.back), _extra(q)
     if q.type in ("mcq", "multi"):
-        texts = [o.text for o in q.options]
-        right = [i for i, o in enumerate(q.options) if (o.credit() >= 100 if q.type == "mcq" else o.credit() > 0)]
+        options = [q.options[i] for i in option_order(pack_id, q)]  # the right answer is not always A
+        texts = [o.text for o in options]
+        right = [i for i, o in enumerate(options) if (o.credit() >= 100 if q.type == "mcq" else o.credit() > 0)]
         hint = "<br><i>(Choose every right answer.)</i>" if q.type == "multi" else ""
         back = "<br>".join(f"{chr(65 + i) if i < 26 else i + 1}. {h(texts[i])}" for i in right)
         return f"{h(q.prompt)}<br><br>{_lettered(texts)}{hint}", back, _extra(q)
@@ -148,16 +155,75 @@ def _note(q: Any, pack_id: str, models: dict[str, genanki.Model]) -> genanki.Not
         text, others = _cloze_text(q)
         more = f"Also accepted: {', '.join(others)}" if others else ""
         return genanki.Note(model=models["cloze"], fields=[text, _extra(q, more)], tags=tags, guid=guid)
-    return genanki.Note(model=models["basic"], fields=list(_basic(q)), tags=tags, guid=guid)
+    return genanki.Note(model=models["basic"], fields=list(_basic(q, pack_id)), tags=tags, guid=guid)
 
 
-def build_deck(pack: Any, progress: Callable[[int, int], None] | None = None) -> genanki.Deck:
-    """The Anki deck of ``pack``: one note per question, generated ones included."""
+def _kind(q: Any) -> str:
+    return {"short": "type", "cloze": "cloze"}.get(q.type, "basic")
+
+
+def _changed_types(pack: Any, old_path: Path) -> list[str]:
+    """Questions whose Anki note type differs from the one in the package being replaced."""
+    from studyvm.packs.importers.anki_package import PackageError, open_package, private_dir
+
+    try:
+        with private_dir() as tmp:
+            old = open_package(old_path, Path(tmp))
+            old.archive.close()
+    except PackageError:
+        return []
+    names = {n.guid: old.notetypes[n.notetype].name for n in old.notes if n.notetype in old.notetypes}
+    models = _models(pack.id)
+    before = {q.id: names[g] for q in pack.questions if (g := genanki.guid_for(pack.id, q.id)) in names}
+    return type_changes(before, pack, {q.id: models[_kind(q)].name for q in pack.questions})
+
+
+_PLACEHOLDER = re.compile(r"\[(image|audio|video|media): ([^\]]*?)\]")
+
+
+def pack_media(pack: Any) -> dict[str, Path]:
+    """The media files a pack keeps in its ``media/`` folder (imported pictures and sounds), by name."""
+    from studyvm.packs.importers.media import MEDIA_DIR, safe_name
+
+    folder = Path(pack.location) / MEDIA_DIR if pack.location else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.name: p for p in folder.iterdir() if p.is_file() and safe_name(p.name) == p.name}
+
+
+def with_media(field: str, media: dict[str, Path], used: set[str]) -> str:
+    """An escaped field whose ``[image: …]``/``[audio: …]`` placeholders of kept files show the file in Anki."""
+
+    def show(m: re.Match[str]) -> str:
+        inner = m.group(2)
+        name = inner[inner.rfind("(") + 1 : -1] if inner.endswith(")") and "(" in inner else inner
+        if name not in media:
+            return m.group(0)
+        used.add(name)
+        if m.group(1) == "image":
+            alt = inner[: inner.rfind("(")].strip() if name != inner else ""
+            return f'<img src="{name}" alt="{alt}">'
+        return f"[sound:{name}]"
+
+    return _PLACEHOLDER.sub(show, field) if "[" in field else field
+
+
+def build_deck(
+    pack: Any, progress: Callable[[int, int], None] | None = None, used: set[str] | None = None
+) -> genanki.Deck:
+    """The Anki deck of ``pack``: one note per question, generated ones included.
+
+    Placeholders of the pack's media files become pictures and sounds; their names go in ``used``.
+    """
     models = _models(pack.id)
     deck = genanki.Deck(stable_id(pack.id, "deck"), pack.meta.title, description=h(pack.meta.description))
+    media = pack_media(pack)
     total = len(pack.questions)
     for index, q in enumerate(pack.questions):
-        deck.add_note(_note(q, pack.id, models))
+        note = _note(q, pack.id, models)
+        if media:
+            note.fields = [with_media(f, media, used if used is not None else set()) for f in note.fields]
+        deck.add_note(note)
         if progress is not None and index % 500 == 0:
             progress(index, total)
     return deck
@@ -168,14 +234,20 @@ def export_apkg(
     out_path: Path | str,
     timestamp: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    previous: Path | None = None,
 ) -> list[str]:
     """Write ``pack`` as an Anki package at ``out_path`` (replaced only once complete); return warnings.
 
     ``timestamp`` fixes the note and card ids genanki derives from the time (for reproducible
-    files); ``progress(done, total)`` is called while notes are built.
+    files); ``progress(done, total)`` is called while notes are built; ``previous`` is the
+    package this one replaces (default ``out_path``), checked for note types that changed.
     """
     out_path = Path(out_path)
-    deck = build_deck(pack, progress)
+    previous = Path(previous) if previous is not None else out_path
+    changed = _changed_types(pack, previous) if previous.is_file() else []
+    used: set[str] = set()
+    deck = build_deck(pack, progress, used)
+    media = pack_media(pack)
     package = genanki.Package(deck)
     stamp = time.time() if timestamp is None else timestamp
     fd, db_name = tempfile.mkstemp(suffix=".anki2")
@@ -188,7 +260,10 @@ def export_apkg(
         conn.close()
         with zipfile.ZipFile(tmp_out, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(db_name, "collection.anki2")
-            archive.writestr("media", "{}")
+            names = sorted(used)
+            for index, name in enumerate(names):
+                archive.write(media[name], str(index))
+            archive.writestr("media", json.dumps({str(i): name for i, name in enumerate(names)}))
         os.replace(tmp_out, out_path)
         if progress is not None:
             progress(len(pack.questions), len(pack.questions))
@@ -201,6 +276,6 @@ def export_apkg(
         if q.type in _SELF_GRADED:
             counts[q.type] = counts.get(q.type, 0) + 1
     if not counts:
-        return []
+        return changed
     listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return [f"{sum(counts.values())} questions ({listed}) become Basic cards graded by the learner in Anki"]
+    return [f"{sum(counts.values())} questions ({listed}) become Basic cards graded by the learner in Anki", *changed]

@@ -11,6 +11,10 @@ Each question carries Moodle's ``// [id:…] [tag:…]`` comment; fields GIFT ha
 (caveat, source, demo, unit, a flip's explanation, the one-gap cloze marker, a
 ``multi`` written with correct flags rather than weights) go in a
 ``// studyvm: {json}`` comment, which StudyVM's importer reads back and Moodle ignores.
+
+Choice options are written in a deterministic per-question shuffled order (the comment keeps the
+authored order for StudyVM), and weights close to one of Moodle's grades (33.3, 33.4) are written
+as that grade (33.33333), since Moodle's import refuses any other value.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from studyvm.packs.exporters.common import option_order
 from studyvm.packs.model import CLOZE_GAP
 from studyvm.packs.questions import names
 
@@ -42,13 +47,30 @@ def num(value: float) -> str:
     return repr(float(value))
 
 
+def snap(value: float) -> float:
+    """``value``, or the one of Moodle's grades it is within 0.1 of (33.3 and 33.4 -> 33.33333)."""
+    near = next((f for f in _MOODLE_FRACTIONS if 0.0001 <= abs(abs(value) - f) <= 0.1), None)
+    if near is None:
+        return value
+    return near if value >= 0 else -near
+
+
+def _note(notes: list[str], head: str, entry: str, sep: str) -> None:
+    """Add ``entry`` to the last note if it starts with ``head``, else start a new note."""
+    if notes and notes[-1].startswith(head):
+        notes[-1] += f"{sep}{entry}"
+    else:
+        notes.append(f"{head} {entry}")
+
+
 def _weight(value: float, qid: str, notes: list[str]) -> str:
+    snapped = snap(value)
+    if snapped != value:  # Moodle's import only takes its own grades
+        head = f"question '{qid}': weights written as the nearest of Moodle's grades:"
+        _note(notes, head, f"{num(value)}% as {num(snapped)}%", ", ")
+        return f"%{num(snapped)}%"
     if not any(abs(abs(value) - f) < 0.0001 for f in _MOODLE_FRACTIONS):
-        note = f"question '{qid}': weights that Moodle does not accept (StudyVM does):"
-        if notes and notes[-1].startswith(note):
-            notes[-1] += f" {num(value)}%"
-        else:
-            notes.append(f"{note} {num(value)}%")
+        _note(notes, f"question '{qid}': weights that Moodle does not accept (StudyVM does):", f"{num(value)}%", " ")
     return f"%{num(value)}%"
 
 
@@ -64,8 +86,9 @@ def _fb(feedback: str) -> str:
 class _Writer:
     """Builds the GIFT text of one question: its answer lines and its comment fields."""
 
-    def __init__(self, q: Any, notes: list[str]) -> None:
+    def __init__(self, q: Any, notes: list[str], pack_id: str = "") -> None:
         self.q = q
+        self.pack_id = pack_id
         self.notes = notes
         self.prompt = q.prompt
         self.meta: dict[str, Any] = {}
@@ -73,7 +96,13 @@ class _Writer:
 
     def answers(self) -> list[str]:
         q = self.q
-        return getattr(self, f"_{q.type}")(q)
+        lines = getattr(self, f"_{q.type}")(q)
+        if q.type in ("mcq", "multi"):
+            order = option_order(self.pack_id, q)
+            if order != sorted(order):  # shuffled, so the right answer is not always first
+                lines = [lines[i] for i in order]
+                self.meta["order"] = order  # StudyVM reads the authored order back
+        return lines
 
     def _flip(self, q: Any) -> list[str]:
         if q.explanation:
@@ -81,7 +110,15 @@ class _Writer:
         self.general = q.back
         return []
 
+    def _exact(self, q: Any) -> None:
+        """Weights written as Moodle's nearest grade are kept exact for StudyVM in the comment."""
+        weights = {str(i): o.weight for i, o in enumerate(q.options) if o.weight is not None}
+        exact = {i: w for i, w in weights.items() if snap(w) != w}
+        if exact:
+            self.meta["weights"] = exact
+
     def _mcq(self, q: Any) -> list[str]:
+        self._exact(q)
         out = []
         for o in q.options:
             credit = o.credit()
@@ -98,6 +135,7 @@ class _Writer:
         share = round(100 / max(1, len(q.correct_indexes())), 5)
         if not explicit:
             self.meta["flags"] = True  # so StudyVM reads back correct: true/false, not the shares
+        self._exact(q)
         out = []
         for o in q.options:
             credit = o.credit() if explicit else (share if o.correct else -share)
@@ -172,14 +210,18 @@ def _gap(q: Any, prompt: str) -> tuple[str, str] | None:
     return None
 
 
-def _question(q: Any, notes: list[str], carried: list[str]) -> str:
-    w = _Writer(q, notes)
-    answers = w.answers()
-    for key in ("caveat", "demo"):
-        if getattr(q, key):
-            w.meta[key] = getattr(q, key)
+def carried_fields(q: Any) -> dict[str, Any]:
+    """The fields neither GIFT nor Moodle XML has a place for: caveat, demo and source, when set."""
+    out: dict[str, Any] = {key: getattr(q, key) for key in ("caveat", "demo") if getattr(q, key)}
     if q.source is not None:
-        w.meta["source"] = q.source.model_dump(exclude_defaults=True)
+        out["source"] = q.source.model_dump(exclude_defaults=True)
+    return out
+
+
+def _question(q: Any, notes: list[str], carried: list[str], pack_id: str = "") -> str:
+    w = _Writer(q, notes, pack_id)
+    answers = w.answers()
+    w.meta.update(carried_fields(q))
     if set(w.meta) & {"caveat", "demo", "source", "unit", "explanation"}:
         carried.append(q.id)
     tags = [" ".join(t.split()).replace("]", "\\]") for t in q.tags]  # one comment line, ']' escaped
@@ -217,7 +259,7 @@ def export_gift(pack: Any, progress: Callable[[int, int], None] | None = None) -
         if q.topic != topic:
             topic = q.topic
             parts += [f"$CATEGORY: {esc(topic)}", ""]
-        parts += [_question(q, notes, carried), ""]
+        parts += [_question(q, notes, carried, pack.meta.id), ""]
         if progress is not None and index % 1000 == 0:
             progress(index, total)
     if progress is not None:

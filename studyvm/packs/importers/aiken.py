@@ -7,9 +7,12 @@
     B) Only I/O
     ANSWER: A
 
-The question text may span several lines; options are ``A.`` or ``A)`` followed by a space;
-``ANSWER:`` names the right letter and ends the question. Blank lines between questions are
-optional. Ids come from a hash of the question text.
+The question text may span several lines; options are ``A.`` or ``A)`` followed by the text
+(a space after the mark is optional, as in Moodle); ``ANSWER:`` (any case) names the right letter
+and ends the question. Blank lines between questions are optional. Ids come from a hash of the
+question text. Every problem of the file is reported, each at its line, and a question with a
+problem never swallows the next one: an option line before any question text, a question left
+without its ``ANSWER:`` line, a letter out of order.
 """
 
 from __future__ import annotations
@@ -18,84 +21,109 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from studyvm.packs.importers.common import Collector, ImportResult, Progress, read_text
 
-from studyvm.packs.importers.common import IdMaker, ImportProblem, ImportResult, Progress, read_text, text_id
-from studyvm.packs.model import QUESTION_ADAPTER
-
-_OPTION = re.compile(r"^([A-Z])[.)](?:\s+(.*))?$")
+_OPTION = re.compile(r"^([A-Z])[.)][ \t]*(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 
 
 class _Question:
     """A question being read: its text lines, options and where it started."""
 
-    def __init__(self, line: int) -> None:
+    def __init__(self, line: int, broken: bool = False) -> None:
         self.line = line
         self.text: list[str] = []
         self.options: list[tuple[str, str, int]] = []
+        self.broken = broken
+        """A problem was reported: the rest of it is skipped up to its ANSWER line."""
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.out = Collector(path)
+        self.current: _Question | None = None
+
+    def line(self, number: int, col: int, line: str) -> None:
+        current = self.current
+        answer = _ANSWER.match(line)
+        option = _OPTION.match(line) if not answer else None
+        if answer:
+            self.answer(number, col, answer.group(1).strip())
+        elif option and (current is None or not current.text):
+            if current is None or not current.broken:
+                self.out.problem(number, col, "option line before any question text (is the question line missing?)")
+            self.current = current or _Question(number, broken=True)
+        elif option and current is not None:
+            if current.broken:
+                return
+            letter, expected = option.group(1), chr(ord("A") + len(current.options))
+            if letter != expected:
+                self.out.problem(number, col, f"option {letter} out of order: expected {expected}")
+                current.broken = True
+                return
+            current.options.append((letter, option.group(2).strip(), number))
+        elif current is not None and (current.options or (current.broken and not current.text)):
+            if not current.broken:
+                self.out.problem(
+                    number,
+                    col,
+                    f"the question of line {current.line} has no ANSWER: line; expected another option "
+                    "(A. text) or the ANSWER: line after the options",
+                )
+            self.current = _Question(number)
+            self.current.text.append(line)
+        else:
+            self.current = current or _Question(number)
+            self.current.text.append(line)
+
+    def answer(self, number: int, col: int, letter: str) -> None:
+        current, self.current = self.current, None
+        if current is not None and current.broken:
+            return
+        if current is None or not current.options:
+            where = "" if current is None else f" (the question of line {current.line} has no A. B. … options)"
+            self.out.problem(number, col, f"ANSWER line without options before it{where}")
+            return
+        letters = [opt[0] for opt in current.options]
+        if len(letters) < 2:
+            self.out.problem(number, col, f"a question needs at least 2 options, found {len(letters)}")
+            return
+        if letter.upper() not in letters:
+            self.out.problem(number, col, f"ANSWER {letter!r} is not one of the options {', '.join(letters)}")
+            return
+        prompt = "\n".join(current.text)
+        options = current.options
+        data = {
+            "type": "mcq",
+            "prompt": prompt,
+            "options": [{"text": text, "correct": key == letter.upper()} for key, text, _ in options],
+        }
+
+        def locate(err: dict[str, Any], q: _Question = current) -> tuple[int, int]:
+            loc = [p for p in err["loc"] if p != "mcq"]
+            if len(loc) >= 2 and loc[0] == "options" and isinstance(loc[1], int):
+                return q.options[loc[1]][2], 1
+            return q.line, 1
+
+        self.out.add(data, "", current.line, 1, locate)
+
+    def end(self) -> ImportResult:
+        if self.current is not None and not self.current.broken:
+            self.out.problem(self.current.line, 1, "question without an ANSWER: line")
+        return self.out.finish()
 
 
 def parse_aiken(text: str, path: str = "<aiken>", progress: Progress | None = None) -> ImportResult:
-    """Every question of an Aiken text, or :class:`ImportProblem` at the first error."""
-    result = ImportResult()
-    ids = IdMaker()
-    current: _Question | None = None
+    """Every question of an Aiken text, or :class:`ImportProblem` listing every problem."""
+    reader = _Reader(path)
     lines = text.split("\n")
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
-        col = len(raw) - len(raw.lstrip()) + 1
-        if not line:
-            continue
-        answer = _ANSWER.match(line)
-        option = _OPTION.match(line)
-        if answer:
-            if current is None or not current.options:
-                raise ImportProblem(path, number, col, "ANSWER line without options before it")
-            result.questions.append(_finish(current, answer.group(1).strip(), path, number, col, ids))
-            current = None
-        elif option and current is not None and current.text:
-            letter = option.group(1)
-            expected = chr(ord("A") + len(current.options))
-            if letter != expected:
-                raise ImportProblem(path, number, col, f"option {letter} out of order: expected {expected}")
-            current.options.append((letter, (option.group(2) or "").strip(), number))
-        elif current is not None and current.options:
-            raise ImportProblem(
-                path, number, col, "expected another option (A. text) or the ANSWER: line after the options"
-            )
-        else:
-            current = current or _Question(number)
-            current.text.append(line)
+        if line:
+            reader.line(number, len(raw) - len(raw.lstrip()) + 1, line)
         if progress is not None and number % 5000 == 0:
             progress(number, len(lines))
-    if current is not None:
-        raise ImportProblem(path, current.line, 1, "question without an ANSWER: line")
-    return result
-
-
-def _finish(q: _Question, letter: str, path: str, line: int, col: int, ids: IdMaker) -> Any:
-    letters = [opt[0] for opt in q.options]
-    if letter.upper() not in letters:
-        raise ImportProblem(path, line, col, f"ANSWER {letter!r} is not one of the options {', '.join(letters)}")
-    prompt = "\n".join(q.text)
-    data = {
-        "type": "mcq",
-        "id": ids.take(text_id(prompt)),
-        "prompt": prompt,
-        "options": [{"text": text, "correct": key == letter.upper()} for key, text, _ in q.options],
-    }
-    try:
-        return QUESTION_ADAPTER.validate_python(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = [p for p in err["loc"] if p != "mcq"]
-        where = q.line
-        if len(loc) >= 2 and loc[0] == "options" and isinstance(loc[1], int):
-            where = q.options[loc[1]][2]
-        detail = ".".join(str(p) for p in loc)
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ImportProblem(path, where, 1, f"{detail}: {msg}" if detail else msg) from None
+    return reader.end()
 
 
 def import_aiken(path: Path, progress: Progress | None = None) -> ImportResult:

@@ -1,23 +1,29 @@
 """What every importer shares: the error type, the result, reading text files and making ids.
 
 An importer turns a file into validated :class:`~studyvm.packs.model.Question` objects or
-raises :class:`ImportProblem` pointing at the first line a person has to fix; nothing is
-half-imported.
+raises :class:`ImportProblems` listing every place a person has to fix; nothing is
+half-imported. Ids are given at the end (:func:`assign_ids`), from the whole file, so that they
+do not depend on the order of the questions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from studyvm.errors import PackError
 from studyvm.packs.diagnostics import Diagnostic
+from studyvm.packs.model import QUESTION_ADAPTER
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """Largest file an importer reads."""
@@ -54,20 +60,37 @@ class ImportResult:
     questions: list[Any] = field(default_factory=list)
     """Validated questions (pydantic models of :data:`studyvm.packs.model.Question`)."""
     warnings: list[Diagnostic] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
+    """Media files to keep in the pack's ``media/`` folder, by safe file name."""
+    history: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    """Anki review log by question id: ``(time in ms, rating 1-4, interval in days)``, oldest first."""
 
 
 def decode(raw: bytes, path: str) -> str:
     """Decode UTF-8 (BOM allowed), refusing binary data with the position of the first bad byte."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportProblem(path, 1, 1, f"file is {len(raw) / 1_048_576:.0f} MB; the limit is 64 MB")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        raise ImportProblem(path, 1, 1, "the file is UTF-16 text: save it as UTF-8 and import it again")
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise ImportProblem(path, *_line_col(raw, nul), "binary data (NUL byte): not a text file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportProblem(path, *_line_col(raw, exc.start), f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        raise ImportProblem(
+            path,
+            *_line_col(raw, exc.start),
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); if the file was saved as Windows-1252 or Latin-1, "
+            "save it as UTF-8 and import it again",
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of the first few characters is zero."""
+    head = raw[:16]
+    return len(head) >= 8 and (head[1::2].count(0) == len(head[1::2]) or head[0::2].count(0) == len(head[0::2]))
 
 
 def read_text(path: Path) -> str:
@@ -93,8 +116,15 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 def slug(text: str, limit: int = 60) -> str:
-    """A lower-case id fragment: letters and digits joined by dashes, cut at a dash near ``limit``."""
-    s = _NON_ID.sub("-", text.lower().replace("'", "").replace("\u2019", "")).strip("-")
+    """A lower-case ASCII id fragment: any script transliterated (``Вопрос`` -> ``vopros``,
+    ``création`` -> ``creation``, ``質問`` -> ``zhiwen``), letters and digits joined by dashes, cut
+    at a dash near ``limit``."""
+    from anyascii import anyascii
+
+    text = text.replace("'", "").replace("\u2019", "")
+    if not text.isascii():
+        text = anyascii(text)
+    s = _NON_ID.sub("-", text.lower().replace("'", "")).strip("-")
     if len(s) > limit:
         s = s[:limit].rsplit("-", 1)[0] if "-" in s[:limit] else s[:limit]
     return s
@@ -115,28 +145,166 @@ def name_id(name: str) -> str:
     return slug(name, 120)
 
 
-class IdMaker:
-    """Hands out unique ids in file order: a repeated id gets ``-2``, ``-3``… appended."""
+def markers(text: str) -> tuple[str, str]:
+    """Two private-use characters that do not occur in ``text``: they mark the gaps of a cloze
+    while its HTML is turned into text, and survive that untouched."""
+    free = (chr(c) for c in range(0xE000, 0xF8FF) if chr(c) not in text)
+    return next(free), next(free)
 
-    def __init__(self) -> None:
-        self._used: set[str] = set()
-        self._next_suffix: dict[str, int] = {}  # per wanted id: where the search for a free -N resumes
 
-    def take(self, wanted: str) -> str:
-        """``wanted`` if free, else the first free ``wanted-N``.
+def guid_id(guid: str) -> str:
+    """The question id for an Anki note GUID (the .apkg and the CSV importers give the same)."""
+    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:10]
 
-        The search resumes where the last one for the same ``wanted`` stopped, so a bank that
-        repeats one name n times costs O(n) in all, not O(n^2) (adversary F11).
-        """
-        candidate, n = wanted, self._next_suffix.get(wanted, 1)
+
+def content_hash(data: dict[str, Any]) -> str:
+    """A short hash of a question's content (everything but its id), independent of file order."""
+    body = {k: v for k, v in data.items() if k != "id" and not k.startswith("_")}
+    return hashlib.sha1(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
+
+
+def assign_ids(wanted: list[str], content: Callable[[int], str]) -> list[str]:
+    """Final ids for questions wanting ``wanted``, independent of the order of the questions.
+
+    A wanted id used once is kept. When several questions want the same id, each gets the id
+    followed by ``content(index)``, a hash of its own content, so reordering the bank gives every
+    question the same id as before and a learner's history stays with its question. Only
+    questions whose content is identical too fall back to ``-2``, ``-3``… (they are interchangeable).
+    """
+    counts = Counter(wanted)
+    taken = {w for w, n in counts.items() if n == 1}
+    next_suffix: dict[str, int] = {}  # per base: where the search for a free -N resumes (adversary F11)
+    out: list[str] = []
+    for index, want in enumerate(wanted):
+        if counts[want] == 1:
+            out.append(want)
+            continue
+        candidate = base = f"{want}-{content(index)}"
+        n = next_suffix.get(base, 1)
         if n > 1:
-            candidate = f"{wanted}-{n}"
-        while candidate in self._used:
+            candidate = f"{base}-{n}"
+        while candidate in taken:
             n += 1
-            candidate = f"{wanted}-{n}"
-        self._next_suffix[wanted] = n
-        self._used.add(candidate)
-        return candidate
+            candidate = f"{base}-{n}"
+        next_suffix[base] = n
+        taken.add(candidate)
+        out.append(candidate)
+    return out
+
+
+_PYDANTIC = (
+    (re.compile(r"^String should have at least 1 character$"), "is empty"),
+    (
+        re.compile(r"^List should have at least (\d+) items? after validation, not (\d+)$"),
+        r"needs at least \1, found \2",
+    ),
+    (re.compile(r"^Input should be a valid number.*"), "is not a number"),
+    (re.compile(r"^Input should be (less|greater) than or equal to (.+)$"), r"must be \1 than or equal to \2"),
+)
+_FIELD_WORDS = {"options": "option", "answers": "answer", "pairs": "pair", "items": "item", "distractors": "distractor"}
+
+
+def friendly(err: Any, qtype: str | None) -> str:
+    """A pydantic error in an author's words, with 1-based positions: ``mcq: option 1: text is empty``."""
+    loc = [p for p in err["loc"] if p != qtype]
+    words: list[str] = []
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            continue
+        nxt = loc[index + 1] if index + 1 < len(loc) else None
+        if isinstance(nxt, int) and part in _FIELD_WORDS:
+            words.append(f"{_FIELD_WORDS[part]} {nxt + 1}")
+        else:
+            words.append(str(part))
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    for pattern, replacement in _PYDANTIC:
+        if pattern.match(msg):
+            msg = pattern.sub(replacement, msg)
+            break
+    where = ": ".join(words[:-1] + [" ".join(words[-1:])]) if words else ""
+    text = f"{where} {msg}" if where else msg
+    return f"{qtype}: {text}" if qtype else text
+
+
+class ImportProblems(ImportProblem):
+    """Every problem of a file at once (the file is still refused whole); shows one line each."""
+
+    LIMIT = 200
+    """At most this many lines are shown; a last line counts the rest."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        problems = sorted(problems, key=lambda p: (p.line, p.col))
+        first = problems[0]
+        super().__init__(first.path, first.line, first.col, first.message)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        lines = [ImportProblem.__str__(p) for p in self.problems[: self.LIMIT]]
+        if len(self.problems) > self.LIMIT:
+            lines.append(f"{self.path}: … and {len(self.problems) - self.LIMIT} more errors")
+        if len(self.problems) > 1:
+            lines.append(f"{self.path}: {len(self.problems)} errors; nothing was imported")
+        return "\n".join(lines)
+
+
+Locate = Callable[[Any], tuple[int, int]]
+"""Where in the file a pydantic error of one question points: ``(line, col)``."""
+
+
+@dataclass
+class _Pending:
+    data: dict[str, Any]
+    wanted: str
+    line: int
+    col: int
+    locate: Locate | None
+
+
+class Collector:
+    """What an importer gathers while reading: questions (checked at the end), warnings, problems.
+
+    Reading goes on after a problem so that every problem of the file is reported at once;
+    :meth:`finish` gives ids (see :func:`assign_ids`), validates every question and raises
+    :class:`ImportProblems` if anything was wrong, so nothing is half-imported.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pending: list[_Pending] = []
+        self.problems: list[ImportProblem] = []
+        self.warnings: list[Diagnostic] = []
+        self.media: dict[str, bytes] = {}
+        """Media files kept (see :class:`studyvm.packs.importers.media.MediaStore`)."""
+
+    def problem(self, line: int, col: int, message: str) -> None:
+        """Record an error at ``line:col``."""
+        self.problems.append(ImportProblem(self.path, line, col, message))
+
+    def warn(self, line: int, col: int, message: str) -> None:
+        """Record a warning at ``line:col``."""
+        self.warnings.append(Diagnostic(self.path, line, col, "warning", message))
+
+    def add(self, data: dict[str, Any], wanted: str, line: int, col: int = 1, locate: Locate | None = None) -> None:
+        """A question's model data (without ``id``), the id it wants, and where it starts."""
+        self.pending.append(_Pending(data, wanted, line, col, locate))
+
+    def finish(self) -> ImportResult:
+        """Validate everything read; :class:`ImportProblems` lists every problem of the file."""
+        wanted = [p.wanted or text_id(str(p.data.get("prompt", ""))) for p in self.pending]
+        final_ids = assign_ids(wanted, lambda index: content_hash(self.pending[index].data))
+        result = ImportResult(warnings=self.warnings, media=self.media)
+        for item, final in zip(self.pending, final_ids, strict=True):
+            data = {k: v for k, v in item.data.items() if not k.startswith("_")}
+            data["id"] = final
+            try:
+                result.questions.append(QUESTION_ADAPTER.validate_python(data))
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    line, col = item.locate(err) if item.locate else (item.line, item.col)
+                    self.problem(line, col, friendly(err, data.get("type")))
+        if self.problems:
+            raise ImportProblems(self.problems)
+        return result
 
 
 def topic_of_category(category: str) -> str:

@@ -15,27 +15,22 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from studyvm.packs.diagnostics import Diagnostic
 from studyvm.packs.importers.common import (
-    IdMaker,
+    Collector,
     ImportProblem,
     ImportResult,
     Progress,
+    guid_id,
     name_id,
     read_text,
-    text_id,
     topic_of_category,
 )
-from studyvm.packs.importers.htmltext import html_to_text
-from studyvm.packs.model import QUESTION_ADAPTER
+from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, sound_refs
 
 _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _ALIASES = {
@@ -44,9 +39,9 @@ _ALIASES = {
     "tags": "tags", "tag": "tags",
     "explanation": "explanation", "extra": "explanation", "back extra": "explanation", "notes": "explanation",
     "topic": "topic", "deck": "topic",
-    "id": "id", "guid": "guid", "notetype": "ignore",
+    "id": "id", "guid": "guid", "notetype": "notetype",
 }  # fmt: skip
-_ANKI_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}", re.DOTALL)
+_ANKI_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::([^}]*))?\}\}", re.DOTALL)
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -90,7 +85,9 @@ def _read_header(lines: list[str], path: str) -> tuple[_Header, int]:
         elif key.endswith(" column"):
             if not value.isdigit() or int(value) < 1:
                 raise ImportProblem(path, number, len(key) + 3, f"'{key}' needs a column number (1, 2, …)")
-            role = {"tags": "tags", "deck": "topic", "guid": "guid"}.get(key[: -len(" column")], "ignore")
+            role = {"tags": "tags", "deck": "topic", "guid": "guid", "notetype": "notetype"}.get(
+                key[: -len(" column")], "ignore"
+            )
             header.roles[int(value) - 1] = role
     if isinstance(header.columns, str):
         sep = header.separator or ("\t" if "\t" in header.columns else ",")
@@ -120,15 +117,14 @@ def _roles(names: list[str], fixed: dict[int, str], width: int) -> dict[int, str
 
 
 def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Progress | None = None) -> ImportResult:
-    """Every row of a CSV/TSV text as a question, or :class:`ImportProblem` at the first bad row."""
+    """Every row of a CSV/TSV text as a question, or :class:`ImportProblem` listing every bad row."""
     lines = text.split("\n")
     header, skipped = _read_header(lines, path)
     body = "\n".join(lines[skipped:])
     first = next((line for line in lines[skipped:] if line.strip()), "")
     sep = header.separator or _guess_separator(first, suffix)
     reader = csv.reader(io.StringIO(body), delimiter=sep, strict=True)
-    result = ImportResult()
-    ids = IdMaker()
+    out = Collector(path)
     roles: dict[int, str] | None = None
     if header.columns:
         roles = _roles(header.columns, header.roles, len(header.columns))
@@ -144,29 +140,51 @@ def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Pr
                 roles = _roles(row if known else [], header.roles, len(row))
                 if known:
                     continue
-            result.questions.append(_question(row, roles, header, ids, path, line, result))
-            if progress is not None and len(result.questions) % 2000 == 0:
+            try:
+                data, wanted = _question(row, roles, header, path, line, out)
+            except ImportProblem as problem:
+                out.problems.append(problem)
+                continue
+            out.add(data, wanted, line)
+            if progress is not None and len(out.pending) % 2000 == 0:
                 progress(previous, len(lines))
     except csv.Error as exc:
-        raise ImportProblem(path, skipped + reader.line_num, 1, f"CSV syntax: {exc}") from None
-    return result
+        out.problem(skipped + reader.line_num, 1, f"CSV syntax: {exc}")
+    return out.finish()
+
+
+def _cell(cell: str, html: bool, media: list[MediaRef]) -> str:
+    if not html:
+        return cell.strip()
+    cell, sounds = sound_refs(cell)
+    text, refs = html_to_text_media(cell)
+    media += refs + sounds
+    return text
 
 
 def _question(
-    row: list[str], roles: dict[int, str], header: _Header, ids: IdMaker, path: str, line: int, result: ImportResult
-) -> Any:
+    row: list[str], roles: dict[int, str], header: _Header, path: str, line: int, out: Collector
+) -> tuple[dict[str, Any], str]:
+    """A row's model data (without id) and the id it wants."""
     fields: dict[str, str] = {}
+    media: list[MediaRef] = []
     for index, cell in enumerate(row):
         role = roles.get(index, "ignore")
         if role != "ignore" and role not in fields:
-            fields[role] = html_to_text(cell) if header.html and role != "guid" else cell.strip()
+            fields[role] = _cell(cell, header.html and role not in ("guid", "notetype"), media)
+    for ref in media:
+        out.warn(line, 1, f"{ref.kind} '{ref.src}' is not in a text export (export the deck as .apkg to keep it); "
+                 f"shown as {ref.placeholder()}")  # fmt: skip
     front, back = fields.get("front", ""), fields.get("back", "")
     tags = [t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags
     data: dict[str, Any] = {"type": "flip", "prompt": front, "back": back}
     if _ANKI_CLOZE.search(front):
+        hints = [f"{n}. {m.group(2)}" for n, m in enumerate(_ANKI_CLOZE.finditer(front), start=1) if m.group(2)]
         data = {"type": "cloze", "prompt": _ANKI_CLOZE.sub(lambda m: "{{" + m.group(1) + "}}", front)}
-        if back:
-            fields["explanation"] = "\n".join(x for x in (fields.get("explanation", ""), back) if x)
+        extra = [fields.get("explanation", ""), back] + ([f"Hints: {'; '.join(hints)}"] if hints else [])
+        fields["explanation"] = "\n".join(x for x in extra if x)
+    elif back and "type in" in fields.get("notetype", "").lower():
+        data = {"type": "short", "prompt": front, "answers": [back]}  # Anki's "Basic (type in the answer)"
     elif not back:
         hint = "" if len(row) > 1 else " (only one field: is the separator right? see #separator:)"
         raise ImportProblem(path, line, 1, f"row has no back (answer){hint}")
@@ -180,19 +198,10 @@ def _question(
     if fields.get("id"):
         wanted = name_id(fields["id"])
     elif fields.get("guid"):
-        wanted = "anki-" + hashlib.sha1(fields["guid"].encode("utf-8")).hexdigest()[:10]
+        wanted = guid_id(fields["guid"])
     else:
-        wanted = text_id(data["prompt"])
-    data["id"] = ids.take(wanted or text_id(data["prompt"]))
-    if wanted and data["id"] != wanted and fields.get("id"):
-        result.warnings.append(Diagnostic(path, line, 1, "warning", f"id {wanted!r} repeated; renamed {data['id']!r}"))
-    try:
-        return QUESTION_ADAPTER.validate_python(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        detail = ".".join(str(p) for p in err["loc"] if p != data["type"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ImportProblem(path, line, 1, f"{detail}: {msg}" if detail else msg) from None
+        wanted = ""
+    return data, wanted
 
 
 def import_csv(path: Path, progress: Progress | None = None) -> ImportResult:

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from studyvm.packs.importers.gift_text import restore
-from studyvm.packs.importers.htmltext import html_to_text
+from studyvm.packs.importers.htmltext import Label, MediaRef, html_to_text_media, looks_like_html
 
 Problem = Callable[[int, str], Exception]
 """Makes the exception for an error at an offset of the question's text."""
+
+
+@dataclass
+class Context:
+    """What reading one answer block needs: the text format, the error maker and two sinks."""
+
+    fmt: str
+    problem: Problem
+    media: list[MediaRef] = field(default_factory=list)
+    """Media referenced by any text of the question."""
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    """Warnings ``(offset, message)`` about what was dropped or changed."""
+    label: Label | None = None
+    """Names the kept file a media placeholder shows (see :func:`html_to_text_media`)."""
+
 
 ESSAY_BACK = "(essay question: no model answer was given; compare with your notes)"
 """The back of a flip imported from an essay that has no general feedback."""
@@ -40,13 +56,30 @@ class Piece(NamedTuple):
         return Piece(self.text[start:], self.at + start)
 
 
-def _text(piece: str, fmt: str) -> str:
+def plain_text(text: str, fmt: str, media: list[MediaRef], label: Label | None = None) -> str:
+    """Restored GIFT text in ``fmt`` as plain text; media references are added to ``media``.
+
+    ``html`` is rendered; so is the default ``moodle`` format when the text holds tags or
+    entities, since Moodle's auto-format shows them rendered (its line breaks stay breaks).
+    """
+    text = restore(text)
+    if fmt == "moodle" and looks_like_html(text):
+        text, fmt = text.strip().replace("\n", "<br>"), "html"
+    if fmt != "html":
+        return text.strip()
+    out, found = html_to_text_media(text, label)
+    media += found
+    return out
+
+
+def _text(piece: str, ctx: Context) -> str:
     piece = piece.strip()
+    fmt = ctx.fmt
     if piece.startswith("["):
         end = piece.find("]")
         if end > 0 and piece[1:end].lower() in ("html", "moodle", "plain", "markdown"):
             fmt, piece = piece[1:end].lower(), piece[end + 1 :]
-    return html_to_text(restore(piece)) if fmt == "html" else restore(piece).strip()
+    return plain_text(piece, fmt, ctx.media, ctx.label)
 
 
 _SPLIT = {markers: re.compile("([" + re.escape(markers) + "])") for markers in ("=", "~=")}
@@ -83,26 +116,31 @@ def _weight(piece: Piece, problem: Problem, low: float, high: float) -> tuple[fl
     return value, piece.cut(m.end()).strip()
 
 
-def _feedback(piece: Piece, fmt: str) -> tuple[str, str]:
+def _check_weight(piece: Piece, weight: float | None, ctx: Context) -> None:
+    if weight is None and piece.text.startswith("%"):
+        ctx.notes.append((piece.at, "this does not read as a weight (write it %50%): kept as answer text"))
+
+
+def _feedback(piece: Piece, ctx: Context) -> tuple[str, str]:
     text, _, feedback = piece.text.partition("#")
-    return _text(text, fmt), _text(feedback, fmt)
+    return _text(text, ctx), _text(feedback, ctx)
 
 
-def build_answers(answer: Piece, fmt: str, general: str, problem: Problem) -> dict[str, Any]:
+def build_answers(answer: Piece, ctx: Context, general: str) -> dict[str, Any]:
     """Model fields (``type``, answers, ``explanation``) for the answer block ``answer``."""
     raw = answer.text.strip()
     if not raw:
         return {"type": "flip", "back": general or ESSAY_BACK}
     if raw.startswith("#"):
-        body = _numerical(answer.cut(answer.text.index("#") + 1), fmt, problem)
+        body = _numerical(answer.cut(answer.text.index("#") + 1), ctx)
     elif "~" in raw:
-        body = _choice(answer, fmt, problem)
+        body = _choice(answer, ctx)
     elif "=" in raw and "->" in raw:
-        body = _matching(answer, fmt, problem)
+        body = _matching(answer, ctx)
     elif raw.split("#", 1)[0].strip().upper() in _TF:
-        body = _true_false(raw, fmt)
+        body = _true_false(raw, ctx)
     else:
-        body = _short(answer, fmt, problem)
+        body = _short(answer, ctx)
     if general and not body.get("explanation"):
         body["explanation"] = general
     elif general:
@@ -110,36 +148,43 @@ def build_answers(answer: Piece, fmt: str, general: str, problem: Problem) -> di
     return body
 
 
-def _choice(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
-    options, where = [], {}
+def _choice(answer: Piece, ctx: Context) -> dict[str, Any]:
+    options: list[dict[str, Any]] = []
+    where: dict[Any, Any] = {}
     single = False
-    for index, (marker, piece) in enumerate(_answers(answer, "~=")):
+    for marker, piece in _answers(answer, "~="):
         option: dict[str, Any] = {}
+        weight, piece = _weight(piece, ctx.problem, -100, 100)
+        _check_weight(piece, weight, ctx)
+        text, feedback = _feedback(piece, ctx)
+        if not text:  # Moodle drops a blank answer when it saves the question (`~=right`)
+            ctx.notes.append((piece.at, f"empty answer after '{marker}' dropped (as Moodle does)"))
+            continue
         if marker == "=":
             single = True
             option["correct"] = True
-        weight, piece = _weight(piece, problem, -100, 100)
         if weight is not None:
             option["weight"] = weight
-        text, feedback = _feedback(piece, fmt)
         option["text"] = text
         if feedback:
             option["feedback"] = feedback
+        where[("options", len(options))] = piece.at
         options.append(option)
-        where[("options", index)] = piece.at
     return {"type": "mcq" if single else "multi", "options": options, "_where": where}
 
 
-def _matching(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
-    pairs, distractors, where = [], [], {}
+def _matching(answer: Piece, ctx: Context) -> dict[str, Any]:
+    pairs: list[dict[str, Any]] = []
+    distractors: list[str] = []
+    where: dict[Any, Any] = {}
     for _, piece in _answers(answer):
         if "->" not in piece.text:
-            raise problem(piece.at, "matching answer without '->' (write =item -> match)")
+            raise ctx.problem(piece.at, "matching answer without '->' (write =item -> match)")
         left, _, right = piece.text.partition("->")
         right_text = restore(right).strip()
         if not right_text:
-            raise problem(piece.at, "matching answer with nothing after '->'")
-        left_text = _text(left, fmt)
+            raise ctx.problem(piece.at, "matching answer with nothing after '->'")
+        left_text = _text(left, ctx)
         if left_text:
             where[("pairs", len(pairs))] = piece.at
             pairs.append({"left": left_text, "right": right_text})
@@ -151,10 +196,10 @@ def _matching(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
     return body
 
 
-def _true_false(raw: str, fmt: str) -> dict[str, Any]:
+def _true_false(raw: str, ctx: Context) -> dict[str, Any]:
     parts = raw.split("#", 2) + ["", ""]
     answer = _TF[parts[0].strip().upper()]
-    wrong, right = _text(parts[1], fmt), _text(parts[2], fmt)
+    wrong, right = _text(parts[1], ctx), _text(parts[2], ctx)
     body: dict[str, Any] = {"type": "true_false", "answer": answer}
     # GIFT: the first feedback is for a wrong answer, the second for a right one.
     true_fb, false_fb = (right, wrong) if answer else (wrong, right)
@@ -165,11 +210,12 @@ def _true_false(raw: str, fmt: str) -> dict[str, Any]:
     return body
 
 
-def _short(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
+def _short(answer: Piece, ctx: Context) -> dict[str, Any]:
     answers, where = [], {}
     for index, (_, piece) in enumerate(_answers(answer)):
-        weight, piece = _weight(piece, problem, 0, 100)
-        text, feedback = _feedback(piece, fmt)
+        weight, piece = _weight(piece, ctx.problem, 0, 100)
+        _check_weight(piece, weight, ctx)
+        text, feedback = _feedback(piece, ctx)
         item: dict[str, Any] = {"text": text}
         if weight is not None and weight != 100:
             item["weight"] = weight
@@ -187,12 +233,13 @@ def _number(piece: Piece, text: str, problem: Problem) -> float:
     return float(text)
 
 
-def _numerical(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
+def _numerical(answer: Piece, ctx: Context) -> dict[str, Any]:
+    problem = ctx.problem
     text = answer.text
     wrong_feedback = ""
     tilde = text.find("~")
     if tilde >= 0:
-        wrong_feedback = _feedback(Piece(text[tilde + 1 :], 0), fmt)[1]
+        wrong_feedback = _feedback(Piece(text[tilde + 1 :], 0), ctx)[1]
         answer = Piece(text[:tilde], answer.at)
     pieces = [piece for _, piece in _answers(answer)]
     if not pieces:
@@ -213,7 +260,7 @@ def _numerical(answer: Piece, fmt: str, problem: Problem) -> dict[str, Any]:
         if weight is not None and weight != 100:
             item["weight"] = weight
         if feedback.strip():
-            item["feedback"] = _text(feedback, fmt)
+            item["feedback"] = _text(feedback, ctx)
         answers.append(item)
         where[("answers", index)] = piece.at
     body: dict[str, Any] = {"type": "numerical", "answers": answers, "_where": where}

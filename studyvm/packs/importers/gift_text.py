@@ -96,9 +96,16 @@ class Block:
         shifts = _shifts(raw)
         return number, x + bisect_left(shifts, x) + 1
 
-    def drop_first_line(self) -> Block:
-        """The same block without its first line (used after a ``$CATEGORY:`` line)."""
-        return Block(self.numbers[1:], self.lines[1:], self.comments, self.raw)
+    def slice(self, start: int, end: int) -> Block:
+        """Lines ``start:end`` of the block as a block of their own (split at ``$CATEGORY:`` lines).
+
+        Comments go with the part they are written in (or just before, for the first part).
+        """
+        numbers = self.numbers[start:end]
+        low = self.numbers[start - 1] if start else 0
+        high = self.numbers[end] if end < len(self.numbers) else 1 << 62
+        comments = [c for c in self.comments if low < c.number < high]
+        return Block(numbers, self.lines[start:end], comments, self.raw)
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:

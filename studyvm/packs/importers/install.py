@@ -15,7 +15,7 @@ from studyvm.errors import PackError
 from studyvm.packs.importers.common import slug
 from studyvm.packs.model import ID_PATTERN, PackMeta
 
-_KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv")
+_KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv", ".xml", ".apkg", ".colpkg")
 
 
 class InstallError(PackError):
@@ -47,9 +47,15 @@ def check_pack_id(pack_id: str) -> str | None:
 
 
 def install(
-    meta: PackMeta, questions: list[Any], target: Path, force: bool = False, staging: Path | None = None
+    meta: PackMeta,
+    questions: list[Any],
+    target: Path,
+    force: bool = False,
+    staging: Path | None = None,
+    media: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write a pack with ``meta`` and ``questions`` as the folder ``target``; return ``target``.
+    """Write a pack with ``meta`` and ``questions`` (and ``media`` files in ``media/``) as the folder
+    ``target``; return ``target``.
 
     Refuses an existing non-empty ``target`` unless ``force``, and even then replaces only a
     folder that is a pack (holds a ``pack.yaml``). The pack is written in a staging folder under
@@ -77,6 +83,7 @@ def install(
             checkpoint("written")
             _check_limits(files)
             _check_written(files, meta, data)
+            _write_media(temp, media or {})
             swap_in(temp, target)
             checkpoint("swapped")
     except OSError as exc:
@@ -103,6 +110,20 @@ def _check_limits(files: list[Path]) -> None:
         )
 
 
+def _write_media(folder: Path, media: dict[str, bytes]) -> None:
+    """Write the media files in ``folder/media`` under their (already safe) names."""
+    from studyvm.packs.importers.media import MEDIA_DIR, safe_name
+
+    if not media:
+        return
+    where = folder / MEDIA_DIR
+    where.mkdir()
+    for name, data in media.items():
+        if safe_name(name) != name:
+            raise InstallError(f"internal error: unsafe media file name {name!r}")
+        (where / name).write_bytes(data)
+
+
 def _check_written(files: list[Path], meta: PackMeta, expected: list[dict[str, Any]]) -> None:
     """Read the written YAML back with the loader's YAML 1.2 parser and compare it with what was meant.
 
@@ -115,7 +136,7 @@ def _check_written(files: list[Path], meta: PackMeta, expected: list[dict[str, A
     found: list[Any] = []
     try:
         for path in files:
-            data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
+            data: Any = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
             if path.name == "pack.yaml":
                 if PackMeta.model_validate(data) != meta:
                     raise InstallError("internal error: pack.yaml does not read back as written")
