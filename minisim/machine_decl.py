@@ -95,28 +95,34 @@ class MachineDecl:
 
     # Machine's own methods the mixins call
     @abstractmethod
-    def event(
-        self, kind: str, cost: int = 0, reason: str | None = None, pc: int | None = None, note: str = ""
-    ) -> None: ...
+    def event(self, kind: str, cost: int = 0, reason: str | None = None, pc: int | None = None, note: str = "") -> None:
+        """Count one event and charge its cycles (Machine.event)."""
 
     @abstractmethod
-    def diverge(self, what: str, pc: int, changes_state: bool = False) -> None: ...
+    def diverge(self, what: str, pc: int, changes_state: bool = False) -> None:
+        """Record a sensitive instruction behaving differently from the bare machine (Machine.diverge)."""
 
     @abstractmethod
-    def set_status(self, status: int) -> None: ...
+    def set_status(self, status: int) -> None:
+        """Load STATUS, switching the translation dicts to the new mode (Machine.set_status)."""
 
     @abstractmethod
-    def enter(self, cause: int, addr: int, ret_pc: int) -> int: ...
+    def enter(self, cause: int, addr: int, ret_pc: int) -> int:
+        """Hardware trap entry; returns the trap vector (Machine.enter)."""
 
     # MMU's methods SystemOps calls
     @abstractmethod
-    def tlb_flush(self, keep_global: bool = False) -> None: ...
+    def tlb_flush(self, keep_global: bool = False) -> None:
+        """Drop TLB entries, all or all but global pages (MMU.tlb_flush)."""
 
     @abstractmethod
-    def tlb_drop(self, vpn: int) -> None: ...
+    def tlb_drop(self, vpn: int) -> None:
+        """Drop one TLB entry (MMU.tlb_drop)."""
 
     @abstractmethod
-    def read_virt(self, va: int, pc: int) -> int: ...
+    def read_virt(self, va: int, pc: int) -> int:
+        """Kernel-side read through the MMU (MMU.read_virt)."""
 
     @abstractmethod
-    def write_virt(self, va: int, val: int, pc: int) -> None: ...
+    def write_virt(self, va: int, val: int, pc: int) -> None:
+        """Kernel-side write through the MMU (MMU.write_virt)."""
