@@ -18,6 +18,7 @@ import ast
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 from minisim import isa
 
@@ -290,8 +291,15 @@ class _Assembler:
         self.stmts = stmts
         self.syms: dict[str, int] = dict(predefined)
 
+    @overload
+    def value(self, text: str, line: int, col: int, final: Literal[True]) -> int: ...
+
+    @overload
+    def value(self, text: str, line: int, col: int, final: bool) -> int | None: ...
+
     def value(self, text: str, line: int, col: int, final: bool) -> int | None:
-        """Evaluate an operand; before the final pass an unknown symbol gives None."""
+        """Evaluate an operand; before the final pass an unknown symbol gives None (in the final
+        pass it is an error, so a final value is always an int)."""
         try:
             return _eval(text, self.syms, line, col)
         except KeyError as e:
@@ -316,8 +324,8 @@ class _Assembler:
         if op == "li":
             if len(st.args) != 2:
                 raise AsmError("li takes rd, value", st.line, st.col)
-            v = self.value(st.args[1][0], st.line, st.args[1][1], False)
-            return 1 if v is not None and -0x8000 <= v < 0x8000 else 2
+            known = self.value(st.args[1][0], st.line, st.args[1][1], False)
+            return 1 if known is not None and -0x8000 <= known < 0x8000 else 2
         if op in ("mov", "la", "b") or op in isa.BY_NAME:
             return 1
         raise AsmError(f"unknown instruction {op!r}", st.line, st.col)

@@ -15,12 +15,17 @@ Memory goes through the machine's TLB dicts (virtual page -> frame base); a miss
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from minisim import isa
 from minisim.blocks import MAX_BLOCK, Decoded, decode_block, liveness
 from minisim.mmu import STORE_PUSH, STORE_SW
 
-_CODE_CACHE: dict[tuple, object] = {}  # (vpc, words from the block's start) -> code object
-_SOURCE_CACHE: dict[str, object] = {}  # generated source -> code object
+if TYPE_CHECKING:
+    from types import CodeType
+
+_CODE_CACHE: dict[tuple, CodeType] = {}  # (vpc, words from the block's start) -> code object
+_SOURCE_CACHE: dict[str, CodeType] = {}  # generated source -> code object
 _FUNCTION_CACHE: dict[tuple, object] = {}  # (code, fault class, IX, FAST) -> block function
 
 _ALU = {

@@ -12,6 +12,7 @@ The TLB, its replacement and the slow paths compiled blocks call on a miss live 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from minisim import isa, jit
 from minisim.devices import Devices
@@ -79,7 +80,7 @@ class Machine(SystemOps, MMU):
         self.code_vpns: set[int] = set()  # virtual pages with entries in either dict above (a superset)
         self.code_keys: dict[int, list[tuple[int, int]]] = {}  # frame -> cache keys compiled from it
         self.protected: set[int] = set()
-        self.events: dict[str, object] = {}
+        self.events: dict[str, Any] = {}  # an event kind -> its count, or its counts by reason
         self.event_cycles: dict[str, int] = {}
         self.trace: list[tuple] = []
         self.trace_limit = trace_limit
@@ -107,7 +108,8 @@ class Machine(SystemOps, MMU):
         self.depriv = vmm.deprivileged
         self.emulating = False
         self.syscall_hook = type(vmm).syscall is not Native.syscall
-        self.vmm = vmm
+        # Any, not MachineDecl's Native: callers reach a mode's own state (BinaryTranslation.tc)
+        self.vmm: Any = vmm
         vmm.attach(self)
 
     # ---- accounting ---------------------------------------------------------------------------

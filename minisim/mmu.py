@@ -10,9 +10,15 @@ never enter the write dicts, so stores to them take the slow path.
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING
 
 from minisim import isa
 from minisim.faults import Fault, Resume
+
+if TYPE_CHECKING:  # the machine's state, declared for mypy; at run time the base is object
+    from minisim.machine_decl import MachineDecl as _Machine
+else:
+    _Machine = object
 
 STORE_SW, STORE_PUSH = 1, 2  # kinds of in-block store (see wslow)
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
@@ -21,7 +27,7 @@ _PAGING, _KMODE, _MEM_WORDS = isa.PAGING, isa.KMODE, isa.MEM_WORDS
 _A, _AD = isa.PTE_A, isa.PTE_A | isa.PTE_D
 
 
-class MMU:
+class MMU(_Machine):
     """Mixin for :class:`minisim.machine.Machine` (whose ``__init__`` creates the state used here)."""
 
     __slots__ = ()
@@ -47,7 +53,7 @@ class MMU:
                 self.kw.pop(vpn, None)
                 self.ur.pop(vpn, None)
                 self.uw.pop(vpn, None)
-            self.fifo = deque(tlb)  # the dict's order is the FIFO order
+            self.fifo: deque[int] = deque(tlb)  # the dict's order is the FIFO order
         self.vcaches[0].clear()
         if self.vc_local:
             kvc = self.vcaches[1]
@@ -62,8 +68,8 @@ class MMU:
             for d in self.tlb_dicts:
                 d.pop(vpn, None)
         if vpn in self.code_vpns:  # only a page blocks were found through can make them stale
-            for d in self.vcaches:
-                d.clear()
+            for vc in self.vcaches:
+                vc.clear()
             self.code_vpns.clear()
 
     def protect(self, frame: int) -> None:

@@ -7,8 +7,15 @@ deprivileging VMM -- and tell the VMM strategy (``self.vmm``) what happened so i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from minisim import isa
 from minisim.faults import Fault, Stop
+
+if TYPE_CHECKING:  # the machine's state, declared for mypy; at run time the base is object
+    from minisim.machine_decl import MachineDecl as _Machine
+else:
+    _Machine = object
 
 _CYCLES = {op.name: op.cycles for op in isa.OPS}
 _SYSCALL_CYCLES = _CYCLES["syscall"]
@@ -17,7 +24,7 @@ _IO = frozenset(("in", "out"))
 _IF, _KMODE, _PAGING = isa.IF, isa.KMODE, isa.PAGING  # module constants: one lookup, not two
 
 
-class SystemOps:
+class SystemOps(_Machine):
     """Mixin for :class:`minisim.machine.Machine`."""
 
     __slots__ = ()
@@ -54,17 +61,17 @@ class SystemOps:
         self._setr(rd, self.R[rs] % b if rem else self.R[rs] // b)
         return pc + 1
 
-    def _op_vmm(self, rd, rs, imm, pc):
+    def _op_vmm(self, rd: int, rs: int, imm: int, pc: int) -> int:
         # a binary translator's rewritten instruction (minisim.bt): the VMM runs the original
         return self.vmm.emulate(self, pc)
 
-    def _op_div(self, rd, rs, imm, pc):
+    def _op_div(self, rd: int, rs: int, imm: int, pc: int) -> int:
         return self._divrem(rd, rs, imm, pc, False)
 
-    def _op_rem(self, rd, rs, imm, pc):
+    def _op_rem(self, rd: int, rs: int, imm: int, pc: int) -> int:
         return self._divrem(rd, rs, imm, pc, True)
 
-    def _op_syscall(self, rd, rs, imm, pc):
+    def _op_syscall(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self.ic += 1
         self.cy += _SYSCALL_CYCLES
         if self.syscall_hook:
@@ -73,13 +80,13 @@ class SystemOps:
             self.event("syscall", self.vmm.p.syscall, pc=pc)
         return self.enter(isa.CAUSE_SYSCALL, imm & 0xFFFF, pc + 1)
 
-    def _op_vmcall(self, rd, rs, imm, pc):
+    def _op_vmcall(self, rd: int, rs: int, imm: int, pc: int) -> int:
         if imm < 0 or not self.vmm.hypercalls:
             raise Fault(isa.CAUSE_ILLEGAL, pc, pc)
         self._retire("vmcall")
         return self.vmm.vmcall(self, imm, pc)
 
-    def _op_iret(self, rd, rs, imm, pc):
+    def _op_iret(self, rd: int, rs: int, imm: int, pc: int) -> int:
         # Every system call and interrupt returns through here: _priv is inlined.
         status = self.status
         if not status & _KMODE or (self.depriv and not self.emulating):
@@ -109,7 +116,7 @@ class SystemOps:
             self.vmm.returned(self)
         return ret
 
-    def _op_hlt(self, rd, rs, imm, pc):
+    def _op_hlt(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("hlt", pc)
         if not self.vmm.irq_enabled(self):
             self.halted = True
@@ -122,12 +129,12 @@ class SystemOps:
         self.next_check = 0
         return pc + 1
 
-    def _op_cli(self, rd, rs, imm, pc):
+    def _op_cli(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("cli", pc)
         self.status &= ~isa.IF
         return pc + 1
 
-    def _op_sti(self, rd, rs, imm, pc):
+    def _op_sti(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("sti", pc)
         self.status |= isa.IF
         self.next_check = 0
@@ -152,14 +159,14 @@ class SystemOps:
             self.vmm.sensitive(self, name, pc)
         return self.status
 
-    def _op_pushf(self, rd, rs, imm, pc):
+    def _op_pushf(self, rd: int, rs: int, imm: int, pc: int) -> int:
         v = self._seen_status("pushf", pc)
         self.write_virt((self.R[15] - 1) & isa.MASK, v, pc)
         self.R[15] = (self.R[15] - 1) & isa.MASK
         self._retire("pushf")
         return pc + 1
 
-    def _op_popf(self, rd, rs, imm, pc):
+    def _op_popf(self, rd: int, rs: int, imm: int, pc: int) -> int:
         v = self.read_virt(self.R[15], pc)
         self.R[15] = (self.R[15] + 1) & isa.MASK
         self._retire("popf")
@@ -173,17 +180,17 @@ class SystemOps:
                 self.next_check = 0
         return pc + 1
 
-    def _op_smsw(self, rd, rs, imm, pc):
+    def _op_smsw(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._setr(rd, self._seen_status("smsw", pc))
         self._retire("smsw")
         return pc + 1
 
-    def _op_mfc(self, rd, rs, imm, pc):
+    def _op_mfc(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("mfc", pc, imm)
         self._setr(rd, (self.status, self.tvec, self.ksp, self.cr3)[imm & 3])
         return pc + 1
 
-    def _op_mtc(self, rd, rs, imm, pc):
+    def _op_mtc(self, rd: int, rs: int, imm: int, pc: int) -> int:
         v = self.R[rs]
         if imm & 3 == isa.CR_CR3:
             return self._op_lcr3(0, rs, 0, pc)
@@ -196,24 +203,24 @@ class SystemOps:
             self.ksp = v
         return pc + 1
 
-    def _op_lcr3(self, rd, rs, imm, pc):
+    def _op_lcr3(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("lcr3", pc)
         self.cr3 = self.R[rs] & 0xFFFF
         self.tlb_flush(keep_global=True)
         self.vmm.cr3_loaded(self)
         return pc + 1
 
-    def _op_invlpg(self, rd, rs, imm, pc):
+    def _op_invlpg(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("invlpg", pc)
         self.tlb_drop((self.R[rs] & isa.MASK) >> 8)
         return pc + 1
 
-    def _op_in(self, rd, rs, imm, pc):
+    def _op_in(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("in", pc, imm)
         self._setr(rd, self.dev.read(imm))
         return pc + 1
 
-    def _op_out(self, rd, rs, imm, pc):
+    def _op_out(self, rd: int, rs: int, imm: int, pc: int) -> int:
         self._priv("out", pc, imm)
         self.dev.write(imm, self.R[rs])
         return pc + 1

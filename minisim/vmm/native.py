@@ -7,6 +7,8 @@ whether that point traps into a VMM, is translated, exits, or was replaced by a 
 
 from __future__ import annotations
 
+from typing import overload
+
 from minisim import isa
 from minisim.devices import REGS_PER_REQUEST
 
@@ -83,8 +85,24 @@ class Native:
         """Memory references of a TLB-miss walk that read ``levels`` guest table levels."""
         return levels
 
-    def tlb_miss(self, m, vpn: int, hit) -> None:
-        """A TLB miss (the machine counts it and its walk); ``hit`` is (frame, flags, pde addr, pte addr) or None."""
+    @overload
+    def tlb_miss(self, m, vpn: int, hit: tuple[int, int, int, int]) -> tuple[int, int]: ...
+
+    @overload
+    def tlb_miss(self, m, vpn: int, hit: None) -> tuple[int, int] | None: ...
+
+    def tlb_miss(self, m, vpn: int, hit: tuple[int, int, int, int] | None) -> tuple[int, int] | None:
+        """A TLB miss (the machine counts it and its walk), called only when ``wants_misses`` is set;
+        ``hit`` is the guest walk's (frame, flags, pde addr, pte addr), or None if the guest's tables
+        do not map the page. Returns the (frame, flags) the MMU installs, or None for a page fault:
+        here, as on the bare machine, what the guest's walk found."""
+        return None if hit is None else (hit[0], hit[1])
+
+    def nested_walk(self, m, gpas: tuple[int, ...]) -> int:
+        """Translate the guest-physical addresses one guest walk read through nested tables (EPT),
+        called only when ``nested`` is set; returns the memory references that took. The bare
+        machine has no nested tables: none."""
+        return 0
 
     def pt_write(self, m, pa: int, val: int, pc: int) -> None:
         """A store to a traced guest page-table frame (shadow paging only)."""
