@@ -37,7 +37,7 @@ def native_rate(workload: str, repeat: int = 3, scale: int = 1) -> dict:
         run._native.cache_clear()
         devices.disk_sector.cache_clear()  # the disk contents are generated again, as on a first run
         t = time.process_time()
-        m, _ = run._execute(workload, "native", "modern", scale, None, 500, None)
+        m = run._execute(workload, "native", "modern", scale, None, 500, None).m
         best = min(best, time.process_time() - t)
         instructions = m.ic
         events = {"syscall": m.events.get("syscall", 0), "cr3_load": m.events.get("cr3_load", 0),

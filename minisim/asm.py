@@ -147,17 +147,27 @@ def _strip_comment(line: str) -> str:
     return line
 
 
-def _preprocess(text: str, defines: set[str]) -> list[tuple[int, str]]:
-    """Expand conditionals, macros and .rept blocks into (source line, text) pairs."""
+_BAL = "__balance_"  # prefix of the labels that mark a balanced conditional (see assemble_balanced)
+
+
+def _preprocess(text: str, defines: set[str], balance: str | None = None,
+                pads: dict[int, int] | None = None) -> list[tuple[int, str]]:
+    """Expand conditionals, macros and .rept blocks into (source line, text) pairs.
+
+    With ``balance``, each ``.ifdef``/``.ifndef`` of that symbol is bracketed by two labels (its
+    start and end) and, from ``pads``, followed by that many ``nop`` lines (see assemble_balanced).
+    """
     raw = [(n + 1, _strip_comment(s).rstrip()) for n, s in enumerate(text.splitlines())]
     macros: dict[str, tuple[list[str], list[tuple[int, str]]]] = {}
     counter = [0]
+    balanced = [0]  # conditionals on ``balance`` seen so far, in source order
 
     def expand(lines: list[tuple[int, str]], depth: int) -> list[tuple[int, str]]:
         if depth > 20:
             raise AsmError("macro or .rept nesting too deep", lines[0][0] if lines else 1)
         out: list[tuple[int, str]] = []
         cond: list[bool] = []
+        marks: list[int | None] = []  # per open conditional: its balance number, or None
         i = 0
         while i < len(lines):
             n, s = lines[i]
@@ -165,6 +175,11 @@ def _preprocess(text: str, defines: set[str]) -> list[tuple[int, str]]:
             rest = s.split(None, 1)[1].strip() if len(s.split(None, 1)) > 1 else ""
             i += 1
             if word in (".ifdef", ".ifndef"):
+                mark = None
+                if balance is not None and rest == balance and all(cond):
+                    mark = balanced[0] = balanced[0] + 1
+                    out.append((n, f"{_BAL}{mark}_start:"))
+                marks.append(mark)
                 cond.append((rest in defines) == (word == ".ifdef"))
                 continue
             if word == ".else":
@@ -176,6 +191,10 @@ def _preprocess(text: str, defines: set[str]) -> list[tuple[int, str]]:
                 if not cond:
                     raise AsmError(".endif without .ifdef", n)
                 cond.pop()
+                mark = marks.pop()
+                if mark is not None:
+                    out.extend([(n, "nop")] * (pads or {}).get(mark, 0))
+                    out.append((n, f"{_BAL}{mark}_end:"))
                 continue
             if not all(cond):
                 continue
@@ -424,6 +443,28 @@ def assemble(text: str, defines: dict[str, int] | set[str] | None = None) -> Ima
     """Assemble source text; ``defines`` are symbols visible to ``.ifdef`` (and, if a dict, as values)."""
     defs = dict.fromkeys(defines, 1) if isinstance(defines, set) else dict(defines or {})
     return _Assembler(_parse(_preprocess(text, set(defs))), defs).run()
+
+
+def assemble_balanced(text: str, defines: set[str], symbol: str) -> Image:
+    """Assemble for ``defines`` with every ``.ifdef symbol`` region padded with ``nop`` to the longer of
+    its two builds, so that the code with and without ``symbol`` has the same layout: every label,
+    and every code address a register may hold, is the same in both. (If padding moved a value
+    enough to change an instruction's size, the layouts may still differ; nothing is padded then.)"""
+    def marked(defs: set[str], pads: dict[int, int] | None = None) -> Image:
+        d = dict.fromkeys(defs, 1)
+        return _Assembler(_parse(_preprocess(text, defs, symbol, pads)), d).run()
+
+    def lengths(img: Image) -> dict[int, int]:
+        sym = img.symbols
+        return {int(k[len(_BAL):-6]): sym[f"{k[:-6]}_end"] - a for k, a in sym.items()
+                if k.startswith(_BAL) and k.endswith("_start")}
+
+    without, with_ = lengths(marked(defines - {symbol})), lengths(marked(defines | {symbol}))
+    own = with_ if symbol in defines else without
+    pads = {k: max(without.get(k, 0), with_.get(k, 0)) - n for k, n in own.items()}
+    img = marked(defines, pads)
+    img.symbols = {k: v for k, v in img.symbols.items() if not k.startswith(_BAL)}
+    return img
 
 
 def expand(text: str, defines: set[str] | None = None) -> str:

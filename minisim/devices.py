@@ -14,6 +14,10 @@ from minisim import isa
 
 # Paravirtual ring layout (offsets in the ring page): producer / consumer indices, then requests.
 RING_REQ_PROD, RING_RSP_PROD, RING_REQS, RING_SLOTS = 0, 1, 16, 64
+# Register accesses one request takes on the block device's register interface: sector, buffer
+# address, command, and one status read. A backend serving a guest's request makes these on the
+# real device, as a native driver does.
+REGS_PER_REQUEST = 4
 
 
 @functools.lru_cache(maxsize=4096)

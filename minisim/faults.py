@@ -13,3 +13,13 @@ class Fault(Exception):  # a guest fault, not a host error
 
 class Stop(Exception):  # control flow for a machine that cannot go on
     """The machine cannot continue (double fault, budget)."""
+
+
+class Resume(Fault):
+    """Not a guest fault: a store rewrote code of the block running it, so the block ends after
+    the store and execution resumes at ``pc`` with freshly decoded code (the instructions before it,
+    the store included, retire). ``push`` says the store was a push whose sp update is still due."""
+
+    def __init__(self, pc: int, push: bool) -> None:
+        super().__init__(0, 0, pc)
+        self.push = push

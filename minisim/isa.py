@@ -126,6 +126,7 @@ REG_NAMES = tuple("sp" if i == 15 else f"r{i}" for i in range(16))
 # Device ports.
 PORT_CONSOLE, PORT_TIMER, PORT_CONSOLE_ADDR, PORT_CONSOLE_LEN = 1, 2, 3, 4
 PORT_BLK_SECTOR, PORT_BLK_ADDR, PORT_BLK_CMD, PORT_BLK_STATUS, PORT_BLK_NOTIFY, PORT_BLK_PV = 16, 17, 18, 19, 20, 21
+PORT_DIAG = 0x80  # no device behind it (x86's POST port): A&A's port-I/O nanobenchmark reads it
 SECTOR_WORDS = 64
 
 

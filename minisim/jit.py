@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from minisim import isa
 from minisim.blocks import MAX_BLOCK, Decoded, decode_block, liveness
+from minisim.mmu import STORE_PUSH, STORE_SW
 
 _CODE_CACHE: dict[tuple, object] = {}  # (vpc, words from the block's start) -> code object
 _SOURCE_CACHE: dict[str, object] = {}  # generated source -> code object
@@ -89,9 +90,9 @@ def block_source(ins: list[Decoded], vpc: int) -> str:
         uses_mem["T"] = True
         body.append(f"{dst} = M[(T.get((a := {addr}) >> 8) or m.rmiss(a, {pc}, {i})) | (a & 255)]")
 
-    def store(val: str, addr: str, pc: int, i: int) -> None:
+    def store(val: str, addr: str, pc: int, i: int, kind: int = 0) -> None:
         uses_mem["W"] = True
-        body.append(f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i})) | (a & 255)] = {val}")
+        body.append(f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i | kind << 8})) | (a & 255)] = {val}")
 
     def run_of(i: int, name: str) -> int:
         """Length of the run of push (or pop) instructions from ``i`` that can move as one slice."""
@@ -112,7 +113,7 @@ def block_source(ins: list[Decoded], vpc: int) -> str:
             for j in range(i, i + k):
                 _, jd, js, _ = ins[j]
                 if name == "push":
-                    store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j)
+                    store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j, STORE_PUSH)
                     body.append("r15 = a")
                 else:
                     load("v", "r15", vpc + j, j)
@@ -177,9 +178,9 @@ def block_source(ins: list[Decoded], vpc: int) -> str:
         elif name == "lw":
             load(d, _addr(rs, imm), pc, i)
         elif name == "sw":
-            store(_r(rd), _addr(rs, imm), pc, i)
+            store(_r(rd), _addr(rs, imm), pc, i, STORE_SW)
         elif name == "push":
-            store(_r(rs), "(r15 - 1) & 4294967295", pc, i)
+            store(_r(rs), "(r15 - 1) & 4294967295", pc, i, STORE_PUSH)
             body.append("r15 = a")
             written.add(15)
         elif name == "pop":

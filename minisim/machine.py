@@ -15,13 +15,14 @@ from collections import deque
 
 from minisim import isa, jit
 from minisim.devices import Devices
-from minisim.faults import Fault, Stop
+from minisim.faults import Fault, Resume, Stop
 from minisim.mmu import MMU, G
 from minisim.ops import SystemOps
 from minisim.vmm.native import Native
 
 # module constants: one lookup, not two
 _PAGING, _KMODE, _MASK = isa.PAGING, isa.KMODE, isa.MASK
+FAULT_LOOP = 64  # faults delivered in a row with no instruction retired: the machine is stuck
 
 
 class Machine(SystemOps, MMU):
@@ -35,7 +36,7 @@ class Machine(SystemOps, MMU):
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
                  'fast_misses', 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm',
-                 'views', 'syscall_hook', 'tlb_dicts')
+                 'views', 'syscall_hook', 'tlb_dicts', 'depriv', 'emulating')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -100,6 +101,10 @@ class Machine(SystemOps, MMU):
         self.fast_flags = (not vmm.deprivileged and not self.privileged_hook
                            and type(vmm).sensitive is Native.sensitive)
         self.returned_hook = type(vmm).returned is not Native.returned
+        # The VMM runs the guest kernel in the real CPU's user mode; ``emulating`` is set while the
+        # VMM re-executes a trapped privileged instruction on the guest's behalf.
+        self.depriv = vmm.deprivileged
+        self.emulating = False
         self.syscall_hook = type(vmm).syscall is not Native.syscall
         self.vmm = vmm
         vmm.attach(self)
@@ -186,7 +191,13 @@ class Machine(SystemOps, MMU):
         return self.tvec
 
     def deliver(self, f: Fault) -> int:
-        """Deliver a guest-visible fault to the guest kernel."""
+        """Deliver a fault: a deprivileged guest kernel's privileged instruction to the VMM, which
+        emulates it; anything else to the guest kernel."""
+        if f.cause == isa.CAUSE_PRIV and self.depriv and self.status & _KMODE:
+            try:
+                return self.vmm.emulate(self, f.pc)
+            except Fault as g:  # the emulated instruction itself faulted (its trap frame not mapped)
+                f = g
         self.vmm.exception(self, f.cause, f.pc)
         return self.enter(f.cause, f.addr, f.pc)
 
@@ -234,6 +245,7 @@ class Machine(SystemOps, MMU):
     def run(self, entry: int = 0) -> None:
         """Run from ``entry`` until the guest halts, the budget runs out, or the machine stops."""
         pc = entry
+        stuck_ic, stuck = -1, 0  # faults delivered since an instruction last retired
         while not self.halted:
             try:
                 while True:
@@ -245,9 +257,24 @@ class Machine(SystemOps, MMU):
                         if self.halted:
                             return
                         pc = self.check(pc)
+            except Resume as r:  # a store rewrote the running block: go on with fresh code
+                if r.push:
+                    self.R[15] = (self.R[15] - 1) & _MASK
+                pc = r.pc
             except Fault as fault:
                 try:
                     pc = self.deliver(fault)
+                    # A fault ends a block without reaching the check above: a handler that faults
+                    # again and again must still meet the budget and the timer.
+                    if self.ic == stuck_ic:
+                        stuck += 1
+                        if stuck > FAULT_LOOP:
+                            raise Stop(f"fault loop: {FAULT_LOOP} faults in a row with no instruction retired "
+                                       f"(last at {fault.pc:#06x}, cause {fault.cause})")
+                    else:
+                        stuck_ic, stuck = self.ic, 0
+                    if self.ic >= self.next_check:
+                        pc = self.check(pc)
                 except Stop as s:
                     self.stop(str(s))
             except Stop as s:

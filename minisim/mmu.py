@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import deque
 
 from minisim import isa
-from minisim.faults import Fault
+from minisim.faults import Fault, Resume
 
+STORE_SW, STORE_PUSH = 1, 2  # kinds of in-block store (see wslow)
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
 # module constants: one lookup, not two
 _PAGING, _KMODE, _MEM_WORDS = isa.PAGING, isa.KMODE, isa.MEM_WORDS
@@ -190,9 +191,13 @@ class MMU:
     def wslow(self, va: int, val: int, pc: int, idx: int) -> int:
         """Store slow path: TLB miss, protected frame (traced page table, code) or permission fault.
 
+        ``idx`` is the store's index in its compiled block, plus ``STORE_SW << 8`` or ``STORE_PUSH << 8``
+        when the block goes on after it (so a write to the block's own code must end the block).
+
         Returns the frame base the caller should store to: the real one, or -- when this method had
         to perform the store itself -- the scratch frame past the end of memory.
         """
+        kind, idx = idx >> 8, idx & 255
         self.fidx = idx
         base = self.fill(va, True, pc)
         frame = base >> 8
@@ -201,12 +206,15 @@ class MMU:
             if frame in self.vmm.tracked:
                 self.vmm.pt_write(self, pa, val, pc)
             self.M[pa] = val
-            self.code_written(frame)
+            if self.code_written(frame) and kind and self.rt.get(pc >> 8, base) == base:
+                # the running block may hold a stale copy of what was just written: end it here
+                self.fidx = idx + 1
+                raise Resume(pc + 1, kind == STORE_PUSH)
             return isa.MEM_WORDS
         return base
 
-    def code_written(self, frame: int) -> None:
-        """Invalidate blocks compiled from ``frame`` after a write to it."""
+    def code_written(self, frame: int) -> bool:
+        """Invalidate blocks compiled from ``frame`` after a write to it; True if there were any."""
         keys = self.code_keys.pop(frame, None)
         if keys:
             for d in self.vcaches:
@@ -215,6 +223,8 @@ class MMU:
                 self.caches[k].pop(key, None)
             if frame not in self.vmm.tracked:
                 self.unprotect(frame)
+            return True
+        return False
 
     def phys_write(self, pa: int, val: int) -> None:
         """A write by a device or the VMM (DMA, validated page-table update)."""

@@ -31,7 +31,11 @@ class SystemOps:
         self.cy += _CYCLES[name]
 
     def _priv(self, name: str, pc: int, detail: int = 0) -> None:
-        if not self.status & isa.KMODE:
+        # The real CPU's privilege decides: outside kernel mode -- the guest's user mode, or a guest
+        # kernel deprivileged by its VMM -- a privileged instruction faults (CAUSE_PRIV). The machine
+        # delivers the deprivileged kernel's faults to the VMM, which decodes the instruction and runs
+        # it again with ``emulating`` set, on the virtual CPU's state.
+        if not self.status & isa.KMODE or (self.depriv and not self.emulating):
             raise Fault(isa.CAUSE_PRIV, pc, pc)
         self.ic += 1
         self.cy += _CYCLES[name]
@@ -74,7 +78,7 @@ class SystemOps:
     def _op_iret(self, rd, rs, imm, pc):
         # Every system call and interrupt returns through here: _priv is inlined.
         status = self.status
-        if not status & _KMODE:
+        if not status & _KMODE or (self.depriv and not self.emulating):
             raise Fault(isa.CAUSE_PRIV, pc, pc)
         self.ic += 1
         self.cy += _IRET_CYCLES
@@ -125,10 +129,18 @@ class SystemOps:
         self.next_check = 0
         return pc + 1
 
+    def real_status(self) -> int:
+        """The real CPU's STATUS: the guest's own, except that a guest kernel a VMM deprivileged
+        really runs in user mode with interrupts on (the VMM owns the real interrupt flag)."""
+        if self.status & isa.KMODE and self.depriv:
+            return isa.IF | (self.status & isa.PAGING)
+        return self.status
+
     def _seen_status(self, name: str, pc: int) -> int:
-        """STATUS as a sensitive instruction sees it: under a deprivileging VMM, the real one."""
-        if self.status & isa.KMODE and self.vmm.deprivileged:
-            real = isa.IF | (self.status & isa.PAGING)  # really user mode, interrupts really on
+        """STATUS as an unprivileged instruction reads it: the real CPU's, which under a deprivileging
+        VMM is not the guest's (recorded as a divergence)."""
+        if self.status & isa.KMODE and self.depriv:
+            real = self.real_status()
             if real != self.status:
                 self.diverge(f"{name} read status {real:#x} instead of {self.status:#x}", pc)
             return real
@@ -148,7 +160,7 @@ class SystemOps:
         self.R[15] = (self.R[15] + 1) & isa.MASK
         self._retire("popf")
         if self.status & isa.KMODE:
-            if self.vmm.deprivileged:
+            if self.depriv:  # the real CPU is in user mode, where popf ignores IF (the ISA's rule)
                 if (v ^ self.status) & isa.IF:
                     self.diverge(f"popf ignored the interrupt flag (guest restored IF={v & 1})", pc, True)
             else:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 import functools
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 
-from minisim import abi, asm, disasm, isa, profiles
+from minisim import abi, asm, disasm, equivalence, isa, profiles
 from minisim import vmm as vmms
 from minisim.machine import Machine
 
@@ -22,10 +22,19 @@ MODES = vmms.MODES
 PROFILES = profiles.PROFILES
 DEFAULT_BUDGET = 10_000_000  # guest instructions per unit of --scale
 PROGRAM_BUDGET = 2_000_000  # guest instructions for a learner's program
+# Hard limits on what one run may ask for: a run of MAX_INSTRUCTIONS takes about a minute of host
+# time in one mode (≈5-15 M guest instructions a second), and MAX_SCALE keeps a workload's own
+# budget (DEFAULT_BUDGET x scale) within it.
+MAX_INSTRUCTIONS = 200_000_000
+MAX_SCALE = MAX_INSTRUCTIONS // DEFAULT_BUDGET
+
+
+class SimError(ValueError):
+    """A request minisim refuses (unknown name, out-of-range scale or budget): the message says why."""
 # Every kind a result reports, so that JSON has the same shape in every mode.
 EVENT_KINDS = ("trap", "vmexit", "hypercall", "bt_block", "bt_callout", "bt_inline", "shadow_update", "tlb_miss",
                "page_walk_refs", "io_exit", "ring_notify", "interrupt", "syscall", "page_fault", "exception", "io",
-               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors")
+               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io")
 _BY_REASON = ("vmexit", "hypercall")
 
 
@@ -59,16 +68,18 @@ class Result:
     exit_code: int
     cycles_by_event: dict = field(default_factory=dict)
     trace: list = field(default_factory=list)
-    registers: tuple = ()
+    registers: tuple = ()  # r0-r15 at the end of the run
+    status: int = 0  # STATUS at the end of the run
+    state: equivalence.State | None = field(default=None, repr=False, compare=False)  # what equivalence compares
 
     def to_dict(self, *, trace: bool = False) -> dict:
         """JSON-able view (the trace only when asked for)."""
-        d = asdict(self)
-        d.pop("registers")
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("state", "trace")}
+        d["events"] = {k: dict(v) if isinstance(v, dict) else v for k, v in self.events.items()}
+        d["cycles_by_event"] = dict(self.cycles_by_event)
+        d["registers"] = list(self.registers)
         if trace:
             d["trace"] = [asdict(e) for e in self.trace]
-        else:
-            d.pop("trace")
         return d
 
 
@@ -87,6 +98,17 @@ class Comparison:
                 "cycles_by_event")
         return {"workload": self.workload, "profile": self.profile, "scale": self.scale,
                 "modes": {m: {k: getattr(r, k) for k in keys} for m, r in self.results.items()}}
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A finished machine and what it ran."""
+
+    m: Machine
+    name: str
+    image: asm.Image
+    pv_build: bool  # the PARAVIRT build ran
+    pv_blk: bool  # the platform offered the paravirtual block ring
 
 
 def _guest_file(*parts: str) -> str:
@@ -122,16 +144,18 @@ def _image(workload: str | None, program: str | None, defines: frozenset[str]) -
 
 def _check(workload: str | None, mode: str, profile: str, scale: int, program: str | None) -> None:
     if program is None and workload not in WORKLOADS:
-        raise ValueError(f"unknown workload {workload!r}; choose one of: {', '.join(WORKLOADS)}")
+        raise SimError(f"unknown workload {workload!r}; choose one of: {', '.join(WORKLOADS)}")
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+        raise SimError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
     profiles.get(profile)
     if not isinstance(scale, int) or scale < 1:
-        raise ValueError(f"scale must be a positive integer, got {scale!r}")
+        raise SimError(f"scale must be a positive integer, got {scale!r}")
+    if scale > MAX_SCALE:
+        raise SimError(f"scale {scale} is above the limit of {MAX_SCALE} (work grows linearly with scale)")
 
 
 def _execute(workload: str | None, mode: str, profile: str, scale: int, program: str | None, trace_limit: int,
-             budget: int | None, kernel: str | None = None) -> tuple[Machine, str]:
+             budget: int | None, kernel: str | None = None) -> _Run:
     vmm = vmms.make(mode, profiles.get(profile))
     pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
     defines = frozenset(_defines(pv))
@@ -150,7 +174,7 @@ def _execute(workload: str | None, mode: str, profile: str, scale: int, program:
     else:  # a bare-metal program: kernel mode, paging off, stack at the top of memory, r1 = scale
         m.R[1], m.R[15] = scale, isa.MEM_WORDS
     m.run(0)
-    return m, "program" if program is not None else workload
+    return _Run(m, "program" if program is not None else workload, image, pv, vmm.uses_pv_blk)
 
 
 def _measured(m: Machine) -> tuple[int, int, dict, dict]:
@@ -172,31 +196,29 @@ def _measured(m: Machine) -> tuple[int, int, dict, dict]:
     return m.ic - ic0, m.cy - cy0 + walk_cycles, ev, dict(sorted(cyc.items()))
 
 
-def _result(m: Machine, name: str, mode: str, profile: str, scale: int, base: Result | None,
-            program: bool) -> Result:
+def _result(run_: _Run, mode: str, profile: str, scale: int, base: Result | None) -> Result:
+    m = run_.m
     console = "".join(m.dev.console)
-    regs = tuple(m.R[:13]) if program else ()
     instructions, cycles, events, by_event = _measured(m)
+    state = equivalence.State.of(m, run_.image, run_.pv_build, run_.pv_blk, program=run_.name == "program")
     if base is None:
-        equivalent, overhead = m.stopped is None, 1.0
+        violation = m.divergence or (m.stopped and f"stopped: {m.stopped}") or None
+        overhead = 1.0
     else:
-        equivalent = (m.stopped is None and console == base.console and m.exit_code == base.exit_code
-                      and regs == base.registers)
+        violation = equivalence.first_difference(base.state, state, mode)
         overhead = round(cycles / base.cycles, 4) if base.cycles else 0.0
-    violation = None
-    if not equivalent:
-        violation = m.divergence or (m.stopped and f"stopped: {m.stopped}") or "console output differs from native"
     trace = [Event(*t) for t in m.trace]
-    return Result(workload=name, mode=mode, profile=profile, scale=scale, instructions=instructions, cycles=cycles,
-                  overhead=overhead, events=events, console=console, equivalent=equivalent, violation=violation,
-                  stopped=m.stopped, exit_code=m.exit_code, cycles_by_event=by_event, trace=trace, registers=regs)
+    return Result(workload=run_.name, mode=mode, profile=profile, scale=scale, instructions=instructions,
+                  cycles=cycles, overhead=overhead, events=events, console=console, equivalent=violation is None,
+                  violation=violation, stopped=m.stopped, exit_code=m.exit_code, cycles_by_event=by_event,
+                  trace=trace, registers=tuple(m.R), status=m.status, state=state)
 
 
 @functools.lru_cache(maxsize=32)
 def _native(workload: str | None, profile: str, scale: int, program: str | None, trace_limit: int,
             budget: int | None) -> Result:
-    m, name = _execute(workload, "native", profile, scale, program, trace_limit, budget)
-    return _result(m, name, "native", profile, scale, None, program is not None)
+    r = _execute(workload, "native", profile, scale, program, trace_limit, budget)
+    return _result(r, "native", profile, scale, None)
 
 
 def run(workload: str, mode: str, profile: str = "modern", scale: int = 1, *, program: str | None = None,
@@ -207,13 +229,15 @@ def run(workload: str, mode: str, profile: str = "modern", scale: int = 1, *, pr
     """
     _check(workload, mode, profile, scale, program)
     if kernel not in (None, "unmodified", "paravirt"):
-        raise ValueError(f"unknown kernel build {kernel!r}; choose unmodified or paravirt")
+        raise SimError(f"unknown kernel build {kernel!r}; choose unmodified or paravirt")
+    if max_instructions is not None and not 1 <= max_instructions <= MAX_INSTRUCTIONS:
+        raise SimError(f"max_instructions must be between 1 and {MAX_INSTRUCTIONS:,}, got {max_instructions:,}")
     base = _native(workload if program is None else None, profile, scale, program, trace_limit, max_instructions)
     if mode == "native" and kernel is None:
         return base
-    m, name = _execute(workload if program is None else None, mode, profile, scale, program, trace_limit,
-                       max_instructions, kernel)
-    return _result(m, name, mode, profile, scale, base, program is not None)
+    r = _execute(workload if program is None else None, mode, profile, scale, program, trace_limit,
+                 max_instructions, kernel)
+    return _result(r, mode, profile, scale, base)
 
 
 def compare(workload: str, profile: str = "modern", scale: int = 1, modes=None) -> Comparison:
@@ -226,10 +250,14 @@ def compare(workload: str, profile: str = "modern", scale: int = 1, modes=None) 
 def assemble(text: str, defines=None) -> asm.Image:
     """Assemble a bare-metal program (loaded at 0) with the guest ABI constants and pv-ops macros.
 
+    Each pv-ops macro is padded with ``nop`` to the length of its longer build, so the program has
+    the same layout with and without PARAVIRT: a para run is compared against the same addresses.
     Errors carry the line and column in ``text`` itself.
     """
     head = abi.prelude() + _guest_file("pvops.s") + ".org 0\n"
     try:
+        if defines is None or isinstance(defines, (set, frozenset)):
+            return asm.assemble_balanced(head + text, set(defines or ()), "PARAVIRT")
         return asm.assemble(head + text, defines)
     except asm.AsmError as e:
         offset = head.count("\n")
@@ -241,5 +269,5 @@ def disassemble(code) -> str:
     return disasm.disassemble(code)
 
 
-__all__ = ["WORKLOADS", "MODES", "PROFILES", "Result", "Comparison", "Event", "run", "compare", "kernel_source",
-           "kernel_diff", "assemble", "disassemble", "isa"]
+__all__ = ["WORKLOADS", "MODES", "PROFILES", "MAX_SCALE", "MAX_INSTRUCTIONS", "SimError", "Result", "Comparison",
+           "Event", "run", "compare", "kernel_source", "kernel_diff", "assemble", "disassemble", "isa"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from minisim import isa
 from minisim.vmm.shadow import ShadowPaging
 
-_INLINE = {"cli", "sti", "mfc"}
+_INLINE = {"cli", "sti", "mfc"}  # (in/out too: see privileged)
 
 
 class BinaryTranslation(ShadowPaging):
@@ -21,11 +21,16 @@ class BinaryTranslation(ShadowPaging):
     name = "full"
 
     def transition(self, m, why: str, pc: int | None) -> None:
-        """Translated code calls out to the VMM for a page-table write; hidden faults trap."""
+        """Translated code calls out to the VMM for a page-table write; a hidden fault is a trap into
+        the VMM's own page-fault handler, which fills the shadow without reflecting anything."""
         if why == "pt_write":
             m.event("bt_callout", self.p.bt_callout, pc=pc, note=why)
         else:
-            m.event("trap", self.p.trap, pc=pc, note=why)
+            m.event("trap", self.p.bt_fill, pc=pc, note=why)
+
+    def update_price(self, why: str) -> int:
+        """A traced PTE write's callout is priced from [AA06]'s total, which includes the update."""
+        return 0 if why == "pt_write" else self.p.shadow_update
 
     def block_costs(self, m, kernel: int) -> int:
         """Translating a kernel block costs once; its indirect branches cost a lookup each time."""
@@ -38,8 +43,8 @@ class BinaryTranslation(ShadowPaging):
         """Inline translation for the cheap ones, a callout for the rest; devices are emulated."""
         if name in _INLINE:
             m.event("bt_inline", self.p.bt_inline, pc=pc, note=name)
-        elif name in ("in", "out"):
-            m.event("bt_callout", self.p.bt_callout // 2, pc=pc, note=f"{name} {detail}")
+        elif name in ("in", "out"):  # emulated inline: the translation calls the device model directly
+            m.event("bt_inline", self.p.bt_inline, pc=pc, note=f"{name} {detail}")
             m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")
         else:
             m.event("bt_callout", self.p.bt_callout, pc=pc, note=name)
@@ -57,7 +62,7 @@ class BinaryTranslation(ShadowPaging):
         """Faults go to the VMM, which reflects them into the guest."""
         super().exception(m, cause, pc)
         pf = cause & isa.CAUSE_MASK == isa.CAUSE_PAGE_FAULT
-        m.event("trap", self.p.bt_fault, pc=pc, note="page fault" if pf else "fault")
+        m.event("trap", self.p.trap, pc=pc, note="page fault" if pf else "fault")
 
     def interrupt(self, m, pc: int) -> None:
         """The VMM takes the physical interrupt and injects the virtual one."""

@@ -45,6 +45,10 @@ class HardwareAssist(ShadowPaging):
         """Shadow paging's traps are #PF exits (write-protected table, missing shadow entry)."""
         self.exit(m, why, pc)
 
+    def update_price(self, why: str) -> int:
+        """A PTE-write exit is priced from [AA06]'s total, which includes the shadow update."""
+        return 0 if why == "pt_write" else self.p.shadow_update
+
     def privileged(self, m, name: str, pc: int, detail: int) -> None:
         """Exit where the controls say so; everything else runs in guest mode."""
         c = self.controls
@@ -52,7 +56,7 @@ class HardwareAssist(ShadowPaging):
             if c.io_exiting:
                 self.exit(m, "io", pc)
                 if detail != isa.PORT_BLK_NOTIFY:  # a ring kick is counted as ring_notify
-                    m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")
+                    m.count("io_exit")  # the device model's work is in the exit's measured price
         elif name == "lcr3":
             if c.cr3_load_exiting:
                 self.exit(m, "cr3_load", pc)

@@ -21,6 +21,11 @@ _L = abi.LAYOUT
 _DIRS = range(_L["DIRPOOL"], _L["DIRPOOL"] + 64 * _L["DIR_SLOTS"])
 _TABLES = range(_L["TABPOOL"], _L["TABPOOL"] + 16 * _L["TAB_SLOTS"])
 _PT_FRAMES = {a >> 8 for a in (*_DIRS, *_TABLES)} | {_L["KTAB"] >> 8}
+# Hypercall arguments are bounded, as Xen bounds them: a batch longer than the guest's queue, or a
+# console write longer than the console device takes in one go, is refused with -EINVAL in r1.
+MAX_BATCH = _L["MMUQ_MAX"]
+MAX_CONSOLE = 4096
+EINVAL = (-22) & isa.MASK
 
 
 def valid_update(ptr: int, val: int) -> bool:
@@ -53,6 +58,12 @@ class Paravirt(Native):
     uses_pv_kernel = True
     uses_pv_blk = True
 
+    def __init__(self, profile) -> None:
+        super().__init__(profile)
+        # trap-frame address -> the event mask when that frame was pushed (Xen's saved_upcall_mask)
+        self.saved_masks: dict[int, int] = {}
+        self.iret_frame = -1
+
     def attach(self, m) -> None:
         """The guest starts with events masked, as a bare CPU starts with interrupts off."""
         super().attach(m)
@@ -60,8 +71,10 @@ class Paravirt(Native):
 
     def privileged(self, m, name: str, pc: int, detail: int) -> None:
         """An unported privileged instruction traps (Xen emulates a few); iret to user mode is direct."""
-        if name != "iret":
-            m.event("trap", self.p.trap, pc=pc, note=name)
+        if name == "iret":
+            self.iret_frame = m.R[15]
+            return
+        m.event("trap", self.p.trap, pc=pc, note=name)
         if name in ("in", "out"):
             m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")
 
@@ -86,13 +99,17 @@ class Paravirt(Native):
         return True
 
     def entered(self, m, cause: int) -> None:
-        """Events are masked on entry to the guest kernel (Xen's trap-table flag)."""
+        """Events are masked on entry to the guest kernel (Xen's trap-table flag); the mask they
+        had is saved with the frame, as Xen keeps ``saved_upcall_mask`` in the exception frame."""
+        self.saved_masks[m.R[15]] = m.M[_MASK]
         m.M[_MASK] = 1
 
     def returned(self, m) -> None:
-        """iret to user mode unmasks events."""
-        if not m.status & isa.KMODE:
-            m.M[_MASK] = 0
+        """iret to user mode unmasks events; iret to the kernel restores the mask saved with the frame."""
+        saved = self.saved_masks.pop(self.iret_frame, 1)
+        mask = saved if m.status & isa.KMODE else 0
+        m.M[_MASK] = mask
+        if not mask:
             m.next_check = 0
 
     def ring_kick(self, m) -> None:
@@ -109,6 +126,10 @@ class Paravirt(Native):
         r1, r2 = m.R[1], m.R[2]
         kind = abi.HYPERCALL_NAMES.get(num, f"unknown_{num}")
         if num == _HC["HC_MMU_UPDATE"]:
+            if r2 > MAX_BATCH:  # (a negative count reads as a huge unsigned one)
+                self.hypercall(m, kind, pc)
+                m.R[1] = EINVAL
+                return pc + 1
             self.hypercall(m, kind, pc, self.p.mmu_validate * r2)
             m.count("pt_updates", r2)
             for i in range(r2):
@@ -123,7 +144,10 @@ class Paravirt(Native):
             return pc + 1
         self.hypercall(m, kind, pc)
         if num == _HC["HC_CONSOLE"]:
-            m.dev.console.extend(chr(m.read_virt(r1 + i, pc) & 0x7F) for i in range(r2))
+            if r2 > MAX_CONSOLE:
+                m.R[1] = EINVAL
+            else:
+                m.dev.console.extend(chr(m.read_virt(r1 + i, pc) & 0x7F) for i in range(r2))
         elif num == _HC["HC_SET_TRAP_TABLE"]:
             m.tvec = r1
         elif num == _HC["HC_STACK_SWITCH"]:

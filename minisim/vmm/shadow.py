@@ -37,6 +37,11 @@ class ShadowPaging(Native):
         """Enter the VMM and come back: a trap here; subclasses charge a callout or a VM exit instead."""
         m.event("trap", self.p.trap, pc=pc, note=why)
 
+    def update_price(self, why: str) -> int:
+        """Cycles for the shadow update itself, beyond the transition's price (0 where the measured
+        total a transition is priced from already includes the update)."""
+        return self.p.shadow_update
+
     def cr3_loaded(self, m) -> None:
         """Switch to (or start) the shadow of the new address space; trace its directory."""
         m.count("cr3_load")
@@ -59,7 +64,7 @@ class ShadowPaging(Native):
         if hit is None or vpn in sh:
             return
         self.transition(m, "shadow_fill", None)
-        m.event("shadow_update", self.p.shadow_update, note="fill")
+        m.event("shadow_update", self.update_price("shadow_fill"), note="fill")
         sh.add(vpn)
         table = hit[3] & ~15
         self.parents.setdefault(table, set()).add((m.cr3, vpn >> 4))
@@ -86,12 +91,13 @@ class ShadowPaging(Native):
             self.parents.get(m.M[pa] & ~15, set()).discard((root, j))
         elif self.parents.get(table):
             key = table
-            for d, j in self.parents[table]:
-                self.shadow.get(d, set()).discard(j * 16 + (pa & 15))
+            if not val & 1:  # a present entry is updated in place (KVM's mmu_pte_write); others are dropped
+                for d, j in self.parents[table]:
+                    self.shadow.get(d, set()).discard(j * 16 + (pa & 15))
         else:
             return  # no shadow derives from this table: not traced
         self.transition(m, "pt_write", pc)
-        m.event("shadow_update", self.p.shadow_update, pc=pc, note="pte write")
+        m.event("shadow_update", self.update_price("pt_write"), pc=pc, note="pte write")
         n = self.flood[1] + 1 if self.flood[0] == key else 1
         self.flood = (key, n)
         if n >= FLOOD_WRITES:  # written again and again, never used: stop shadowing (and tracing) it

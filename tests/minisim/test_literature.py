@@ -24,9 +24,16 @@ def test_every_scenario_reproduces_its_claim(sid: str) -> None:
 def test_adams_agesen_forkwait_p4() -> None:
     # native 6.0 s, BT 36.9 s (≈6.2x), VT-x 106.4 s (≈17.7x): VT-x/BT ≈2.9 -- PTE writes (≈400 BT vs
     # ≈12,700 VT-x) *and* the copy-on-write page faults and hidden faults (≈3,900 vs ≈11,200) of a real fork
+    #
+    # Changed (issue 14): the band was 4.5 < BT < 8 and 2.3 < VT-x/BT < 3.8. With each price derived
+    # from one AA06 nanobenchmark and charged once, AA06's own BT page-fault total (≈3,900) leaves
+    # ≈500 cycles for a hidden fault and its fill (it had been priced as a reflected trap, 2,600), and
+    # a traced write of a present entry updates the shadow in place instead of dropping it: BT's fork
+    # comes out ≈3.8x and VT-x/BT ≈5.6. The direction and the mechanism (PTE writes and faults) hold;
+    # the factor is now what the nanobenchmark prices give, not a calibrated one.
     c = minisim.compare("fork", "p4-2005", modes=["native", "full", "hw"]).results
     bt, vtx = c["full"].overhead, c["hw"].overhead
-    assert 4.5 < bt < 8 and 13 < vtx < 24 and 2.3 < vtx / bt < 3.8
+    assert 3 < bt < 8 and 13 < vtx < 24 and 2.3 < vtx / bt < 7
     forks = 12
     assert c["native"].events["page_fault"] >= 3 * forks  # copy-on-write faults, counted as the guest ran
     faults = _exits(c["hw"], "page_fault") + _exits(c["hw"], "shadow_fill")
@@ -39,7 +46,10 @@ def test_adams_agesen_syscall_and_io_p4() -> None:
     assert s["hw"].overhead < 1.2 and s["full"].overhead > 4  # no exit for syscalls; BT pays per call
     assert _exits(s["hw"]) < 20 <= s["full"].events["trap"]
     io = minisim.compare("io", "p4-2005", modes=["native", "full", "hw"]).results
-    assert io["full"].cycles < io["native"].cycles < io["hw"].cycles  # `in`: ≈200 BT < ≈3,200 native < ≈15,800
+    # Changed (issue 14): was full < native < hw. AA06's `in` (≈200 BT < ≈3,200 native < ≈15,800) reads
+    # a port with no device; that ordering is now checked on its own program (test_nanobenchmarks.py).
+    # A disk's own work is paid in every mode, so native is the floor for block I/O.
+    assert io["native"].cycles < io["full"].cycles < io["hw"].cycles
     assert _exits(io["hw"], "io") == io["native"].events["io"]  # one exit per device-register access
 
 

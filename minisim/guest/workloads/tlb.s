@@ -1,6 +1,6 @@
 ; tlb: sweep a working set of 36 pages, more than the TLB holds; page tables rarely change.
 main:
-    li r2, 200
+    li r2, 400                  ; enough passes that TLB misses, not the 36 demand faults, dominate
     mul r9, r2, r1
     li r12, 0
     li r3, HEAP_VBASE
