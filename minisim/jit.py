@@ -297,6 +297,8 @@ def block_source(ins: list[Decoded], vpc: int) -> str:
         out += ["    m.ic += left0 - left", f"    m.cy += (left0 - left) // {n} * {cycles}"]
     elif n:
         out += [f"    m.ic += {n}", f"    m.cy += {cycles}{ix}"]
+        if indirect:  # counted, so that the charge can be re-priced (minisim.pricing)
+            out.append('    if IX: m.count("bt_indirect")')
     out += ["    " + t for t in term]
     return "\n".join(out) + "\n"
 

@@ -18,6 +18,7 @@ from minisim.devices import Devices
 from minisim.faults import Fault, Resume, Stop
 from minisim.mmu import MMU, G
 from minisim.ops import SystemOps
+from minisim.pricing import Price, record
 from minisim.vmm.native import Native
 
 # module constants: one lookup, not two
@@ -125,6 +126,8 @@ class Machine(SystemOps, MMU):
             self.cy += cost
             ec = self.event_cycles
             ec[kind] = ec.get(kind, 0) + cost
+            if type(cost) is Price:  # the ledger re-pricing works from (minisim.pricing)
+                record(ev, kind, reason or note, cost)
         if self.tracing:
             self.trace.append((self.ic, self.cy, kind, reason or note, pc))
             self.tracing = len(self.trace) < self.trace_limit
