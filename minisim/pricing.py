@@ -218,33 +218,58 @@ def parse(settings: list[str] | tuple[str, ...], profile_name: str) -> dict[str,
     return out
 
 
-def crossover(slow, fast, price: str, *, lo: int = 0, hi: int | None = None, tol: int = 1) -> dict:
-    """The value of ``price`` at which ``slow``'s cycles equal ``fast``'s, found by bisection over re-pricing.
+def expand(patterns: str | list[str], profile_name: str) -> list[str]:
+    """Price names from comma-separated names or shell patterns (``vmexit,exit_work.*``), in profile order."""
+    import fnmatch
 
-    Returns ``{"price", "today", "crossover" (None when the two never cross between lo and hi),
-    "below" (which result is cheaper below the crossover), "steps", "lo", "hi"}``.
+    known = names(profiles.get(profile_name))
+    items = patterns.split(",") if isinstance(patterns, str) else list(patterns)
+    out: list[str] = []
+    for pat in (x.strip() for x in items):
+        hits = [n for n in known if fnmatch.fnmatchcase(n, pat)] if pat else []
+        if not hits:
+            raise PricingError(f"no price matches {pat!r}; the {profile_name} profile sets: {', '.join(known)}")
+        out += [n for n in hits if n not in out]
+    return out
+
+
+def crossover(slow, fast, vary: str | list[str], *, hi: int | None = None) -> dict:
+    """Where ``slow``'s cycles meet ``fast``'s as the ``vary`` prices change, found by bisection over re-pricing.
+
+    The first price named is the one searched (0 to ``hi``); any others move in proportion to it,
+    from today's values (so ``vmexit,exit_work.*`` scales every exit's whole cost). Returns
+    ``{"vary", "price", "today", "hi", "crossover" (the first price's value where the cheaper of the
+    two changes, None when it never does between 0 and hi), "below" (which mode is cheaper below it),
+    "values" (every varied price at the crossover), "steps", "gap_today", "gap_at_zero"}``.
     """
-    check(slow.profile, {price: 0})
-    today = value(profiles.get(slow.profile), price)
-    hi = max(4 * today, 10_000) if hi is None else hi
-    check(slow.profile, {price: hi})
+    vary = expand(vary, slow.profile)
+    prof = profiles.get(slow.profile)
+    today = {n: value(prof, n) for n in vary}
+    first = vary[0]
+    if len(vary) > 1 and not today[first]:
+        raise PricingError(f"{first} is 0 today: name a non-zero price first to scale the others by")
+    hi = max(4 * today[first], 10_000) if hi is None else hi
+    check(slow.profile, {first: hi})
+
+    def at(v: int) -> dict[str, int]:
+        return {n: (v if n == first else round(today[n] * v / today[first])) for n in vary}
 
     def gap(v: int) -> int:
-        return reprice(slow, {price: v}).cycles - reprice(fast, {price: v}).cycles
+        return reprice(slow, at(v)).cycles - reprice(fast, at(v)).cycles
 
-    g_lo, g_hi = gap(lo), gap(hi)
-    out = {"price": price, "today": today, "lo": lo, "hi": hi, "crossover": None, "steps": 0,
-           "below": slow.mode if g_lo < 0 else fast.mode, "gap_today": gap(today)}
-    if (g_lo < 0) == (g_hi < 0) or g_lo == 0:
-        out["crossover"] = lo if g_lo == 0 else None
+    g0, ghi = gap(0), gap(hi)
+    out = {"vary": vary, "price": first, "today": today[first], "hi": hi, "crossover": None, "values": None,
+           "steps": 0, "below": slow.mode if g0 < 0 else fast.mode, "gap_today": gap(today[first]),
+           "gap_at_zero": g0, "slow": slow.mode, "fast": fast.mode}
+    if (g0 < 0) == (ghi < 0):
         return out
-    a, b = lo, hi
-    while b - a > tol:
+    a, b = 0, hi  # invariant: gap(a) on g0's side, gap(b) on the other
+    while b - a > 1:
         mid = (a + b) // 2
         out["steps"] += 1
-        if (gap(mid) < 0) == (g_lo < 0):
+        if (gap(mid) < 0) == (g0 < 0):
             a = mid
         else:
             b = mid
-    out["crossover"] = b
+    out["crossover"], out["values"] = b, at(b)
     return out

@@ -110,14 +110,36 @@ def test_parse_accepts_profile_names():
 
 def test_crossover_finds_where_hw_beats_full_on_fork():
     c = minisim.compare("fork", "p4-2005", modes=("full", "hw"))
+    hw, full = c.results["hw"], c.results["full"]
+    alone = pricing.crossover(hw, full, "vmexit")  # the exits' handler work alone keeps hw behind
+    assert alone["crossover"] is None and alone["gap_at_zero"] > 0
+    x = pricing.crossover(hw, full, "vmexit,exit_work.*")
+    assert x["crossover"] is not None and x["below"] == "hw" and x["steps"] > 5
+    assert x["vary"][0] == "vmexit" and "exit_work.pt_write" in x["vary"]
+    p4 = profiles.get("p4-2005")
+    scale = (x["crossover"] - 1) / p4.vmexit  # one cycle of exit round trip below the crossover
+    below = {n: round(pricing.value(p4, n) * scale) for n in x["vary"]}
+    assert pricing.reprice(hw, below).cycles < full.cycles
+    assert pricing.reprice(hw, x["values"]).cycles >= full.cycles
+
+
+def test_crossover_on_a_single_price():
+    c = minisim.compare("ctxswitch", "modern", modes=("full", "hw"))
     x = pricing.crossover(c.results["hw"], c.results["full"], "vmexit")
-    assert x["crossover"] is not None and x["below"] == "hw"
-    at = x["crossover"]
-    assert pricing.reprice(c.results["hw"], {"vmexit": at - 1}).cycles < c.results["full"].cycles
-    assert pricing.reprice(c.results["hw"], {"vmexit": at + 1}).cycles > c.results["full"].cycles
+    v = x["crossover"]
+    assert v is not None and x["below"] == "hw"
+    assert pricing.reprice(c.results["hw"], {"vmexit": v - 1}).cycles < c.results["full"].cycles
+    assert pricing.reprice(c.results["hw"], {"vmexit": v}).cycles >= c.results["full"].cycles
 
 
 def test_crossover_reports_none_when_the_price_cannot_close_the_gap():
     c = minisim.compare("cpu", "p4-2005", modes=("native", "full"))
     x = pricing.crossover(c.results["full"], c.results["native"], "vmexit")  # BT never exits
     assert x["crossover"] is None
+
+
+def test_expand_patterns():
+    assert pricing.expand("vmexit,exit_work.io", "p4-2005") == ["vmexit", "exit_work.io"]
+    assert len(pricing.expand("exit_work.*", "p4-2005")) == len(profiles.get("p4-2005").exit_work)
+    with pytest.raises(pricing.PricingError, match="no price matches"):
+        pricing.expand("vmexits", "p4-2005")
