@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from minisim import profiles
 
 CHARGES = "charges"  # the key of the ledger inside Machine.events
-FIXED = "instructions"  # cycles no price explains: the guest instructions' own cycles
+EVENTS = "#"  # the ledger line counting the events themselves, not a price
 # event kind counted (not charged through Machine.event) -> the price each one costs
 COUNTED = {"page_walk_refs": "walk_ref", "blk_sectors": "blk_sector", "bt_indirect": "bt_indirect"}
 # ... and the event kind its cycles are reported under
@@ -121,18 +121,33 @@ def record(events: dict, kind: str, detail: str | None, cost: Price) -> None:
         ledger = events[CHARGES] = {}
     if detail and _PORT.match(detail):  # one ledger line per kind of device access, not per port
         detail = detail.split(" ")[0]
+    head = f"{kind}|{detail or ''}|"
+    ledger[head + EVENTS] = ledger.get(head + EVENTS, 0) + 1
     for price, n in cost.terms.items():
-        k = f"{kind}|{detail or ''}|{price}"
+        k = head + price
         ledger[k] = ledger.get(k, 0) + n
 
 
 def ledger(result) -> dict[str, int]:
     """Every charge of ``result``'s measured phase: ledger key -> how many times the price was charged."""
-    out = dict(result.charges)
+    out = {k: n for k, n in result.charges.items() if not k.endswith("|" + EVENTS)}
     for kind, price in COUNTED.items():
         n = result.events.get(kind, 0)
         if n:
             out[charge_key(COUNTED_AS[kind], "", price)] = n
+    return out
+
+
+def event_counts(result) -> dict[tuple[str, str], int]:
+    """How many charged events of each (kind, reason or note) the measured phase had."""
+    out = {}
+    for k, n in result.charges.items():
+        kind, detail, price = split_key(k)
+        if price == EVENTS:
+            out[(kind, detail)] = n
+    for kind in COUNTED:
+        if result.events.get(kind, 0):
+            out[(COUNTED_AS[kind], "")] = result.events[kind]
     return out
 
 
@@ -163,6 +178,16 @@ def fixed_cycles(result) -> int:
     """The cycles of ``result`` that no price explains (the guest instructions' own)."""
     prices = prices_of(result.profile)
     return result.cycles - sum(n * prices[split_key(k)[2]] for k, n in ledger(result).items())
+
+
+def cycles_by_charge(result, overrides: dict[str, int] | None = None) -> dict[tuple[str, str], int]:
+    """Cycles of each (kind, reason or note) charged by a price, under ``overrides``."""
+    prices = prices_of(result.profile, overrides)
+    out: dict[tuple[str, str], int] = {}
+    for key, n in ledger(result).items():
+        kind, detail, price = split_key(key)
+        out[(kind, detail)] = out.get((kind, detail), 0) + n * prices[price]
+    return out
 
 
 def reprice(result, overrides: dict[str, int] | None = None, native=None) -> Priced:
@@ -233,11 +258,12 @@ def expand(patterns: str | list[str], profile_name: str) -> list[str]:
     return out
 
 
-def crossover(slow, fast, vary: str | list[str], *, hi: int | None = None) -> dict:
+def crossover(slow, fast, vary: str | list[str], *, hi: int | None = None, base: dict | None = None) -> dict:
     """Where ``slow``'s cycles meet ``fast``'s as the ``vary`` prices change, found by bisection over re-pricing.
 
     The first price named is the one searched (0 to ``hi``); any others move in proportion to it,
-    from today's values (so ``vmexit,exit_work.*`` scales every exit's whole cost). Returns
+    from today's values (so ``vmexit,exit_work.*`` scales every exit's whole cost); ``base`` are
+    other prices changed throughout. Returns
     ``{"vary", "price", "today", "hi", "crossover" (the first price's value where the cheaper of the
     two changes, None when it never does between 0 and hi), "below" (which mode is cheaper below it),
     "values" (every varied price at the crossover), "steps", "gap_today", "gap_at_zero"}``.
@@ -252,15 +278,26 @@ def crossover(slow, fast, vary: str | list[str], *, hi: int | None = None) -> di
     check(slow.profile, {first: hi})
 
     def at(v: int) -> dict[str, int]:
-        return {n: (v if n == first else round(today[n] * v / today[first])) for n in vary}
+        return {**(base or {}), **{n: (v if n == first else round(today[n] * v / today[first])) for n in vary}}
 
     def gap(v: int) -> int:
         return reprice(slow, at(v)).cycles - reprice(fast, at(v)).cycles
 
     g0, ghi = gap(0), gap(hi)
-    out = {"vary": vary, "price": first, "today": today[first], "hi": hi, "crossover": None, "values": None,
-           "steps": 0, "below": slow.mode if g0 < 0 else fast.mode, "gap_today": gap(today[first]),
-           "gap_at_zero": g0, "slow": slow.mode, "fast": fast.mode}
+    out = {
+        "vary": vary,
+        "price": first,
+        "today": today[first],
+        "hi": hi,
+        "crossover": None,
+        "values": None,
+        "steps": 0,
+        "below": slow.mode if g0 < 0 else fast.mode,
+        "gap_today": gap(today[first]),
+        "gap_at_zero": g0,
+        "slow": slow.mode,
+        "fast": fast.mode,
+    }
     if (g0 < 0) == (ghi < 0):
         return out
     a, b = 0, hi  # invariant: gap(a) on g0's side, gap(b) on the other
@@ -271,5 +308,5 @@ def crossover(slow, fast, vary: str | list[str], *, hi: int | None = None) -> di
             a = mid
         else:
             b = mid
-    out["crossover"], out["values"] = b, at(b)
+    out["crossover"], out["values"] = b, {n: at(b)[n] for n in vary}
     return out

@@ -139,20 +139,19 @@ def compare_cmd(
     profile: str = typer.Option("modern", "--profile", "-p", help="CPU cost profile."),
     scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
     modes: str | None = typer.Option(None, "--modes", help="Comma-separated subset of modes."),
+    settings: list[str] | None = typer.Option(None, "--set", help="Re-price: NAME=CYCLES (see `sim prices`)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Run one workload under every mode, side by side."""
+    """Run one workload under every mode, side by side, and show where each mode's cycles go."""
     import minisim
+    from studyvm.cli import sim_costs_cmds
 
     try:
+        overrides = sim_costs_cmds.parse_settings(settings, profile) if profile in minisim.PROFILES else {}
         c = minisim.compare(workload, profile, scale, modes.split(",") if modes else None)
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
-    if as_json:
-        typer.echo(json.dumps(c.to_dict(), indent=2))
-        return
-    typer.echo(f"{workload} on {profile}, scale {scale}")
-    typer.echo(_table(c.results))
+    sim_costs_cmds.show_compare(c, overrides, as_json)
 
 
 @sim_app.command("scenario")

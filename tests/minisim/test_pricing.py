@@ -58,14 +58,29 @@ def test_reprice_equals_rerun_every_workload_and_mode(workload):
         assert {k: v for k, v in priced[mode].cycles_by_event.items() if k != "bt_indirect"} == r.cycles_by_event
 
 
-_PRICES = ("vmexit", "shadow_update", "trap", "bt_callout", "bt_indirect", "exit_work.pt_write", "walk_ref",
-           "hypercall", "mmu_validate", "blk_sector", "io_native", "syscall")
+_PRICES = (
+    "vmexit",
+    "shadow_update",
+    "trap",
+    "bt_callout",
+    "bt_indirect",
+    "exit_work.pt_write",
+    "walk_ref",
+    "hypercall",
+    "mmu_validate",
+    "blk_sector",
+    "io_native",
+    "syscall",
+)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(workload=st.sampled_from(minisim.WORKLOADS), mode=st.sampled_from(minisim.MODES),
-       new=st.dictionaries(st.sampled_from(_PRICES), st.integers(0, 20_000), min_size=1, max_size=3),
-       profile=st.sampled_from(minisim.PROFILES))
+@given(
+    workload=st.sampled_from(minisim.WORKLOADS),
+    mode=st.sampled_from(minisim.MODES),
+    new=st.dictionaries(st.sampled_from(_PRICES), st.integers(0, 20_000), min_size=1, max_size=3),
+    profile=st.sampled_from(minisim.PROFILES),
+)
 def test_reprice_equals_rerun_random_prices(workload, mode, new, profile):
     r = minisim.run(workload, mode, profile)
     again = minisim.run(workload, mode, changed(profile, new))
@@ -95,10 +110,17 @@ def test_price_arithmetic_keeps_names():
     assert type(total) is int and total == 110  # cycles stay plain integers
 
 
-@pytest.mark.parametrize("setting,message", [
-    ("nosuch=5", "unknown price 'nosuch'"), ("vmexit=-3", "not a whole number"), ("vmexit", "NAME=CYCLES"),
-    ("vmexit=1e9", "not a whole number"), ("vmexit=99999999999", "from 0 to"), ("exit_work.nope=1", "unknown price"),
-])
+@pytest.mark.parametrize(
+    "setting,message",
+    [
+        ("nosuch=5", "unknown price 'nosuch'"),
+        ("vmexit=-3", "not a whole number"),
+        ("vmexit", "NAME=CYCLES"),
+        ("vmexit=1e9", "not a whole number"),
+        ("vmexit=99999999999", "from 0 to"),
+        ("exit_work.nope=1", "unknown price"),
+    ],
+)
 def test_bad_settings_say_why(setting, message):
     with pytest.raises(pricing.PricingError, match=message):
         pricing.parse([setting], "p4-2005")
