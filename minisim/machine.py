@@ -37,7 +37,7 @@ class Machine(SystemOps, MMU):
                  'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
                  'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
                  'fast_misses', 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm',
-                 'views', 'syscall_hook', 'tlb_dicts', 'depriv', 'emulating')
+                 'views', 'syscall_hook', 'tlb_dicts', 'depriv', 'emulating', 'nested_hook')
 
     def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
                  measure_from_user: bool = False) -> None:
@@ -95,6 +95,7 @@ class Machine(SystemOps, MMU):
         self.walk_refs = [vmm.walk_refs(n // 2, bool(n % 2)) for n in range(6)]
         self.full_walk_refs = self.walk_refs[5]
         self.miss_hook = vmm.wants_misses
+        self.nested_hook = vmm.nested
         self.entered_hook = type(vmm).entered is not Native.entered
         # Fast paths in ops.py skip the VMM's hook for iret and friends when it is the bare machine's.
         self.privileged_hook = type(vmm).privileged is not Native.privileged

@@ -100,11 +100,13 @@ class MMU:
                             hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
                 self.misses += 1
                 self.refs += self.walk_refs[levels * 2 + (hit is not None)]
-                if self.miss_hook:
-                    self.vmm.tlb_miss(self, vpn, hit)
-                if hit is None:
+                if self.nested_hook and levels:  # EPT: each guest-physical address read, then the page's
+                    gpas = (pde_a, (pde & ~15) + (vpn & 15), hit[0] << 8 if hit else 0)
+                    self.refs += self.vmm.nested_walk(self, gpas[:levels + (hit is not None)])
+                # shadow paging: the MMU walks the VMM's table (filled from this walk), not the guest's
+                e = self.vmm.tlb_miss(self, vpn, hit) if self.miss_hook else hit and (hit[0], hit[1])
+                if e is None:
                     raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va, pc)
-                e = (hit[0], hit[1])
             elif vpn < isa.MEM_WORDS >> 8:
                 e = (vpn, P | W | U)
             else:
@@ -160,9 +162,14 @@ class MMU:
         flags = (pte & pde & 7) | (pte & G)
         if not pte & pde & P or pte >= _MEM_WORDS or not (status & _KMODE or flags & U):
             return self.fill(va, False, pc)
+        frame = pte >> 8
+        if self.nested_hook:  # EPT: the directory entry, the table entry and the page, each nested
+            self.refs += self.vmm.nested_walk(self, (pde_a, pte_a, pte & 0xFF00))
+        if self.miss_hook:  # as in fill(): the MMU walks the VMM's shadow table, filled from this walk
+            frame, flags = self.vmm.tlb_miss(self, vpn, (frame, flags, pde_a, pte_a))
+            if not (status & _KMODE or flags & U):
+                return self.fill(va, False, pc)
         self.fast_misses += 1  # a complete two-level walk: see walk_counts()
-        if self.miss_hook:  # as in fill(): the VMM sees the walk's result before the TLB is filled
-            self.vmm.tlb_miss(self, vpn, (pte >> 8, flags, pde_a, pte_a))
         if len(tlb) >= self.tlb_entries:  # evict(), inline
             old = self.fifo.popleft()
             del tlb[old]
@@ -176,9 +183,9 @@ class MMU:
                 del ur[old]
             if old in uw:
                 del uw[old]
-        tlb[vpn] = (pte >> 8, flags)
+        tlb[vpn] = (frame, flags)
         self.fifo.append(vpn)
-        base = pte & 0xFF00  # the frame base (pte < MEM_WORDS: frame << 8 | flags)
+        base = frame << 8
         self.rt[vpn] = base
         return base
 

@@ -123,6 +123,7 @@ MODERN = Profile(
         "pt_write": 1800,  # [EST] decode + emulate the write + shadow update [AG12]
         "page_fault": 800,  # [EST]
         "shadow_fill": 800,  # [EST]
+        "ept_violation": 800,  # [EST] mapping one guest frame in the nested tables, like a shadow fill's work
         "cr3_load": 600,  # [EST]
         "invlpg": 300,  # [EST]
         "external_interrupt": 300,  # [EST]

@@ -86,16 +86,54 @@ class HardwareAssist(ShadowPaging):
 
 
 class NestedPaging(HardwareAssist):
-    """VT-x with EPT: no exits for the guest's own page tables; two-dimensional TLB-miss walks."""
+    """VT-x with EPT: no exits for the guest's own page tables; two-dimensional TLB-miss walks.
+
+    The nested (EPT) tables are the hypervisor's, outside guest memory: a two-level table from
+    guest-physical frame to host frame. Every guest-physical address a TLB miss touches -- each
+    guest table entry read, then the final page -- is translated by walking them (``nested_walk``):
+    a complete walk of the guest's two levels reads (2+1)(2+1)-1 = 8 entries. A guest-physical frame
+    the nested tables do not map is an EPT violation, an exit of its own: the hypervisor maps it.
+    Guest memory is populated at start (as a VM whose memory has been touched), so violations come
+    only from frames the hypervisor took away (ballooning, migration).
+    """
 
     name = "hw-ept"
     wants_misses = False
+    nested = True
     controls = Controls(cr3_load_exiting=False, invlpg_exiting=False, pf_exiting=False)
+    LEVELS = ("directory", "table", "page")  # what a guest-physical address in a walk points at
+
+    def __init__(self, profile) -> None:
+        super().__init__(profile)
+        self.ept: dict[int, dict[int, int]] = {}  # host directory slot -> {host table slot: host frame}
+        self.refs_by_level = dict.fromkeys(self.LEVELS, 0)  # nested references, by what they translated
+
+    def attach(self, m) -> None:
+        """Populate the nested tables: every guest-physical frame at the same host frame."""
+        super().attach(m)
+        for gfn in range(isa.MEM_WORDS >> 8):
+            self.ept.setdefault(gfn >> 4, {})[gfn & 15] = gfn
+
+    def nested_walk(self, m, gpas) -> int:
+        """Translate each guest-physical address of one guest walk through the nested tables, in
+        order (directory entry, table entry, page); return the references read. A missing nested
+        entry exits (an EPT violation) and the hypervisor maps the frame."""
+        refs = 0
+        for level, gpa in zip(self.LEVELS, gpas, strict=False):
+            gfn = (gpa >> 8) & 0xFF
+            table = self.ept.get(gfn >> 4)
+            refs += 1
+            if table is None or gfn & 15 not in table:
+                self.exit(m, "ept_violation", None)
+                self.ept.setdefault(gfn >> 4, {})[gfn & 15] = gfn
+            else:
+                refs += 1
+            self.refs_by_level[level] += HOST_LEVELS
+        return refs
 
     def walk_refs(self, levels: int = GUEST_LEVELS, complete: bool = True) -> int:
-        """Each guest level read needs a nested walk of the host tables first, and so does the final
-        guest-physical address: (n+1)(m+1)-1 references for a complete n-level walk."""
-        return levels * (HOST_LEVELS + 1) + (HOST_LEVELS if complete else 0)
+        """The guest levels a walk reads; the nested references are counted as ``nested_walk`` reads them."""
+        return levels
 
     def cr3_loaded(self, m) -> None:
         """The guest owns CR3: no shadow to switch."""

@@ -22,6 +22,7 @@ class Native:
     uses_pv_kernel = False  # does this mode boot the paravirtualized kernel build?
     uses_pv_blk = False  # does the platform offer the paravirtual block ring (which the kernel probes for)?
     wants_misses = False  # must the machine call tlb_miss() (shadow paging)? Counting is done by the machine.
+    nested = False  # does every guest-physical address a walk touches go through nested_walk() (EPT)?
 
     def __init__(self, profile) -> None:
         self.p = profile

@@ -1,9 +1,11 @@
 """Shadow page tables, shared by the trap-and-emulate, binary-translation and first-generation VT-x VMMs.
 
-The hardware walks tables the VMM owns; the guest's own tables are only its intent. The VMM
-fills a shadow entry the first time a page is touched (a *hidden* fault the guest never sees),
-write-protects the guest page tables it has shadowed, and on each traced write updates the
-shadow -- which is why writes to shadowed guest page tables and CR3 loads cost a trip into the VMM.
+The MMU walks tables the VMM owns (``shadow``: per guest address space, virtual page -> frame and
+flags); the guest's own tables are only its intent. The VMM fills a shadow entry the first time a
+page is touched (a *hidden* fault the guest never sees), write-protects the guest page tables it has
+shadowed, and on each traced write brings the shadow up to date -- which is why writes to shadowed
+guest page tables and CR3 loads cost a trip into the VMM. A shadow the VMM forgets to update is
+stale, and the guest then really reads and writes the wrong page.
 
 Tracing is per guest table, as on x86 where each table is a page of its own (here sixteen tables
 share a frame: the frame is protected, and the VMM lets writes to unshadowed tables in it pass at no
@@ -17,6 +19,8 @@ exiting child's shadowed ones are, until the flood detector gives up on them.
 
 from __future__ import annotations
 
+from minisim import isa
+from minisim.mmu import G, P
 from minisim.vmm.native import Native
 
 FLOOD_WRITES = 3  # KVM's threshold (drivers/kvm/mmu.c, 2007)
@@ -29,7 +33,8 @@ class ShadowPaging(Native):
 
     def __init__(self, profile) -> None:
         super().__init__(profile)
-        self.shadow: dict[int, set[int]] = {}  # guest cr3 -> virtual pages with a valid shadow entry
+        # guest cr3 -> the shadow table the MMU walks for it: virtual page -> (frame, flags)
+        self.shadow: dict[int, dict[int, tuple[int, int]]] = {}
         self.parents: dict[int, set[tuple[int, int]]] = {}  # guest table address -> {(directory, index)}
         self.flood = (-1, 0)  # (guest table last written, traced writes to it in a row)
 
@@ -45,7 +50,7 @@ class ShadowPaging(Native):
     def cr3_loaded(self, m) -> None:
         """Switch to (or start) the shadow of the new address space; trace its directory."""
         m.count("cr3_load")
-        self.shadow.setdefault(m.cr3, set())
+        self.shadow.setdefault(m.cr3, {})
         self.track(m, m.cr3 >> 8)
 
     def track(self, m, frame: int) -> None:
@@ -54,22 +59,33 @@ class ShadowPaging(Native):
             self.tracked.add(frame)
             m.protect(frame)
 
-    def tlb_miss(self, m, vpn: int, hit) -> None:
-        """Walk the shadow; a page the shadow lacks costs a hidden fault and a fill."""
+    def tlb_miss(self, m, vpn: int, hit):
+        """The MMU walks the shadow table; a page it lacks is a hidden fault: the VMM takes the guest
+        walk's result (``hit``), fills the shadow entry, and the MMU uses it. Returns the entry the
+        MMU installs, or None when the guest's own tables have no mapping (a true guest fault)."""
         sh = self.shadow.get(m.cr3)
         if sh is None:
-            sh = self.shadow[m.cr3] = set()
+            sh = self.shadow[m.cr3] = {}
         if hit is not None and self.flood[0] in (hit[3] & ~15, m.cr3):
             self.flood = (-1, 0)  # the table is in use after all
-        if hit is None or vpn in sh:
-            return
+        e = sh.get(vpn)
+        if e is not None or hit is None:
+            return e
         self.transition(m, "shadow_fill", None)
         m.event("shadow_update", self.update_price("shadow_fill"), note="fill")
-        sh.add(vpn)
+        e = sh[vpn] = (hit[0], hit[1])
         table = hit[3] & ~15
         self.parents.setdefault(table, set()).add((m.cr3, vpn >> 4))
         self.track(m, hit[2] >> 8)
         self.track(m, table >> 8)
+        return e
+
+    def drop(self, directory: int, vpns) -> None:
+        """Drop shadow entries of one address space."""
+        sh = self.shadow.get(directory)
+        if sh:
+            for v in vpns:
+                sh.pop(v, None)
 
     def unshadow(self, key: int) -> None:
         """Zap the shadow of the guest table (or directory) at ``key``: its writes are no longer traced."""
@@ -79,21 +95,34 @@ class ShadowPaging(Native):
                 links.difference_update({link for link in links if link[0] == key})
             return
         for d, j in self.parents.pop(key, ()):
-            self.shadow.get(d, set()).difference_update(range(j * 16, j * 16 + 16))
+            self.drop(d, range(j * 16, j * 16 + 16))
+
+    def sync_entry(self, m, directory: int, j: int, slot: int, val: int) -> None:
+        """A traced write of ``val`` to entry ``slot`` of the table linked at ``directory[j]``: update
+        the shadow entry in place (KVM's mmu_pte_write) when the new entry maps a page, else drop it."""
+        pde = m.M[(directory + j) & 0xFFFF]
+        sh = self.shadow.get(directory)
+        if sh is None:
+            return
+        vpn = j * 16 + slot
+        if val & pde & P and val < isa.MEM_WORDS:
+            sh[vpn] = (val >> 8, (val & pde & 7) | (val & G))
+        else:
+            sh.pop(vpn, None)
 
     def pt_write(self, m, pa: int, val: int, pc: int) -> None:
-        """A store to a traced frame: if it hits a shadowed guest table, enter the VMM and update (here:
-        drop) the shadow entries it backs. A directory entry that changes unlinks the table it pointed to."""
+        """A store to a traced frame: if it hits a shadowed guest table, enter the VMM and bring the
+        shadow entries it backs up to date. A directory entry that changes drops the 16 entries of the
+        table it linked (and unlinks that table)."""
         root, table = pa & ~63, pa & ~15
         if root in self.shadow:
             key, j = root, pa & 63
-            self.shadow[root].difference_update(range(j * 16, j * 16 + 16))
+            self.drop(root, range(j * 16, j * 16 + 16))
             self.parents.get(m.M[pa] & ~15, set()).discard((root, j))
         elif self.parents.get(table):
             key = table
-            if not val & 1:  # a present entry is updated in place (KVM's mmu_pte_write); others are dropped
-                for d, j in self.parents[table]:
-                    self.shadow.get(d, set()).discard(j * 16 + (pa & 15))
+            for d, j in self.parents[table]:
+                self.sync_entry(m, d, j, pa & 15, val)
         else:
             return  # no shadow derives from this table: not traced
         self.transition(m, "pt_write", pc)

@@ -37,7 +37,9 @@ def test_adams_agesen_forkwait_p4() -> None:
     forks = 12
     assert c["native"].events["page_fault"] >= 3 * forks  # copy-on-write faults, counted as the guest ran
     faults = _exits(c["hw"], "page_fault") + _exits(c["hw"], "shadow_fill")
-    assert faults > _exits(c["hw"], "pt_write") > forks  # faults outnumber PTE-write exits, which still matter
+    # Changed (issue 14): was faults > PTE-write exits. With traced writes updating the shadow in
+    # place, fewer refills follow them and the two are about equal (211 vs 217): both matter.
+    assert faults > forks and _exits(c["hw"], "pt_write") > forks
     assert c["full"].events["bt_callout"] > 0 and not c["full"].events["vmexit"]
 
 

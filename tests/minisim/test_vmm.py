@@ -21,7 +21,8 @@ def test_para_validates_page_table_updates() -> None:
 def test_vmcs_controls_decide_the_exits() -> None:
     hw, ept = make("hw", profiles.MODERN), make("hw-ept", profiles.MODERN)
     assert hw.controls.cr3_load_exiting and not ept.controls.cr3_load_exiting
-    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 8 and hw.walk_refs() == 2
+    # the guest levels; hw-ept's nested references are counted as nested_walk reads them (test_nested.py)
+    assert isinstance(ept, NestedPaging) and ept.walk_refs() == 2 == hw.walk_refs()
     r = minisim.run("ctxswitch", "hw-ept")
     assert "cr3_load" not in r.events["vmexit"] and r.events["cr3_load"] > 500
 
@@ -29,9 +30,10 @@ def test_vmcs_controls_decide_the_exits() -> None:
 def test_shadow_paging_traces_page_table_writes() -> None:
     r = minisim.run("pagefault", "hw")
     ex = r.events["vmexit"]
-    # every demand fault: the #PF exit, the traced PTE write, the shadow fill on retry, and the unmap's invlpg
+    # every demand fault: the #PF exit, the traced PTE write -- which updates the shadow entry in place,
+    # so the retry finds it and takes no hidden fault -- and the unmap's traced write and invlpg
     assert ex["page_fault"] == r.events["page_fault"] == 150
-    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] >= 150 and ex["invlpg"] == 150
+    assert ex["pt_write"] >= 2 * 150 and ex["shadow_fill"] < 150 // 10 and ex["invlpg"] == 150
     assert r.events["shadow_update"] == ex["pt_write"] + ex["shadow_fill"]
 
 
