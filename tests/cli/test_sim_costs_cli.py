@@ -105,3 +105,15 @@ def test_prices_lists_the_names_set_takes() -> None:
     assert r.exit_code == 0 and json.loads(r.output)["exit_work.io"] == 13300
     assert "vmexit" in _run("sim", "prices", "-p", "modern").output
     assert _run("sim", "prices", "-p", "z80").exit_code == 2
+
+
+def test_sim_paper_text_and_json() -> None:
+    r = _run("sim", "paper", "aa06")
+    assert r.exit_code == 0, r.output
+    assert "agreement factor 2x" in r.output and "from: program nanobench/syscall.s" in r.output
+    assert "forkwait" in r.output and "cr8 write" in r.output
+    d = json.loads(_run("sim", "paper", "ept08", "--json").output)
+    assert d["factor"] == 2.0 and d["rows"][0]["cells"][2]["mode"] == "hw-ept"
+    bad = _run("sim", "paper", "smith99")
+    assert bad.exit_code == 2 and "unknown paper" in bad.output
+    assert _run("sim", "paper", "aa06", "-p", "z80").exit_code == 2
