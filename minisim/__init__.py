@@ -22,9 +22,10 @@ from minisim.run import (
     kernel_diff,
     kernel_source,
     run,
+    translations,
 )
 from minisim.scenarios import SCENARIOS, Scenario, ScenarioOutcome, run_scenario
 
 __all__ = ["WORKLOADS", "MODES", "PROFILES", "SCENARIOS", "Result", "Comparison", "Event", "AsmError", "Image",
            "Scenario", "ScenarioOutcome", "run", "compare", "run_scenario", "kernel_source", "kernel_diff", "assemble",
-           "disassemble"]
+           "disassemble", "translations"]

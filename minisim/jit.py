@@ -309,16 +309,18 @@ def _write_back(regs) -> str:
 
 
 def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0,
-                  fast: bool = False):
+                  fast: bool = False, rewrite=None):
     """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``.
 
     ``fast``: the VMM leaves the interrupt-flag instructions to the bare machine (see ``_flag_op``).
+    ``rewrite``: a binary translator (decoded block -> translated block), compiled instead.
     """
     end = min(ppc + MAX_BLOCK, (ppc | (isa.PAGE_WORDS - 1)) + 1)
-    key = (vpc, *mem[ppc:end])  # the same words at the same address compile to the same code
+    key = (vpc, rewrite, *mem[ppc:end])  # the same words at the same address compile to the same code
     code = _CODE_CACHE.get(key)
     if code is None:
-        src = block_source(decode_block(mem, ppc), vpc)
+        ins = decode_block(mem, ppc)
+        src = block_source(rewrite(ins) if rewrite else ins, vpc)
         code = _SOURCE_CACHE.get(src)
         if code is None:
             code = _SOURCE_CACHE[src] = compile(src, f"<block {vpc:#x}>", "exec")

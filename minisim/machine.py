@@ -224,7 +224,8 @@ class Machine(SystemOps, MMU):
         """Compile (and cache) the block at virtual ``pc`` whose frame base is ``base``."""
         k = int(self.kernel)
         ind = self.vmm.block_costs(self, k)
-        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags)
+        rewrite = self.vmm.translator(self, base, pc) if k else None
+        fn = jit.compile_block(self.M, base | (pc & 255), pc, Fault, ind, self.fast_flags, rewrite)
         key = (base << 18) | pc
         self.caches[k][key] = fn
         frame = base >> 8

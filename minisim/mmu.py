@@ -230,6 +230,7 @@ class MMU:
                 self.caches[k].pop(key, None)
             if frame not in self.vmm.tracked:
                 self.unprotect(frame)
+            self.vmm.code_written(self, frame)
             return True
         return False
 

@@ -54,6 +54,10 @@ class SystemOps:
         self._setr(rd, self.R[rs] % b if rem else self.R[rs] // b)
         return pc + 1
 
+    def _op_vmm(self, rd, rs, imm, pc):
+        # a binary translator's rewritten instruction (minisim.bt): the VMM runs the original
+        return self.vmm.emulate(self, pc)
+
     def _op_div(self, rd, rs, imm, pc):
         return self._divrem(rd, rs, imm, pc, False)
 
@@ -132,14 +136,14 @@ class SystemOps:
     def real_status(self) -> int:
         """The real CPU's STATUS: the guest's own, except that a guest kernel a VMM deprivileged
         really runs in user mode with interrupts on (the VMM owns the real interrupt flag)."""
-        if self.status & isa.KMODE and self.depriv:
+        if self.status & isa.KMODE and self.depriv and not self.emulating:
             return isa.IF | (self.status & isa.PAGING)
         return self.status
 
     def _seen_status(self, name: str, pc: int) -> int:
         """STATUS as an unprivileged instruction reads it: the real CPU's, which under a deprivileging
         VMM is not the guest's (recorded as a divergence)."""
-        if self.status & isa.KMODE and self.depriv:
+        if self.status & isa.KMODE and self.depriv and not self.emulating:
             real = self.real_status()
             if real != self.status:
                 self.diverge(f"{name} read status {real:#x} instead of {self.status:#x}", pc)
@@ -160,7 +164,7 @@ class SystemOps:
         self.R[15] = (self.R[15] + 1) & isa.MASK
         self._retire("popf")
         if self.status & isa.KMODE:
-            if self.depriv:  # the real CPU is in user mode, where popf ignores IF (the ISA's rule)
+            if self.depriv and not self.emulating:  # the real CPU is in user mode: popf ignores IF
                 if (v ^ self.status) & isa.IF:
                     self.diverge(f"popf ignored the interrupt flag (guest restored IF={v & 1})", pc, True)
             else:

@@ -13,7 +13,7 @@ import functools
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 
-from minisim import abi, asm, disasm, equivalence, isa, pricing, profiles
+from minisim import abi, asm, bt, disasm, equivalence, isa, pricing, profiles
 from minisim import vmm as vmms
 from minisim.machine import Machine
 
@@ -34,7 +34,8 @@ class SimError(ValueError):
 # Every kind a result reports, so that JSON has the same shape in every mode.
 EVENT_KINDS = ("trap", "vmexit", "hypercall", "bt_block", "bt_callout", "bt_inline", "shadow_update", "tlb_miss",
                "page_walk_refs", "io_exit", "ring_notify", "interrupt", "syscall", "page_fault", "exception", "io",
-               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io", "bt_indirect")
+               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io", "bt_invalidate",
+               "bt_indirect")
 _BY_REASON = ("vmexit", "hypercall")
 
 
@@ -243,6 +244,15 @@ def run(workload: str, mode: str, profile: str = "modern", scale: int = 1, *, pr
     return _result(r, mode, profile, scale, base)
 
 
+def translations(workload: str | None, profile: str = "p4-2005", scale: int = 1, *,
+                 program: str | None = None) -> list[bt.Translation]:
+    """Run ``workload`` (or a bare ``program``) under binary translation and return the translation
+    cache at the end: each guest-kernel block beside its translation, in address order."""
+    _check(workload, "full", profile, scale, program)
+    r = _execute(workload if program is None else None, "full", profile, scale, program, 0, None)
+    return sorted(r.m.vmm.tc.values(), key=lambda t: (t.vpc, t.frame))
+
+
 def compare(workload: str, profile: str = "modern", scale: int = 1, modes=None) -> Comparison:
     """Run ``workload`` under every mode (or ``modes``) and collect the results."""
     modes = tuple(modes or MODES)
@@ -273,4 +283,4 @@ def disassemble(code) -> str:
 
 
 __all__ = ["WORKLOADS", "MODES", "PROFILES", "MAX_SCALE", "MAX_INSTRUCTIONS", "SimError", "Result", "Comparison",
-           "Event", "run", "compare", "kernel_source", "kernel_diff", "assemble", "disassemble", "isa"]
+           "Event", "run", "compare", "translations", "kernel_source", "kernel_diff", "assemble", "disassemble", "isa"]

@@ -9,7 +9,8 @@ The guest is unmodified and no hardware support is needed.
 
 from __future__ import annotations
 
-from minisim import isa
+from minisim import bt, isa
+from minisim.blocks import decode_block
 from minisim.vmm.shadow import ShadowPaging
 
 _INLINE = {"cli", "sti", "mfc"}  # (in/out too: see privileged)
@@ -19,6 +20,11 @@ class BinaryTranslation(ShadowPaging):
     """Software VMM: translated kernel code, shadow page tables, emulated devices."""
 
     name = "full"
+    deprivileged = True  # the kernel runs deprivileged: only its translation keeps it correct
+
+    def __init__(self, profile) -> None:
+        super().__init__(profile)
+        self.tc: dict[int, bt.Translation] = {}  # the translation cache: (frame base << 18 | pc) -> entry
 
     def transition(self, m, why: str, pc: int | None) -> None:
         """Translated code calls out to the VMM for a page-table write; a hidden fault is a trap into
@@ -33,11 +39,24 @@ class BinaryTranslation(ShadowPaging):
         return 0 if why == "pt_write" else self.p.shadow_update
 
     def block_costs(self, m, kernel: int) -> int:
-        """Translating a kernel block costs once; its indirect branches cost a lookup each time."""
-        if not kernel:
-            return 0
-        m.event("bt_block", self.p.bt_translate)
-        return self.p.bt_indirect
+        """Translated code's indirect branches cost a translation-cache lookup each time."""
+        return self.p.bt_indirect if kernel else 0
+
+    def translator(self, m, base: int, pc: int):
+        """Translate the kernel block at ``pc`` (once: it then lives in the translation cache)."""
+        ppc = base | (pc & 255)
+        ins = decode_block(m.M, ppc)
+        self.tc[(base << 18) | pc] = bt.describe(m.M[ppc:ppc + len(ins)], pc, base >> 8, ins)
+        m.event("bt_block", self.p.bt_translate, pc=pc)
+        return bt.rewrite
+
+    def code_written(self, m, frame: int) -> None:
+        """A write to guest code invalidates its translations."""
+        stale = [k for k, t in self.tc.items() if t.frame == frame]
+        for k in stale:
+            del self.tc[k]
+        if stale:
+            m.count("bt_invalidate", len(stale))
 
     def privileged(self, m, name: str, pc: int, detail: int) -> None:
         """Inline translation for the cheap ones, a callout for the rest; devices are emulated."""

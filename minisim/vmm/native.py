@@ -112,6 +112,13 @@ class Native:
     def ring_kick(self, m) -> None:
         """The driver notified the ring backend through the notify port (paravirtual drivers only)."""
 
+    def translator(self, m, base: int, pc: int):
+        """A binary translator for the kernel block at virtual ``pc`` in frame ``base`` (None: run it as is)."""
+        return None
+
+    def code_written(self, m, frame: int) -> None:
+        """Code compiled from ``frame`` was overwritten (its blocks are dropped)."""
+
     def block_costs(self, m, kernel: int) -> int:
         """Extra cycles per indirect branch for a block being compiled (BT's translation-cache lookup)."""
         return 0

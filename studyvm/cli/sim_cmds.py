@@ -56,9 +56,19 @@ def _details(r) -> str:
     lines.append(f"  equivalent to native: {'yes' if r.equivalent else 'NO -- ' + str(r.violation)}")
     if r.stopped:
         lines.append(f"  stopped: {r.stopped}")
+    if r.workload == "program":  # a bare program's result is its registers
+        names = _reg_names()
+        lines.append("  registers: " + "  ".join(f"{names[i]}={v:#x}" for i, v in enumerate(r.registers) if i))
     lines.append("console:")
     lines.extend("  " + ln for ln in r.console.splitlines())
     return "\n".join(lines)
+
+
+def _reg_names() -> tuple[str, ...]:
+    """Register names as the assembler spells them (r0..r14, sp)."""
+    from minisim import isa
+
+    return isa.REG_NAMES
 
 
 def _read_program(path: Path) -> str:
@@ -121,7 +131,7 @@ def run_cmd(
     if as_json:
         d = r.to_dict(trace=trace)
         body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
-                                  "stopped", "cycles_by_event") + (("trace",) if trace else ())}
+                                  "stopped", "cycles_by_event", "registers") + (("trace",) if trace else ())}
         typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
                                "modes": {r.mode: body}}, indent=2))
         return
@@ -201,6 +211,46 @@ def disasm_cmd(file: Path = typer.Argument(..., help="A .s source, or an 'addres
         except (ValueError, IndexError):
             raise _fail(f"{file}:{n}:1: error: expected 'address: hexword'") from None
     typer.echo(minisim.disassemble(words))
+
+
+def _parse_address(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise _fail(f"error: --block {text!r} is not an address (e.g. 0x0184)", 2) from None
+
+
+@sim_app.command("translate")
+def translate_cmd(
+    workload: str = typer.Option("popf", "--workload", "-w", help="Workload (see `sim list`)."),
+    block: str | None = typer.Option(None, "--block", "-b", help="Show the block at this guest address."),
+    profile: str = typer.Option("p4-2005", "--profile", "-p", help="CPU cost profile."),
+    scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
+) -> None:
+    """Show binary translation: each guest-kernel block beside its translation (copied, rewritten
+    inline, or a callout into the VMM), from the translation cache after running WORKLOAD."""
+    import minisim
+
+    try:
+        cache = minisim.translations(workload, profile, scale)
+    except ValueError as e:
+        raise _fail(f"error: {e}", 2) from None
+    if block is not None:
+        addr = _parse_address(block)
+        hit = [t for t in cache if t.vpc <= addr < t.vpc + len(t.sites)]
+        if not hit:
+            starts = ", ".join(f"{t.vpc:#06x}" for t in cache[:12])
+            raise _fail(f"error: no translated block holds {addr:#06x}; blocks start at {starts} ...", 1)
+        typer.echo("\n\n".join(t.text() for t in hit))
+        return
+    typer.echo(f"translation cache after {workload} ({len(cache)} guest-kernel blocks):")
+    for t in cache:
+        c = t.counts()
+        typer.echo(f"  {t.vpc:#06x}  {len(t.sites):>3} instructions: {c['copy']} copied, {c['inline']} inline, "
+                   f"{c['callout']} callouts")
+    shown = next((t for t in cache if t.counts()["inline"]), cache[0] if cache else None)
+    if shown is not None:
+        typer.echo(f"\n{shown.text()}\n\n(--block ADDR shows another block)")
 
 
 @sim_app.command("kernel-diff")

@@ -4,6 +4,7 @@ and exit code, and any divergence the machine recorded; it reports the first dif
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -65,3 +66,16 @@ def test_final_registers_are_in_the_json() -> None:
     r = minisim.run(None, "native", program="    li r5, 9\n    PV_SHUTDOWN\n")
     d = r.to_dict()
     assert d["registers"][5] == 9 and len(d["registers"]) == 16 and "state" not in d
+
+
+def test_sim_run_shows_a_programs_final_registers(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from studyvm.cli import app
+
+    src = tmp_path / "p.s"
+    src.write_text("    li r5, 9\n    PV_SHUTDOWN\n")
+    r = CliRunner().invoke(app, ["sim", "run", "--program", str(src)])
+    assert r.exit_code == 0 and "r5=0x9" in r.output and "sp=0x10000" in r.output, r.output
+    r = CliRunner().invoke(app, ["sim", "run", "--program", str(src), "--json"])
+    assert json.loads(r.output)["modes"]["native"]["registers"][5] == 9

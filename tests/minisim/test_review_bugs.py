@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import SMC_TWICE
 
 import minisim
 from minisim import profiles
@@ -19,20 +20,6 @@ target:
     PV_SHUTDOWN
 """
 
-SMC_TWICE = """
-    li r6, 0
-    call target
-    add r6, r6, r5
-    la r1, target
-    li r2, 0x0E500007
-    sw r2, 0(r1)
-    call target
-    add r6, r6, r5
-    PV_SHUTDOWN
-target:
-    addi r5, r0, 1
-    ret
-"""
 
 
 def test_para_keeps_the_event_mask_across_a_kernel_iret() -> None:
