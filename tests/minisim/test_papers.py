@@ -43,7 +43,7 @@ def test_nanobenchmarks_are_measured_not_read_from_the_profile():
     p = minisim.profiles.get("p4-2005")
     syscall_bt = papers.per_iteration("syscall.s", "full", "p4-2005")
     assert syscall_bt != p.bt_syscall and abs(syscall_bt - 2300) < 200
-    fault = papers.per_iteration("pgfault.s", "native", "p4-2005", "pgfault_ctl.s")
+    fault = papers.per_iteration("pgfault.s", "native", "p4-2005", control=True)
     assert fault > p.exception  # delivery + the handler's own instructions + iret
 
 
@@ -57,3 +57,9 @@ def test_vt_loses_to_bt_on_forkwait_and_wins_on_syscalls():
 def test_unknown_paper():
     with pytest.raises(ValueError, match="unknown paper"):  # SimError
         papers.reproduce("smith99")
+
+
+def test_a_control_differs_only_in_its_marked_lines():
+    op, ctl = papers.program("ptemod.s"), papers.program("ptemod.s", control=True)
+    assert "sw r11, 0x3051(r0)" in op and "sw r11, 0x3051(r0)" not in ctl and "    sw r11, 0x2000(r0)" in ctl
+    assert len(op.splitlines()) == len(ctl.splitlines()) + 1  # the [op] line
