@@ -38,7 +38,7 @@ def program(name: str, control: bool = False) -> str:
             ln = base.joinpath("nanobench", ln.split()[1]).read_text(encoding="utf-8")
         elif control and ln.startswith(";ctl"):
             ln = ln[4:]
-        elif control and "[op]" in ln:
+        elif control and "; [op]" in ln and not ln.startswith(";"):
             continue
         out.append(ln)
     return "".join(out)
