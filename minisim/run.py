@@ -210,7 +210,8 @@ def _result(run_: _Run, mode: str, profile: str, scale: int, base: Result | None
     else:
         violation = equivalence.first_difference(base.state, state, mode)
         overhead = round(cycles / base.cycles, 4) if base.cycles else 0.0
-    trace = [Event(*t) for t in m.trace]
+    ic0, cy0 = m.mark[:2] if m.mark else (0, 0)  # the trace counts from the window's start, as the totals do
+    trace = [Event(t[0] - ic0, t[1] - cy0, *t[2:]) for t in m.trace]
     return Result(workload=run_.name, mode=mode, profile=profile, scale=scale, instructions=instructions,
                   cycles=cycles, overhead=overhead, events=events, console=console, equivalent=violation is None,
                   violation=violation, stopped=m.stopped, exit_code=m.exit_code, cycles_by_event=by_event,

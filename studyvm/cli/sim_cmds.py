@@ -128,8 +128,11 @@ def run_cmd(
         raise _fail(f"{program}:{e.line}:{e.col}: error: {e.message}") from None
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
+    names = _symbols(workload, mode, source) if trace else None
     if as_json:
         d = r.to_dict(trace=trace)
+        for e in d.get("trace", ()):
+            e["symbol"] = names.name(e["pc"])
         body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
                                   "stopped", "cycles_by_event", "registers") + (("trace",) if trace else ())}
         typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
@@ -137,10 +140,18 @@ def run_cmd(
         return
     typer.echo(_details(r))
     if trace:
-        typer.echo("trace (instructions, cycles, event, reason, pc):")
+        typer.echo("trace (instructions, cycles -- counted from the measurement's start -- event, reason, pc, where):")
         for e in r.trace:
             pc = f"{e.pc:#06x}" if e.pc is not None else "-"
-            typer.echo(f"  {e.instructions:>10,} {e.cycles:>12,}  {e.kind:<14} {e.reason:<22} {pc}")
+            where = names.name(e.pc)
+            typer.echo(f"  {e.instructions:>10,} {e.cycles:>12,}  {e.kind:<14} {e.reason:<22} {pc:<8} {where}")
+
+
+def _symbols(workload: str, mode: str, source: str | None):
+    """Labels from the guest's assembly for the trace's pcs."""
+    from minisim import symbols
+
+    return symbols.of(workload, mode, program=source)
 
 
 @sim_app.command("compare")
@@ -275,5 +286,7 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
 def register(app: typer.Typer) -> None:
     """Add ``sim`` and ``doctor`` to the root app."""
+    from studyvm.cli import sim_costs_cmds, sim_paper_cmds, sim_view_cmds  # noqa: F401 (they add to sim_app)
+
     app.add_typer(sim_app, name="sim")
     app.command("doctor")(doctor)

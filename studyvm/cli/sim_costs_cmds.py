@@ -191,7 +191,3 @@ def prices_cmd(
     typer.echo(f"prices of {profile} (cycles; sources in minisim/profiles.py):")
     for n, v in prices.items():
         typer.echo(f"  {n:<32}{v:>10,}")
-
-
-def register(app: typer.Typer) -> None:
-    """The commands are on ``sim_app`` already (registered by ``sim_cmds``); nothing to add to the root."""

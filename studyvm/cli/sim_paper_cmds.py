@@ -57,7 +57,3 @@ def paper_cmd(
     except RuntimeError as e:  # a nanobenchmark did not run to its end
         raise _fail(f"error: {e}", 1) from None
     typer.echo(json.dumps(t.to_dict(), indent=2) if as_json else paper_text(t))
-
-
-def register(app: typer.Typer) -> None:
-    """The command is on ``sim_app`` already; nothing to add to the root."""

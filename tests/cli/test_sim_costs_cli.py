@@ -117,3 +117,17 @@ def test_sim_paper_text_and_json() -> None:
     bad = _run("sim", "paper", "smith99")
     assert bad.exit_code == 2 and "unknown paper" in bad.output
     assert _run("sim", "paper", "aa06", "-p", "z80").exit_code == 2
+
+
+def test_sim_timeline_and_trace_symbols() -> None:
+    r = _run("sim", "timeline", "syscall", "--modes", "native,full")
+    assert r.exit_code == 0, r.output
+    assert "full: " in r.output and "bt_callout" in r.output and "trap_return" in r.output
+    d = json.loads(_run("sim", "timeline", "sector", "--modes", "para", "--json").output)
+    assert d[0]["sectors"] == 4
+    assert _run("sim", "timeline", "exec").exit_code == 2
+    assert _run("sim", "timeline", "syscall", "--modes", "zzz").exit_code == 2
+    t = _run("sim", "run", "-w", "syscall", "-m", "full", "--trace")
+    assert "sc_loop" in t.output and "trap_return+" in t.output
+    j = json.loads(_run("sim", "run", "-w", "fork", "-m", "hw", "--trace", "--json").output)
+    assert any(e["symbol"] == "fk_touch" for e in j["modes"]["hw"]["trace"])
