@@ -12,8 +12,8 @@ cannot be compared is left out, and only that:
   assembled with every pv-ops macro padded to the same length in both builds
   (``asm.assemble_balanced``), so its memory is compared except for the macros' own words and the
   shared-info page the hypervisor owns, and its registers except k0, the macros' scratch register;
-* a platform that offers the paravirtual block ring (``hybrid``) leaves the ring page and the
-  kernel's probe result different by design.
+* a platform that offers the paravirtual block ring (``hybrid``) leaves the ring page, its
+  page-table entry's accessed/dirty bits and the kernel's probe result different by design.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from minisim import abi, asm, isa
 
 _SHARED = frozenset(abi.SHARED.values())
 _RING = range(abi.LAYOUT["RING"], abi.LAYOUT["RING"] + isa.PAGE_WORDS)
+_RING_PTE = abi.LAYOUT["KTAB"] + (abi.LAYOUT["RING"] >> 8)
 _K0 = isa.REGISTERS["k0"]
 
 
@@ -73,6 +74,7 @@ def _ignored(base: State, mine: State) -> set[int] | None:
         out |= _SHARED
     if base.pv_blk != mine.pv_blk:
         out.update(_RING)
+        out.add(_RING_PTE)  # the identity map's entry for the ring page: its accessed/dirty bits
         for img in (base.image, mine.image):
             if "BLK_PV" in img.symbols:
                 out.add(img.symbols["BLK_PV"])

@@ -34,6 +34,9 @@ CR_NAMES = ("status", "tvec", "ksp", "cr3")
 CAUSE_SYSCALL, CAUSE_PAGE_FAULT, CAUSE_PRIV, CAUSE_ILLEGAL, CAUSE_TIMER, CAUSE_DIVZERO = 1, 2, 3, 4, 5, 6
 CAUSE_MASK = 7  # the cause itself; a page fault adds the bits below
 PF_PROT, PF_WRITE = 8, 16  # page fault on a present page (protection), and by a store
+# Page-table entry bits the MMU sets itself: accessed (a walk mapped the page) and dirty (written
+# through it). Directory entries hold a table's address in these bits, so only tables carry them.
+PTE_A, PTE_D = 0x20, 0x40
 
 # Operand formats: how the assembler parses and the disassembler prints an instruction.
 #   ""     no operands                    "d"    rd

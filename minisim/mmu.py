@@ -18,6 +18,7 @@ STORE_SW, STORE_PUSH = 1, 2  # kinds of in-block store (see wslow)
 P, W, U, G = 1, 2, 4, 8  # G: a global page, kept across page-table-base loads (x86's PGE)
 # module constants: one lookup, not two
 _PAGING, _KMODE, _MEM_WORDS = isa.PAGING, isa.KMODE, isa.MEM_WORDS
+_A, _AD = isa.PTE_A, isa.PTE_A | isa.PTE_D
 
 
 class MMU:
@@ -100,6 +101,8 @@ class MMU:
                             hit = (pte >> 8, (pte & pde & 7) | (pte & G), pde_a, pte_a)
                 self.misses += 1
                 self.refs += self.walk_refs[levels * 2 + (hit is not None)]
+                if hit is not None and not self.M[hit[3] & 0xFFFF] & isa.PTE_A:
+                    self.set_ad(vpn, isa.PTE_A)
                 if self.nested_hook and levels:  # EPT: each guest-physical address read, then the page's
                     gpas = (pde_a, (pde & ~15) + (vpn & 15), hit[0] << 8 if hit else 0)
                     self.refs += self.vmm.nested_walk(self, gpas[:levels + (hit is not None)])
@@ -116,6 +119,8 @@ class MMU:
         kernel = self.status & isa.KMODE
         if (not kernel and not flags & U) or (write and not flags & W):
             raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
+        if write and self.status & isa.PAGING:
+            self.set_ad(vpn, _AD)  # the first write through this translation: set the dirty bit
         # Entries enter the current mode's read or write dict lazily, on the first such access.
         base = frame << 8
         if not write:
@@ -163,6 +168,8 @@ class MMU:
         if not pte & pde & P or pte >= _MEM_WORDS or not (status & _KMODE or flags & U):
             return self.fill(va, False, pc)
         frame = pte >> 8
+        if not pte & _A:
+            self.set_ad(vpn, _A)
         if self.nested_hook:  # EPT: the directory entry, the table entry and the page, each nested
             self.refs += self.vmm.nested_walk(self, (pde_a, pte_a, pte & 0xFF00))
         if self.miss_hook:  # as in fill(): the MMU walks the VMM's shadow table, filled from this walk
@@ -188,6 +195,15 @@ class MMU:
         base = frame << 8
         self.rt[vpn] = base
         return base
+
+    def set_ad(self, vpn: int, bits: int) -> None:
+        """Set accessed/dirty ``bits`` in the guest's entry for ``vpn`` (the MMU's own write). Under
+        shadow paging this is the VMM reflecting the shadow entry's bits back into the guest's."""
+        pde = self.M[(self.cr3 + (vpn >> 4)) & 0xFFFF]
+        if vpn < 1024 and pde & P:
+            pte_a = ((pde & ~15) + (vpn & 15)) & 0xFFFF
+            if ~self.M[pte_a] & bits:
+                self.phys_write(pte_a, self.M[pte_a] | bits)
 
     def walk_counts(self) -> tuple[int, int]:
         """(TLB misses, page-walk memory references) so far: the general path's counters plus the

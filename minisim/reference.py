@@ -6,7 +6,9 @@ definition (``isa.py``'s table and its documented rules), independently of the b
 (``jit.py``) and of the machine's system instructions (``ops.py``), so that differential tests can
 check both -- and every VMM -- against it (tests/minisim/test_reference.py).
 
-It is the bare machine: no VMM, no cycle prices beyond the instructions' own, and no timer
+Accessed and dirty bits are set on every access (there is no TLB to remember that they are set
+already); a guest that clears them without flushing its TLB would see the difference. It is the
+bare machine: no VMM, no cycle prices beyond the instructions' own, and no timer
 interrupts (an interval timer's delivery points belong to the block machine's scheduling). A
 program that programs the timer and waits for it is stopped with a message.
 """
@@ -70,13 +72,15 @@ class Reference:
         if vpn < 1024:
             pde = self.M[(self.cr3 + (vpn >> 4)) & 0xFFFF]
             if pde & P:
-                pte = self.M[((pde & ~15) + (vpn & 15)) & 0xFFFF]
+                pte_a = ((pde & ~15) + (vpn & 15)) & 0xFFFF
+                pte = self.M[pte_a]
                 if pte & P and pte < isa.MEM_WORDS:
                     flags, frame = pte & pde & 7, pte >> 8
         if flags is None:
             raise _Fault(isa.CAUSE_PAGE_FAULT | (write << 4), va)
         if (not self.status & isa.KMODE and not flags & U) or (write and not flags & W):
             raise _Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | isa.PF_PROT, va)
+        self.M[pte_a] = pte | isa.PTE_A | (isa.PTE_D if write else 0)  # accessed, and dirty on a write
         return (frame << 8) | (va & 255)
 
     def load(self, va: int) -> int:

@@ -26,6 +26,7 @@ _PT_FRAMES = {a >> 8 for a in (*_DIRS, *_TABLES)} | {_L["KTAB"] >> 8}
 MAX_BATCH = _L["MMUQ_MAX"]
 MAX_CONSOLE = 4096
 EINVAL = (-22) & isa.MASK
+ENOSYS = (-38) & isa.MASK
 
 
 def valid_update(ptr: int, val: int) -> bool:
@@ -174,4 +175,6 @@ class Paravirt(Native):
             self.ring_kick(m)
         elif num == _HC["HC_SET_TIMER"]:
             m.dev.write(isa.PORT_TIMER, r1)
+        elif num not in abi.HYPERCALL_NAMES:
+            m.R[1] = ENOSYS  # no such hypercall, as Xen answers
         return pc + 1

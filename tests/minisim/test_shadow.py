@@ -52,3 +52,44 @@ def test_the_mmu_uses_the_shadow_entry_not_the_guest_table() -> None:
     sh[vpn] = (frame + 1, flags)
     m.M[(frame + 1) << 8] = 0xBEEF
     assert m.read_virt(vpn << 8, 0) == 0xBEEF
+
+
+# Paging on over a directory at 0x3000: T0 (0x3040) maps pages 0-15, T2 (0x3050) maps 0x20-0x2f.
+_PAGED = """
+    li r1, 0x3043
+    sw r1, 0x3000(r0)
+    li r1, 0x3053
+    sw r1, 0x3002(r0)
+    li r2, 0
+maps:
+    shli r3, r2, 8
+    ori r3, r3, 3
+    sw r3, 0x3040(r2)
+    li r4, 0x2000
+    add r4, r4, r3
+    sw r4, 0x3050(r2)
+    addi r2, r2, 1
+    li r4, 16
+    blt r2, r4, maps
+    li sp, 0x0F00
+    li r1, 0x3000
+    lcr3 r1
+    PV_ENABLE_PAGING
+    lw r5, 0x2100(r0)
+    sw r5, 0x2200(r0)
+    PV_SHUTDOWN
+"""
+
+
+@pytest.mark.parametrize("mode", ["native", "trap-emulate", "full", "hw", "hw-ept"])
+def test_accessed_and_dirty_bits_reach_the_guest_entries(mode: str) -> None:
+    from minisim import isa
+    from minisim.reference import run_program
+
+    r = minisim.run(None, mode, program=_PAGED)
+    assert r.equivalent, r.violation
+    read, written = r.state.memory[0x3051], r.state.memory[0x3052]
+    assert read & isa.PTE_A and not read & isa.PTE_D
+    assert written & isa.PTE_A and written & isa.PTE_D
+    _, ref = run_program(_PAGED)
+    assert (ref.memory[0x3051], ref.memory[0x3052]) == (read, written)
