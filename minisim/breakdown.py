@@ -136,3 +136,38 @@ def of_all(results: dict, overrides: dict[str, int] | None = None) -> dict[str, 
     """Break every result of a comparison down (label -> Result), extra per op against its native run."""
     native = next((r for r in results.values() if r.mode == "native"), None)
     return {label: of(r, overrides, native) for label, r in results.items()}
+
+
+def _cell(v: int) -> str:
+    return f"{v:,}" if v else "-"
+
+
+def table(bds: dict) -> str:
+    """Text: rows (group, item) by columns (mode) -- where each mode's cycles go -- with per-operation figures."""
+    labels = dict((g, label) for g, label, _ in GROUPS)
+    modes = list(bds)
+    width = max(12, *(len(m) + 2 for m in modes))
+    items: dict[tuple[str, str], dict[str, int]] = {}
+    for mode, b in bds.items():
+        for r in b.rows:
+            key = (r.group, "instructions" if r.group == "instructions" else r.item)
+            items.setdefault(key, {})[mode] = items.get(key, {}).get(mode, 0) + r.cycles
+    order = [g for g, _, _ in GROUPS]
+    head = f"{'where the cycles go':<34}" + "".join(f"{m:>{width}}" for m in modes)
+    out = [head, "-" * len(head)]
+    group = None
+    for (g, item), cells in sorted(items.items(), key=lambda kv: (order.index(kv[0][0]), -max(kv[1].values()))):
+        if g != group and g != "instructions":
+            out.append(f"{labels[g]}:")
+        group = g
+        name = "guest instructions" if g == "instructions" else "  " + item
+        out.append(f"{name[:33]:<34}" + "".join(f"{_cell(cells.get(m, 0)):>{width}}" for m in modes))
+    out.append(f"{'total':<34}" + "".join(f"{b.cycles:>{width},}" for b in bds.values()))
+    ops = [op for op in ("system call", "page fault", "sector read") if any(op in b.per_op for b in bds.values())]
+    for op in ops:
+        for key, what in (("cycles_per_op", f"cycles per {op}"), ("extra_per_op", f"  over native, per {op}")):
+            vals = [b.per_op.get(op, {}).get(key) for b in bds.values()]
+            out.append(f"{what:<34}" + "".join(f"{'-' if v is None else f'{v:,}':>{width}}" for v in vals))
+    out.append("(the workload's own phase, from its first entry to user mode: the boot is not counted;")
+    out.append(" per operation = the phase's cycles / the operations in it)")
+    return "\n".join(out)

@@ -46,43 +46,6 @@ def parse_settings(settings: list[str] | None, profile: str) -> dict[str, int]:
         raise _fail(f"error: {e}", 2) from None
 
 
-def _cell(v: int) -> str:
-    return f"{v:,}" if v else "-"
-
-
-def breakdown_table(bds: dict) -> str:
-    """Rows (group, item) by columns (mode): where each mode's cycles go, with per-operation figures."""
-    from minisim.breakdown import GROUPS
-
-    labels = dict((g, label) for g, label, _ in GROUPS)
-    modes = list(bds)
-    width = max(12, *(len(m) + 2 for m in modes))
-    items: dict[tuple[str, str], dict[str, int]] = {}
-    for mode, b in bds.items():
-        for r in b.rows:
-            key = (r.group, "instructions" if r.group == "instructions" else r.item)
-            items.setdefault(key, {})[mode] = items.get(key, {}).get(mode, 0) + r.cycles
-    order = [g for g, _, _ in GROUPS]
-    head = f"{'where the cycles go':<34}" + "".join(f"{m:>{width}}" for m in modes)
-    out = [head, "-" * len(head)]
-    group = None
-    for (g, item), cells in sorted(items.items(), key=lambda kv: (order.index(kv[0][0]), -max(kv[1].values()))):
-        if g != group and g != "instructions":
-            out.append(f"{labels[g]}:")
-        group = g
-        name = "guest instructions" if g == "instructions" else "  " + item
-        out.append(f"{name[:33]:<34}" + "".join(f"{_cell(cells.get(m, 0)):>{width}}" for m in modes))
-    out.append(f"{'total':<34}" + "".join(f"{b.cycles:>{width},}" for b in bds.values()))
-    ops = [op for op in ("system call", "page fault", "sector read") if any(op in b.per_op for b in bds.values())]
-    for op in ops:
-        for key, what in (("cycles_per_op", f"cycles per {op}"), ("extra_per_op", f"  over native, per {op}")):
-            vals = [b.per_op.get(op, {}).get(key) for b in bds.values()]
-            out.append(f"{what:<34}" + "".join(f"{'-' if v is None else f'{v:,}':>{width}}" for v in vals))
-    out.append("(the workload's own phase, from its first entry to user mode: the boot is not counted;")
-    out.append(" per operation = the phase's cycles / the operations in it)")
-    return "\n".join(out)
-
-
 def show_compare(c, overrides: dict[str, int], as_json: bool) -> None:
     """Print a comparison: the modes side by side, then where each mode's cycles go."""
     from minisim import breakdown, pricing, profiles
@@ -105,7 +68,7 @@ def show_compare(c, overrides: dict[str, int], as_json: bool) -> None:
         typer.echo(f"re-priced from the same event counts (no guest re-run): {changes}")
     typer.echo(_table(shown.results))
     typer.echo("")
-    typer.echo(breakdown_table(bds))
+    typer.echo(breakdown.table(bds))
 
 
 @sim_app.command("crossover")

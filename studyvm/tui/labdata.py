@@ -54,6 +54,12 @@ class LabRun:
     """Whether the scenario's claim held in this run."""
     workload: str = ""
     profile: str = ""
+    breakdown: str = ""
+    """Where each mode's cycles go (text), at ``prices``."""
+    prices: dict[str, int] = field(default_factory=dict)
+    """Prices changed from the profile's (name -> cycles); the figures are re-priced, not re-run."""
+    source: Any = None
+    """The comparison the figures come from (kept so that a price change re-prices it)."""
 
 
 def choices() -> LabChoices:
@@ -129,10 +135,30 @@ def rows_of(results: dict[str, Any], metric: dict[str, Any] | None = None) -> li
 def compare(workload: str, profile: str, modes: list[str], scale: int = 1) -> LabRun:
     """Run ``workload`` under every mode in ``modes`` with ``profile``."""
     import minisim
+    from minisim import breakdown
 
     comparison = minisim.compare(workload, profile, scale, modes)
     trace, dropped = _trace(comparison.results)
-    return LabRun(f"{workload} on {profile}", rows_of(comparison.results), trace, dropped)
+    return LabRun(f"{workload} on {profile}", rows_of(comparison.results), trace, dropped, workload=workload,
+                  profile=profile, breakdown=breakdown.table(breakdown.of_all(comparison.results)), source=comparison)
+
+
+def reprice(run: LabRun, settings: str) -> LabRun:
+    """``run`` with prices changed (``"vmexit=500 shadow_update=200"``; empty: the profile's own), re-priced
+    from the same event counts -- no guest runs again. ValueError says what is wrong with ``settings``."""
+    import dataclasses
+
+    from minisim import breakdown, pricing
+
+    if run.source is None:
+        raise ValueError("run a workload first (r): a scenario's runs are not kept for re-pricing")
+    c = run.source
+    overrides = pricing.parse(settings.replace(",", " ").split(), c.profile)
+    priced = pricing.reprice_all(c.results, overrides)
+    results = {m: dataclasses.replace(r, cycles=priced[m].cycles, overhead=priced[m].overhead)
+               for m, r in c.results.items()}
+    return dataclasses.replace(run, rows=rows_of(results), prices=overrides,
+                               breakdown=breakdown.table(breakdown.of_all(c.results, overrides)))
 
 
 def demo(scenario_id: str) -> LabRun:

@@ -1,7 +1,9 @@
 """The lab: pick a workload, a profile and modes, run the simulator, and read what happened.
 
-Tabs: the side-by-side table with an overhead bar chart, the event trace, the diff between the
-unmodified and the paravirtualized kernel, and what ``doctor`` says about this machine. Opened
+Tabs: the side-by-side table with an overhead bar chart, where each mode's cycles go (with a price
+field: edit a price, press Enter, and the table and bars are re-priced from the same events), the
+event trace, the diff between the unmodified and the paravirtualized kernel, and what ``doctor``
+says about this machine. Opened
 with ``scenario=`` (the "Show me" key), it runs that scenario at once and highlights the metric
 that proves the answer, with its one-line verdict. Escape returns to where it was opened.
 """
@@ -15,7 +17,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Log, Select, SelectionList, TabbedContent, TabPane
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Log,
+    Select,
+    SelectionList,
+    TabbedContent,
+    TabPane,
+)
 
 from studyvm.tui import labdata
 from studyvm.tui.labdata import LabChoices, LabRun
@@ -44,6 +57,7 @@ class LabScreen(BaseScreen):
 
     BINDINGS = [
         Binding("r", "run", "Run", id="lab.run"),
+        Binding("c", "tab('lab-cycles')", "Cycles", id="lab.cycles"),
         Binding("t", "tab('lab-trace')", "Trace", id="lab.trace"),
         Binding("k", "tab('lab-diff-tab')", "Kernel diff", id="lab.diff"),
         Binding("o", "tab('lab-doctor-tab')", "Doctor", id="lab.doctor"),
@@ -75,6 +89,10 @@ class LabScreen(BaseScreen):
                 yield DataTable(id="lab-table", cursor_type="row")
                 yield Literal("Overhead per mode (cycles ÷ native)", classes="section-title")
                 yield Bars(id="lab-bars")
+            with TabPane("Cycles", id="lab-cycles"):
+                yield Input(placeholder="prices, e.g. vmexit=500 shadow_update=200 (Enter re-prices; empty: the "
+                            "profile's)", id="lab-prices")
+                yield Log(id="lab-breakdown")
             with TabPane("Trace", id="lab-trace"):
                 yield Log(id="lab-trace-log", max_lines=labdata.TRACE_LIMIT + 10)
             with TabPane("Kernel diff", id="lab-diff-tab"):
@@ -139,6 +157,11 @@ class LabScreen(BaseScreen):
             width=30,
             good_high=False,
         )
+        cycles = self.query_one("#lab-breakdown", Log)
+        cycles.clear()
+        changed = ", ".join(f"{k}={v:,}" for k, v in run.prices.items())
+        cycles.write_lines(([f"re-priced (no guest re-run): {changed}"] if changed else [])
+                           + (run.breakdown or "(run a workload with r to see where its cycles go)").splitlines())
         log = self.query_one("#lab-trace-log", Log)
         log.clear()
         log.write_lines(run.trace or ["(no events traced)"])
@@ -149,7 +172,18 @@ class LabScreen(BaseScreen):
             self.query_one("#lab-verdict", Literal).show(f"{run.title} — {mark}\n{run.metric}: {run.verdict}")
             self.query_one("#lab-verdict", Literal).remove_class("hidden")
             self._preselect(run)
-        self.query_one("#lab-tabs", TabbedContent).active = "lab-results"
+        if not run.prices:
+            self.query_one("#lab-tabs", TabbedContent).active = "lab-results"
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """A price edited: re-price the last run from its events (no guest re-run)."""
+        if event.input.id == "lab-prices" and self.last_run is not None:
+            self.run_job("priced", labdata.reprice, self.last_run, event.value, busy=self.query_one("#lab-tabs"))
+
+    def done_priced(self, run: LabRun) -> None:
+        """Re-priced: the table, the bars and the breakdown move; the price field keeps the focus."""
+        self.done_ran(run)
+        self.query_one("#lab-prices", Input).focus()
 
     def _fill_table(self, run: LabRun) -> None:
         kinds = [k for k in dict.fromkeys(k for r in run.rows for k in r.events) if any(r.events[k] for r in run.rows)]
@@ -191,6 +225,8 @@ class LabScreen(BaseScreen):
         """Say on screen that the run failed."""
         if name == "ran":
             self.query_one("#lab-verdict", Literal).show(f"The run failed: {error}")
+        elif name == "priced":  # a price the profile does not know (the base screen said which): edit it again
+            self.query_one("#lab-prices", Input).focus()
         elif name == "doctor":
             self.query_one("#lab-doctor-text", Literal).show(f"doctor is not available: {error}")
 
