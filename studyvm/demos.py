@@ -33,6 +33,10 @@ class DemoOutcome:
     comparison: dict = field(default_factory=dict)
     verdict: str = ""
     holds: bool = True
+    breakdown: str = ""
+    """Where each run's cycles go (text)."""
+    view: str = "results"
+    """The view that proves the claim: "results" (the table) or "cycles" (the breakdown)."""
 
 
 def scenario_ids() -> set[str]:
@@ -52,8 +56,10 @@ def describe(scenario_id: str) -> DemoInfo:
 
 def run_demo(scenario_id: str) -> DemoOutcome:
     """Run the scenario (a fraction of a second to a few seconds: call it off the UI thread)."""
+    from minisim import breakdown
     from minisim.scenarios import run_scenario
 
     o = run_scenario(scenario_id)
     return DemoOutcome(scenario_id=scenario_id, title=o.scenario.title, metric=o.scenario.metric,
-                       values=dict(o.values), comparison=o.comparison(), verdict=o.verdict, holds=o.holds)
+                       values=dict(o.values), comparison=o.comparison(), verdict=o.verdict, holds=o.holds,
+                       breakdown=breakdown.table(breakdown.of_all(o.results)), view=o.scenario.view)

@@ -60,6 +60,8 @@ class LabRun:
     """Prices changed from the profile's (name -> cycles); the figures are re-priced, not re-run."""
     source: Any = None
     """The comparison the figures come from (kept so that a price change re-prices it)."""
+    view: str = "results"
+    """The tab to land on: "results" or "cycles" (a scenario's proving view)."""
 
 
 def choices() -> LabChoices:
@@ -178,6 +180,8 @@ def demo(scenario_id: str) -> LabRun:
         holds=outcome.holds,
         workload=info.workload,
         profile=info.profile,
+        breakdown=outcome.breakdown,
+        view=outcome.view,
     )
 
 

@@ -35,3 +35,12 @@ def test_full_needs_no_guest_change_is_earned_equivalence():
     o = minisim.run_scenario("full-needs-no-guest-change")
     assert o.holds and o.values == {"native": True, "trap-emulate": False, "full": True}
     assert o.results["full"].events["bt_inline"] > 0 and not o.results["full"].events["vmexit"]
+
+
+def test_forkwait_where_cycles_go_reads_the_breakdown():
+    o = minisim.run_scenario("forkwait-where-cycles-go")
+    assert o.holds and o.scenario.view == "cycles"
+    hw = o.results["hw"]
+    exits = sum(c for (k, _), c in pricing.cycles_by_charge(hw).items() if k == "vmexit")
+    assert o.values["hw"] <= round(exits / hw.cycles, 3) + 0.05  # the MMU exits are most of hw's exits
+    assert "pt_write" in o.verdict

@@ -162,3 +162,17 @@ async def test_editing_a_price_moves_the_bars_without_a_rerun(settings, backend,
         await settle(pilot, app)
         assert lab.last_run.prices == {"vmexit": 100}  # unchanged; the error was notified
         assert any("unknown price 'vmexits'" in str(n.message) for n in app._notifications), [str(n.message) for n in app._notifications]
+
+
+async def test_show_me_lands_on_the_view_that_proves_it(settings, backend):
+    pytest.importorskip("minisim")
+    from textual.widgets import TabbedContent
+
+    app = make_app(settings, screen="lab", backend=backend, scenario="forkwait-where-cycles-go")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        lab = app.screen
+        assert lab.last_run.holds and lab.last_run.view == "cycles"
+        assert lab.query_one("#lab-tabs", TabbedContent).active == "lab-cycles"
+        text = "\n".join(lab.query_one("#lab-breakdown", Log).lines)
+        assert "VM exits:" in text and "pt_write" in text

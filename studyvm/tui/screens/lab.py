@@ -173,7 +173,7 @@ class LabScreen(BaseScreen):
             self.query_one("#lab-verdict", Literal).remove_class("hidden")
             self._preselect(run)
         if not run.prices:
-            self.query_one("#lab-tabs", TabbedContent).active = "lab-results"
+            self.query_one("#lab-tabs", TabbedContent).active = "lab-cycles" if run.view == "cycles" else "lab-results"
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """A price edited: re-price the last run from its events (no guest re-run)."""
