@@ -72,6 +72,41 @@ def cold_compare(workload: str, profile: str = "modern") -> tuple[float, float]:
     return round(float(out[0]), 3), round(float(out[1]), 3)
 
 
+# A 6502 loop for py65 (INX; DEY; BNE back; JMP to the start): the same kind of work, one
+# instruction at a time in py65's interpreter.
+_LOOP_6502 = [0xE8, 0x88, 0xD0, 0xFC, 0x4C, 0x00, 0x02]
+
+
+def py65_rate(steps: int = 300_000) -> float | None:
+    """py65's 6502 instructions per CPU second (None when py65 is not installed: pip install '.[bench]')."""
+    try:
+        from py65.devices.mpu6502 import MPU
+    except ImportError:
+        return None
+    mpu = MPU()
+    mpu.memory[0x200:0x200 + len(_LOOP_6502)] = _LOOP_6502
+    mpu.pc = 0x200
+    t = time.process_time()
+    for _ in range(steps):
+        mpu.step()
+    return steps / (time.process_time() - t)
+
+
+def versus_py65(rounds: int = 3) -> dict:
+    """minisim native (the cpu workload, boot included) against py65, interleaved, median of ``rounds``."""
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(native_rate("cpu", repeat=1)["mips"] * 1e6)
+        theirs.append(py65_rate())
+    if theirs[0] is None:
+        return {"py65": "not installed"}
+    ours.sort()
+    theirs.sort()
+    mid = rounds // 2
+    return {"minisim_native_mips": round(ours[mid] / 1e6, 2), "py65_mips": round(theirs[mid] / 1e6, 3),
+            "ratio": round(ours[mid] / theirs[mid], 1)}
+
+
 _CLI = [sys.executable, "-c", "import sys; from studyvm.cli import main; sys.argv[0] = 'studyvm'; main()"]
 
 
@@ -88,6 +123,7 @@ def cli_wall(*args: str, repeat: int = 2) -> float:
 def main() -> None:
     """Measure and print."""
     load_before = os.getloadavg()[0]
+    py65 = versus_py65()
     rates = {w: native_rate(w) for w in minisim.WORKLOADS}
     # At scale 5 the fixed part (boot, about 5,800 instructions, and the final report) weighs a
     # fifth as much: the steady rate.
@@ -103,6 +139,7 @@ def main() -> None:
     sim_list = cli_wall("sim", "list")
     cli_compare = {w: round(cli_wall("sim", "compare", "--workload", w) - sim_list, 3) for w in minisim.WORKLOADS}
     print(json.dumps({
+        "native_vs_py65": py65,
         "native_mips_by_workload": {w: r["mips"] for w, r in rates.items()},
         "native_mips_all_workloads": round(total_i / total_s / 1e6, 2),
         "native_mips_by_workload_scale5": {w: r["mips"] for w, r in rates5.items()},

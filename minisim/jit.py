@@ -66,241 +66,291 @@ def _flag_op(name: str, pc: int, cycles: int) -> list[str]:
     return ["if FAST and m.status & 2:", "    m.status |= 1; m.next_check = 0", *done]
 
 
-def block_source(ins: list[Decoded], vpc: int) -> str:
-    """Python source of one block (function ``blk``) starting at virtual ``vpc``.
+_IMM_OPS = ("addi", "slti", "andi", "ori", "xori", "shli", "shri")
 
-    The global ``IX`` (bound per mode when the function is made) is charged for an indirect branch,
-    so one compiled code object serves every mode.
-    """
-    body: list[str] = []
-    used: set[int] = set()
-    written: set[int] = set()
-    cum: list[int] = []
-    cycles = 0
-    uses_mem = {"T": False, "W": False}
-    term: list[str] = []
-    loop_cond = None
-    n_body = 0
-    indirect = False
+
+def _imm_expr(name: str, rs: int, imm: int) -> str:
+    """The expression an immediate-operand ALU instruction computes."""
+    z = imm & 0xFFFF
+    return {"addi": f"({_r(rs)} + {imm}) & 4294967295", "andi": f"{_r(rs)} & {z}", "ori": f"{_r(rs)} | {z}",
+            "xori": f"{_r(rs)} ^ {z}", "shli": f"({_r(rs)} << {imm & 31}) & 4294967295",
+            "shri": f"{_r(rs)} >> {imm & 31}",
+            "slti": f"int(({_r(rs)} ^ 2147483648) < {(imm & 0xFFFFFFFF) ^ 0x80000000})"}[name]
+
+
+class _BlockWriter:
+    """Writes one block's function in two steps: ``write_body`` turns each instruction into body
+    lines (runs of pushes or pops as one slice); ``source`` wraps them -- the ``prologue`` (register
+    loads, a loop's budget), the ``body_lines`` (with side exits), the ``fault_handler`` that retires
+    the instructions before a faulting one, and the ``epilogue`` (write-back, counters, terminator)."""
+
+    def __init__(self, ins: list[Decoded], vpc: int) -> None:
+        self.ins, self.vpc = ins, vpc
+        self.body: list = []  # source lines, and side exits as ("EXIT", n_body, cycles, target, index)
+        self.used: set[int] = set()
+        self.written: set[int] = set()
+        self.cum: list[int] = []  # cycles retired before each body instruction
+        self.cycles = 0
+        self.uses_mem = {"T": False, "W": False}
+        self.term: list[str] = []
+        self.loop_cond: str | None = None
+        self.n_body = 0
+        self.indirect = False
+        self.first_write: dict[int, int] = {}  # register -> index of the first instruction writing it
 
     # One line per access. A TLB hit is a dict lookup; a miss (or frame 0, whose base is falsy)
     # calls the machine. A store the machine had to handle itself (a traced page table, a code
     # page) comes back with the scratch frame's base, so the block's own write lands nowhere.
-    def load(dst: str, addr: str, pc: int, i: int) -> None:
-        uses_mem["T"] = True
-        body.append(f"{dst} = M[(T.get((a := {addr}) >> 8) or m.rmiss(a, {pc}, {i})) | (a & 255)]")
+    def load(self, dst: str, addr: str, pc: int, i: int) -> None:
+        """A load into ``dst`` from the address expression ``addr``."""
+        self.uses_mem["T"] = True
+        self.body.append(f"{dst} = M[(T.get((a := {addr}) >> 8) or m.rmiss(a, {pc}, {i})) | (a & 255)]")
 
-    def store(val: str, addr: str, pc: int, i: int, kind: int = 0) -> None:
-        uses_mem["W"] = True
-        body.append(f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i | kind << 8})) | (a & 255)] = {val}")
+    def store(self, val: str, addr: str, pc: int, i: int, kind: int = 0) -> None:
+        """A store of ``val`` to the address expression ``addr`` (``kind``: see ``MMU.wslow``)."""
+        self.uses_mem["W"] = True
+        self.body.append(
+            f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i | kind << 8})) | (a & 255)] = {val}")
 
-    def run_of(i: int, name: str) -> int:
+    def retire(self, op: isa.Op) -> None:
+        """Count one body instruction's cycles."""
+        self.cum.append(self.cycles)
+        self.cycles += op.cycles
+        self.n_body += 1
+
+    def run_of(self, i: int, name: str) -> int:
         """Length of the run of push (or pop) instructions from ``i`` that can move as one slice."""
-        k = i
+        ins, k = self.ins, i
         while k < len(ins) and ins[k][0].name == name and (ins[k][2] if name == "push" else ins[k][1]) != 15:
             k += 1
         return k - i
 
-    skip_until = 0
-    for i, (op, rd, rs, imm) in enumerate(ins):
-        pc = vpc + i
-        name = op.name
-        if name in ("push", "pop") and i >= skip_until and run_of(i, name) >= 3:
-            # Consecutive pushes/pops (a trap handler saving registers) move as one slice when the
-            # whole range sits in one mapped page; otherwise they fall back to one access each.
-            k = run_of(i, name)
-            saved, body = body, []
-            for j in range(i, i + k):
-                _, jd, js, _ = ins[j]
-                if name == "push":
-                    store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j, STORE_PUSH)
-                    body.append("r15 = a")
-                else:
-                    load("v", "r15", vpc + j, j)
-                    body.append("r15 = (a + 1) & 4294967295")
-                    if jd:
-                        body.append(f"r{jd} = v")
-            fallback, body = body, saved
+    def stack_run(self, i: int, name: str, k: int) -> None:
+        """Consecutive pushes/pops (a trap handler saving registers) move as one slice when the
+        whole range sits in one mapped page; otherwise they fall back to one access each."""
+        ins, vpc = self.ins, self.vpc
+        saved, self.body = self.body, []
+        for j in range(i, i + k):
+            _, jd, js, _ = ins[j]
             if name == "push":
-                vals = ", ".join(_r(ins[j][2]) for j in reversed(range(i, i + k)))
-                body += [f"a = (r15 - {k}) & 4294967295", "f = W.get(a >> 8)",
-                         "if f is not None and a >> 8 == ((r15 - 1) & 4294967295) >> 8:",
-                         "    o = f | (a & 255)", f"    M[o:o + {k}] = ({vals})", "    r15 = a"]
+                self.store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j, STORE_PUSH)
+                self.body.append("r15 = a")
             else:
-                dsts = ", ".join(f"r{ins[j][1]}" if ins[j][1] else "_" for j in range(i, i + k))
-                body += ["a = r15", "f = T.get(a >> 8)", f"if f is not None and a >> 8 == (a + {k - 1}) >> 8:",
-                         "    o = f | (a & 255)", f"    {dsts} = M[o:o + {k}]", f"    r15 = (a + {k}) & 4294967295"]
-            body += ["else:"] + ["    " + ln for ln in fallback]
-            skip_until = i + k
-        if i < skip_until:
-            for reg in (rd, rs, 15):
-                if reg:
-                    used.add(reg)
-            written.add(15)
-            if name == "pop" and rd:
-                written.add(rd)
-            cum.append(cycles)
-            cycles += op.cycles
-            n_body += 1
-            continue
-        for reg in (rd, rs, imm & 15 if op.fmt == "dst" else 0, 15 if name in ("push", "pop", "call", "callr",
-                                                                              "ret") else 0):
-            if reg:
-                used.add(reg)
-        if op.special:
-            term = [f"return m._op_{name}({rd}, {rs}, {imm}, {pc})"]
-            if name in _FLAG_OPS:
-                if name == "pushf":
-                    uses_mem["W"] = True
-                elif name == "popf":
-                    uses_mem["T"] = True
-                term = _flag_op(name, pc, op.cycles) + term
-            break
-        cum.append(cycles)
-        cycles += op.cycles
-        n_body += 1
+                self.load("v", "r15", vpc + j, j)
+                self.body.append("r15 = (a + 1) & 4294967295")
+                if jd:
+                    self.body.append(f"r{jd} = v")
+        fallback, self.body = self.body, saved
+        if name == "push":
+            vals = ", ".join(_r(ins[j][2]) for j in reversed(range(i, i + k)))
+            self.body += [f"a = (r15 - {k}) & 4294967295", "f = W.get(a >> 8)",
+                          "if f is not None and a >> 8 == ((r15 - 1) & 4294967295) >> 8:",
+                          "    o = f | (a & 255)", f"    M[o:o + {k}] = ({vals})", "    r15 = a"]
+        else:
+            dsts = ", ".join(f"r{ins[j][1]}" if ins[j][1] else "_" for j in range(i, i + k))
+            self.body += ["a = r15", "f = T.get(a >> 8)", f"if f is not None and a >> 8 == (a + {k - 1}) >> 8:",
+                          "    o = f | (a & 255)", f"    {dsts} = M[o:o + {k}]", f"    r15 = (a + {k}) & 4294967295"]
+        self.body += ["else:"] + ["    " + ln for ln in fallback]
+
+    def write_body(self) -> None:
+        """Step 1: every instruction of the block into body lines, up to its terminator."""
+        skip_until = 0
+        for i, (op, rd, rs, imm) in enumerate(self.ins):
+            name = op.name
+            if name in ("push", "pop") and i >= skip_until and self.run_of(i, name) >= 3:
+                k = self.run_of(i, name)
+                self.stack_run(i, name, k)
+                skip_until = i + k
+            if i < skip_until:  # part of a slice written above: only its registers and cycles
+                self.used.update(reg for reg in (rd, rs, 15) if reg)
+                self.written.add(15)
+                if name == "pop" and rd:
+                    self.written.add(rd)
+                self.retire(op)
+                continue
+            self.used.update(reg for reg in (rd, rs, imm & 15 if op.fmt == "dst" else 0,
+                                              15 if name in ("push", "pop", "call", "callr", "ret") else 0) if reg)
+            if op.special:
+                self.term = [f"return m._op_{name}({rd}, {rs}, {imm}, {self.vpc + i})"]
+                if name in _FLAG_OPS:
+                    self.uses_mem["W" if name == "pushf" else "T"] |= name in ("pushf", "popf")
+                    self.term = _flag_op(name, self.vpc + i, op.cycles) + self.term
+                return
+            if self.instruction(i, op, rd, rs, imm):
+                return
+        self.term = [f"return {self.vpc + len(self.ins)}"]
+
+    def instruction(self, i: int, op: isa.Op, rd: int, rs: int, imm: int) -> bool:
+        """One inline instruction into body lines; True when it ends the block."""
+        pc, name, vpc = self.vpc + i, op.name, self.vpc
+        self.retire(op)
         d = f"r{rd}" if rd else "_"
-        if rd and op.fmt in ("dst", "dsi", "di", "dm", "dl", "d") and name not in ("sw",):
-            written.add(rd)
+        if rd and op.fmt in ("dst", "dsi", "di", "dm", "dl", "d") and name != "sw":
+            self.written.add(rd)
+        body = self.body
         if name in _ALU:
             body.append(f"{d} = " + _ALU[name].format(a=_r(rs), b=_r(imm & 15)))
-        elif name in ("addi", "slti", "andi", "ori", "xori", "shli", "shri"):
-            z = imm & 0xFFFF
-            expr = {"addi": f"({_r(rs)} + {imm}) & 4294967295", "andi": f"{_r(rs)} & {z}", "ori": f"{_r(rs)} | {z}",
-                    "xori": f"{_r(rs)} ^ {z}", "shli": f"({_r(rs)} << {imm & 31}) & 4294967295",
-                    "shri": f"{_r(rs)} >> {imm & 31}",
-                    "slti": f"int(({_r(rs)} ^ 2147483648) < {(imm & 0xFFFFFFFF) ^ 0x80000000})"}[name]
-            body.append(f"{d} = {expr}")
+        elif name in _IMM_OPS:
+            body.append(f"{d} = {_imm_expr(name, rs, imm)}")
         elif name == "lui":
             body.append(f"{d} = {(imm & 0xFFFF) << 16}")
         elif name == "addpc":
             body.append(f"{d} = {(pc + imm) & isa.MASK}")
         elif name == "lw":
-            load(d, _addr(rs, imm), pc, i)
+            self.load(d, _addr(rs, imm), pc, i)
         elif name == "sw":
-            store(_r(rd), _addr(rs, imm), pc, i, STORE_SW)
+            self.store(_r(rd), _addr(rs, imm), pc, i, STORE_SW)
         elif name == "push":
-            store(_r(rs), "(r15 - 1) & 4294967295", pc, i, STORE_PUSH)
+            self.store(_r(rs), "(r15 - 1) & 4294967295", pc, i, STORE_PUSH)
             body.append("r15 = a")
-            written.add(15)
+            self.written.add(15)
         elif name == "pop":
-            load("v", "r15", pc, i)
+            self.load("v", "r15", pc, i)
             body.append("r15 = (a + 1) & 4294967295")
-            written.add(15)
+            self.written.add(15)
             if rd:
                 body.append(f"r{rd} = v")
-        elif name == "nop":
-            pass
         elif name in _COND:
             target, fall = pc + imm, pc + 1
             cond = _COND[name].format(a=_r(rd), b=_r(rs))
-            if target != vpc and i < len(ins) - 1:  # a side exit; the superblock goes on
-                body += [f"if {cond}:", ("EXIT", n_body, cycles, target, i)]
-                continue
+            if target != vpc and i < len(self.ins) - 1:  # a side exit; the superblock goes on
+                body += [f"if {cond}:", ("EXIT", self.n_body, self.cycles, target, i)]
+                return False
             if target == vpc:
-                loop_cond = cond
-            term = [f"return {target} if {cond} else {fall}"]
-            break
+                self.loop_cond = cond
+            self.term = [f"return {target} if {cond} else {fall}"]
+            return True
         elif name == "jmp":
             if pc + imm == vpc:
-                loop_cond = "True"
-            term = [f"return {pc + imm}"]
-            break
+                self.loop_cond = "True"
+            self.term = [f"return {pc + imm}"]
+            return True
         elif name == "call":
-            store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
+            self.store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
             body.append("r15 = a")
-            written.add(15)
-            term = [f"return {pc + imm}"]
-            break
+            self.written.add(15)
+            self.term = [f"return {pc + imm}"]
+            return True
         elif name in ("jr", "callr"):
             body.append(f"t = {_r(rs)}")
             if name == "callr":
-                store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
+                self.store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
                 body.append("r15 = a")
-                written.add(15)
-            indirect = True
-            term = ["return t"]
-            break
+                self.written.add(15)
+            self.indirect = True
+            self.term = ["return t"]
+            return True
         elif name == "ret":
-            load("t", "r15", pc, i)
+            self.load("t", "r15", pc, i)
             body.append("r15 = (a + 1) & 4294967295")
-            written.add(15)
-            indirect = True
-            term = ["return t"]
-            break
-    else:
-        term = [f"return {vpc + len(ins)}"]
-    n = n_body
-    head = ["def blk(m):", "    R = m.R"]
-    if uses_mem["T"] or uses_mem["W"]:
-        head.append("    M = m.M")
-    if uses_mem["T"]:
-        head.append("    T = m.rt")
-    if uses_mem["W"]:
-        head.append("    W = m.wt")
-    loop = loop_cond is not None
-    loads, first_write = liveness(ins)
-    if not loop:  # a loop reads on its next pass what it wrote on this one: it loads everything it uses
-        used = loads
-    regs = sorted(used)
-    if regs:
-        head.append("    " + "; ".join(f"r{r} = R[{r}]" for r in regs))
-    wb = _write_back(written)
+            self.written.add(15)
+            self.indirect = True
+            self.term = ["return t"]
+            return True
+        return False
 
-    def wb_before(idx: int) -> str:
-        """Write-back at an exit before instruction ``idx``: registers assigned on the way there."""
-        return wb if loop else _write_back({r for r in written if first_write[r] < idx})
 
-    guarded = uses_mem["T"] or uses_mem["W"]  # only memory accesses can fault inside a block
-    out = list(head)
-    if loop:
-        out += ["    left = left0 = m.next_check - m.ic"]
-    ind = "    "
-    if guarded:
-        out.append("    try:")
-        ind += "    "
-    if loop:
-        out.append(ind + "while True:")
-        ind += "    "
-    for line in body or ["pass"]:
-        if isinstance(line, tuple):  # a side exit: leave the block as if it ended here
-            _, k, ck, target, at = line
-            if loop:
-                done = [f"m.ic += left0 - left + {k}", f"m.cy += (left0 - left) // {n} * {cycles} + {ck}"]
-            else:
-                done = [f"m.ic += {k}", f"m.cy += {ck}"]
-            out += [ind + "    " + x for x in (wb_before(at), *done, f"return {target}")]
-        else:
-            out.append(ind + line)
-    if loop:
-        stop = "left <= 0" if loop_cond == "True" else f"not ({loop_cond}) or left <= 0"
-        out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
-    if guarded:
-        out.append("    except Fault:")
+    def source(self) -> str:
+        """Steps 1 and 2: the whole function's source."""
+        self.write_body()
+        loop = self.loop_cond is not None
+        loads, self.first_write = liveness(self.ins)
+        used = self.used if loop else loads  # a loop reads on its next pass what it wrote on this one
+        out = self.prologue(loop, used)
+        guarded = self.uses_mem["T"] or self.uses_mem["W"]  # only memory accesses can fault inside a block
+        ind = "    "
+        if guarded:
+            out.append("    try:")
+            ind += "    "
         if loop:
-            out.append(f"        {wb}")
-        else:  # the instructions before the faulting one (index m.fidx) retire: their writes stand
+            out.append(ind + "while True:")
+            ind += "    "
+        out += self.body_lines(loop, ind)
+        if guarded:
+            out += self.fault_handler(loop)
+            out.insert(1, f"    CUM = {tuple(self.cum) + (self.cycles,)!r}")
+        out += self.epilogue(loop)
+        return "\n".join(out) + "\n"
+
+    def prologue(self, loop: bool, used: set[int]) -> list[str]:
+        """The function head: the machine's memory and TLB dicts, the registers it reads, the loop budget."""
+        mem = self.uses_mem
+        head = ["def blk(m):", "    R = m.R"]
+        if mem["T"] or mem["W"]:
+            head.append("    M = m.M")
+        if mem["T"]:
+            head.append("    T = m.rt")
+        if mem["W"]:
+            head.append("    W = m.wt")
+        regs = sorted(used)
+        if regs:
+            head.append("    " + "; ".join(f"r{r} = R[{r}]" for r in regs))
+        if loop:
+            head += ["    left = left0 = m.next_check - m.ic"]
+        return head
+
+    def write_back_before(self, loop: bool, idx: int) -> str:
+        """Write-back at an exit before instruction ``idx``: registers assigned on the way there."""
+        if loop:
+            return _write_back(self.written)
+        return _write_back({r for r in self.written if self.first_write[r] < idx})
+
+    def body_lines(self, loop: bool, ind: str) -> list[str]:
+        """The body, with each side exit retiring what ran before it; a loop's budget test at the end."""
+        n, cycles, out = self.n_body, self.cycles, []
+        for line in self.body or ["pass"]:
+            if isinstance(line, tuple):  # a side exit: leave the block as if it ended here
+                _, k, ck, target, at = line
+                if loop:
+                    done = [f"m.ic += left0 - left + {k}", f"m.cy += (left0 - left) // {n} * {cycles} + {ck}"]
+                else:
+                    done = [f"m.ic += {k}", f"m.cy += {ck}"]
+                out += [ind + "    " + x for x in (self.write_back_before(loop, at), *done, f"return {target}")]
+            else:
+                out.append(ind + line)
+        if loop:
+            stop = "left <= 0" if self.loop_cond == "True" else f"not ({self.loop_cond}) or left <= 0"
+            out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
+        return out
+
+    def fault_handler(self, loop: bool) -> list[str]:
+        """On a guest fault, the instructions before the faulting one (index m.fidx) retire: their
+        register writes stand and their counts are added; then the fault goes on to the machine."""
+        n, cycles, out = self.n_body, self.cycles, ["    except Fault:"]
+        if loop:
+            out.append(f"        {_write_back(self.written)}")
+        else:
             by_index: dict[int, set[int]] = {}
-            for r in written:
-                by_index.setdefault(first_write[r], set()).add(r)
+            for r in self.written:
+                by_index.setdefault(self.first_write[r], set()).add(r)
             out += [f"        if m.fidx > {k}: {_write_back(by_index[k])}" for k in sorted(by_index)]
         if loop:
             out += ["        m.ic += left0 - left + m.fidx",
                     f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
         else:
             out += ["        m.ic += m.fidx", "        m.cy += CUM[m.fidx]"]
-        out += ["        raise"]
-        out.insert(1, f"    CUM = {tuple(cum) + (cycles,)!r}")
-    out.append(f"    {wb}")
-    ix = " + IX" if indirect else ""
-    if loop:
-        out += ["    m.ic += left0 - left", f"    m.cy += (left0 - left) // {n} * {cycles}"]
-    elif n:
-        out += [f"    m.ic += {n}", f"    m.cy += {cycles}{ix}"]
-        if indirect:  # counted, so that the charge can be re-priced (minisim.pricing)
-            out.append('    if IX: m.count("bt_indirect")')
-    out += ["    " + t for t in term]
-    return "\n".join(out) + "\n"
+        return out + ["        raise"]
+
+    def epilogue(self, loop: bool) -> list[str]:
+        """Write-back, the counters (once per block, or per pass of a loop) and the terminator."""
+        n, out = self.n_body, [f"    {_write_back(self.written)}"]
+        ix = " + IX" if self.indirect else ""
+        if loop:
+            out += ["    m.ic += left0 - left", f"    m.cy += (left0 - left) // {n} * {self.cycles}"]
+        elif n:
+            out += [f"    m.ic += {n}", f"    m.cy += {self.cycles}{ix}"]
+            if self.indirect:  # counted, so that the charge can be re-priced (minisim.pricing)
+                out.append('    if IX: m.count("bt_indirect")')
+        return out + ["    " + t for t in self.term]
+
+
+def block_source(ins: list[Decoded], vpc: int) -> str:
+    """Python source of one block (function ``blk``) starting at virtual ``vpc``.
+
+    The global ``IX`` (bound per mode when the function is made) is charged for an indirect branch,
+    so one compiled code object serves every mode.
+    """
+    return _BlockWriter(ins, vpc).source()
 
 
 def _write_back(regs) -> str:

@@ -94,7 +94,9 @@ P4_2005 = Profile(
     hypercall=500,  # [BAR03] null call 0.45 -> 0.46 µs shows the syscall path; a hypercall is a syscall-like
     #                 round trip into Xen (≈240 [AA06]) plus argument checks [EST]
     mmu_validate=150,  # [EST] [BAR03] fork 110 -> 198 µs: validation is the cost batching amortises
-    para_bounce=1500,  # [BAR03] page fault 1.42 -> 2.73 µs at 2.4 GHz: ≈3,100 cycles for two transitions + update
+    para_bounce=1500,  # [EST] bounded by [BAR03] page fault 1.42 -> 2.73 µs: +1.31 µs ≈ 3,100 cycles at 2.4 GHz
+    #                    for the whole Xen path -- this bounce (two transitions) plus the fault's page-table
+    #                    hypercalls (500 + 150 each, above) and the guest handler's extra work
     upcall=1000,  # [EST] event-channel upcall, two transitions (like para_bounce's two, without the update)
     ring_backend=2000,  # [EST] backend wake-up per notification
 )

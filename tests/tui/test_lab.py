@@ -118,17 +118,23 @@ async def test_real_simulator_run_fills_table_bars_and_trace(settings, backend):
         assert "Hardware virtualization" in str(lab.query_one("#lab-doctor-text").render())
 
 
-async def test_real_scenario_shows_metric_and_verdict(settings, backend):
+@pytest.mark.parametrize("scenario,tab", [("popf-equivalence", "lab-results"), ("forkwait-where-cycles-go", "lab-cycles")])
+async def test_real_scenario_shows_metric_and_verdict(settings, backend, scenario, tab):
     pytest.importorskip("minisim")
-    app = make_app(settings, screen="lab", backend=backend, scenario="popf-equivalence")
+    from textual.widgets import TabbedContent
+
+    app = make_app(settings, screen="lab", backend=backend, scenario=scenario)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         lab = app.screen
         run = lab.last_run
-        assert run.scenario == "popf-equivalence" and run.verdict and run.metric
+        assert run.scenario == scenario and run.verdict and run.metric and run.holds
+        assert lab.query_one("#lab-tabs", TabbedContent).active == tab  # Show me lands on the proving view
+        if tab == "lab-cycles":  # the breakdown is what proves it
+            assert "VM exits:" in "\n".join(lab.query_one("#lab-breakdown", Log).lines)
         assert run.verdict in str(lab.query_one("#lab-verdict").render())
         table = lab.query_one(DataTable)
-        assert "trap-emulate" in [r.mode for r in run.rows]
+        assert "trap-emulate" in [r.mode for r in run.rows] or scenario != "popf-equivalence"
         for row in run.rows:  # every run shows its value of the proving metric
             assert table.get_cell(row.mode, "proof").plain == metric_text(row.metric)
         assert lab.query_one("#lab-workload").value == run.workload  # r reruns it with a trace
@@ -161,18 +167,4 @@ async def test_editing_a_price_moves_the_bars_without_a_rerun(settings, backend,
         await pilot.press("enter")
         await settle(pilot, app)
         assert lab.last_run.prices == {"vmexit": 100}  # unchanged; the error was notified
-        assert any("unknown price 'vmexits'" in str(n.message) for n in app._notifications), [str(n.message) for n in app._notifications]
-
-
-async def test_show_me_lands_on_the_view_that_proves_it(settings, backend):
-    pytest.importorskip("minisim")
-    from textual.widgets import TabbedContent
-
-    app = make_app(settings, screen="lab", backend=backend, scenario="forkwait-where-cycles-go")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, app)
-        lab = app.screen
-        assert lab.last_run.holds and lab.last_run.view == "cycles"
-        assert lab.query_one("#lab-tabs", TabbedContent).active == "lab-cycles"
-        text = "\n".join(lab.query_one("#lab-breakdown", Log).lines)
-        assert "VM exits:" in text and "pt_write" in text
+        assert any("unknown price 'vmexits'" in str(n.message) for n in app._notifications)
