@@ -1,4 +1,5 @@
-"""``studyvm sim timeline``: one system call, page fault or sector read under each mode, event by event."""
+"""``studyvm sim timeline`` (one system call, page fault or sector read under each mode, event by event) and
+``studyvm sim walk`` (one TLB miss's two-dimensional walk under hw-ept, reference by reference)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,24 @@ def timeline_cmd(
     if not tls:
         raise _fail("error: --modes names no mode", 2)
     typer.echo(json.dumps([t.to_dict() for t in tls], indent=2) if as_json else timeline_text(tls))
+
+
+@sim_app.command("walk")
+def walk_cmd(
+    workload: str = typer.Option("tlb", "--workload", "-w", help="Workload whose last address space is walked."),
+    va: str | None = typer.Option(None, "--va", help="Virtual address (default: the first user page mapped)."),
+    profile: str = typer.Option("p4-2005", "--profile", "-p", help="CPU cost profile."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show one TLB miss's two-dimensional (nested paging) walk, reference by reference."""
+    from minisim import walk2d
+
+    try:
+        address = int(va, 0) if va is not None else None
+    except ValueError:
+        raise _fail(f"error: --va {va!r} is not an address (for example 0x10000)", 2) from None
+    try:
+        w = walk2d.walk(workload, address, profile)
+    except ValueError as e:
+        raise _fail(f"error: {e}", 2) from None
+    typer.echo(json.dumps(w.to_dict(), indent=2) if as_json else walk2d.text(w))
