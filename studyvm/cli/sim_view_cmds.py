@@ -10,23 +10,6 @@ import typer
 from studyvm.cli.sim_cmds import _fail, sim_app
 
 
-def timeline_text(tls: list) -> str:
-    """Each mode's typical period: its events in order, cycles since the period began and since the line before."""
-    first = tls[0]
-    out = [
-        f"one {first.operation} under each mode ({first.workload} workload, {first.profile}): from one "
-        f"{first.operation}'s entry to the next's, the typical (median) period of those traced"
-    ]
-    for t in tls:
-        per = f", {t.sectors} sectors: {t.cycles // t.sectors:,} a sector" if t.sectors > 1 else ""
-        out += ["", f"{t.mode}: {t.cycles:,} cycles, {t.instructions:,} guest instructions{per}"]
-        out.append(f"  {'at cycle':>10} {'+cycles':>9}  {'event':<14} {'reason':<30} where")
-        for s in t.steps:
-            out.append(f"  {s.cycles:>10,} {s.delta:>+9,}  {s.kind:<14} {s.reason[:30]:<30} {s.symbol}")
-    out += ["", "(+cycles: since the line before -- the guest's own instructions in between and this event's price)"]
-    return "\n".join(out)
-
-
 @sim_app.command("timeline")
 def timeline_cmd(
     operation: str = typer.Argument("syscall", help="syscall, pagefault or sector."),
@@ -43,7 +26,7 @@ def timeline_cmd(
         raise _fail(f"error: {e}", 2) from None
     if not tls:
         raise _fail("error: --modes names no mode", 2)
-    typer.echo(json.dumps([t.to_dict() for t in tls], indent=2) if as_json else timeline_text(tls))
+    typer.echo(json.dumps([t.to_dict() for t in tls], indent=2) if as_json else timeline.text(tls))
 
 
 @sim_app.command("walk")

@@ -185,6 +185,22 @@ def demo(scenario_id: str) -> LabRun:
     )
 
 
+MECHANISMS = {"syscall": "syscall", "pagefault": "pagefault", "io": "sector"}
+"""Workload -> the operation whose timeline the Mechanisms tab shows (tlb shows a 2D walk)."""
+
+
+def mechanism(workload: str, profile: str, modes: list[str]) -> str:
+    """One operation of ``workload`` step by step under each of ``modes`` (text), or how to get one."""
+    from minisim import timeline, walk2d
+
+    if workload in MECHANISMS:
+        return timeline.text([timeline.of(MECHANISMS[workload], m, profile) for m in modes])
+    if workload == "tlb":
+        return walk2d.text(walk2d.walk("tlb", None, profile))
+    return (f"{workload} has no single operation to follow: run syscall, pagefault or io for a timeline of one "
+            "system call, page fault or sector read under each mode, or tlb for one TLB miss's 2D walk")
+
+
 def kernel_diff() -> str:
     """The unified diff between the unmodified and the paravirtualized guest kernel."""
     import minisim

@@ -168,3 +168,14 @@ async def test_editing_a_price_moves_the_bars_without_a_rerun(settings, backend,
         await settle(pilot, app)
         assert lab.last_run.prices == {"vmexit": 100}  # unchanged; the error was notified
         assert any("unknown price 'vmexits'" in str(n.message) for n in app._notifications)
+
+
+async def test_step_by_step_follows_one_operation(settings, backend):
+    pytest.importorskip("minisim")
+    app = make_app(settings, screen="lab", backend=backend, workload="syscall")
+    async with app.run_test(size=(100, 30)) as pilot:
+        lab = await run_modes(pilot, app, ("native", "full"))
+        await pilot.press("s")
+        await settle(pilot, app)
+        text = "\n".join(lab.query_one("#lab-mech-log", Log).lines)
+        assert "one system call under each mode" in text and "bt_callout" in text and "sc_loop" in text

@@ -58,6 +58,7 @@ class LabScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "run", "Run", id="lab.run"),
         Binding("c", "tab('lab-cycles')", "Cycles", id="lab.cycles"),
+        Binding("s", "tab('lab-mech')", "Step by step", id="lab.mechanisms"),
         Binding("t", "tab('lab-trace')", "Trace", id="lab.trace"),
         Binding("k", "tab('lab-diff-tab')", "Kernel diff", id="lab.diff"),
         Binding("o", "tab('lab-doctor-tab')", "Doctor", id="lab.doctor"),
@@ -72,6 +73,8 @@ class LabScreen(BaseScreen):
         self.choices: LabChoices | None = None
         self.last_run: LabRun | None = None
         """What the table shows now."""
+        self._mech_for: object = None
+        """The comparison the Step by step tab shows."""
         self.runs_started: list[str] = []
         """Every run started here, as ``scenario:<id>`` or ``compare:<workload>`` (for tests and logs)."""
 
@@ -93,6 +96,8 @@ class LabScreen(BaseScreen):
                 yield Input(placeholder="prices, e.g. vmexit=500 shadow_update=200 (Enter re-prices; empty: the "
                             "profile's)", id="lab-prices")
                 yield Log(id="lab-breakdown")
+            with TabPane("Step by step", id="lab-mech"):
+                yield Log(id="lab-mech-log")
             with TabPane("Trace", id="lab-trace"):
                 yield Log(id="lab-trace-log", max_lines=labdata.TRACE_LIMIT + 10)
             with TabPane("Kernel diff", id="lab-diff-tab"):
@@ -233,11 +238,23 @@ class LabScreen(BaseScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Load the kernel diff and the doctor report the first time their tab opens."""
         pane = event.pane.id
+        run = self.last_run
+        if pane == "lab-mech" and run is not None and run.source is not None and self._mech_for is not run.source:
+            self._mech_for = run.source
+            modes = [r.mode for r in run.rows]
+            busy = self.query_one("#lab-mech-log")
+            self.run_job("mech", labdata.mechanism, run.workload, run.profile, modes, busy=busy)
+        elif pane == "lab-mech" and (run is None or run.source is None):
+            self.query_one("#lab-mech-log", Log).clear().write_line("Run a workload (r) to follow one operation.")
         if pane == "lab-diff-tab" and not self.query_one("#lab-diff", Log).line_count:
             self.run_job("diff", labdata.kernel_diff, busy=self.query_one("#lab-diff"))
         elif pane == "lab-doctor-tab" and not getattr(self, "_doctor_loaded", False):
             self._doctor_loaded = True
             self.run_job("doctor", labdata.doctor_report, busy=self.query_one("#lab-doctor"))
+
+    def done_mech(self, text: str) -> None:
+        """Show one operation step by step."""
+        self.query_one("#lab-mech-log", Log).clear().write(text)
 
     def done_diff(self, diff: str) -> None:
         """Show the kernel diff."""
