@@ -202,6 +202,10 @@ class Machine(SystemOps, MMU):
                 return self.vmm.emulate(self, f.pc)
             except Fault as g:  # the emulated instruction itself faulted (its trap frame not mapped)
                 f = g
+        if self.tracing and f.cause & isa.CAUSE_MASK == isa.CAUSE_PAGE_FAULT:  # the trace names the address
+            how = ("write" if f.cause & isa.PF_WRITE else "read") + (", protection" if f.cause & isa.PF_PROT else "")
+            self.trace.append((self.ic, self.cy, "fault", f"va {f.addr & _MASK:#07x} ({how})", f.pc))
+            self.tracing = len(self.trace) < self.trace_limit
         self.vmm.exception(self, f.cause, f.pc)
         return self.enter(f.cause, f.addr, f.pc)
 

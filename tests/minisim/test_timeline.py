@@ -51,3 +51,14 @@ def test_the_trace_counts_from_the_measurement_window():
     r = minisim.run("syscall", "native", "p4-2005")
     assert r.trace[0].instructions < 50 and r.trace[0].cycles < 1000  # the boot is not in the stamps
     assert r.trace[-1].instructions <= r.instructions and r.trace[-1].cycles <= r.cycles
+
+
+def test_the_trace_names_a_page_fault_s_address():
+    r = minisim.run("pagefault", "hw", "p4-2005")
+    faults = [e for e in r.trace if e.kind == "fault"]
+    assert faults and all(e.reason.startswith("va 0x") for e in faults)
+    va = int(faults[0].reason.split()[1], 16)
+    assert va >= minisim.abi.LAYOUT["HEAP_VBASE"]  # the workload's heap, not the kernel
+    nxt = r.trace[r.trace.index(faults[0]) + 1]
+    assert nxt.kind == "page_fault" and nxt.pc == faults[0].pc  # the address line comes with its fault
+    assert "fault" not in r.events  # a trace note, not a counted event
