@@ -1,5 +1,6 @@
 """``studyvm sim timeline`` (one system call, page fault or sector read under each mode, event by event) and
-``studyvm sim walk`` (one TLB miss's two-dimensional walk under hw-ept, reference by reference)."""
+``studyvm sim walk`` (one TLB miss's two-dimensional walk under hw-ept, reference by reference) and
+``studyvm sim shadow`` (a guest page table beside its shadow)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,20 @@ def walk_cmd(
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
     typer.echo(json.dumps(w.to_dict(), indent=2) if as_json else walk2d.text(w))
+
+
+@sim_app.command("shadow")
+def shadow_cmd(
+    workload: str = typer.Option("fork", "--workload", "-w", help="Workload whose last address space is shown."),
+    mode: str = typer.Option("hw", "--mode", "-m", help="A shadow-paging mode: trap-emulate, full or hw."),
+    profile: str = typer.Option("p4-2005", "--profile", "-p", help="CPU cost profile."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the guest's page table beside the shadow table the MMU walks."""
+    from minisim import shadowview
+
+    try:
+        v = shadowview.view(workload, mode, profile)
+    except ValueError as e:
+        raise _fail(f"error: {e}", 2) from None
+    typer.echo(json.dumps(v.to_dict(), indent=2) if as_json else shadowview.text(v))

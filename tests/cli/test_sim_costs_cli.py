@@ -142,3 +142,13 @@ def test_sim_walk() -> None:
                           (("-w", "nope"), "unknown workload")):
         bad = _run("sim", "walk", *args)
         assert bad.exit_code == 2 and message in bad.output
+
+
+def test_sim_shadow() -> None:
+    r = _run("sim", "shadow")
+    assert r.exit_code == 0, r.output
+    assert "beside the shadow" in r.output and "in sync" in r.output and "traced" in r.output
+    d = json.loads(_run("sim", "shadow", "-w", "tlb", "-m", "full", "--json").output)
+    assert d["mode"] == "full" and d["entries"][0]["state"] == "in sync"
+    bad = _run("sim", "shadow", "-m", "para")
+    assert bad.exit_code == 2 and "keeps no shadow" in bad.output
