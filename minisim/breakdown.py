@@ -165,8 +165,8 @@ def table(bds: dict) -> str:
     out.append(f"{'total':<34}" + "".join(f"{b.cycles:>{width},}" for b in bds.values()))
     ops = [op for op in ("system call", "page fault", "sector read") if any(op in b.per_op for b in bds.values())]
     for op in ops:
-        for key, what in (("cycles_per_op", f"cycles per {op}"), ("extra_per_op", f"  over native, per {op}")):
-            vals = [b.per_op.get(op, {}).get(key) for b in bds.values()]
+        for figure, what in (("cycles_per_op", f"cycles per {op}"), ("extra_per_op", f"  over native, per {op}")):
+            vals = [b.per_op.get(op, {}).get(figure) for b in bds.values()]
             out.append(f"{what:<34}" + "".join(f"{'-' if v is None else f'{v:,}':>{width}}" for v in vals))
     out.append("(the workload's own phase, from its first entry to user mode: the boot is not counted;")
     out.append(" per operation = the phase's cycles / the operations in it)")

@@ -162,7 +162,8 @@ def per_iteration(name: str, mode: str, profile: str, control: bool = False) -> 
 
     def one(ctl: bool) -> float:
         src = program(name, ctl)
-        a, b = (run(None, mode, profile, s, program=src) for s in (1, 2))
+        # a program needs no workload
+        a, b = (run(None, mode, profile, s, program=src) for s in (1, 2))  # type: ignore[arg-type]
         for r in (a, b):
             if r.stopped or not r.equivalent:
                 raise RuntimeError(f"{name}{' (control)' if ctl else ''} under {mode}: {r.stopped or r.violation}")
@@ -180,7 +181,7 @@ def marginal(workload: str, modes: tuple[str, ...], profile: str) -> dict[str, f
 
 
 def _nano_row(
-    name: str, prog: str, paper: tuple[float, float, float], profile: str, control: str | None = None, note: str = ""
+    name: str, prog: str, paper: tuple[float, float, float], profile: str, control: bool = False, note: str = ""
 ) -> Row:
     modes = (("native", "native"), ("BT", "full"), ("VT-x", "hw"))
     model = [per_iteration(prog, mode, profile, control) for _, mode in modes]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from minisim import profiles
 
@@ -42,6 +43,8 @@ class Price(int):
     a plain integer, and multiplying by an integer keep the terms; anything else is a plain int.
     (There is no reflected addition on purpose: ``cycles += price`` must leave a plain int behind.)
     """
+
+    terms: dict[str, int]
 
     def __new__(cls, value: int, terms: dict[str, int]) -> Price:
         """A price worth ``value`` cycles, made of ``terms``."""
@@ -90,7 +93,7 @@ def value(profile: profiles.Profile, name: str) -> int:
 
 def symbolic(profile: profiles.Profile) -> profiles.Profile:
     """A copy of ``profile`` whose prices are :class:`Price` objects named as in :func:`names`."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for f in dataclasses.fields(profile):
         v = getattr(profile, f.name)
         if isinstance(v, dict):

@@ -127,7 +127,7 @@ def _top_exit(r: Result) -> str:
     from minisim import pricing
 
     exits = {d: c for (k, d), c in pricing.cycles_by_charge(r).items() if k == "vmexit"}
-    top = max(exits, key=exits.get) if exits else "none"
+    top = max(exits, key=lambda d: exits[d]) if exits else "none"
     return f"{top} ({r.events['vmexit'].get(top, 0)} exits, {exits.get(top, 0) / r.cycles:.0%} of the cycles)"
 
 
@@ -303,14 +303,20 @@ def get(scenario_id: str) -> Scenario:
         raise ValueError(f"unknown scenario {scenario_id!r}; choose one of: {', '.join(SCENARIOS)}") from None
 
 
+def values_of(s: Scenario, results: dict[str, Result]) -> dict:
+    """The proving metric of every run (``value`` per run, then ``derive`` over all of them)."""
+    values = {label: s.value(r) for label, r in results.items()}
+    if s.derive is not None:
+        values.update(s.derive(results))
+    return values
+
+
 def run_scenario(scenario_id: str) -> ScenarioOutcome:
     """Run every run of the scenario, compute its metric per run and its verdict."""
     s = get(scenario_id)
     results = {label: run(s.workload, mode, prof, s.scale, kernel=kernel)
                for label, (mode, prof, kernel) in s.plan().items()}
-    values = {label: s.value(r) for label, r in results.items()}
-    if s.derive is not None:
-        values.update(s.derive(results))
+    values = values_of(s, results)
     holds = bool(s.check(values))
     verdict = s.verdict(values, results)
     return ScenarioOutcome(s, results, values, holds, verdict if holds else f"NOT REPRODUCED: {verdict}")

@@ -14,6 +14,27 @@ from pathlib import Path
 ENV_HOME = "STUDYVM_HOME"
 ENV_DATABASE_URL = "STUDYVM_DATABASE_URL"
 ENV_LEARNER = "STUDYVM_LEARNER"
+MAX_LEARNER_NAME = 200
+"""Longest learner name (the database column's width, on SQLite as on PostgreSQL)."""
+
+
+def check_learner_name(name: str) -> str:
+    """``name`` if it can be a learner name; a :class:`~studyvm.errors.UsageError` naming the problem.
+
+    Names are shown to the instructor in the class report, so control characters (an escape
+    sequence would reach the instructor's terminal) and names longer than the database column
+    are refused up front, the same way on SQLite and PostgreSQL.
+    """
+    from studyvm.errors import UsageError
+    from studyvm.textsafe import inert_name
+
+    if not name.strip():
+        raise UsageError("the learner name is empty; give one with --learner or STUDYVM_LEARNER")
+    if inert_name(name) != name:
+        raise UsageError(f"the learner name {inert_name(name)!r} holds control characters; choose another")
+    if len(name) > MAX_LEARNER_NAME:
+        raise UsageError(f"the learner name is {len(name)} characters long; the limit is {MAX_LEARNER_NAME}")
+    return name
 
 
 def default_home() -> Path:
@@ -65,7 +86,9 @@ class Settings:
         return cls(
             home=Path(resolved_home).expanduser(),
             db_url=db_url or os.environ.get(ENV_DATABASE_URL) or None,
-            learner=learner or os.environ.get(ENV_LEARNER) or default_learner(),
+            learner=check_learner_name(
+                learner if learner is not None else os.environ.get(ENV_LEARNER) or default_learner()
+            ),
             extra_pack_dirs=list(extra_pack_dirs or []),
         )
 

@@ -6,15 +6,19 @@ inside the command functions so that ``studyvm --help`` costs little more than i
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import typer
 
-from studyvm.cli import instructor_cmds, lint_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli import class_cmds, config_cmds, lint_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli.boundary import BoundaryGroup
 from studyvm.config import Settings
+from studyvm.textsafe import inert_name
 
 app = typer.Typer(
     name="studyvm",
+    cls=BoundaryGroup,
     help="Exam preparation for virtualization: flashcards, quizzes, mock exams and a simulator lab.",
     no_args_is_help=False,
     add_completion=False,
@@ -44,10 +48,16 @@ def root(
         show_default=False,
     ),
     learner: str | None = typer.Option(
-        None, "--learner", help="Whose progress to use (env STUDYVM_LEARNER; default: OS user)."
+        None,
+        "--learner",
+        help="Whose progress to use on SQLite (env STUDYVM_LEARNER; default: OS user); on PostgreSQL the "
+        "learner is the database role you connect as.",
     ),
     packs: list[Path] = typer.Option(
         [], "--packs", help="Extra folder of packs to load (repeatable).", show_default=False
+    ),
+    log_file: Path | None = typer.Option(
+        None, "--log-file", help="Write a debug log to this file (env STUDYVM_LOG_FILE).", show_default=False
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
@@ -55,11 +65,29 @@ def root(
 ) -> None:
     """StudyVM: with no command, open the terminal app on the dashboard."""
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
+    from studyvm.logs import configure
+
+    configure(ctx.obj.home, log_file)
+    _clean_leftovers(ctx.obj)
+    for folder in packs:
+        if not folder.is_dir():
+            typer.echo(f"warning: --packs {inert_name(folder)}: no such folder (nothing is loaded from it)", err=True)
+    if ctx.invoked_subcommand not in (None, "config", "lab"):  # the app and `config check` say it themselves
+        for warning in config_cmds.settings_warnings(ctx.obj):
+            typer.echo(warning, err=True)
     if ctx.invoked_subcommand is None:
         tui_cmds.open_app(ctx.obj, screen="dashboard")
 
 
-for _area in (pack_cmds, lint_cmds, instructor_cmds, study_cmds, sim_cmds, tui_cmds):
+def _clean_leftovers(settings: Settings) -> None:
+    """Remove what a killed ``pack add`` or ``pack import`` left behind (best effort, silent)."""
+    from studyvm.packs.staging import clean_leftovers
+
+    with suppress(OSError):
+        clean_leftovers(settings.home, settings.user_packs_dir)
+
+
+for _area in (pack_cmds, lint_cmds, study_cmds, sim_cmds, tui_cmds, class_cmds, config_cmds):
     _area.register(app)
 
 

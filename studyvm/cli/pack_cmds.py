@@ -6,7 +6,6 @@ Imports of the pack machinery happen inside the commands so that ``studyvm --hel
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -45,14 +44,11 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def known_demo_ids() -> set[str] | None:
-    """The simulator's scenario ids, or ``None`` if the simulator is not available."""
-    try:
-        import minisim
+def known_demo_ids() -> set[str]:
+    """The simulator's scenario ids (what a question's ``demo:`` may name)."""
+    from studyvm.lab import scenario_ids
 
-        return set(minisim.SCENARIOS)
-    except (ImportError, AttributeError):
-        return None
+    return scenario_ids()
 
 
 def load_catalog_for(settings: Settings) -> Catalog:
@@ -186,7 +182,7 @@ def export(
     """Export a pack, generated questions included, as JSON, Moodle GIFT or an Anki package."""
     pack = require_pack(ctx.obj, pack_id)
     warnings: list[str] = []
-    from studyvm.cli.instructor_cmds import TtyProgress  # a bar on stderr for exports over a second
+    from studyvm.cli.progress import TtyProgress  # a bar on stderr for exports over a second
 
     bar = TtyProgress(f"exporting {pack_id}")
     if fmt is ExportFormat.apkg:
@@ -219,36 +215,64 @@ def add(
     folder: Path = typer.Argument(..., help="A pack folder to validate and install."),
     force: bool = typer.Option(False, "--force", help="Replace an installed pack with the same id."),
 ) -> None:
-    """Validate a pack and install it in the user's home; a pack with any error is refused whole."""
-    from studyvm.packs.loader import load_pack_dir
+    """Validate a pack and install it in the user's home; a pack with any error is refused whole.
+
+    The folder is copied first (symbolic links, FIFOs and devices refused), the copy is validated,
+    and that same copy is swapped into place atomically (see :mod:`studyvm.packs.staging`).
+    """
+    from studyvm.packs.staging import STAGING, copy_pack_tree, pack_lock, staging_folder
 
     if not folder.is_dir():
         raise fail(f"{folder}:1:1: error: not a folder (pack add takes a pack folder)")
-    result = load_pack_dir(folder, known_demos=known_demo_ids())
+    settings = ctx.obj
+    settings.ensure_home()
+    with staging_folder(settings.home / STAGING, "add") as staged:
+        copy_pack_tree(folder, staged, forbidden_inside=settings.home)
+        pack = _validated_copy(staged, folder)
+        with pack_lock(settings.home, pack.id):
+            target = _install_target(settings, pack.id, force)
+            _swap_staged(staged, target)
+    typer.echo(f"installed pack '{pack.id}' ({len(pack.questions)} questions) in {target}")
+
+
+def _validated_copy(staged: Path, folder: Path) -> Pack:
+    """Load the staged copy; its diagnostics are printed as paths in the source ``folder``."""
+    from dataclasses import replace
+
+    from studyvm.packs.loader import load_pack_dir
+
+    result = load_pack_dir(staged, known_demos=known_demo_ids())
     for diagnostic in result.diagnostics:
-        typer.echo(str(diagnostic), err=True)
+        typer.echo(str(replace(diagnostic, path=diagnostic.path.replace(str(staged), str(folder), 1))), err=True)
     if result.pack is None:
         raise fail("error: pack refused: fix the errors above (nothing was installed)")
-    settings = ctx.obj
-    pack_id = result.pack.id
-    catalog = load_catalog_for(settings)
-    existing = catalog.get(pack_id)
-    target = settings.user_packs_dir / pack_id
+    return result.pack
+
+
+def _install_target(settings: Settings, pack_id: str, force: bool) -> Path:
+    """Where ``pack_id`` goes, after checking (under its lock) that nothing else uses the id."""
+    existing = load_catalog_for(settings).get(pack_id)
     if existing is not None and (existing.origin != "user" or not force):
         hint = "" if existing.origin != "user" else " (use --force to replace it)"
         raise fail(f"error: pack id '{pack_id}' is already used by {existing.location}{hint}")
-    settings.ensure_home()
-    staging = Path(tempfile.mkdtemp(dir=settings.user_packs_dir, prefix=f".{pack_id}-"))
-    try:
-        shutil.copytree(folder, staging / "pack", symlinks=False)
-        if target.exists():
-            shutil.rmtree(target)
-        (staging / "pack").rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    typer.echo(f"installed pack '{pack_id}' ({len(result.pack.questions)} questions) in {target}")
+    target = settings.user_packs_dir / pack_id
+    if target.exists() and not force and existing is None:
+        raise fail(f"error: {target} already exists and is not a loadable pack (use --force to replace it)")
+    return target
+
+
+def _swap_staged(staged: Path, target: Path) -> None:
+    from studyvm.packs.staging import checkpoint, swap_in
+
+    checkpoint("staged")
+    swap_in(staged, target)
+    checkpoint("swapped")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``pack`` group to the root app."""
+    """Add the ``pack`` group, with ``import`` from :mod:`studyvm.cli.instructor_cmds`, to the root app."""
+    from studyvm.cli.instructor_cmds import import_pack
+
+    if not any(c.name == "import" for c in pack_app.registered_commands):
+        pack_app.command("import")(import_pack)
     app.add_typer(pack_app, name="pack")

@@ -22,6 +22,33 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+CLI_MAX_INSTRUCTIONS = 200_000_000
+"""The instruction budget's cap when minisim does not define ``MAX_INSTRUCTIONS`` itself (about a
+minute of host time in one mode); minisim's own constant wins when it exists."""
+CLI_MAX_SCALE = 20
+"""The cap on ``--scale`` when minisim does not define ``MAX_SCALE`` (20 x 10 M instructions)."""
+
+
+def limits() -> tuple[int, int]:
+    """(largest --scale, largest --max-instructions): minisim's own caps where it has them."""
+    import importlib
+
+    run_module = importlib.import_module("minisim.run")  # `minisim.run` is also the name of a function
+    scale = getattr(run_module, "MAX_SCALE", CLI_MAX_SCALE)
+    return scale, getattr(run_module, "MAX_INSTRUCTIONS", CLI_MAX_INSTRUCTIONS)
+
+
+def check_bounds(scale: int, max_instructions: int | None = None) -> None:
+    """A :class:`~studyvm.errors.UsageError` when ``--scale`` or ``--max-instructions`` is over its cap."""
+    from studyvm.errors import UsageError
+
+    max_scale, max_budget = limits()
+    if scale > max_scale:
+        raise UsageError(f"--scale {scale:,} is above the limit of {max_scale} (a run's work grows linearly with it)")
+    if max_instructions is not None and max_instructions > max_budget:
+        raise UsageError(f"--max-instructions {max_instructions:,} is above the limit of {max_budget:,}")
+
+
 def _count(v) -> int:
     return sum(v.values()) if isinstance(v, dict) else int(v)
 
@@ -121,6 +148,7 @@ def run_cmd(
     """Run one workload (or --program FILE.s) under one mode."""
     import minisim
 
+    check_bounds(scale, max_instructions)
     source = _read_program(program) if program else None
     try:
         r = minisim.run(workload, mode, profile, scale, program=source, max_instructions=max_instructions)
@@ -128,11 +156,11 @@ def run_cmd(
         raise _fail(f"{program}:{e.line}:{e.col}: error: {e.message}") from None
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
-    names = _symbols(workload, mode, source) if trace else None
+    names = _symbols(workload, mode, source)
     if as_json:
         d = r.to_dict(trace=trace)
-        for e in d.get("trace", ()):
-            e["symbol"] = names.name(e["pc"])
+        for entry in d.get("trace", ()):
+            entry["symbol"] = names.name(entry["pc"])
         body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
                                   "stopped", "cycles_by_event", "registers") + (("trace",) if trace else ())}
         typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
@@ -141,10 +169,10 @@ def run_cmd(
     typer.echo(_details(r))
     if trace:
         typer.echo("trace (instructions, cycles -- counted from the measurement's start -- event, reason, pc, where):")
-        for e in r.trace:
-            pc = f"{e.pc:#06x}" if e.pc is not None else "-"
-            where = names.name(e.pc)
-            typer.echo(f"  {e.instructions:>10,} {e.cycles:>12,}  {e.kind:<14} {e.reason:<22} {pc:<8} {where}")
+        for ev in r.trace:
+            pc = f"{ev.pc:#06x}" if ev.pc is not None else "-"
+            where = names.name(ev.pc)
+            typer.echo(f"  {ev.instructions:>10,} {ev.cycles:>12,}  {ev.kind:<14} {ev.reason:<22} {pc:<8} {where}")
 
 
 def _symbols(workload: str, mode: str, source: str | None):
@@ -167,12 +195,13 @@ def compare_cmd(
     import minisim
     from studyvm.cli import sim_costs_cmds
 
+    check_bounds(scale)
     try:
         overrides = sim_costs_cmds.parse_settings(settings, profile) if profile in minisim.PROFILES else {}
         c = minisim.compare(workload, profile, scale, modes.split(",") if modes else None)
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
-    sim_costs_cmds.show_compare(c, overrides, as_json)
+    sim_costs_cmds.show_compare(c, overrides, as_json, _table)
 
 
 @sim_app.command("scenario")
@@ -286,7 +315,9 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
 def register(app: typer.Typer) -> None:
     """Add ``sim`` and ``doctor`` to the root app."""
-    from studyvm.cli import sim_costs_cmds, sim_paper_cmds, sim_view_cmds  # noqa: F401 (they add to sim_app)
+    from studyvm.cli import sim_costs_cmds, sim_paper_cmds, sim_view_cmds
 
+    for more in (sim_costs_cmds, sim_paper_cmds, sim_view_cmds):  # commands that show minisim's work
+        more.register(sim_app)
     app.add_typer(sim_app, name="sim")
     app.command("doctor")(doctor)

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 
 import typer
 
-from studyvm.cli.sim_cmds import _fail, _table, sim_app
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` on stderr and return the exit to raise (the sim commands' error path)."""
+    typer.echo(message, err=True)
+    return typer.Exit(code)
 
 
 def reprice_comparison(c, overrides: dict[str, int]):
@@ -43,10 +48,10 @@ def parse_settings(settings: list[str] | None, profile: str) -> dict[str, int]:
     try:
         return pricing.parse(settings, profile)
     except ValueError as e:  # PricingError and minisim's SimError are ValueErrors
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
 
 
-def show_compare(c, overrides: dict[str, int], as_json: bool) -> None:
+def show_compare(c, overrides: dict[str, int], as_json: bool, table: Callable[[dict], str]) -> None:
     """Print a comparison: the modes side by side, then where each mode's cycles go."""
     from minisim import breakdown, pricing, profiles
 
@@ -66,12 +71,11 @@ def show_compare(c, overrides: dict[str, int], as_json: bool) -> None:
         p = profiles.get(c.profile)
         changes = ", ".join(f"{n} {pricing.value(p, n):,} -> {v:,}" for n, v in overrides.items())
         typer.echo(f"re-priced from the same event counts (no guest re-run): {changes}")
-    typer.echo(_table(shown.results))
+    typer.echo(table(shown.results))
     typer.echo("")
     typer.echo(breakdown.table(bds))
 
 
-@sim_app.command("crossover")
 def crossover_cmd(
     workload: str = typer.Option("fork", "--workload", "-w", help="Workload (see `sim list`)."),
     vary: str = typer.Option(
@@ -93,14 +97,14 @@ def crossover_cmd(
 
     pair = [m.strip() for m in modes.split(",")]
     if len(pair) != 2 or pair[0] == pair[1]:
-        raise _fail("error: --modes takes two different modes, for example hw,full", 2)
+        raise fail("error: --modes takes two different modes, for example hw,full", 2)
     others = parse_settings(settings, profile) if profile in minisim.PROFILES else {}
     try:
         c = minisim.compare(workload, profile, scale, pair)
         slow, fast = c.results[pair[0]], c.results[pair[1]]
         x = pricing.crossover(slow, fast, vary, hi=upto, base=others)
     except ValueError as e:
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
     x["workload"], x["profile"], x["scale"] = workload, profile, scale
     if as_json:
         typer.echo(json.dumps(x, indent=2))
@@ -136,7 +140,6 @@ def crossover_text(x: dict) -> str:
     return "\n".join(lines)
 
 
-@sim_app.command("prices")
 def prices_cmd(
     profile: str = typer.Option("p4-2005", "--profile", "-p", help="CPU cost profile."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -147,10 +150,16 @@ def prices_cmd(
     try:
         prices = pricing.prices_of(profile)
     except ValueError as e:
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
     if as_json:
         typer.echo(json.dumps(prices, indent=2))
         return
     typer.echo(f"prices of {profile} (cycles; sources in minisim/profiles.py):")
     for n, v in prices.items():
         typer.echo(f"  {n:<32}{v:>10,}")
+
+
+def register(sim_app: typer.Typer) -> None:
+    """Add ``crossover`` and ``prices`` to ``studyvm sim``."""
+    sim_app.command("crossover")(crossover_cmd)
+    sim_app.command("prices")(prices_cmd)

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from studyvm.cli.sim_cmds import _fail, sim_app
+from studyvm.cli.sim_costs_cmds import fail
 
 
 def _num(v: float) -> str:
@@ -39,7 +39,6 @@ def paper_text(t) -> str:
     return "\n".join(out)
 
 
-@sim_app.command("paper")
 def paper_cmd(
     paper: str = typer.Argument(
         ..., help="aa06 (Adams & Agesen 2006), xen03 (Barham et al. 2003) or ept08 (Bhargava et al. 2008)."
@@ -53,7 +52,12 @@ def paper_cmd(
     try:
         t = papers.reproduce(paper, profile)
     except ValueError as e:
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
     except RuntimeError as e:  # a nanobenchmark did not run to its end
-        raise _fail(f"error: {e}", 1) from None
+        raise fail(f"error: {e}", 1) from None
     typer.echo(json.dumps(t.to_dict(), indent=2) if as_json else paper_text(t))
+
+
+def register(sim_app: typer.Typer) -> None:
+    """Add ``paper`` to ``studyvm sim``."""
+    sim_app.command("paper")(paper_cmd)

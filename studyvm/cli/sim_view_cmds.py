@@ -8,10 +8,9 @@ import json
 
 import typer
 
-from studyvm.cli.sim_cmds import _fail, sim_app
+from studyvm.cli.sim_costs_cmds import fail
 
 
-@sim_app.command("timeline")
 def timeline_cmd(
     operation: str = typer.Argument("syscall", help="syscall, pagefault or sector."),
     profile: str = typer.Option("p4-2005", "--profile", "-p", help="CPU cost profile."),
@@ -24,13 +23,12 @@ def timeline_cmd(
     try:
         tls = [timeline.of(operation, m.strip(), profile) for m in modes.split(",") if m.strip()]
     except ValueError as e:
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
     if not tls:
-        raise _fail("error: --modes names no mode", 2)
+        raise fail("error: --modes names no mode", 2)
     typer.echo(json.dumps([t.to_dict() for t in tls], indent=2) if as_json else timeline.text(tls))
 
 
-@sim_app.command("walk")
 def walk_cmd(
     workload: str = typer.Option("tlb", "--workload", "-w", help="Workload whose last address space is walked."),
     va: str | None = typer.Option(None, "--va", help="Virtual address (default: the first user page mapped)."),
@@ -43,15 +41,14 @@ def walk_cmd(
     try:
         address = int(va, 0) if va is not None else None
     except ValueError:
-        raise _fail(f"error: --va {va!r} is not an address (for example 0x10000)", 2) from None
+        raise fail(f"error: --va {va!r} is not an address (for example 0x10000)", 2) from None
     try:
         w = walk2d.walk(workload, address, profile)
     except ValueError as e:
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
     typer.echo(json.dumps(w.to_dict(), indent=2) if as_json else walk2d.text(w))
 
 
-@sim_app.command("shadow")
 def shadow_cmd(
     workload: str = typer.Option("fork", "--workload", "-w", help="Workload whose last address space is shown."),
     mode: str = typer.Option("hw", "--mode", "-m", help="A shadow-paging mode: trap-emulate, full or hw."),
@@ -64,5 +61,12 @@ def shadow_cmd(
     try:
         v = shadowview.view(workload, mode, profile)
     except ValueError as e:
-        raise _fail(f"error: {e}", 2) from None
+        raise fail(f"error: {e}", 2) from None
     typer.echo(json.dumps(v.to_dict(), indent=2) if as_json else shadowview.text(v))
+
+
+def register(sim_app: typer.Typer) -> None:
+    """Add ``timeline``, ``walk`` and ``shadow`` to ``studyvm sim``."""
+    sim_app.command("timeline")(timeline_cmd)
+    sim_app.command("walk")(walk_cmd)
+    sim_app.command("shadow")(shadow_cmd)

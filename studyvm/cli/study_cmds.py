@@ -12,6 +12,9 @@ from typing import Any
 
 import typer
 
+MAX_EXAM_MINUTES = 24 * 60
+"""Longest mock exam ``--minutes`` accepts (a day); ``inf`` and ``1e308`` are refused."""
+
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"studyvm: error: {message}", err=True)
@@ -19,37 +22,64 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _shown_url(url: str) -> str:
-    """The database URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    """The database URL without any password in it, for messages."""
+    from studyvm.store.urls import mask_url
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    return mask_url(url)
+
+
+def _given_learner(ctx: typer.Context) -> str | None:
+    """The learner named with ``--learner`` or ``STUDYVM_LEARNER``, if any (not the OS default)."""
+    import os
+
+    from studyvm.config import ENV_LEARNER
+
+    return ctx.find_root().params.get("learner") or os.environ.get(ENV_LEARNER) or None
 
 
 @contextmanager
-def _service(settings: Any, as_learner: bool = True) -> Iterator[Any]:
-    """An open study service; database and study errors become messages and exit 1."""
+def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
+    """An open study service for the command's settings; database and study errors become messages
+    (no SQL, no password) and exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from studyvm.cli.boundary import os_message
+    from studyvm.store.classdb import ClassDBError
+    from studyvm.store.engine import SchemaError
+    from studyvm.store.urls import describe_db_error
     from studyvm.study.service import StudyError, StudyService
 
+    settings = ctx.obj
+    url = settings.database_url
     try:
         svc = StudyService(settings)
     except StudyError as exc:
         raise _fail(str(exc)) from None
     try:
         svc.open(as_learner=as_learner)
+    except SchemaError as exc:
+        raise _fail(str(exc)) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise _fail(f"cannot open the database {_shown_url(settings.database_url)}: {exc}") from None
+        why = os_message(exc) if isinstance(exc, OSError) else describe_db_error(exc, url)
+        if "unable to open database file" in why or "readonly" in why:
+            why += f" (is {settings.home} read-only or not yours? choose another --home)"
+        elif not settings.db_url and ("not a database" in why or "malformed" in why):
+            why += f" (the file is damaged: move {settings.database_url.split('///', 1)[-1]} aside and StudyVM starts "
+            why += "a new, empty one; keep the old file, it may be recoverable with sqlite3's .recover)"
+        elif "disk I/O error" in why or "database or disk is full" in why:
+            why += " (is the disk full? free some space and try again)"
+        raise _fail(f"cannot open the database {_shown_url(url)}: {why}") from None
+    given = _given_learner(ctx)
+    if as_learner and given and given != svc.settings.learner:
+        svc.close()
+        raise _fail(f"--learner '{given}' is not the database role '{svc.settings.learner}': on PostgreSQL you "
+                    "study as the role you connect as (leave out --learner and STUDYVM_LEARNER)")
     try:
         yield svc
-    except StudyError as exc:
+    except (StudyError, ClassDBError) as exc:
         raise _fail(str(exc)) from None
     except SQLAlchemyError as exc:
-        raise _fail(f"database error: {exc}") from None
+        raise _fail(f"database error: {describe_db_error(exc, url)}") from None
     finally:
         svc.close()
 
@@ -69,7 +99,7 @@ def study(
         return
     from studyvm.study.plain import PlainIO, run_review
 
-    with _service(settings) as svc:
+    with _service(ctx) as svc:
         if pack is not None:
             svc.pack(pack)
         run_review(svc, PlainIO(), pack_id=pack, limit=limit)
@@ -86,7 +116,7 @@ def quiz(
     weak: bool = typer.Option(False, "--weak", help="Weak areas first: lowest recall, most mistakes."),
     mistakes: bool = typer.Option(False, "--mistakes", help="Ask the questions of the mistake bank again."),
     exam: bool = typer.Option(False, "--exam", help="A timed mock exam: feedback only at the end."),
-    minutes: float = typer.Option(30, "--minutes", min=0.1, help="Exam time limit."),
+    minutes: float = typer.Option(30, "--minutes", min=0.1, max=MAX_EXAM_MINUTES, help="Exam time limit."),
     pass_mark: float = typer.Option(70, "--pass-mark", min=0, max=100, help="Exam pass mark in percent."),
     cbm: bool = typer.Option(False, "--cbm", help="Certainty-based marking: rate your confidence 1-3."),
     resume: bool = typer.Option(False, "--resume", help="Resume an exam cut short (or score it if time is up)."),
@@ -107,7 +137,7 @@ def quiz(
     from studyvm.study.plain import PlainIO, run_exam, run_quiz
 
     io = PlainIO()
-    with _service(settings) as svc:
+    with _service(ctx) as svc:
         kwargs = {"n": n, "pack_id": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak_first": weak,
                   "mistakes": mistakes}
         if resume:
@@ -130,7 +160,7 @@ def stats(
 
     from studyvm.study.stats import format_stats
 
-    with _service(ctx.obj) as svc:
+    with _service(ctx) as svc:
         figures = svc.stats()
     if as_json:
         typer.echo(json.dumps(figures.as_json(), indent=2))
@@ -141,21 +171,33 @@ def stats(
 def report(
     ctx: typer.Context,
     pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
+    items: bool = typer.Option(
+        False, "--items", help="Item analysis: attempts, facility and discrimination index per question."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
 ) -> None:
-    """For instructors on a shared database: every learner's progress and the hardest questions."""
+    """For instructors: every learner's progress and the hardest questions, or with --items an item analysis.
+
+    On a class database (``studyvm class init``) only members of the instructor role may run it;
+    on SQLite it covers the local history.
+    """
     import json
 
-    from studyvm.study.report import format_report
-
-    with _service(ctx.obj, as_learner=False) as svc:
+    with _service(ctx, as_learner=False) as svc:
         if pack is not None:
             svc.pack(pack)
-        data = svc.report(pack_id=pack)
-    if as_json:
-        typer.echo(json.dumps(data.as_json(), indent=2))
-    else:
-        typer.echo(format_report(data))
+        if items:
+            from studyvm.study.itemstats import compute_item_report, format_item_report
+
+            with svc.read() as session:
+                data = compute_item_report(svc, session, pack_id=pack)
+            text = format_item_report(data)
+        else:
+            from studyvm.study.report import format_report
+
+            data = svc.report(pack_id=pack)
+            text = format_report(data)
+    typer.echo(json.dumps(data.as_json(), indent=2) if as_json else text)
 
 
 def register(app: typer.Typer) -> None:

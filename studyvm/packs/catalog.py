@@ -5,6 +5,7 @@ A pack id must be unique across all of them; a clash is an error naming both pla
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +30,15 @@ class Catalog:
 
 
 def pack_folders(root: Path) -> list[Path]:
-    """``root`` itself if it is a pack, else its immediate sub-folders that hold a ``pack.yaml``."""
+    """``root`` itself if it is a pack, else its immediate sub-folders that hold a ``pack.yaml``.
+
+    Hidden folders (a name starting with ``.``) are skipped: temporary folders are never packs.
+    """
     if not root.is_dir():
         return []
     if (root / "pack.yaml").is_file():
         return [root]
-    return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".") and (p / "pack.yaml").is_file())
 
 
 def search_roots(settings: Settings) -> list[tuple[Path, str]]:
@@ -42,6 +46,9 @@ def search_roots(settings: Settings) -> list[tuple[Path, str]]:
     roots = [(builtin_content_dir(), "builtin"), (settings.user_packs_dir, "user")]
     roots += [(Path(p), "extra") for p in settings.extra_pack_dirs]
     return roots
+
+
+logger = logging.getLogger(__name__)
 
 
 def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Catalog:
@@ -52,6 +59,7 @@ def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Cat
             result = load_pack_dir(folder, origin=origin, known_demos=known_demos)
             if result.pack is None:
                 catalog.failed[str(folder)] = result.diagnostics
+                logger.warning("pack at %s not loaded: %d problem(s)", folder, len(result.diagnostics))
                 continue
             pack = result.pack
             clash = catalog.packs.get(pack.id)
@@ -67,4 +75,5 @@ def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Cat
                 )
                 continue
             catalog.packs[pack.id] = pack
+    logger.debug("catalog: %d pack(s) loaded, %d refused", len(catalog.packs), len(catalog.failed))
     return catalog

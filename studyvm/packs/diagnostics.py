@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from studyvm.packs.yamlsafe import Path_, Positions
+from studyvm.textsafe import inert, inert_name
 
 Severity = Literal["error", "warning"]
 
@@ -28,7 +29,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # the path and the message may quote a hostile file name or YAML key: shown inert
+        return f"{inert_name(self.path)}:{self.line}:{self.col}: {self.severity}: {inert(self.message)}"
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -8,25 +8,14 @@ other part of StudyVM (study engine, importers, exporters, TUI) reads questions 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_validator, model_validator
 
+from studyvm.textsafe import inert_data
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 """Ids are lower-case, start with a letter or digit, and use only ``. _ -`` as separators."""
-
-QUESTION_TYPES = (
-    "flip",
-    "mcq",
-    "multi",
-    "true_false",
-    "short",
-    "numerical",
-    "cloze",
-    "matching",
-    "ordering",
-)
-"""Every question type, spelled as in pack files and in the JSON export."""
 
 CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
 """A cloze gap: ``{{answer}}`` or ``{{answer|alternative|...}}``."""
@@ -36,9 +25,24 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 
 
 class StrictModel(BaseModel):
-    """Base class: unknown keys are errors, so a typo in a pack file is reported, not ignored."""
+    """Base class: unknown keys are errors, so a typo in a pack file is reported, not ignored.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+    Every string is made inert as it is validated (:func:`studyvm.textsafe.inert`: control
+    characters such as ESC become visible text), whichever source built the model (a pack file,
+    an importer, the generator), and numbers must be finite (``.inf``, ``.nan`` or GIFT's
+    ``1e999`` are refused with a message rather than stored as an answer nobody can give).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inert_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {inert_data(key): inert_data(value) for key, value in data.items()}
+        return data
 
 
 class SourceRef(StrictModel):
@@ -289,6 +293,14 @@ Question = Annotated[
 QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 """Validates one question from plain data: the loader and every importer share it."""
 
+QUESTION_CLASSES: dict[str, type[QuestionBase]] = {
+    get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(get_args(Question)[0])
+}
+"""Type name -> question class, derived from the ``Question`` union (the one list of types)."""
+
+QUESTION_TYPES = tuple(QUESTION_CLASSES)
+"""Every question type, spelled as in pack files and in the JSON export."""
+
 
 class TableRow(StrictModel):
     """One aspect of a comparison table and its cell for every column."""
@@ -303,6 +315,11 @@ class TableRow(StrictModel):
     """The row's cells are wrong or unsourced (its caveat says so): no graded item is generated."""
 
 
+GeneratedKind = Literal["flip", "flip_reverse", "mcq", "matching", "true_false"]
+"""A kind of question a comparison table can generate."""
+DEFAULT_GENERATED: tuple[GeneratedKind, ...] = ("flip", "mcq", "matching", "true_false")
+
+
 class ComparisonTable(StrictModel):
     """Rows are aspects, columns are approaches; questions are generated from the cells."""
 
@@ -315,9 +332,7 @@ class ComparisonTable(StrictModel):
     source: SourceRef | None = None
     caveat: str = ""
     """Applies to every question generated from the table."""
-    generate: list[Literal["flip", "flip_reverse", "mcq", "matching", "true_false"]] = Field(
-        default_factory=lambda: ["flip", "mcq", "matching", "true_false"]
-    )
+    generate: list[GeneratedKind] = Field(default_factory=lambda: list(DEFAULT_GENERATED))
     """Which kinds of question to generate (see content/README.md for what each kind yields)."""
     contested: bool = False
     """Every cell is wrong or unsourced (the caveat says so): only self-graded flips are generated."""
@@ -356,14 +371,14 @@ def curriculum_order(questions: list[Any], curriculum: list[str]) -> list[Any]:
     no stage come after every stage. An empty curriculum keeps the order as it is.
     """
     stages: dict[str, int] = {}
-    for rank, name in enumerate(curriculum):
-        stages.setdefault(name, rank)
+    for position, name in enumerate(curriculum):
+        stages.setdefault(name, position)
     last = len(curriculum)
 
-    def rank(question: Any) -> int:
+    def stage_of(question: Any) -> int:
         return min((stages[n] for n in (question.topic, *question.tags) if n in stages), default=last)
 
-    return sorted(questions, key=rank)
+    return sorted(questions, key=stage_of)
 
 
 class Pack(BaseModel):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from studyvm.packs.model import (
     ComparisonTable,
@@ -40,8 +41,12 @@ MIN_OPTIONS = 3
 
 
 def slug(text: str) -> str:
-    """A lower-case id fragment of ``text`` (letters and digits joined by dashes)."""
-    return _NON_ID.sub("-", text.lower()).strip("-") or "x"
+    """A lower-case id fragment of ``text`` (letters and digits joined by dashes), at most 48 long.
+
+    The cap keeps a generated id (table, aspect, column, kind) under the 200-character limit of
+    ids however long a row's aspect or a column's title is.
+    """
+    return _NON_ID.sub("-", text.lower())[:48].strip("-") or "x"
 
 
 def _squash(text: str) -> str:
@@ -128,7 +133,7 @@ def row_questions(table: ComparisonTable, row: TableRow, pool: Sequence[Comparis
     ``pool`` is every table of the pack: a table with fewer than three columns draws its mcq's
     extra approaches from the other tables of its topic (see :func:`extra_approaches`).
     """
-    common = {
+    common: dict[str, Any] = {  # the fields every generated question shares
         "explanation": _explanation(table, row),
         "topic": table.topic,
         "tags": [*table.tags, "table", table.id],
@@ -216,7 +221,7 @@ def _statements(
             id=f"{base}.{'true' if answer else 'false'}",
             prompt=f"{table.title}\n{row.aspect} \u2014 {column}: \u201c{text}\u201d",
             answer=answer,
-            **feedback,
+            **feedback,  # type: ignore[arg-type]  # feedback_true/feedback_false: both text
             **common,
         )
         for answer, text, feedback in filter(None, wanted)

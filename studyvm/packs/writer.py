@@ -144,16 +144,27 @@ def write_pack_data(folder: Path, meta: PackMeta, authored: list[dict[str, Any]]
     written = [folder / "pack.yaml"]
     written[0].write_text(dump_yaml(meta.model_dump(mode="json", exclude_defaults=True)), encoding="utf-8")
     chunks = [authored[i : i + QUESTIONS_PER_FILE] for i in range(0, len(authored), QUESTIONS_PER_FILE)]
-    for index, chunk in enumerate(chunks, start=1):
-        name = "questions.yaml" if len(chunks) == 1 else f"questions-{index:03d}.yaml"
-        path = folder / name
-        path.write_text(dump_yaml({"questions": chunk}), encoding="utf-8")
+    texts = [text for chunk in chunks for text in _file_texts(chunk)]
+    for index, text in enumerate(texts, start=1):
+        path = folder / ("questions.yaml" if len(texts) == 1 else f"questions-{index:03d}.yaml")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     if table_data:
         path = folder / "tables.yaml"
         path.write_text(dump_yaml({"tables": table_data}), encoding="utf-8")
         written.append(path)
     return written
+
+
+def _file_texts(chunk: list[dict[str, Any]]) -> list[str]:
+    """YAML texts for ``chunk``, halved until each is under half the loader's per-file limit."""
+    from studyvm.packs.yamlsafe import MAX_FILE_BYTES
+
+    text = dump_yaml({"questions": chunk})
+    if len(chunk) < 2 or len(text.encode("utf-8")) <= MAX_FILE_BYTES // 2:
+        return [text]
+    middle = len(chunk) // 2
+    return _file_texts(chunk[:middle]) + _file_texts(chunk[middle:])
 
 
 def write_pack(pack: Any, folder: Path) -> list[Path]:

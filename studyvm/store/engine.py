@@ -19,12 +19,15 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from studyvm.errors import DatabaseError
+from studyvm.store.security import owns_table, reapply_security
+
 BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another one before giving up."""
 MIGRATION_LOCK_KEY = 0x5354_5544
 """PostgreSQL advisory lock taken while migrating, so two first starts do not race."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest migration's revision; a test checks it against alembic, so opening an up-to-date
 database needs no alembic import (half a second of every command's start-up)."""
 WRITE = "studyvm_write"
@@ -36,8 +39,30 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
+"""URL schemes StudyVM can open; anything else is refused before SQLAlchemy looks for a driver."""
+
+
+def check_url(url: str) -> None:
+    """A :class:`~studyvm.errors.DatabaseError` if ``url`` is not a database URL StudyVM supports."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        shown = scheme or url[:20]
+        raise DatabaseError(
+            f"unsupported database URL scheme {shown!r}: use sqlite:///FILE or postgresql://USER@HOST/DB"
+        )
+    try:
+        make_url(url).port  # noqa: B018 -- parsing the port is where a malformed host fails
+    except (ArgumentError, ValueError):
+        raise DatabaseError("the database URL is malformed (check the host, the port and the brackets)") from None
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with StudyVM's connection settings (no schema work)."""
+    check_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -45,8 +70,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for alias in ("postgresql://", "postgres://"):  # libpq's spellings: StudyVM talks psycopg 3
+        if url.startswith(alias):
+            url = "postgresql+psycopg://" + url.removeprefix(alias)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -127,10 +153,38 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def known_revisions() -> set[str]:
+    """The revisions this version ships (from the migration files' names, without alembic)."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")}
+
+
+class SchemaError(DatabaseError):
+    """The schema cannot be brought up to date by this connection; the message is for people."""
+
+
+def _check_may_migrate(conn) -> None:
+    """Refuse to migrate a PostgreSQL schema the connected role does not own (a learner on a
+    class database): it would fail half-way with a permission error."""
+    if owns_table(conn, "alembic_version") is False:
+        raise SchemaError(
+            "the database's schema is older than this StudyVM and only its owner may upgrade it: "
+            "ask the instructor to run `studyvm class init` (or open it once as the owner)"
+        )
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema to ``revision`` in one transaction; a no-op when already there."""
-    if revision == "head" and current_revision(engine) == SCHEMA_HEAD:
+    """Upgrade the schema to ``revision`` in one transaction; a no-op when already there.
+
+    A database whose revision this version does not know was written by a newer StudyVM:
+    :class:`~studyvm.errors.SchemaTooNewError`, and nothing is touched.
+    """
+    current = current_revision(engine)
+    if revision == "head" and current == SCHEMA_HEAD:
         return
+    if current is not None and current not in known_revisions():
+        from studyvm.errors import SchemaTooNewError
+
+        raise SchemaTooNewError(current, SCHEMA_HEAD)
     from alembic import command
     sqlite = is_sqlite(engine)
     with writer(engine).connect() as conn:
@@ -142,7 +196,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             with conn.begin():
                 if not sqlite:
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                    _check_may_migrate(conn)
                 command.upgrade(_alembic_config(conn), revision)
+                if not sqlite:
+                    reapply_security(conn)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows breaking a foreign key")
         finally:

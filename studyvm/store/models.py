@@ -32,6 +32,12 @@ QUEUE_SCHEDULED = 1
 # The card's FSRS state as stored in ``state`` and the review log's ``state_before``.
 STATE_NEW = 0
 """Never reviewed (fsrs has no "new" state; it starts cards in Learning)."""
+STATE_LEARNING = 1
+"""In its first learning steps (fsrs ``State.Learning``)."""
+STATE_REVIEW = 2
+"""Graduated: scheduled in days (fsrs ``State.Review``)."""
+STATE_RELEARNING = 3
+"""Forgotten after graduating, back in learning steps (fsrs ``State.Relearning``)."""
 
 
 class UTCDateTime(TypeDecorator):
@@ -217,3 +223,17 @@ class ReviewDayStats(SQLModel, table=True):
     """Reviews of cards in the Review state (the daily review limit and retention count these)."""
     lapses: int = 0
     """Review-state cards rated Again."""
+
+
+class ClassRole(SQLModel, table=True):
+    """The database roles of a class database (PostgreSQL, made by ``studyvm class init``).
+
+    Two rows, ``kind`` ``student`` and ``instructor``, naming the group roles whose members are
+    the learners and the instructors. Empty on SQLite and on a shared database that was never
+    set up as a class, where there is no access control beyond the database's own.
+    """
+
+    __tablename__ = "class_role"
+
+    kind: str = Field(max_length=20, primary_key=True)
+    role: str = Field(max_length=63)

@@ -6,7 +6,6 @@ arguments (tests, the TUI) win over the file.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,15 +26,12 @@ class StudyPrefs:
 
 
 def _study_table(settings: Settings) -> dict[str, Any]:
-    """The ``[study]`` table of the settings file, if any (an unreadable file counts as empty:
-    the terminal app reports a broken settings file)."""
-    try:
-        with open(settings.settings_file, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    study = data.get("study", {})
-    return study if isinstance(study, dict) else {}
+    """The valid values of the ``[study]`` table of the settings file (a broken file, a wrong
+    type or an out-of-range value counts as missing: :mod:`studyvm.settings_check` reports it)."""
+    from studyvm.settings_check import read_settings, usable_study_values
+
+    data, _problems = read_settings(settings.settings_file)  # reported by the CLI and the app
+    return usable_study_values(data)
 
 
 def load_study_prefs(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from studyvm.store.classdb import require_instructor
 from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
 from studyvm.study.stats import exam_history, mastery
 
@@ -66,7 +67,8 @@ def _grouped(session: Session, query) -> dict:
 
 
 def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Report:
-    """Build the report over every learner in the database."""
+    """Build the report over every learner in the database (instructors only on a class database)."""
+    require_instructor(svc.engine, "the class report")
     log_pack = [LOG.c.pack_id == pack_id] if pack_id else []
     ans_pack = [ANSWER.c.pack_id == pack_id] if pack_id else []
     mis_pack = [MISTAKE.c.pack_id == pack_id] if pack_id else []

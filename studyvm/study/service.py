@@ -2,74 +2,31 @@
 
 Headless (never imports textual); plain data in and out (see :mod:`studyvm.study.views`).
 Every method that records something has committed it before it returns, so a crash at any
-instant loses nothing the learner saw confirmed.
-
-Typical use::
-
-    from studyvm.config import Settings
-    from studyvm.study.service import StudyService
-
-    with StudyService(Settings.from_env()) as svc:      # opens + migrates the database
-        card = svc.next_card(pack_id=None)               # CardView | None
-        while card is not None:
-            q = card.question                            # pydantic Question from the pack
-            # flip: show q.prompt, then q.back; ask the learner for a rating 1..4
-            # other types: show prompt_text(q) and display_lines(q, card.presentation);
-            # turn what was typed into a response with parse_response(q, card.presentation, text)
-            out = svc.answer(card, response=...)         # or svc.answer(card, rating=3)
-            # out.correct / out.score / out.rating_name / out.expected / out.feedback /
-            # out.explanation / out.caveat / out.source / out.next_due / out.leech
-            card = svc.next_card()
-        svc.undo()                                       # the last answer (repeatable: a stack)
-        svc.card(pack_id, question_id)                   # a CardView of one given card (after an undo)
-        svc.suspend(card) ; svc.bury(card)               # bury = hidden until tomorrow
-        svc.due_counts()                                 # {pack_id: DueCount(due, new)}
-
-Quizzes and exams (:mod:`studyvm.study.sessions`)::
-
-    quiz = svc.start_quiz(n=10, pack_id=None, topic=None, tag=None, qtype=None,
-                          weak_first=False, mistakes=False)
-    item = quiz.current()            # QuizItem(index, total, pack_id, question, presentation) | None
-    out = quiz.submit(response)      # AnswerOutcome with instant feedback (a flip: submit(rating=1..4))
-    quiz.finish()                    # ExamResult (see below); unanswered questions count 0
-    exam = svc.start_exam(minutes=30, pass_mark=70, cbm=False, n=20, clock=None)   # same filters as quizzes
-    exam.current(); exam.remaining_seconds(); exam.time_up
-    exam.submit(response, confidence=None)   # saved, no feedback: returns the question id;
-                                             # raises sessions.TimeUp once the time is over
-    result = exam.finish()           # ExamResult: score, max_score, percent, passed, by_topic
-                                     # {topic: TopicResult(score, max)}, wrong [WrongAnswer], cbm_score
-    svc.unfinished_exam()            # id of an exam cut short by a crash: svc.resume_exam(id), then
-                                     # finish() it (if its time is up it is scored on what was answered)
-
-Progress: ``svc.stats()`` -> :class:`studyvm.study.stats.Stats` (``as_json()`` is what
-``studyvm stats --json`` prints); ``svc.report(pack_id=None)`` -> the instructor's class report
-(open it with ``svc.open(as_learner=False)`` so the instructor is not registered as a learner).
-
-Constructor options, all keyword: ``packs`` (pack id -> Pack; default: the catalog),
-``clock`` (returns an aware UTC datetime; tests pin it), ``tz`` (the learner's local zone, for
-calendar days), ``retention``, ``new_per_day``, ``reviews_per_day`` (default: ``[study]`` in
-the settings file, else 0.9 / 20 / 200), ``fuzz`` (fsrs interval fuzz), ``seed`` (option shuffling).
-Requests that cannot be honoured raise :class:`StudyError` with a message for people; a response
-of the wrong shape raises :class:`studyvm.study.grading.NotGradable`. To show a saved response in
-words use :func:`studyvm.study.grading.describe_response`.
-
-Slow calls for a big history (``stats``, ``report``, opening a huge pack for the first time)
-belong in a worker thread in a UI; a service may be used from one thread at a time.
+instant loses nothing the learner saw confirmed. A walk through the API, with the review,
+quiz and exam loops, is in ``docs/study-api.md``; shells drive reviews through
+:class:`studyvm.study.review.ReviewSession` and quizzes through :mod:`studyvm.study.quiz`.
+Requests that cannot be honoured raise :class:`StudyError` with a message for people; a
+service may be used from one thread at a time.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
+from studyvm.errors import StudyVMError
+from studyvm.store import repo as store_repo
+from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
-from studyvm.store.models import STATE_NEW
+from studyvm.store.models import STATE_NEW, STATE_REVIEW
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
 from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
@@ -83,12 +40,19 @@ from studyvm.study.scheduling import (
     schedule,
     start_of_next_day,
 )
-from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, source_text
+from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, Undone, source_text
 
-STATE_REVIEW = 2
+if TYPE_CHECKING:
+    from studyvm.study.report import Report
+    from studyvm.study.sessions import ExamSession, QuizSession
+    from studyvm.study.stats import Stats
+
+logger = logging.getLogger(__name__)
+RETENTION_WEEKS = 12
+"""Weeks of retention shown per week on the statistics screen."""
 
 
-class StudyError(Exception):
+class StudyError(StudyVMError):
     """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
 
 
@@ -123,7 +87,10 @@ class StudyService:
         self._packs = packs
         self._engine = engine
         self.learner_id = 0
-        self._undo: list[int] = []
+        self._undo: list[tuple[str, int, tuple[str, str]]] = []
+        """What :meth:`undo` takes back, newest last: (kind, review log id or 0, card key)."""
+        self.caches: dict[str, dict[str, Any]] = {}
+        """Per-pack figures derived from the loaded packs (see :mod:`studyvm.study.stats`)."""
         self._missing: tuple[str, ...] = ()
         self._today: list[int] | None = None
         self._reader: Engine | None = None
@@ -134,13 +101,19 @@ class StudyService:
         """Open (and migrate) the database, register the learner and sync every pack.
 
         ``as_learner=False`` only opens the database: for the class report, so an instructor
-        reading it is not registered as a learner.
+        reading it is not registered as a learner. On PostgreSQL the learner is the database
+        role connected (``current_user``), whatever ``settings.learner`` says; on SQLite it is
+        ``settings.learner``.
         """
         if self._engine is None:
             if not self.settings.db_url:
                 self.settings.ensure_home()
             self._engine = open_database(self.settings.database_url)
+            logger.debug("database opened (%s)", self._engine.dialect.name)
         if as_learner:
+            role = session_role(self._engine)  # on PostgreSQL the learner is the database role
+            if role is not None and role != self.settings.learner:
+                self.settings = replace(self.settings, learner=role)
             with write_session(self._engine) as session:
                 self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
             self.sync()
@@ -188,6 +161,8 @@ class StudyService:
                 packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+        if self._missing:
+            logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
@@ -292,10 +267,10 @@ class StudyService:
             )
             # A self-rated card is "wrong" when rated Again, as a graded one is when not fully right.
             if (rating >= 2) if correct is None else correct:
-                self._clear_mistakes(session, card.pack_id, question.id)
+                self.clear_mistakes(session, card.pack_id, question.id)
             else:
-                self._record_mistake(session, card.pack_id, question.id, response, "review", now)
-        self._undo.append(log_id)
+                self.record_mistake(session, card.pack_id, question.id, response, "review", now)
+        self._undo.append(("answer", log_id, (card.pack_id, question.id)))
         if self._today is not None and self._today[0] == day_of(now, self.tz):
             before = row.fields.state
             self._today[1] += before == STATE_NEW
@@ -307,44 +282,75 @@ class StudyService:
             leech=done.became_leech,
         )
 
-    def _record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str, now) -> None:
+    def preview(self, card: CardView, response: Any) -> Feedback:
+        """The verdict on ``response`` without recording anything (``None``: nothing entered)."""
+        from studyvm.study.review import preview
+
+        question = card.question
+        return preview(question, response, source_text(self.pack(card.pack_id), question))
+
+    def record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str,
+                       now: datetime) -> None:
+        """Put a wrong answer in the learner's mistake bank (inside the caller's write ``session``)."""
         from studyvm.study import mistakes
 
         mistakes.record(self.learner_id, pack_id, qid, response, origin, now, session=session)
 
-    def _clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
+    def clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
+        """Take a question out of the mistake bank once answered right (inside the caller's ``session``)."""
         from studyvm.study import mistakes
 
         mistakes.clear(self.learner_id, pack_id, qid, session=session)
 
     def undo(self) -> tuple[str, str] | None:
-        """Undo the most recent answer of this service (repeatable); (pack id, question id) or ``None``."""
+        """Undo the most recent answer, suspension or burial (repeatable); (pack id, question id) or ``None``."""
+        undone = self.undo_action()
+        return None if undone is None else (undone.pack_id, undone.question_id)
+
+    def undo_action(self) -> Undone | None:
+        """Undo the most recent answer, suspension or burial of this service; what it was, or ``None``."""
         while self._undo:
-            log_id = self._undo.pop()
+            kind, log_id, (pack_id, qid) = self._undo.pop()
             with write_session(self.engine) as session:
-                undone = repo.undo_review(self.learner_id, log_id, session=session)
-            self._today = None  # recount today's limits
-            if undone is not None:
-                return undone
+                if kind == "suspend":
+                    done = repo.set_suspended(self.learner_id, pack_id, qid, False, session=session)
+                elif kind == "bury":
+                    done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+                else:
+                    done = repo.undo_review(self.learner_id, log_id, session=session) is not None
+                    self._today = None  # recount today's limits
+            if done:
+                logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
+                return Undone(kind, pack_id, qid)
         return None
 
-    @property
-    def can_undo(self) -> bool:
-        """True when :meth:`undo` has something to undo."""
-        return bool(self._undo)
-
     def suspend(self, card: CardView | tuple[str, str], suspended: bool = True) -> bool:
-        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended."""
+        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended.
+
+        A suspension is on the undo stack (:meth:`undo`); an unsuspension is not.
+        """
         pack_id, qid = _key(card)
         with write_session(self.engine) as session:
-            return repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+            changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+        if changed and suspended:
+            self._undo.append(("suspend", 0, (pack_id, qid)))
+        return changed
 
     def bury(self, card: CardView | tuple[str, str]) -> bool:
-        """Hide a card until the start of the learner's next day."""
+        """Hide a card until the start of the learner's next day (on the undo stack)."""
         pack_id, qid = _key(card)
         until = start_of_next_day(self.clock(), self.tz)
         with write_session(self.engine) as session:
-            return repo.bury(self.learner_id, pack_id, qid, until, session=session)
+            changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
+        if changed:
+            self._undo.append(("bury", 0, (pack_id, qid)))
+        return changed
+
+    def unbury(self, card: CardView | tuple[str, str]) -> bool:
+        """End a card's burial now; False when it was not buried."""
+        pack_id, qid = _key(card)
+        with write_session(self.engine) as session:
+            return store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
@@ -359,7 +365,7 @@ class StudyService:
     def start_quiz(
         self, n: int = 10, *, pack_id: str | None = None, topic: str | None = None, tag: str | None = None,
         qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
-    ) -> Any:
+    ) -> QuizSession:
         """A practice quiz of up to ``n`` questions (shuffled options, instant feedback)."""
         from studyvm.study.sessions import QuizSession, create_attempt
 
@@ -371,7 +377,7 @@ class StudyService:
         self, minutes: float = 30, pass_mark: float = 70, cbm: bool = False, *, n: int = 20,
         clock: Callable[[], datetime] | None = None, pack_id: str | None = None, topic: str | None = None,
         tag: str | None = None, qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
-    ) -> Any:
+    ) -> ExamSession:
         """A timed mock exam (``pass_mark`` in percent; ``clock`` for tests)."""
         from studyvm.study.sessions import ExamSession, create_attempt
 
@@ -384,19 +390,10 @@ class StudyService:
 
     def unfinished_exam(self) -> int | None:
         """The id of the latest exam never finished (cut short by a crash), or ``None``."""
-        from sqlalchemy import select
-
-        from studyvm.store.models import Attempt
-
-        table = Attempt.__table__
         with self.read() as session:
-            return session.execute(
-                select(table.c.id).where(table.c.learner_id == self.learner_id, table.c.kind == "exam",
-                                         table.c.finished_at.is_(None))
-                .order_by(table.c.id.desc()).limit(1)
-            ).scalar()
+            return store_repo.unfinished_exam(self.learner_id, session=session)
 
-    def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> Any:
+    def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> ExamSession:
         """Reopen an unfinished exam with the time it had left at its last saved answer."""
         from studyvm.study.sessions import ExamSession
 
@@ -406,19 +403,25 @@ class StudyService:
         return exam
 
     # -- progress ------------------------------------------------------------------------------
-    def stats(self) -> Any:
+    def stats(self) -> Stats:
         """Progress figures (:class:`studyvm.study.stats.Stats`)."""
         from studyvm.study.stats import compute_stats
 
         with self.read() as session:
             return compute_stats(self, session)
 
-    def report(self, pack_id: str | None = None) -> Any:
+    def report(self, pack_id: str | None = None) -> Report:
         """The instructor's class report over every learner (:class:`studyvm.study.report.Report`)."""
         from studyvm.study.report import compute_report
 
         with self.read() as session:
             return compute_report(self, session, pack_id=pack_id)
+
+    def retention_by_week(self, weeks: int = RETENTION_WEEKS) -> list[float]:
+        """Share of review-state answers not rated Again, per week of the last ``weeks``, oldest first."""
+        today = day_of(self.clock(), self.tz)
+        with self.read() as session:
+            return store_repo.retention_by_week(self.learner_id, today, weeks, session=session)
 
 
 def _key(card: CardView | tuple[str, str]) -> tuple[str, str]:

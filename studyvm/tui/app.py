@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 
 from studyvm.config import Settings
+from studyvm.textsafe import inert
 from studyvm.tui.backend import Backend
 from studyvm.tui.commands import StudyVMCommands
 from studyvm.tui.prefs import DEFAULT_THEME, load_prefs, save_theme
@@ -44,11 +46,39 @@ class StudyVMApp(App):
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
-        for problem in self.prefs.errors:
+        for problem in self.settings_problems():
             self.notify(problem, title="Settings", severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Show a toast; its text (which may quote a file name, a pack id or an error) is made inert."""
+        super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
+
+    def _fatal_error(self) -> None:
+        """An unhandled error ends the app without Textual's traceback (which shows local variables,
+        a database URL among them); the command line then prints one line (see ``open_app``).
+        ``STUDYVM_DEBUG=1`` keeps Textual's traceback, for bug reports."""
+        if os.environ.get("STUDYVM_DEBUG"):
+            super()._fatal_error()
+            return
+        self.bell()
+        self._close_messages_no_wait()
+
+    @property
+    def unhandled_error(self) -> BaseException | None:
+        """The error that ended the app, if one did."""
+        return self._exception
+
+    def settings_problems(self) -> list[str]:
+        """Every problem of the settings file, checked against this app's themes and bindings."""
+        from studyvm.settings_check import check_settings
+        from studyvm.tui.keyfacts import tui_facts
+
+        facts = tui_facts(type(self), set(self.available_themes))
+        return [str(problem) for problem in check_settings(self.settings.settings_file, facts)]
 
     def get_default_screen(self) -> Any:
         """The dashboard is the bottom screen: Escape from anywhere ends there."""

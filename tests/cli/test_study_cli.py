@@ -79,6 +79,14 @@ def test_limit_and_end_of_input_keep_answers(env) -> None:
     assert json.loads(_run([*env, "stats", "--json"]).output)["reviews_total"] == 2
 
 
+def test_plain_undo_takes_back_a_burial(env) -> None:
+    # f1 is buried, then :undo puts it back: it is the next card again, and rating it records it.
+    result = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "1"], ":bury\n:undo\n\n3\n")
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "buried until tomorrow: f1" in out and "undone: f1" in out and "recorded: f1 Good" in out
+
+
 def test_plain_quiz_and_exam(env) -> None:
     quiz = _run([*env, "quiz", "--plain", "--pack", "clitest", "--type", "mcq"], "1\n")
     assert "recorded: m1 1" in quiz.output and "score: 1/1" in quiz.output
@@ -144,15 +152,3 @@ def test_kill_9_loses_no_recorded_answer(tmp_path: Path) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     logged = [r[0] for r in db.execute("SELECT question_id FROM review_log ORDER BY id")]
     assert logged[: len(recorded)] == recorded and len(logged) in (len(recorded), len(recorded) + 1, len(recorded) + 2)
-
-
-def test_a_shared_postgresql_database(tmp_path: Path, pg_url: str) -> None:
-    packs = _pack_dir(tmp_path)
-    for learner, answer in (("ada", "1"), ("bob", "2")):
-        args = ["--db", pg_url, "--home", str(tmp_path / learner), "--learner", learner, "--packs", str(packs)]
-        out = _run([*args, "study", "--plain", "--pack", "clitest"], f"\n3\n{answer}\n")
-        assert out.exit_code == 0 and "recorded: m1" in out.output, out.output
-    report = json.loads(_run(["--db", pg_url, "--home", str(tmp_path / "t"), "--packs", str(packs), "report",
-                              "--json"]).output)
-    assert [lr["name"] for lr in report["learners"]] == ["ada", "bob"]
-    assert report["questions"][0]["question_id"] == "m1" and report["questions"][0]["learners_wrong"] == 1

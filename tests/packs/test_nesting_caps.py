@@ -73,8 +73,9 @@ def test_brackets_and_dashes_inside_text_are_not_nesting() -> None:
 
 
 def _nested(depth: int, flow: bool, mapping: bool) -> str:
+    """``depth`` collections nested in one another around a scalar (which is not a level)."""
     value: object = "leaf"
-    for _ in range(depth - 1):
+    for _ in range(depth):
         value = {"k": value} if mapping else [value]
     return yaml.safe_dump(value, default_flow_style=flow, width=10_000)
 

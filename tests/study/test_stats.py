@@ -13,12 +13,15 @@ from .helpers import FakeClock, make_pack
 
 
 @pytest.fixture
-def shared(tmp_path, db_url):
+def shared(request, tmp_path, db_url):
     packs = {"virt": make_pack()}
     clock = FakeClock()
+    server = request.getfixturevalue("pg_server") if db_url.startswith("postgresql") else None
 
     def open_as(name: str) -> StudyService:
-        settings = Settings(home=tmp_path / "home", db_url=db_url, learner=name)
+        # On PostgreSQL the learner is the database role: each learner connects as their own.
+        url = server.as_role(db_url, name) if server else db_url
+        settings = Settings(home=tmp_path / "home", db_url=url, learner=name)
         return StudyService(settings, packs=packs, clock=clock, tz=UTC, fuzz=False, seed=3).open()
 
     return open_as, clock

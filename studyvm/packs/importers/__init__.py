@@ -29,7 +29,7 @@ def guess_format(path: Path) -> str | None:
     """
     path = Path(path)
     fmt = _SUFFIXES.get(path.suffix.lower())
-    if fmt == "gift":
+    if fmt == "gift" and path.is_file():  # never open a FIFO here: it would wait for a writer
         try:
             with path.open("rb") as handle:
                 head = handle.read(64).decode("utf-8-sig", errors="replace").lower()

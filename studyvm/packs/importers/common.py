@@ -8,12 +8,15 @@ half-imported.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studyvm.errors import PackError
 from studyvm.packs.diagnostics import Diagnostic
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -26,7 +29,7 @@ _NON_ID = re.compile(r"[^a-z0-9]+")
 _ID_OK = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-class ImportProblem(Exception):
+class ImportProblem(PackError):
     """A file that cannot be imported, with the 1-based line and column of the problem."""
 
     def __init__(self, path: str, line: int, col: int, message: str) -> None:
@@ -71,9 +74,14 @@ def read_text(path: Path) -> str:
     """Read a text file for import (size-capped, UTF-8)."""
     display = str(path)
     try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ImportProblem(display, 1, 1, "file is too large; the limit is 64 MB")
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused as not a file
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ImportProblem(display, 1, 1, "not a regular file (a pipe, a device or a folder?)")
+            if info.st_size > MAX_IMPORT_BYTES:
+                raise ImportProblem(display, 1, 1, "file is too large; the limit is 64 MB")
+            raw = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise ImportProblem(display, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
     return decode(raw, display)

@@ -61,8 +61,13 @@ def html_to_text(html: str) -> str:
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
     parser = _TextParser()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # the stdlib parser asserts on `<![` and `<!x` it cannot read
+        parser = _TextParser()
+        parser.feed(html.replace("<!", "&lt;!"))  # such a declaration is shown as the text it is
+        parser.close()
     text = "".join(parser.parts)
     lines = [" ".join(line.split()) for line in _BREAKS.split(text)]
     return "\n".join(line for line in lines if line).strip()

@@ -8,18 +8,17 @@ place; on any failure the temporary folder is removed and the target untouched.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from studyvm.errors import PackError
 from studyvm.packs.importers.common import slug
 from studyvm.packs.model import ID_PATTERN, PackMeta
 
 _KNOWN_SUFFIXES = (".gift", ".txt", ".aiken", ".csv", ".tsv")
 
 
-class InstallError(Exception):
+class InstallError(PackError):
     """The pack cannot be written where asked (exists, clashes, disk error, …)."""
 
 
@@ -42,17 +41,22 @@ def pack_id_for(path: Path) -> str:
 
 def check_pack_id(pack_id: str) -> str | None:
     """Why ``pack_id`` is not a valid id, or ``None`` when it is."""
-    if not re.match(ID_PATTERN, pack_id) or len(pack_id) > 200:
+    if not re.fullmatch(ID_PATTERN, pack_id) or len(pack_id) > 200:
         return f"invalid pack id {pack_id!r}: use lower-case letters, digits and '.', '_', '-'"
     return None
 
 
-def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = False) -> Path:
+def install(
+    meta: PackMeta, questions: list[Any], target: Path, force: bool = False, staging: Path | None = None
+) -> Path:
     """Write a pack with ``meta`` and ``questions`` as the folder ``target``; return ``target``.
 
-    Refuses an existing non-empty ``target`` unless ``force``, in which case the old folder is
-    replaced only once the new one is complete and valid.
+    Refuses an existing non-empty ``target`` unless ``force``, and even then replaces only a
+    folder that is a pack (holds a ``pack.yaml``). The pack is written in a staging folder under
+    ``staging`` (default: beside ``target``), checked, and swapped in whole
+    (:func:`studyvm.packs.staging.swap_in`); the caller holds the pack id's lock.
     """
+    from studyvm.packs.staging import checkpoint, staging_folder, swap_in
     from studyvm.packs.writer import question_data, write_pack_data
 
     target = Path(target)
@@ -61,25 +65,42 @@ def install(meta: PackMeta, questions: list[Any], target: Path, force: bool = Fa
         raise InstallError(f"{target} already exists (use --force to replace it)")
     if target.exists() and not target.is_dir():
         raise InstallError(f"{target} exists and is not a folder")
+    if exists and not (target / "pack.yaml").is_file():
+        raise InstallError(f"{target} is not a pack folder (it has no pack.yaml); --force replaces only a pack")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
-        temp.chmod(0o755)  # mkdtemp makes it private; a pack folder is an ordinary folder
-    except OSError as exc:
-        raise InstallError(f"cannot write in {target.parent}: {exc.strerror or exc}") from None
-    try:
-        ids = [q.id for q in questions]
-        if len(set(ids)) != len(ids):
-            raise InstallError("internal error: two imported questions have the same id")
-        data = [question_data(q) for q in questions]
-        _check_written(write_pack_data(temp, meta, data, []), meta, data)
-        _swap(temp, target)
+        with staging_folder(staging or target.parent, f".{target.name}.import" if staging is None else meta.id) as temp:
+            ids = [q.id for q in questions]
+            if len(set(ids)) != len(ids):
+                raise InstallError("internal error: two imported questions have the same id")
+            data = [question_data(q) for q in questions]
+            files = write_pack_data(temp, meta, data, [])
+            checkpoint("written")
+            _check_limits(files)
+            _check_written(files, meta, data)
+            swap_in(temp, target)
+            checkpoint("swapped")
     except OSError as exc:
         raise InstallError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
     return target
+
+
+def _check_limits(files: list[Path]) -> None:
+    """Refuse a written pack the loader would refuse: a file over its cap, the pack over its total."""
+    from studyvm.packs.loader import MAX_FILES, MAX_PACK_BYTES
+    from studyvm.packs.yamlsafe import MAX_FILE_BYTES
+
+    sizes = {path: path.stat().st_size for path in files}
+    too_big = [path.name for path, size in sizes.items() if size > MAX_FILE_BYTES]
+    if too_big:
+        raise InstallError(
+            f"the written {too_big[0]} is over the loader's {MAX_FILE_BYTES // 1_048_576} MB limit per file "
+            "(questions too long?); nothing was installed"
+        )
+    if sum(sizes.values()) > MAX_PACK_BYTES or len(files) > MAX_FILES:
+        raise InstallError(
+            f"the pack would be {sum(sizes.values()) / 1_048_576:.0f} MB in {len(files)} files; the loader's "
+            f"limits are {MAX_PACK_BYTES // 1_048_576} MB and {MAX_FILES} files; nothing was installed"
+        )
 
 
 def _check_written(files: list[Path], meta: PackMeta, expected: list[dict[str, Any]]) -> None:
@@ -104,19 +125,3 @@ def _check_written(files: list[Path], meta: PackMeta, expected: list[dict[str, A
         raise InstallError(f"internal error: the written pack does not read back: {exc}") from None
     if found != expected:
         raise InstallError("internal error: the written questions do not read back as written")
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Rename ``new`` to ``target``, moving an existing ``target`` aside first and dropping it after."""
-    if not target.exists():
-        new.rename(target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old.rmdir()
-    target.rename(old)
-    try:
-        new.rename(target)
-    except OSError:
-        old.rename(target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

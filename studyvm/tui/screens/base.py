@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +13,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from studyvm.errors import describe
+
 if TYPE_CHECKING:
     from studyvm.tui.app import StudyVMApp
+
+
+logger = logging.getLogger(__name__)
 
 
 class JobDone(Message):
@@ -72,7 +78,9 @@ class BaseScreen(Screen):
             busy.loading = False
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.notify(f"{event.worker.name} failed: {error}", title="Error", severity="error", markup=False)
+            logger.error("%s: job %s failed", type(self).__name__, event.worker.name, exc_info=error)
+            shown = describe(error) if error is not None else "unknown error"  # never SQL or a traceback
+            self.notify(f"{event.worker.name} failed: {shown}", title="Error", severity="error", markup=False)
             self.job_failed(event.worker.name, error)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:

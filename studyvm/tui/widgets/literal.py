@@ -1,4 +1,8 @@
-"""Literal text: every string that comes from a pack goes through these, never through markup."""
+"""Literal text: every string that comes from a pack goes through these, never through markup.
+
+Control characters are made visible too (:func:`studyvm.textsafe.inert`), so no text from a
+pack, a file name, a learner name or a database row can send an escape sequence to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
+from studyvm.textsafe import inert
+
 
 def lit(text: object) -> Content:
     """``text`` as Textual content shown exactly as typed (``[bold]`` stays ``[bold]``)."""
-    return Content(str(text))
+    return Content(inert(text))
 
 
 def lit_cell(text: object) -> Text:
     """``text`` as a Rich ``Text`` for tables and lists that would otherwise parse markup."""
-    return Text(str(text))
+    return Text(inert(text))
 
 
 class Literal(Static):
