@@ -344,6 +344,8 @@ class _BlockWriter:
             out += ["    m.ic += left0 - left", f"    m.cy += (left0 - left) // {n} * {self.cycles}"]
         elif n:
             out += [f"    m.ic += {n}", f"    m.cy += {self.cycles}{ix}"]
+            if self.indirect:  # counted, so that the charge can be re-priced (minisim.pricing)
+                out.append('    if IX: m.count("bt_indirect")')
         return out + ["    " + t for t in self.term]
 
 

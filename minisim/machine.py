@@ -19,6 +19,7 @@ from minisim.devices import Devices
 from minisim.faults import Fault, Resume, Stop
 from minisim.mmu import MMU, G
 from minisim.ops import SystemOps
+from minisim.pricing import Price, record
 from minisim.vmm.native import Native
 
 # module constants: one lookup, not two
@@ -128,6 +129,8 @@ class Machine(SystemOps, MMU):
             self.cy += cost
             ec = self.event_cycles
             ec[kind] = ec.get(kind, 0) + cost
+            if type(cost) is Price:  # the ledger re-pricing works from (minisim.pricing)
+                record(ev, kind, reason or note, cost)
         if self.tracing:
             self.trace.append((self.ic, self.cy, kind, reason or note, pc))
             self.tracing = len(self.trace) < self.trace_limit
@@ -201,6 +204,10 @@ class Machine(SystemOps, MMU):
                 return self.vmm.emulate(self, f.pc)
             except Fault as g:  # the emulated instruction itself faulted (its trap frame not mapped)
                 f = g
+        if self.tracing and f.cause & isa.CAUSE_MASK == isa.CAUSE_PAGE_FAULT:  # the trace names the address
+            how = ("write" if f.cause & isa.PF_WRITE else "read") + (", protection" if f.cause & isa.PF_PROT else "")
+            self.trace.append((self.ic, self.cy, "fault", f"va {f.addr & _MASK:#07x} ({how})", f.pc))
+            self.tracing = len(self.trace) < self.trace_limit
         self.vmm.exception(self, f.cause, f.pc)
         return self.enter(f.cause, f.addr, f.pc)
 

@@ -13,7 +13,7 @@ import functools
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 
-from minisim import abi, asm, bt, disasm, equivalence, isa, profiles
+from minisim import abi, asm, bt, disasm, equivalence, isa, pricing, profiles
 from minisim import vmm as vmms
 from minisim.machine import Machine
 
@@ -34,7 +34,8 @@ class SimError(ValueError):
 # Every kind a result reports, so that JSON has the same shape in every mode.
 EVENT_KINDS = ("trap", "vmexit", "hypercall", "bt_block", "bt_callout", "bt_inline", "shadow_update", "tlb_miss",
                "page_walk_refs", "io_exit", "ring_notify", "interrupt", "syscall", "page_fault", "exception", "io",
-               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io", "bt_invalidate")
+               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io", "bt_invalidate",
+               "bt_indirect")
 _BY_REASON = ("vmexit", "hypercall")
 
 
@@ -71,10 +72,11 @@ class Result:
     registers: tuple = ()  # r0-r15 at the end of the run
     status: int = 0  # STATUS at the end of the run
     state: equivalence.State | None = field(default=None, repr=False, compare=False)  # what equivalence compares
+    charges: dict = field(default_factory=dict, repr=False)  # the re-pricing ledger (minisim.pricing)
 
     def to_dict(self, *, trace: bool = False) -> dict:
         """JSON-able view (the trace only when asked for)."""
-        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("state", "trace")}
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("state", "trace", "charges")}
         d["events"] = {k: dict(v) if isinstance(v, dict) else v for k, v in self.events.items()}
         d["cycles_by_event"] = dict(self.cycles_by_event)
         d["registers"] = list(self.registers)
@@ -156,7 +158,7 @@ def _check(workload: str | None, mode: str, profile: str, scale: int, program: s
 
 def _execute(workload: str | None, mode: str, profile: str, scale: int, program: str | None, trace_limit: int,
              budget: int | None, kernel: str | None = None) -> _Run:
-    vmm = vmms.make(mode, profiles.get(profile))
+    vmm = vmms.make(mode, pricing.symbolic(profiles.get(profile)))
     pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
     defines = frozenset(_defines(pv))
     image = _image(workload, program, defines)
@@ -190,7 +192,7 @@ def _measured(m: Machine) -> tuple[int, int, dict, dict]:
     cyc = {k: v - ec0.get(k, 0) for k, v in m.event_cycles.items() if v - ec0.get(k, 0)}
     misses, refs = m.walk_counts()
     ev["tlb_miss"], ev["page_walk_refs"] = misses - miss0, refs - refs0
-    walk_cycles = ev["page_walk_refs"] * m.vmm.p.walk_ref
+    walk_cycles = int(ev["page_walk_refs"] * m.vmm.p.walk_ref)
     if walk_cycles:
         cyc["tlb_miss"] = walk_cycles
     return m.ic - ic0, m.cy - cy0 + walk_cycles, ev, dict(sorted(cyc.items()))
@@ -200,6 +202,7 @@ def _result(run_: _Run, mode: str, profile: str, scale: int, base: Result | None
     m = run_.m
     console = "".join(m.dev.console)
     instructions, cycles, events, by_event = _measured(m)
+    charges = events.pop(pricing.CHARGES, {})
     state = equivalence.State.of(m, run_.image, run_.pv_build, run_.pv_blk, program=run_.name == "program")
     if base is None:
         violation = m.divergence or (m.stopped and f"stopped: {m.stopped}") or None
@@ -207,11 +210,13 @@ def _result(run_: _Run, mode: str, profile: str, scale: int, base: Result | None
     else:
         violation = equivalence.first_difference(base.state, state, mode)
         overhead = round(cycles / base.cycles, 4) if base.cycles else 0.0
-    trace = [Event(*t) for t in m.trace]
+    ic0, cy0 = m.mark[:2] if m.mark else (0, 0)  # the trace counts from the window's start, as the totals do
+    trace = [Event(t[0] - ic0, t[1] - cy0, *t[2:]) for t in m.trace]
     return Result(workload=run_.name, mode=mode, profile=profile, scale=scale, instructions=instructions,
                   cycles=cycles, overhead=overhead, events=events, console=console, equivalent=violation is None,
                   violation=violation, stopped=m.stopped, exit_code=m.exit_code, cycles_by_event=by_event,
-                  trace=trace, registers=tuple(m.R), status=m.status, state=state)
+                  trace=trace, registers=tuple(m.R), status=m.status, state=state,
+                  charges=charges)
 
 
 @functools.lru_cache(maxsize=32)

@@ -68,6 +68,14 @@ class LabRun:
     """Whether the scenario's claim held in this run."""
     workload: str = ""
     profile: str = ""
+    breakdown: str = ""
+    """Where each mode's cycles go (text), at ``prices``."""
+    prices: dict[str, int] = field(default_factory=dict)
+    """Prices changed from the profile's (name -> cycles); the figures are re-priced, not re-run."""
+    source: dict[str, Any] | None = None
+    """The results the figures come from, by mode (kept so that a price change re-prices them)."""
+    view: str = "results"
+    """The tab to land on: "results" or "cycles" (a scenario's proving view)."""
 
 
 def scenario_ids() -> set[str]:
@@ -143,7 +151,47 @@ def compare(workload: str, profile: str, modes: list[str], scale: int = 1, shoul
         _stop_if_asked(should_stop)
         results[mode] = minisim.run(workload, mode, profile, scale)
     trace, dropped = _trace(results)
-    return LabRun(f"{workload} on {profile}", rows_of(results), trace, dropped)
+    return LabRun(f"{workload} on {profile}", rows_of(results), trace, dropped, workload=workload, profile=profile,
+                  breakdown=_breakdown(results), source=results)
+
+
+def _breakdown(results: dict[str, Any], overrides: dict[str, int] | None = None) -> str:
+    from minisim import breakdown
+
+    return breakdown.table(breakdown.of_all(results, overrides))
+
+
+def reprice(run: LabRun, settings: str) -> LabRun:
+    """``run`` with prices changed (``"vmexit=500 shadow_update=200"``; empty: the profile's own), re-priced
+    from the same event counts -- no guest runs again. :class:`ValueError` says what is wrong with ``settings``."""
+    import dataclasses
+
+    from minisim import pricing
+
+    if run.source is None:
+        raise ValueError("run a workload first (r): a scenario's runs are not kept for re-pricing")
+    overrides = pricing.parse(settings.replace(",", " ").split(), run.profile)
+    priced = pricing.reprice_all(run.source, overrides)
+    results = {m: dataclasses.replace(r, cycles=priced[m].cycles, overhead=priced[m].overhead)
+               for m, r in run.source.items()}
+    text = _breakdown(run.source, overrides)
+    return dataclasses.replace(run, rows=rows_of(results), prices=overrides, breakdown=text)
+
+
+MECHANISMS = {"syscall": "syscall", "pagefault": "pagefault", "io": "sector"}
+"""Workload -> the operation whose timeline the Step by step tab shows (tlb shows a 2D walk)."""
+
+
+def mechanism(workload: str, profile: str, modes: list[str]) -> str:
+    """One operation of ``workload`` step by step under each of ``modes`` (text), or how to get one."""
+    from minisim import timeline, walk2d
+
+    if workload in MECHANISMS:
+        return timeline.text([timeline.of(MECHANISMS[workload], m, profile) for m in modes])
+    if workload == "tlb":
+        return walk2d.text(walk2d.walk("tlb", None, profile))
+    return (f"{workload} has no single operation to follow: run syscall, pagefault or io for a timeline of one "
+            "system call, page fault or sector read under each mode, or tlb for one TLB miss's 2D walk")
 
 
 def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
@@ -152,7 +200,7 @@ def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
     :class:`ValueError` for an unknown scenario id.
     """
     import minisim
-    from minisim.scenarios import get
+    from minisim.scenarios import get, values_of
 
     s = get(scenario_id)
     logger.debug("scenario %s", scenario_id)
@@ -160,7 +208,7 @@ def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
     for label, (mode, profile, kernel) in s.plan().items():
         _stop_if_asked(should_stop)
         results[label] = minisim.run(s.workload, mode, profile, s.scale, kernel=kernel)
-    values = {label: s.value(r) for label, r in results.items()}
+    values = values_of(s, results)
     holds = bool(s.check(values))
     verdict = s.verdict(values, results)
     return LabRun(
@@ -173,6 +221,8 @@ def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
         holds=holds,
         workload=s.workload,
         profile=s.profile,
+        breakdown=_breakdown(results),
+        view=s.view,
     )
 
 

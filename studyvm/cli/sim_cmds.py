@@ -156,8 +156,11 @@ def run_cmd(
         raise _fail(f"{program}:{e.line}:{e.col}: error: {e.message}") from None
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
+    names = _symbols(workload, mode, source)
     if as_json:
         d = r.to_dict(trace=trace)
+        for entry in d.get("trace", ()):
+            entry["symbol"] = names.name(entry["pc"])
         body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
                                   "stopped", "cycles_by_event", "registers") + (("trace",) if trace else ())}
         typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
@@ -165,10 +168,18 @@ def run_cmd(
         return
     typer.echo(_details(r))
     if trace:
-        typer.echo("trace (instructions, cycles, event, reason, pc):")
-        for e in r.trace:
-            pc = f"{e.pc:#06x}" if e.pc is not None else "-"
-            typer.echo(f"  {e.instructions:>10,} {e.cycles:>12,}  {e.kind:<14} {e.reason:<22} {pc}")
+        typer.echo("trace (instructions, cycles -- counted from the measurement's start -- event, reason, pc, where):")
+        for ev in r.trace:
+            pc = f"{ev.pc:#06x}" if ev.pc is not None else "-"
+            where = names.name(ev.pc)
+            typer.echo(f"  {ev.instructions:>10,} {ev.cycles:>12,}  {ev.kind:<14} {ev.reason:<22} {pc:<8} {where}")
+
+
+def _symbols(workload: str, mode: str, source: str | None):
+    """Labels from the guest's assembly for the trace's pcs."""
+    from minisim import symbols
+
+    return symbols.of(workload, mode, program=source)
 
 
 @sim_app.command("compare")
@@ -177,21 +188,20 @@ def compare_cmd(
     profile: str = typer.Option("modern", "--profile", "-p", help="CPU cost profile."),
     scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
     modes: str | None = typer.Option(None, "--modes", help="Comma-separated subset of modes."),
+    settings: list[str] | None = typer.Option(None, "--set", help="Re-price: NAME=CYCLES (see `sim prices`)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Run one workload under every mode, side by side."""
+    """Run one workload under every mode, side by side, and show where each mode's cycles go."""
     import minisim
+    from studyvm.cli import sim_costs_cmds
 
     check_bounds(scale)
     try:
+        overrides = sim_costs_cmds.parse_settings(settings, profile) if profile in minisim.PROFILES else {}
         c = minisim.compare(workload, profile, scale, modes.split(",") if modes else None)
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
-    if as_json:
-        typer.echo(json.dumps(c.to_dict(), indent=2))
-        return
-    typer.echo(f"{workload} on {profile}, scale {scale}")
-    typer.echo(_table(c.results))
+    sim_costs_cmds.show_compare(c, overrides, as_json, _table)
 
 
 @sim_app.command("scenario")
@@ -305,5 +315,9 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
 def register(app: typer.Typer) -> None:
     """Add ``sim`` and ``doctor`` to the root app."""
+    from studyvm.cli import sim_costs_cmds, sim_paper_cmds, sim_view_cmds
+
+    for more in (sim_costs_cmds, sim_paper_cmds, sim_view_cmds):  # commands that show minisim's work
+        more.register(sim_app)
     app.add_typer(sim_app, name="sim")
     app.command("doctor")(doctor)

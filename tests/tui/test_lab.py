@@ -88,17 +88,23 @@ async def test_lab_worker_error_becomes_a_message(settings, backend, monkeypatch
         assert any("simulator exploded" in str(n.message) for n in app._notifications)
 
 
+async def run_modes(pilot, app, modes):
+    """Tick ``modes`` in the lab and run the preselected workload; return the lab screen."""
+    await settle(pilot, app)
+    lab = app.screen
+    lab.query_one("#lab-modes").deselect_all()
+    for mode in modes:
+        lab.query_one("#lab-modes").select(mode)
+    await pilot.press("r")
+    await settle(pilot, app)
+    return lab
+
+
 async def test_real_simulator_run_fills_table_bars_and_trace(settings, backend):
     pytest.importorskip("minisim")
     app = make_app(settings, screen="lab", backend=backend, workload="syscall")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        lab = app.screen
-        lab.query_one("#lab-modes").deselect_all()
-        for mode in ("native", "para"):
-            lab.query_one("#lab-modes").select(mode)
-        await pilot.press("r")
-        await settle(pilot, app)
+        lab = await run_modes(pilot, app, ("native", "para"))
         run = lab.last_run
         assert [r.mode for r in run.rows] == ["native", "para"]
         assert run.rows[1].events["hypercall"] > 0
@@ -112,18 +118,64 @@ async def test_real_simulator_run_fills_table_bars_and_trace(settings, backend):
         assert "Hardware virtualization" in str(lab.query_one("#lab-doctor-text").render())
 
 
-async def test_real_scenario_shows_metric_and_verdict(settings, backend):
+@pytest.mark.parametrize("scenario,tab", [("popf-equivalence", "lab-results"), ("forkwait-where-cycles-go", "lab-cycles")])
+async def test_real_scenario_shows_metric_and_verdict(settings, backend, scenario, tab):
     pytest.importorskip("minisim")
-    app = make_app(settings, screen="lab", backend=backend, scenario="popf-equivalence")
+    from textual.widgets import TabbedContent
+
+    app = make_app(settings, screen="lab", backend=backend, scenario=scenario)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         lab = app.screen
         run = lab.last_run
-        assert run.scenario == "popf-equivalence" and run.verdict and run.metric
+        assert run.scenario == scenario and run.verdict and run.metric and run.holds
+        assert lab.query_one("#lab-tabs", TabbedContent).active == tab  # Show me lands on the proving view
+        if tab == "lab-cycles":  # the breakdown is what proves it
+            assert "VM exits:" in "\n".join(lab.query_one("#lab-breakdown", Log).lines)
         assert run.verdict in str(lab.query_one("#lab-verdict").render())
         table = lab.query_one(DataTable)
-        assert "trap-emulate" in [r.mode for r in run.rows]
+        assert "trap-emulate" in [r.mode for r in run.rows] or scenario != "popf-equivalence"
         for row in run.rows:  # every run shows its value of the proving metric
             assert table.get_cell(row.mode, "proof").plain == metric_text(row.metric)
         assert lab.query_one("#lab-workload").value == run.workload  # r reruns it with a trace
         assert set(lab.query_one("#lab-modes").selected) == {r.mode for r in run.rows}
+
+
+async def test_editing_a_price_moves_the_bars_without_a_rerun(settings, backend, monkeypatch):
+    pytest.importorskip("minisim")
+    import minisim
+
+    app = make_app(settings, screen="lab", backend=backend, workload="fork")
+    async with app.run_test(size=(100, 30)) as pilot:
+        lab = await run_modes(pilot, app, ("native", "hw"))
+        before = {r.mode: r.overhead for r in lab.last_run.rows}
+        assert "VM exits:" in "\n".join(lab.query_one("#lab-breakdown", Log).lines)
+        calls = []
+        monkeypatch.setattr(minisim, "compare", lambda *a, **k: calls.append(a))  # no guest may run again
+        await pilot.press("c")
+        await settle(pilot, app)
+        lab.query_one("#lab-prices").focus()
+        lab.query_one("#lab-prices").value = "vmexit=100"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        after = {r.mode: r.overhead for r in lab.last_run.rows}
+        assert after["hw"] < before["hw"] and after["native"] == 1.0 and not calls
+        assert lab.last_run.prices == {"vmexit": 100}
+        assert "re-priced" in lab.query_one("#lab-breakdown", Log).lines[0]
+        assert app.focused is lab.query_one("#lab-prices")  # edit again at once
+        lab.query_one("#lab-prices").value = "vmexits=1"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert lab.last_run.prices == {"vmexit": 100}  # unchanged; the error was notified
+        assert any("unknown price 'vmexits'" in str(n.message) for n in app._notifications)
+
+
+async def test_step_by_step_follows_one_operation(settings, backend):
+    pytest.importorskip("minisim")
+    app = make_app(settings, screen="lab", backend=backend, workload="syscall")
+    async with app.run_test(size=(100, 30)) as pilot:
+        lab = await run_modes(pilot, app, ("native", "full"))
+        await pilot.press("s")
+        await settle(pilot, app)
+        text = "\n".join(lab.query_one("#lab-mech-log", Log).lines)
+        assert "one system call under each mode" in text and "bt_callout" in text and "sc_loop" in text

@@ -1,7 +1,9 @@
 """The lab: pick a workload, a profile and modes, run the simulator, and read what happened.
 
-Tabs: the side-by-side table with an overhead bar chart, the event trace, the diff between the
-unmodified and the paravirtualized kernel, and what ``doctor`` says about this machine. Opened
+Tabs: the side-by-side table with an overhead bar chart, where each mode's cycles go (with a price
+field: edit a price, press Enter, and the table and bars are re-priced from the same events), the
+event trace, the diff between the unmodified and the paravirtualized kernel, and what ``doctor``
+says about this machine. Opened
 with ``scenario=`` (the "Show me" key), it runs that scenario at once and highlights the metric
 that proves the answer, with its one-line verdict. Escape returns to where it was opened.
 """
@@ -16,7 +18,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Log, Select, SelectionList, TabbedContent, TabPane
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Log,
+    Select,
+    SelectionList,
+    TabbedContent,
+    TabPane,
+)
 from textual.worker import NoActiveWorker, get_current_worker
 
 from studyvm import lab
@@ -62,6 +75,8 @@ class LabScreen(BaseScreen):
 
     BINDINGS = [
         Binding("r", "run", "Run", id="lab.run"),
+        Binding("c", "tab('lab-cycles')", "Cycles", id="lab.cycles"),
+        Binding("s", "tab('lab-mech')", "Step by step", id="lab.mechanisms"),
         Binding("t", "tab('lab-trace')", "Trace", id="lab.trace"),
         Binding("k", "tab('lab-diff-tab')", "Kernel diff", id="lab.diff"),
         Binding("o", "tab('lab-doctor-tab')", "Doctor", id="lab.doctor"),
@@ -76,6 +91,8 @@ class LabScreen(BaseScreen):
         self.choices: LabChoices | None = None
         self.last_run: LabRun | None = None
         """What the table shows now."""
+        self._mech_for: object = None
+        """The comparison the Step by step tab shows."""
         self.runs_started: list[str] = []
         """Every run started here, as ``scenario:<id>`` or ``compare:<workload>`` (for tests and logs)."""
 
@@ -93,6 +110,12 @@ class LabScreen(BaseScreen):
                 yield DataTable(id="lab-table", cursor_type="row")
                 yield Literal("Overhead per mode (cycles ÷ native)", classes="section-title")
                 yield Bars(id="lab-bars")
+            with TabPane("Cycles", id="lab-cycles"):
+                yield Input(placeholder="prices, e.g. vmexit=500 shadow_update=200 (Enter re-prices; empty: the "
+                            "profile's)", id="lab-prices")
+                yield Log(id="lab-breakdown")
+            with TabPane("Step by step", id="lab-mech"):
+                yield Log(id="lab-mech-log")
             with TabPane("Trace", id="lab-trace"):
                 yield Log(id="lab-trace-log", max_lines=lab.TRACE_LIMIT + 10)
             with TabPane("Kernel diff", id="lab-diff-tab"):
@@ -159,6 +182,11 @@ class LabScreen(BaseScreen):
             width=30,
             good_high=False,
         )
+        cycles = self.query_one("#lab-breakdown", Log)
+        cycles.clear()
+        changed = ", ".join(f"{k}={v:,}" for k, v in run.prices.items())
+        cycles.write_lines(([f"re-priced (no guest re-run): {changed}"] if changed else [])
+                           + (run.breakdown or "(run a workload with r to see where its cycles go)").splitlines())
         log = self.query_one("#lab-trace-log", Log)
         log.clear()
         log.write_lines(run.trace or ["(no events traced)"])
@@ -169,7 +197,18 @@ class LabScreen(BaseScreen):
             self.query_one("#lab-verdict", Literal).show(f"{run.title} — {mark}\n{run.metric}: {run.verdict}")
             self.query_one("#lab-verdict", Literal).remove_class("hidden")
             self._preselect(run)
-        self.query_one("#lab-tabs", TabbedContent).active = "lab-results"
+        if not run.prices:
+            self.query_one("#lab-tabs", TabbedContent).active = "lab-cycles" if run.view == "cycles" else "lab-results"
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """A price edited: re-price the last run from its events (no guest re-run)."""
+        if event.input.id == "lab-prices" and self.last_run is not None:
+            self.run_job("priced", lab.reprice, self.last_run, event.value)  # milliseconds: no busy spinner
+
+    def done_priced(self, run: LabRun) -> None:
+        """Re-priced: the table, the bars and the breakdown move; the price field keeps the focus."""
+        self.done_ran(run)
+        self.query_one("#lab-prices", Input).focus()
 
     def _fill_table(self, run: LabRun) -> None:
         kinds = [k for k in dict.fromkeys(k for r in run.rows for k in r.events) if any(r.events[k] for r in run.rows)]
@@ -211,17 +250,31 @@ class LabScreen(BaseScreen):
         """Say on screen that the run failed."""
         if name == "ran":
             self.query_one("#lab-verdict", Literal).show(f"The run failed: {error}")
+        elif name == "priced":  # a price the profile does not know (the base screen said which): edit it again
+            self.query_one("#lab-prices", Input).focus()
         elif name == "doctor":
             self.query_one("#lab-doctor-text", Literal).show(f"doctor is not available: {error}")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Load the kernel diff and the doctor report the first time their tab opens."""
         pane = event.pane.id
+        run = self.last_run
+        if pane == "lab-mech" and run is not None and run.source is not None and self._mech_for is not run.source:
+            self._mech_for = run.source
+            modes = [r.mode for r in run.rows]
+            busy = self.query_one("#lab-mech-log")
+            self.run_job("mech", lab.mechanism, run.workload, run.profile, modes, busy=busy)
+        elif pane == "lab-mech" and (run is None or run.source is None):
+            self.query_one("#lab-mech-log", Log).clear().write_line("Run a workload (r) to follow one operation.")
         if pane == "lab-diff-tab" and not self.query_one("#lab-diff", Log).line_count:
             self.run_job("diff", lab.kernel_diff, busy=self.query_one("#lab-diff"))
         elif pane == "lab-doctor-tab" and not getattr(self, "_doctor_loaded", False):
             self._doctor_loaded = True
             self.run_job("doctor", lab.doctor_report, busy=self.query_one("#lab-doctor"))
+
+    def done_mech(self, text: str) -> None:
+        """Show one operation step by step."""
+        self.query_one("#lab-mech-log", Log).clear().write(text)
 
     def done_diff(self, diff: str) -> None:
         """Show the kernel diff."""
