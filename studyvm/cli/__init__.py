@@ -11,10 +11,12 @@ from pathlib import Path
 import typer
 
 from studyvm.cli import instructor_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli.coercion import PlainGroup
 from studyvm.config import Settings
 
 app = typer.Typer(
     name="studyvm",
+    cls=PlainGroup,  # no pydantic on the launch path (see studyvm.cli.coercion)
     help="Exam preparation for virtualization: flashcards, quizzes, mock exams and a simulator lab.",
     no_args_is_help=False,
     add_completion=False,
