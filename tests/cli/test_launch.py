@@ -23,7 +23,7 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("pydantic", "sqlalchemy", "sqlmodel", "textual", "yaml") if m in sys.modules)
+heavy = sorted(m for m in ("pydantic", "sqlalchemy", "sqlmodel", "textual", "yaml", "minisim.machine") if m in sys.modules)
 print("HEAVY", ",".join(heavy))
 """
 
