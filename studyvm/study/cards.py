@@ -21,6 +21,7 @@ from studyvm.store.models import (
     QUEUE_SCHEDULED,
     QUEUE_SUSPENDED,
     STATE_NEW,
+    STATE_REVIEW,
     CardState,
     PackSync,
     ReviewDayStats,
@@ -34,7 +35,6 @@ SYNC = PackSync.__table__
 DAY = ReviewDayStats.__table__
 LEARN_AHEAD = timedelta(minutes=20)
 """Learning cards due this soon are shown when nothing else is left (as Anki does)."""
-STATE_REVIEW = 2
 
 
 @dataclass

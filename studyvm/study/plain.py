@@ -14,12 +14,15 @@ Hard or Easy instead of Good. Lines starting with ``:`` are commands: ``:undo``,
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studyvm.study.grading import NotGradable, is_self_rated
 from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
 from studyvm.study.scheduling import RATINGS_BY_NAME
 from studyvm.study.views import AnswerOutcome
+
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
 
 RATE_PROMPT = "rate 1 again, 2 hard, 3 good, 4 easy: "
 
@@ -109,7 +112,7 @@ def split_override(text: str) -> tuple[str, int | None]:
     return text, None
 
 
-def _command(io: PlainIO, svc: Any, card: Any, text: str) -> bool:
+def _command(io: PlainIO, svc: StudyService, card: Any, text: str) -> bool:
     """Run a ``:command``; True if the card is done with (undo, suspended, buried)."""
     word = text.strip()[1:].lower()
     if word == "undo":
@@ -128,7 +131,7 @@ def _command(io: PlainIO, svc: Any, card: Any, text: str) -> bool:
     return False
 
 
-def _review_one(io: PlainIO, svc: Any, card: Any) -> AnswerOutcome | None:
+def _review_one(io: PlainIO, svc: StudyService, card: Any) -> AnswerOutcome | None:
     question = card.question
     header = f"[{card.pack_id}] {question.id} ({card.state}; due {card.due}, new {card.new})"
     show_question(io, question, card.presentation, header)
@@ -154,7 +157,7 @@ def _review_one(io: PlainIO, svc: Any, card: Any) -> AnswerOutcome | None:
             io.say(f"not understood: {exc}")
 
 
-def run_review(svc: Any, io: PlainIO, pack_id: str | None = None, limit: int | None = None) -> int:
+def run_review(svc: StudyService, io: PlainIO, pack_id: str | None = None, limit: int | None = None) -> int:
     """Review due and new cards until none is left, ``limit`` answers, or end of input."""
     answered = 0
     try:
