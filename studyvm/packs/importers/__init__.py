@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.importers.common import ImportProblem, ImportResult, Progress
 
 FORMATS = ("gift", "aiken", "csv")
@@ -40,6 +41,7 @@ def guess_format(path: Path) -> str | None:
     return fmt
 
 
+@gc_paused
 def import_file(path: Path, fmt: str, progress: Progress | None = None) -> ImportResult:
     """Import ``path`` as ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "gift":
