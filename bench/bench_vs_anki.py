@@ -10,7 +10,8 @@ Then, in rounds, each side runs in a fresh interpreter on a fresh copy of its da
 sides alternating (which goes first alternates too), and each reports:
 
 - ``open_ms``: open the collection / the service (StudyVM: load the packs, open + sync);
-- ``next_card``: choosing the next card, median over the reviews (StudyVM ``next_card()``, which
+- ``next_card``: choosing the next card, median over the reviews (``first_next_card_ms``: the first
+  one, when each side builds its queue) (StudyVM ``next_card()``, which
   also returns the question and the remaining counts; Anki ``get_queued_cards()`` + a ``Card``);
 - ``answer_commit``: grading Good and committing it (StudyVM ``answer()``; Anki ``answer_card()``),
   with each side's SQLite journal mode and ``synchronous`` setting under ``durability``;
@@ -262,6 +263,7 @@ def _figures(open_s, pick, record, rss, dash, full, durability, size) -> dict[st
         "open_ms": round(open_s * 1000, 1),
         "reviews": len(record),
         "next_card_ms": _ms(pick),
+        "first_next_card_ms": round(pick[0] * 1000, 3) if pick else 0.0,
         "answer_commit_ms": _ms(record),
         "durability": durability,
         "dashboard_ms": _ms(dash),
@@ -286,6 +288,7 @@ def _child(side: str, target: Path, reviews: int) -> dict[str, object]:
 
 RATIO_KEYS = (
     "next_card_ms",
+    "first_next_card_ms",
     "answer_commit_ms",
     "dashboard_ms",
     "full_stats_ms",

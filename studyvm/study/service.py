@@ -59,6 +59,7 @@ belong in a worker thread in a UI; a service may be used from one thread at a ti
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import (
+    Scheduled,
     day_of,
     local_tz,
     make_scheduler,
@@ -88,6 +90,7 @@ from studyvm.study.scheduling import (
 from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, source_text
 
 if TYPE_CHECKING:
+    from studyvm.study.fastpath import ReviewPath
     from studyvm.study.report import Report
     from studyvm.study.sessions import ExamSession, QuizSession
     from studyvm.study.stats import Stats
@@ -149,6 +152,8 @@ class StudyService:
         self._today: list[int] | None = None
         self._reader: Engine | None = None
         """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
+        self._fast: ReviewPath | None = None
+        """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self, as_learner: bool = True) -> StudyService:
@@ -169,6 +174,9 @@ class StudyService:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._fast is not None:
+            self._fast.close()
+            self._fast = None
         if self._engine is not None:
             self._engine.dispose()
 
@@ -209,6 +217,22 @@ class StudyService:
                 packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+        if self._fast is not None:  # made again with the packs now missing
+            self._fast.close()
+            self._fast = None
+
+    def _changed(self) -> None:
+        """Cards changed other than by an answer: the in-memory queue is built again when next needed."""
+        if self._fast is not None:
+            self._fast.invalidate()
+
+    def _review_path(self) -> ReviewPath | None:
+        """The SQLite review path (``None`` on a database server, where each card is a query)."""
+        if self._fast is None and self.engine.dialect.name == "sqlite":
+            from studyvm.study.fastpath import ReviewPath
+
+            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.new_per_day)
+        return self._fast
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
@@ -221,14 +245,16 @@ class StudyService:
         return Session(self._reader)
 
     # -- reviews -------------------------------------------------------------------------------
-    def _limits(self, session: Session, now: datetime) -> tuple[int, int]:
+    def _limits(self, now: datetime) -> tuple[int, int]:
         """(new cards, reviews) still allowed today. Counted once a day (and after an undo), then
         kept up to date by :meth:`answer`; a new day also puts buried cards back."""
         day = day_of(now, self.tz)
         if self._today is None or self._today[0] != day:
             with write_session(self.engine) as writer:
                 repo.unbury(self.learner_id, now, session=writer)
-            self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
+            with self.read() as session:
+                self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
+            self._changed()
         _day, new_done, reviews_done = self._today
         return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
 
@@ -237,8 +263,17 @@ class StudyService:
         if pack_id is not None:
             self.pack(pack_id)
         now = self.clock()
+        new_left, reviews_left = self._limits(now)
+        fast = self._review_path()
+        if fast is not None:
+            found = fast.next(now, pack_id, new_left, reviews_left)
+            if found is None:
+                return None
+            (pid, card_id, qid, state), (due, new) = found
+            question = self.pack(pid).question(qid)
+            return CardView(pack_id=pid, question=question, presentation=present(question, self.rng),
+                            state=STATE_NAMES.get(state, "review"), due=due, new=new, shown_at=now, card_id=card_id)
         with self.read() as session:
-            new_left, reviews_left = self._limits(session, now)
             row = repo.next_card(
                 self.learner_id, now, session=session, pack_id=pack_id, allow_new=new_left > 0,
                 allow_reviews=reviews_left > 0, exclude_packs=self._missing,
@@ -263,8 +298,8 @@ class StudyService:
         if self.pack(pack_id).question(question_id) is None:
             raise StudyError(f"no question '{question_id}' in pack '{pack_id}'")
         now = self.clock()
+        new_left, reviews_left = self._limits(now)
         with self.read() as session:
-            new_left, reviews_left = self._limits(session, now)
             row = repo.get_card(self.learner_id, pack_id, question_id, session=session)
             if row is None:
                 raise StudyError(f"no card for {pack_id}/{question_id}")
@@ -273,8 +308,8 @@ class StudyService:
     def due_counts(self) -> dict[str, DueCount]:
         """Every loaded pack -> cards due now and new cards available today."""
         now = self.clock()
+        new_left, _ = self._limits(now)
         with self.read() as session:
-            new_left, _ = self._limits(session, now)
             counts = repo.due_counts(self.learner_id, now, session=session)
         return {
             pid: DueCount(pid, counts.get(pid, (0, 0))[0], min(new_left, counts.get(pid, (0, 0))[1]))
@@ -302,22 +337,36 @@ class StudyService:
         if rating not in (1, 2, 3, 4):
             raise StudyError("a rating must be 1 (again), 2 (hard), 3 (good) or 4 (easy)")
         now = self.clock()
-        with write_session(self.engine) as session:
-            row = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
-            if row is None:
+        day = day_of(now, self.tz)
+        right = (rating >= 2) if correct is None else correct  # a self-rated card is wrong when rated Again
+        fast = self._review_path()
+        if fast is not None:
+            log = {"rating": rating, "now": now, "day": day, "score": score, "response": response,
+                   "duration_ms": duration_ms}
+            mistake = None if right else ("review", None if response is None else json.dumps(response, default=str))
+            def decide(row: repo.CardRow) -> Scheduled:
+                return schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
+
+            recorded = fast.answer(card.pack_id, question.id, decide, log, mistake)
+            if recorded is None:
                 raise StudyError(f"no card for {card.pack_id}/{question.id}")
-            done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
-            log_id = repo.record_review(
-                self.learner_id, row, done.fields, rating, now, day_of(now, self.tz), session=session,
-                leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
-            )
-            # A self-rated card is "wrong" when rated Again, as a graded one is when not fully right.
-            if (rating >= 2) if correct is None else correct:
-                self.clear_mistakes(session, card.pack_id, question.id)
-            else:
-                self.record_mistake(session, card.pack_id, question.id, response, "review", now)
+            row, done, log_id = recorded
+        else:
+            with write_session(self.engine) as session:
+                row = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
+                if row is None:
+                    raise StudyError(f"no card for {card.pack_id}/{question.id}")
+                done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
+                log_id = repo.record_review(
+                    self.learner_id, row, done.fields, rating, now, day, session=session,
+                    leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
+                )
+                if right:
+                    self.clear_mistakes(session, card.pack_id, question.id)
+                else:
+                    self.record_mistake(session, card.pack_id, question.id, response, "review", now)
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
-        if self._today is not None and self._today[0] == day_of(now, self.tz):
+        if self._today is not None and self._today[0] == day:
             before = row.fields.state
             self._today[1] += before == STATE_NEW
             self._today[2] += before == STATE_REVIEW
@@ -365,6 +414,7 @@ class StudyService:
                 else:
                     done = repo.undo_review(self.learner_id, log_id, session=session) is not None
                     self._today = None  # recount today's limits
+            self._changed()
             if done:
                 return Undone(kind, pack_id, qid)
         return None
@@ -377,6 +427,7 @@ class StudyService:
         pack_id, qid = _key(card)
         with write_session(self.engine) as session:
             changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+        self._changed()
         if changed and suspended:
             self._undo.append(("suspend", 0, (pack_id, qid)))
         return changed
@@ -387,6 +438,7 @@ class StudyService:
         until = start_of_next_day(self.clock(), self.tz)
         with write_session(self.engine) as session:
             changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
+        self._changed()
         if changed:
             self._undo.append(("bury", 0, (pack_id, qid)))
         return changed
@@ -395,7 +447,9 @@ class StudyService:
         """End a card's burial now; False when it was not buried."""
         pack_id, qid = _key(card)
         with write_session(self.engine) as session:
-            return store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+            done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+        self._changed()
+        return done
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:

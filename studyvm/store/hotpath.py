@@ -1,0 +1,175 @@
+"""The review hot path on SQLite, in plain SQL on one DB-API connection: no ORM, no statement building.
+
+Choosing a card and recording an answer happen hundreds of times in a sitting; through SQLAlchemy
+each statement cost more to prepare than to run. These functions take the service's own sqlite3
+connection (held for the life of the service, in autocommit mode: every write is one explicit
+``BEGIN IMMEDIATE`` … ``COMMIT``), run statements that SQLite caches once compiled, and write
+exactly what the SQLAlchemy tables would: datetimes as naive UTC text in SQLAlchemy's format,
+booleans as 0/1. The same WAL journal and ``synchronous`` setting apply (the connection comes from
+the engine, whose connect hook sets them), so an answer is as durable as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from studyvm.store.models import QUEUE_NEW, QUEUE_SCHEDULED
+
+_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+CARD_COLUMNS = (
+    "id, pack_id, question_id, queue, state, step, stability, difficulty, due, last_review, reps, "
+    "lapses, suspended, leech, removed, buried_until"
+)
+"""The ``card_state`` columns :func:`card` returns, in order."""
+
+
+def to_text(moment: datetime | None) -> str | None:
+    """A datetime as the column text SQLAlchemy writes (naive UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime(_FORMAT)
+
+
+def from_text(value: str | None) -> datetime | None:
+    """Column text back to an aware UTC datetime."""
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's counter of commits made by *other* connections (this one's own do not move it)."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: ``BEGIN IMMEDIATE``, ``COMMIT`` on success, ``ROLLBACK`` on error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def scheduled(conn: sqlite3.Connection, learner: int, until: datetime, exclude: Sequence[str] = ()) -> list[tuple]:
+    """(due text, id, pack id, question id, state) of every scheduled card due by ``until``, by due time."""
+    rows = conn.execute(
+        "SELECT due, id, pack_id, question_id, state FROM card_state "
+        "WHERE learner_id = ? AND queue = ? AND due <= ? ORDER BY due, id",
+        (learner, QUEUE_SCHEDULED, to_text(until)),
+    ).fetchall()
+    return [r for r in rows if r[2] not in exclude] if exclude else rows
+
+
+def new_cards(conn: sqlite3.Connection, learner: int, pack_id: str, limit: int) -> list[tuple]:
+    """(position, id, question id) of the first ``limit`` new cards of a pack, in pack order."""
+    return conn.execute(
+        "SELECT position, id, question_id FROM card_state "
+        "WHERE learner_id = ? AND queue = ? AND pack_id = ? ORDER BY position, id LIMIT ?",
+        (learner, QUEUE_NEW, pack_id, limit),
+    ).fetchall()
+
+
+def new_counts(conn: sqlite3.Connection, learner: int) -> dict[str, int]:
+    """Pack id -> new cards waiting."""
+    return dict(
+        conn.execute(
+            "SELECT pack_id, count(*) FROM card_state WHERE learner_id = ? AND queue = ? GROUP BY pack_id",
+            (learner, QUEUE_NEW),
+        ).fetchall()
+    )
+
+
+def card(conn: sqlite3.Connection, learner: int, pack_id: str, question_id: str) -> tuple | None:
+    """The stored card (columns :data:`CARD_COLUMNS`), or ``None``."""
+    return conn.execute(
+        f"SELECT {CARD_COLUMNS} FROM card_state WHERE learner_id = ? AND pack_id = ? AND question_id = ?",
+        (learner, pack_id, question_id),
+    ).fetchone()
+
+
+def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
+    """Store a card's new scheduling fields and flags (``values``: state, step, stability, difficulty,
+    due, last_review, reps, lapses, leech, suspended, queue)."""
+    conn.execute(
+        "UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
+        "reps = ?, lapses = ?, leech = ?, suspended = ?, buried_until = NULL, queue = ? WHERE id = ?",
+        (
+            values["state"],
+            values["step"],
+            values["stability"],
+            values["difficulty"],
+            to_text(values["due"]),
+            to_text(values["last_review"]),
+            values["reps"],
+            values["lapses"],
+            int(values["leech"]),
+            int(values["suspended"]),
+            values["queue"],
+            card_id,
+        ),
+    )
+
+
+def insert_review(conn: sqlite3.Connection, row: dict) -> int:
+    """Append to the review log; the new row's id."""
+    cur = conn.execute(
+        "INSERT INTO review_log (learner_id, pack_id, question_id, rating, reviewed_at, review_day, duration_ms, "
+        "state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row["learner_id"],
+            row["pack_id"],
+            row["question_id"],
+            row["rating"],
+            to_text(row["reviewed_at"]),
+            row["review_day"],
+            row["duration_ms"],
+            row["state_before"],
+            row["score"],
+            row["response"],
+            row["prev"],
+        ),
+    )
+    return cur.lastrowid
+
+
+def count_day(conn: sqlite3.Connection, learner: int, day: int, counts: tuple[int, int, int, int]) -> None:
+    """Add (reviews, new cards, review cards, lapses) to the learner's totals for ``day``."""
+    conn.execute(
+        "INSERT INTO review_day_stats (learner_id, review_day, reviews, new_cards, review_cards, lapses) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (learner_id, review_day) DO UPDATE SET "
+        "reviews = reviews + excluded.reviews, new_cards = new_cards + excluded.new_cards, "
+        "review_cards = review_cards + excluded.review_cards, lapses = lapses + excluded.lapses",
+        (learner, day, *counts),
+    )
+
+
+def clear_mistakes(conn: sqlite3.Connection, learner: int, pack_id: str, question_id: str) -> None:
+    """Mark the open mistakes on a question as cleared."""
+    conn.execute(
+        "UPDATE mistake SET cleared = 1 WHERE learner_id = ? AND cleared = 0 AND pack_id = ? AND question_id = ?",
+        (learner, pack_id, question_id),
+    )
+
+
+def record_mistake(
+    conn: sqlite3.Connection,
+    learner: int,
+    pack_id: str,
+    question_id: str,
+    at: datetime,
+    origin: str,
+    response: str | None,
+) -> None:
+    """Keep a wrong answer in the mistake bank."""
+    conn.execute(
+        "INSERT INTO mistake (learner_id, pack_id, question_id, at, origin, response, cleared) "
+        "VALUES (?, ?, ?, ?, ?, ?, 0)",
+        (learner, pack_id, question_id, to_text(at), origin, response),
+    )
