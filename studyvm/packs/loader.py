@@ -29,20 +29,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _allowed_fields() -> dict[str, list[str]]:
-    from studyvm.packs import model
+    from studyvm.packs.model import QUESTION_CLASSES
 
-    classes = [
-        model.FlipQuestion,
-        model.McqQuestion,
-        model.MultiQuestion,
-        model.TrueFalseQuestion,
-        model.ShortQuestion,
-        model.NumericalQuestion,
-        model.ClozeQuestion,
-        model.MatchingQuestion,
-        model.OrderingQuestion,
-    ]
-    return {c.model_fields["type"].annotation.__args__[0]: list(c.model_fields) for c in classes}
+    return {name: list(cls.model_fields) for name, cls in QUESTION_CLASSES.items()}
 
 
 ALLOWED_FIELDS = _allowed_fields()

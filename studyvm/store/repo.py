@@ -7,8 +7,11 @@ tables, and the study service is their only caller.
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, case, func, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from studyvm.store.models import (
     QUEUE_BURIED,
@@ -21,14 +24,20 @@ from studyvm.store.models import (
     ReviewLog,
 )
 
-CARD = CardState.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
-ATTEMPT = Attempt.__table__  # type: ignore[attr-defined]
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` behind a table model (SQLModel sets ``__table__`` at run time only)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+CARD = table_of(CardState)
+LOG = table_of(ReviewLog)
+ATTEMPT = table_of(Attempt)
 
 
 def unbury_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
     """End one card's burial now (it goes back to its queue); False when it was not buried."""
-    done = session.execute(
+    done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(CARD)
         .where(
             CARD.c.learner_id == learner,

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import STATE_NEW, CardState
+from studyvm.store.repo import table_of
 from studyvm.study import mistakes as bank
 from studyvm.study.scheduling import retrievability
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
-CARD = CardState.__table__
+CARD = table_of(CardState)
 UNSEEN_RECALL = 0.5
 """Recall assumed for a question never reviewed, when ranking weak areas."""
 

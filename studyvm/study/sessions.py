@@ -20,6 +20,7 @@ from sqlalchemy import insert, select, update
 
 from studyvm.store.engine import write_session
 from studyvm.store.models import Attempt, AttemptAnswer
+from studyvm.store.repo import table_of
 from studyvm.study.grading import FULL, describe_response, expected_answer, grade, is_self_rated
 from studyvm.study.presentation import Presentation, prompt_text
 from studyvm.study.views import AnswerOutcome, ExamResult, TopicResult, WrongAnswer, source_text
@@ -27,8 +28,8 @@ from studyvm.study.views import AnswerOutcome, ExamResult, TopicResult, WrongAns
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
+ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
 CBM_RIGHT = {1: 1.0, 2: 2.0, 3: 3.0}
 CBM_WRONG = {1: 0.0, 2: -2.0, 3: -6.0}
 

@@ -26,15 +26,16 @@ from studyvm.store.models import (
     CardState,
     ReviewDayStats,
 )
+from studyvm.store.repo import table_of
 from studyvm.study.scheduling import day_of, retrievability
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
-CARD = CardState.__table__
-DAY = ReviewDayStats.__table__
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
+CARD = table_of(CardState)
+DAY = table_of(ReviewDayStats)
+ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
 RETENTION_DAYS = 30
