@@ -15,8 +15,11 @@ sides alternating (which goes first alternates too), and each reports:
   also returns the question and the remaining counts; Anki ``get_queued_cards()`` + a ``Card``);
 - ``answer_commit``: grading Good and committing it (StudyVM ``answer()``; Anki ``answer_card()``),
   with each side's SQLite journal mode and ``synchronous`` setting under ``durability``;
-- ``dashboard``: the figures the first screen shows (StudyVM: what the dashboard worker calls;
-  Anki: ``counts()`` + ``deck_due_tree()``);
+- ``dashboard``: the figures the first screen shows (StudyVM: what the dashboard worker calls
+  before showing them: due and new per pack, streak, reviews today; Anki: ``counts()`` +
+  ``deck_due_tree()``), right after opening (``dashboard_first_ms``, when StudyVM builds its review
+  queue) and after the reviews; StudyVM's mastery per topic, which follows on the same screen, is
+  ``dashboard_mastery_ms`` (Anki's deck screen has nothing like it);
 - ``full_stats``: StudyVM ``stats()`` as ``studyvm stats --json`` computes it; Anki's statistics
   screen data (``graphs(search="", days=365)``);
 - ``peak_rss_mib``: the process's peak resident memory after open + the reviews (before stats);
@@ -170,9 +173,27 @@ def _files_mb(path: Path) -> float:
 
 
 def studyvm_dashboard(svc) -> object:
-    """What the dashboard worker computes before its figures are shown."""
-    counts = svc.due_counts()
-    return counts, svc.stats()
+    """What the dashboard worker computes before its figures are shown (due and new per pack, streak,
+    reviews today, the next step; mastery per topic follows, see ``dashboard_mastery_ms``)."""
+    from studyvm.study.overview import fill_dashboard
+    from studyvm.study.views import Dashboard, PackSummary
+
+    packs = [PackSummary(id=p, title=p, origin="", location="", questions=0, topics=[]) for p in svc.packs]
+    data = Dashboard(packs=packs, failed=[])
+    fill_dashboard(svc, data, mastery=False)
+    return data
+
+
+def svc_mastery(svc) -> object:
+    """The dashboard's mastery per topic (StudyVM only: Anki's deck screen has no such figure)."""
+    from studyvm.study.stats import mastery_by_topic
+
+    return mastery_by_topic(svc)
+
+
+def anki_dashboard(col) -> object:
+    """What Anki's deck screen shows: the counts and the deck tree with its due/new/learning figures."""
+    return col.sched.counts(), col.sched.deck_due_tree()
 
 
 def measure_studyvm(home: Path, reviews: int) -> dict[str, object]:
@@ -184,6 +205,9 @@ def measure_studyvm(home: Path, reviews: int) -> dict[str, object]:
     svc = StudyService(Settings(home=home, learner="bench"), clock=lambda: NOW, tz=UTC)
     svc.open()
     open_s = time.perf_counter() - t
+    t = time.perf_counter()
+    studyvm_dashboard(svc)  # the first screen, just opened: the review queue is built here
+    cold = time.perf_counter() - t
     pick, record = [], []
     for _ in range(reviews):
         t = time.perf_counter()
@@ -203,6 +227,9 @@ def measure_studyvm(home: Path, reviews: int) -> dict[str, object]:
         t = time.perf_counter()
         json.dumps(svc.stats().as_json())
         full.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    svc_mastery(svc)
+    mastery_ms = round((time.perf_counter() - t) * 1000, 1)
     with svc.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         durability = {
@@ -213,7 +240,8 @@ def measure_studyvm(home: Path, reviews: int) -> dict[str, object]:
         }
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     svc.close()
-    return _figures(open_s, pick, record, rss, dash, full, durability, _files_mb(home / "studyvm.sqlite3"))
+    figures = _figures(open_s, cold, pick, record, rss, dash, full, durability, _files_mb(home / "studyvm.sqlite3"))
+    return {**figures, "dashboard_mastery_ms": mastery_ms}
 
 
 def measure_anki(path: Path, reviews: int) -> dict[str, object]:
@@ -225,6 +253,9 @@ def measure_anki(path: Path, reviews: int) -> dict[str, object]:
     t = time.perf_counter()
     col = collection.Collection(str(path))
     open_s = time.perf_counter() - t
+    t = time.perf_counter()
+    anki_dashboard(col)
+    cold = time.perf_counter() - t
     pick, record = [], []
     for _ in range(reviews):
         t = time.perf_counter()
@@ -244,8 +275,7 @@ def measure_anki(path: Path, reviews: int) -> dict[str, object]:
     dash, full = [], []
     for _ in range(3):
         t = time.perf_counter()
-        col.sched.counts()
-        col.sched.deck_due_tree()
+        anki_dashboard(col)
         dash.append(time.perf_counter() - t)
         t = time.perf_counter()
         col._backend.graphs(search="", days=365)
@@ -255,10 +285,10 @@ def measure_anki(path: Path, reviews: int) -> dict[str, object]:
         "synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[col.db.scalar("PRAGMA synchronous")],
     }
     col.close()
-    return _figures(open_s, pick, record, rss, dash, full, durability, _files_mb(path))
+    return _figures(open_s, cold, pick, record, rss, dash, full, durability, _files_mb(path))
 
 
-def _figures(open_s, pick, record, rss, dash, full, durability, size) -> dict[str, object]:
+def _figures(open_s, cold, pick, record, rss, dash, full, durability, size) -> dict[str, object]:
     return {
         "open_ms": round(open_s * 1000, 1),
         "reviews": len(record),
@@ -266,6 +296,7 @@ def _figures(open_s, pick, record, rss, dash, full, durability, size) -> dict[st
         "first_next_card_ms": round(pick[0] * 1000, 3) if pick else 0.0,
         "answer_commit_ms": _ms(record),
         "durability": durability,
+        "dashboard_first_ms": round(cold * 1000, 3),
         "dashboard_ms": _ms(dash),
         "full_stats_ms": _ms(full),
         "peak_rss_mib": rss,
@@ -290,6 +321,7 @@ RATIO_KEYS = (
     "next_card_ms",
     "first_next_card_ms",
     "answer_commit_ms",
+    "dashboard_first_ms",
     "dashboard_ms",
     "full_stats_ms",
     "peak_rss_mib",

@@ -57,14 +57,42 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def scheduled(conn: sqlite3.Connection, learner: int, until: datetime, exclude: Sequence[str] = ()) -> list[tuple]:
-    """(due text, id, pack id, question id, state) of every scheduled card due by ``until``, by due time."""
-    rows = conn.execute(
-        "SELECT due, id, pack_id, question_id, state FROM card_state "
-        "WHERE learner_id = ? AND queue = ? AND due <= ? ORDER BY due, id",
-        (learner, QUEUE_SCHEDULED, to_text(until)),
-    ).fetchall()
-    return [r for r in rows if r[2] not in exclude] if exclude else rows
+def scheduled(
+    conn: sqlite3.Connection, learner: int, until: str, pack_id: str | None = None, exclude: Sequence[str] = ()
+) -> list[tuple[str, int]]:
+    """(due text, id) of every scheduled card due by ``until`` (column text, see :func:`to_text`), by
+    due time then id: of one pack, or of all but ``exclude``. Read from an index alone (unless
+    ``exclude``)."""
+    sql = "SELECT due, id FROM card_state WHERE learner_id = ? AND queue = ? AND due <= ?"
+    args: list = [learner, QUEUE_SCHEDULED, until]
+    if pack_id is not None:
+        sql += " AND pack_id = ?"
+        args.append(pack_id)
+    elif exclude:
+        sql += f" AND pack_id NOT IN ({', '.join('?' * len(exclude))})"
+        args += list(exclude)
+    return conn.execute(sql + " ORDER BY due, id", args).fetchall()
+
+
+def card_meta(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str, int]]:
+    """Card id -> (pack id, question id, state)."""
+    out: dict[int, tuple[str, str, int]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for card_id, pack, qid, state in conn.execute(
+            f"SELECT id, pack_id, question_id, state FROM card_state WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            out[card_id] = (pack, qid, state)
+    return out
+
+
+def due_count(conn: sqlite3.Connection, learner: int, pack_id: str, now: str) -> int:
+    """Scheduled cards of a pack due by ``now`` (an index-only count)."""
+    return conn.execute(
+        "SELECT count(*) FROM card_state WHERE learner_id = ? AND pack_id = ? AND queue = ? AND due <= ?",
+        (learner, pack_id, QUEUE_SCHEDULED, now),
+    ).fetchone()[0]
 
 
 def new_cards(conn: sqlite3.Connection, learner: int, pack_id: str, limit: int) -> list[tuple]:

@@ -84,42 +84,52 @@ class ReviewPath:
         """Forget the queue (cards changed elsewhere); the next call rebuilds it."""
         self.queue = None
 
-    def fresh(self, now: datetime) -> DueQueue:
-        """The queue, rebuilt first if cards changed elsewhere or ``now`` nears its horizon."""
+    def fresh(self, now: datetime, pack: str | None) -> DueQueue:
+        """The queue for ``pack`` (``None``: every pack), rebuilt first if cards changed elsewhere, the
+        pack is another one or ``now`` nears its horizon."""
         version = hotpath.data_version(self.conn)
         queue = self.queue
-        if queue is None or version != self._version or now + repo.LEARN_AHEAD > queue.horizon:
-            queue = self.queue = self._build(now)
+        if (
+            queue is None
+            or version != self._version
+            or queue.pack != pack
+            or hotpath.to_text(now + repo.LEARN_AHEAD) > queue.horizon
+        ):
+            queue = self.queue = self._build(now, pack)
             self._version = version
         return queue
 
-    def _build(self, now: datetime) -> DueQueue:
-        horizon = now + repo.LEARN_AHEAD + HORIZON
+    def _build(self, now: datetime, pack: str | None) -> DueQueue:
+        horizon = hotpath.to_text(now + repo.LEARN_AHEAD + HORIZON)
         conn, learner, exclude = self.conn, self.learner, self.exclude
-        rows = hotpath.scheduled(conn, learner, horizon, exclude)
-        scheduled = [(hotpath.from_text(due), card_id, pack, qid, state) for due, card_id, pack, qid, state in rows]
+        scheduled = hotpath.scheduled(conn, learner, horizon, pack, exclude)
         counts = {p: n for p, n in hotpath.new_counts(conn, learner).items() if p not in exclude}
 
-        def refill(pack: str) -> list[tuple[int, int, str]]:
-            return hotpath.new_cards(conn, learner, pack, self.new_limit)
+        def resolve(ids: list[int]) -> dict[int, tuple[str, str, int]]:
+            return hotpath.card_meta(conn, ids)
 
-        return DueQueue(horizon, scheduled, counts, refill)  # new cards are read when first needed
+        def refill(pid: str) -> list[tuple[int, int, str]]:
+            return hotpath.new_cards(conn, learner, pid, self.new_limit)
+
+        return DueQueue(horizon, pack, scheduled, counts, resolve, refill)  # details read when needed
 
     def next(
         self, now: datetime, pack: str | None, new_left: int, reviews_left: int
     ) -> tuple[tuple[str, int, str, int], tuple[int, int]] | None:
         """((pack id, card id, question id, state), (due, new) counts) of the next card, or ``None``."""
-        queue = self.fresh(now)
-        picked = queue.next(now, now + repo.LEARN_AHEAD, pack, new_left > 0, reviews_left > 0)
+        queue = self.fresh(now, pack)
+        at = hotpath.to_text(now)
+        picked = queue.next(at, hotpath.to_text(now + repo.LEARN_AHEAD), new_left > 0, reviews_left > 0)
         if picked is None:
             return None
         # Learning steps go on past the review limit, so allow a little over it.
-        return picked, queue.counts(now, pack, reviews_left + 100, new_left)
+        return picked, queue.counts(at, reviews_left + 100, new_left)
 
-    def get(self, pack_id: str, qid: str) -> repo.CardRow | None:
-        """The stored card, read now."""
-        found = hotpath.card(self.conn, self.learner, pack_id, qid)
-        return None if found is None else _row(found)
+    def counts_by_pack(self, now: datetime, packs: list[str]) -> dict[str, tuple[int, int]]:
+        """Pack id -> (cards due by ``now``, new cards waiting), daily limits aside: index-only counts."""
+        at = hotpath.to_text(now)
+        new = hotpath.new_counts(self.conn, self.learner)
+        return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
 
     def answer(
         self,
@@ -167,7 +177,7 @@ class ReviewPath:
                 pack_id,
                 card.id,
                 qid,
-                (card.fields.state, card.fields.due),
-                (done.fields.state, done.fields.due, values["queue"] == repo.QUEUE_SCHEDULED),
+                (card.fields.state, hotpath.to_text(card.fields.due)),
+                (done.fields.state, hotpath.to_text(done.fields.due), values["queue"] == repo.QUEUE_SCHEDULED),
             )
         return card, done, log_id

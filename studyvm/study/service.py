@@ -255,8 +255,12 @@ class StudyService:
         """Every loaded pack -> cards due now and new cards available today."""
         now = self.clock()
         new_left, _ = self._limits(now)
-        with self.read() as session:
-            counts = repo.due_counts(self.learner_id, now, session=session)
+        fast = self._review_path()
+        if fast is not None:  # the review queue holds both (and is then ready for the first card)
+            counts = fast.counts_by_pack(now, list(self.packs))
+        else:
+            with self.read() as session:
+                counts = repo.due_counts(self.learner_id, now, session=session)
         return {
             pid: DueCount(pid, counts.get(pid, (0, 0))[0], min(new_left, counts.get(pid, (0, 0))[1]))
             for pid in self.packs
@@ -455,6 +459,15 @@ class StudyService:
 
         with self.read() as session:
             return compute_stats(self, session)
+
+    def today(self) -> tuple[int, int]:
+        """(streak in days, reviews today): what the dashboard shows of the learner's history."""
+        from studyvm.study.stats import days_reviewed, streak
+
+        today = day_of(self.clock(), self.tz)
+        with self.read() as session:
+            days = days_reviewed(session, self.learner_id)
+        return streak(set(days), today), days.get(today, 0)
 
     def report(self, pack_id: str | None = None) -> Report:
         """The instructor's class report over every learner (:class:`studyvm.study.report.Report`)."""

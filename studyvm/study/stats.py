@@ -217,6 +217,20 @@ def streak(days_with_reviews: set[int], today: int) -> int:
     return count
 
 
+def days_reviewed(session: Session, learner: int) -> dict[int, int]:
+    """Local day -> reviews, for the days the learner reviewed (the per-day totals, not the log)."""
+    rows = session.execute(
+        select(DAY.c.review_day, DAY.c.reviews).where(DAY.c.learner_id == learner, DAY.c.reviews > 0)
+    ).all()
+    return dict(rows)
+
+
+def mastery_by_topic(svc: StudyService) -> dict[str, float]:
+    """Topic -> mastery over the loaded packs (see :func:`mastery`)."""
+    with svc.read() as session:
+        return mastery(svc, session, svc.learner_id)[0]
+
+
 def compute_stats(svc: StudyService, session: Session) -> Stats:
     """Every progress figure of the service's learner."""
     learner = svc.learner_id

@@ -17,8 +17,11 @@ def test_paused_during_and_restored_after() -> None:
     seen = []
     probe = gc_paused(lambda: seen.append(gc.isenabled()))
     assert gc.isenabled()
+    before = gc.get_freeze_count()
+    kept = [object() for _ in range(10)]
     probe()
     assert seen == [False] and gc.isenabled()
+    assert gc.get_freeze_count() >= before + len(kept)  # what was alive is out of the collector's sight
 
     @gc_paused
     def fails() -> None:

@@ -15,40 +15,54 @@ from .helpers import FakeClock, make_pack
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _queue(scheduled, counts=None, new=None) -> DueQueue:
-    new = new or {}
-    return DueQueue(T0 + timedelta(hours=2), scheduled, counts or {}, lambda p: list(new.get(p, [])))
+def _t(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _queue(cards, counts=None, new=None, pack=None) -> DueQueue:
+    """A queue over ``cards``: (due, id, pack, question id, state)."""
+    meta = {card_id: (p, qid, state) for _due, card_id, p, qid, state in cards}
+    scheduled = sorted((_t(due), card_id) for due, card_id, p, _q, _s in cards if pack is None or p == pack)
+    return DueQueue(
+        _t(T0 + timedelta(hours=2)),
+        pack,
+        scheduled,
+        counts or {},
+        lambda ids: {i: meta[i] for i in ids},
+        lambda p: list((new or {}).get(p, [])),
+    )
 
 
 def test_order_limits_and_counts() -> None:
     m = timedelta(minutes=1)
-    q = _queue(
-        [
-            (T0 - 5 * m, 7, "b", "b7", 2),
-            (T0 - 5 * m, 3, "a", "a3", 2),
-            (T0 - m, 4, "a", "a4", 1),
-            (T0 + 10 * m, 9, "a", "a9", 1),
-            (T0 + 90 * m, 5, "b", "b5", 1),
-        ],
-        {"a": 2, "b": 1},
-        {"a": [(0, 20, "a0"), (1, 21, "a1")], "b": [(0, 30, "b0")]},
-    )
-    ahead = T0 + 20 * m
-    assert q.next(T0, ahead, None, True, True) == ("a", 3, "a3", 2)  # same due time: lower card id first
-    assert q.next(T0, ahead, "b", True, True) == ("b", 7, "b7", 2)
-    assert q.next(T0, ahead, None, True, False) == ("a", 4, "a4", 1)  # review limit reached: learning only
-    assert q.counts(T0, None, 100, 20) == (3, 3) and q.counts(T0, None, 2, 1) == (2, 1)
-    assert q.counts(T0, "b", 100, 20) == (1, 1)
-    for card_id, qid, state, pack in ((3, "a3", 2, "a"), (7, "b7", 2, "b"), (4, "a4", 1, "a")):
-        q.answered(
-            pack, card_id, qid, (state, T0 - 5 * m if card_id != 4 else T0 - m), (2, T0 + timedelta(days=3), True)
-        )
-    assert q.next(T0, ahead, None, True, True) == ("a", 20, "a0", 0)  # then new cards, in pack order
-    q.answered("a", 20, "a0", (0, None), (1, T0 + 5 * m, True))
-    assert q.next(T0, ahead, None, True, True) == ("a", 21, "a1", 0)
-    assert q.counts(T0, None, 100, 20) == (0, 2)
-    assert q.next(T0, ahead, None, False, True) == ("a", 20, "a0", 1)  # no new allowed: learning ahead
-    assert q.next(T0 - 10 * m, T0 - 9 * m, None, False, True) is None
+    cards = [
+        (T0 - 5 * m, 7, "b", "b7", 2),
+        (T0 - 5 * m, 3, "a", "a3", 2),
+        (T0 - m, 4, "a", "a4", 1),
+        (T0 + 10 * m, 9, "a", "a9", 1),
+        (T0 + 90 * m, 5, "b", "b5", 1),
+    ]
+    new = {"a": [(0, 20, "a0"), (1, 21, "a1")], "b": [(0, 30, "b0")]}
+    q = _queue(cards, {"a": 2, "b": 1}, new)
+    now, ahead = _t(T0), _t(T0 + 20 * m)
+    assert q.next(now, ahead, True, True) == ("a", 3, "a3", 2)  # same due time: lower card id first
+    assert _queue(cards, {"a": 2, "b": 1}, new, pack="b").next(now, ahead, True, True) == ("b", 7, "b7", 2)
+    assert q.next(now, ahead, True, False) == ("a", 4, "a4", 1)  # review limit reached: learning only
+    assert q.counts(now, 100, 20) == (3, 3) and q.counts(now, 2, 1) == (2, 1)
+    assert _queue(cards, {"a": 2, "b": 1}, new, pack="b").counts(now, 100, 20) == (1, 1)
+    later = _t(T0 + timedelta(days=3))
+    for card_id, qid, state, pack, due in (
+        (3, "a3", 2, "a", T0 - 5 * m),
+        (7, "b7", 2, "b", T0 - 5 * m),
+        (4, "a4", 1, "a", T0 - m),
+    ):
+        q.answered(pack, card_id, qid, (state, _t(due)), (2, later, True))
+    assert q.next(now, ahead, True, True) == ("a", 20, "a0", 0)  # then new cards, in pack order
+    q.answered("a", 20, "a0", (0, None), (1, _t(T0 + 5 * m), True))
+    assert q.next(now, ahead, True, True) == ("a", 21, "a1", 0)
+    assert q.counts(now, 100, 20) == (0, 2)
+    assert q.next(now, ahead, False, True) == ("a", 20, "a0", 1)  # no new allowed: learning ahead
+    assert q.next(_t(T0 - 10 * m), _t(T0 - 9 * m), False, True) is None
 
 
 def _service(home: Path, clock: FakeClock, pack) -> StudyService:
