@@ -7,6 +7,7 @@ what is wrong and where; ``pack`` is ``None`` when there is any error.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,10 +120,11 @@ def _parse_question_file(data: Any, positions: Positions, display: str, parsed: 
                     *positions.locate((key,)),
                 )
             )
-    for key, validate, bucket in (
+    buckets: tuple[tuple[str, Callable[[Any], Any], list[Any]], ...] = (
         ("questions", QUESTION_ADAPTER.validate_python, parsed.questions),
         ("tables", ComparisonTable.model_validate, parsed.tables),
-    ):
+    )
+    for key, validate, bucket in buckets:
         items = data.get(key, [])
         if items is None:
             continue

@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header
 
-from studyvm.study.views import ShownCard
+from studyvm.study.review import ReviewSession
+from studyvm.study.views import Feedback, ShownCard
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
@@ -23,7 +24,7 @@ from studyvm.tui.widgets.literal import Literal
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-def rating_hint(feedback: Any) -> str:
+def rating_hint(feedback: Feedback) -> str:
     """Which ratings mean something after this verdict (the engine rates auto-graded answers)."""
     if feedback.correct is None:
         return "1 Again  2 Hard  3 Good  4 Easy"
@@ -59,8 +60,8 @@ class ReviewScreen(CardScreen):
         """Pack to review, or ``None`` for every pack."""
         self.limit = limit
         """Most cards to review in this session."""
-        self.run: Any = None
-        """The engine's review session (see :mod:`studyvm.tui.engine`)."""
+        self.run: ReviewSession | None = None
+        """The core's review session (:class:`studyvm.study.review.ReviewSession`)."""
         self.card: ShownCard | None = None
         """The card on screen."""
         self.busy = False
@@ -92,7 +93,7 @@ class ReviewScreen(CardScreen):
         """A failed write leaves the card as it was, and keys work again."""
         self.busy = False
 
-    async def done_start(self, result: tuple[Any, ShownCard | None]) -> None:
+    async def done_start(self, result: tuple[ReviewSession, ShownCard | None]) -> None:
         """Session ready: show its first card."""
         self.run, card = result
         await self.show_card(card)
@@ -150,7 +151,7 @@ class ReviewScreen(CardScreen):
         self.busy = True
         self.run_job("grade", self.run.grade, self.card, value)
 
-    def done_grade(self, feedback: Any) -> None:
+    def done_grade(self, feedback: Feedback) -> None:
         """Show the verdict; the learner now rates."""
         self.busy = False
         widget = self.question_card
