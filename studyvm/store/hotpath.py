@@ -11,12 +11,13 @@ the engine, whose connect hook sets them), so an answer is as durable as before.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from studyvm.store.models import QUEUE_NEW, QUEUE_SCHEDULED
+from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 CARD_COLUMNS = (
@@ -201,3 +202,37 @@ def record_mistake(
         "VALUES (?, ?, ?, ?, ?, ?, 0)",
         (learner, pack_id, question_id, to_text(at), origin, response),
     )
+
+
+def ids_fingerprint(question_ids: list[str]) -> str:
+    """A hash of the ordered question ids of a pack (``pack_sync.ids_hash``)."""
+    return hashlib.sha256("\n".join(question_ids).encode()).hexdigest()
+
+
+def learner_named(conn: sqlite3.Connection, name: str) -> int | None:
+    """The id of learner ``name``, if registered."""
+    found = conn.execute("SELECT id FROM learner WHERE name = ?", (name,)).fetchone()
+    return None if found is None else found[0]
+
+
+def synced_hash(conn: sqlite3.Connection, learner: int, pack_id: str) -> str | None:
+    """The fingerprint of the question ids last synced for a pack."""
+    found = conn.execute(
+        "SELECT ids_hash FROM pack_sync WHERE learner_id = ? AND pack_id = ?", (learner, pack_id)
+    ).fetchone()
+    return None if found is None else found[0]
+
+
+def burial_over(conn: sqlite3.Connection, learner: int, now: str) -> bool:
+    """Whether a buried card is due back (the service puts it back before counting)."""
+    return conn.execute(
+        "SELECT 1 FROM card_state WHERE learner_id = ? AND queue = ? AND buried_until <= ? LIMIT 1",
+        (learner, QUEUE_BURIED, now),
+    ).fetchone() is not None
+
+
+def day_totals(conn: sqlite3.Connection, learner: int) -> list[tuple[int, int, int]]:
+    """(local day, reviews, new cards) of every day the learner reviewed."""
+    return conn.execute(
+        "SELECT review_day, reviews, new_cards FROM review_day_stats WHERE learner_id = ? AND reviews > 0", (learner,)
+    ).fetchall()

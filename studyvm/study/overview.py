@@ -64,18 +64,22 @@ def fill_dashboard(service: StudyService, data: Dashboard, mastery: bool = True)
     per topic. The counts come from the review queue and the per-day totals, cheap however long the
     history; mastery reads every reviewed card, so a screen may ask for it afterwards
     (:func:`fill_mastery`)."""
-    counts = service.due_counts()
-    streak, reviews_today = service.today()
+    counts = {pid: (c.due, c.new) for pid, c in service.due_counts().items()}
+    show_counts(data, counts, *service.today())
+    if mastery:
+        fill_mastery(service, data)
+
+
+def show_counts(data: Dashboard, counts: dict[str, tuple[int, int]], streak: int, reviews_today: int) -> None:
+    """Put (due, new) per pack, the streak, today's reviews and the next step into ``data``."""
     for pack in data.packs:
         count = counts.get(pack.id)
         if count is not None:
-            pack.due, pack.new = count.due, count.new
+            pack.due, pack.new = count
     data.due_now = sum(p.due for p in data.packs)
     data.streak = streak
     data.reviews_today = reviews_today
     data.suggestion, data.suggested_screen = suggest(data.due_now, sum(p.new for p in data.packs))
-    if mastery:
-        fill_mastery(service, data)
 
 
 def fill_mastery(service: StudyService, data: Dashboard) -> None:

@@ -131,10 +131,17 @@ class Backend:
     def dashboard(self, mastery: bool = True) -> Dashboard:
         """Packs with due/new counts, streak, today's reviews, a suggestion and (``mastery``) the mastery
         per topic, which reads every reviewed card (:meth:`mastery` gets it on its own)."""
-        from studyvm.study.overview import fill_dashboard, suggest
+        from studyvm.study.overview import fill_dashboard, show_counts, suggest
 
         packs, failed = self.pack_summaries()
         data = Dashboard(packs=packs, failed=failed)
+        if not mastery and self._service is None:  # first figures without loading the study service
+            from studyvm.study.glance import glance_for
+
+            seen = glance_for(self.settings, self.catalog().packs, **self.service_options)
+            if seen is not None:
+                show_counts(data, *seen)
+                return data
         try:
             with self.lock:
                 fill_dashboard(self.service(), data, mastery=mastery)
