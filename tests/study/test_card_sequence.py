@@ -1,7 +1,7 @@
 """The scheduler shows the same cards in the same order, with the same counts, as the recorded run.
 
-``card_sequence.json`` was recorded from the SQL-per-card implementation (before the in-memory
-queue): three weeks of study over two packs with daily limits, every rating, undos, suspensions,
+``card_sequence.json`` (SQLite) and ``card_sequence_postgresql.json`` were recorded from the
+SQL-per-card implementation (before the in-memory queue): three weeks of study over two packs with daily limits, every rating, undos, suspensions,
 burials, a pack filter, learning cards coming due within the day and new days starting. Any
 change to how the next card is chosen shows up here as the first step that differs.
 
@@ -23,7 +23,11 @@ from studyvm.study.service import StudyService
 
 from .helpers import FakeClock, make_pack
 
-RECORDED = Path(__file__).with_name("card_sequence.json")
+RECORDED = {
+    "sqlite": Path(__file__).with_name("card_sequence.json"),
+    "postgresql": Path(__file__).with_name("card_sequence_postgresql.json"),
+}
+"""Recorded from the SQL-per-card code on each database (PostgreSQL breaks ties in due time its own way)."""
 RATINGS = (3, 3, 1, 4, 3, 2, 3, 1, 3, 4, 3, 3, 2)
 
 
@@ -34,12 +38,12 @@ def _flips(prefix: str, n: int) -> list[dict]:
     ]
 
 
-def play(home: Path) -> list[list]:
+def play(home: Path, db_url: str | None = None) -> list[list]:
     """Three weeks of study; one entry per step: what was shown (and its counts) or what was done."""
     clock = FakeClock()
     packs = {"alpha": make_pack("alpha", _flips("a", 40)), "beta": make_pack("beta", _flips("b", 25))}
     svc = StudyService(
-        Settings(home=home, learner="ada"),
+        Settings(home=home, learner="ada", db_url=db_url),
         packs=packs,
         clock=clock,
         tz=UTC,
@@ -80,12 +84,14 @@ def play(home: Path) -> list[list]:
     return steps
 
 
-def test_same_sequence_as_recorded(tmp_path: Path) -> None:
-    steps = json.loads(json.dumps(play(tmp_path / "home")))  # tuples -> lists, as in the file
+def test_same_sequence_as_recorded(tmp_path: Path, db_url: str) -> None:
+    """On SQLite (the in-memory queue) and on PostgreSQL (a query per card)."""
+    steps = json.loads(json.dumps(play(tmp_path / "home", db_url)))  # tuples -> lists, as in the file
+    recorded_file = RECORDED["sqlite" if db_url.startswith("sqlite") else "postgresql"]
     if os.environ.get("STUDYVM_RECORD_SEQUENCE"):
-        RECORDED.write_text(json.dumps(steps, indent=0) + "\n")
+        recorded_file.write_text(json.dumps(steps, indent=0) + "\n")
         pytest.skip("recorded")
-    recorded = json.loads(RECORDED.read_text())
+    recorded = json.loads(recorded_file.read_text())
     for i, (got, want) in enumerate(zip(steps, recorded, strict=False)):
         assert got == want, f"step {i} differs: got {got}, recorded {want}"
     assert len(steps) == len(recorded)
