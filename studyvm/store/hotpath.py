@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED
+from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 CARD_COLUMNS = (
@@ -236,3 +236,21 @@ def day_totals(conn: sqlite3.Connection, learner: int) -> list[tuple[int, int, i
     return conn.execute(
         "SELECT review_day, reviews, new_cards FROM review_day_stats WHERE learner_id = ? AND reviews > 0", (learner,)
     ).fetchall()
+
+
+def unbury(conn: sqlite3.Connection, learner: int, now: str) -> int:
+    """Put back the cards whose burial is over (in the caller's transaction); how many."""
+    return conn.execute(
+        "UPDATE card_state SET queue = CASE WHEN state = ? THEN ? ELSE ? END, buried_until = NULL "
+        "WHERE learner_id = ? AND queue = ? AND buried_until <= ?",
+        (STATE_NEW, QUEUE_NEW, QUEUE_SCHEDULED, learner, QUEUE_BURIED, now),
+    ).rowcount
+
+
+def done_on(conn: sqlite3.Connection, learner: int, day: int) -> tuple[int, int]:
+    """(new cards introduced, review-state cards reviewed) on local day ``day``."""
+    found = conn.execute(
+        "SELECT new_cards, review_cards FROM review_day_stats WHERE learner_id = ? AND review_day = ?",
+        (learner, day),
+    ).fetchone()
+    return (found[0], found[1]) if found else (0, 0)

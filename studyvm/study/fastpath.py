@@ -131,6 +131,17 @@ class ReviewPath:
         new = hotpath.new_counts(self.conn, self.learner)
         return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
 
+    def new_day(self, now: datetime, day: int) -> tuple[int, int]:
+        """Start a day: put back the cards whose burial is over; (new cards, reviews) done on ``day``."""
+        with hotpath.write(self.conn):
+            hotpath.unbury(self.conn, self.learner, hotpath.to_text(now))
+        self.invalidate()
+        return hotpath.done_on(self.conn, self.learner, day)
+
+    def reviews_by_day(self) -> dict[int, int]:
+        """Local day -> reviews, for the days the learner reviewed."""
+        return {day: reviews for day, reviews, _new in hotpath.day_totals(self.conn, self.learner)}
+
     def answer(
         self,
         pack_id: str,

@@ -196,11 +196,14 @@ class StudyService:
         kept up to date by :meth:`answer`; a new day also puts buried cards back."""
         day = day_of(now, self.tz)
         if self._today is None or self._today[0] != day:
-            with write_session(self.engine) as writer:
-                repo.unbury(self.learner_id, now, session=writer)
-            with self.read() as session:
-                self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
-            self._changed()
+            fast = self._review_path()
+            if fast is not None:
+                self._today = [day, *fast.new_day(now, day)]
+            else:
+                with write_session(self.engine) as writer:
+                    repo.unbury(self.learner_id, now, session=writer)
+                with self.read() as session:
+                    self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
         _day, new_done, reviews_done = self._today
         return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
 
@@ -462,11 +465,17 @@ class StudyService:
 
     def today(self) -> tuple[int, int]:
         """(streak in days, reviews today): what the dashboard shows of the learner's history."""
-        from studyvm.study.stats import days_reviewed, streak
+        from studyvm.study.glance import streak
 
         today = day_of(self.clock(), self.tz)
-        with self.read() as session:
-            days = days_reviewed(session, self.learner_id)
+        fast = self._review_path()
+        if fast is not None:
+            days = fast.reviews_by_day()
+        else:
+            from studyvm.study.stats import days_reviewed
+
+            with self.read() as session:
+                days = days_reviewed(session, self.learner_id)
         return streak(set(days), today), days.get(today, 0)
 
     def report(self, pack_id: str | None = None) -> Report:
