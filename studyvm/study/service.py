@@ -218,10 +218,8 @@ class StudyService:
             found = fast.next(now, pack_id, new_left, reviews_left)
             if found is None:
                 return None
-            (pid, card_id, qid, state), (due, new) = found
-            question = self.pack(pid).question(qid)
-            return CardView(pack_id=pid, question=question, presentation=present(question, self.rng),
-                            state=STATE_NAMES.get(state, "review"), due=due, new=new, shown_at=now, card_id=card_id)
+            (pid, card_id, qid, state), counts = found
+            return self._shown(pid, card_id, qid, state, counts, now)
         with self.read() as session:
             row = repo.next_card(
                 self.learner_id, now, session=session, pack_id=pack_id, allow_new=new_left > 0,
@@ -233,14 +231,17 @@ class StudyService:
 
     def _view(self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int,
               reviews_left: int) -> CardView:
-        question = self.pack(row.pack_id).question(row.question_id)
         # Learning steps go on past the review limit, so allow a little over it.
-        due, new = repo.capped_counts(self.learner_id, now, reviews_left + 100, new_left, session=session,
-                                      pack_id=pack_id, exclude_packs=self._missing)
-        return CardView(
-            pack_id=row.pack_id, question=question, presentation=present(question, self.rng),
-            state=STATE_NAMES.get(row.fields.state, "review"), due=due, new=new, shown_at=now, card_id=row.id,
-        )
+        counts = repo.capped_counts(self.learner_id, now, reviews_left + 100, new_left, session=session,
+                                    pack_id=pack_id, exclude_packs=self._missing)
+        return self._shown(row.pack_id, row.id, row.question_id, row.fields.state, counts, now)
+
+    def _shown(self, pack_id: str, card_id: int, qid: str, state: int, counts: tuple[int, int],
+               now: datetime) -> CardView:
+        question = self.pack(pack_id).question(qid)
+        return CardView(pack_id=pack_id, question=question, presentation=present(question, self.rng),
+                        state=STATE_NAMES.get(state, "review"), due=counts[0], new=counts[1], shown_at=now,
+                        card_id=card_id)
 
     def card(self, pack_id: str, question_id: str) -> CardView:
         """A view of one given card, due or not (e.g. to show again the card an undo put back)."""
