@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import types
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Union, cast, get_args, get_origin
 
 import typer
 from typer.core import TyperGroup
@@ -72,9 +72,10 @@ class PlainValue:
             out = value if isinstance(value, self.kind) else convert(value)
         except (TypeError, ValueError):
             raise typer.BadParameter(f"{value!r} is not a valid {name}.", ctx=ctx, param=param) from None
-        if self.low is not None and out < self.low:
+        number = cast(float, out)  # an int or a float when bounded (see plain_kind)
+        if self.low is not None and number < self.low:
             raise typer.BadParameter(f"{out} is below the minimum, {self.low}.", ctx=ctx, param=param)
-        if self.high is not None and out > self.high:
+        if self.high is not None and number > self.high:
             raise typer.BadParameter(f"{out} is above the maximum, {self.high}.", ctx=ctx, param=param)
         return out
 

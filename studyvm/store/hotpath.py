@@ -29,8 +29,11 @@ CARD_COLUMNS = (
 
 def to_text(moment: datetime | None) -> str | None:
     """A datetime as the column text SQLAlchemy writes (naive UTC)."""
-    if moment is None:
-        return None
+    return None if moment is None else text_of(moment)
+
+
+def text_of(moment: datetime) -> str:
+    """:func:`to_text` of a datetime that is there."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return moment.strftime(_FORMAT)
@@ -165,7 +168,7 @@ def insert_review(conn: sqlite3.Connection, row: dict) -> int:
             row["prev"],
         ),
     )
-    return cur.lastrowid
+    return cur.lastrowid or 0  # always set after an INSERT
 
 
 def count_day(conn: sqlite3.Connection, learner: int, day: int, counts: tuple[int, int, int, int]) -> None:

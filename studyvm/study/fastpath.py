@@ -11,9 +11,10 @@ chosen. The service also drops the queue itself after those calls (:meth:`Review
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -68,7 +69,7 @@ class ReviewPath:
 
     def __init__(self, engine: Engine, learner: int, exclude: tuple[str, ...], new_limit: int) -> None:
         self._pooled = engine.raw_connection()
-        self.conn = self._pooled.driver_connection
+        self.conn: sqlite3.Connection = cast(sqlite3.Connection, self._pooled.driver_connection)
         """The sqlite3 connection (autocommit; transactions are explicit)."""
         self.learner = learner
         self.exclude = exclude
@@ -93,14 +94,14 @@ class ReviewPath:
             queue is None
             or version != self._version
             or queue.pack != pack
-            or hotpath.to_text(now + repo.LEARN_AHEAD) > queue.horizon
+            or hotpath.text_of(now + repo.LEARN_AHEAD) > queue.horizon
         ):
             queue = self.queue = self._build(now, pack)
             self._version = version
         return queue
 
     def _build(self, now: datetime, pack: str | None) -> DueQueue:
-        horizon = hotpath.to_text(now + repo.LEARN_AHEAD + HORIZON)
+        horizon = hotpath.text_of(now + repo.LEARN_AHEAD + HORIZON)
         conn, learner, exclude = self.conn, self.learner, self.exclude
         scheduled = hotpath.scheduled(conn, learner, horizon, pack, exclude)
         counts = {p: n for p, n in hotpath.new_counts(conn, learner).items() if p not in exclude}
@@ -118,8 +119,8 @@ class ReviewPath:
     ) -> tuple[tuple[str, int, str, int], tuple[int, int]] | None:
         """((pack id, card id, question id, state), (due, new) counts) of the next card, or ``None``."""
         queue = self.fresh(now, pack)
-        at = hotpath.to_text(now)
-        picked = queue.next(at, hotpath.to_text(now + repo.LEARN_AHEAD), new_left > 0, reviews_left > 0)
+        at = hotpath.text_of(now)
+        picked = queue.next(at, hotpath.text_of(now + repo.LEARN_AHEAD), new_left > 0, reviews_left > 0)
         if picked is None:
             return None
         # Learning steps go on past the review limit, so allow a little over it.
@@ -127,14 +128,14 @@ class ReviewPath:
 
     def counts_by_pack(self, now: datetime, packs: list[str]) -> dict[str, tuple[int, int]]:
         """Pack id -> (cards due by ``now``, new cards waiting), daily limits aside: index-only counts."""
-        at = hotpath.to_text(now)
+        at = hotpath.text_of(now)
         new = hotpath.new_counts(self.conn, self.learner)
         return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
 
     def new_day(self, now: datetime, day: int) -> tuple[int, int]:
         """Start a day: put back the cards whose burial is over; (new cards, reviews) done on ``day``."""
         with hotpath.write(self.conn):
-            hotpath.unbury(self.conn, self.learner, hotpath.to_text(now))
+            hotpath.unbury(self.conn, self.learner, hotpath.text_of(now))
         self.invalidate()
         return hotpath.done_on(self.conn, self.learner, day)
 

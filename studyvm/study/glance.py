@@ -66,7 +66,7 @@ def _read(
     new_per_day: int,
 ) -> Glance | None:
     learner = hotpath.learner_named(conn, learner_name)
-    at = hotpath.to_text(now)
+    at = hotpath.text_of(now)
     if learner is None or hotpath.burial_over(conn, learner, at):
         return None
     if any(hotpath.synced_hash(conn, learner, pid) != hotpath.ids_fingerprint(ids) for pid, ids in packs.items()):

@@ -307,9 +307,10 @@ class StudyService:
             row, done, log_id = recorded
         else:
             with write_session(self.engine) as session:
-                row = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
-                if row is None:
+                found = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
+                if found is None:
                     raise StudyError(f"no card for {card.pack_id}/{question.id}")
+                row = found
                 done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
                 log_id = repo.record_review(
                     self.learner_id, row, done.fields, rating, now, day, session=session,
