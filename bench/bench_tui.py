@@ -4,8 +4,10 @@
    when its first screen is mounted (widgets composed) and then painted once, with the message
    loop running so keys are handled; the same for a bare
    Textual app with only a Header, in the same run, alternating, median of ``--starts``.
-   StudyVM goes through its real CLI module and the built-in packs, on an empty home; its
-   dashboard figures arrive later from a worker ("data_loaded") and are reported too.
+   StudyVM goes through its real CLI module and the built-in packs, on a home made by a first
+   start that is not counted; its dashboard figures (counts, streak, next step) arrive later
+   from a worker and are reported too ("data on screen"), then the mastery per topic.
+   Measured headless and in a real terminal (a tmux window, 80x24).
 2. Rating key -> next card on screen: the review screen over the study engine benchmark's
    synthetic history (``bench/bench_study.py``: 100,000 questions, 1,000,000 reviews by
    default), from the key being handled to the refresh that shows the next card.
@@ -22,6 +24,8 @@ import asyncio
 import inspect
 import json
 import random
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,7 +38,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 PROBE = """
-import asyncio, time
+import asyncio, sys, time
+
+def report(*stamps):
+    # into the file named by the last argument when run in tmux (its screen is not ours), else stdout
+    line = "READY " + " ".join(str(s) for s in stamps)
+    if RUN_KW:
+        print(line, flush=True)
+    else:
+        with open(sys.argv[-1], "w") as out:
+            out.write(line + "\\n")
 
 async def painted(app):
     # wait until the first screen is mounted (its widgets composed), then painted once
@@ -59,10 +72,10 @@ class Bare(App):
 
 async def auto_pilot(pilot):  # Textual calls this once the app is ready
     ready = await painted(pilot.app)
-    print("READY", ready, ready, flush=True)
+    report(ready, ready, ready)
     pilot.app.exit()
 
-Bare().run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+Bare().run(**RUN_KW, auto_pilot=auto_pilot)
 """
 )
 
@@ -77,47 +90,97 @@ from studyvm.tui.app import make_app
 
 async def auto_pilot(pilot):  # Textual calls this once the app is ready
     ready = await painted(pilot.app)
-    assert pilot.app.screen.__class__.__name__ == "DashboardScreen"
-    await pilot.app.workers.wait_for_complete()
+    screen = pilot.app.screen
+    assert screen.__class__.__name__ == "DashboardScreen"
+    while screen.data is None:  # the counts, streak and next step arrive from the worker
+        await asyncio.sleep(0.001)
+    shown = asyncio.Event()  # ... and are on screen once the refresh after them is done
+    screen.call_after_refresh(shown.set)
+    await shown.wait()
+    figures = time.time()
+    await pilot.app.workers.wait_for_complete()  # mastery per topic follows from the same worker
     await pilot.pause()
-    print("READY", ready, time.time(), flush=True)
+    shown = asyncio.Event()
+    screen.call_after_refresh(shown.set)
+    await shown.wait()
+    report(ready, figures, time.time())
     pilot.app.exit()
 
 settings = Settings.from_env(home=Path(sys.argv[1]), learner="bench")
-make_app(settings).run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+make_app(settings).run(**RUN_KW, auto_pilot=auto_pilot)
 """
 )
 
 
-def _start(script: str, *args: str) -> tuple[float, float]:
-    """Seconds from spawning ``script`` to its first screen being interactive, and to data loaded."""
+HEADLESS = "RUN_KW = dict(headless=True, size=(80, 24))\n"
+IN_TERMINAL = "RUN_KW = {}\n"
+TMUX = ["tmux", "-L", "studyvm-bench", "-f", "/dev/null"]
+
+
+def _start(script: str, *args: str) -> tuple[float, float, float]:
+    """Seconds from spawning ``script`` headless to its first screen being interactive, and to data loaded."""
     spawned = time.time()
-    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", HEADLESS + script, *args], capture_output=True, text=True,
+                         timeout=120)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("READY")), None)
     if line is None:
         raise RuntimeError(f"no READY line: {out.stdout[-500:]} {out.stderr[-2000:]}")
-    _, ready, loaded = line.split()
-    return float(ready) - spawned, float(loaded) - spawned
+    _, ready, loaded, mastery = line.split()
+    return float(ready) - spawned, float(loaded) - spawned, float(mastery) - spawned
 
 
-def startup(starts: int) -> dict[str, object]:
-    """Median start-up of both apps, measured alternately in this run."""
-    bare, ours, loaded = [], [], []
+def _start_tmux(script: str, report: Path, *args: str) -> tuple[float, float, float]:
+    """The same in a real terminal: a new tmux window (80x24) runs ``script``, which writes its times
+    to ``report``."""
+    report.unlink(missing_ok=True)
+    command = shlex.join([sys.executable, "-c", IN_TERMINAL + script, *args, str(report)])
+    spawned = time.time()
+    subprocess.run([*TMUX, "new-window", "-d", "-t", "bench", command], check=True)
+    deadline = time.monotonic() + 120
+    while not (report.exists() and report.read_text().endswith("\n")):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no report from {script[:60]!r} in tmux")
+        time.sleep(0.002)
+    _, ready, loaded, mastery = report.read_text().split()
+    return float(ready) - spawned, float(loaded) - spawned, float(mastery) - spawned
+
+
+def startup(starts: int, terminal: bool = False) -> dict[str, object]:
+    """Median start-up of both apps, measured alternately in this run (headless, or in tmux)."""
+    bare, ours, loaded, mastery = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for n in range(starts + 1):
-            b = _start(BARE)[0]
-            home = Path(tmp) / f"home{n}"
-            s, data = _start(STUDYVM, str(home))
-            if n == 0:
-                continue  # warm the file cache for both before counting
-            bare.append(b)
-            ours.append(s)
-            loaded.append(data)
+        report = Path(tmp) / "ready.txt"
+        if terminal:
+            subprocess.run([*TMUX, "new-session", "-d", "-s", "bench", "-x", "80", "-y", "24"], check=True)
+        try:
+            home = Path(tmp) / "home"  # made (and migrated) by the first start, which is not counted
+            for n in range(starts + 1):
+                if terminal:
+                    b = _start_tmux(BARE, report)[0]
+                    s, data, all_ = _start_tmux(STUDYVM, report, str(home))
+                else:
+                    b = _start(BARE)[0]
+                    s, data, all_ = _start(STUDYVM, str(home))
+                if n == 0:
+                    continue  # warm the file cache for both before counting
+                bare.append(b)
+                ours.append(s)
+                loaded.append(data)
+                mastery.append(all_)
+        finally:
+            if terminal:
+                subprocess.run([*TMUX, "kill-server"], check=False)
+    first = statistics.median(bare)
     return {
-        "bare_textual_header_s": round(statistics.median(bare), 3),
+        "where": "tmux 80x24" if terminal else "headless 80x24",
+        "bare_textual_header_s": round(first, 3),
         "studyvm_first_screen_s": round(statistics.median(ours), 3),
-        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
-        "studyvm_dashboard_data_loaded_s": round(statistics.median(loaded), 3),
+        "ratio": round(statistics.median(o / b for o, b in zip(ours, bare, strict=True)), 2),
+        "studyvm_dashboard_data_on_screen_s": round(statistics.median(loaded), 3),
+        "data_on_screen_over_bare_first_paint": round(statistics.median(d / b for d, b in zip(loaded, bare,
+                                                                                              strict=True)), 2),
+        "studyvm_mastery_on_screen_s": round(statistics.median(mastery), 3),
+        "targets": {"ratio": 1.3, "data_on_screen_over_bare_first_paint": 2.0},
         "starts": starts,
     }
 
@@ -185,11 +248,15 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=100_000)
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--ratings", type=int, default=30)
+    parser.add_argument("--startup-only", action="store_true", help="skip the rating benchmark")
     args = parser.parse_args()
-    result = {
-        "startup": startup(args.starts),
-        "rating_to_next_card": rating_to_next_card(args.questions, args.reviews, args.ratings),
-    }
+    result: dict[str, object] = {"startup": startup(args.starts)}
+    if shutil.which("tmux"):
+        result["startup_in_tmux"] = startup(args.starts, terminal=True)
+    else:
+        result["startup_in_tmux"] = "skipped: tmux not found"
+    if not args.startup_only:
+        result["rating_to_next_card"] = rating_to_next_card(args.questions, args.reviews, args.ratings)
     print(json.dumps(result, indent=2))
 
 

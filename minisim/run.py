@@ -16,8 +16,8 @@ from importlib import resources
 from minisim import abi, asm, bt, disasm, equivalence, isa, pricing, profiles
 from minisim import vmm as vmms
 from minisim.machine import Machine
+from minisim.names import WORKLOADS
 
-WORKLOADS = ("cpu", "syscall", "fork", "pagefault", "ctxswitch", "io", "tlb", "popf", "mixed")
 MODES = vmms.MODES
 PROFILES = profiles.PROFILES
 DEFAULT_BUDGET = 10_000_000  # guest instructions per unit of --scale

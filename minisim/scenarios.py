@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from minisim import profiles
-from minisim.run import Result, kernel_diff, run
+if TYPE_CHECKING:  # the machine is loaded when a scenario runs, not to list them
+    from minisim.run import Result
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,15 @@ def _mmu_calls(r: Result) -> int:
 
 
 def _diff_lines() -> int:
+    from minisim.run import kernel_diff
+
     return sum(1 for ln in kernel_diff().splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---"))
 
 
 def _vmexit(profile: str) -> int:
     """A profile's VM exit round trip (the transition and a minimal handler)."""
+    from minisim import profiles
+
     return profiles.get(profile).vmexit
 
 
@@ -313,6 +318,8 @@ def values_of(s: Scenario, results: dict[str, Result]) -> dict:
 
 def run_scenario(scenario_id: str) -> ScenarioOutcome:
     """Run every run of the scenario, compute its metric per run and its verdict."""
+    from minisim.run import run
+
     s = get(scenario_id)
     results = {label: run(s.workload, mode, prof, s.scale, kernel=kernel)
                for label, (mode, prof, kernel) in s.plan().items()}

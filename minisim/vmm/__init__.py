@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from minisim.names import MODES
 from minisim.vmm.full import BinaryTranslation
 from minisim.vmm.hw import HardwareAssist, Hybrid, NestedPaging
 from minisim.vmm.native import Native
@@ -10,7 +11,6 @@ from minisim.vmm.trap_emulate import TrapEmulate
 
 BY_MODE = {cls.name: cls for cls in (Native, TrapEmulate, BinaryTranslation, Paravirt, HardwareAssist, NestedPaging,
                                      Hybrid)}
-MODES = ("native", "trap-emulate", "full", "para", "hw", "hw-ept", "hybrid")
 
 
 def make(mode: str, profile):

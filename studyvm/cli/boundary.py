@@ -22,8 +22,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
+from studyvm.cli.coercion import PlainGroup
 from studyvm.errors import StudyVMError, database_message
 from studyvm.textsafe import InertStream, inert, inert_name
 
@@ -137,8 +137,9 @@ def guarded_streams() -> Iterator[None]:
             stream.close()
 
 
-class BoundaryGroup(TyperGroup):
-    """The root command group: runs every command inside the streams guard and the boundary."""
+class BoundaryGroup(PlainGroup):
+    """The root command group: plain option conversion (no pydantic at launch, see
+    :mod:`studyvm.cli.coercion`), every command run inside the streams guard and the boundary."""
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; errors become a message and an exit code (see the module's docs)."""

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from studyvm.packs.checks import check_pack
 from studyvm.packs.diagnostics import Diagnostic, from_validation_error, has_errors
+from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.model import QUESTION_ADAPTER, ComparisonTable, Pack, PackMeta, Question
 from studyvm.packs.tables import row_questions
 from studyvm.packs.yamlsafe import MAX_FILE_BYTES, Positions, YamlProblem, read_yaml_file
@@ -173,6 +174,7 @@ def _assemble(
     return LoadResult(pack, sorted(diagnostics))
 
 
+@gc_paused
 def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | None = None) -> LoadResult:
     """Load a pack folder: ``pack.yaml`` plus every other ``*.yaml``/``*.yml`` below it."""
     folder = Path(folder)
@@ -229,6 +231,7 @@ def load_question_file(path: Path, known_demos: set[str] | None = None) -> LoadR
     return _assemble(meta, parsed, str(path), "file", known_demos, Located(str(path)))
 
 
+@gc_paused
 def load_export(path: Path) -> LoadResult:
     """Load a JSON export made by ``studyvm pack export --format json``."""
     path = Path(path)

@@ -150,10 +150,9 @@ def _bump_day(dialect: str):
 
 def _count_day(session: Session, learner: int, day: int, state_before: int, rating: int, sign: int) -> None:
     """Add (``sign`` 1) or remove (-1) one review in the learner's day totals."""
-    review = state_before == STATE_REVIEW
+    counts = day_counts(state_before, rating, sign)
     session.execute(_bump_day(session.get_bind().dialect.name), {
-        "b_learner": learner, "b_day": day, "b_reviews": sign, "b_new_cards": sign * (state_before == STATE_NEW),
-        "b_review_cards": sign * review, "b_lapses": sign * (review and rating == 1),
+        "b_learner": learner, "b_day": day, **{f"b_{k}": n for k, n in zip(_DAY_COUNTS, counts, strict=True)},
     })
 
 
@@ -171,6 +170,35 @@ def _snapshot(card: CardRow) -> str:
     })
 
 
+def answer_values(card: CardRow, after: CardFields, leech: bool) -> dict:
+    """The ``card_state`` columns an answer sets."""
+    suspended = card.suspended or leech
+    return {
+        "state": after.state, "step": after.step, "stability": after.stability, "difficulty": after.difficulty,
+        "due": after.due, "last_review": after.last_review, "reps": after.reps, "lapses": after.lapses,
+        "leech": card.leech or leech, "suspended": suspended, "buried_until": None,
+        "queue": queue_for(after.state, suspended, card.removed),
+    }
+
+
+def log_values(learner: int, card: CardRow, rating: int, now: datetime, day: int, score: float | None,
+               response: object, duration_ms: int | None) -> dict:
+    """The ``review_log`` row of an answer (undo snapshot included)."""
+    return {
+        "learner_id": learner, "pack_id": card.pack_id, "question_id": card.question_id, "rating": rating,
+        "reviewed_at": now, "review_day": day, "duration_ms": duration_ms, "state_before": card.fields.state,
+        "score": score, "response": None if response is None else json.dumps(response, default=str),
+        "prev": _snapshot(card),
+    }
+
+
+def day_counts(state_before: int, rating: int, sign: int = 1) -> tuple[int, int, int, int]:
+    """What one review adds (``sign`` 1) to or removes (-1) from a day's (reviews, new cards, review
+    cards, lapses)."""
+    review = state_before == STATE_REVIEW
+    return sign, sign * (state_before == STATE_NEW), sign * review, sign * (review and rating == 1)
+
+
 def record_review(
     learner: int,
     card: CardRow,
@@ -186,19 +214,8 @@ def record_review(
     duration_ms: int | None = None,
 ) -> int:
     """Store the new card state and the review log row (undo snapshot included); the log id."""
-    suspended = card.suspended or leech
-    session.execute(_UPDATE_CARD, {
-        "card_id": card.id, "state": after.state, "step": after.step, "stability": after.stability,
-        "difficulty": after.difficulty, "due": after.due, "last_review": after.last_review, "reps": after.reps,
-        "lapses": after.lapses, "leech": card.leech or leech, "suspended": suspended, "buried_until": None,
-        "queue": queue_for(after.state, suspended, card.removed),
-    })
-    result = session.execute(_INSERT_LOG, {
-        "learner_id": learner, "pack_id": card.pack_id, "question_id": card.question_id, "rating": rating,
-        "reviewed_at": now, "review_day": day, "duration_ms": duration_ms, "state_before": card.fields.state,
-        "score": score, "response": None if response is None else json.dumps(response, default=str),
-        "prev": _snapshot(card),
-    })
+    session.execute(_UPDATE_CARD, {"card_id": card.id, **answer_values(card, after, leech)})
+    result = session.execute(_INSERT_LOG, log_values(learner, card, rating, now, day, score, response, duration_ms))
     _count_day(session, learner, day, card.fields.state, rating, 1)
     return result.inserted_primary_key[0]
 

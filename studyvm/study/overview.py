@@ -59,19 +59,34 @@ def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]
     return "all done for today: try a practice quiz — press n", "quiz"
 
 
-def fill_dashboard(service: StudyService, data: Dashboard) -> None:
-    """Due and new counts per pack, streak, today's reviews, mastery and the next step."""
-    counts = service.due_counts()
-    stats = service.stats()
+def fill_dashboard(service: StudyService, data: Dashboard, mastery: bool = True) -> None:
+    """Due and new counts per pack, streak, today's reviews, the next step and (``mastery``) the mastery
+    per topic. The counts come from the review queue and the per-day totals, cheap however long the
+    history; mastery reads every reviewed card, so a screen may ask for it afterwards
+    (:func:`fill_mastery`)."""
+    counts = {pid: (c.due, c.new) for pid, c in service.due_counts().items()}
+    show_counts(data, counts, *service.today())
+    if mastery:
+        fill_mastery(service, data)
+
+
+def show_counts(data: Dashboard, counts: dict[str, tuple[int, int]], streak: int, reviews_today: int) -> None:
+    """Put (due, new) per pack, the streak, today's reviews and the next step into ``data``."""
     for pack in data.packs:
         count = counts.get(pack.id)
         if count is not None:
-            pack.due, pack.new = count.due, count.new
+            pack.due, pack.new = count
     data.due_now = sum(p.due for p in data.packs)
-    data.streak = stats.streak
-    data.reviews_today = stats.reviews_today
-    data.mastery = mastery_of(stats)
+    data.streak = streak
+    data.reviews_today = reviews_today
     data.suggestion, data.suggested_screen = suggest(data.due_now, sum(p.new for p in data.packs))
+
+
+def fill_mastery(service: StudyService, data: Dashboard) -> None:
+    """Mastery per topic, over every reviewed card of the loaded packs."""
+    from studyvm.study.stats import mastery_by_topic
+
+    data.mastery = [TopicMastery(topic, float(value)) for topic, value in mastery_by_topic(service).items()]
 
 
 def stats_view(service: StudyService) -> StatsData:

@@ -13,7 +13,7 @@ from typing import Any
 
 import fsrs
 
-from studyvm.store.models import STATE_NEW
+from studyvm.store.states import STATE_NEW
 
 DEFAULT_RETENTION = 0.9
 """Desired retention: the probability of recall at which a review is scheduled."""

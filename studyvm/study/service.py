@@ -11,6 +11,7 @@ service may be used from one thread at a time.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import (
+    Scheduled,
     day_of,
     local_tz,
     make_scheduler,
@@ -43,6 +45,7 @@ from studyvm.study.scheduling import (
 from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, Undone, source_text
 
 if TYPE_CHECKING:
+    from studyvm.study.fastpath import ReviewPath
     from studyvm.study.report import Report
     from studyvm.study.sessions import ExamSession, QuizSession
     from studyvm.study.stats import Stats
@@ -95,6 +98,8 @@ class StudyService:
         self._today: list[int] | None = None
         self._reader: Engine | None = None
         """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
+        self._fast: ReviewPath | None = None
+        """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self, as_learner: bool = True) -> StudyService:
@@ -121,6 +126,9 @@ class StudyService:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._fast is not None:
+            self._fast.close()
+            self._fast = None
         if self._engine is not None:
             self._engine.dispose()
 
@@ -163,6 +171,22 @@ class StudyService:
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
         if self._missing:
             logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
+        if self._fast is not None:  # made again with the packs now missing
+            self._fast.close()
+            self._fast = None
+
+    def _changed(self) -> None:
+        """Cards changed other than by an answer: the in-memory queue is built again when next needed."""
+        if self._fast is not None:
+            self._fast.invalidate()
+
+    def _review_path(self) -> ReviewPath | None:
+        """The SQLite review path (``None`` on a database server, where each card is a query)."""
+        if self._fast is None and self.engine.dialect.name == "sqlite":
+            from studyvm.study.fastpath import ReviewPath
+
+            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.new_per_day)
+        return self._fast
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
@@ -175,14 +199,19 @@ class StudyService:
         return Session(self._reader)
 
     # -- reviews -------------------------------------------------------------------------------
-    def _limits(self, session: Session, now: datetime) -> tuple[int, int]:
+    def _limits(self, now: datetime) -> tuple[int, int]:
         """(new cards, reviews) still allowed today. Counted once a day (and after an undo), then
         kept up to date by :meth:`answer`; a new day also puts buried cards back."""
         day = day_of(now, self.tz)
         if self._today is None or self._today[0] != day:
-            with write_session(self.engine) as writer:
-                repo.unbury(self.learner_id, now, session=writer)
-            self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
+            fast = self._review_path()
+            if fast is not None:
+                self._today = [day, *fast.new_day(now, day)]
+            else:
+                with write_session(self.engine) as writer:
+                    repo.unbury(self.learner_id, now, session=writer)
+                with self.read() as session:
+                    self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
         _day, new_done, reviews_done = self._today
         return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
 
@@ -191,8 +220,15 @@ class StudyService:
         if pack_id is not None:
             self.pack(pack_id)
         now = self.clock()
+        new_left, reviews_left = self._limits(now)
+        fast = self._review_path()
+        if fast is not None:
+            found = fast.next(now, pack_id, new_left, reviews_left)
+            if found is None:
+                return None
+            (pid, card_id, qid, state), counts = found
+            return self._shown(pid, card_id, qid, state, counts, now)
         with self.read() as session:
-            new_left, reviews_left = self._limits(session, now)
             row = repo.next_card(
                 self.learner_id, now, session=session, pack_id=pack_id, allow_new=new_left > 0,
                 allow_reviews=reviews_left > 0, exclude_packs=self._missing,
@@ -203,22 +239,25 @@ class StudyService:
 
     def _view(self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int,
               reviews_left: int) -> CardView:
-        question = self.pack(row.pack_id).question(row.question_id)
         # Learning steps go on past the review limit, so allow a little over it.
-        due, new = repo.capped_counts(self.learner_id, now, reviews_left + 100, new_left, session=session,
-                                      pack_id=pack_id, exclude_packs=self._missing)
-        return CardView(
-            pack_id=row.pack_id, question=question, presentation=present(question, self.rng),
-            state=STATE_NAMES.get(row.fields.state, "review"), due=due, new=new, shown_at=now, card_id=row.id,
-        )
+        counts = repo.capped_counts(self.learner_id, now, reviews_left + 100, new_left, session=session,
+                                    pack_id=pack_id, exclude_packs=self._missing)
+        return self._shown(row.pack_id, row.id, row.question_id, row.fields.state, counts, now)
+
+    def _shown(self, pack_id: str, card_id: int, qid: str, state: int, counts: tuple[int, int],
+               now: datetime) -> CardView:
+        question = self.pack(pack_id).question(qid)
+        return CardView(pack_id=pack_id, question=question, presentation=present(question, self.rng),
+                        state=STATE_NAMES.get(state, "review"), due=counts[0], new=counts[1], shown_at=now,
+                        card_id=card_id)
 
     def card(self, pack_id: str, question_id: str) -> CardView:
         """A view of one given card, due or not (e.g. to show again the card an undo put back)."""
         if self.pack(pack_id).question(question_id) is None:
             raise StudyError(f"no question '{question_id}' in pack '{pack_id}'")
         now = self.clock()
+        new_left, reviews_left = self._limits(now)
         with self.read() as session:
-            new_left, reviews_left = self._limits(session, now)
             row = repo.get_card(self.learner_id, pack_id, question_id, session=session)
             if row is None:
                 raise StudyError(f"no card for {pack_id}/{question_id}")
@@ -227,9 +266,13 @@ class StudyService:
     def due_counts(self) -> dict[str, DueCount]:
         """Every loaded pack -> cards due now and new cards available today."""
         now = self.clock()
-        with self.read() as session:
-            new_left, _ = self._limits(session, now)
-            counts = repo.due_counts(self.learner_id, now, session=session)
+        new_left, _ = self._limits(now)
+        fast = self._review_path()
+        if fast is not None:  # the review queue holds both (and is then ready for the first card)
+            counts = fast.counts_by_pack(now, list(self.packs))
+        else:
+            with self.read() as session:
+                counts = repo.due_counts(self.learner_id, now, session=session)
         return {
             pid: DueCount(pid, counts.get(pid, (0, 0))[0], min(new_left, counts.get(pid, (0, 0))[1]))
             for pid in self.packs
@@ -256,22 +299,37 @@ class StudyService:
         if rating not in (1, 2, 3, 4):
             raise StudyError("a rating must be 1 (again), 2 (hard), 3 (good) or 4 (easy)")
         now = self.clock()
-        with write_session(self.engine) as session:
-            row = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
-            if row is None:
+        day = day_of(now, self.tz)
+        right = (rating >= 2) if correct is None else correct  # a self-rated card is wrong when rated Again
+        fast = self._review_path()
+        if fast is not None:
+            log = {"rating": rating, "now": now, "day": day, "score": score, "response": response,
+                   "duration_ms": duration_ms}
+            mistake = None if right else ("review", None if response is None else json.dumps(response, default=str))
+            def decide(row: repo.CardRow) -> Scheduled:
+                return schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
+
+            recorded = fast.answer(card.pack_id, question.id, decide, log, mistake)
+            if recorded is None:
                 raise StudyError(f"no card for {card.pack_id}/{question.id}")
-            done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
-            log_id = repo.record_review(
-                self.learner_id, row, done.fields, rating, now, day_of(now, self.tz), session=session,
-                leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
-            )
-            # A self-rated card is "wrong" when rated Again, as a graded one is when not fully right.
-            if (rating >= 2) if correct is None else correct:
-                self.clear_mistakes(session, card.pack_id, question.id)
-            else:
-                self.record_mistake(session, card.pack_id, question.id, response, "review", now)
+            row, done, log_id = recorded
+        else:
+            with write_session(self.engine) as session:
+                found = repo.get_card(self.learner_id, card.pack_id, question.id, session=session)
+                if found is None:
+                    raise StudyError(f"no card for {card.pack_id}/{question.id}")
+                row = found
+                done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
+                log_id = repo.record_review(
+                    self.learner_id, row, done.fields, rating, now, day, session=session,
+                    leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
+                )
+                if right:
+                    self.clear_mistakes(session, card.pack_id, question.id)
+                else:
+                    self.record_mistake(session, card.pack_id, question.id, response, "review", now)
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
-        if self._today is not None and self._today[0] == day_of(now, self.tz):
+        if self._today is not None and self._today[0] == day:
             before = row.fields.state
             self._today[1] += before == STATE_NEW
             self._today[2] += before == STATE_REVIEW
@@ -319,6 +377,7 @@ class StudyService:
                 else:
                     done = repo.undo_review(self.learner_id, log_id, session=session) is not None
                     self._today = None  # recount today's limits
+            self._changed()
             if done:
                 logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
                 return Undone(kind, pack_id, qid)
@@ -332,6 +391,7 @@ class StudyService:
         pack_id, qid = _key(card)
         with write_session(self.engine) as session:
             changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+        self._changed()
         if changed and suspended:
             self._undo.append(("suspend", 0, (pack_id, qid)))
         return changed
@@ -342,6 +402,7 @@ class StudyService:
         until = start_of_next_day(self.clock(), self.tz)
         with write_session(self.engine) as session:
             changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
+        self._changed()
         if changed:
             self._undo.append(("bury", 0, (pack_id, qid)))
         return changed
@@ -350,7 +411,9 @@ class StudyService:
         """End a card's burial now; False when it was not buried."""
         pack_id, qid = _key(card)
         with write_session(self.engine) as session:
-            return store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+            done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+        self._changed()
+        return done
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
@@ -409,6 +472,21 @@ class StudyService:
 
         with self.read() as session:
             return compute_stats(self, session)
+
+    def today(self) -> tuple[int, int]:
+        """(streak in days, reviews today): what the dashboard shows of the learner's history."""
+        from studyvm.study.glance import streak
+
+        today = day_of(self.clock(), self.tz)
+        fast = self._review_path()
+        if fast is not None:
+            days = fast.reviews_by_day()
+        else:
+            from studyvm.study.stats import days_reviewed
+
+            with self.read() as session:
+                days = days_reviewed(session, self.learner_id)
+        return streak(set(days), today), days.get(today, 0)
 
     def report(self, pack_id: str | None = None) -> Report:
         """The instructor's class report over every learner (:class:`studyvm.study.report.Report`)."""

@@ -27,6 +27,7 @@ from studyvm.store.models import (
     ReviewDayStats,
 )
 from studyvm.store.repo import table_of
+from studyvm.study.glance import streak  # noqa: F401  (kept here: part of this module's figures)
 from studyvm.study.scheduling import day_of, retrievability
 
 if TYPE_CHECKING:
@@ -207,14 +208,18 @@ def exam_history(session: Session, learner: int) -> list[dict[str, Any]]:
     ]
 
 
-def streak(days_with_reviews: set[int], today: int) -> int:
-    """Consecutive days with reviews ending today, or ending yesterday if today has none yet."""
-    day = today if today in days_with_reviews else today - 1
-    count = 0
-    while day in days_with_reviews:
-        count += 1
-        day -= 1
-    return count
+def days_reviewed(session: Session, learner: int) -> dict[int, int]:
+    """Local day -> reviews, for the days the learner reviewed (the per-day totals, not the log)."""
+    rows = session.execute(
+        select(DAY.c.review_day, DAY.c.reviews).where(DAY.c.learner_id == learner, DAY.c.reviews > 0)
+    ).all()
+    return dict(rows)
+
+
+def mastery_by_topic(svc: StudyService) -> dict[str, float]:
+    """Topic -> mastery over the loaded packs (see :func:`mastery`)."""
+    with svc.read() as session:
+        return mastery(svc, session, svc.learner_id)[0]
 
 
 def compute_stats(svc: StudyService, session: Session) -> Stats:

@@ -7,7 +7,6 @@ fingerprint of the ids makes the check free when nothing changed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from sqlalchemy import and_, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from studyvm.store.hotpath import ids_fingerprint
 from studyvm.store.models import QUEUE_NEW, QUEUE_REMOVED, STATE_NEW, Learner
 from studyvm.store.repo import table_of
 from studyvm.study.cards import CARD, SYNC, queue_for
@@ -35,11 +35,6 @@ def learner_id(name: str, now: datetime, *, session: Session) -> int:
     except IntegrityError:
         pass
     return session.execute(select(table.c.id).where(table.c.name == name)).scalar_one()
-
-
-def ids_fingerprint(question_ids: list[str]) -> str:
-    """A hash of the ordered question ids of a pack."""
-    return hashlib.sha256("\n".join(question_ids).encode()).hexdigest()
 
 
 @dataclass

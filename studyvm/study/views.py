@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studyvm.study.presentation import Presentation
+if TYPE_CHECKING:  # not imported at run time: it would load the pack model (pydantic) on the app's launch path
+    from studyvm.study.presentation import Presentation
 
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 

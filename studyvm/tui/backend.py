@@ -112,6 +112,15 @@ class Backend:
         with self.lock:
             return start_quiz_run(self.service(), request, lock=self.lock)
 
+    def mastery(self) -> list[TopicMastery]:
+        """Mastery per topic (the dashboard's slow figure, loaded after the others)."""
+        from studyvm.study.overview import fill_mastery
+
+        data = Dashboard(packs=[], failed=[])
+        with self.lock:
+            fill_mastery(self.service(), data)
+        return data.mastery
+
     def stats(self, pack: str | None = None) -> StatsData:
         """Everything the statistics screen draws (``pack`` is not used yet: figures cover every pack)."""
         from studyvm.study.overview import stats_view
@@ -119,15 +128,23 @@ class Backend:
         with self.lock:
             return stats_view(self.service())
 
-    def dashboard(self) -> Dashboard:
-        """Packs with due/new counts, mastery, streak, today's reviews and a suggestion."""
-        from studyvm.study.overview import fill_dashboard, suggest
+    def dashboard(self, mastery: bool = True) -> Dashboard:
+        """Packs with due/new counts, streak, today's reviews, a suggestion and (``mastery``) the mastery
+        per topic, which reads every reviewed card (:meth:`mastery` gets it on its own)."""
+        from studyvm.study.overview import fill_dashboard, show_counts, suggest
 
         packs, failed = self.pack_summaries()
         data = Dashboard(packs=packs, failed=failed)
+        if not mastery and self._service is None:  # first figures without loading the study service
+            from studyvm.study.glance import glance_for
+
+            seen = glance_for(self.settings, self.catalog().packs, **self.service_options)
+            if seen is not None:
+                show_counts(data, *seen)
+                return data
         try:
             with self.lock:
-                fill_dashboard(self.service(), data)
+                fill_dashboard(self.service(), data, mastery=mastery)
         except Exception as exc:  # the packs are still worth showing without the figures
             data.engine_note = f"progress unavailable: {exc}"
             data.suggestion, data.suggested_screen = suggest(0, 0, known=False)

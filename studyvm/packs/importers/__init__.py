@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.importers.common import ImportProblem, ImportResult, Progress
 
 FORMATS = ("gift", "aiken", "csv", "moodle-xml", "apkg")
@@ -69,6 +70,7 @@ def _is_anki_zip(path: Path) -> bool:
         return False
 
 
+@gc_paused
 def import_file(path: Path, fmt: str, progress: Progress | None = None, with_history: bool = False) -> ImportResult:
     """Import ``path`` as ``fmt`` (one of :data:`FORMATS`); ``with_history`` reads Anki's review log too."""
     if fmt == "gift":

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from studyvm.study.views import Dashboard
-from studyvm.tui.screens.base import BaseScreen
+from studyvm.study.views import Dashboard, TopicMastery
+from studyvm.tui.screens.base import BaseScreen, JobDone
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
 
@@ -67,8 +67,16 @@ class DashboardScreen(BaseScreen):
             self.refresh_data()
 
     def refresh_data(self) -> None:
-        """Reload everything the dashboard shows, off the UI thread."""
-        self.run_job("dashboard", self.studyvm.backend.dashboard, busy=self.query_one("#dash-body"))
+        """Reload everything the dashboard shows, off the UI thread: the counts are shown as soon as they
+        are read, then mastery (which reads every reviewed card) follows from the same worker."""
+        backend = self.studyvm.backend
+
+        def counts_then_mastery() -> list[TopicMastery] | None:
+            data = backend.dashboard(mastery=False)
+            self.post_message(JobDone("dashboard", data))
+            return None if data.engine_note else backend.mastery()
+
+        self.run_job("mastery", counts_then_mastery, busy=self.query_one("#dash-body"))
 
     def done_dashboard(self, data: Dashboard) -> None:
         """Show freshly loaded figures."""
@@ -87,11 +95,19 @@ class DashboardScreen(BaseScreen):
         if data.engine_note:
             today.append(f"\n{data.engine_note}", style="dim")
         self.query_one("#dash-today", Static).update(today)
-        self.query_one("#dash-mastery", Bars).set_bars(
-            [(m.topic, m.mastery, "") for m in data.mastery], width=20, empty="no reviews yet"
-        )
         self.query_one("#dash-next", Literal).show(f"Next: {data.suggestion}" if data.suggestion else "")
         table.focus()
+        self.query_one("#dash-body").loading = False  # mastery follows without hiding the counts
+
+    def done_mastery(self, mastery: list[TopicMastery] | None) -> None:
+        """Show the mastery per topic, loaded after the counts (``None``: progress unavailable)."""
+        if mastery is None:
+            return
+        if self.data is not None:
+            self.data.mastery = mastery
+        self.query_one("#dash-mastery", Bars).set_bars(
+            [(m.topic, m.mastery, "") for m in mastery], width=20, empty="no reviews yet"
+        )
 
     def selected_pack(self) -> str | None:
         """Id of the pack under the cursor, if any."""

@@ -1,0 +1,195 @@
+"""The study service's review path on SQLite: one held connection, the in-memory queue, plain SQL.
+
+:class:`ReviewPath` answers the two calls made for every card (:meth:`ReviewPath.next` and
+:meth:`ReviewPath.answer`) without building a statement or an ORM session. It owns a connection of
+its own taken from the engine's pool (same pragmas: WAL, ``synchronous=NORMAL``, foreign keys, busy
+timeout). Every change to cards made elsewhere, whether through the engine (suspend, bury, undo,
+a pack sync) or by another process, is a commit on another connection, which moves SQLite's
+``data_version`` as this connection sees it; the queue is then rebuilt before the next card is
+chosen. The service also drops the queue itself after those calls (:meth:`ReviewPath.invalidate`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Engine
+
+from studyvm.store import hotpath
+from studyvm.study import cards as repo
+from studyvm.study.queue import DueQueue
+from studyvm.study.scheduling import CardFields, Scheduled
+
+HORIZON = timedelta(hours=1)
+"""How far past ``now`` (plus the learn-ahead window) the queue holds scheduled cards; it is rebuilt
+when the clock gets that far."""
+
+
+def _row(r: tuple) -> repo.CardRow:
+    """A :class:`~studyvm.study.cards.CardRow` from :data:`studyvm.store.hotpath.CARD_COLUMNS`."""
+    (
+        card_id,
+        pack_id,
+        qid,
+        queue,
+        state,
+        step,
+        stability,
+        difficulty,
+        due,
+        last,
+        reps,
+        lapses,
+        suspended,
+        leech,
+        removed,
+        buried,
+    ) = r
+    fields = CardFields(
+        state, step, stability, difficulty, hotpath.from_text(due), hotpath.from_text(last), reps, lapses
+    )
+    return repo.CardRow(
+        id=card_id,
+        pack_id=pack_id,
+        question_id=qid,
+        queue=queue,
+        fields=fields,
+        suspended=bool(suspended),
+        leech=bool(leech),
+        removed=bool(removed),
+        buried_until=hotpath.from_text(buried),
+    )
+
+
+class ReviewPath:
+    """Next card and answer for one learner on a SQLite engine."""
+
+    def __init__(self, engine: Engine, learner: int, exclude: tuple[str, ...], new_limit: int) -> None:
+        self._pooled = engine.raw_connection()
+        self.conn: sqlite3.Connection = cast(sqlite3.Connection, self._pooled.driver_connection)
+        """The sqlite3 connection (autocommit; transactions are explicit)."""
+        self.learner = learner
+        self.exclude = exclude
+        self.new_limit = max(1, new_limit)
+        self.queue: DueQueue | None = None
+        self._version = -1
+
+    def close(self) -> None:
+        """Give the connection back."""
+        self._pooled.close()
+
+    def invalidate(self) -> None:
+        """Forget the queue (cards changed elsewhere); the next call rebuilds it."""
+        self.queue = None
+
+    def fresh(self, now: datetime, pack: str | None) -> DueQueue:
+        """The queue for ``pack`` (``None``: every pack), rebuilt first if cards changed elsewhere, the
+        pack is another one or ``now`` nears its horizon."""
+        version = hotpath.data_version(self.conn)
+        queue = self.queue
+        if (
+            queue is None
+            or version != self._version
+            or queue.pack != pack
+            or hotpath.text_of(now + repo.LEARN_AHEAD) > queue.horizon
+        ):
+            queue = self.queue = self._build(now, pack)
+            self._version = version
+        return queue
+
+    def _build(self, now: datetime, pack: str | None) -> DueQueue:
+        horizon = hotpath.text_of(now + repo.LEARN_AHEAD + HORIZON)
+        conn, learner, exclude = self.conn, self.learner, self.exclude
+        scheduled = hotpath.scheduled(conn, learner, horizon, pack, exclude)
+        counts = {p: n for p, n in hotpath.new_counts(conn, learner).items() if p not in exclude}
+
+        def resolve(ids: list[int]) -> dict[int, tuple[str, str, int]]:
+            return hotpath.card_meta(conn, ids)
+
+        def refill(pid: str) -> list[tuple[int, int, str]]:
+            return hotpath.new_cards(conn, learner, pid, self.new_limit)
+
+        return DueQueue(horizon, pack, scheduled, counts, resolve, refill)  # details read when needed
+
+    def next(
+        self, now: datetime, pack: str | None, new_left: int, reviews_left: int
+    ) -> tuple[tuple[str, int, str, int], tuple[int, int]] | None:
+        """((pack id, card id, question id, state), (due, new) counts) of the next card, or ``None``."""
+        queue = self.fresh(now, pack)
+        at = hotpath.text_of(now)
+        picked = queue.next(at, hotpath.text_of(now + repo.LEARN_AHEAD), new_left > 0, reviews_left > 0)
+        if picked is None:
+            return None
+        # Learning steps go on past the review limit, so allow a little over it.
+        return picked, queue.counts(at, reviews_left + 100, new_left)
+
+    def counts_by_pack(self, now: datetime, packs: list[str]) -> dict[str, tuple[int, int]]:
+        """Pack id -> (cards due by ``now``, new cards waiting), daily limits aside: index-only counts."""
+        at = hotpath.text_of(now)
+        new = hotpath.new_counts(self.conn, self.learner)
+        return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
+
+    def new_day(self, now: datetime, day: int) -> tuple[int, int]:
+        """Start a day: put back the cards whose burial is over; (new cards, reviews) done on ``day``."""
+        with hotpath.write(self.conn):
+            hotpath.unbury(self.conn, self.learner, hotpath.text_of(now))
+        self.invalidate()
+        return hotpath.done_on(self.conn, self.learner, day)
+
+    def reviews_by_day(self) -> dict[int, int]:
+        """Local day -> reviews, for the days the learner reviewed."""
+        return {day: reviews for day, reviews, _new in hotpath.day_totals(self.conn, self.learner)}
+
+    def answer(
+        self,
+        pack_id: str,
+        qid: str,
+        decide: Callable[[repo.CardRow], Scheduled],
+        log: dict[str, Any],
+        mistake: tuple[str, str | None] | None,
+    ) -> tuple[repo.CardRow, Scheduled, int] | None:
+        """Record an answer in one transaction: the card's new state (``decide(card)``), the review
+        log row (``log``: rating, now, day, score, response, duration_ms), the day's totals and the
+        mistake bank (``mistake``: ``None`` clears it, else (origin, response JSON) records one).
+
+        (card before, outcome, log id); ``None`` (nothing written) when the card is unknown.
+        """
+        conn, learner = self.conn, self.learner
+        with hotpath.write(conn):
+            found = hotpath.card(conn, learner, pack_id, qid)
+            if found is None:
+                return None
+            card = _row(found)
+            done = decide(card)
+            values = repo.answer_values(card, done.fields, done.became_leech)
+            hotpath.update_card(conn, card.id, values)
+            log_id = hotpath.insert_review(
+                conn,
+                repo.log_values(
+                    learner,
+                    card,
+                    log["rating"],
+                    log["now"],
+                    log["day"],
+                    log["score"],
+                    log["response"],
+                    log["duration_ms"],
+                ),
+            )
+            hotpath.count_day(conn, learner, log["day"], repo.day_counts(card.fields.state, log["rating"]))
+            if mistake is None:
+                hotpath.clear_mistakes(conn, learner, pack_id, qid)
+            else:
+                hotpath.record_mistake(conn, learner, pack_id, qid, log["now"], mistake[0], mistake[1])
+        if self.queue is not None:
+            self.queue.answered(
+                pack_id,
+                card.id,
+                qid,
+                (card.fields.state, hotpath.to_text(card.fields.due)),
+                (done.fields.state, hotpath.to_text(done.fields.due), values["queue"] == repo.QUEUE_SCHEDULED),
+            )
+        return card, done, log_id

@@ -1,0 +1,127 @@
+"""The review queue in memory: which card comes next, and how many are due, without a query per card.
+
+Built from one read of an index (the due time and id of every scheduled card due before a horizon
+a little ahead of now), then kept up to date as answers are recorded, as Anki's queue builder does.
+A card's pack, question and fsrs state are read when it comes up (``resolve``), and new cards a
+pack at a time (``refill``). It gives the same cards in the same order as the SQL it replaces
+(``studyvm.study.cards.next_card`` and ``capped_counts``): due cards by due time (ties by card id),
+learning cards only once the day's review limit is reached, then new cards in pack order, then
+learning cards due within :data:`studyvm.study.cards.LEARN_AHEAD`.
+
+Times are the database's own text (``YYYY-MM-DD HH:MM:SS.ffffff``, naive UTC), which sorts as the
+times do: building the queue parses nothing.
+
+Anything else that changes cards (undo, suspend, bury, a pack sync, another process) makes the
+owner throw the queue away and build a new one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from collections.abc import Callable
+
+STATE_REVIEW = 2
+_LAST = 1 << 62
+"""Larger than any card id: ``(moment, _LAST)`` sorts after every entry due at ``moment``."""
+_BATCH = 64
+"""Cards whose details are read at once when looking past review cards."""
+
+Meta = tuple[str, str, int]
+"""A card's (pack id, question id, fsrs state)."""
+NewEntry = tuple[int, int, str]
+"""A new card: (position in its pack, card id, question id)."""
+
+
+class DueQueue:
+    """The scheduled cards due by :attr:`horizon` (of one pack, or of all) and the new cards.
+
+    ``scheduled``: (due, card id) sorted; ``new_counts``: pack id -> new cards waiting;
+    ``resolve(ids)``: card id -> :data:`Meta` for those ids; ``refill(pack)``: the pack's first new
+    cards as :data:`NewEntry`, in order.
+    """
+
+    def __init__(
+        self,
+        horizon: str,
+        pack: str | None,
+        scheduled: list[tuple[str, int]],
+        new_counts: dict[str, int],
+        resolve: Callable[[list[int]], dict[int, Meta]],
+        refill: Callable[[str], list[NewEntry]],
+    ) -> None:
+        self.horizon = horizon
+        """Cards due after this are not held: the owner rebuilds the queue before ``now`` gets near it."""
+        self.pack = pack
+        """The pack this queue serves (``None``: every pack)."""
+        self._due = scheduled
+        self._meta: dict[int, Meta] = {}
+        self._new: dict[str, list[NewEntry]] = {}
+        """Pack -> its first new cards, last one first (taken from the end)."""
+        self._new_counts = {p: n for p, n in new_counts.items() if n and (pack is None or p == pack)}
+        self._resolve = resolve
+        self._refill = refill
+
+    def _meta_of(self, start: int, stop: int) -> None:
+        missing = [card_id for _due, card_id in self._due[start:stop] if card_id not in self._meta]
+        if missing:
+            self._meta.update(self._resolve(missing))
+
+    def _first(self, until: str, learning_only: bool, start: int = 0) -> tuple[int, int] | None:
+        """(index, card id) of the first entry due by ``until`` (a learning one if ``learning_only``)."""
+        end = bisect_right(self._due, (until, _LAST))
+        for at in range(start, end):
+            card_id = self._due[at][1]
+            if card_id not in self._meta:
+                self._meta_of(at, min(end, at + (_BATCH if learning_only else 1)))
+            if not learning_only or self._meta[card_id][2] != STATE_REVIEW:
+                return at, card_id
+        return None
+
+    def next(self, now: str, ahead: str, allow_new: bool, allow_reviews: bool) -> tuple[str, int, str, int] | None:
+        """(pack id, card id, question id, state) of the card to show, or ``None``."""
+        found = self._first(now, not allow_reviews)
+        if found is None and allow_new:
+            for pid in sorted(self._new_counts):
+                if not self._new_counts[pid]:
+                    continue
+                entries = self._new.get(pid)
+                if not entries:
+                    entries = self._new[pid] = list(reversed(self._refill(pid)))
+                if entries:
+                    _position, card_id, qid = entries[-1]
+                    return pid, card_id, qid, 0
+        if found is None:
+            found = self._first(ahead, True)
+        if found is None:
+            return None
+        card_id = found[1]
+        pack, qid, state = self._meta[card_id]
+        return pack, card_id, qid, state
+
+    def counts(self, now: str, due_cap: int, new_cap: int) -> tuple[int, int]:
+        """(cards due by ``now``, new cards), each at most its cap."""
+        due = bisect_right(self._due, (now, _LAST))
+        new = sum(self._new_counts.values())
+        return min(max(0, due_cap), due), min(max(0, new_cap), new)
+
+    def answered(
+        self, pack: str, card_id: int, qid: str, before: tuple[int, str | None], after: tuple[int, str | None, bool]
+    ) -> None:
+        """Move a card after an answer: ``before`` is its (state, due), ``after`` its (state, due, still
+        in the scheduled queue)."""
+        state, due = before
+        if state == 0:
+            entries = self._new.get(pack) or []
+            self._new[pack] = [e for e in entries if e[1] != card_id]
+            if self._new_counts.get(pack):
+                self._new_counts[pack] -= 1
+        elif due is not None:
+            at = bisect_right(self._due, (due, card_id)) - 1
+            if at >= 0 and self._due[at][1] == card_id:
+                del self._due[at]
+            else:  # not where its due time says: look for it
+                self._due = [e for e in self._due if e[1] != card_id]
+        state, due, scheduled = after
+        self._meta[card_id] = (pack, qid, state)
+        if scheduled and due is not None and due <= self.horizon and (self.pack is None or pack == self.pack):
+            insort(self._due, (due, card_id))
