@@ -165,8 +165,14 @@ def show(ctx: typer.Context, pack_id: str = typer.Argument(..., metavar="ID")) -
 
 
 def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(tmp_path)`` then move the result onto ``target``: no half-written files."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Call ``write(tmp_path)`` then move the result onto ``target``: no half-written files.
+
+    The folder must exist already: a typo in ``-o`` should not create folders (adversary F18).
+    """
+    from studyvm.errors import OutputError
+
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist")
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".studyvm-") as tmp:
         tmp_path = Path(tmp) / target.name
         write(tmp_path)

@@ -180,6 +180,9 @@ def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | No
     folder = Path(folder)
     meta_path = folder / "pack.yaml"
     display_meta = str(meta_path)
+    if meta_path.exists() and not meta_path.is_file():  # a folder or a FIFO, not "missing" (F18)
+        kind = "a folder" if meta_path.is_dir() else "not a regular file"
+        return LoadResult(None, [_error(display_meta, f"pack.yaml is {kind}: it must be a YAML file")])
     if not meta_path.is_file():
         return LoadResult(
             None,

@@ -83,6 +83,7 @@ _SCALAR_CONSTRUCTOR = SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_BINARY_TAG = "tag:yaml.org,2002:binary"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 
@@ -150,6 +151,8 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR_TAG or node.tag == _TIMESTAMP_TAG:  # dates stay text: fields are strings
             return node.value
+        if node.tag == _BINARY_TAG:  # would be read back as its base64 text (F18)
+            raise YamlProblem("unsupported tag !!binary: packs hold text", *_mark(node))
         try:
             return _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
         except ConstructorError as exc:

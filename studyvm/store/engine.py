@@ -65,8 +65,9 @@ def make_engine(url: str) -> Engine:
     check_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).parent.is_dir():
+            # The home folder is made by the settings; a --db path with a typo makes no folders (F18).
+            raise DatabaseError(f"the folder for the SQLite database does not exist: {Path(path).parent}")
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
         return engine
