@@ -141,7 +141,10 @@ def head_revision() -> str:
     """The newest migration shipped with this version."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    if head is None:  # only a broken install ships no migrations
+        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -189,10 +192,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     from alembic import command
     sqlite = is_sqlite(engine)
     with writer(engine).connect() as conn:
-        if sqlite:
+        raw = conn.connection.dbapi_connection
+        if sqlite and raw is not None:
             # Batch migrations copy tables; with foreign keys on, dropping the old copy would
             # cascade. The pragma only works outside a transaction, hence the raw connection.
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 if not sqlite:
@@ -204,8 +208,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows breaking a foreign key")
         finally:
-            if sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def open_database(url: str) -> Engine:
