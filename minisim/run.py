@@ -12,6 +12,7 @@ import difflib
 import functools
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
+from typing import Any
 
 from minisim import abi, asm, bt, disasm, equivalence, isa, pricing, profiles
 from minisim import vmm as vmms
@@ -176,12 +177,12 @@ def _execute(workload: str | None, mode: str, profile: str, scale: int, program:
     else:  # a bare-metal program: kernel mode, paging off, stack at the top of memory, r1 = scale
         m.R[1], m.R[15] = scale, isa.MEM_WORDS
     m.run(0)
-    return _Run(m, "program" if program is not None else workload, image, pv, vmm.uses_pv_blk)
+    return _Run(m, "program" if program is not None or workload is None else workload, image, pv, vmm.uses_pv_blk)
 
 
 def _measured(m: Machine) -> tuple[int, int, dict, dict]:
     """Instructions, cycles, events and cycles by event inside the measurement window."""
-    ev = {k: ({} if k in _BY_REASON else 0) for k in EVENT_KINDS}
+    ev: dict[str, Any] = {k: ({} if k in _BY_REASON else 0) for k in EVENT_KINDS}
     ic0, cy0, ev0, ec0, miss0, refs0 = m.mark if m.mark else (0, 0, {}, {}, 0, 0)
     for k, v in m.events.items():
         if isinstance(v, dict):
@@ -208,6 +209,7 @@ def _result(run_: _Run, mode: str, profile: str, scale: int, base: Result | None
         violation = m.divergence or (m.stopped and f"stopped: {m.stopped}") or None
         overhead = 1.0
     else:
+        assert base.state is not None, "a native result always carries its final state"
         violation = equivalence.first_difference(base.state, state, mode)
         overhead = round(cycles / base.cycles, 4) if base.cycles else 0.0
     ic0, cy0 = m.mark[:2] if m.mark else (0, 0)  # the trace counts from the window's start, as the totals do
