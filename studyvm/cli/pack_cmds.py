@@ -127,7 +127,7 @@ def list_packs(
     if not rows:
         typer.echo("No packs found.")
         return
-    width = max(len(r["id"]) for r in rows)
+    width = max(len(str(r["id"])) for r in rows)
     for r in rows:
         typer.echo(f"{r['id']:<{width}}  {r['version']:<8} {r['questions']:>5} questions  {r['title']}")
         typer.echo(f"{'':<{width}}  {r['origin']}: {r['location']}")
@@ -149,11 +149,11 @@ def show(ctx: typer.Context, pack_id: str = typer.Argument(..., metavar="ID")) -
     if meta.description:
         typer.echo(f"\n{meta.description}\n")
     typer.echo(f"Questions: {len(pack.questions)}")
-    for name, count in sorted(Counter(q.type for q in pack.questions).items()):
-        typer.echo(f"  {name:<11} {count}")
+    for qtype, count in sorted(Counter(q.type for q in pack.questions).items()):
+        typer.echo(f"  {qtype:<11} {count}")
     typer.echo("Topics:")
-    for name, count in Counter(q.topic for q in pack.questions).most_common():
-        typer.echo(f"  {name:<28} {count}")
+    for topic, count in Counter(q.topic for q in pack.questions).most_common():
+        typer.echo(f"  {topic:<28} {count}")
     if pack.tables:
         typer.echo("Tables:")
         for table in pack.tables:

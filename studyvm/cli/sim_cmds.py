@@ -119,15 +119,16 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
     """List workloads, modes, profiles and demonstration scenarios."""
     import minisim
 
+    scenarios = {sid: s.title for sid, s in minisim.SCENARIOS.items()}
     data = {"workloads": list(minisim.WORKLOADS), "modes": list(minisim.MODES), "profiles": list(minisim.PROFILES),
-            "scenarios": {sid: s.title for sid, s in minisim.SCENARIOS.items()}}
+            "scenarios": scenarios}
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
     for key in ("workloads", "modes", "profiles"):
         typer.echo(f"{key}: {', '.join(data[key])}")
     typer.echo("scenarios:")
-    for sid, title in data["scenarios"].items():
+    for sid, title in scenarios.items():
         typer.echo(f"  {sid:<28} {title}")
 
 

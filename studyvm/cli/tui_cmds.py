@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -32,7 +33,7 @@ def check_terminal_size(size: os.terminal_size | None = None) -> None:
         )
 
 
-def open_app(settings: Settings, screen: str = "dashboard", **options: object) -> None:
+def open_app(settings: Settings, screen: str = "dashboard", **options: Any) -> None:
     """Run the terminal app on ``screen`` until the learner quits.
 
     ``options`` go to that screen: ``pack``, ``limit`` (review), ``n``, ``minutes`` (quiz / exam),

@@ -57,7 +57,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, Any]:
             and 0 <= part < len(node)
         ):
             path.append(part)
-            node = node[part]
+            node = node[part]  # type: ignore[index]  # a str only for a dict, an int only for a list
         elif isinstance(node, dict) and isinstance(part, str):
             path.append(part)  # a missing or unknown key: keep it for the message
             node = None
