@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from studyvm.study.grading import NotGradable, normalize
+from studyvm.study.grading import NotGradable, normalize, response_problem
 
 
 @dataclass
@@ -127,6 +127,9 @@ def parse_response(question: Any, shown: Presentation, text: str) -> Any:
     if kind in ("short", "numerical"):
         if not text:
             raise NotGradable("type an answer")
+        problem = response_problem(question, text)
+        if problem:
+            raise NotGradable(problem)
         return text
     if kind == "cloze":
         return [part.strip() for part in text.split("|")]

@@ -72,7 +72,7 @@ from studyvm.store.engine import open_database, write_session
 from studyvm.store.models import STATE_NEW
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
-from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
+from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import (
@@ -266,8 +266,10 @@ class StudyService:
         """Grade and record an answer, committed before returning.
 
         A flip card needs ``rating`` (1 Again … 4 Easy). Other types take a ``response`` (see
-        :mod:`studyvm.study.grading`): wrong -> Again, right -> Good, or ``rating`` 2/4 to say
-        Hard/Easy; a ``rating`` alone (no response) is taken as the learner's own verdict.
+        :mod:`studyvm.study.grading`). The learner's ``rating`` is final, as in Anki: a lucky
+        guess may be rated Again and a near miss Good. Without one, the suggested rating is
+        recorded (:func:`~studyvm.study.grading.suggested_rating`: right -> Good, partly right
+        -> Hard, wrong -> Again); a ``rating`` alone (no response) is the learner's own verdict.
         """
         question = card.question
         score: float | None = None
@@ -277,7 +279,8 @@ class StudyService:
         if response is not None and not is_self_rated(question):
             result = grade(question, response)
             score, correct, feedback, expected = result.score, result.correct, result.feedback, result.expected
-            rating = rating_for(result.score, rating)
+            if rating is None:
+                rating = suggested_rating(result.score)
         if rating not in (1, 2, 3, 4):
             raise StudyError("a rating must be 1 (again), 2 (hard), 3 (good) or 4 (easy)")
         now = self.clock()

@@ -121,14 +121,11 @@ class ReviewRun:
         return preview(shown.question, response, source_text(pack, shown.question) if pack else "")
 
     def rate_and_next(self, shown: ShownCard, rating: int) -> ShownCard | None:
-        """Record the answer with ``rating`` (an unanswered auto-graded card counts as Again)."""
+        """Record the answer with the learner's ``rating`` (as pressed, whatever the verdict)."""
         started = time.perf_counter()
         response = self.responses.pop(shown.question.id, None)
         with self.backend.lock:
-            if shown.question.type != "flip" and response is None:
-                self.service.answer(shown.ref, rating=1)
-            else:
-                self.service.answer(shown.ref, response=response, rating=rating)
+            self.service.answer(shown.ref, response=response, rating=rating)  # the learner's key is final
             self.actions.append(("answer", shown))
             self.done += 1
             shown_next = self._next()

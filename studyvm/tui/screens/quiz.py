@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
+from studyvm.study.grading import response_problem
 from studyvm.tui.engine import preview
 from studyvm.tui.quizdata import NEEDS_PICK, SELECTION
 from studyvm.tui.screens.base import CardScreen
@@ -160,8 +161,15 @@ class QuizScreen(CardScreen):
         if value is None and card.question.type in NEEDS_PICK:
             self.notify("Pick an answer first: a number key, or ↑↓ and Enter.", severity="warning")
             return
+        problem = response_problem(card.question, value)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
         if self.run.cbm:
             self.pending = value
+            if card.area is not None:
+                card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
+            card.focus()
             self.query_one("#quiz-confidence", Literal).show(
                 "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
             )

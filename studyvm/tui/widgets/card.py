@@ -30,9 +30,9 @@ HINTS = {
     "mcq": "A number key or ↑↓ Enter answers; Space shows the answer.",
     "true_false": "1 True · 2 False; Space shows the answer.",
     "multi": "Number keys toggle, c checks; Space shows the answer.",
-    "short": "Type the answer and press Enter.",
-    "numerical": "Type a number and press Enter.",
-    "cloze": "Fill each gap; Enter moves on, then answers.",
+    "short": "Type the answer and press Enter (Esc leaves the box).",
+    "numerical": "Type a number and press Enter (Esc leaves the box).",
+    "cloze": "Fill each gap; Enter moves on, then answers (Esc leaves the box).",
     "matching": "Choose a match for each item (Tab moves), then c checks.",
     "ordering": "Pick the items in order: numbers or ↑↓ Enter.",
 }
