@@ -133,6 +133,8 @@ class QuizSession:
                 raise ValueError("rate a flip card 1 (again) to 4 (easy)")
             score = 0.0 if rating == 1 else 1.0
             return score, score >= FULL, question.back, "", rating
+        if response is None:  # "I don't know": nothing entered, no credit
+            return 0.0, False, expected_answer(question), "", None
         result = grade(question, response)
         return result.score, result.correct, result.expected, result.feedback, response
 

@@ -59,12 +59,14 @@ def _run(args: list[str], stdin: str = "") -> object:
 
 
 def test_plain_study_line_by_line(env) -> None:
-    # f1: Enter then rating 3; m1: option 1; s1: typed answer with /easy; t1: a bad line, then "true".
-    result = _run([*env, "study", "--plain", "--pack", "clitest"], "\n3\n1\nvt-x /easy\nmaybe\ntrue\n")
+    # f1: Enter then rating 3; m1: option 1, Enter keeps Good; s1: typed answer with /easy;
+    # t1: a bad line, then "true", then 1: the learner's Again beats the suggested Good.
+    result = _run([*env, "study", "--plain", "--pack", "clitest"], "\n3\n1\n\nvt-x /easy\nmaybe\ntrue\n1\n")
     out = result.output
     assert result.exit_code == 0, out
     assert "recorded: f1 Good" in out and "answer: A virtual machine monitor." in out
-    assert "recorded: m1 Good" in out and "recorded: s1 Easy" in out and "recorded: t1 Good" in out
+    assert "recorded: m1 Good" in out and "recorded: s1 Easy" in out and "recorded: t1 Again" in out
+    assert "[Enter: 3 good]" in out
     assert "not understood" in out and "source: A note — Intro" in out
     stats = json.loads(_run([*env, "stats", "--json"]).output)
     assert stats["reviews_total"] == 4 and stats["reviews_today"] == 4
@@ -74,9 +76,23 @@ def test_plain_study_line_by_line(env) -> None:
 def test_limit_and_end_of_input_keep_answers(env) -> None:
     result = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "1"], "\n4\n\n4\n")
     assert result.exit_code == 0 and result.output.count("recorded:") == 1
-    result = _run([*env, "study", "--plain", "--pack", "clitest"], "2\n")  # m1 answered, then input ends
+    result = _run([*env, "study", "--plain", "--pack", "clitest"], "2\n")  # m1 answered, input ends: kept as Again
     assert result.exit_code == 0 and "recorded: m1 Again" in result.output and "session over: 1" in result.output
     assert json.loads(_run([*env, "stats", "--json"]).output)["reviews_total"] == 2
+
+
+def test_plain_empty_line_help_and_a_typo_in_a_number(env, tmp_path) -> None:
+    # m10: an empty line is "I don't know" (Again suggested); :help lists the commands
+    out = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "2"], "\n3\n:help\n\n\n").output
+    assert ":undo" in out and ":quit" in out and "not answered — answer: Para-virtualization" in out
+    assert "[Enter: 1 again]" in out and "recorded: m1 Again" in out
+    folder = tmp_path / "num" / "numpack"
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text("id: numpack\ntitle: N\n")
+    (folder / "q.yaml").write_text("questions:\n  - {id: n1, type: numerical, prompt: Rings?, answers: [{value: 4}]}\n")
+    args = ["--home", str(tmp_path / "h2"), "--packs", str(tmp_path / "num"), "quiz", "--plain", "--pack", "numpack"]
+    quiz = _run(args, "d\n4\n")  # item 8: a letter is a message, never a traceback
+    assert quiz.exit_code == 0 and "'d' is not a number" in quiz.output and "score: 1/1" in quiz.output
 
 
 def test_plain_quiz_and_exam(env) -> None:
