@@ -122,3 +122,32 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'studyvm.sqlite3'}"
     return request.getfixturevalue("pg_server").new_database()
+
+
+KEEP_ENV = {"STUDYVM_REQUIRE_POSTGRES"}
+"""Variables about the test run itself (read by :func:`pg_server`), not settings of the app."""
+
+
+@pytest.fixture(autouse=True)
+def clean_studyvm_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without the developer's ``STUDYVM_*`` settings (home, database, learner…)."""
+    for name in list(os.environ):
+        if name.startswith("STUDYVM_") and name not in KEEP_ENV:
+            monkeypatch.delenv(name)
+
+
+SLOW_FILES = {"test_types.py", "test_architecture.py", "test_import_contract.py", "test_generated_programs.py"}
+"""Test files that start interpreters or run hundreds of simulations (``-m "not slow"`` skips them)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark PostgreSQL, tmux and slow tests, so ``-m "not postgres and not tmux and not slow"`` is the fast loop."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if fixtures & {"pg_server", "pg_url"} or params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if "tmux" in item.path.name:
+            item.add_marker(pytest.mark.tmux)
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

@@ -18,7 +18,10 @@ CORE_MODULES = [
     "studyvm.packs.exporters.apkg",
     "studyvm.store.engine",
     "studyvm.study.service",
-    "studyvm.demos",
+    "studyvm.lab",
+    "studyvm.study.review",
+    "studyvm.study.quiz",
+    "studyvm.study.overview",
     "studyvm.doctor",
     "minisim",
 ]

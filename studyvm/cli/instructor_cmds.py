@@ -6,42 +6,11 @@ Heavy modules (pydantic models, YAML, the importers) are imported inside the com
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 import typer
 
-
-class TtyProgress:
-    """A one-line progress bar on stderr, shown only on a terminal and only after ``delay`` seconds.
-
-    Call it as ``progress(done, total)``; call :meth:`close` when the work ends.
-    """
-
-    def __init__(self, label: str, delay: float = 1.0, stream=None) -> None:
-        self.label = label
-        self.delay = delay
-        self.stream = stream or sys.stderr
-        self.started = time.monotonic()
-        self.shown = False
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or time.monotonic() - self.started < self.delay:
-            return
-        share = done / total if total else 1.0
-        filled = int(share * 30)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {share:4.0%}")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        """End the bar's line if one was drawn."""
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.shown = False
+from studyvm.cli.progress import TtyProgress
 
 
 def _fail(message: str) -> typer.Exit:
@@ -122,10 +91,3 @@ def import_pack(
     where = f"written to {target}" if out else f"installed as pack '{pack_id}' in {target}"
     typer.echo(f"Imported {len(result.questions)} questions ({summary}) from {file.name}; {where}.")
 
-
-def register(app: typer.Typer) -> None:
-    """Add ``import`` to the ``pack`` group (the group itself is registered by ``pack_cmds``)."""
-    from studyvm.cli.pack_cmds import pack_app
-
-    if not any(getattr(c, "name", None) == "import" for c in pack_app.registered_commands):
-        pack_app.command("import")(import_pack)

@@ -45,14 +45,11 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def known_demo_ids() -> set[str] | None:
-    """The simulator's scenario ids, or ``None`` if the simulator is not available."""
-    try:
-        import minisim
+def known_demo_ids() -> set[str]:
+    """The simulator's scenario ids (what a question's ``demo:`` may name)."""
+    from studyvm.lab import scenario_ids
 
-        return set(minisim.SCENARIOS)
-    except (ImportError, AttributeError):
-        return None
+    return scenario_ids()
 
 
 def load_catalog_for(settings: Settings) -> Catalog:
@@ -186,7 +183,7 @@ def export(
     """Export a pack, generated questions included, as JSON, Moodle GIFT or an Anki package."""
     pack = require_pack(ctx.obj, pack_id)
     warnings: list[str] = []
-    from studyvm.cli.instructor_cmds import TtyProgress  # a bar on stderr for exports over a second
+    from studyvm.cli.progress import TtyProgress  # a bar on stderr for exports over a second
 
     bar = TtyProgress(f"exporting {pack_id}")
     if fmt is ExportFormat.apkg:
@@ -250,5 +247,9 @@ def add(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``pack`` group to the root app."""
+    """Add the ``pack`` group, with ``import`` from :mod:`studyvm.cli.instructor_cmds`, to the root app."""
+    from studyvm.cli.instructor_cmds import import_pack
+
+    if not any(c.name == "import" for c in pack_app.registered_commands):
+        pack_app.command("import")(import_pack)
     app.add_typer(pack_app, name="pack")

@@ -36,13 +36,10 @@ def register(app: typer.Typer) -> None:
         """Open the simulator lab: workloads, profiles, modes, trace, kernel diff, doctor."""
         settings: Settings = ctx.obj
         if workload is not None:
-            try:
-                import minisim
+            from studyvm.lab import choices
 
-                known = list(minisim.WORKLOADS)
-            except (ImportError, AttributeError):
-                known = []
-            if known and workload not in known:
+            known = choices().workloads
+            if workload not in known:
                 typer.echo(f"error: unknown workload {workload!r}; expected one of {', '.join(known)}", err=True)
                 raise typer.Exit(1)
         open_app(settings, "lab", workload=workload, scenario=scenario)

@@ -32,6 +32,12 @@ QUEUE_SCHEDULED = 1
 # The card's FSRS state as stored in ``state`` and the review log's ``state_before``.
 STATE_NEW = 0
 """Never reviewed (fsrs has no "new" state; it starts cards in Learning)."""
+STATE_LEARNING = 1
+"""In its first learning steps (fsrs ``State.Learning``)."""
+STATE_REVIEW = 2
+"""Graduated: scheduled in days (fsrs ``State.Review``)."""
+STATE_RELEARNING = 3
+"""Forgotten after graduating, back in learning steps (fsrs ``State.Relearning``)."""
 
 
 class UTCDateTime(TypeDecorator):

@@ -21,20 +21,21 @@ from studyvm.store.models import (
     QUEUE_SCHEDULED,
     QUEUE_SUSPENDED,
     STATE_NEW,
+    STATE_REVIEW,
     CardState,
     PackSync,
     ReviewDayStats,
     ReviewLog,
 )
+from studyvm.store.repo import table_of
 from studyvm.study.scheduling import CardFields
 
-CARD = CardState.__table__
-LOG = ReviewLog.__table__
-SYNC = PackSync.__table__
-DAY = ReviewDayStats.__table__
+CARD = table_of(CardState)
+LOG = table_of(ReviewLog)
+SYNC = table_of(PackSync)
+DAY = table_of(ReviewDayStats)
 LEARN_AHEAD = timedelta(minutes=20)
 """Learning cards due this soon are shown when nothing else is left (as Anki does)."""
-STATE_REVIEW = 2
 
 
 @dataclass

@@ -14,8 +14,9 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import Mistake
+from studyvm.store.repo import table_of
 
-TABLE = Mistake.__table__
+TABLE = table_of(Mistake)
 
 
 def record(

@@ -16,12 +16,15 @@ it, and an answer ending with ``/hard`` or ``/easy`` rates at once. An empty ans
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated, suggested_rating
 from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
 from studyvm.study.scheduling import RATING_NAMES, RATINGS_BY_NAME
 from studyvm.study.views import AnswerOutcome
+
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
 
 RATE_PROMPT = "rate 1 again, 2 hard, 3 good, 4 easy: "
 
@@ -147,7 +150,7 @@ def say_help(io: PlainIO, review: bool) -> None:
             io.say(f"{command} — {meaning}")
 
 
-def _command(io: PlainIO, svc: Any, card: Any, text: str) -> bool:
+def _command(io: PlainIO, svc: StudyService, card: Any, text: str) -> bool:
     """Run a ``:command``; True if the card is done with (undo, suspended, buried)."""
     word = text.strip()[1:].lower()
     if word == "undo":
@@ -168,7 +171,7 @@ def _command(io: PlainIO, svc: Any, card: Any, text: str) -> bool:
     return False
 
 
-def _rate(io: PlainIO, svc: Any, card: Any, response: Any, override: int | None) -> AnswerOutcome:
+def _rate(io: PlainIO, svc: StudyService, card: Any, response: Any, override: int | None) -> AnswerOutcome:
     """Show the verdict, then record the learner's rating (input ending keeps the suggestion)."""
     suggested = show_verdict(io, card.question, response)
     rating = override
@@ -180,7 +183,7 @@ def _rate(io: PlainIO, svc: Any, card: Any, response: Any, override: int | None)
     return svc.answer(card, response=response, rating=rating)
 
 
-def _review_one(io: PlainIO, svc: Any, card: Any) -> AnswerOutcome | None:
+def _review_one(io: PlainIO, svc: StudyService, card: Any) -> AnswerOutcome | None:
     question = card.question
     header = f"{question.topic} · {card.state} (due {card.due}, new {card.new})"
     show_question(io, question, card.presentation, header)
@@ -218,7 +221,7 @@ def _say_recorded(io: PlainIO, outcome: AnswerOutcome) -> None:
     io.say()
 
 
-def run_review(svc: Any, io: PlainIO, pack_id: str | None = None, limit: int | None = None) -> int:
+def run_review(svc: StudyService, io: PlainIO, pack_id: str | None = None, limit: int | None = None) -> int:
     """Review due and new cards until none is left, ``limit`` answers, or end of input."""
     answered = 0
     try:

@@ -4,16 +4,20 @@ the mistake bank."""
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import STATE_NEW, CardState
+from studyvm.store.repo import table_of
 from studyvm.study import mistakes as bank
 from studyvm.study.scheduling import retrievability
 
-CARD = CardState.__table__
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+CARD = table_of(CardState)
 UNSEEN_RECALL = 0.5
 """Recall assumed for a question never reviewed, when ranking weak areas."""
 
@@ -22,7 +26,7 @@ def _matches(q: Any, topic: str | None, tag: str | None, qtype: str | None) -> b
     return (topic is None or q.topic == topic) and (tag is None or tag in q.tags) and (qtype is None or q.type == qtype)
 
 
-def recall_by_question(svc: Any, session: Session, pack_id: str | None = None) -> dict[tuple[str, str], float]:
+def recall_by_question(svc: StudyService, session: Session, pack_id: str | None = None) -> dict[tuple[str, str], float]:
     """(pack id, question id) -> current fsrs retrievability, for every reviewed card."""
     now = svc.clock()
     query = select(CARD.c.pack_id, CARD.c.question_id, CARD.c.stability, CARD.c.last_review).where(
@@ -38,7 +42,7 @@ def recall_by_question(svc: Any, session: Session, pack_id: str | None = None) -
 
 
 def choose(
-    svc: Any,
+    svc: StudyService,
     rng: random.Random,
     *,
     n: int,

@@ -61,15 +61,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
+from studyvm.store import repo as store_repo
 from studyvm.store.engine import open_database, write_session
-from studyvm.store.models import STATE_NEW
+from studyvm.store.models import STATE_NEW, STATE_REVIEW
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
 from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
@@ -83,13 +85,29 @@ from studyvm.study.scheduling import (
     schedule,
     start_of_next_day,
 )
-from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, source_text
+from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, source_text
 
-STATE_REVIEW = 2
+if TYPE_CHECKING:
+    from studyvm.study.report import Report
+    from studyvm.study.sessions import ExamSession, QuizSession
+    from studyvm.study.stats import Stats
+
+RETENTION_WEEKS = 12
+"""Weeks of retention shown per week on the statistics screen."""
 
 
 class StudyError(Exception):
     """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What :meth:`StudyService.undo_action` took back."""
+
+    kind: str
+    """``answer``, ``suspend`` or ``bury``."""
+    pack_id: str
+    question_id: str
 
 
 class StudyService:
@@ -123,7 +141,10 @@ class StudyService:
         self._packs = packs
         self._engine = engine
         self.learner_id = 0
-        self._undo: list[int] = []
+        self._undo: list[tuple[str, int, tuple[str, str]]] = []
+        """What :meth:`undo` takes back, newest last: (kind, review log id or 0, card key)."""
+        self.caches: dict[str, dict[str, Any]] = {}
+        """Per-pack figures derived from the loaded packs (see :mod:`studyvm.study.stats`)."""
         self._missing: tuple[str, ...] = ()
         self._today: list[int] | None = None
         self._reader: Engine | None = None
@@ -295,10 +316,10 @@ class StudyService:
             )
             # A self-rated card is "wrong" when rated Again, as a graded one is when not fully right.
             if (rating >= 2) if correct is None else correct:
-                self._clear_mistakes(session, card.pack_id, question.id)
+                self.clear_mistakes(session, card.pack_id, question.id)
             else:
-                self._record_mistake(session, card.pack_id, question.id, response, "review", now)
-        self._undo.append(log_id)
+                self.record_mistake(session, card.pack_id, question.id, response, "review", now)
+        self._undo.append(("answer", log_id, (card.pack_id, question.id)))
         if self._today is not None and self._today[0] == day_of(now, self.tz):
             before = row.fields.state
             self._today[1] += before == STATE_NEW
@@ -310,44 +331,74 @@ class StudyService:
             leech=done.became_leech,
         )
 
-    def _record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str, now) -> None:
+    def preview(self, card: CardView, response: Any) -> Feedback:
+        """The verdict on ``response`` without recording anything (``None``: nothing entered)."""
+        from studyvm.study.review import preview
+
+        question = card.question
+        return preview(question, response, source_text(self.pack(card.pack_id), question))
+
+    def record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str,
+                       now: datetime) -> None:
+        """Put a wrong answer in the learner's mistake bank (inside the caller's write ``session``)."""
         from studyvm.study import mistakes
 
         mistakes.record(self.learner_id, pack_id, qid, response, origin, now, session=session)
 
-    def _clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
+    def clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
+        """Take a question out of the mistake bank once answered right (inside the caller's ``session``)."""
         from studyvm.study import mistakes
 
         mistakes.clear(self.learner_id, pack_id, qid, session=session)
 
     def undo(self) -> tuple[str, str] | None:
-        """Undo the most recent answer of this service (repeatable); (pack id, question id) or ``None``."""
+        """Undo the most recent answer, suspension or burial (repeatable); (pack id, question id) or ``None``."""
+        undone = self.undo_action()
+        return None if undone is None else (undone.pack_id, undone.question_id)
+
+    def undo_action(self) -> Undone | None:
+        """Undo the most recent answer, suspension or burial of this service; what it was, or ``None``."""
         while self._undo:
-            log_id = self._undo.pop()
+            kind, log_id, (pack_id, qid) = self._undo.pop()
             with write_session(self.engine) as session:
-                undone = repo.undo_review(self.learner_id, log_id, session=session)
-            self._today = None  # recount today's limits
-            if undone is not None:
-                return undone
+                if kind == "suspend":
+                    done = repo.set_suspended(self.learner_id, pack_id, qid, False, session=session)
+                elif kind == "bury":
+                    done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+                else:
+                    done = repo.undo_review(self.learner_id, log_id, session=session) is not None
+                    self._today = None  # recount today's limits
+            if done:
+                return Undone(kind, pack_id, qid)
         return None
 
-    @property
-    def can_undo(self) -> bool:
-        """True when :meth:`undo` has something to undo."""
-        return bool(self._undo)
-
     def suspend(self, card: CardView | tuple[str, str], suspended: bool = True) -> bool:
-        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended."""
+        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended.
+
+        A suspension is on the undo stack (:meth:`undo`); an unsuspension is not.
+        """
         pack_id, qid = _key(card)
         with write_session(self.engine) as session:
-            return repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+            changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+        if changed and suspended:
+            self._undo.append(("suspend", 0, (pack_id, qid)))
+        return changed
 
     def bury(self, card: CardView | tuple[str, str]) -> bool:
-        """Hide a card until the start of the learner's next day."""
+        """Hide a card until the start of the learner's next day (on the undo stack)."""
         pack_id, qid = _key(card)
         until = start_of_next_day(self.clock(), self.tz)
         with write_session(self.engine) as session:
-            return repo.bury(self.learner_id, pack_id, qid, until, session=session)
+            changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
+        if changed:
+            self._undo.append(("bury", 0, (pack_id, qid)))
+        return changed
+
+    def unbury(self, card: CardView | tuple[str, str]) -> bool:
+        """End a card's burial now; False when it was not buried."""
+        pack_id, qid = _key(card)
+        with write_session(self.engine) as session:
+            return store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
@@ -362,7 +413,7 @@ class StudyService:
     def start_quiz(
         self, n: int = 10, *, pack_id: str | None = None, topic: str | None = None, tag: str | None = None,
         qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
-    ) -> Any:
+    ) -> QuizSession:
         """A practice quiz of up to ``n`` questions (shuffled options, instant feedback)."""
         from studyvm.study.sessions import QuizSession, create_attempt
 
@@ -374,7 +425,7 @@ class StudyService:
         self, minutes: float = 30, pass_mark: float = 70, cbm: bool = False, *, n: int = 20,
         clock: Callable[[], datetime] | None = None, pack_id: str | None = None, topic: str | None = None,
         tag: str | None = None, qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
-    ) -> Any:
+    ) -> ExamSession:
         """A timed mock exam (``pass_mark`` in percent; ``clock`` for tests)."""
         from studyvm.study.sessions import ExamSession, create_attempt
 
@@ -387,19 +438,10 @@ class StudyService:
 
     def unfinished_exam(self) -> int | None:
         """The id of the latest exam never finished (cut short by a crash), or ``None``."""
-        from sqlalchemy import select
-
-        from studyvm.store.models import Attempt
-
-        table = Attempt.__table__
         with self.read() as session:
-            return session.execute(
-                select(table.c.id).where(table.c.learner_id == self.learner_id, table.c.kind == "exam",
-                                         table.c.finished_at.is_(None))
-                .order_by(table.c.id.desc()).limit(1)
-            ).scalar()
+            return store_repo.unfinished_exam(self.learner_id, session=session)
 
-    def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> Any:
+    def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> ExamSession:
         """Reopen an unfinished exam with the time it had left at its last saved answer."""
         from studyvm.study.sessions import ExamSession
 
@@ -409,19 +451,25 @@ class StudyService:
         return exam
 
     # -- progress ------------------------------------------------------------------------------
-    def stats(self) -> Any:
+    def stats(self) -> Stats:
         """Progress figures (:class:`studyvm.study.stats.Stats`)."""
         from studyvm.study.stats import compute_stats
 
         with self.read() as session:
             return compute_stats(self, session)
 
-    def report(self, pack_id: str | None = None) -> Any:
+    def report(self, pack_id: str | None = None) -> Report:
         """The instructor's class report over every learner (:class:`studyvm.study.report.Report`)."""
         from studyvm.study.report import compute_report
 
         with self.read() as session:
             return compute_report(self, session, pack_id=pack_id)
+
+    def retention_by_week(self, weeks: int = RETENTION_WEEKS) -> list[float]:
+        """Share of review-state answers not rated Again, per week of the last ``weeks``, oldest first."""
+        today = day_of(self.clock(), self.tz)
+        with self.read() as session:
+            return store_repo.retention_by_week(self.learner_id, today, weeks, session=session)
 
 
 def _key(card: CardView | tuple[str, str]) -> tuple[str, str]:

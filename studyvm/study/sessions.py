@@ -14,18 +14,22 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
 from studyvm.store.engine import write_session
 from studyvm.store.models import Attempt, AttemptAnswer
+from studyvm.store.repo import table_of
 from studyvm.study.grading import FULL, describe_response, expected_answer, grade, is_self_rated
 from studyvm.study.presentation import Presentation, prompt_text
 from studyvm.study.views import AnswerOutcome, ExamResult, TopicResult, WrongAnswer, source_text
 
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
 CBM_RIGHT = {1: 1.0, 2: 2.0, 3: 3.0}
 CBM_WRONG = {1: 0.0, 2: -2.0, 3: -6.0}
 
@@ -64,7 +68,7 @@ class _Item:
     shown: Presentation
 
 
-def create_attempt(svc: Any, kind: str, items: list[tuple[str, Any, Presentation]], now: datetime,
+def create_attempt(svc: StudyService, kind: str, items: list[tuple[str, Any, Presentation]], now: datetime,
                    time_limit_s: int | None = None, pass_mark: float | None = None, cbm: bool = False) -> int:
     """Store a new attempt with its questions and display orders; its id."""
     data = [{"pack": p, "question": q.id, "shown": shown.as_dict()} for p, q, shown in items]
@@ -83,7 +87,7 @@ class QuizSession:
 
     kind = "quiz"
 
-    def __init__(self, svc: Any, attempt_id: int) -> None:
+    def __init__(self, svc: StudyService, attempt_id: int) -> None:
         self.svc = svc
         self.attempt_id = attempt_id
         with svc.read() as session:
@@ -109,6 +113,11 @@ class QuizSession:
     def total(self) -> int:
         """Number of questions."""
         return len(self.items)
+
+    @property
+    def cbm(self) -> bool:
+        """Whether this attempt is marked with certainty-based marking."""
+        return bool(self.row.cbm)
 
     @property
     def answered(self) -> int:
@@ -151,9 +160,9 @@ class QuizSession:
             if elapsed is not None:
                 session.execute(update(ATTEMPT).where(ATTEMPT.c.id == self.attempt_id).values(elapsed_s=elapsed))
             if correct:
-                self.svc._clear_mistakes(session, item.pack_id, item.question.id)
+                self.svc.clear_mistakes(session, item.pack_id, item.question.id)
             else:
-                self.svc._record_mistake(session, item.pack_id, item.question.id, given, self.kind, now)
+                self.svc.record_mistake(session, item.pack_id, item.question.id, given, self.kind, now)
         self.answers[pos] = (score, confidence, given)
 
     def submit(self, response: Any = None, rating: int | None = None, confidence: int | None = None) -> AnswerOutcome:
@@ -223,7 +232,7 @@ class ExamSession(QuizSession):
 
     kind = "exam"
 
-    def __init__(self, svc: Any, attempt_id: int, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, svc: StudyService, attempt_id: int, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(svc, attempt_id)
         self.clock = clock or svc.clock
         self.time_limit_s = float(self.row.time_limit_s or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, cast, func, literal, select
 from sqlalchemy.exc import OperationalError
@@ -26,12 +26,16 @@ from studyvm.store.models import (
     CardState,
     ReviewDayStats,
 )
+from studyvm.store.repo import table_of
 from studyvm.study.scheduling import day_of, retrievability
 
-CARD = CardState.__table__
-DAY = ReviewDayStats.__table__
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+CARD = table_of(CardState)
+DAY = table_of(ReviewDayStats)
+ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
 RETENTION_DAYS = 30
@@ -101,7 +105,7 @@ def _sql_pow(session: Session, dialect: str) -> bool:
     return _POW_OK[url]
 
 
-def _recall_by_position(svc: Any, session: Session, learner: int, pack_id: str) -> dict[int, float]:
+def _recall_by_position(svc: StudyService, session: Session, learner: int, pack_id: str) -> dict[int, float]:
     """Position in pack -> fsrs retrievability now, for the learner's reviewed cards of one pack.
 
     Computed in SQL where possible: fetching one number per card instead of three halves the cost
@@ -138,24 +142,24 @@ def _quiz_by_question(session: Session, learner: int) -> dict[tuple[str, str], f
     }
 
 
-def _layout(svc: Any, pack: Any) -> tuple[list[str], Counter]:
+def _layout(svc: StudyService, pack: Any) -> tuple[list[str], Counter]:
     """(topic of each position, questions per topic), cached per pack."""
-    cache = svc.__dict__.setdefault("_layouts", {})
+    cache = svc.caches.setdefault("layouts", {})
     if pack.id not in cache:
         topics = [q.topic for q in pack.questions]
         cache[pack.id] = (topics, Counter(topics))
     return cache[pack.id]
 
 
-def _positions(svc: Any, pack: Any) -> dict[str, int]:
+def _positions(svc: StudyService, pack: Any) -> dict[str, int]:
     """Question id -> position, cached per pack (built only when the learner has quiz answers)."""
-    cache = svc.__dict__.setdefault("_positions", {})
+    cache = svc.caches.setdefault("positions", {})
     if pack.id not in cache:
         cache[pack.id] = {q.id: i for i, q in enumerate(pack.questions)}
     return cache[pack.id]
 
 
-def mastery(svc: Any, session: Session, learner: int, pack_id: str | None = None):
+def mastery(svc: StudyService, session: Session, learner: int, pack_id: str | None = None):
     """(topic -> mastery, pack -> mastery) over the loaded packs' current questions.
 
     A question's mastery is its fsrs retrievability, averaged with its mean quiz/exam score when
@@ -213,7 +217,7 @@ def streak(days_with_reviews: set[int], today: int) -> int:
     return count
 
 
-def compute_stats(svc: Any, session: Session) -> Stats:
+def compute_stats(svc: StudyService, session: Session) -> Stats:
     """Every progress figure of the service's learner."""
     learner = svc.learner_id
     dialect = session.get_bind().dialect.name

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import QUEUE_NEW, QUEUE_REMOVED, STATE_NEW, Learner
+from studyvm.store.repo import table_of
 from studyvm.study.cards import CARD, SYNC, queue_for
 
 SYNC_LOCK = 0x53594E43
@@ -24,7 +25,7 @@ SYNC_LOCK = 0x53594E43
 
 def learner_id(name: str, now: datetime, *, session: Session) -> int:
     """The id of learner ``name``, created on first use (safe when two processes race)."""
-    table = Learner.__table__
+    table = table_of(Learner)
     found = session.execute(select(table.c.id).where(table.c.name == name)).scalar()
     if found is not None:
         return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from studyvm.study.presentation import Presentation
@@ -132,3 +132,120 @@ def source_text(pack: Any, question: Any) -> str:
         return ""
     title = next((s.title for s in pack.meta.sources if s.id == ref.note), ref.note)
     return f"{title} — {ref.section}" if ref.section else title
+
+
+@dataclass
+class Feedback:
+    """The verdict on one answer, ready to show (a preview before rating, or a quiz answer's)."""
+
+    correct: bool | None
+    """``None`` for a self-graded (flip) card."""
+    score: float = 0.0
+    """Credit 0..1."""
+    expected: str = ""
+    """The right answer, as text."""
+    explanation: str = ""
+    caveat: str = ""
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    """Feedback attached to the options or answers the learner chose."""
+
+    @classmethod
+    def of(cls, outcome: AnswerOutcome) -> Feedback:
+        """The feedback of a committed answer."""
+        return cls(
+            correct=outcome.correct,
+            score=float(outcome.score or 0.0),
+            expected=outcome.expected,
+            explanation=outcome.explanation,
+            caveat=outcome.caveat,
+            source=outcome.source,
+            notes=[outcome.feedback] if outcome.feedback else [],
+        )
+
+
+@dataclass
+class ShownCard:
+    """A question on screen with the text around it (a review card or a quiz item)."""
+
+    question: Any
+    meta: str
+    """Small line above the prompt: pack, topic, type, state."""
+    status: str
+    """Status bar text: counts of due and new cards."""
+    presentation: Presentation | None = None
+    """The service's display order (options, items, matching choices)."""
+    ref: CardView | None = None
+    """The service's own card (reviews only)."""
+    pack_id: str = ""
+
+
+@dataclass
+class TopicMastery:
+    """How well one topic is known, 0..1."""
+
+    topic: str
+    mastery: float
+    questions: int = 0
+
+
+@dataclass
+class PackSummary:
+    """One pack as the dashboard and the packs screen list it."""
+
+    id: str
+    title: str
+    origin: str
+    location: str
+    questions: int
+    topics: list[str]
+    due: int = 0
+    new: int = 0
+    description: str = ""
+    version: str = ""
+    demos: int = 0
+    """Questions that have a simulator demo."""
+
+
+@dataclass
+class FailedPack:
+    """A pack folder that did not load, with its ``path:line:col: error: message`` lines."""
+
+    location: str
+    messages: list[str]
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard shows."""
+
+    packs: list[PackSummary]
+    failed: list[FailedPack]
+    mastery: list[TopicMastery] = field(default_factory=list)
+    streak: int = 0
+    reviews_today: int = 0
+    due_now: int = 0
+    suggestion: str = ""
+    suggested_screen: str = "review"
+    engine_note: str = ""
+    """Why figures are missing, when the study engine could not be reached."""
+
+
+@dataclass
+class StatsData:
+    """Everything the statistics screen draws."""
+
+    today: date
+    reviews_total: int
+    reviews_today: int
+    due_now: int
+    streak: int
+    retention: float | None
+    heatmap: dict[date, int]
+    forecast: list[int]
+    """Cards due on each of the next days, today first."""
+    mastery: list[TopicMastery]
+    exams: list[tuple[str, float]]
+    """(date, percent) of every finished exam, oldest first."""
+    retention_by_week: list[float] = field(default_factory=list)
+    """Share of review-state answers not rated Again, per week, oldest first (weeks with reviews)."""

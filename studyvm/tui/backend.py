@@ -1,84 +1,51 @@
-"""The app's only door to the packs, the study engine and the simulator.
+"""The app's only door to the packs and the study service: a thin, typed adapter.
 
-Every method is a plain function that may be slow: screens call them from thread workers and
-get plain dataclasses back (no ORM rows, no widgets). Nothing here imports Textual.
+It owns the catalog, one :class:`~studyvm.study.service.StudyService` and the lock around it;
+everything with behaviour lives in the core (:mod:`studyvm.study.review`,
+:mod:`studyvm.study.quiz`, :mod:`studyvm.study.overview`). Every method may be slow: screens call
+them from thread workers and get plain dataclasses back. Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyvm.config import Settings
+from studyvm.study.views import (
+    Dashboard,
+    FailedPack,
+    Feedback,
+    PackSummary,
+    ShownCard,
+    StatsData,
+    TopicMastery,
+)
 
+if TYPE_CHECKING:
+    from studyvm.packs.catalog import Catalog
+    from studyvm.study.quiz import QuizRun
+    from studyvm.study.review import ReviewSession
+    from studyvm.study.service import StudyService
 
-@dataclass
-class PackSummary:
-    """One pack as the dashboard and the packs screen list it."""
-
-    id: str
-    title: str
-    origin: str
-    location: str
-    questions: int
-    topics: list[str]
-    due: int = 0
-    new: int = 0
-    description: str = ""
-    version: str = ""
-    demos: int = 0
-    """Questions that have a simulator demo."""
-
-
-@dataclass
-class FailedPack:
-    """A pack folder that did not load, with its ``path:line:col: error: message`` lines."""
-
-    location: str
-    messages: list[str]
-
-
-@dataclass
-class TopicMastery:
-    """How well one topic is known, 0..1."""
-
-    topic: str
-    mastery: float
-    questions: int = 0
-
-
-@dataclass
-class Dashboard:
-    """Everything the dashboard shows."""
-
-    packs: list[PackSummary]
-    failed: list[FailedPack]
-    mastery: list[TopicMastery] = field(default_factory=list)
-    streak: int = 0
-    reviews_today: int = 0
-    due_now: int = 0
-    suggestion: str = ""
-    suggested_screen: str = "review"
-    engine_note: str = ""
-    """Why figures are missing, when the study engine could not be reached."""
+__all__ = ["Backend", "Dashboard", "FailedPack", "Feedback", "PackSummary", "ShownCard", "StatsData", "TopicMastery"]
 
 
 class Backend:
-    """Packs, study engine and simulator for one :class:`~studyvm.config.Settings`."""
+    """Packs and the study service for one :class:`~studyvm.config.Settings`."""
 
-    def __init__(self, settings: Settings, catalog: Any = None, **service_options: Any) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog | None = None, **service_options: Any) -> None:
         self.settings = settings
         self.service_options = service_options
         """Extra keyword arguments for ``StudyService`` (tests pin ``seed``, ``clock``...)."""
         self.lock = threading.RLock()
         """Held around every use of the study service (it is single-threaded)."""
-        self._catalog: Any = catalog
+        self._catalog: Catalog | None = catalog
         self._fixed_catalog = catalog is not None
-        self._service: Any = None
+        self._service: StudyService | None = None
 
     # -- packs ---------------------------------------------------------------------------
-    def catalog(self) -> Any:
+    def catalog(self) -> Catalog:
         """The pack catalog, loaded once (thread-safe)."""
         with self.lock:
             if self._catalog is None:
@@ -100,29 +67,13 @@ class Backend:
 
     def pack_summaries(self) -> tuple[list[PackSummary], list[FailedPack]]:
         """Every loaded pack and every failed one."""
-        catalog = self.catalog()
-        packs = [
-            PackSummary(
-                id=p.id,
-                title=p.meta.title,
-                origin=p.origin,
-                location=p.location,
-                questions=len(p.questions),
-                topics=p.topics(),
-                description=p.meta.description,
-                version=p.meta.version,
-                demos=sum(1 for q in p.questions if q.demo),
-            )
-            for p in catalog.packs.values()
-        ]
-        failed = [FailedPack(loc, [str(d) for d in diags]) for loc, diags in catalog.failed.items()]
-        if catalog.diagnostics:
-            failed.append(FailedPack("catalog", [str(d) for d in catalog.diagnostics]))
-        return packs, failed
+        from studyvm.study.overview import pack_summaries
 
-    # -- study engine --------------------------------------------------------------------
-    def service(self) -> Any:
-        """The open :class:`~studyvm.study.service.StudyService` (opened on first use; hold :attr:`lock`)."""
+        return pack_summaries(self.catalog())
+
+    # -- study service -------------------------------------------------------------------
+    def service(self) -> StudyService:
+        """The open study service (opened on first use; hold :attr:`lock`)."""
         with self.lock:
             if self._service is None:
                 from studyvm.study.service import StudyService
@@ -142,54 +93,42 @@ class Backend:
         finally:
             self.lock.release()
 
-    def start_review(self, pack: str | None, limit: int | None) -> Any:
-        """A review session and its first card (see :mod:`studyvm.tui.engine`)."""
-        from studyvm.tui import engine
+    def start_review(self, pack: str | None, limit: int | None) -> tuple[ReviewSession, ShownCard | None]:
+        """A review session and its first card."""
+        from studyvm.study.review import ReviewSession
 
-        return engine.start_review(self, pack, limit)
+        with self.lock:
+            run = ReviewSession(self.service(), pack, limit, lock=self.lock)
+            return run, run.first()
 
     def start_quiz(
         self, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None, **selection: Any
-    ) -> Any:
+    ) -> QuizRun:
         """A quiz (``exam=False``) or a mock exam, ready to show; ``selection`` as in ``studyvm quiz``."""
-        from studyvm.tui import quizdata
+        from studyvm.study.quiz import SELECTION, QuizRequest, start_quiz_run
 
-        return quizdata.start(self, pack, n, exam, minutes, cbm, **selection)
+        chosen = {k: v for k, v in selection.items() if k in SELECTION and v is not None}
+        request = QuizRequest(pack=pack, n=n, exam=exam, minutes=minutes, cbm=cbm, **chosen)
+        with self.lock:
+            return start_quiz_run(self.service(), request, lock=self.lock)
 
-    def stats(self, pack: str | None = None) -> Any:
-        """Everything the statistics screen draws."""
-        from studyvm.tui import quizdata
+    def stats(self, pack: str | None = None) -> StatsData:
+        """Everything the statistics screen draws (``pack`` is not used yet: figures cover every pack)."""
+        from studyvm.study.overview import stats_view
 
-        return quizdata.stats(self, pack)
+        with self.lock:
+            return stats_view(self.service())
 
     def dashboard(self) -> Dashboard:
         """Packs with due/new counts, mastery, streak, today's reviews and a suggestion."""
+        from studyvm.study.overview import fill_dashboard, suggest
+
         packs, failed = self.pack_summaries()
         data = Dashboard(packs=packs, failed=failed)
         try:
-            from studyvm.tui import engine
-
-            engine.fill_dashboard(self, data)
+            with self.lock:
+                fill_dashboard(self.service(), data)
         except Exception as exc:  # the packs are still worth showing without the figures
             data.engine_note = f"progress unavailable: {exc}"
-        if not data.suggestion:
-            data.suggestion = "review due cards (r)" if data.due_now else "start a practice quiz (z)"
-            data.suggested_screen = "review" if data.due_now else "quiz"
+            data.suggestion, data.suggested_screen = suggest(0, 0, known=False)
         return data
-
-
-@dataclass
-class Feedback:
-    """The verdict on one answer, ready to show."""
-
-    correct: bool | None
-    """``None`` for a self-graded (flip) card."""
-    score: float = 0.0
-    """Credit 0..1."""
-    expected: str = ""
-    """The right answer, as text."""
-    explanation: str = ""
-    caveat: str = ""
-    source: str = ""
-    notes: list[str] = field(default_factory=list)
-    """Feedback attached to the options or answers the learner chose."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from studyvm.cli import app
-from studyvm.cli.instructor_cmds import TtyProgress
+from studyvm.cli.progress import TtyProgress
 from studyvm.packs.importers.install import base_name, pack_id_for
 from studyvm.packs.loader import load_pack_dir
 

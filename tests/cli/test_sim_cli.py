@@ -107,19 +107,18 @@ def test_scenario_and_kernel_diff() -> None:
     assert r.exit_code == 0 and "+    vmcall HC_MMU_UPDATE" in r.output
 
 
-def test_demo_helpers_give_plain_data() -> None:
-    from studyvm import demos
+def test_lab_helpers_give_plain_data() -> None:
+    from studyvm import lab
 
-    ids = demos.scenario_ids()
+    ids = lab.scenario_ids()
     assert {"popf-equivalence", "pagetable-bt-vs-vtx", "nested-paging-tlb"} <= ids
-    info = demos.describe("para-needs-modified-guest")
-    assert info.workload == "popf" and "para (unmodified kernel)" in info.modes and info.metric
-    out = demos.run_demo("popf-equivalence")
-    assert out.holds and out.values["trap-emulate"] is False and out.verdict.startswith("trap-and-emulate lost")
-    assert set(out.comparison["modes"]) == set(out.values)
-    json.dumps(out.comparison)
+    run = lab.demo("para-needs-modified-guest")
+    assert run.workload == "popf" and "para (unmodified kernel)" in {r.mode for r in run.rows} and run.metric
+    out = lab.demo("popf-equivalence")
+    values = {r.mode: r.metric for r in out.rows}
+    assert out.holds and values["trap-emulate"] is False and out.verdict.startswith("trap-and-emulate lost")
     try:
-        demos.describe("nope")
+        lab.demo("nope")
     except ValueError as e:
         assert "unknown scenario" in str(e)
     else:

@@ -95,6 +95,14 @@ def test_plain_empty_line_help_and_a_typo_in_a_number(env, tmp_path) -> None:
     assert quiz.exit_code == 0 and "'d' is not a number" in quiz.output and "score: 1/1" in quiz.output
 
 
+def test_plain_undo_takes_back_a_burial(env) -> None:
+    # f1 is buried, then :undo puts it back: it is the next card again, and rating it records it.
+    result = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "1"], ":bury\n:undo\n\n3\n")
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "buried until tomorrow: f1" in out and "undone: f1" in out and "recorded: f1 Good" in out
+
+
 def test_plain_quiz_and_exam(env) -> None:
     quiz = _run([*env, "quiz", "--plain", "--pack", "clitest", "--type", "mcq"], "1\n")
     assert "recorded: m1 1" in quiz.output and "score: 1/1" in quiz.output

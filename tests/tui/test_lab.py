@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Log
 
-from studyvm.tui import labdata
+from studyvm import lab as labapi
+from studyvm.lab import LabChoices, LabRun, ModeRow
 from studyvm.tui.app import make_app
-from studyvm.tui.labdata import LabChoices, LabRun, ModeRow
 from studyvm.tui.screens.lab import LabScreen, metric_text
 from studyvm.tui.screens.review import ReviewScreen
 
@@ -39,12 +39,12 @@ def fake_demo_run(scenario: str) -> LabRun:
 async def test_show_me_runs_the_question_scenario_and_escape_returns(settings, backend, monkeypatch):
     calls: list[str] = []
 
-    def demo(scenario: str) -> LabRun:
+    def demo(scenario: str, should_stop=None) -> LabRun:
         calls.append(scenario)
         return fake_demo_run(scenario)
 
-    monkeypatch.setattr(labdata, "choices", fake_choices)
-    monkeypatch.setattr(labdata, "demo", demo)
+    monkeypatch.setattr(labapi, "choices", fake_choices)
+    monkeypatch.setattr(labapi, "demo", demo)
     app = make_app(settings, screen="review", backend=backend, pack="tuitest")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -75,11 +75,11 @@ async def test_show_me_runs_the_question_scenario_and_escape_returns(settings, b
 
 
 async def test_lab_worker_error_becomes_a_message(settings, backend, monkeypatch):
-    def broken(scenario: str) -> LabRun:
+    def broken(scenario: str, should_stop=None) -> LabRun:
         raise RuntimeError("simulator exploded")
 
-    monkeypatch.setattr(labdata, "choices", fake_choices)
-    monkeypatch.setattr(labdata, "demo", broken)
+    monkeypatch.setattr(labapi, "choices", fake_choices)
+    monkeypatch.setattr(labapi, "demo", broken)
     app = make_app(settings, screen="lab", backend=backend, scenario="pv-hypercalls")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)

@@ -13,9 +13,6 @@ from studyvm.tui.screens import factory
 
 HEADLESS = [
     "studyvm.tui.backend",
-    "studyvm.tui.engine",
-    "studyvm.tui.quizdata",
-    "studyvm.tui.labdata",
     "studyvm.tui.prefs",
     "studyvm.cli.tui_cmds",
 ]

@@ -2,7 +2,7 @@
 
 ``export_gift(pack) -> (text, warnings)`` and ``export_apkg(pack, out_path) -> warnings`` live in
 their own modules (imported here lazily, so importing this package stays cheap). Both take an
-optional ``progress(done, total)`` callback, e.g. :class:`studyvm.cli.instructor_cmds.TtyProgress`.
+optional ``progress(done, total)`` callback, e.g. :class:`studyvm.cli.progress.TtyProgress`.
 """
 
 from __future__ import annotations

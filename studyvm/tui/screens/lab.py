@@ -9,6 +9,7 @@ that proves the answer, with its one-line verdict. Escape returns to where it wa
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -16,9 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Log, Select, SelectionList, TabbedContent, TabPane
+from textual.worker import NoActiveWorker, get_current_worker
 
-from studyvm.tui import labdata
-from studyvm.tui.labdata import LabChoices, LabRun
+from studyvm import lab
+from studyvm.lab import LabChoices, LabRun
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
@@ -26,6 +28,22 @@ from studyvm.tui.widgets.literal import Literal, lit_cell
 DEFAULT_MODES = ("native", "full", "para", "hw", "hw-ept")
 """Modes ticked at first (those the simulator has)."""
 DEFAULT_PROFILE = "modern"
+
+
+def worker_cancelled() -> bool:
+    """True inside a thread worker that was cancelled (Escape, or a newer run replacing it)."""
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
+
+
+def cancellable(fn: Callable[..., LabRun], *args: Any) -> LabRun | None:
+    """``fn(*args)`` with the worker's cancel hook; ``None`` when the run was cancelled."""
+    try:
+        return fn(*args, should_stop=worker_cancelled)
+    except lab.LabCancelled:
+        return None
 
 
 def metric_text(value: object) -> str:
@@ -76,7 +94,7 @@ class LabScreen(BaseScreen):
                 yield Literal("Overhead per mode (cycles ÷ native)", classes="section-title")
                 yield Bars(id="lab-bars")
             with TabPane("Trace", id="lab-trace"):
-                yield Log(id="lab-trace-log", max_lines=labdata.TRACE_LIMIT + 10)
+                yield Log(id="lab-trace-log", max_lines=lab.TRACE_LIMIT + 10)
             with TabPane("Kernel diff", id="lab-diff-tab"):
                 yield Log(id="lab-diff")
             with TabPane("Doctor", id="lab-doctor-tab"), VerticalScroll(id="lab-doctor"):
@@ -85,7 +103,7 @@ class LabScreen(BaseScreen):
 
     def on_mount(self) -> None:
         """Load the choices; then run the scenario if one was asked for."""
-        self.run_job("choices", labdata.choices, busy=self.query_one("#lab-controls"))
+        self.run_job("choices", lab.choices, busy=self.query_one("#lab-controls"))
 
     def done_choices(self, choices: LabChoices) -> None:
         """Fill the pickers."""
@@ -111,7 +129,7 @@ class LabScreen(BaseScreen):
         banner = self.query_one("#lab-verdict", Literal)
         banner.show(f"Running scenario {scenario}…")
         banner.remove_class("hidden")
-        self.run_job("ran", labdata.demo, scenario, busy=self.query_one("#lab-tabs"))
+        self.run_job("ran", cancellable, lab.demo, scenario, busy=self.query_one("#lab-tabs"))
 
     def action_run(self) -> None:
         """Run the picked workload under the picked modes."""
@@ -123,15 +141,17 @@ class LabScreen(BaseScreen):
             return
         self.runs_started.append(f"compare:{workload}")
         self.query_one("#lab-verdict", Literal).add_class("hidden")
-        self.run_job("ran", labdata.compare, workload, profile, modes, busy=self.query_one("#lab-tabs"))
+        self.run_job("ran", cancellable, lab.compare, workload, profile, modes, busy=self.query_one("#lab-tabs"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """The Run button."""
         if event.button.id == "lab-run-button":
             self.action_run()
 
-    def done_ran(self, run: LabRun) -> None:
-        """Show the table, the bars and the trace; highlight the proving metric."""
+    def done_ran(self, run: LabRun | None) -> None:
+        """Show the table, the bars and the trace; highlight the proving metric (``None``: cancelled)."""
+        if run is None:
+            return
         self.last_run = run
         self._fill_table(run)
         self.query_one("#lab-bars", Bars).set_bars(
@@ -198,10 +218,10 @@ class LabScreen(BaseScreen):
         """Load the kernel diff and the doctor report the first time their tab opens."""
         pane = event.pane.id
         if pane == "lab-diff-tab" and not self.query_one("#lab-diff", Log).line_count:
-            self.run_job("diff", labdata.kernel_diff, busy=self.query_one("#lab-diff"))
+            self.run_job("diff", lab.kernel_diff, busy=self.query_one("#lab-diff"))
         elif pane == "lab-doctor-tab" and not getattr(self, "_doctor_loaded", False):
             self._doctor_loaded = True
-            self.run_job("doctor", labdata.doctor_report, busy=self.query_one("#lab-doctor"))
+            self.run_job("doctor", lab.doctor_report, busy=self.query_one("#lab-doctor"))
 
     def done_diff(self, diff: str) -> None:
         """Show the kernel diff."""

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
 from studyvm.study.grading import response_problem
-from studyvm.tui.engine import preview
-from studyvm.tui.quizdata import NEEDS_PICK, SELECTION
+from studyvm.study.quiz import NEEDS_PICK, SELECTION
+from studyvm.study.review import preview
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.screens.results import ResultView
 from studyvm.tui.widgets.answers import AnswerArea

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyvm.study.views import ExamResult
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
 
 
 class ResultView(Vertical):
-    """Shows a :class:`studyvm.tui.engine.QuizResult`."""
+    """Shows a quiz's or an exam's :class:`~studyvm.study.views.ExamResult`."""
 
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: ExamResult) -> None:
         super().__init__(id="result-body")
         self.result = result
 
@@ -24,8 +23,8 @@ class ResultView(Vertical):
         """The widgets of this screen."""
         r = self.result
         headline = f"Score: {r.score:g} / {r.max_score:g}  ({r.percent:.0f}%)"
-        if r.cbm_score is not None:
-            headline += f"   CBM: {r.cbm_score:+.2f} per question"
+        if r.cbm_average is not None:
+            headline += f"   CBM: {r.cbm_average:+.2f} per question"
         if r.timed_out:
             headline += "   — time ran out"
         yield Literal(headline, classes="prompt", id="result-score")
@@ -45,7 +44,7 @@ class ResultView(Vertical):
     def on_mount(self) -> None:
         """Fill the bars and show the first wrong answer."""
         self.query_one("#result-topics", Bars).set_bars(
-            [(t.topic, t.fraction, f"{t.right:g}/{t.total}") for t in self.result.by_topic], width=20
+            [(topic, t.percent / 100, f"{t.score:g}/{t.max}") for topic, t in self.result.by_topic.items()], width=20
         )
         if self.result.wrong:
             wrong_list = self.query_one("#result-wrong-list", OptionList)
@@ -60,7 +59,7 @@ class ResultView(Vertical):
     def show_wrong(self, index: int) -> None:
         """Prompt, what was given, what was right, and why — all literal."""
         w = self.result.wrong[index]
-        lines = [w.prompt, "", f"Your answer: {w.given or '(none)'}", f"Right answer: {w.expected}"]
+        lines = [w.prompt, "", f"Your answer: {w.given_text or '(none)'}", f"Right answer: {w.expected}"]
         if w.explanation:
             lines += ["", w.explanation]
         if w.caveat:

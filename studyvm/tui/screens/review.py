@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header
 
 from studyvm.study.grading import response_problem, suggested_rating
-from studyvm.tui.engine import ShownCard
+from studyvm.study.views import ShownCard
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard

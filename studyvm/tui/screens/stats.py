@@ -33,7 +33,7 @@ class StatsScreen(BaseScreen):
         super().__init__()
         self.pack = pack
         self.data: Any = None
-        """The last :class:`studyvm.tui.engine.StatsData` shown."""
+        """The last :class:`studyvm.study.views.StatsData` shown."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""

@@ -11,7 +11,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from studyvm.tui.backend import Feedback
+from studyvm.study.views import Feedback
 from studyvm.tui.widgets.answers import AnswerArea, SpaceAwareInput, answer_area
 from studyvm.tui.widgets.literal import Literal
 

@@ -1,0 +1,185 @@
+"""The lab: questions' ``demo:`` links to simulator scenarios, simulator runs, and their verdicts.
+
+What the app's lab screen, its "Show me" key and the CLI need from :mod:`minisim`, as plain
+data (text and numbers, ready for widgets; nothing here imports Textual). Runs take a
+``should_stop`` callable, checked before each simulator run: a shell that no longer wants the
+result (the learner pressed Escape, or started another run) makes it return true, and the
+run ends early with :class:`LabCancelled`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+TRACE_LIMIT = 2000
+"""Most trace lines kept for the scrolling trace (the rest are counted, not shown)."""
+
+ShouldStop = Callable[[], bool] | None
+"""A cancel hook: called before each simulator run; true ends the run with :class:`LabCancelled`."""
+
+
+class LabCancelled(Exception):
+    """The shell asked a run to stop (its ``should_stop`` returned true); nothing was produced."""
+
+
+@dataclass
+class LabChoices:
+    """What the lab offers to pick from."""
+
+    workloads: list[str]
+    profiles: list[str]
+    modes: list[str]
+    scenarios: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModeRow:
+    """One mode's figures in the side-by-side table."""
+
+    mode: str
+    instructions: int
+    cycles: int
+    overhead: float
+    """Cycles relative to native (1.0 = no overhead)."""
+    events: dict[str, int]
+    equivalent: bool | None = None
+    metric: Any = None
+    """This run's value of a scenario's proving metric, if any."""
+
+
+@dataclass
+class LabRun:
+    """A finished comparison (or scenario): the table, the trace, and what proves the point."""
+
+    title: str
+    rows: list[ModeRow]
+    trace: list[str]
+    trace_dropped: int = 0
+    verdict: str = ""
+    """One-line verdict of a "Show me" scenario."""
+    metric: str = ""
+    """The metric that proves the answer (highlighted)."""
+    scenario: str = ""
+    holds: bool | None = None
+    """Whether the scenario's claim held in this run."""
+    workload: str = ""
+    profile: str = ""
+
+
+def scenario_ids() -> set[str]:
+    """Every scenario id a question's ``demo:`` field may name."""
+    from minisim.scenarios import SCENARIOS
+
+    return set(SCENARIOS)
+
+
+def choices() -> LabChoices:
+    """Workloads, profiles, modes and scenarios known to the simulator."""
+    import minisim
+
+    return LabChoices(
+        workloads=list(minisim.WORKLOADS),
+        profiles=list(minisim.PROFILES),
+        modes=list(minisim.MODES),
+        scenarios=sorted(scenario_ids()),
+    )
+
+
+def event_counts(events: dict[str, Any]) -> dict[str, int]:
+    """A result's events per kind (a kind counts either a number or ``{reason: number}``)."""
+    return {str(k): int(sum(v.values()) if isinstance(v, dict) else v) for k, v in events.items()}
+
+
+def trace_line(mode: str, event: Any) -> str:
+    """One traced :class:`minisim.Event` as a fixed-width line: mode, counts, kind, reason, pc."""
+    where = f" pc={event.pc:#06x}" if isinstance(event.pc, int) else ""
+    return f"{mode:<12} {event.instructions:>10,} {event.cycles:>12,}  {event.kind:<13} {event.reason or ''}{where}"
+
+
+def _trace(results: dict[str, Any]) -> tuple[list[str], int]:
+    lines: list[str] = []
+    total = 0
+    for mode, result in results.items():
+        for event in result.trace:
+            total += 1
+            if len(lines) < TRACE_LIMIT:
+                lines.append(trace_line(mode, event))
+    return lines, total - len(lines)
+
+
+def rows_of(results: dict[str, Any], metric: dict[str, Any] | None = None) -> list[ModeRow]:
+    """Table rows from ``{label: minisim.Result}`` (with each run's proving metric, if any)."""
+    return [
+        ModeRow(
+            mode=str(mode),
+            instructions=r.instructions,
+            cycles=r.cycles,
+            overhead=float(r.overhead),
+            events=event_counts(r.events),
+            equivalent=r.equivalent,
+            metric=(metric or {}).get(str(mode)),
+        )
+        for mode, r in results.items()
+    ]
+
+
+def _stop_if_asked(should_stop: ShouldStop) -> None:
+    if should_stop is not None and should_stop():
+        raise LabCancelled("the run was cancelled")
+
+
+def compare(workload: str, profile: str, modes: list[str], scale: int = 1, should_stop: ShouldStop = None) -> LabRun:
+    """Run ``workload`` under every mode in ``modes`` with ``profile``, one mode at a time."""
+    import minisim
+
+    results = {}
+    for mode in modes:
+        _stop_if_asked(should_stop)
+        results[mode] = minisim.run(workload, mode, profile, scale)
+    trace, dropped = _trace(results)
+    return LabRun(f"{workload} on {profile}", rows_of(results), trace, dropped)
+
+
+def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
+    """Run a "Show me" scenario: its runs side by side, the proving metric per run, the verdict.
+
+    :class:`ValueError` for an unknown scenario id.
+    """
+    import minisim
+    from minisim.scenarios import get
+
+    s = get(scenario_id)
+    results = {}
+    for label, (mode, profile, kernel) in s.plan().items():
+        _stop_if_asked(should_stop)
+        results[label] = minisim.run(s.workload, mode, profile, s.scale, kernel=kernel)
+    values = {label: s.value(r) for label, r in results.items()}
+    holds = bool(s.check(values))
+    verdict = s.verdict(values, results)
+    return LabRun(
+        title=s.title,
+        rows=rows_of(results, values),
+        trace=[f"(a scenario run keeps no trace: press r to run {s.workload} with a trace)"],
+        verdict=verdict if holds else f"NOT REPRODUCED: {verdict}",
+        metric=s.metric,
+        scenario=scenario_id,
+        holds=holds,
+        workload=s.workload,
+        profile=s.profile,
+    )
+
+
+def kernel_diff() -> str:
+    """The unified diff between the unmodified and the paravirtualized guest kernel."""
+    import minisim
+
+    return minisim.kernel_diff()
+
+
+def doctor_report() -> str:
+    """What ``studyvm doctor`` says about this machine, as text."""
+    from studyvm.doctor import inspect
+
+    return "\n".join(inspect().lines())

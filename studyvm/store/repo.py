@@ -1,0 +1,85 @@
+"""Repository functions the shells once ran themselves: each takes ``*, session``, returns plain data.
+
+The terminal app used to issue these statements from its own package (an ``UPDATE`` to unbury one
+card, a ``SELECT`` on the review log for retention per week); they live here now, beside the
+tables, and the study service is their only caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, case, func, select, update
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from studyvm.store.models import (
+    QUEUE_BURIED,
+    QUEUE_NEW,
+    QUEUE_SCHEDULED,
+    STATE_NEW,
+    STATE_REVIEW,
+    Attempt,
+    CardState,
+    ReviewLog,
+)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` behind a table model (SQLModel sets ``__table__`` at run time only)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+CARD = table_of(CardState)
+LOG = table_of(ReviewLog)
+ATTEMPT = table_of(Attempt)
+
+
+def unbury_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
+    """End one card's burial now (it goes back to its queue); False when it was not buried."""
+    done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(CARD)
+        .where(
+            CARD.c.learner_id == learner,
+            CARD.c.pack_id == pack_id,
+            CARD.c.question_id == question_id,
+            CARD.c.queue == QUEUE_BURIED,
+        )
+        .values(queue=case((CARD.c.state == STATE_NEW, QUEUE_NEW), else_=QUEUE_SCHEDULED), buried_until=None)
+    )
+    return bool(done.rowcount)
+
+
+def retention_by_week(learner: int, today: int, weeks: int, *, session: Session) -> list[float]:
+    """Share of review-state answers not rated Again, per week of the last ``weeks``, oldest first.
+
+    ``today`` is the learner's local day number (as stored in ``review_day``); weeks without a
+    review-state answer are left out.
+    """
+    found = session.execute(
+        select(LOG.c.review_day, LOG.c.rating, func.count())
+        .where(
+            LOG.c.learner_id == learner,
+            LOG.c.review_day > today - 7 * weeks,
+            LOG.c.state_before == STATE_REVIEW,
+        )
+        .group_by(LOG.c.review_day, LOG.c.rating)
+    ).all()
+    tallies: dict[int, list[int]] = {}
+    for day, rating, count in found:
+        tally = tallies.setdefault((today - day) // 7, [0, 0])
+        tally[1] += count
+        if rating != 1:
+            tally[0] += count
+    return [tallies[w][0] / tallies[w][1] for w in sorted(tallies, reverse=True) if tallies[w][1]]
+
+
+def unfinished_exam(learner: int, *, session: Session) -> int | None:
+    """The id of the learner's latest exam never finished (cut short by a crash), or ``None``."""
+    found = session.execute(
+        select(ATTEMPT.c.id)
+        .where(ATTEMPT.c.learner_id == learner, ATTEMPT.c.kind == "exam", ATTEMPT.c.finished_at.is_(None))
+        .order_by(ATTEMPT.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if found is None else int(found)

@@ -1,0 +1,93 @@
+"""What the dashboard, the packs screen and the statistics screen show, as plain data.
+
+Each function reads the catalog and the study service and returns a view from
+:mod:`studyvm.study.views`; the shells only draw them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from studyvm.study.scheduling import day_of
+from studyvm.study.views import Dashboard, FailedPack, PackSummary, StatsData, TopicMastery
+
+if TYPE_CHECKING:
+    from studyvm.packs.catalog import Catalog
+    from studyvm.study.service import StudyService
+    from studyvm.study.stats import Stats
+
+
+def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack]]:
+    """Every loaded pack (counts not filled in) and every pack that failed to load."""
+    packs = [
+        PackSummary(
+            id=p.id,
+            title=p.meta.title,
+            origin=p.origin,
+            location=p.location,
+            questions=len(p.questions),
+            topics=p.topics(),
+            description=p.meta.description,
+            version=p.meta.version,
+            demos=sum(1 for q in p.questions if q.demo),
+        )
+        for p in catalog.packs.values()
+    ]
+    failed = [FailedPack(loc, [str(d) for d in diags]) for loc, diags in catalog.failed.items()]
+    if catalog.diagnostics:
+        failed.append(FailedPack("catalog", [str(d) for d in catalog.diagnostics]))
+    return packs, failed
+
+
+def mastery_of(stats: Stats) -> list[TopicMastery]:
+    """Mastery per topic, in the order the statistics list the topics."""
+    return [TopicMastery(topic, float(value)) for topic, value in stats.by_topic.items()]
+
+
+def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]:
+    """The dashboard's next step: (what to do, the screen that does it).
+
+    ``known=False``: the counts could not be read (progress unavailable), so offer a quiz.
+    """
+    if not known:
+        return "start a practice quiz (z)", "quiz"
+    if due_now:
+        return f"review the {due_now} due card(s) — press n", "review"
+    if new_total:
+        return f"learn some of the {new_total} new card(s) — press n", "review"
+    return "all done for today: try a practice quiz — press n", "quiz"
+
+
+def fill_dashboard(service: StudyService, data: Dashboard) -> None:
+    """Due and new counts per pack, streak, today's reviews, mastery and the next step."""
+    counts = service.due_counts()
+    stats = service.stats()
+    for pack in data.packs:
+        count = counts.get(pack.id)
+        if count is not None:
+            pack.due, pack.new = count.due, count.new
+    data.due_now = sum(p.due for p in data.packs)
+    data.streak = stats.streak
+    data.reviews_today = stats.reviews_today
+    data.mastery = mastery_of(stats)
+    data.suggestion, data.suggested_screen = suggest(data.due_now, sum(p.new for p in data.packs))
+
+
+def stats_view(service: StudyService) -> StatsData:
+    """Statistics of the learner, ready to draw."""
+    s = service.stats()
+    today = day_of(service.clock(), service.tz)
+    return StatsData(
+        today=date.fromordinal(today),
+        reviews_total=s.reviews_total,
+        reviews_today=s.reviews_today,
+        due_now=s.due_now,
+        streak=s.streak,
+        retention=s.retention,
+        heatmap={date.fromisoformat(d): n for d, n in s.heatmap.items()},
+        forecast=list(s.forecast.values()),
+        mastery=mastery_of(s),
+        exams=[(str(e["date"])[:10], float(e["percent"])) for e in s.exams],
+        retention_by_week=service.retention_by_week(),
+    )

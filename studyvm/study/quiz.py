@@ -1,0 +1,152 @@
+"""A quiz or a mock exam as a shell runs it, over :mod:`studyvm.study.sessions`.
+
+:class:`QuizRequest` is what ``studyvm quiz`` and the app's quiz screen ask for;
+:func:`start_quiz_run` turns it into a :class:`QuizRun` that hands out
+:class:`~studyvm.study.views.ShownCard` objects and :class:`~studyvm.study.views.Feedback`, and
+ends with the session's :class:`~studyvm.study.views.ExamResult`. Methods may run in worker
+threads: they take ``lock`` around every use of the service.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from studyvm.study.grading import is_self_rated
+from studyvm.study.sessions import ExamSession, QuizSession, TimeUp
+from studyvm.study.views import ExamResult, Feedback, ShownCard
+
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+QUIZ_SIZE = 10
+EXAM_SIZE = 20
+EXAM_MINUTES = 30.0
+NO_ANSWER: dict[str, Any] = {"multi": [], "short": "", "numerical": float("nan"), "cloze": [], "matching": {}}
+"""What "nothing entered" is submitted as, per type (it scores 0); other types need a pick."""
+NEEDS_PICK = ("mcq", "true_false", "ordering")
+"""Types that cannot be submitted empty: the learner must pick something."""
+SELECTION = ("topic", "tag", "qtype", "weak", "mistakes", "pass_mark", "resume")
+"""Options of ``studyvm quiz`` passed through to the study service."""
+
+
+@dataclass
+class QuizRequest:
+    """What to ask: ``studyvm quiz``'s options."""
+
+    pack: str | None = None
+    n: int | None = None
+    """Questions (default :data:`QUIZ_SIZE`, or :data:`EXAM_SIZE` for an exam)."""
+    exam: bool = False
+    minutes: float | None = None
+    """An exam's time limit (default :data:`EXAM_MINUTES`)."""
+    cbm: bool | None = None
+    """Certainty-based marking (exams only)."""
+    topic: str | None = None
+    tag: str | None = None
+    qtype: str | None = None
+    weak: bool = False
+    """Weakest questions first."""
+    mistakes: bool = False
+    """Only questions from the mistake bank."""
+    pass_mark: float | None = None
+    resume: bool = False
+    """Reopen the latest unfinished exam instead, if there is one."""
+
+
+class QuizRun:
+    """A quiz or an exam in progress, over a :class:`QuizSession` / :class:`ExamSession`."""
+
+    def __init__(
+        self, session: QuizSession, exam: bool, cbm: bool, lock: AbstractContextManager[Any] | None = None
+    ) -> None:
+        self.session = session
+        """The service's session object."""
+        self.exam = exam
+        self.cbm = cbm
+        """Ask for confidence with each answer (certainty-based marking)."""
+        self.lock = lock if lock is not None else threading.RLock()
+        self.questions = [
+            ShownCard(
+                question=item.question,
+                meta=f"{item.question.topic} · {item.question.type}",
+                status="",
+                presentation=item.shown,
+                pack_id=item.pack_id,
+            )
+            for item in session.items
+        ]
+        self.deadline = session.time_limit_s if isinstance(session, ExamSession) and exam else None
+        """Seconds allowed, or ``None`` for an untimed quiz."""
+        self.first_index = len(session.answers)
+        """Where to start: a resumed exam skips the questions already answered."""
+
+    def remaining(self) -> float | None:
+        """Seconds left in an exam (``None`` for a quiz)."""
+        session = self.session
+        return session.remaining_seconds() if self.exam and isinstance(session, ExamSession) else None
+
+    def answer(self, index: int, value: Any, confidence: int | None) -> Feedback | None:
+        """Save the answer to question ``index``; the verdict for a quiz, ``None`` for an exam.
+
+        ``value`` ``None`` means nothing entered (it scores 0); a flip card's ``value`` is its
+        self-rating 1..4. :class:`ValueError` for a type that needs a pick.
+        """
+        question = self.questions[index].question
+        rating = None
+        if is_self_rated(question):
+            rating = value if value in (1, 2, 3, 4) else 1
+            value = None
+        elif value is None:
+            if question.type not in NO_ANSWER:
+                raise ValueError("pick an answer first")
+            value = NO_ANSWER[question.type]
+        with self.lock:
+            current = self.session.current()
+            if current is None or current.index != index:
+                return None  # already answered, or time is up
+            try:
+                outcome = self.session.submit(value, rating=rating, confidence=confidence)
+            except TimeUp:
+                return None
+        return None if self.exam or isinstance(outcome, str) else Feedback.of(outcome)
+
+    def finish(self) -> ExamResult:
+        """Close the attempt; its score, per-topic marks and a walk through each wrong answer."""
+        with self.lock:
+            return self.session.finish()
+
+
+def start_quiz_run(
+    service: StudyService, request: QuizRequest, lock: AbstractContextManager[Any] | None = None
+) -> QuizRun:
+    """Start what ``request`` asks for (``resume`` reopens an unfinished exam when there is one)."""
+    lock = lock if lock is not None else threading.RLock()
+    pick: dict[str, Any] = {
+        "pack_id": request.pack,
+        "topic": request.topic,
+        "tag": request.tag,
+        "qtype": request.qtype,
+        "weak_first": bool(request.weak),
+        "mistakes": bool(request.mistakes),
+    }
+    exam, cbm = request.exam, request.cbm
+    with lock:
+        unfinished = service.unfinished_exam() if request.resume else None
+        session: QuizSession
+        if unfinished is not None:
+            session = service.resume_exam(unfinished)
+            exam, cbm = True, session.cbm
+        elif exam:
+            session = service.start_exam(
+                minutes=request.minutes if request.minutes is not None else EXAM_MINUTES,
+                pass_mark=request.pass_mark or 70,
+                cbm=bool(cbm),
+                n=request.n or EXAM_SIZE,
+                **pick,
+            )
+        else:
+            session = service.start_quiz(request.n or QUIZ_SIZE, **pick)
+    return QuizRun(session, exam, bool(cbm) and exam, lock)

@@ -1,0 +1,141 @@
+"""A review session over the study service: the loop the terminal app and scripts share.
+
+The service records; this adds what a shell wants on top: grading *before* the learner rates
+(nothing is recorded until then), "rate and give me the next card" in one call, an optional
+card limit, text ready to show, and an undo that puts the card back on screen. Every method
+may be called from a worker thread: calls take ``lock`` (the service is single-threaded).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated
+from studyvm.study.views import CardView, Feedback, ShownCard
+
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+
+def preview(question: Any, response: Any, source: str = "") -> Feedback:
+    """The verdict on ``response`` without recording anything (``None`` = not known)."""
+    base = {"explanation": question.explanation, "caveat": question.caveat, "source": source}
+    if is_self_rated(question):
+        return Feedback(correct=None, expected=question.back, **base)
+    if response is None:
+        return Feedback(correct=False, expected=expected_answer(question), notes=["(not answered)"], **base)
+    try:
+        result = grade(question, response)
+    except NotGradable as exc:
+        return Feedback(correct=False, expected=expected_answer(question), notes=[f"(not gradable: {exc})"], **base)
+    notes = [result.feedback] if result.feedback else []
+    return Feedback(correct=result.correct, score=result.score, expected=result.expected, notes=notes, **base)
+
+
+class ReviewSession:
+    """Due cards of one pack (or every pack) until none are left or ``limit`` are done."""
+
+    def __init__(
+        self,
+        service: StudyService,
+        pack: str | None = None,
+        limit: int | None = None,
+        lock: AbstractContextManager[Any] | None = None,
+    ) -> None:
+        self.service = service
+        self.pack = pack
+        self.limit = limit
+        self.lock = lock if lock is not None else threading.RLock()
+        """Held around every use of the service."""
+        self.done = 0
+        """Cards rated in this session (an undone rating no longer counts)."""
+        self.responses: dict[str, Any] = {}
+        """Question id -> what was entered (``None`` = revealed without answering)."""
+        self.last_ms: float = 0.0
+        """Time the last rate-and-next took in the service, in milliseconds."""
+        self._set_aside: dict[tuple[str, str], ShownCard] = {}
+        """Cards suspended or buried here, to show them as they were when undone."""
+
+    def show(self, card: CardView | None) -> ShownCard | None:
+        """A service card with the text around it (``None`` stays ``None``)."""
+        if card is None:
+            return None
+        q = card.question
+        pack = self.service.packs.get(card.pack_id)
+        pack_title = pack.meta.title if pack is not None else card.pack_id
+        limit = f" · {self.done}/{self.limit} this session" if self.limit else f" · {self.done} this session"
+        return ShownCard(
+            question=q,
+            meta=f"{pack_title} · {q.topic} · {q.type} · {card.state}",
+            status=f"Due {card.due} · New {card.new}{limit}",
+            presentation=card.presentation,
+            ref=card,
+            pack_id=card.pack_id,
+        )
+
+    def first(self) -> ShownCard | None:
+        """The first card."""
+        with self.lock:
+            return self.show(self.service.next_card(self.pack))
+
+    def _next(self) -> ShownCard | None:
+        if self.limit is not None and self.done >= self.limit:
+            return None
+        return self.show(self.service.next_card(self.pack))
+
+    @staticmethod
+    def _card(shown: ShownCard) -> CardView:
+        if shown.ref is None:
+            raise ValueError(f"{shown.question.id} is not a review card")
+        return shown.ref
+
+    def grade(self, shown: ShownCard, response: Any) -> Feedback:
+        """The verdict (nothing recorded until the learner rates)."""
+        self.responses[shown.question.id] = response
+        with self.lock:
+            return self.service.preview(self._card(shown), response)
+
+    def rate_and_next(self, shown: ShownCard, rating: int) -> ShownCard | None:
+        """Record the answer with the learner's ``rating``, as pressed, whatever the verdict."""
+        started = time.perf_counter()
+        response = self.responses.pop(shown.question.id, None)
+        card = self._card(shown)
+        with self.lock:
+            self.service.answer(card, response=response, rating=rating)
+            self.done += 1
+            shown_next = self._next()
+        self.last_ms = (time.perf_counter() - started) * 1000
+        return shown_next
+
+    def undo(self) -> ShownCard | None:
+        """Take back the last answer, suspension or burial; that card, to answer again (``None``: nothing)."""
+        with self.lock:
+            undone = self.service.undo_action()
+            if undone is None:
+                return None
+            key = (undone.pack_id, undone.question_id)
+            if undone.kind != "answer" and key in self._set_aside:
+                return self._set_aside.pop(key)
+            if undone.kind == "answer":
+                self.done = max(0, self.done - 1)
+            card = self.service.next_card(self.pack)
+            if card is None or (card.pack_id, card.question_id) != key:
+                card = self.service.card(*key)
+            return self.show(card)
+
+    def suspend_and_next(self, shown: ShownCard) -> ShownCard | None:
+        """Suspend this card and go on."""
+        with self.lock:
+            if self.service.suspend(self._card(shown)):
+                self._set_aside[(shown.pack_id, shown.question.id)] = shown
+            return self._next()
+
+    def bury_and_next(self, shown: ShownCard) -> ShownCard | None:
+        """Bury this card until tomorrow and go on."""
+        with self.lock:
+            if self.service.bury(self._card(shown)):
+                self._set_aside[(shown.pack_id, shown.question.id)] = shown
+            return self._next()
