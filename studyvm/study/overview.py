@@ -41,8 +41,12 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
 
 
 def mastery_of(stats: Stats) -> list[TopicMastery]:
-    """Mastery per topic, in the order the statistics list the topics."""
-    return [TopicMastery(topic, float(value)) for topic, value in stats.by_topic.items()]
+    """Mastery per topic (mastered N of M), weakest first, then by name."""
+    rows = [
+        TopicMastery(topic, count.fraction, count.questions, count.mastered, count.seen)
+        for topic, count in stats.mastered_by_topic.items()
+    ]
+    return sorted(rows, key=lambda m: (m.mastery, m.topic))
 
 
 def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]:

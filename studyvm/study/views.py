@@ -182,11 +182,19 @@ class ShownCard:
 
 @dataclass
 class TopicMastery:
-    """How well one topic is known, 0..1."""
+    """How well one topic is known: ``mastered`` of ``questions`` (``mastery`` is the share, 0..1)."""
 
     topic: str
     mastery: float
     questions: int = 0
+    mastered: int = 0
+    seen: int = 0
+    """Questions answered at least once (in a review, a quiz or an exam)."""
+
+    @property
+    def label(self) -> str:
+        """``3 of 12`` — the figure shown beside the bar."""
+        return f"{self.mastered} of {self.questions}"
 
 
 @dataclass

@@ -46,6 +46,27 @@ async def test_dashboard_counts_and_enter_starts_review(settings, backend):
         assert app.screen is screen
 
 
+async def test_dashboard_and_stats_show_mastered_n_of_m_falling_after_failures(settings, backend):
+    # newcomer M1: a topic failed most of the time must not read as mastered
+    svc = backend.service()
+    svc.answer(svc.next_card("tuitest"), rating=3)  # a.flip (safety)
+    svc.answer(svc.next_card("tuitest"), response=0)  # b.mcq right (para)
+    svc.answer(svc.next_card("tuitest"), response=False)  # c.tf wrong (theory)
+    svc.answer(svc.next_card("tuitest"), response="domU")  # d.short wrong (para)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        para = next(m for m in app.screen.data.mastery if m.topic == "para")
+        assert (para.mastered, para.questions, para.seen) == (1, 2, 2)
+        theory = next(m for m in app.screen.data.mastery if m.topic == "theory")
+        assert (theory.mastered, theory.questions) == (0, 3)
+        assert "1 of 2" in str(app.screen.query_one("#dash-mastery").render())
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert isinstance(app.screen, StatsScreen)
+        assert "1 of 2 mastered (50%), 2 seen" in str(app.screen.query_one("#stats-mastery").render())
+
+
 async def test_stats_screen_draws_charts(settings, backend):
     review_some(backend, 3)
     app = make_app(settings, screen="stats", backend=backend)

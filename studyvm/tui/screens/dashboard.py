@@ -88,7 +88,7 @@ class DashboardScreen(BaseScreen):
             today.append(f"\n{data.engine_note}", style="dim")
         self.query_one("#dash-today", Static).update(today)
         self.query_one("#dash-mastery", Bars).set_bars(
-            [(m.topic, m.mastery, "") for m in data.mastery], width=20, empty="no reviews yet"
+            [(m.topic, m.mastery, m.label) for m in data.mastery], width=20, empty="no reviews yet"
         )
         self.query_one("#dash-next", Literal).show(f"Next: {data.suggestion}" if data.suggestion else "")
         table.focus()
