@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyvm.study.grading import is_self_rated
 from studyvm.study.sessions import ExamSession, QuizSession, TimeUp
+from studyvm.study.verdict import explain
 from studyvm.study.views import ExamResult, Feedback, ShownCard
 
 if TYPE_CHECKING:
@@ -111,7 +112,11 @@ class QuizRun:
                 outcome = self.session.submit(value, rating=rating, confidence=confidence)
             except TimeUp:
                 return None
-        return None if self.exam or isinstance(outcome, str) else Feedback.of(outcome)
+        if self.exam or isinstance(outcome, str):
+            return None
+        feedback = Feedback.of(outcome)
+        feedback.lines = explain(question, value, self.questions[index].presentation)
+        return feedback
 
     def finish(self) -> ExamResult:
         """Close the attempt; its score, per-topic marks and a walk through each wrong answer."""

@@ -14,25 +14,32 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated
+from studyvm.study.verdict import explain
 from studyvm.study.views import CardView, Feedback, ShownCard
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
 
-def preview(question: Any, response: Any, source: str = "") -> Feedback:
-    """The verdict on ``response`` without recording anything (``None`` = not known)."""
+def preview(question: Any, response: Any, source: str = "", presentation: Any = None) -> Feedback:
+    """The verdict on ``response`` without recording anything (``None`` = not known).
+
+    ``presentation`` (the display order) numbers the marked options as they were shown.
+    """
     base = {"explanation": question.explanation, "caveat": question.caveat, "source": source}
     if is_self_rated(question):
         return Feedback(correct=None, expected=question.back, **base)
+    lines = explain(question, response, presentation)
     if response is None:
-        return Feedback(correct=False, expected=expected_answer(question), notes=["(not answered)"], **base)
+        return Feedback(correct=False, expected=expected_answer(question), notes=["(not answered)"], lines=lines,
+                        **base)
     try:
         result = grade(question, response)
     except NotGradable as exc:
         return Feedback(correct=False, expected=expected_answer(question), notes=[f"(not gradable: {exc})"], **base)
     notes = [result.feedback] if result.feedback else []
-    return Feedback(correct=result.correct, score=result.score, expected=result.expected, notes=notes, **base)
+    return Feedback(correct=result.correct, score=result.score, expected=result.expected, notes=notes, lines=lines,
+                    **base)
 
 
 class ReviewSession:

@@ -336,7 +336,7 @@ class StudyService:
         from studyvm.study.review import preview
 
         question = card.question
-        return preview(question, response, source_text(self.pack(card.pack_id), question))
+        return preview(question, response, source_text(self.pack(card.pack_id), question), card.presentation)
 
     def record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str,
                        now: datetime) -> None:

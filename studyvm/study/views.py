@@ -149,6 +149,9 @@ class Feedback:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     """Feedback attached to the options or answers the learner chose."""
+    lines: list[str] = field(default_factory=list)
+    """What happened, part by part: marked options, "your answer", partial credit worked out
+    (:func:`studyvm.study.verdict.explain`); when present it includes the notes and the answer."""
 
     @classmethod
     def of(cls, outcome: AnswerOutcome) -> Feedback:
