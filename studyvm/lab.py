@@ -9,10 +9,12 @@ run ends early with :class:`LabCancelled`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+logger = logging.getLogger(__name__)
 TRACE_LIMIT = 2000
 """Most trace lines kept for the scrolling trace (the rest are counted, not shown)."""
 
@@ -127,6 +129,7 @@ def rows_of(results: dict[str, Any], metric: dict[str, Any] | None = None) -> li
 
 def _stop_if_asked(should_stop: ShouldStop) -> None:
     if should_stop is not None and should_stop():
+        logger.info("lab run cancelled")
         raise LabCancelled("the run was cancelled")
 
 
@@ -134,6 +137,7 @@ def compare(workload: str, profile: str, modes: list[str], scale: int = 1, shoul
     """Run ``workload`` under every mode in ``modes`` with ``profile``, one mode at a time."""
     import minisim
 
+    logger.debug("compare %s on %s under %s", workload, profile, ", ".join(modes))
     results = {}
     for mode in modes:
         _stop_if_asked(should_stop)
@@ -151,6 +155,7 @@ def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
     from minisim.scenarios import get
 
     s = get(scenario_id)
+    logger.debug("scenario %s", scenario_id)
     results = {}
     for label, (mode, profile, kernel) in s.plan().items():
         _stop_if_asked(should_stop)

@@ -49,12 +49,18 @@ def root(
     packs: list[Path] = typer.Option(
         [], "--packs", help="Extra folder of packs to load (repeatable).", show_default=False
     ),
+    log_file: Path | None = typer.Option(
+        None, "--log-file", help="Write a debug log to this file (env STUDYVM_LOG_FILE).", show_default=False
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """StudyVM: with no command, open the terminal app on the dashboard."""
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
+    from studyvm.logs import configure
+
+    configure(ctx.obj.home, log_file)
     if ctx.invoked_subcommand is None:
         tui_cmds.open_app(ctx.obj, screen="dashboard")
 

@@ -5,6 +5,7 @@ A pack id must be unique across all of them; a clash is an error naming both pla
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def search_roots(settings: Settings) -> list[tuple[Path, str]]:
     return roots
 
 
+logger = logging.getLogger(__name__)
+
+
 def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Catalog:
     """Load every pack the settings can see."""
     catalog = Catalog()
@@ -52,6 +56,7 @@ def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Cat
             result = load_pack_dir(folder, origin=origin, known_demos=known_demos)
             if result.pack is None:
                 catalog.failed[str(folder)] = result.diagnostics
+                logger.warning("pack at %s not loaded: %d problem(s)", folder, len(result.diagnostics))
                 continue
             pack = result.pack
             clash = catalog.packs.get(pack.id)
@@ -67,4 +72,5 @@ def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Cat
                 )
                 continue
             catalog.packs[pack.id] = pack
+    logger.debug("catalog: %d pack(s) loaded, %d refused", len(catalog.packs), len(catalog.failed))
     return catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from studyvm.packs.diagnostics import Diagnostic, Severity
@@ -16,9 +17,16 @@ from studyvm.packs.model import (
 
 
 class _Where(Protocol):
-    file: str
-    line: int
-    col: int
+    """A place in a pack file (the loader's ``Located`` works it out lazily)."""
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def col(self) -> int: ...
 
 
 def _at(where: _Where | None, fallback: _Where, severity: Severity, message: str) -> Diagnostic:
@@ -31,8 +39,8 @@ def check_pack(
     authored: list[Question],
     tables: list[ComparisonTable],
     questions: list[Question],
-    where: dict[int, _Where],
-    row_where: dict[tuple[str, int], _Where],
+    where: Mapping[int, _Where],
+    row_where: Mapping[tuple[str, int], _Where],
     known_demos: set[str] | None,
     meta_where: _Where,
 ) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ what is wrong and where; ``pack`` is ``None`` when there is any error.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,20 +29,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _allowed_fields() -> dict[str, list[str]]:
-    from studyvm.packs import model
+    from studyvm.packs.model import QUESTION_CLASSES
 
-    classes = [
-        model.FlipQuestion,
-        model.McqQuestion,
-        model.MultiQuestion,
-        model.TrueFalseQuestion,
-        model.ShortQuestion,
-        model.NumericalQuestion,
-        model.ClozeQuestion,
-        model.MatchingQuestion,
-        model.OrderingQuestion,
-    ]
-    return {c.model_fields["type"].annotation.__args__[0]: list(c.model_fields) for c in classes}
+    return {name: list(cls.model_fields) for name, cls in QUESTION_CLASSES.items()}
 
 
 ALLOWED_FIELDS = _allowed_fields()
@@ -129,10 +119,11 @@ def _parse_question_file(data: Any, positions: Positions, display: str, parsed: 
                     *positions.locate((key,)),
                 )
             )
-    for key, validate, bucket in (
+    buckets: tuple[tuple[str, Callable[[Any], Any], list[Any]], ...] = (
         ("questions", QUESTION_ADAPTER.validate_python, parsed.questions),
         ("tables", ComparisonTable.model_validate, parsed.tables),
-    ):
+    )
+    for key, validate, bucket in buckets:
         items = data.get(key, [])
         if items is None:
             continue

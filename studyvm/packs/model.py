@@ -8,25 +8,12 @@ other part of StudyVM (study engine, importers, exporters, TUI) reads questions 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 """Ids are lower-case, start with a letter or digit, and use only ``. _ -`` as separators."""
-
-QUESTION_TYPES = (
-    "flip",
-    "mcq",
-    "multi",
-    "true_false",
-    "short",
-    "numerical",
-    "cloze",
-    "matching",
-    "ordering",
-)
-"""Every question type, spelled as in pack files and in the JSON export."""
 
 CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
 """A cloze gap: ``{{answer}}`` or ``{{answer|alternative|...}}``."""
@@ -288,6 +275,14 @@ Question = Annotated[
 
 QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 """Validates one question from plain data: the loader and every importer share it."""
+
+QUESTION_CLASSES: dict[str, type[QuestionBase]] = {
+    get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(get_args(Question)[0])
+}
+"""Type name -> question class, derived from the ``Question`` union (the one list of types)."""
+
+QUESTION_TYPES = tuple(QUESTION_CLASSES)
+"""Every question type, spelled as in pack files and in the JSON export."""
 
 
 class TableRow(StrictModel):

@@ -15,6 +15,7 @@ Kinds that would be ambiguous (two columns with the same cell) are skipped for t
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from studyvm.packs.model import (
     ComparisonTable,
@@ -57,7 +58,7 @@ def generate_questions(table: ComparisonTable) -> list[Question]:
 
 def row_questions(table: ComparisonTable, row: TableRow) -> list[Question]:
     """The questions generated from one (well-formed) row of ``table``."""
-    common = {
+    common: dict[str, Any] = {  # the fields every generated question shares
         "explanation": _explanation(table, row),
         "topic": table.topic,
         "tags": [*table.tags, "table", table.id],

@@ -1,8 +1,9 @@
 """Grading of every question type: a response in, a :class:`Grade` (score 0..1) out.
 
 Responses are plain Python values expressed in the question's *own* order (option indexes as
-in the pack, not as shuffled on screen; :mod:`studyvm.study.answers` converts what a learner
-typed):
+in the pack, not as shuffled on screen; :mod:`studyvm.study.presentation` converts what a learner
+typed). Every function is registered in the question-type table
+(:mod:`studyvm.packs.questions`), which dispatches on the type:
 
 ============  ==========================================================
 type          response
@@ -41,6 +42,7 @@ from studyvm.packs.model import (
     ShortQuestion,
     TrueFalseQuestion,
 )
+from studyvm.packs.questions import register, row
 
 FULL = 0.999
 """A score at least this high counts as right."""
@@ -136,6 +138,7 @@ def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
 
+@register("mcq", "grade")
 def _grade_mcq(q: McqQuestion, response: Any) -> Grade:
     idx = int(response)
     if not 0 <= idx < len(q.options):
@@ -145,6 +148,7 @@ def _grade_mcq(q: McqQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, right.text, q.options[idx].feedback)
 
 
+@register("multi", "grade")
 def _grade_multi(q: MultiQuestion, response: Any) -> Grade:
     chosen = {int(i) for i in response}
     if any(not 0 <= i < len(q.options) for i in chosen):
@@ -161,6 +165,7 @@ def _grade_multi(q: MultiQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, expected, feedback)
 
 
+@register("true_false", "grade")
 def _grade_true_false(q: TrueFalseQuestion, response: Any) -> Grade:
     if not isinstance(response, bool):
         raise NotGradable("answer true or false")
@@ -169,6 +174,7 @@ def _grade_true_false(q: TrueFalseQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, "True" if q.answer else "False", feedback)
 
 
+@register("short", "grade")
 def _grade_short(q: ShortQuestion, response: Any) -> Grade:
     best = max(q.answers, key=lambda a: a.weight)
     matched = [a for a in q.answers if text_matches(str(response), a.text)]
@@ -179,6 +185,7 @@ def _grade_short(q: ShortQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, best.text, top.feedback)
 
 
+@register("numerical", "grade")
 def _grade_numerical(q: NumericalQuestion, response: Any) -> Grade:
     value = parse_number(response, q.unit)
     best = max(q.answers, key=lambda a: a.weight)
@@ -197,6 +204,7 @@ def _grade_numerical(q: NumericalQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, expected, top.feedback)
 
 
+@register("cloze", "grade")
 def _grade_cloze(q: ClozeQuestion, response: Any) -> Grade:
     gaps = q.gaps()
     given = [response] if isinstance(response, str) else list(response)
@@ -208,6 +216,7 @@ def _grade_cloze(q: ClozeQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, expected)
 
 
+@register("matching", "grade")
 def _grade_matching(q: MatchingQuestion, response: Any) -> Grade:
     given = dict(response)
     right = sum(1 for p in q.pairs if normalize(given.get(p.left, "")) == normalize(p.right))
@@ -216,6 +225,7 @@ def _grade_matching(q: MatchingQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, expected)
 
 
+@register("ordering", "grade")
 def _grade_ordering(q: OrderingQuestion, response: Any) -> Grade:
     order = [int(i) for i in response]
     if sorted(order) != list(range(len(q.items))):
@@ -226,26 +236,14 @@ def _grade_ordering(q: OrderingQuestion, response: Any) -> Grade:
     return Grade(score, score >= FULL, " → ".join(q.items))
 
 
-_GRADERS = {
-    "mcq": _grade_mcq,
-    "multi": _grade_multi,
-    "true_false": _grade_true_false,
-    "short": _grade_short,
-    "numerical": _grade_numerical,
-    "cloze": _grade_cloze,
-    "matching": _grade_matching,
-    "ordering": _grade_ordering,
-}
-
-
 def is_self_rated(question: Any) -> bool:
     """True for question types the learner grades themselves (``flip``)."""
-    return isinstance(question, FlipQuestion)
+    return row(question).self_rated
 
 
 def grade(question: Any, response: Any) -> Grade:
     """Grade ``response`` to ``question``; raises :class:`NotGradable` for a flip or a bad shape."""
-    grader = _GRADERS.get(question.type)
+    grader = row(question).grade
     if grader is None:
         raise NotGradable(f"a {question.type} question is self-rated")
     try:
@@ -256,22 +254,25 @@ def grade(question: Any, response: Any) -> Grade:
         raise NotGradable(str(exc)) from exc
 
 
+# Probes: a response whose grade carries the right answer in words (``expected_answer``).
+register("mcq", "probe")(lambda q: 0)
+register("multi", "probe")(lambda q: [])
+register("true_false", "probe")(lambda q: True)
+register("short", "probe")(lambda q: "")
+register("numerical", "probe")(lambda q: math.nan)
+register("cloze", "probe")(lambda q: [])
+register("matching", "probe")(lambda q: {})
+register("ordering", "probe")(lambda q: list(range(len(q.items))))
+register("flip", "probe")(lambda q: None)
+
+
 def expected_answer(question: Any) -> str:
     """The right answer of any question, in words (a flip card's back)."""
     if isinstance(question, FlipQuestion):
         return question.back
-    probes: dict[str, Any] = {
-        "mcq": 0,
-        "multi": [],
-        "true_false": True,
-        "short": "",
-        "numerical": math.nan,
-        "cloze": [],
-        "matching": {},
-        "ordering": list(range(len(getattr(question, "items", [])))),
-    }
+    probe = row(question).probe
     try:
-        return grade(question, probes[question.type]).expected
+        return grade(question, probe(question) if probe else None).expected
     except NotGradable:
         return ""
 
@@ -305,26 +306,26 @@ def response_problem(question: Any, response: Any) -> str | None:
     return None
 
 
+# How a saved response reads in words, per type (``describe_response``).
+register("flip", "describe")(lambda q, r: {1: "did not know it"}.get(r, "knew it"))
+register("mcq", "describe")(lambda q, r: q.options[int(r)].text)
+register("multi", "describe")(lambda q, r: "; ".join(q.options[int(i)].text for i in r) or "(nothing chosen)")
+register("true_false", "describe")(lambda q, r: "True" if r else "False")
+register("short", "describe")(lambda q, r: str(r))
+register("numerical", "describe")(lambda q, r: str(r))
+register("cloze", "describe")(lambda q, r: r if isinstance(r, str) else " | ".join(str(part) for part in r))
+register("matching", "describe")(
+    lambda q, r: "; ".join(f"{left} → {right}" for left, right in dict(r).items()) or "(nothing matched)"
+)
+register("ordering", "describe")(lambda q, r: " → ".join(q.items[int(i)] for i in r))
+
+
 def describe_response(question: Any, response: Any) -> str:
     """A response in words, as the learner would recognise it (option texts, not indexes)."""
     if response is None:
         return "(not answered)"
+    describe = row(question).describe
     try:
-        kind = question.type
-        if kind == "flip":
-            return {1: "did not know it"}.get(response, "knew it")
-        if kind == "mcq":
-            return question.options[int(response)].text
-        if kind == "multi":
-            return "; ".join(question.options[int(i)].text for i in response) or "(nothing chosen)"
-        if kind == "true_false":
-            return "True" if response else "False"
-        if kind == "ordering":
-            return " → ".join(question.items[int(i)] for i in response)
-        if kind == "matching":
-            return "; ".join(f"{left} → {right}" for left, right in dict(response).items()) or "(nothing matched)"
-        if kind == "cloze" and not isinstance(response, str):
-            return " | ".join(str(part) for part in response)
+        return describe(question, response) if describe else str(response)
     except (IndexError, TypeError, ValueError):
-        pass
-    return str(response)
+        return str(response)

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from studyvm.packs.questions import TYPES, names, row
 from studyvm.study.grading import is_self_rated
 from studyvm.study.sessions import ExamSession, QuizSession, TimeUp
 from studyvm.study.verdict import explain
@@ -25,10 +26,10 @@ if TYPE_CHECKING:
 QUIZ_SIZE = 10
 EXAM_SIZE = 20
 EXAM_MINUTES = 30.0
-NO_ANSWER: dict[str, Any] = {"multi": [], "short": "", "numerical": float("nan"), "cloze": [], "matching": {}}
+NO_ANSWER: dict[str, Any] = {name: t.no_answer for name, t in TYPES.items() if not t.needs_pick}
 """What "nothing entered" is submitted as, per type (it scores 0); other types need a pick."""
-NEEDS_PICK = ("mcq", "true_false", "ordering")
-"""Types that cannot be submitted empty: the learner must pick something."""
+NEEDS_PICK = names(needs_pick=True, self_rated=False)
+"""Auto-graded types that cannot be submitted empty: the learner must pick something."""
 SELECTION = ("topic", "tag", "qtype", "weak", "mistakes", "pass_mark", "resume")
 """Options of ``studyvm quiz`` passed through to the study service."""
 
@@ -101,9 +102,9 @@ class QuizRun:
             rating = value if value in (1, 2, 3, 4) else 1
             value = None
         elif value is None:
-            if question.type not in NO_ANSWER:
+            if row(question).needs_pick:
                 raise ValueError("pick an answer first")
-            value = NO_ANSWER[question.type]
+            value = row(question).no_answer
         with self.lock:
             current = self.session.current()
             if current is None or current.index != index:

@@ -2,66 +2,18 @@
 
 Headless (never imports textual); plain data in and out (see :mod:`studyvm.study.views`).
 Every method that records something has committed it before it returns, so a crash at any
-instant loses nothing the learner saw confirmed.
-
-Typical use::
-
-    from studyvm.config import Settings
-    from studyvm.study.service import StudyService
-
-    with StudyService(Settings.from_env()) as svc:      # opens + migrates the database
-        card = svc.next_card(pack_id=None)               # CardView | None
-        while card is not None:
-            q = card.question                            # pydantic Question from the pack
-            # flip: show q.prompt, then q.back; ask the learner for a rating 1..4
-            # other types: show prompt_text(q) and display_lines(q, card.presentation);
-            # turn what was typed into a response with parse_response(q, card.presentation, text)
-            out = svc.answer(card, response=...)         # or svc.answer(card, rating=3)
-            # out.correct / out.score / out.rating_name / out.expected / out.feedback /
-            # out.explanation / out.caveat / out.source / out.next_due / out.leech
-            card = svc.next_card()
-        svc.undo()                                       # the last answer (repeatable: a stack)
-        svc.card(pack_id, question_id)                   # a CardView of one given card (after an undo)
-        svc.suspend(card) ; svc.bury(card)               # bury = hidden until tomorrow
-        svc.due_counts()                                 # {pack_id: DueCount(due, new)}
-
-Quizzes and exams (:mod:`studyvm.study.sessions`)::
-
-    quiz = svc.start_quiz(n=10, pack_id=None, topic=None, tag=None, qtype=None,
-                          weak_first=False, mistakes=False)
-    item = quiz.current()            # QuizItem(index, total, pack_id, question, presentation) | None
-    out = quiz.submit(response)      # AnswerOutcome with instant feedback (a flip: submit(rating=1..4))
-    quiz.finish()                    # ExamResult (see below); unanswered questions count 0
-    exam = svc.start_exam(minutes=30, pass_mark=70, cbm=False, n=20, clock=None)   # same filters as quizzes
-    exam.current(); exam.remaining_seconds(); exam.time_up
-    exam.submit(response, confidence=None)   # saved, no feedback: returns the question id;
-                                             # raises sessions.TimeUp once the time is over
-    result = exam.finish()           # ExamResult: score, max_score, percent, passed, by_topic
-                                     # {topic: TopicResult(score, max)}, wrong [WrongAnswer], cbm_score
-    svc.unfinished_exam()            # id of an exam cut short by a crash: svc.resume_exam(id), then
-                                     # finish() it (if its time is up it is scored on what was answered)
-
-Progress: ``svc.stats()`` -> :class:`studyvm.study.stats.Stats` (``as_json()`` is what
-``studyvm stats --json`` prints); ``svc.report(pack_id=None)`` -> the instructor's class report
-(open it with ``svc.open(as_learner=False)`` so the instructor is not registered as a learner).
-
-Constructor options, all keyword: ``packs`` (pack id -> Pack; default: the catalog),
-``clock`` (returns an aware UTC datetime; tests pin it), ``tz`` (the learner's local zone, for
-calendar days), ``retention``, ``new_per_day``, ``reviews_per_day`` (default: ``[study]`` in
-the settings file, else 0.9 / 20 / 200), ``fuzz`` (fsrs interval fuzz), ``seed`` (option shuffling).
-Requests that cannot be honoured raise :class:`StudyError` with a message for people; a response
-of the wrong shape raises :class:`studyvm.study.grading.NotGradable`. To show a saved response in
-words use :func:`studyvm.study.grading.describe_response`.
-
-Slow calls for a big history (``stats``, ``report``, opening a huge pack for the first time)
-belong in a worker thread in a UI; a service may be used from one thread at a time.
+instant loses nothing the learner saw confirmed. A walk through the API, with the review,
+quiz and exam loops, is in ``docs/study-api.md``; shells drive reviews through
+:class:`studyvm.study.review.ReviewSession` and quizzes through :mod:`studyvm.study.quiz`.
+Requests that cannot be honoured raise :class:`StudyError` with a message for people; a
+service may be used from one thread at a time.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -85,29 +37,20 @@ from studyvm.study.scheduling import (
     schedule,
     start_of_next_day,
 )
-from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, source_text
+from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, Undone, source_text
 
 if TYPE_CHECKING:
     from studyvm.study.report import Report
     from studyvm.study.sessions import ExamSession, QuizSession
     from studyvm.study.stats import Stats
 
+logger = logging.getLogger(__name__)
 RETENTION_WEEKS = 12
 """Weeks of retention shown per week on the statistics screen."""
 
 
 class StudyError(Exception):
     """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
-
-
-@dataclass(frozen=True)
-class Undone:
-    """What :meth:`StudyService.undo_action` took back."""
-
-    kind: str
-    """``answer``, ``suspend`` or ``bury``."""
-    pack_id: str
-    question_id: str
 
 
 class StudyService:
@@ -161,6 +104,7 @@ class StudyService:
             if not self.settings.db_url:
                 self.settings.ensure_home()
             self._engine = open_database(self.settings.database_url)
+            logger.debug("database opened (%s)", self._engine.dialect.name)
         if as_learner:
             with write_session(self._engine) as session:
                 self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
@@ -209,6 +153,8 @@ class StudyService:
                 packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+        if self._missing:
+            logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
@@ -369,6 +315,7 @@ class StudyService:
                     done = repo.undo_review(self.learner_id, log_id, session=session) is not None
                     self._today = None  # recount today's limits
             if done:
+                logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
                 return Undone(kind, pack_id, qid)
         return None
 

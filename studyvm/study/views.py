@@ -45,6 +45,16 @@ class CardView:
         return self.question.id
 
 
+@dataclass(frozen=True)
+class Undone:
+    """What :meth:`studyvm.study.service.StudyService.undo_action` took back."""
+
+    kind: str
+    """``answer``, ``suspend`` or ``bury``."""
+    pack_id: str
+    question_id: str
+
+
 @dataclass
 class AnswerOutcome:
     """The result of one committed answer (review, quiz question)."""

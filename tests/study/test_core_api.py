@@ -6,6 +6,7 @@ from datetime import UTC
 
 from sqlalchemy import select
 
+from studyvm.packs.questions import row
 from studyvm.store.models import QUEUE_BURIED, QUEUE_NEW, CardState
 from studyvm.study.overview import stats_view, suggest
 from studyvm.study.quiz import QuizRequest, start_quiz_run
@@ -104,3 +105,16 @@ def test_suggestion_follows_the_counts() -> None:
     assert suggest(3, 5)[1] == "review" and "3 due" in suggest(3, 5)[0]
     assert suggest(0, 5)[1] == "review" and suggest(0, 0)[1] == "quiz"
     assert suggest(9, 9, known=False) == ("start a practice quiz (z)", "quiz")
+
+
+def test_resume_reopens_the_unfinished_exam_where_it_stopped(service) -> None:
+    first = start_quiz_run(service, QuizRequest(exam=True, n=3, minutes=10, cbm=True))
+    q = first.questions[0].question
+    assert first.answer(0, 3 if q.type == "flip" else row(q).probe(q), 1) is None  # an exam says nothing yet
+    again = start_quiz_run(service, QuizRequest(resume=True))  # no exam asked for: the open one comes back
+    assert again.exam and again.cbm and again.first_index == 1
+    assert again.session.attempt_id == first.session.attempt_id
+    assert [c.question.id for c in again.questions] == [c.question.id for c in first.questions]
+    again.finish()
+    fresh = start_quiz_run(service, QuizRequest(resume=True, n=2))  # nothing left to resume: a quiz
+    assert not fresh.exam and fresh.session.attempt_id != first.session.attempt_id

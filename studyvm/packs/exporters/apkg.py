@@ -27,10 +27,11 @@ from typing import Any
 import genanki
 
 from studyvm.packs.model import CLOZE_GAP
+from studyvm.packs.questions import names
 
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; color: black; background: white; }\n"
 _EXTRA = "{{#Extra}}<hr>{{Extra}}{{/Extra}}"
-_SELF_GRADED = ("mcq", "multi", "true_false", "numerical", "matching", "ordering")
+_SELF_GRADED = names(anki_self_graded=True)  # from the question-type table
 
 
 def stable_id(pack_id: str, kind: str) -> int:

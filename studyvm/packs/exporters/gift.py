@@ -20,10 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 from studyvm.packs.model import CLOZE_GAP
+from studyvm.packs.questions import names
 
 _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
                      12.5, 11.11111, 10, 5, 0)  # fmt: skip
-_GAP_TYPES = ("mcq", "multi", "true_false", "short", "numerical", "matching")
+_GAP_TYPES = names(gift_missing_word=True)  # from the question-type table
 GAP = "_____"
 """The gap of a missing-word question, as the GIFT importer writes it in the prompt."""
 _ESCAPES = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r": ""})

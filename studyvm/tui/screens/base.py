@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,9 @@ from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from studyvm.tui.app import StudyVMApp
+
+
+logger = logging.getLogger(__name__)
 
 
 class JobDone(Message):
@@ -72,6 +76,7 @@ class BaseScreen(Screen):
             busy.loading = False
         if event.state == WorkerState.ERROR:
             error = event.worker.error
+            logger.error("%s: job %s failed", type(self).__name__, event.worker.name, exc_info=error)
             self.notify(f"{event.worker.name} failed: {error}", title="Error", severity="error", markup=False)
             self.job_failed(event.worker.name, error)
 

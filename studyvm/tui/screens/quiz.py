@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
 from studyvm.study.grading import response_problem
-from studyvm.study.quiz import NEEDS_PICK, SELECTION
+from studyvm.study.quiz import NEEDS_PICK, SELECTION, QuizRun
 from studyvm.study.review import preview
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.screens.results import ResultView
@@ -62,8 +62,8 @@ class QuizScreen(CardScreen):
         self.selection = {k: v for k, v in selection.items() if k in SELECTION}
         self.sub_title = "Mock exam" if exam else "Quiz"
         """Other choices from the command line: topic, tag, qtype, weak, mistakes, pass_mark, resume."""
-        self.run: Any = None
-        """The engine's quiz or exam session."""
+        self.run: QuizRun | None = None
+        """The core's quiz or exam run (:class:`studyvm.study.quiz.QuizRun`)."""
         self.index = 0
         """Position of the question on screen."""
         self.pending: Any = None
@@ -98,7 +98,7 @@ class QuizScreen(CardScreen):
         """Keys work again after a failed write."""
         self.busy = False
 
-    async def done_start(self, run: Any) -> None:
+    async def done_start(self, run: QuizRun) -> None:
         """Session ready."""
         self.run = run
         self.busy = False

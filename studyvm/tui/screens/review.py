@@ -15,7 +15,8 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header
 
 from studyvm.study.grading import response_problem, suggested_rating
-from studyvm.study.views import ShownCard
+from studyvm.study.review import ReviewSession
+from studyvm.study.views import Feedback, ShownCard
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
@@ -56,8 +57,8 @@ class ReviewScreen(CardScreen):
         """Pack to review, or ``None`` for every pack."""
         self.limit = limit
         """Most cards to review in this session."""
-        self.run: Any = None
-        """The engine's review session (see :mod:`studyvm.tui.engine`)."""
+        self.run: ReviewSession | None = None
+        """The core's review session (:class:`studyvm.study.review.ReviewSession`)."""
         self.card: ShownCard | None = None
         """The card on screen."""
         self.busy = False
@@ -91,7 +92,7 @@ class ReviewScreen(CardScreen):
         """A failed write leaves the card as it was, and keys work again."""
         self.busy = False
 
-    async def done_start(self, result: tuple[Any, ShownCard | None]) -> None:
+    async def done_start(self, result: tuple[ReviewSession, ShownCard | None]) -> None:
         """Session ready: show its first card."""
         self.run, card = result
         await self.show_card(card)
@@ -159,7 +160,7 @@ class ReviewScreen(CardScreen):
         self.busy = True
         self.run_job("grade", self.run.grade, self.card, value)
 
-    def done_grade(self, feedback: Any) -> None:
+    def done_grade(self, feedback: Feedback) -> None:
         """Show the verdict and preselect a rating; the learner's key decides."""
         self.busy = False
         widget = self.question_card

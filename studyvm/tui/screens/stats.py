@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
+from studyvm.study.views import StatsData
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.heatmap import Heatmap
@@ -32,7 +33,7 @@ class StatsScreen(BaseScreen):
     def __init__(self, pack: str | None = None, **_options: Any) -> None:
         super().__init__()
         self.pack = pack
-        self.data: Any = None
+        self.data: StatsData | None = None
         """The last :class:`studyvm.study.views.StatsData` shown."""
 
     def compose(self) -> ComposeResult:
@@ -57,7 +58,7 @@ class StatsScreen(BaseScreen):
         """Compute in a worker."""
         self.run_job("stats", self.studyvm.backend.stats, self.pack, busy=self.query_one("#stats-tabs"))
 
-    def done_stats(self, data: Any) -> None:
+    def done_stats(self, data: StatsData) -> None:
         """Draw every chart."""
         self.data = data
         retention = "–" if data.retention is None else f"{data.retention:.0%}"
