@@ -38,3 +38,48 @@ async def test_a_partly_right_multi_in_a_quiz_is_explained(settings, backend):
         assert shown(card, "card-verdict") == "◐ Partially correct (50%)"
         text = shown(card, "card-feedback")
         assert "✔ [x] 1. Xen  — your answer, right" in text and "1 of 2 right options: 50%" in text
+
+
+async def test_escape_on_the_dashboard_asks_before_quitting(settings, backend):
+    # newcomer M5: Esc on the dashboard closed StudyVM at once
+    from studyvm.tui.screens.confirm import Confirm
+    from studyvm.tui.screens.dashboard import DashboardScreen
+
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")  # the focused answer is the safe one
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen) and app.return_code is None
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_leaving_an_exam_and_submitting_with_unanswered_questions_ask_first(settings, backend):
+    # newcomer M5: Esc left an exam at once; f ended it with 9 of 10 unanswered
+    from studyvm.tui.screens.confirm import Confirm
+    from studyvm.tui.screens.quiz import QuizScreen
+
+    app = make_app(settings, screen="exam", backend=backend, pack="tuitest", n=3, minutes=10, qtype="true_false")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        exam = app.screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and "Leave the exam?" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is exam
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and "1 question(s) unanswered" in app.screen.question
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is exam and not exam.finished
+        await pilot.press("f", "y")
+        await settle(pilot, app)
+        assert isinstance(app.screen, QuizScreen) and exam.finished and exam.result.answered == 0

@@ -42,8 +42,25 @@ class BaseScreen(Screen):
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
+    def leave_question(self) -> str | None:
+        """What to ask before leaving this screen (``None``: nothing is lost by leaving)."""
+        return None
+
     def action_back(self) -> None:
-        """Leave this screen; on the last screen, quit."""
+        """Leave this screen (on the last screen, quit), after a confirmation where leaving loses something."""
+        if len(self.app.screen_stack) <= 1:
+            question, yes = "Quit StudyVM? (Everything you answered is saved.)", "Quit"
+        else:
+            question, yes = self.leave_question(), "Leave"
+        if question is None:
+            self.leave()
+            return
+        from studyvm.tui.screens.confirm import Confirm
+
+        self.app.push_screen(Confirm(question, yes=yes, no="Stay"), callback=lambda ok: self.leave() if ok else None)
+
+    def leave(self) -> None:
+        """Leave this screen now; on the last screen, quit."""
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:

@@ -44,7 +44,7 @@ class QuizScreen(CardScreen):
         Binding("space", "reveal", "Show/next", id="quiz.show"),
         Binding("c", "check", "Check", id="quiz.check"),
         Binding("n", "next", "Next", id="quiz.next"),
-        Binding("f", "finish", "Finish", id="quiz.finish"),
+        Binding("f", "submit_all", "Finish", id="quiz.finish"),
         Binding("d", "show_me", "Show me", id="quiz.show_me"),
     ]
 
@@ -143,7 +143,7 @@ class QuizScreen(CardScreen):
         if action == "show_me":
             card = self.question_card
             return bool(card and card.question.demo and not self.exam and not self.finished)
-        if action in ("digit", "reveal", "check", "next", "finish"):
+        if action in ("digit", "reveal", "check", "next", "finish", "submit_all"):
             return not self.finished
         return True
 
@@ -245,6 +245,34 @@ class QuizScreen(CardScreen):
             await self.show_question()
         else:
             self.action_finish()
+
+    def unanswered(self) -> int:
+        """Questions not answered yet in this quiz or exam."""
+        return len(self.run.questions) - self.run.session.answered if self.run is not None else 0
+
+    def leave_question(self) -> str | None:
+        """Leaving an unfinished quiz or exam: say what happens to it."""
+        if self.run is None or self.finished:
+            return None
+        if self.exam:
+            return (f"Leave the exam? Your {self.run.session.answered} answer(s) are saved; press e on the "
+                    "dashboard (or run studyvm quiz --exam --resume) to carry on.")
+        return f"Leave the quiz? Your {self.run.session.answered} answer(s) are kept; the quiz stays unfinished."
+
+    def action_submit_all(self) -> None:
+        """f: finish now, after a confirmation when questions are still unanswered."""
+        if self.run is None or self.finished:
+            return
+        left = self.unanswered()
+        if not left:
+            self.action_finish()
+            return
+        from studyvm.tui.screens.confirm import Confirm
+
+        kind = "exam" if self.exam else "quiz"
+        question = f"Submit all and finish the {kind}? {left} question(s) unanswered: they score nothing."
+        self.app.push_screen(Confirm(question, yes="Submit and finish", no="Go back"),
+                             callback=lambda ok: self.action_finish() if ok else None)
 
     def action_finish(self) -> None:
         """End now: mark everything (unanswered questions score nothing)."""
