@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from studyvm.cli import pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli import card_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
 from studyvm.config import Settings
 
 app = typer.Typer(
@@ -65,7 +65,7 @@ def root(
         tui_cmds.open_app(ctx.obj, screen="dashboard")
 
 
-for _area in (pack_cmds, study_cmds, sim_cmds, tui_cmds):
+for _area in (pack_cmds, study_cmds, card_cmds, sim_cmds, tui_cmds):
     _area.register(app)
 
 

@@ -180,3 +180,25 @@ def test_a_shared_postgresql_database(tmp_path: Path, pg_url: str) -> None:
                               "--json"]).output)
     assert [lr["name"] for lr in report["learners"]] == ["ada", "bob"]
     assert report["questions"][0]["question_id"] == "m1" and report["questions"][0]["learners_wrong"] == 1
+
+
+def test_search_suspend_unsuspend_and_forget(env) -> None:
+    _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "2"], "\n3\n2\n\n")  # f1 Good, m1 wrong
+    found = json.loads(_run([*env, "cards", "search", "--json", "--sort", "question", "--", "-is:new"]).output)
+    assert [(c["question_id"], c["last_rating"]) for c in found] == [("f1", "Good"), ("m1", "Again")]
+    out = _run([*env, "cards", "suspend", "topic:para"])
+    assert out.exit_code == 0 and "suspend: 2 of 2" in out.output
+    listed = _run([*env, "cards", "search", "is:suspended", "--sort", "question"]).output
+    assert "2 card(s)" in listed and "clitest/t1" in listed and "clitest/m1" in listed
+    assert "suspend" in _run([*env, "cards", "unsuspend", "is:suspended"]).output
+    assert "0 card(s)" in _run([*env, "cards", "search", "is:suspended"]).output
+    assert "forget: 1 of 1" in _run([*env, "cards", "forget", '"modified guest" prop:reps>=1']).output
+    assert [c["question_id"] for c in json.loads(_run([*env, "cards", "search", "--json", "--", "-is:new"]).output)] \
+        == ["f1"]
+
+
+def test_bad_queries_and_empty_actions_are_messages(env) -> None:
+    bad = _run([*env, "cards", "search", "is:whatever"])
+    assert bad.exit_code == 1 and "is:whatever: expected one of" in bad.output and "Traceback" not in bad.output
+    empty = _run([*env, "cards", "forget", " "])
+    assert empty.exit_code == 1 and "give a query" in empty.output

@@ -48,6 +48,7 @@ class BaseScreen(Screen):
 
     def action_back(self) -> None:
         """Leave this screen (on the last screen, quit), after a confirmation where leaving loses something."""
+        question: str | None
         if len(self.app.screen_stack) <= 1:
             question, yes = "Quit StudyVM? (Everything you answered is saved.)", "Quit"
         else:
