@@ -51,10 +51,13 @@ class ReviewSession:
         pack: str | None = None,
         limit: int | None = None,
         lock: AbstractContextManager[Any] | None = None,
+        only: tuple[str, str] | None = None,
     ) -> None:
         self.service = service
         self.pack = pack
-        self.limit = limit
+        self.limit = 1 if only is not None else limit
+        self.only = only
+        """(pack id, question id) of the one card to study now, due or not (the browser's "study this card")."""
         self.lock = lock if lock is not None else threading.RLock()
         """Held around every use of the service."""
         self.done = 0
@@ -86,6 +89,8 @@ class ReviewSession:
     def first(self) -> ShownCard | None:
         """The first card."""
         with self.lock:
+            if self.only is not None:
+                return self.show(self.service.card(*self.only))
             return self.show(self.service.next_card(self.pack))
 
     def _next(self) -> ShownCard | None:

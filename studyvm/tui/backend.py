@@ -24,6 +24,7 @@ from studyvm.study.views import (
 
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
+    from studyvm.study.browse import CardInfo, HistoryEntry
     from studyvm.study.quiz import QuizRun
     from studyvm.study.review import ReviewSession
     from studyvm.study.service import StudyService
@@ -93,13 +94,36 @@ class Backend:
         finally:
             self.lock.release()
 
-    def start_review(self, pack: str | None, limit: int | None) -> tuple[ReviewSession, ShownCard | None]:
-        """A review session and its first card."""
+    def start_review(
+        self, pack: str | None, limit: int | None, only: tuple[str, str] | None = None
+    ) -> tuple[ReviewSession, ShownCard | None]:
+        """A review session and its first card (``only``: just that card, due or not)."""
         from studyvm.study.review import ReviewSession
 
         with self.lock:
-            run = ReviewSession(self.service(), pack, limit, lock=self.lock)
+            run = ReviewSession(self.service(), pack, limit, lock=self.lock, only=only)
             return run, run.first()
+
+    def find_cards(self, query: str, sort: str = "due", reverse: bool = False) -> list[CardInfo]:
+        """The learner's cards matching a search query (:mod:`studyvm.study.search`)."""
+        from studyvm.study.browse import find_cards
+
+        with self.lock:
+            return find_cards(self.service(), query, sort, reverse)
+
+    def card_history(self, pack_id: str, question_id: str) -> list[HistoryEntry]:
+        """Every review of one card, oldest first."""
+        from studyvm.study.browse import history
+
+        with self.lock:
+            return history(self.service(), pack_id, question_id)
+
+    def card_action(self, action: str, cards: list[tuple[str, str]]) -> int:
+        """suspend, unsuspend, bury, unbury or forget ``cards``; how many changed."""
+        from studyvm.study.browse import act
+
+        with self.lock:
+            return act(self.service(), action, cards)
 
     def start_quiz(
         self, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None, **selection: Any

@@ -60,10 +60,13 @@ async def test_dashboard_and_stats_show_mastered_n_of_m_falling_after_failures(s
         assert (para.mastered, para.questions, para.seen) == (1, 2, 2)
         theory = next(m for m in app.screen.data.mastery if m.topic == "theory")
         assert (theory.mastered, theory.questions) == (0, 3)
+        await pilot.pause()  # the bars draw once laid out
         assert "1 of 2" in str(app.screen.query_one("#dash-mastery").render())
         await pilot.press("t")
         await settle(pilot, app)
         assert isinstance(app.screen, StatsScreen)
+        await pilot.press("m")  # the mastery tab
+        await pilot.pause()
         assert "1 of 2 mastered (50%), 2 seen" in str(app.screen.query_one("#stats-mastery").render())
 
 

@@ -28,6 +28,7 @@ class DashboardScreen(BaseScreen):
         Binding("l", "start('lab')", "Lab", id="dashboard.lab"),
         Binding("t", "start('stats')", "Stats", id="dashboard.stats"),
         Binding("p", "start('packs')", "Packs", id="dashboard.packs"),
+        Binding("b", "start('browse')", "Browse", id="dashboard.browse"),
         Binding("n", "next_step", "Next step", show=False, id="dashboard.next"),
     ]
 

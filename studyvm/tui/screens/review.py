@@ -51,8 +51,12 @@ class ReviewScreen(CardScreen):
         Binding("d", "show_me", "Show me", id="review.show_me"),
     ]
 
-    def __init__(self, pack: str | None = None, limit: int | None = None, **_options: Any) -> None:
+    def __init__(
+        self, pack: str | None = None, limit: int | None = None, only: tuple[str, str] | None = None, **_options: Any
+    ) -> None:
         super().__init__()
+        self.only = only
+        """Study just this (pack id, question id) now, due or not (from the card browser)."""
         self.pack = pack
         """Pack to review, or ``None`` for every pack."""
         self.limit = limit
@@ -81,7 +85,7 @@ class ReviewScreen(CardScreen):
     def on_mount(self) -> None:
         """Start the session in a worker."""
         self.busy = True
-        self.run_job("start", self.studyvm.backend.start_review, self.pack, self.limit, busy=self.body)
+        self.run_job("start", self.studyvm.backend.start_review, self.pack, self.limit, self.only, busy=self.body)
 
     @property
     def body(self) -> Vertical:

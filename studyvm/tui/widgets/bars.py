@@ -54,7 +54,9 @@ class Bars(Static):
         if not self.rows:
             self.update(Text(self.empty, style="dim"))
             return
-        total = self.size.width or 80
+        if not self.size.width:  # not laid out yet (or on a hidden tab): on_resize draws it
+            return
+        total = self.size.width
         suffix_width = max(len(s) if s else 4 for _, _, s in self.rows) + 1
         label_width = min(max(len(label) for label, _, _ in self.rows), max(6, (total - suffix_width) // 2))
         bar = max(4, min(self.max_bar, total - label_width - suffix_width - 1))
