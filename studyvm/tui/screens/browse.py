@@ -52,8 +52,8 @@ class BrowseScreen(BaseScreen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="browse.search"),
         Binding("o", "cycle_sort", "Sort", id="browse.sort"),
-        Binding("s", "toggle('suspend')", "Suspend/unsuspend", id="browse.suspend"),
-        Binding("b", "toggle('bury')", "Bury/unbury", id="browse.bury"),
+        Binding("s", "flip('suspend')", "Suspend/unsuspend", id="browse.suspend"),
+        Binding("b", "flip('bury')", "Bury/unbury", id="browse.bury"),
         Binding("f", "forget", "Forget", id="browse.forget"),
         Binding("r", "study", "Study now", id="browse.study"),
     ]
@@ -170,11 +170,11 @@ class BrowseScreen(BaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Card actions need a card."""
-        if action in ("toggle", "forget", "study"):
+        if action in ("flip", "forget", "study"):
             return self.selected() is not None or None
         return True
 
-    def action_toggle(self, what: str) -> None:
+    def action_flip(self, what: str) -> None:
         """s / b: suspend or unsuspend, bury or unbury the selected card."""
         card = self.selected()
         if card is None:
@@ -199,9 +199,12 @@ class BrowseScreen(BaseScreen):
             return
         from studyvm.tui.screens.confirm import Confirm
 
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.run_job("acted", self._act, "forget", card)
+
         question = f"Forget {card.question_id}? It becomes a new card again (its review history is kept)."
-        self.app.push_screen(Confirm(question, yes="Forget", no="Keep"),
-                             callback=lambda ok: self.run_job("acted", self._act, "forget", card) if ok else None)
+        self.app.push_screen(Confirm(question, yes="Forget", no="Keep"), callback=answered)
 
     def action_study(self) -> None:
         """r: review this card now, due or not."""
