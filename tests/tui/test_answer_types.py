@@ -6,7 +6,7 @@ from textual.widgets import Select
 
 from studyvm.tui.app import make_app
 
-from .test_review import reviews_in_store, settle
+from .helpers import reviews_in_store, settle
 
 
 async def answer_right(pilot, card) -> None:

@@ -9,7 +9,7 @@ from studyvm.tui.app import SCREENS, make_app
 from studyvm.tui.commands import SCREEN_COMMANDS, StudyVMCommands
 from studyvm.tui.prefs import load_prefs, save_theme
 
-from .test_review import reviews_in_store, settle
+from .helpers import reviews_in_store, settle
 
 
 async def test_header_title_and_back_and_quit(settings, backend):

@@ -11,7 +11,7 @@ from studyvm.tui.app import make_app
 from studyvm.tui.screens.lab import LabScreen, metric_text
 from studyvm.tui.screens.review import ReviewScreen
 
-from .test_review import settle
+from .helpers import settle
 
 
 def fake_choices() -> LabChoices:

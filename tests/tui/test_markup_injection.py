@@ -7,7 +7,7 @@ from textual.widgets import DataTable
 from studyvm.tui.app import make_app
 
 from .conftest import INJECTION
-from .test_review import settle
+from .helpers import settle
 
 
 def shown(widget) -> str:

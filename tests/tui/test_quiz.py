@@ -10,7 +10,7 @@ from studyvm.tui.screens.results import ResultView
 from studyvm.tui.widgets.card import QuestionCard
 
 from .conftest import FIXED_NOW
-from .test_review import settle
+from .helpers import settle
 
 
 def right_digit(card: QuestionCard) -> str:

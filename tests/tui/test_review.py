@@ -6,20 +6,9 @@ from studyvm.tui.app import make_app
 from studyvm.tui.screens.review import ReviewScreen
 from studyvm.tui.widgets.card import QuestionCard
 
+from .helpers import reviews_in_store, settle
 
-async def settle(pilot, app) -> None:
-    """Wait until workers are done and messages processed."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def reviews_in_store(backend) -> int:
-    """Review-log rows of the learner, straight from the database."""
-    from sqlalchemy import text
-
-    with backend.service().read() as session:
-        return session.execute(text("select count(*) from review_log")).scalar_one()
+__all__ = ["reviews_in_store", "settle"]  # other test modules still import them from here
 
 
 async def test_flip_card_space_then_rating_stores_a_review(settings, backend):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from studyvm.tui.app import make_app
 
-from .test_review import settle
+from .helpers import settle
 
 
 async def _settled(pilot) -> None:

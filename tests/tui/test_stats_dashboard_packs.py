@@ -16,7 +16,7 @@ from studyvm.tui.screens.stats import StatsScreen
 from studyvm.tui.widgets.heatmap import heatmap_text
 
 from .conftest import write_pack
-from .test_review import settle
+from .helpers import settle
 
 
 def review_some(backend, n: int) -> None:
