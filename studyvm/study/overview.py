@@ -63,14 +63,19 @@ def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]
     return "all done for today: try a practice quiz — press n", "quiz"
 
 
-def fill_dashboard(service: StudyService, data: Dashboard) -> None:
-    """Due and new counts per pack, streak, today's reviews, mastery and the next step."""
+def fill_counts(service: StudyService, packs: list[PackSummary]) -> None:
+    """Cards due now and new cards available today, per pack (the same figures everywhere)."""
     counts = service.due_counts()
-    stats = service.stats()
-    for pack in data.packs:
+    for pack in packs:
         count = counts.get(pack.id)
         if count is not None:
             pack.due, pack.new = count.due, count.new
+
+
+def fill_dashboard(service: StudyService, data: Dashboard) -> None:
+    """Due and new counts per pack, streak, today's reviews, mastery and the next step."""
+    fill_counts(service, data.packs)
+    stats = service.stats()
     data.due_now = sum(p.due for p in data.packs)
     data.streak = stats.streak
     data.reviews_today = stats.reviews_today

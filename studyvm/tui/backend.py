@@ -56,10 +56,17 @@ class Backend:
             return self._catalog
 
     def reload(self) -> None:
-        """Forget the loaded catalog so the next call reads the packs again."""
+        """Read the packs again on next use, and reopen the study service over them.
+
+        The service holds its own copy of the packs, so a pack installed (or fixed) since it
+        opened can be reviewed only once it is rebuilt; reopening also syncs the new pack's cards.
+        """
         with self.lock:
             if not self._fixed_catalog:
                 self._catalog = None
+            if self._service is not None:
+                self._service.close()
+                self._service = None
 
     def question(self, pack_id: str, question_id: str) -> Any:
         """The question object, or ``None``."""
@@ -67,10 +74,22 @@ class Backend:
         return pack.question(question_id) if pack is not None else None
 
     def pack_summaries(self) -> tuple[list[PackSummary], list[FailedPack]]:
-        """Every loaded pack and every failed one."""
+        """Every loaded pack and every failed one (due/new counts not filled in)."""
         from studyvm.study.overview import pack_summaries
 
         return pack_summaries(self.catalog())
+
+    def packs_view(self) -> tuple[list[PackSummary], list[FailedPack]]:
+        """The packs screen: every pack with the dashboard's due and new counts, and the failed ones."""
+        from studyvm.study.overview import fill_counts
+
+        packs, failed = self.pack_summaries()
+        try:
+            with self.lock:
+                fill_counts(self.service(), packs)
+        except Exception:  # the packs are worth listing without their counts (the dashboard says why)
+            pass
+        return packs, failed
 
     # -- study service -------------------------------------------------------------------
     def service(self) -> StudyService:
