@@ -94,17 +94,15 @@ class QuizRun:
         """Save the answer to question ``index``; the verdict for a quiz, ``None`` for an exam.
 
         ``value`` ``None`` means nothing entered (it scores 0); a flip card's ``value`` is its
-        self-rating 1..4. :class:`ValueError` for a type that needs a pick.
+        self-rating 1..4.
         """
         question = self.questions[index].question
         rating = None
         if is_self_rated(question):
             rating = value if value in (1, 2, 3, 4) else 1
             value = None
-        elif value is None:
-            if row(question).needs_pick:
-                raise ValueError("pick an answer first")
-            value = row(question).no_answer
+        elif value is None and not row(question).needs_pick:
+            value = row(question).no_answer  # a pick type stays None: not answered (Show me before a pick)
         with self.lock:
             current = self.session.current()
             if current is None or current.index != index:

@@ -83,3 +83,26 @@ async def test_leaving_an_exam_and_submitting_with_unanswered_questions_ask_firs
         await pilot.press("f", "y")
         await settle(pilot, app)
         assert isinstance(app.screen, QuizScreen) and exam.finished and exam.result.answered == 0
+
+
+async def test_show_me_before_answering_counts_as_looking_at_the_answer(settings, backend):
+    # newcomer m13 / issue item 9: d before answering reveals the card as not known
+    from studyvm.tui.screens.lab import LabScreen
+
+    from .test_review import last_ratings
+
+    app = make_app(settings, screen="review", backend=backend, pack="tuitest")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await review_at(pilot, app, "b.mcq")
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert isinstance(app.screen, LabScreen)
+        assert screen.question_card.answered and screen.suggested == 1  # revealed, Again suggested
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("enter")  # keeps Again
+        await settle(pilot, app)
+        assert last_ratings(backend, 1) == [1]
+        await pilot.press("d")  # c.tf has no demo: it says so
+        await pilot.pause()
+        assert any("no simulator demo" in n.message for n in app._notifications)

@@ -134,8 +134,21 @@ class CardScreen(BaseScreen):
         """Whether "Show me" may leave this screen now."""
         return True
 
+    def reveal_before_demo(self) -> None:
+        """Show me on an unanswered question gives the answer away: reveal it first, as Space does."""
+
     def action_show_me(self) -> None:
-        """Open the lab on the question's demo; Escape comes back to this same question."""
+        """Open the lab on the question's demo; Escape comes back to this same question.
+
+        Before answering, the demo counts as looking at the answer (the card is revealed as not
+        known), never as a free hint. A question without a demo says so.
+        """
         card = self.question_card
-        if card is not None and card.question.demo and self.show_me_allowed():
-            self.studyvm.open_screen("lab", scenario=card.question.demo)
+        if card is None or not self.show_me_allowed():
+            return
+        if not card.question.demo:
+            self.notify("This question has no simulator demo.")
+            return
+        if not card.answered:
+            self.reveal_before_demo()
+        self.studyvm.open_screen("lab", scenario=card.question.demo)

@@ -142,7 +142,7 @@ class QuizScreen(CardScreen):
         """Show me only where there is a demo and never during an exam."""
         if action == "show_me":
             card = self.question_card
-            return bool(card and card.question.demo and not self.exam and not self.finished)
+            return bool(card and not self.exam and not self.finished)
         if action in ("digit", "reveal", "check", "next", "finish", "submit_all"):
             return not self.finished
         return True
@@ -292,6 +292,12 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-confidence", Literal).show("")
         await self.body.mount(ResultView(result))
         self.refresh_bindings()
+
+    def reveal_before_demo(self) -> None:
+        """Show me before answering a practice question: it is answered as not known first."""
+        card = self.question_card
+        if card is not None and card.question.type != "flip" and not self.busy and self.pending is None:
+            self.record(None, None)
 
     def show_me_allowed(self) -> bool:
         """Never during an exam: the lab would give answers away."""

@@ -130,7 +130,7 @@ class ReviewScreen(CardScreen):
         """Hide Show me without a demo; grey out rating before the answer is shown."""
         card = self.card
         if action == "show_me":
-            return bool(card and card.question.demo)
+            return card is not None or None
         if action == "accept":
             return card is not None and self.suggested == parameters[0]
         if action == "show_answer" and self.suggested is not None:
@@ -180,6 +180,12 @@ class ReviewScreen(CardScreen):
         """Space/Enter after the verdict: record the suggested rating."""
         if self.suggested == rating:
             self.action_rate(rating)
+
+    def reveal_before_demo(self) -> None:
+        """Show me before answering: the card is revealed as not known (Again suggested)."""
+        widget = self.question_card
+        if widget is not None and not widget.answered and not self.busy and self.card is not None:
+            self.grade(None)
 
     def action_digit(self, digit: int) -> None:
         """Option keys beyond 4."""
