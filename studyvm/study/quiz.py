@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from studyvm.packs.questions import TYPES, names, row
-from studyvm.study.grading import is_self_rated
+from studyvm.study.grading import NotGradable, is_self_rated
 from studyvm.study.sessions import ExamSession, QuizSession, TimeUp
 from studyvm.study.verdict import explain
 from studyvm.study.views import ExamResult, Feedback, ShownCard
@@ -116,6 +116,21 @@ class QuizRun:
         feedback = Feedback.of(outcome)
         feedback.lines = explain(question, value, self.questions[index].presentation)
         return feedback
+
+    def save_at_time_up(self, index: int, value: Any, confidence: int | None) -> bool:
+        """Keep what was entered in question ``index`` when the exam's time ran out (once); True if saved."""
+        question = self.questions[index].question
+        session = self.session
+        if not isinstance(session, ExamSession) or value is None or is_self_rated(question):
+            return False
+        with self.lock:
+            if session.next_position() != index:
+                return False
+            try:
+                session.submit(value, confidence=confidence, at_time_up=True)
+            except NotGradable:
+                return False
+        return True
 
     def finish(self) -> ExamResult:
         """Close the attempt; its score, per-topic marks and a walk through each wrong answer."""

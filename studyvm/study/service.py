@@ -384,12 +384,12 @@ class StudyService:
         return ExamSession(self, attempt, clock=clock)
 
     def unfinished_exam(self) -> int | None:
-        """The id of the latest exam never finished (cut short by a crash), or ``None``."""
+        """The id of the latest exam never finished (left, closed or cut short by a crash), or ``None``."""
         with self.read() as session:
             return store_repo.unfinished_exam(self.learner_id, session=session)
 
     def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> ExamSession:
-        """Reopen an unfinished exam with the time it had left at its last saved answer."""
+        """Reopen an unfinished exam: the same attempt, its clock still running from when it began."""
         from studyvm.study.sessions import ExamSession
 
         exam = ExamSession(self, attempt_id, clock=clock)

@@ -124,6 +124,10 @@ class QuizSession:
         """Number of questions answered so far."""
         return len(self.answers)
 
+    def next_position(self) -> int | None:
+        """0-based position of the first unanswered question, or ``None`` when all are answered."""
+        return self._position()
+
     def _position(self) -> int | None:
         return next((i for i in range(len(self.items)) if i not in self.answers), None)
 
@@ -236,12 +240,12 @@ class ExamSession(QuizSession):
         super().__init__(svc, attempt_id)
         self.clock = clock or svc.clock
         self.time_limit_s = float(self.row.time_limit_s or 0)
-        self._base = float(self.row.elapsed_s or 0)
-        self._since = self.clock()
+        self.started_at: datetime = self.row.started_at
+        """When the attempt began: the clock is wall-clock time from here, as in Moodle."""
 
     def elapsed_seconds(self) -> float:
-        """Exam time used, across resumes."""
-        return self._base + (self.clock() - self._since).total_seconds()
+        """Wall-clock time since the exam began: it keeps running while the learner is away or the app is closed."""
+        return max(0.0, (self.clock() - self.started_at).total_seconds())
 
     def remaining_seconds(self) -> float:
         """Seconds left (0 when time is up)."""
@@ -256,9 +260,15 @@ class ExamSession(QuizSession):
         """The next unanswered question; ``None`` when all are answered or time is up."""
         return None if self.time_up else super().current()
 
-    def submit(self, response: Any = None, rating: int | None = None, confidence: int | None = None) -> str:
-        """Save the answer to :meth:`current` (no feedback); the question id. :class:`TimeUp` if late."""
-        if self.time_up:
+    def submit(
+        self, response: Any = None, rating: int | None = None, confidence: int | None = None, at_time_up: bool = False
+    ) -> str:
+        """Save the answer to :meth:`current` (no feedback); the question id. :class:`TimeUp` if late.
+
+        ``at_time_up=True`` saves what the learner had entered when the time ran out (Moodle
+        submits an open attempt as it stands), once, for the question on screen.
+        """
+        if self.time_up and not at_time_up:
             raise TimeUp("time is up: this answer was not counted")
         pos = self._position()
         if pos is None:

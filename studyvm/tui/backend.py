@@ -123,6 +123,18 @@ class Backend:
             run = ReviewSession(self.service(), pack, limit, lock=self.lock, only=only)
             return run, run.first()
 
+    def open_exam(self) -> str | None:
+        """A line about the learner's unfinished exam (answers, time left), or ``None`` when there is none."""
+        with self.lock:
+            service = self.service()
+            attempt = service.unfinished_exam()
+            if attempt is None:
+                return None
+            exam = service.resume_exam(attempt)
+            left = int(exam.remaining_seconds())
+        clock = f"{left // 60}:{left % 60:02d} left" if left else "its time is up (it will be marked as it stands)"
+        return f"{exam.answered} of {exam.total} answered, {clock}"
+
     def find_cards(self, query: str, sort: str = "due", reverse: bool = False) -> list[CardInfo]:
         """The learner's cards matching a search query (:mod:`studyvm.study.search`)."""
         from studyvm.study.browse import find_cards

@@ -106,11 +106,30 @@ class DashboardScreen(BaseScreen):
         self.studyvm.open_screen("review", pack=str(event.row_key.value))
 
     def action_start(self, name: str) -> None:
-        """Open ``name``, on the selected pack where that makes sense."""
-        if name in ("review", "quiz", "exam"):
+        """Open ``name``, on the selected pack where that makes sense (an open exam is offered first)."""
+        if name == "exam":
+            self.run_job("open_exam", self.studyvm.backend.open_exam)
+            return
+        if name in ("review", "quiz"):
             self.studyvm.open_screen(name, pack=self.selected_pack())
         else:
             self.studyvm.open_screen(name)
+
+    def done_open_exam(self, open_exam: str | None) -> None:
+        """Resume the unfinished exam (the safe, focused answer) or start a new one."""
+        if open_exam is None:
+            self.studyvm.open_screen("exam", pack=self.selected_pack())
+            return
+        from studyvm.tui.screens.confirm import Confirm
+
+        def answered(new: bool | None) -> None:
+            if new:
+                self.studyvm.open_screen("exam", pack=self.selected_pack())
+            else:
+                self.studyvm.open_screen("exam", resume=True)
+
+        question = f"An exam is still open: {open_exam}. Resume it, or start a new one?"
+        self.app.push_screen(Confirm(question, yes="Start a new exam", no="Resume"), callback=answered)
 
     def action_next_step(self) -> None:
         """Do what the dashboard suggests."""

@@ -123,7 +123,24 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-clock", Literal).show(clock_text(left))
         if left <= 0 and not self.busy:
             self.notify("Time is up: the exam has ended.", severity="warning")
-            self.action_finish()
+            self.finish_at_time_up()
+
+    def finish_at_time_up(self) -> None:
+        """Time is up: keep what is entered on screen (typed or picked, not yet submitted), then mark."""
+        card = self.question_card
+        pending = self.pending if self.pending is not None and self.pending is not FLIP else None
+        value = pending if pending is not None else (card.current() if card is not None and not card.answered else None)
+        if self.run is None or self.finished:
+            return
+        self.finished = True
+        self.busy = True
+        index, run = self.index, self.run
+
+        def save_then_finish() -> Any:
+            run.save_at_time_up(index, value, None)
+            return run.finish()
+
+        self.run_job("finished", save_then_finish, busy=self.body)
 
     async def show_question(self) -> None:
         """Put question ``index`` on screen."""
@@ -255,8 +272,8 @@ class QuizScreen(CardScreen):
         if self.run is None or self.finished:
             return None
         if self.exam:
-            return (f"Leave the exam? Your {self.run.session.answered} answer(s) are saved; press e on the "
-                    "dashboard (or run studyvm quiz --exam --resume) to carry on.")
+            return (f"Leave the exam? Your {self.run.session.answered} answer(s) are saved and the clock keeps "
+                    "running; press e on the dashboard (or run studyvm quiz --exam --resume) to carry on.")
         return f"Leave the quiz? Your {self.run.session.answered} answer(s) are kept; the quiz stays unfinished."
 
     def action_submit_all(self) -> None:
