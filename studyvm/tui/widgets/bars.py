@@ -75,7 +75,7 @@ class Bars(Static):
         suffix_width = max(len(s) if s else 4 for _, _, s in self.rows) + 1
         label_width = min(max(len(label) for label, _, _ in self.rows), max(6, (total - suffix_width) // 2))
         bar = max(4, min(self.max_bar, total - label_width - suffix_width - 1))
-        styles: list[str | None] = list(self.bar_styles or [None] * len(self.rows))
+        styles: list[str | None] = list(self.bar_styles) if self.bar_styles else [None] * len(self.rows)
         self.update(
             Text("\n").join(
                 bar_text(lbl, frac, bar, label_width, sfx, self.good_high, style, self.mark)
