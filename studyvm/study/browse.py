@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyvm.store import cardlist
 from studyvm.store.engine import write_session
-from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED, STATE_LEARNING, STATE_NEW, STATE_RELEARNING
+from studyvm.store.models import STATE_LEARNING, STATE_NEW, STATE_RELEARNING
 from studyvm.study.grading import describe_response, expected_answer
 from studyvm.study.scheduling import RATING_NAMES
 from studyvm.study.search import parse
@@ -95,22 +95,18 @@ def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[Any, str]]:
     return cache[pack.id]
 
 
-def _flags(row: cardlist.ListedCard, now: datetime) -> frozenset[str]:
-    flags = set()
-    if row.queue == QUEUE_SCHEDULED and row.due is not None and row.due <= now:
-        flags.add("due")
-    if row.state == STATE_NEW:
-        flags.add("new")
-    elif row.state in (STATE_LEARNING, STATE_RELEARNING):
-        flags.add("learn")
-    else:
-        flags.add("review")
-    if row.suspended:
-        flags.add("suspended")
-    if row.queue == QUEUE_BURIED:
-        flags.add("buried")
-    if row.leech:
-        flags.add("leech")
+class _Probe:
+    """The attributes a search looks at, refilled for each stored card (a CardInfo is built only for matches)."""
+
+    __slots__ = ("text", "topic", "tags", "type", "pack_id", "flags", "lapses", "reps", "ivl")
+
+
+def _flags(row: cardlist.ListedCard) -> frozenset[str]:
+    flags = {"new" if row.state == STATE_NEW else "learn" if row.state in (STATE_LEARNING, STATE_RELEARNING)
+             else "review"}
+    for name, on in (("due", row.is_due), ("suspended", row.suspended), ("buried", row.buried), ("leech", row.leech)):
+        if on:
+            flags.add(name)
     return frozenset(flags)
 
 
@@ -121,23 +117,29 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
         raise ValueError(f"unknown sort '{sort}' (known: {', '.join(SORTS)})")
     now = svc.clock()
     with svc.read() as session:
-        rows = cardlist.listed_cards(svc.learner_id, session=session)
+        rows = cardlist.listed_cards(svc.learner_id, now, session=session)
     found = []
+    probe = _Probe()
+    texts: dict[str, dict[str, tuple[Any, str]]] = {}
     for row in rows:
-        pack = svc.packs.get(row.pack_id)
-        entry = _question_texts(svc, pack).get(row.question_id) if pack is not None else None
+        by_id = texts.get(row.pack_id)
+        if by_id is None:
+            pack = svc.packs.get(row.pack_id)
+            by_id = texts[row.pack_id] = _question_texts(svc, pack) if pack is not None else {}
+        entry = by_id.get(row.question_id)
         if entry is None:
             continue
         question, text = entry
-        ivl = (row.due - row.last_review).total_seconds() / 86400 if row.due and row.last_review else 0.0
-        card = CardInfo(
-            pack_id=row.pack_id, question_id=row.question_id, prompt=" ".join(question.prompt.split()),
-            topic=question.topic, type=question.type, state=STATE_NAMES.get(row.state, "review"), due=row.due,
-            ivl=round(ivl, 2), lapses=row.lapses, reps=row.reps, last_rating=row.last_rating,
-            tags=tuple(getattr(question, "tags", ()) or ()), flags=_flags(row, now), text=text,
-        )
-        if tree.matches(card):
-            found.append(card)
+        probe.text, probe.topic, probe.type, probe.pack_id = text, question.topic, question.type, row.pack_id
+        probe.tags = question.tags
+        probe.flags, probe.lapses, probe.reps, probe.ivl = _flags(row), row.lapses, row.reps, round(row.ivl or 0.0, 2)
+        if tree.matches(probe):
+            found.append(CardInfo(
+                pack_id=row.pack_id, question_id=row.question_id, prompt=" ".join(question.prompt.split()),
+                topic=question.topic, type=question.type, state=STATE_NAMES.get(row.state, "review"),
+                due=cardlist.as_utc(row.due), ivl=probe.ivl, lapses=row.lapses, reps=row.reps,
+                last_rating=row.last_rating, tags=tuple(question.tags or ()), flags=probe.flags, text=text,
+            ))
     keys = {
         "due": lambda c: (c.due is None, c.due or now, c.question_id),
         "ivl": lambda c: (c.ivl, c.question_id),
