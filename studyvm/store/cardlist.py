@@ -87,7 +87,8 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
                CARD.c.reps, CARD.c.lapses, CARD.c.suspended, CARD.c.queue == QUEUE_BURIED, CARD.c.leech, last_rating)
         .where(CARD.c.learner_id == learner, CARD.c.removed.is_(False))
     )
-    rows = result.cursor.fetchall() if result.cursor is not None else result.all()
+    cursor = getattr(result, "cursor", None)  # a CursorResult: its raw rows skip per-row processing
+    rows = cursor.fetchall() if cursor is not None else result.all()
     return [ListedCard(*row) for row in rows]
 
 

@@ -99,6 +99,15 @@ class _Probe:
     """The attributes a search looks at, refilled for each stored card (a CardInfo is built only for matches)."""
 
     __slots__ = ("text", "topic", "tags", "type", "pack_id", "flags", "lapses", "reps", "ivl")
+    text: str
+    topic: str
+    tags: tuple[str, ...]
+    type: str
+    pack_id: str
+    flags: frozenset[str]
+    lapses: int
+    reps: int
+    ivl: float
 
 
 def _flags(row: cardlist.ListedCard) -> frozenset[str]:
@@ -131,7 +140,7 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
             continue
         question, text = entry
         probe.text, probe.topic, probe.type, probe.pack_id = text, question.topic, question.type, row.pack_id
-        probe.tags = question.tags
+        probe.tags = tuple(question.tags or ())
         probe.flags, probe.lapses, probe.reps, probe.ivl = _flags(row), row.lapses, row.reps, round(row.ivl or 0.0, 2)
         if tree.matches(probe):
             found.append(CardInfo(
