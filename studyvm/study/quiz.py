@@ -104,11 +104,10 @@ class QuizRun:
         elif value is None and not row(question).needs_pick:
             value = row(question).no_answer  # a pick type stays None: not answered (Show me before a pick)
         with self.lock:
-            current = self.session.current()
-            if current is None or current.index != index:
+            if self.session.current() is None or index in self.session.answers:
                 return None  # already answered, or time is up
             try:
-                outcome = self.session.submit(value, rating=rating, confidence=confidence)
+                outcome = self.session.submit(value, rating=rating, confidence=confidence, position=index)
             except TimeUp:
                 return None
         if self.exam or isinstance(outcome, str):
@@ -124,10 +123,10 @@ class QuizRun:
         if not isinstance(session, ExamSession) or value is None or is_self_rated(question):
             return False
         with self.lock:
-            if session.next_position() != index:
+            if index in session.answers:
                 return False
             try:
-                session.submit(value, confidence=confidence, at_time_up=True)
+                session.submit(value, confidence=confidence, position=index, at_time_up=True)
             except NotGradable:
                 return False
         return True

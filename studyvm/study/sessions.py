@@ -124,10 +124,6 @@ class QuizSession:
         """Number of questions answered so far."""
         return len(self.answers)
 
-    def next_position(self) -> int | None:
-        """0-based position of the first unanswered question, or ``None`` when all are answered."""
-        return self._position()
-
     def _position(self) -> int | None:
         return next((i for i in range(len(self.items)) if i not in self.answers), None)
 
@@ -169,15 +165,25 @@ class QuizSession:
                 self.svc.record_mistake(session, item.pack_id, item.question.id, given, self.kind, now)
         self.answers[pos] = (score, confidence, given)
 
-    def submit(self, response: Any = None, rating: int | None = None, confidence: int | None = None) -> AnswerOutcome:
-        """Grade and save the answer to :meth:`current`; feedback comes back at once.
-
-        ``response`` as for :func:`studyvm.study.grading.grade`; a flip card takes ``rating``
-        1..4 instead (1 counts as wrong).
-        """
-        pos = self._position()
+    def open_position(self, position: int | None = None) -> int:
+        """``position`` if it is an unanswered question (default: the first unanswered one)."""
+        pos = self._position() if position is None else position
         if pos is None:
             raise ValueError("every question has been answered")
+        if not 0 <= pos < len(self.items) or pos in self.answers:
+            raise ValueError(f"question {pos + 1} is already answered or does not exist")
+        return pos
+
+    def submit(
+        self, response: Any = None, rating: int | None = None, confidence: int | None = None,
+        position: int | None = None,
+    ) -> AnswerOutcome:
+        """Grade and save the answer to :meth:`current` (or to unanswered question ``position``).
+
+        ``response`` as for :func:`studyvm.study.grading.grade`; a flip card takes ``rating``
+        1..4 instead (1 counts as wrong). Feedback comes back at once.
+        """
+        pos = self.open_position(position)
         item = self.items[pos]
         score, correct, expected, feedback, given = self._grade(item, response, rating)
         self._save(pos, item, score, correct, given, confidence)
@@ -261,18 +267,18 @@ class ExamSession(QuizSession):
         return None if self.time_up else super().current()
 
     def submit(
-        self, response: Any = None, rating: int | None = None, confidence: int | None = None, at_time_up: bool = False
+        self, response: Any = None, rating: int | None = None, confidence: int | None = None,
+        position: int | None = None, at_time_up: bool = False,
     ) -> str:
-        """Save the answer to :meth:`current` (no feedback); the question id. :class:`TimeUp` if late.
+        """Save the answer to :meth:`current` or to unanswered question ``position`` (questions may
+        be answered in any order, as in Moodle); no feedback; the question id. :class:`TimeUp` if late.
 
         ``at_time_up=True`` saves what the learner had entered when the time ran out (Moodle
         submits an open attempt as it stands), once, for the question on screen.
         """
         if self.time_up and not at_time_up:
             raise TimeUp("time is up: this answer was not counted")
-        pos = self._position()
-        if pos is None:
-            raise ValueError("every question has been answered")
+        pos = self.open_position(position)
         item = self.items[pos]
         score, correct, _expected, _feedback, given = self._grade(item, response, rating)
         self._save(pos, item, score, correct, given, confidence, elapsed=self.elapsed_seconds())

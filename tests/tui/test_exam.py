@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import Input
+
 from studyvm.tui.app import make_app
 from studyvm.tui.backend import Backend
 from studyvm.tui.screens.confirm import Confirm
@@ -60,3 +62,45 @@ async def test_the_clock_runs_while_away_and_e_offers_to_resume(settings, tmp_pa
         resumed = app.screen
         assert isinstance(resumed, QuizScreen) and resumed.run.session.attempt_id == first.run.session.attempt_id
         assert int(resumed.run.remaining()) == 18 * 60
+
+
+async def leave_box(pilot, app) -> None:
+    """Esc out of a text box, so letters are keys (in a box they are text)."""
+    if isinstance(app.focused, Input):
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+async def test_skip_flag_and_the_summary_before_submitting(settings, backend):
+    # newcomer M6: n did nothing on an unanswered question; no flags, no overview of what is left
+    app = make_app(settings, screen="exam", backend=backend, pack="tuitest", n=2, minutes=10, topic="para")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        exam = app.screen
+        assert exam.index == 0
+        await leave_box(pilot, app)
+        await pilot.press("n")  # skip question 1
+        await settle(pilot, app)
+        assert exam.index == 1
+        await leave_box(pilot, app)
+        await pilot.press("m")  # flag question 2
+        await pilot.pause()
+        assert exam.flagged == {1} and "⚑ flagged" in str(exam.query_one("#quiz-progress").render())
+        card = exam.question_card
+        if card.question.type == "mcq":
+            await pilot.press("1")
+        else:
+            card.area.query_one(Input).focus()
+            await pilot.press(*"dom0", "enter")
+        await settle(pilot, app)
+        assert 1 in exam.run.session.answers and 0 not in exam.run.session.answers
+        assert exam.index == 0  # back round to the one skipped
+        await leave_box(pilot, app)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert "1 question(s) unanswered: they score nothing (1)" in app.screen.question
+        assert "Flagged for review: 2" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert exam.finished and exam.result.answered == 1

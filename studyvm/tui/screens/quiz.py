@@ -44,6 +44,7 @@ class QuizScreen(CardScreen):
         Binding("space", "reveal", "Show/next", id="quiz.show"),
         Binding("c", "check", "Check", id="quiz.check"),
         Binding("n", "next", "Next", id="quiz.next"),
+        Binding("m", "flag", "Flag", id="quiz.flag"),
         Binding("f", "submit_all", "Finish", id="quiz.finish"),
         Binding("d", "show_me", "Show me", id="quiz.show_me"),
     ]
@@ -72,6 +73,8 @@ class QuizScreen(CardScreen):
         self.finished = False
         self.result: Any = None
         """The end-screen data once finished."""
+        self.flagged: set[int] = set()
+        """Exam questions flagged for review (m), by position."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
@@ -149,10 +152,7 @@ class QuizScreen(CardScreen):
         await self.body.remove_children()
         await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
         self.query_one("#quiz-confidence", Literal).show("")
-        kind = "Exam" if self.exam else "Quiz"
-        self.query_one("#quiz-progress", Literal).show(
-            f"{kind}: question {self.index + 1} of {len(self.run.questions)}"
-        )
+        self.show_progress()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -160,6 +160,8 @@ class QuizScreen(CardScreen):
         if action == "show_me":
             card = self.question_card
             return bool(card and not self.exam and not self.finished)
+        if action == "flag":
+            return self.exam and not self.finished
         if action in ("digit", "reveal", "check", "next", "finish", "submit_all"):
             return not self.finished
         return True
@@ -250,10 +252,45 @@ class QuizScreen(CardScreen):
         self.pending = FLIP
         self.query_one("#quiz-confidence", Literal).show("Did you know it?  1 no  ·  2 hardly  ·  3 yes  ·  4 easily")
 
+    def next_open(self) -> int | None:
+        """The next unanswered question after this one (wrapping round), or ``None``."""
+        total = len(self.run.questions) if self.run is not None else 0
+        answered = self.run.session.answers if self.run is not None else {}
+        for step in range(1, total + 1):
+            index = (self.index + step) % total
+            if index not in answered and index != self.index:
+                return index
+        return None
+
+    def action_flag(self) -> None:
+        """m: flag this exam question for review (listed before submitting)."""
+        self.flagged ^= {self.index}
+        self.show_progress()
+
+    def show_progress(self) -> None:
+        """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered``."""
+        kind = "Exam" if self.exam else "Quiz"
+        text = f"{kind}: question {self.index + 1} of {len(self.run.questions)}" if self.run is not None else kind
+        if self.exam:
+            text += " · ⚑ flagged" if self.index in self.flagged else ""
+            text += f" · {len(self.flagged)} flagged, {self.unanswered()} unanswered · n skips, m flags"
+        self.query_one("#quiz-progress", Literal).show(text)
+
     async def action_next(self) -> None:
-        """Next question, or the end screen after the last."""
+        """Next question, or the end screen after the last; in an exam, n skips to the next unanswered one."""
         card = self.question_card
-        if card is None or self.busy or self.finished:
+        if card is None or self.busy or self.finished or self.run is None:
+            return
+        if self.exam:
+            target = self.next_open()
+            if target is None:
+                if card.answered:
+                    self.action_finish()
+                else:
+                    self.notify("This is the only question left: answer it, or f to submit.")
+                return
+            self.index = target
+            await self.show_question()
             return
         if not card.answered:
             return
@@ -287,7 +324,11 @@ class QuizScreen(CardScreen):
         from studyvm.tui.screens.confirm import Confirm
 
         kind = "exam" if self.exam else "quiz"
-        question = f"Submit all and finish the {kind}? {left} question(s) unanswered: they score nothing."
+        answers = self.run.session.answers
+        open_ones = ", ".join(str(i + 1) for i in range(len(self.run.questions)) if i not in answers)
+        question = f"Submit all and finish the {kind}? {left} question(s) unanswered: they score nothing ({open_ones})."
+        if self.flagged:
+            question += f" Flagged for review: {', '.join(str(i + 1) for i in sorted(self.flagged))}."
         self.app.push_screen(Confirm(question, yes="Submit and finish", no="Go back"),
                              callback=lambda ok: self.action_finish() if ok else None)
 
