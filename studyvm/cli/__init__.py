@@ -11,7 +11,17 @@ from pathlib import Path
 
 import typer
 
-from studyvm.cli import class_cmds, config_cmds, lint_cmds, media_cmds, pack_cmds, sim_cmds, study_cmds, tui_cmds
+from studyvm.cli import (
+    card_cmds,
+    class_cmds,
+    config_cmds,
+    lint_cmds,
+    media_cmds,
+    pack_cmds,
+    sim_cmds,
+    study_cmds,
+    tui_cmds,
+)
 from studyvm.cli.boundary import BoundaryGroup
 from studyvm.config import Settings
 from studyvm.textsafe import inert_name
@@ -87,7 +97,7 @@ def _clean_leftovers(settings: Settings) -> None:
         clean_leftovers(settings.home, settings.user_packs_dir)
 
 
-for _area in (media_cmds, pack_cmds, lint_cmds, study_cmds, sim_cmds, tui_cmds, class_cmds, config_cmds):
+for _area in (media_cmds, pack_cmds, lint_cmds, study_cmds, card_cmds, sim_cmds, tui_cmds, class_cmds, config_cmds):
     _area.register(app)
 
 

@@ -20,6 +20,7 @@ from studyvm.store.models import (
     STATE_NEW,
     STATE_REVIEW,
     Attempt,
+    AttemptAnswer,
     CardState,
     ReviewLog,
 )
@@ -33,6 +34,7 @@ def table_of(model: type[SQLModel]) -> Table:
 CARD = table_of(CardState)
 LOG = table_of(ReviewLog)
 ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
 
 
 def unbury_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
@@ -83,3 +85,43 @@ def unfinished_exam(learner: int, *, session: Session) -> int | None:
         .limit(1)
     ).scalar()
     return None if found is None else int(found)
+
+
+def last_review_ratings(learner: int, pack_id: str, *, session: Session) -> dict[int, tuple[int, Any]]:
+    """Position in pack -> (rating, time) of the learner's last review of each reviewed card of a pack."""
+    last_rating = (
+        select(LOG.c.rating)
+        .where(
+            LOG.c.learner_id == CARD.c.learner_id,
+            LOG.c.pack_id == CARD.c.pack_id,
+            LOG.c.question_id == CARD.c.question_id,
+        )
+        .order_by(LOG.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(CARD.c.position, last_rating, CARD.c.last_review).where(
+            CARD.c.learner_id == learner,
+            CARD.c.pack_id == pack_id,
+            CARD.c.state != STATE_NEW,
+            CARD.c.removed.is_(False),
+        )
+    ).all()
+    return {pos: (rating, at) for pos, rating, at in rows if rating is not None}
+
+
+def last_attempt_answers(learner: int, *, session: Session) -> dict[tuple[str, str], tuple[float, Any]]:
+    """(pack, question) -> (score, time) of the learner's latest quiz or exam answer to it."""
+    latest = (
+        select(func.max(ANSWER.c.id))
+        .join(ATTEMPT, ATTEMPT.c.id == ANSWER.c.attempt_id)
+        .where(ATTEMPT.c.learner_id == learner)
+        .group_by(ANSWER.c.pack_id, ANSWER.c.question_id)
+    )
+    rows = session.execute(
+        select(ANSWER.c.pack_id, ANSWER.c.question_id, ANSWER.c.score, ANSWER.c.answered_at).where(
+            ANSWER.c.id.in_(latest)
+        )
+    ).all()
+    return {(p, q): (float(score or 0.0), at) for p, q, score, at in rows}

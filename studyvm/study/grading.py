@@ -278,15 +278,33 @@ def expected_answer(question: Any) -> str:
         return ""
 
 
-def rating_for(score: float, chosen: int | None = None) -> int:
-    """The fsrs rating for an auto-graded answer.
+def suggested_rating(score: float | None) -> int:
+    """The rating offered (preselected) after a verdict; the learner's own key always wins.
 
-    Right -> Good, unless the learner picked Hard (2) or Easy (4); partly right (half or more)
-    -> Hard; otherwise Again.
+    Right -> Good; partly right (half or more) -> Hard; wrong or not answered -> Again; a
+    self-rated card (``score`` ``None``) -> Good, as Anki preselects it.
     """
+    if score is None:
+        return 3
     if score >= FULL:
-        return chosen if chosen in (2, 3, 4) else 3
+        return 3
     return 2 if score >= 0.5 else 1
+
+
+def response_problem(question: Any, response: Any) -> str | None:
+    """Why ``response`` cannot be graded as typed (a message for the learner), or ``None``.
+
+    A typed answer that is not a number, on a numerical question, is a slip to correct rather
+    than a wrong answer: the caller asks again instead of grading it.
+    """
+    if response is None or getattr(question, "type", "") != "numerical":
+        return None
+    try:
+        parse_number(response, getattr(question, "unit", ""))
+    except NotGradable:
+        unit = f" (in {question.unit})" if getattr(question, "unit", "") else ""
+        return f"'{response}' is not a number: type digits{unit}, for example 42 or 3.5"
+    return None
 
 
 # How a saved response reads in words, per type (``describe_response``).

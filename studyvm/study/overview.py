@@ -41,8 +41,12 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
 
 
 def mastery_of(stats: Stats) -> list[TopicMastery]:
-    """Mastery per topic, in the order the statistics list the topics."""
-    return [TopicMastery(topic, float(value)) for topic, value in stats.by_topic.items()]
+    """Mastery per topic (mastered N of M), weakest first, then by name."""
+    rows = [
+        TopicMastery(topic, count.fraction, count.questions, count.mastered, count.seen)
+        for topic, count in stats.mastered_by_topic.items()
+    ]
+    return sorted(rows, key=lambda m: (m.mastery, m.topic))
 
 
 def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]:
@@ -57,6 +61,15 @@ def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]
     if new_total:
         return f"learn some of the {new_total} new card(s) — press n", "review"
     return "all done for today: try a practice quiz — press n", "quiz"
+
+
+def fill_counts(service: StudyService, packs: list[PackSummary]) -> None:
+    """Cards due now and new cards available today, per pack (the same figures everywhere)."""
+    counts = service.due_counts()
+    for pack in packs:
+        count = counts.get(pack.id)
+        if count is not None:
+            pack.due, pack.new = count.due, count.new
 
 
 def fill_dashboard(service: StudyService, data: Dashboard, mastery: bool = True) -> None:
@@ -83,10 +96,13 @@ def show_counts(data: Dashboard, counts: dict[str, tuple[int, int]], streak: int
 
 
 def fill_mastery(service: StudyService, data: Dashboard) -> None:
-    """Mastery per topic, over every reviewed card of the loaded packs."""
-    from studyvm.study.stats import mastery_by_topic
+    """Mastery per topic (mastered N of M, see :func:`studyvm.study.stats.is_mastered`), weakest first."""
+    from studyvm.study.stats import mastery_counts
 
-    data.mastery = [TopicMastery(topic, float(value)) for topic, value in mastery_by_topic(service).items()]
+    with service.read() as session:
+        by_topic, _ = mastery_counts(service, session, service.learner_id)
+    rows = [TopicMastery(topic, c.fraction, c.questions, c.mastered, c.seen) for topic, c in by_topic.items()]
+    data.mastery = sorted(rows, key=lambda m: (m.mastery, m.topic))
 
 
 def stats_view(service: StudyService) -> StatsData:

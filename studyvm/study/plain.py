@@ -6,9 +6,11 @@ line to show the answer, then one line with the rating 1-4. Once an answer is co
 ``recorded: <question id> <rating or score>`` is printed, then the feedback. End of input ends
 the session cleanly; everything answered is already stored.
 
-In reviews an auto-graded answer may end with ``/hard`` or ``/easy`` to rate a right answer
-Hard or Easy instead of Good. Lines starting with ``:`` are commands: ``:undo``,
-``:suspend``, ``:bury``, ``:quit``.
+In reviews the verdict comes first, then the learner rates: the suggested rating (right ->
+Good, partly right -> Hard, wrong -> Again) is kept with an empty line, any of 1-4 replaces
+it, and an answer ending with ``/hard`` or ``/easy`` rates at once. An empty answer line means
+"I don't know" (the answer is shown). Lines starting with ``:`` are commands: ``:undo``,
+``:suspend``, ``:bury``, ``:help``, ``:quit``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from studyvm.study.grading import NotGradable, is_self_rated
+from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated, suggested_rating
 from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
-from studyvm.study.scheduling import RATINGS_BY_NAME
+from studyvm.study.scheduling import RATING_NAMES, RATINGS_BY_NAME
 from studyvm.study.views import AnswerOutcome
 
 if TYPE_CHECKING:
@@ -92,15 +94,34 @@ def show_feedback(io: PlainIO, outcome: AnswerOutcome, self_rated: bool) -> None
         io.say("leech: this card keeps slipping and is now suspended; rewrite or review it apart")
 
 
-def read_rating(io: PlainIO) -> int:
-    """Ask until a rating 1-4 (or its name) is given."""
+def read_rating(io: PlainIO, suggested: int | None = None) -> int:
+    """Ask until a rating 1-4 (or its name) is given; an empty line keeps ``suggested``."""
+    prompt = RATE_PROMPT
+    if suggested is not None:
+        prompt = f"{RATE_PROMPT[:-2]} [Enter: {suggested} {RATING_NAMES[suggested].lower()}]: "
     while True:
-        text = io.ask(RATE_PROMPT).strip().lower()
+        text = io.ask(prompt).strip().lower()
+        if not text and suggested is not None:
+            return suggested
         if text in ("1", "2", "3", "4"):
             return int(text)
         if text in RATINGS_BY_NAME:
             return RATINGS_BY_NAME[text]
-        io.say("please type 1, 2, 3 or 4")
+        io.say("please type 1, 2, 3 or 4" + (", or Enter" if suggested is not None else ""))
+
+
+def show_verdict(io: PlainIO, question: Any, response: Any) -> int:
+    """Print the verdict on ``response`` (``None``: "I don't know") before rating; the suggested rating."""
+    if response is None:
+        io.say(f"not answered — answer: {expected_answer(question)}")
+        return suggested_rating(0.0)
+    result = grade(question, response)
+    if result.correct:
+        io.say("right")
+    else:
+        partly = f" ({result.score:.0%})" if result.score else ""
+        io.say(f"wrong{partly} — answer: {result.expected}")
+    return suggested_rating(result.score)
 
 
 def split_override(text: str) -> tuple[str, int | None]:
@@ -110,6 +131,23 @@ def split_override(text: str) -> tuple[str, int | None]:
         if stripped.lower().endswith(" " + suffix) or stripped.lower() == suffix:
             return stripped[: -len(suffix)].rstrip(), rating
     return text, None
+
+
+COMMANDS = {
+    ":undo": "take back the last answer",
+    ":suspend": "never show this card again (until unsuspended: studyvm cards unsuspend)",
+    ":bury": "hide this card until tomorrow",
+    ":help": "this list",
+    ":quit": "end the session (everything answered is kept)",
+}
+
+
+def say_help(io: PlainIO, review: bool) -> None:
+    """The commands and the answer conventions, one per line."""
+    io.say("an empty line means \"I don't know\": the answer is shown" + (" and Again suggested" if review else ""))
+    for command, meaning in COMMANDS.items():
+        if review or command in (":help", ":quit"):
+            io.say(f"{command} — {meaning}")
 
 
 def _command(io: PlainIO, svc: StudyService, card: Any, text: str) -> bool:
@@ -127,13 +165,27 @@ def _command(io: PlainIO, svc: StudyService, card: Any, text: str) -> bool:
         svc.bury(card)
         io.say(f"buried until tomorrow: {card.question_id}")
         return True
-    io.say("commands: :undo :suspend :bury :quit")
+    if word != "help":
+        io.say(f"unknown command {text.strip()!r}")
+    say_help(io, review=True)
     return False
+
+
+def _rate(io: PlainIO, svc: StudyService, card: Any, response: Any, override: int | None) -> AnswerOutcome:
+    """Show the verdict, then record the learner's rating (input ending keeps the suggestion)."""
+    suggested = show_verdict(io, card.question, response)
+    rating = override
+    if rating is None:
+        try:
+            rating = read_rating(io, suggested)
+        except Quit:  # the verdict was seen: keep it, with the suggested rating
+            raise Quit(svc.answer(card, response=response, rating=suggested)) from None
+    return svc.answer(card, response=response, rating=rating)
 
 
 def _review_one(io: PlainIO, svc: StudyService, card: Any) -> AnswerOutcome | None:
     question = card.question
-    header = f"[{card.pack_id}] {question.id} ({card.state}; due {card.due}, new {card.new})"
+    header = f"{question.topic} · {card.state} (due {card.due}, new {card.new})"
     show_question(io, question, card.presentation, header)
     while True:
         if is_self_rated(question):
@@ -143,18 +195,30 @@ def _review_one(io: PlainIO, svc: StudyService, card: Any) -> AnswerOutcome | No
                     return None
                 continue
             io.say(f"answer: {question.back}")
-            return svc.answer(card, rating=read_rating(io))
+            return svc.answer(card, rating=read_rating(io, suggested_rating(None)))
         text = io.ask("> ")
         if text.startswith(":"):
             if _command(io, svc, card, text):
                 return None
             continue
+        if not text.strip():
+            return _rate(io, svc, card, None, None)
         text, override = split_override(text)
         try:
             response = parse_response(question, card.presentation, text)
-            return svc.answer(card, response=response, rating=override)
         except NotGradable as exc:
             io.say(f"not understood: {exc}")
+            continue
+        return _rate(io, svc, card, response, override)
+
+
+def _say_recorded(io: PlainIO, outcome: AnswerOutcome) -> None:
+    io.say(f"recorded: {outcome.question_id} {outcome.rating_name}")
+    show_feedback(io, outcome, True)  # the verdict came before the rating
+    if outcome.next_due:
+        local = outcome.next_due.astimezone()
+        io.say(f"next due: {local:%Y-%m-%d %H:%M} ({local:%Z})")
+    io.say()
 
 
 def run_review(svc: StudyService, io: PlainIO, pack_id: str | None = None, limit: int | None = None) -> int:
@@ -170,26 +234,35 @@ def run_review(svc: StudyService, io: PlainIO, pack_id: str | None = None, limit
             if outcome is None:
                 continue
             answered += 1
-            io.say(f"recorded: {outcome.question_id} {outcome.rating_name}")
-            show_feedback(io, outcome, is_self_rated(card.question))
-            if outcome.next_due:
-                io.say(f"next due: {outcome.next_due:%Y-%m-%d %H:%M} UTC")
-            io.say()
-    except Quit:
-        pass
+            _say_recorded(io, outcome)
+    except Quit as end:
+        if end.args and isinstance(end.args[0], AnswerOutcome):  # the rating prompt met the end
+            answered += 1
+            _say_recorded(io, end.args[0])
     io.say(f"session over: {answered} answered")
     return answered
 
 
 def _read_response(io: PlainIO, question: Any, shown: Any) -> tuple[Any, int | None]:
-    """(response, flip rating) for one question, asking until the line is understood."""
+    """(response, flip rating) for one question, asking until the line is understood.
+
+    An empty line is "I don't know" (``None``, scored 0); ``:help`` lists the commands.
+    """
     if is_self_rated(question):
         io.ask("(press Enter to show the answer) ")
         io.say(f"answer: {question.back}")
         return None, read_rating(io)
     while True:
+        text = io.ask("> ")
+        if text.strip().startswith(":"):
+            if text.strip().lower() != ":help":
+                io.say(f"unknown command {text.strip()!r}")
+            say_help(io, review=False)
+            continue
+        if not text.strip():
+            return None, None
         try:
-            return parse_response(question, shown, io.ask("> ")), None
+            return parse_response(question, shown, text), None
         except NotGradable as exc:
             io.say(f"not understood: {exc}")
 
@@ -214,11 +287,17 @@ def print_result(io: PlainIO, result: Any, exam: bool) -> None:
                 io.say(f"  {label}: {text}")
 
 
+def clock(seconds: float) -> str:
+    """``m:ss`` (rounded up, so a few seconds left never reads as none)."""
+    whole = max(0, int(seconds + 0.999))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 def run_quiz(quiz: Any, io: PlainIO) -> Any:
     """A practice quiz with feedback after each answer; the result at the end (or at end of input)."""
     try:
         while (item := quiz.current()) is not None:
-            show_question(io, item.question, item.presentation, f"[{item.index + 1}/{item.total}] {item.question_id}")
+            show_question(io, item.question, item.presentation, f"question {item.index + 1} of {item.total}")
             response, rating = _read_response(io, item.question, item.presentation)
             outcome = quiz.submit(response, rating=rating)
             io.say(f"recorded: {outcome.question_id} {outcome.score:g}")
@@ -244,12 +323,11 @@ def run_exam(exam: Any, io: PlainIO) -> Any:
     from studyvm.study.sessions import TimeUp
 
     cbm = bool(exam.row.cbm)
-    io.say(f"exam: {exam.total} questions, {exam.remaining_seconds() / 60:.0f} minutes left, "
+    io.say(f"exam: {exam.total} questions, {clock(exam.remaining_seconds())} left, "
            f"pass mark {exam.row.pass_mark:g}%" + (", certainty-based marking" if cbm else ""))
     try:
         while (item := exam.current()) is not None:
-            left = int(exam.remaining_seconds())
-            header = f"[{item.index + 1}/{item.total}] {item.question_id} — {left // 60}:{left % 60:02d} left"
+            header = f"question {item.index + 1} of {item.total} — {clock(exam.remaining_seconds())} left"
             show_question(io, item.question, item.presentation, header)
             response, rating = _read_response(io, item.question, item.presentation)
             confidence = _read_confidence(io) if cbm else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studyvm.packs.questions import TYPES, register, row
-from studyvm.study.grading import NotGradable, normalize
+from studyvm.study.grading import NotGradable, normalize, response_problem
 
 
 @dataclass
@@ -158,6 +158,9 @@ def _parse_true_false(question: Any, shown: Presentation, text: str) -> Any:
 def _parse_text(question: Any, shown: Presentation, text: str) -> Any:
     if not text:
         raise NotGradable("type an answer")
+    problem = response_problem(question, text)
+    if problem:  # letters in a number: a slip to correct, not a wrong answer
+        raise NotGradable(problem)
     return text
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from studyvm.packs.questions import TYPES, names, row
-from studyvm.study.grading import is_self_rated
+from studyvm.study.grading import NotGradable, is_self_rated
 from studyvm.study.sessions import ExamSession, QuizSession, TimeUp
+from studyvm.study.verdict import explain
 from studyvm.study.views import ExamResult, Feedback, ShownCard
 
 if TYPE_CHECKING:
@@ -93,26 +94,42 @@ class QuizRun:
         """Save the answer to question ``index``; the verdict for a quiz, ``None`` for an exam.
 
         ``value`` ``None`` means nothing entered (it scores 0); a flip card's ``value`` is its
-        self-rating 1..4. :class:`ValueError` for a type that needs a pick.
+        self-rating 1..4.
         """
         question = self.questions[index].question
         rating = None
         if is_self_rated(question):
             rating = value if value in (1, 2, 3, 4) else 1
             value = None
-        elif value is None:
-            if row(question).needs_pick:
-                raise ValueError("pick an answer first")
-            value = row(question).no_answer
+        elif value is None and not row(question).needs_pick:
+            value = row(question).no_answer  # a pick type stays None: not answered (Show me before a pick)
         with self.lock:
-            current = self.session.current()
-            if current is None or current.index != index:
+            if self.session.current() is None or index in self.session.answers:
                 return None  # already answered, or time is up
             try:
-                outcome = self.session.submit(value, rating=rating, confidence=confidence)
+                outcome = self.session.submit(value, rating=rating, confidence=confidence, position=index)
             except TimeUp:
                 return None
-        return None if self.exam or isinstance(outcome, str) else Feedback.of(outcome)
+        if self.exam or isinstance(outcome, str):
+            return None
+        feedback = Feedback.of(outcome)
+        feedback.lines = explain(question, value, self.questions[index].presentation)
+        return feedback
+
+    def save_at_time_up(self, index: int, value: Any, confidence: int | None) -> bool:
+        """Keep what was entered in question ``index`` when the exam's time ran out (once); True if saved."""
+        question = self.questions[index].question
+        session = self.session
+        if not isinstance(session, ExamSession) or value is None or is_self_rated(question):
+            return False
+        with self.lock:
+            if index in session.answers:
+                return False
+            try:
+                session.submit(value, confidence=confidence, position=index, at_time_up=True)
+            except NotGradable:
+                return False
+        return True
 
     def finish(self) -> ExamResult:
         """Close the attempt; its score, per-topic marks and a walk through each wrong answer."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from studyvm.store.classdb import require_instructor
 from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
-from studyvm.study.stats import exam_history, mastery
+from studyvm.study.stats import exam_history, mastery_counts, shares
 
 LOG = ReviewLog.__table__
 ATTEMPT = Attempt.__table__
@@ -31,8 +31,11 @@ class LearnerReport:
     reviews: int
     last_activity: str | None
     mastery: float
+    """Share of the questions mastered (see :func:`studyvm.study.stats.is_mastered`)."""
     by_topic: dict[str, float]
     exams: list[dict[str, Any]]
+    mastered: int = 0
+    questions: int = 0
 
 
 @dataclass
@@ -83,13 +86,14 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
     )
     report = Report(pack_id=pack_id)
     for learner_id, name in session.execute(select(LEARNER.c.id, LEARNER.c.name).order_by(LEARNER.c.name)):
-        by_topic, by_pack = mastery(svc, session, learner_id, pack_id)
+        by_topic, by_pack = mastery_counts(svc, session, learner_id, pack_id)
         moments = [m for m in (last_review.get(learner_id), last_answer.get(learner_id)) if m is not None]
-        overall = sum(by_pack.values()) / len(by_pack) if by_pack else 0.0
+        mastered, questions = sum(c.mastered for c in by_pack.values()), sum(c.questions for c in by_pack.values())
         report.learners.append(LearnerReport(
             name=name, reviews=reviews.get(learner_id, 0),
-            last_activity=max(moments).isoformat() if moments else None, mastery=round(overall, 4),
-            by_topic=by_topic, exams=exam_history(session, learner_id),
+            last_activity=max(moments).isoformat() if moments else None,
+            mastery=round(mastered / questions, 4) if questions else 0.0,
+            by_topic=shares(by_topic), exams=exam_history(session, learner_id), mastered=mastered, questions=questions,
         ))
     answered: dict[tuple[str, str], int] = {}
     for query in (
@@ -121,7 +125,8 @@ def format_report(report: Report, top: int = 20) -> str:
     lines = [f"class report{scope}: {len(report.learners)} learner(s)", ""]
     for lr in report.learners:
         exams = ", ".join(f"{e['percent']:.0f}%" for e in lr.exams) or "none"
-        lines.append(f"{lr.name}: {lr.reviews} reviews, mastery {lr.mastery:.0%}, exams {exams}, "
+        lines.append(f"{lr.name}: {lr.reviews} reviews, mastered {lr.mastered} of {lr.questions} ({lr.mastery:.0%}), "
+                     f"exams {exams}, "
                      f"last active {lr.last_activity[:16] if lr.last_activity else 'never'}")
         weakest = sorted(lr.by_topic.items(), key=lambda kv: kv[1])[:3]
         if weakest:

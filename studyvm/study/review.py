@@ -14,25 +14,32 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated
+from studyvm.study.verdict import explain
 from studyvm.study.views import CardView, Feedback, ShownCard
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
 
-def preview(question: Any, response: Any, source: str = "") -> Feedback:
-    """The verdict on ``response`` without recording anything (``None`` = not known)."""
+def preview(question: Any, response: Any, source: str = "", presentation: Any = None) -> Feedback:
+    """The verdict on ``response`` without recording anything (``None`` = not known).
+
+    ``presentation`` (the display order) numbers the marked options as they were shown.
+    """
     base = {"explanation": question.explanation, "caveat": question.caveat, "source": source}
     if is_self_rated(question):
         return Feedback(correct=None, expected=question.back, **base)
+    lines = explain(question, response, presentation)
     if response is None:
-        return Feedback(correct=False, expected=expected_answer(question), notes=["(not answered)"], **base)
+        return Feedback(correct=False, expected=expected_answer(question), notes=["(not answered)"], lines=lines,
+                        **base)
     try:
         result = grade(question, response)
     except NotGradable as exc:
         return Feedback(correct=False, expected=expected_answer(question), notes=[f"(not gradable: {exc})"], **base)
     notes = [result.feedback] if result.feedback else []
-    return Feedback(correct=result.correct, score=result.score, expected=result.expected, notes=notes, **base)
+    return Feedback(correct=result.correct, score=result.score, expected=result.expected, notes=notes, lines=lines,
+                    **base)
 
 
 class ReviewSession:
@@ -44,10 +51,13 @@ class ReviewSession:
         pack: str | None = None,
         limit: int | None = None,
         lock: AbstractContextManager[Any] | None = None,
+        only: tuple[str, str] | None = None,
     ) -> None:
         self.service = service
         self.pack = pack
-        self.limit = limit
+        self.limit = 1 if only is not None else limit
+        self.only = only
+        """(pack id, question id) of the one card to study now, due or not (the browser's "study this card")."""
         self.lock = lock if lock is not None else threading.RLock()
         """Held around every use of the service."""
         self.done = 0
@@ -79,6 +89,8 @@ class ReviewSession:
     def first(self) -> ShownCard | None:
         """The first card."""
         with self.lock:
+            if self.only is not None:
+                return self.show(self.service.card(*self.only))
             return self.show(self.service.next_card(self.pack))
 
     def _next(self) -> ShownCard | None:
@@ -99,15 +111,12 @@ class ReviewSession:
             return self.service.preview(self._card(shown), response)
 
     def rate_and_next(self, shown: ShownCard, rating: int) -> ShownCard | None:
-        """Record the answer with ``rating`` (an unanswered auto-graded card counts as Again)."""
+        """Record the answer with the learner's ``rating``, as pressed, whatever the verdict."""
         started = time.perf_counter()
         response = self.responses.pop(shown.question.id, None)
         card = self._card(shown)
         with self.lock:
-            if not is_self_rated(shown.question) and response is None:
-                self.service.answer(card, rating=1)
-            else:
-                self.service.answer(card, response=response, rating=rating)
+            self.service.answer(card, response=response, rating=rating)
             self.done += 1
             shown_next = self._next()
         self.last_ms = (time.perf_counter() - started) * 1000

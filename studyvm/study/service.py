@@ -30,7 +30,7 @@ from studyvm.store.engine import open_database, write_session
 from studyvm.store.models import STATE_NEW, STATE_REVIEW
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
-from studyvm.study.grading import expected_answer, grade, is_self_rated, rating_for
+from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import (
@@ -284,8 +284,10 @@ class StudyService:
         """Grade and record an answer, committed before returning.
 
         A flip card needs ``rating`` (1 Again … 4 Easy). Other types take a ``response`` (see
-        :mod:`studyvm.study.grading`): wrong -> Again, right -> Good, or ``rating`` 2/4 to say
-        Hard/Easy; a ``rating`` alone (no response) is taken as the learner's own verdict.
+        :mod:`studyvm.study.grading`). The learner's ``rating`` is final, as in Anki: a lucky
+        guess may be rated Again and a near miss Good. Without one, the suggested rating is
+        recorded (:func:`~studyvm.study.grading.suggested_rating`: right -> Good, partly right
+        -> Hard, wrong -> Again); a ``rating`` alone (no response) is the learner's own verdict.
         """
         question = card.question
         score: float | None = None
@@ -295,7 +297,8 @@ class StudyService:
         if response is not None and not is_self_rated(question):
             result = grade(question, response)
             score, correct, feedback, expected = result.score, result.correct, result.feedback, result.expected
-            rating = rating_for(result.score, rating)
+            if rating is None:
+                rating = suggested_rating(result.score)
         if rating not in (1, 2, 3, 4):
             raise StudyError("a rating must be 1 (again), 2 (hard), 3 (good) or 4 (easy)")
         now = self.clock()
@@ -345,7 +348,7 @@ class StudyService:
         from studyvm.study.review import preview
 
         question = card.question
-        return preview(question, response, source_text(self.pack(card.pack_id), question))
+        return preview(question, response, source_text(self.pack(card.pack_id), question), card.presentation)
 
     def record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str,
                        now: datetime) -> None:
@@ -452,12 +455,12 @@ class StudyService:
         return ExamSession(self, attempt, clock=clock)
 
     def unfinished_exam(self) -> int | None:
-        """The id of the latest exam never finished (cut short by a crash), or ``None``."""
+        """The id of the latest exam never finished (left, closed or cut short by a crash), or ``None``."""
         with self.read() as session:
             return store_repo.unfinished_exam(self.learner_id, session=session)
 
     def resume_exam(self, attempt_id: int, clock: Callable[[], datetime] | None = None) -> ExamSession:
-        """Reopen an unfinished exam with the time it had left at its last saved answer."""
+        """Reopen an unfinished exam: the same attempt, its clock still running from when it began."""
         from studyvm.study.sessions import ExamSession
 
         exam = ExamSession(self, attempt_id, clock=clock)

@@ -142,6 +142,8 @@ class QuizSession:
                 raise ValueError("rate a flip card 1 (again) to 4 (easy)")
             score = 0.0 if rating == 1 else 1.0
             return score, score >= FULL, question.back, "", rating
+        if response is None:  # "I don't know": nothing entered, no credit
+            return 0.0, False, expected_answer(question), "", None
         result = grade(question, response)
         return result.score, result.correct, result.expected, result.feedback, response
 
@@ -163,15 +165,25 @@ class QuizSession:
                 self.svc.record_mistake(session, item.pack_id, item.question.id, given, self.kind, now)
         self.answers[pos] = (score, confidence, given)
 
-    def submit(self, response: Any = None, rating: int | None = None, confidence: int | None = None) -> AnswerOutcome:
-        """Grade and save the answer to :meth:`current`; feedback comes back at once.
-
-        ``response`` as for :func:`studyvm.study.grading.grade`; a flip card takes ``rating``
-        1..4 instead (1 counts as wrong).
-        """
-        pos = self._position()
+    def open_position(self, position: int | None = None) -> int:
+        """``position`` if it is an unanswered question (default: the first unanswered one)."""
+        pos = self._position() if position is None else position
         if pos is None:
             raise ValueError("every question has been answered")
+        if not 0 <= pos < len(self.items) or pos in self.answers:
+            raise ValueError(f"question {pos + 1} is already answered or does not exist")
+        return pos
+
+    def submit(
+        self, response: Any = None, rating: int | None = None, confidence: int | None = None,
+        position: int | None = None,
+    ) -> AnswerOutcome:
+        """Grade and save the answer to :meth:`current` (or to unanswered question ``position``).
+
+        ``response`` as for :func:`studyvm.study.grading.grade`; a flip card takes ``rating``
+        1..4 instead (1 counts as wrong). Feedback comes back at once.
+        """
+        pos = self.open_position(position)
         item = self.items[pos]
         score, correct, expected, feedback, given = self._grade(item, response, rating)
         self._save(pos, item, score, correct, given, confidence)
@@ -234,12 +246,12 @@ class ExamSession(QuizSession):
         super().__init__(svc, attempt_id)
         self.clock = clock or svc.clock
         self.time_limit_s = float(self.row.time_limit_s or 0)
-        self._base = float(self.row.elapsed_s or 0)
-        self._since = self.clock()
+        self.started_at: datetime = self.row.started_at
+        """When the attempt began: the clock is wall-clock time from here, as in Moodle."""
 
     def elapsed_seconds(self) -> float:
-        """Exam time used, across resumes."""
-        return self._base + (self.clock() - self._since).total_seconds()
+        """Wall-clock time since the exam began: it keeps running while the learner is away or the app is closed."""
+        return max(0.0, (self.clock() - self.started_at).total_seconds())
 
     def remaining_seconds(self) -> float:
         """Seconds left (0 when time is up)."""
@@ -254,13 +266,19 @@ class ExamSession(QuizSession):
         """The next unanswered question; ``None`` when all are answered or time is up."""
         return None if self.time_up else super().current()
 
-    def submit(self, response: Any = None, rating: int | None = None, confidence: int | None = None) -> str:
-        """Save the answer to :meth:`current` (no feedback); the question id. :class:`TimeUp` if late."""
-        if self.time_up:
+    def submit(
+        self, response: Any = None, rating: int | None = None, confidence: int | None = None,
+        position: int | None = None, at_time_up: bool = False,
+    ) -> str:
+        """Save the answer to :meth:`current` or to unanswered question ``position`` (questions may
+        be answered in any order, as in Moodle); no feedback; the question id. :class:`TimeUp` if late.
+
+        ``at_time_up=True`` saves what the learner had entered when the time ran out (Moodle
+        submits an open attempt as it stands), once, for the question on screen.
+        """
+        if self.time_up and not at_time_up:
             raise TimeUp("time is up: this answer was not counted")
-        pos = self._position()
-        if pos is None:
-            raise ValueError("every question has been answered")
+        pos = self.open_position(position)
         item = self.items[pos]
         score, correct, _expected, _feedback, given = self._grade(item, response, rating)
         self._save(pos, item, score, correct, given, confidence, elapsed=self.elapsed_seconds())

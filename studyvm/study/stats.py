@@ -43,6 +43,24 @@ RETENTION_DAYS = 30
 
 
 @dataclass
+class MasteryCount:
+    """Questions of a topic (or pack): how many are mastered, how many were ever answered."""
+
+    mastered: int = 0
+    seen: int = 0
+    questions: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """Share mastered, 0..1 (unseen questions count as not mastered)."""
+        return self.mastered / self.questions if self.questions else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"mastered", "seen", "questions", "share"}``."""
+        return {**asdict(self), "share": round(self.fraction, 4)}
+
+
+@dataclass
 class Stats:
     """What ``studyvm stats`` shows; :meth:`as_json` is the ``--json`` output."""
 
@@ -52,7 +70,7 @@ class Stats:
     due_now: int
     new_available: int
     by_topic: dict[str, float]
-    """Topic -> mastery 0..1 (fsrs retrievability blended with quiz and exam results)."""
+    """Topic -> share of its questions mastered, 0..1 (see :func:`is_mastered`)."""
     by_pack: dict[str, float]
     exams: list[dict[str, Any]]
     """Finished exams, oldest first: id, date, score, max_score, percent, passed, cbm_score."""
@@ -64,12 +82,17 @@ class Stats:
     """Consecutive days with reviews, ending today (or yesterday, if none yet today)."""
     retention: float | None
     """Share of review-state cards recalled (not Again) in the last 30 days."""
+    mastered_by_topic: dict[str, MasteryCount] = field(default_factory=dict)
+    """Topic -> mastered N of M questions (and how many were ever answered)."""
+    mastered_by_pack: dict[str, MasteryCount] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-able dict."""
         data = asdict(self)
         data.pop("extra")
+        data["mastered_by_topic"] = {t: c.as_json() for t, c in self.mastered_by_topic.items()}
+        data["mastered_by_pack"] = {p: c.as_json() for p, c in self.mastered_by_pack.items()}
         return data
 
 
@@ -130,19 +153,6 @@ def _recall_by_position(svc: StudyService, session: Session, learner: int, pack_
     return {pos: retrievability(svc.scheduler, s, d) for pos, s, d in rows}
 
 
-def _quiz_by_question(session: Session, learner: int) -> dict[tuple[str, str], float]:
-    """(pack, question) -> mean score over every quiz and exam answer of the learner."""
-    return {
-        (p, q): float(avg)
-        for p, q, avg in session.execute(
-            select(ANSWER.c.pack_id, ANSWER.c.question_id, func.avg(ANSWER.c.score))
-            .join(ATTEMPT, ATTEMPT.c.id == ANSWER.c.attempt_id)
-            .where(ATTEMPT.c.learner_id == learner)
-            .group_by(ANSWER.c.pack_id, ANSWER.c.question_id)
-        )
-    }
-
-
 def _layout(svc: StudyService, pack: Any) -> tuple[list[str], Counter]:
     """(topic of each position, questions per topic), cached per pack."""
     cache = svc.caches.setdefault("layouts", {})
@@ -160,36 +170,65 @@ def _positions(svc: StudyService, pack: Any) -> dict[str, int]:
     return cache[pack.id]
 
 
-def mastery(svc: StudyService, session: Session, learner: int, pack_id: str | None = None):
-    """(topic -> mastery, pack -> mastery) over the loaded packs' current questions.
+def is_mastered(last_right: bool, recall: float | None, retention: float) -> bool:
+    """The definition of mastery, for one question.
 
-    A question's mastery is its fsrs retrievability, averaged with its mean quiz/exam score when
-    it has one (only the quiz score if never reviewed); a question never seen counts 0.
+    Mastered when the learner's last answer to it (a review, a quiz or an exam answer) was right
+    (a review rated Hard, Good or Easy; a quiz or exam answer with full credit) *and* its fsrs
+    retrievability now is at least the desired retention. A question never reviewed has no
+    retrievability and is not mastered; neither is one last failed, however recently.
     """
-    quizzed = _quiz_by_question(session, learner)
-    topic_sum: dict[str, float] = {}
-    topic_n: dict[str, int] = {}
-    by_pack: dict[str, float] = {}
+    return last_right and recall is not None and recall >= retention
+
+
+def mastery_counts(
+    svc: StudyService, session: Session, learner: int, pack_id: str | None = None
+) -> tuple[dict[str, MasteryCount], dict[str, MasteryCount]]:
+    """(topic -> counts, pack -> counts) over the loaded packs' current questions (see :func:`is_mastered`)."""
+    from studyvm.store import repo
+    from studyvm.study.grading import FULL
+
+    retention = svc.scheduler.desired_retention
+    attempts = repo.last_attempt_answers(learner, session=session)
+    by_topic: dict[str, MasteryCount] = {}
+    by_pack: dict[str, MasteryCount] = {}
     for pack in svc.packs.values():
         if pack_id is not None and pack.id != pack_id:
             continue
         topics, counts = _layout(svc, pack)
-        per_position = _recall_by_position(svc, session, learner, pack.id)
-        mine = [(qid, score) for (p, qid), score in quizzed.items() if p == pack.id]
-        position_of = _positions(svc, pack) if mine else {}
-        for qid, score in mine:
+        recall = _recall_by_position(svc, session, learner, pack.id)
+        reviewed = repo.last_review_ratings(learner, pack.id, session=session)
+        last: dict[int, tuple[bool, Any]] = {pos: (rating > 1, at) for pos, (rating, at) in reviewed.items()}
+        quizzed = [(qid, score, at) for (p, qid), (score, at) in attempts.items() if p == pack.id]
+        position_of = _positions(svc, pack) if quizzed else {}
+        for qid, score, at in quizzed:
             pos = position_of.get(qid)
-            if pos is not None:
-                per_position[pos] = (per_position[pos] + score) / 2 if pos in per_position else score
-        n = len(topics)
-        for pos, m in per_position.items():
-            if pos < n:
-                topic = topics[pos]
-                topic_sum[topic] = topic_sum.get(topic, 0.0) + m
+            if pos is not None and (pos not in last or at > last[pos][1]):
+                last[pos] = (score >= FULL, at)
         for topic, n in counts.items():
-            topic_n[topic] = topic_n.get(topic, 0) + n
-        by_pack[pack.id] = round(sum(per_position.values()) / len(topics), 4) if topics else 0.0
-    return {t: round(topic_sum.get(t, 0.0) / n, 4) for t, n in topic_n.items()}, by_pack
+            by_topic.setdefault(topic, MasteryCount()).questions += n
+        total = by_pack.setdefault(pack.id, MasteryCount(questions=len(topics)))
+        for pos, (right, _at) in last.items():
+            if pos >= len(topics):
+                continue
+            topic = by_topic[topics[pos]]
+            topic.seen += 1
+            total.seen += 1
+            if is_mastered(right, recall.get(pos), retention):
+                topic.mastered += 1
+                total.mastered += 1
+    return by_topic, by_pack
+
+
+def mastery(svc: StudyService, session: Session, learner: int, pack_id: str | None = None):
+    """(topic -> share mastered, pack -> share mastered), 0..1 (see :func:`is_mastered`)."""
+    by_topic, by_pack = mastery_counts(svc, session, learner, pack_id)
+    return shares(by_topic), shares(by_pack)
+
+
+def shares(counts: dict[str, MasteryCount]) -> dict[str, float]:
+    """Key -> share mastered, rounded to 4 places."""
+    return {key: round(count.fraction, 4) for key, count in counts.items()}
 
 
 def exam_history(session: Session, learner: int) -> list[dict[str, Any]]:
@@ -258,13 +297,15 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         key = max(str(day), start.isoformat())  # overdue cards are due today
         if key in forecast:
             forecast[key] += count
-    by_topic, by_pack = mastery(svc, session, learner)
+    topic_counts, pack_counts = mastery_counts(svc, session, learner)
+    by_topic, by_pack = shares(topic_counts), shares(pack_counts)
     year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
     return Stats(
         learner=svc.settings.learner, reviews_total=total, reviews_today=per_day.get(today, 0), due_now=due_now,
         new_available=new_available, by_topic=by_topic, by_pack=by_pack, exams=exam_history(session, learner),
         forecast=forecast, heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
-        streak=streak(set(per_day), today), retention=retention,
+        streak=streak(set(per_day), today), retention=retention, mastered_by_topic=topic_counts,
+        mastered_by_pack=pack_counts,
     )
 
 
@@ -275,9 +316,10 @@ def format_stats(s: Stats) -> str:
         f"reviews: {s.reviews_total} in all, {s.reviews_today} today; streak {s.streak} day(s)",
         f"due now: {s.due_now}; new cards waiting: {s.new_available}",
         f"retention (30 days): {'-' if s.retention is None else f'{s.retention:.0%}'}",
-        "mastery by topic:",
+        "mastery by topic (last answer right and recall now at or above your target retention):",
     ]
-    lines += [f"  {topic:<30} {m:5.0%}" for topic, m in sorted(s.by_topic.items())] or ["  (no packs)"]
+    lines += [f"  {topic:<30} mastered {c.mastered} of {c.questions} ({c.fraction:.0%}), seen {c.seen}"
+              for topic, c in sorted(s.mastered_by_topic.items())] or ["  (no packs)"]
     week = list(s.forecast.items())[:7]
     lines.append("due in the next 7 days: " + ", ".join(f"{d[5:]} {n}" for d, n in week))
     if s.exams:

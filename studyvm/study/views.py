@@ -160,6 +160,9 @@ class Feedback:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     """Feedback attached to the options or answers the learner chose."""
+    lines: list[str] = field(default_factory=list)
+    """What happened, part by part: marked options, "your answer", partial credit worked out
+    (:func:`studyvm.study.verdict.explain`); when present it includes the notes and the answer."""
 
     @classmethod
     def of(cls, outcome: AnswerOutcome) -> Feedback:
@@ -193,11 +196,19 @@ class ShownCard:
 
 @dataclass
 class TopicMastery:
-    """How well one topic is known, 0..1."""
+    """How well one topic is known: ``mastered`` of ``questions`` (``mastery`` is the share, 0..1)."""
 
     topic: str
     mastery: float
     questions: int = 0
+    mastered: int = 0
+    seen: int = 0
+    """Questions answered at least once (in a review, a quiz or an exam)."""
+
+    @property
+    def label(self) -> str:
+        """``3 of 12`` — the figure shown beside the bar."""
+        return f"{self.mastered} of {self.questions}"
 
 
 @dataclass

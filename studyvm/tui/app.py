@@ -14,7 +14,7 @@ from studyvm.tui.backend import Backend
 from studyvm.tui.commands import StudyVMCommands
 from studyvm.tui.prefs import DEFAULT_THEME, load_prefs, save_theme
 
-SCREENS = ("dashboard", "review", "quiz", "exam", "lab", "stats", "packs")
+SCREENS = ("dashboard", "review", "quiz", "exam", "lab", "stats", "packs", "browse")
 """Screen names accepted by :func:`make_app` and :meth:`StudyVMApp.open_screen`."""
 
 

@@ -24,6 +24,7 @@ from studyvm.study.views import (
 
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
+    from studyvm.study.browse import CardInfo, HistoryEntry
     from studyvm.study.quiz import QuizRun
     from studyvm.study.review import ReviewSession
     from studyvm.study.service import StudyService
@@ -55,10 +56,17 @@ class Backend:
             return self._catalog
 
     def reload(self) -> None:
-        """Forget the loaded catalog so the next call reads the packs again."""
+        """Read the packs again on next use, and reopen the study service over them.
+
+        The service holds its own copy of the packs, so a pack installed (or fixed) since it
+        opened can be reviewed only once it is rebuilt; reopening also syncs the new pack's cards.
+        """
         with self.lock:
             if not self._fixed_catalog:
                 self._catalog = None
+            if self._service is not None:
+                self._service.close()
+                self._service = None
 
     def question(self, pack_id: str, question_id: str) -> Any:
         """The question object, or ``None``."""
@@ -66,10 +74,22 @@ class Backend:
         return pack.question(question_id) if pack is not None else None
 
     def pack_summaries(self) -> tuple[list[PackSummary], list[FailedPack]]:
-        """Every loaded pack and every failed one."""
+        """Every loaded pack and every failed one (due/new counts not filled in)."""
         from studyvm.study.overview import pack_summaries
 
         return pack_summaries(self.catalog())
+
+    def packs_view(self) -> tuple[list[PackSummary], list[FailedPack]]:
+        """The packs screen: every pack with the dashboard's due and new counts, and the failed ones."""
+        from studyvm.study.overview import fill_counts
+
+        packs, failed = self.pack_summaries()
+        try:
+            with self.lock:
+                fill_counts(self.service(), packs)
+        except Exception:  # the packs are worth listing without their counts (the dashboard says why)
+            pass
+        return packs, failed
 
     # -- study service -------------------------------------------------------------------
     def service(self) -> StudyService:
@@ -93,13 +113,48 @@ class Backend:
         finally:
             self.lock.release()
 
-    def start_review(self, pack: str | None, limit: int | None) -> tuple[ReviewSession, ShownCard | None]:
-        """A review session and its first card."""
+    def start_review(
+        self, pack: str | None, limit: int | None, only: tuple[str, str] | None = None
+    ) -> tuple[ReviewSession, ShownCard | None]:
+        """A review session and its first card (``only``: just that card, due or not)."""
         from studyvm.study.review import ReviewSession
 
         with self.lock:
-            run = ReviewSession(self.service(), pack, limit, lock=self.lock)
+            run = ReviewSession(self.service(), pack, limit, lock=self.lock, only=only)
             return run, run.first()
+
+    def open_exam(self) -> str | None:
+        """A line about the learner's unfinished exam (answers, time left), or ``None`` when there is none."""
+        with self.lock:
+            service = self.service()
+            attempt = service.unfinished_exam()
+            if attempt is None:
+                return None
+            exam = service.resume_exam(attempt)
+            left = int(exam.remaining_seconds())
+        clock = f"{left // 60}:{left % 60:02d} left" if left else "its time is up (it will be marked as it stands)"
+        return f"{exam.answered} of {exam.total} answered, {clock}"
+
+    def find_cards(self, query: str, sort: str = "due", reverse: bool = False) -> list[CardInfo]:
+        """The learner's cards matching a search query (:mod:`studyvm.study.search`)."""
+        from studyvm.study.browse import find_cards
+
+        with self.lock:
+            return find_cards(self.service(), query, sort, reverse)
+
+    def card_history(self, pack_id: str, question_id: str) -> list[HistoryEntry]:
+        """Every review of one card, oldest first."""
+        from studyvm.study.browse import history
+
+        with self.lock:
+            return history(self.service(), pack_id, question_id)
+
+    def card_action(self, action: str, cards: list[tuple[str, str]]) -> int:
+        """suspend, unsuspend, bury, unbury or forget ``cards``; how many changed."""
+        from studyvm.study.browse import act
+
+        with self.lock:
+            return act(self.service(), action, cards)
 
     def start_quiz(
         self, pack: str | None, n: int | None, exam: bool, minutes: float | None, cbm: bool | None, **selection: Any

@@ -14,6 +14,7 @@ SCREEN_COMMANDS = (
     ("lab", "Open the lab", "Run the simulator: workloads, profiles, modes"),
     ("stats", "Open statistics", "Heatmap, forecast, retention, mastery, exam history"),
     ("packs", "Open packs", "Installed packs and the problems of those that failed"),
+    ("browse", "Browse cards", "Search every card, see its history, suspend, unsuspend, bury, forget"),
 )
 """(screen name, palette title, help) for every screen."""
 

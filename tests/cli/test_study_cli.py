@@ -59,12 +59,14 @@ def _run(args: list[str], stdin: str = "") -> object:
 
 
 def test_plain_study_line_by_line(env) -> None:
-    # f1: Enter then rating 3; m1: option 1; s1: typed answer with /easy; t1: a bad line, then "true".
-    result = _run([*env, "study", "--plain", "--pack", "clitest"], "\n3\n1\nvt-x /easy\nmaybe\ntrue\n")
+    # f1: Enter then rating 3; m1: option 1, Enter keeps Good; s1: typed answer with /easy;
+    # t1: a bad line, then "true", then 1: the learner's Again beats the suggested Good.
+    result = _run([*env, "study", "--plain", "--pack", "clitest"], "\n3\n1\n\nvt-x /easy\nmaybe\ntrue\n1\n")
     out = result.output
     assert result.exit_code == 0, out
     assert "recorded: f1 Good" in out and "answer: A virtual machine monitor." in out
-    assert "recorded: m1 Good" in out and "recorded: s1 Easy" in out and "recorded: t1 Good" in out
+    assert "recorded: m1 Good" in out and "recorded: s1 Easy" in out and "recorded: t1 Again" in out
+    assert "[Enter: 3 good]" in out
     assert "not understood" in out and "source: A note — Intro" in out
     stats = json.loads(_run([*env, "stats", "--json"]).output)
     assert stats["reviews_total"] == 4 and stats["reviews_today"] == 4
@@ -74,9 +76,23 @@ def test_plain_study_line_by_line(env) -> None:
 def test_limit_and_end_of_input_keep_answers(env) -> None:
     result = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "1"], "\n4\n\n4\n")
     assert result.exit_code == 0 and result.output.count("recorded:") == 1
-    result = _run([*env, "study", "--plain", "--pack", "clitest"], "2\n")  # m1 answered, then input ends
+    result = _run([*env, "study", "--plain", "--pack", "clitest"], "2\n")  # m1 answered, input ends: kept as Again
     assert result.exit_code == 0 and "recorded: m1 Again" in result.output and "session over: 1" in result.output
     assert json.loads(_run([*env, "stats", "--json"]).output)["reviews_total"] == 2
+
+
+def test_plain_empty_line_help_and_a_typo_in_a_number(env, tmp_path) -> None:
+    # m10: an empty line is "I don't know" (Again suggested); :help lists the commands
+    out = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "2"], "\n3\n:help\n\n\n").output
+    assert ":undo" in out and ":quit" in out and "not answered — answer: Para-virtualization" in out
+    assert "[Enter: 1 again]" in out and "recorded: m1 Again" in out
+    folder = tmp_path / "num" / "numpack"
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text("id: numpack\ntitle: N\n")
+    (folder / "q.yaml").write_text("questions:\n  - {id: n1, type: numerical, prompt: Rings?, answers: [{value: 4}]}\n")
+    args = ["--home", str(tmp_path / "h2"), "--packs", str(tmp_path / "num"), "quiz", "--plain", "--pack", "numpack"]
+    quiz = _run(args, "d\n4\n")  # item 8: a letter is a message, never a traceback
+    assert quiz.exit_code == 0 and "'d' is not a number" in quiz.output and "score: 1/1" in quiz.output
 
 
 def test_plain_undo_takes_back_a_burial(env) -> None:
@@ -152,3 +168,25 @@ def test_kill_9_loses_no_recorded_answer(tmp_path: Path) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     logged = [r[0] for r in db.execute("SELECT question_id FROM review_log ORDER BY id")]
     assert logged[: len(recorded)] == recorded and len(logged) in (len(recorded), len(recorded) + 1, len(recorded) + 2)
+
+
+def test_search_suspend_unsuspend_and_forget(env) -> None:
+    _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "2"], "\n3\n2\n\n")  # f1 Good, m1 wrong
+    found = json.loads(_run([*env, "cards", "search", "--json", "--sort", "question", "--", "-is:new"]).output)
+    assert [(c["question_id"], c["last_rating"]) for c in found] == [("f1", "Good"), ("m1", "Again")]
+    out = _run([*env, "cards", "suspend", "topic:para"])
+    assert out.exit_code == 0 and "suspend: 2 of 2" in out.output
+    listed = _run([*env, "cards", "search", "is:suspended", "--sort", "question"]).output
+    assert "2 card(s)" in listed and "clitest/t1" in listed and "clitest/m1" in listed
+    assert "suspend" in _run([*env, "cards", "unsuspend", "is:suspended"]).output
+    assert "0 card(s)" in _run([*env, "cards", "search", "is:suspended"]).output
+    assert "forget: 1 of 1" in _run([*env, "cards", "forget", '"modified guest" prop:reps>=1']).output
+    assert [c["question_id"] for c in json.loads(_run([*env, "cards", "search", "--json", "--", "-is:new"]).output)] \
+        == ["f1"]
+
+
+def test_bad_queries_and_empty_actions_are_messages(env) -> None:
+    bad = _run([*env, "cards", "search", "is:whatever"])
+    assert bad.exit_code == 1 and "is:whatever: expected one of" in bad.output and "Traceback" not in bad.output
+    empty = _run([*env, "cards", "forget", " "])
+    assert empty.exit_code == 1 and "give a query" in empty.output

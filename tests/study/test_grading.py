@@ -11,7 +11,8 @@ from studyvm.study.grading import (
     describe_response,
     expected_answer,
     grade,
-    rating_for,
+    response_problem,
+    suggested_rating,
     text_matches,
 )
 from studyvm.study.presentation import Presentation, parse_response, present
@@ -96,9 +97,17 @@ def test_flip_and_bad_shapes_are_not_gradable() -> None:
         grade(Q["order-1"], [0, 0, 1, 2])
 
 
-def test_rating_for_scores() -> None:
-    assert rating_for(1.0) == 3 and rating_for(1.0, 4) == 4 and rating_for(1.0, 2) == 2
-    assert rating_for(0.5, 4) == 2 and rating_for(0.0, 4) == 1
+def test_suggested_rating_follows_the_score() -> None:
+    assert suggested_rating(1.0) == 3 and suggested_rating(0.5) == 2 and suggested_rating(0.49) == 1
+    assert suggested_rating(0.0) == 1 and suggested_rating(None) == 3  # None: a self-rated card
+
+
+def test_a_typed_non_number_is_a_problem_to_correct_not_a_wrong_answer() -> None:
+    assert response_problem(Q["num-1"], "d") is not None and "not a number" in response_problem(Q["num-1"], "d")
+    assert response_problem(Q["num-1"], "4") is None and response_problem(Q["num-1"], None) is None
+    assert response_problem(Q["mcq-1"], "d") is None
+    with pytest.raises(NotGradable, match="not a number"):
+        parse_response(Q["num-1"], Presentation(), "d")
 
 
 def test_typed_lines_map_through_the_shuffled_order() -> None:

@@ -54,6 +54,19 @@ def test_wrong_is_again_right_is_good_unless_hard_or_easy(service) -> None:
         service.answer(service.next_card())  # neither response nor rating
 
 
+def test_the_learners_rating_is_final_after_an_auto_graded_verdict(service) -> None:
+    service.answer(service.next_card(), rating=3)  # flip
+    card = service.next_card()
+    out = service.answer(card, response=0, rating=1)  # right, but a lucky guess: Again stays Again
+    assert (out.rating, out.correct) == (1, True)
+    card = service.next_card()
+    out = service.answer(card, response=[0], rating=3)  # half right, passed as Good by the learner
+    assert (out.rating, out.score) == (3, 0.5)
+    with service.read() as session:
+        stored = session.execute(select(LOG.c.rating).order_by(LOG.c.id)).scalars().all()
+    assert stored == [3, 1, 3]
+
+
 def test_answers_are_committed_before_returning(service, settings) -> None:
     card = service.next_card()
     service.answer(card, rating=4)

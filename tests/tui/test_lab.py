@@ -49,10 +49,12 @@ async def test_show_me_runs_the_question_scenario_and_escape_returns(settings, b
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         review = app.screen
-        await pilot.press("d")  # flip card has no demo: nothing happens
+        await pilot.press("d")  # flip card has no demo: it says so and stays
         await settle(pilot, app)
         assert app.screen is review
-        await pilot.press("space", "3")
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("3")
         await settle(pilot, app)
         assert review.card.question.id == "b.mcq"
         await pilot.press("d")
@@ -179,3 +181,19 @@ async def test_step_by_step_follows_one_operation(settings, backend):
         await settle(pilot, app)
         text = "\n".join(lab.query_one("#lab-mech-log", Log).lines)
         assert "one system call under each mode" in text and "bt_callout" in text and "sc_loop" in text
+
+
+def test_overhead_bars_use_a_labelled_linear_scale_where_faster_than_native_is_shorter():
+    # newcomer M7: 1.09x was a full red bar, and 0.76x looked the same as native
+    from types import SimpleNamespace
+
+    from studyvm.tui.screens.lab import overhead_fraction, overhead_scale, overhead_style
+    from studyvm.tui.widgets.bars import bar_text
+
+    cpu = [SimpleNamespace(overhead=x) for x in (1.0, 1.09, 1.0, 1.07)]
+    assert overhead_scale(cpu) == 2.0 and overhead_fraction(1.09, cpu) < 0.6 and overhead_style(1.09) == "bold green"
+    io = [SimpleNamespace(overhead=x) for x in (1.0, 3.18, 0.90, 0.76)]
+    assert overhead_fraction(0.76, io) < overhead_fraction(0.90, io) < overhead_fraction(1.0, io) < 1
+    assert overhead_fraction(3.18, io) == 1.0 and overhead_style(3.18) == "red"
+    line = bar_text("para", overhead_fraction(0.76, io), 30, 6, "0.76×", mark=1 / overhead_scale(io)).plain
+    assert "│" in line and line.count("█") == round(0.76 / 3.18 * 30)

@@ -62,7 +62,7 @@ async def test_mcq_answered_by_digit_shows_verdict_then_rates(settings, backend)
         assert screen.card.question.id == "c.tf"
 
 
-async def test_space_on_unanswered_auto_graded_card_counts_as_again(settings, backend):
+async def test_space_on_unanswered_auto_graded_card_suggests_again_but_the_key_decides(settings, backend):
     app = make_app(settings, screen="review", backend=backend, pack="tuitest")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_review(pilot, app)
@@ -71,9 +71,10 @@ async def test_space_on_unanswered_auto_graded_card_counts_as_again(settings, ba
         await pilot.press("space")  # mcq, nothing chosen
         await settle(pilot, app)
         assert "Not right" in str(screen.query_one("#card-verdict").render())
-        await pilot.press("4")  # even "Easy" is stored as Again: it was not known
+        assert screen.suggested == 1  # not known: Again is preselected
+        await pilot.press("4")  # but the learner's key is the rating (Anki's rule)
         await settle(pilot, app)
-        assert last_ratings(backend, 1) == [1]
+        assert last_ratings(backend, 1) == [4]
 
 
 async def test_undo_suspend_and_bury(settings, backend):

@@ -46,6 +46,30 @@ async def test_dashboard_counts_and_enter_starts_review(settings, backend):
         assert app.screen is screen
 
 
+async def test_dashboard_and_stats_show_mastered_n_of_m_falling_after_failures(settings, backend):
+    # newcomer M1: a topic failed most of the time must not read as mastered
+    svc = backend.service()
+    svc.answer(svc.next_card("tuitest"), rating=3)  # a.flip (safety)
+    svc.answer(svc.next_card("tuitest"), response=0)  # b.mcq right (para)
+    svc.answer(svc.next_card("tuitest"), response=False)  # c.tf wrong (theory)
+    svc.answer(svc.next_card("tuitest"), response="domU")  # d.short wrong (para)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        para = next(m for m in app.screen.data.mastery if m.topic == "para")
+        assert (para.mastered, para.questions, para.seen) == (1, 2, 2)
+        theory = next(m for m in app.screen.data.mastery if m.topic == "theory")
+        assert (theory.mastered, theory.questions) == (0, 3)
+        await pilot.pause()  # the bars draw once laid out
+        assert "1 of 2" in str(app.screen.query_one("#dash-mastery").render())
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("m")  # the mastery tab
+        await pilot.pause()
+        assert "1 of 2 mastered (50%), 2 seen" in str(app.screen.query_one("#stats-mastery").render())
+
+
 async def test_stats_screen_draws_charts(settings, backend):
     review_some(backend, 3)
     app = make_app(settings, screen="stats", backend=backend)
@@ -105,3 +129,25 @@ async def test_dashboard_reflows_on_resize(settings, backend):
         await pilot.resize_terminal(60, 20)  # smaller than designed for: still no crash
         await settle(pilot, app)
         assert app.is_running
+
+
+async def test_packs_screen_counts_match_the_dashboard_and_reload_reaches_review(tmp_path):
+    # code review bugs A (packs screen always "due 0 · new 0") and B (Reload left the service stale)
+    settings = Settings.from_env(home=tmp_path / "home", learner="tester")
+    write_pack(settings.user_packs_dir)
+    backend = Backend(settings)
+    dashboard = {p.id: (p.due, p.new) for p in backend.dashboard().packs}
+    packs, _failed = backend.packs_view()
+    assert {p.id: (p.due, p.new) for p in packs} == dashboard and dashboard["tuitest"][1] > 0
+    second = write_pack(tmp_path / "staging").rename(settings.user_packs_dir / "tuitest2")
+    text = (second / "pack.yaml").read_text(encoding="utf-8").replace("id: tuitest", "id: tuitest2")
+    (second / "pack.yaml").write_text(text, encoding="utf-8")
+    app = make_app(settings, screen="packs", backend=backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+r")
+        await settle(pilot, app)
+        assert "tuitest2" in [p.id for p in app.screen.packs]
+        assert next(p for p in app.screen.packs if p.id == "tuitest2").new > 0
+    _run, first = backend.start_review("tuitest2", None)  # failed before: "no pack with id 'tuitest2'"
+    assert first is not None and first.pack_id == "tuitest2"

@@ -88,3 +88,30 @@ def test_review_three_cards_quit_and_find_them_counted(tmp_path):
         dashboard.wait_exit()
     finally:
         dashboard.kill()
+
+
+def test_cbm_exam_with_a_typed_answer_in_a_real_terminal(tmp_path):
+    # newcomer B1: after a typed answer, 3 must give the certainty, not go into the text box
+    import json
+
+    from .conftest import write_pack
+
+    write_pack(tmp_path / "packs")
+    studyvm = [sys.executable, "-m", "studyvm", "--home", str(tmp_path / "home"), "--learner", "e2e",
+               "--packs", str(tmp_path / "packs")]
+    exam = Tmux([*studyvm, "quiz", "--exam", "--cbm", "--minutes", "5", "--n", "1", "--type", "short", "--pack",
+                 "tuitest"], tmp_path)
+    try:
+        exam.wait_for("Name the Xen control domain")
+        exam.keys("d", "o", "m", "0", "Enter")
+        exam.wait_for("How sure are you?")
+        exam.keys("3")
+        shown = exam.wait_for("CBM: +3.00")
+        assert "dom03" not in shown and "Score: 1 / 1" in shown
+        exam.keys("C-q")
+        exam.wait_exit()
+    finally:
+        exam.kill()
+    stats = subprocess.run([*studyvm, "stats", "--json"], capture_output=True, text=True, check=True, cwd=tmp_path)
+    [taken] = json.loads(stats.stdout)["exams"]
+    assert (taken["score"], taken["cbm_score"], taken["passed"]) == (1.0, 3.0, True)

@@ -44,8 +44,26 @@ class BaseScreen(Screen):
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
+    def leave_question(self) -> str | None:
+        """What to ask before leaving this screen (``None``: nothing is lost by leaving)."""
+        return None
+
     def action_back(self) -> None:
-        """Leave this screen; on the last screen, quit."""
+        """Leave this screen (on the last screen, quit), after a confirmation where leaving loses something."""
+        question: str | None
+        if len(self.app.screen_stack) <= 1:
+            question, yes = "Quit StudyVM? (Everything you answered is saved.)", "Quit"
+        else:
+            question, yes = self.leave_question(), "Leave"
+        if question is None:
+            self.leave()
+            return
+        from studyvm.tui.screens.confirm import Confirm
+
+        self.app.push_screen(Confirm(question, yes=yes, no="Stay"), callback=lambda ok: self.leave() if ok else None)
+
+    def leave(self) -> None:
+        """Leave this screen now; on the last screen, quit."""
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
@@ -119,8 +137,21 @@ class CardScreen(BaseScreen):
         """Whether "Show me" may leave this screen now."""
         return True
 
+    def reveal_before_demo(self) -> None:
+        """Show me on an unanswered question gives the answer away: reveal it first, as Space does."""
+
     def action_show_me(self) -> None:
-        """Open the lab on the question's demo; Escape comes back to this same question."""
+        """Open the lab on the question's demo; Escape comes back to this same question.
+
+        Before answering, the demo counts as looking at the answer (the card is revealed as not
+        known), never as a free hint. A question without a demo says so.
+        """
         card = self.question_card
-        if card is not None and card.question.demo and self.show_me_allowed():
-            self.studyvm.open_screen("lab", scenario=card.question.demo)
+        if card is None or not self.show_me_allowed():
+            return
+        if not card.question.demo:
+            self.notify("This question has no simulator demo.")
+            return
+        if not card.answered:
+            self.reveal_before_demo()
+        self.studyvm.open_screen("lab", scenario=card.question.demo)

@@ -28,6 +28,7 @@ class DashboardScreen(BaseScreen):
         Binding("l", "start('lab')", "Lab", id="dashboard.lab"),
         Binding("t", "start('stats')", "Stats", id="dashboard.stats"),
         Binding("p", "start('packs')", "Packs", id="dashboard.packs"),
+        Binding("b", "start('browse')", "Browse", id="dashboard.browse"),
         Binding("n", "next_step", "Next step", show=False, id="dashboard.next"),
     ]
 
@@ -106,7 +107,7 @@ class DashboardScreen(BaseScreen):
         if self.data is not None:
             self.data.mastery = mastery
         self.query_one("#dash-mastery", Bars).set_bars(
-            [(m.topic, m.mastery, "") for m in mastery], width=20, empty="no reviews yet"
+            [(m.topic, m.mastery, m.label) for m in mastery], width=20, empty="no reviews yet"
         )
 
     def selected_pack(self) -> str | None:
@@ -121,11 +122,30 @@ class DashboardScreen(BaseScreen):
         self.studyvm.open_screen("review", pack=str(event.row_key.value))
 
     def action_start(self, name: str) -> None:
-        """Open ``name``, on the selected pack where that makes sense."""
-        if name in ("review", "quiz", "exam"):
+        """Open ``name``, on the selected pack where that makes sense (an open exam is offered first)."""
+        if name == "exam":
+            self.run_job("open_exam", self.studyvm.backend.open_exam)
+            return
+        if name in ("review", "quiz"):
             self.studyvm.open_screen(name, pack=self.selected_pack())
         else:
             self.studyvm.open_screen(name)
+
+    def done_open_exam(self, open_exam: str | None) -> None:
+        """Resume the unfinished exam (the safe, focused answer) or start a new one."""
+        if open_exam is None:
+            self.studyvm.open_screen("exam", pack=self.selected_pack())
+            return
+        from studyvm.tui.screens.confirm import Confirm
+
+        def answered(new: bool | None) -> None:
+            if new:
+                self.studyvm.open_screen("exam", pack=self.selected_pack())
+            else:
+                self.studyvm.open_screen("exam", resume=True)
+
+        question = f"An exam is still open: {open_exam}. Resume it, or start a new one?"
+        self.app.push_screen(Confirm(question, yes="Start a new exam", no="Resume"), callback=answered)
 
     def action_next_step(self) -> None:
         """Do what the dashboard suggests."""

@@ -13,6 +13,7 @@ _CLASSES = {
     "lab": ("studyvm.tui.screens.lab", "LabScreen"),
     "stats": ("studyvm.tui.screens.stats", "StatsScreen"),
     "packs": ("studyvm.tui.screens.packs", "PacksScreen"),
+    "browse": ("studyvm.tui.screens.browse", "BrowseScreen"),
 }
 
 

@@ -10,7 +10,6 @@ that proves the answer, with its one-line verdict. Escape returns to where it wa
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -110,6 +109,7 @@ class LabScreen(BaseScreen):
                 yield DataTable(id="lab-table", cursor_type="row")
                 yield Literal("Overhead per mode (cycles ÷ native)", classes="section-title")
                 yield Bars(id="lab-bars")
+                yield Literal("", classes="hint", id="lab-scale")
             with TabPane("Cycles", id="lab-cycles"):
                 yield Input(placeholder="prices, e.g. vmexit=500 shadow_update=200 (Enter re-prices; empty: the "
                             "profile's)", id="lab-prices")
@@ -177,10 +177,15 @@ class LabScreen(BaseScreen):
             return
         self.last_run = run
         self._fill_table(run)
+        scale = overhead_scale(run.rows)
         self.query_one("#lab-bars", Bars).set_bars(
             [(r.mode, overhead_fraction(r.overhead, run.rows), f"{r.overhead:.2f}×") for r in run.rows],
             width=30,
-            good_high=False,
+            styles=[overhead_style(r.overhead) for r in run.rows],
+            mark=1.0 / scale,
+        )
+        self.query_one("#lab-scale", Literal).show(
+            f"linear scale: a full bar is {scale:.2f}× native; │ marks native (1.00×); shorter than it is faster"
         )
         cycles = self.query_one("#lab-breakdown", Log)
         cycles.clear()
@@ -289,12 +294,22 @@ class LabScreen(BaseScreen):
         self.query_one("#lab-tabs", TabbedContent).active = pane
 
 
-def overhead_fraction(overhead: float, rows: list) -> float:
-    """Bar length for ``overhead`` on a log scale from native (empty) to the slowest mode (full).
+def overhead_scale(rows: list) -> float:
+    """The overhead a full bar stands for: the slowest mode, but never less than 2× (linear scale).
 
-    Overheads span 1.0× to 20×+; a linear scale would make every mode near native look alike.
+    A floor of 2× keeps a 9% overhead a short bar rather than a full one, and a linear scale lets
+    a mode faster than native (0.76×) be drawn visibly shorter than native's 1.00× bar.
     """
-    top = max((r.overhead for r in rows), default=1.0)
-    if overhead <= 1.0 or top <= 1.0:
-        return 0.0
-    return math.log(overhead) / math.log(top)
+    return max(2.0, max((r.overhead for r in rows), default=1.0))
+
+
+def overhead_fraction(overhead: float, rows: list) -> float:
+    """Bar length for ``overhead`` on the linear scale of :func:`overhead_scale` (native is 1/scale)."""
+    return max(0.0, overhead) / overhead_scale(rows)
+
+
+def overhead_style(overhead: float) -> str:
+    """Colour by the overhead itself: faster than or near native green, up to 2× yellow, beyond red."""
+    if overhead <= 1.1:
+        return "bold green"
+    return "yellow" if overhead <= 2.0 else "red"

@@ -41,7 +41,7 @@ class PacksScreen(BaseScreen):
 
     def on_mount(self) -> None:
         """Load the catalog in a worker."""
-        self.run_job("packs", self.studyvm.backend.pack_summaries, busy=self.query_one("#packs-body"))
+        self.run_job("packs", self.studyvm.backend.packs_view, busy=self.query_one("#packs-body"))
 
     def done_packs(self, result: tuple[list[PackSummary], list[FailedPack]]) -> None:
         """Fill the list: loaded packs first, then failed ones marked as such."""

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
+from studyvm.study.grading import response_problem
 from studyvm.study.quiz import NEEDS_PICK, SELECTION, QuizRun
 from studyvm.study.review import preview
 from studyvm.tui.screens.base import CardScreen
@@ -43,7 +44,8 @@ class QuizScreen(CardScreen):
         Binding("space", "reveal", "Show/next", id="quiz.show"),
         Binding("c", "check", "Check", id="quiz.check"),
         Binding("n", "next", "Next", id="quiz.next"),
-        Binding("f", "finish", "Finish", id="quiz.finish"),
+        Binding("m", "flag", "Flag", id="quiz.flag"),
+        Binding("f", "submit_all", "Finish", id="quiz.finish"),
         Binding("d", "show_me", "Show me", id="quiz.show_me"),
     ]
 
@@ -71,6 +73,8 @@ class QuizScreen(CardScreen):
         self.finished = False
         self.result: Any = None
         """The end-screen data once finished."""
+        self.flagged: set[int] = set()
+        """Exam questions flagged for review (m), by position."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
@@ -122,7 +126,24 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-clock", Literal).show(clock_text(left))
         if left <= 0 and not self.busy:
             self.notify("Time is up: the exam has ended.", severity="warning")
-            self.action_finish()
+            self.finish_at_time_up()
+
+    def finish_at_time_up(self) -> None:
+        """Time is up: keep what is entered on screen (typed or picked, not yet submitted), then mark."""
+        card = self.question_card
+        pending = self.pending if self.pending is not None and self.pending is not FLIP else None
+        value = pending if pending is not None else (card.current() if card is not None and not card.answered else None)
+        if self.run is None or self.finished:
+            return
+        self.finished = True
+        self.busy = True
+        index, run = self.index, self.run
+
+        def save_then_finish() -> Any:
+            run.save_at_time_up(index, value, None)
+            return run.finish()
+
+        self.run_job("finished", save_then_finish, busy=self.body)
 
     async def show_question(self) -> None:
         """Put question ``index`` on screen."""
@@ -131,18 +152,17 @@ class QuizScreen(CardScreen):
         await self.body.remove_children()
         await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
         self.query_one("#quiz-confidence", Literal).show("")
-        kind = "Exam" if self.exam else "Quiz"
-        self.query_one("#quiz-progress", Literal).show(
-            f"{kind}: question {self.index + 1} of {len(self.run.questions)}"
-        )
+        self.show_progress()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show me only where there is a demo and never during an exam."""
         if action == "show_me":
             card = self.question_card
-            return bool(card and card.question.demo and not self.exam and not self.finished)
-        if action in ("digit", "reveal", "check", "next", "finish"):
+            return bool(card and not self.exam and not self.finished)
+        if action == "flag":
+            return self.exam and not self.finished
+        if action in ("digit", "reveal", "check", "next", "finish", "submit_all"):
             return not self.finished
         return True
 
@@ -160,8 +180,15 @@ class QuizScreen(CardScreen):
         if value is None and card.question.type in NEEDS_PICK:
             self.notify("Pick an answer first: a number key, or ↑↓ and Enter.", severity="warning")
             return
+        problem = response_problem(card.question, value)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
         if self.run.cbm:
             self.pending = value
+            if card.area is not None:
+                card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
+            card.focus()
             self.query_one("#quiz-confidence", Literal).show(
                 "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
             )
@@ -225,10 +252,45 @@ class QuizScreen(CardScreen):
         self.pending = FLIP
         self.query_one("#quiz-confidence", Literal).show("Did you know it?  1 no  ·  2 hardly  ·  3 yes  ·  4 easily")
 
+    def next_open(self) -> int | None:
+        """The next unanswered question after this one (wrapping round), or ``None``."""
+        total = len(self.run.questions) if self.run is not None else 0
+        answered = self.run.session.answers if self.run is not None else {}
+        for step in range(1, total + 1):
+            index = (self.index + step) % total
+            if index not in answered and index != self.index:
+                return index
+        return None
+
+    def action_flag(self) -> None:
+        """m: flag this exam question for review (listed before submitting)."""
+        self.flagged ^= {self.index}
+        self.show_progress()
+
+    def show_progress(self) -> None:
+        """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered``."""
+        kind = "Exam" if self.exam else "Quiz"
+        text = f"{kind}: question {self.index + 1} of {len(self.run.questions)}" if self.run is not None else kind
+        if self.exam:
+            text += " · ⚑ flagged" if self.index in self.flagged else ""
+            text += f" · {len(self.flagged)} flagged, {self.unanswered()} unanswered · n skips, m flags"
+        self.query_one("#quiz-progress", Literal).show(text)
+
     async def action_next(self) -> None:
-        """Next question, or the end screen after the last."""
+        """Next question, or the end screen after the last; in an exam, n skips to the next unanswered one."""
         card = self.question_card
-        if card is None or self.busy or self.finished:
+        if card is None or self.busy or self.finished or self.run is None:
+            return
+        if self.exam:
+            target = self.next_open()
+            if target is None:
+                if card.answered:
+                    self.action_finish()
+                else:
+                    self.notify("This is the only question left: answer it, or f to submit.")
+                return
+            self.index = target
+            await self.show_question()
             return
         if not card.answered:
             return
@@ -237,6 +299,38 @@ class QuizScreen(CardScreen):
             await self.show_question()
         else:
             self.action_finish()
+
+    def unanswered(self) -> int:
+        """Questions not answered yet in this quiz or exam."""
+        return len(self.run.questions) - self.run.session.answered if self.run is not None else 0
+
+    def leave_question(self) -> str | None:
+        """Leaving an unfinished quiz or exam: say what happens to it."""
+        if self.run is None or self.finished:
+            return None
+        if self.exam:
+            return (f"Leave the exam? Your {self.run.session.answered} answer(s) are saved and the clock keeps "
+                    "running; press e on the dashboard (or run studyvm quiz --exam --resume) to carry on.")
+        return f"Leave the quiz? Your {self.run.session.answered} answer(s) are kept; the quiz stays unfinished."
+
+    def action_submit_all(self) -> None:
+        """f: finish now, after a confirmation when questions are still unanswered."""
+        if self.run is None or self.finished:
+            return
+        left = self.unanswered()
+        if not left:
+            self.action_finish()
+            return
+        from studyvm.tui.screens.confirm import Confirm
+
+        kind = "exam" if self.exam else "quiz"
+        answers = self.run.session.answers
+        open_ones = ", ".join(str(i + 1) for i in range(len(self.run.questions)) if i not in answers)
+        question = f"Submit all and finish the {kind}? {left} question(s) unanswered: they score nothing ({open_ones})."
+        if self.flagged:
+            question += f" Flagged for review: {', '.join(str(i + 1) for i in sorted(self.flagged))}."
+        self.app.push_screen(Confirm(question, yes="Submit and finish", no="Go back"),
+                             callback=lambda ok: self.action_finish() if ok else None)
 
     def action_finish(self) -> None:
         """End now: mark everything (unanswered questions score nothing)."""
@@ -256,6 +350,12 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-confidence", Literal).show("")
         await self.body.mount(ResultView(result))
         self.refresh_bindings()
+
+    def reveal_before_demo(self) -> None:
+        """Show me before answering a practice question: it is answered as not known first."""
+        card = self.question_card
+        if card is not None and card.question.type != "flip" and not self.busy and self.pending is None:
+            self.record(None, None)
 
     def show_me_allowed(self) -> bool:
         """Never during an exam: the lab would give answers away."""

@@ -25,6 +25,8 @@ class ResultView(Vertical):
         headline = f"Score: {r.score:g} / {r.max_score:g}  ({r.percent:.0f}%)"
         if r.cbm_average is not None:
             headline += f"   CBM: {r.cbm_average:+.2f} per question"
+        if r.pass_mark:
+            headline += f"   {'PASS' if r.passed else 'FAIL'} (pass mark {r.pass_mark:g}%)"
         if r.timed_out:
             headline += "   — time ran out"
         yield Literal(headline, classes="prompt", id="result-score")

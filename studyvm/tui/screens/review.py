@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header
 
+from studyvm.study.grading import response_problem, suggested_rating
 from studyvm.study.review import ReviewSession
 from studyvm.study.views import Feedback, ShownCard
 from studyvm.tui.screens.base import CardScreen
@@ -24,15 +25,10 @@ from studyvm.tui.widgets.literal import Literal
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-def rating_hint(feedback: Feedback) -> str:
-    """Which ratings mean something after this verdict (the engine rates auto-graded answers)."""
-    if feedback.correct is None:
-        return "1 Again  2 Hard  3 Good  4 Easy"
-    if feedback.correct:
-        return "2 Hard  3 Good  4 Easy"
-    if feedback.score >= 0.5:
-        return "any key 1-4 (partly right: Hard)"
-    return "any key 1-4 (not known: Again)"
+def rating_hint(suggested: int) -> str:
+    """The rating line after a verdict: every key counts, the suggestion is marked."""
+    keys = "  ".join(f"[{n} {name}]" if n == suggested else f"{n} {name}" for n, name in RATINGS.items())
+    return f"rate: {keys}  ·  Space/Enter keeps the suggested {RATINGS[suggested]}"
 
 
 class ReviewScreen(CardScreen):
@@ -42,6 +38,7 @@ class ReviewScreen(CardScreen):
 
     BINDINGS = [
         Binding("space", "show_answer", "Show", id="review.show"),
+        *[Binding("space,enter", f"accept({n})", f"Keep {name}", id="review.accept") for n, name in RATINGS.items()],
         Binding("1", "rate(1)", "Again", id="review.again"),
         Binding("2", "rate(2)", "Hard", id="review.hard"),
         Binding("3", "rate(3)", "Good", id="review.good"),
@@ -54,8 +51,12 @@ class ReviewScreen(CardScreen):
         Binding("d", "show_me", "Show me", id="review.show_me"),
     ]
 
-    def __init__(self, pack: str | None = None, limit: int | None = None, **_options: Any) -> None:
+    def __init__(
+        self, pack: str | None = None, limit: int | None = None, only: tuple[str, str] | None = None, **_options: Any
+    ) -> None:
         super().__init__()
+        self.only = only
+        """Study just this (pack id, question id) now, due or not (from the card browser)."""
         self.pack = pack
         """Pack to review, or ``None`` for every pack."""
         self.limit = limit
@@ -67,6 +68,8 @@ class ReviewScreen(CardScreen):
         self.busy = False
         """A worker is writing: ignore keys until it answers."""
         self.reviewed = 0
+        self.suggested: int | None = None
+        """The rating preselected after the verdict (Space/Enter records it); ``None`` before."""
         self.rated_at = 0.0
         """``perf_counter`` when the last rating key was handled (for the benchmark)."""
         self.shown_at = 0.0
@@ -82,7 +85,7 @@ class ReviewScreen(CardScreen):
     def on_mount(self) -> None:
         """Start the session in a worker."""
         self.busy = True
-        self.run_job("start", self.studyvm.backend.start_review, self.pack, self.limit, busy=self.body)
+        self.run_job("start", self.studyvm.backend.start_review, self.pack, self.limit, self.only, busy=self.body)
 
     @property
     def body(self) -> Vertical:
@@ -111,6 +114,7 @@ class ReviewScreen(CardScreen):
             self.refresh_bindings()
             return
         status.show(card.status)
+        self.suggested = None
         if existing is not None:
             await existing.load(card.question, meta=card.meta, presentation=card.presentation)
         else:
@@ -126,7 +130,11 @@ class ReviewScreen(CardScreen):
         """Hide Show me without a demo; grey out rating before the answer is shown."""
         card = self.card
         if action == "show_me":
-            return bool(card and card.question.demo)
+            return card is not None or None
+        if action == "accept":
+            return card is not None and self.suggested == parameters[0]
+        if action == "show_answer" and self.suggested is not None:
+            return False
         if action in ("rate", "undo", "suspend", "bury", "show_answer") and card is None:
             return action == "undo" or None
         return True
@@ -140,11 +148,16 @@ class ReviewScreen(CardScreen):
         self.grade(widget.current())
 
     def on_answer_area_submitted(self, event: AnswerArea.Submitted) -> None:
-        """An answer given in place."""
+        """An answer given in place (a typed slip, such as letters for a number, is sent back)."""
         event.stop()
         widget = self.question_card
-        if widget is not None and not widget.answered and not self.busy:
-            self.grade(event.value)
+        if widget is None or widget.answered or self.busy:
+            return
+        problem = response_problem(widget.question, event.value)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
+        self.grade(event.value)
 
     def grade(self, value: Any) -> None:
         """Ask the engine for the verdict (grading does not write; the rating does)."""
@@ -152,13 +165,27 @@ class ReviewScreen(CardScreen):
         self.run_job("grade", self.run.grade, self.card, value)
 
     def done_grade(self, feedback: Feedback) -> None:
-        """Show the verdict; the learner now rates."""
+        """Show the verdict and preselect a rating; the learner's key decides."""
         self.busy = False
         widget = self.question_card
         if widget is not None:
             widget.show_feedback(feedback)
-            hint = rating_hint(feedback)
-            self.query_one("#review-status", Literal).show(f"{self.card.status if self.card else ''}  ·  rate: {hint}")
+            widget.focus()  # off the (now locked) input: 1-4 rate, Space/Enter keeps the suggestion
+            self.suggested = suggested_rating(None if feedback.correct is None else feedback.score)
+            status = self.card.status if self.card else ""
+            self.query_one("#review-status", Literal).show(f"{status}  ·  {rating_hint(self.suggested)}")
+            self.refresh_bindings()
+
+    def action_accept(self, rating: int) -> None:
+        """Space/Enter after the verdict: record the suggested rating."""
+        if self.suggested == rating:
+            self.action_rate(rating)
+
+    def reveal_before_demo(self) -> None:
+        """Show me before answering: the card is revealed as not known (Again suggested)."""
+        widget = self.question_card
+        if widget is not None and not widget.answered and not self.busy and self.card is not None:
+            self.grade(None)
 
     def action_digit(self, digit: int) -> None:
         """Option keys beyond 4."""
@@ -175,6 +202,7 @@ class ReviewScreen(CardScreen):
             widget.press_digit(rating)
             return
         self.busy = True
+        self.suggested = None
         self.rated_at = time.perf_counter()
         self.reviewed += 1
         self.run_job("next", self.run.rate_and_next, self.card, rating)

@@ -68,7 +68,9 @@ class StatsScreen(BaseScreen):
         )
         self.query_one("#stats-heatmap", Heatmap).set_counts(data.heatmap, data.today)
         self.query_one("#stats-mastery", Bars).set_bars(
-            [(m.topic, m.mastery, f"{m.mastery:.0%}") for m in data.mastery], width=30, empty="no reviews yet"
+            [(m.topic, m.mastery, f"{m.label} mastered ({m.mastery:.0%}), {m.seen} seen") for m in data.mastery],
+            width=30,
+            empty="no reviews yet",
         )
         forecast = self.query_one("#stats-forecast", PlotextPlot)
         plt = forecast.plt

@@ -13,6 +13,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -137,10 +138,25 @@ class MultiAnswer(AnswerArea):
 
 
 class SpaceAwareInput(Input):
-    """An input that, while still empty, lets Space mean "show the answer" instead of a blank."""
+    """An input that, while still empty, lets Space mean "show the answer" instead of a blank.
+
+    Every printable key is text here (a ``d`` typed is part of the answer); Escape leaves the
+    box so the screen's keys (undo, suspend, bury, Show me, back) work again, and the footer
+    says so while the box has focus.
+    """
+
+    BINDINGS = [Binding("escape", "leave", "Leave box (then keys work)", id="answer.leave")]
 
     class Reveal(Message):
         """Space pressed in an empty input."""
+
+    def action_leave(self) -> None:
+        """Hand the keys back: focus the nearest focusable container (the question card)."""
+        for node in self.ancestors:
+            if isinstance(node, Widget) and node.can_focus:
+                node.focus()
+                return
+        self.screen.set_focus(None)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "space" and not self.value:

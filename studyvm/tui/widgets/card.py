@@ -11,6 +11,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
+from studyvm.study.verdict import verdict_title
 from studyvm.study.views import Feedback
 from studyvm.tui.widgets.answers import AnswerArea, SpaceAwareInput, answer_area
 from studyvm.tui.widgets.literal import Literal
@@ -30,9 +31,9 @@ HINTS = {
     "mcq": "A number key or ↑↓ Enter answers; Space shows the answer.",
     "true_false": "1 True · 2 False; Space shows the answer.",
     "multi": "Number keys toggle, c checks; Space shows the answer.",
-    "short": "Type the answer and press Enter.",
-    "numerical": "Type a number and press Enter.",
-    "cloze": "Fill each gap; Enter moves on, then answers.",
+    "short": "Type the answer and press Enter (Esc leaves the box).",
+    "numerical": "Type a number and press Enter (Esc leaves the box).",
+    "cloze": "Fill each gap; Enter moves on, then answers (Esc leaves the box).",
     "matching": "Choose a match for each item (Tab moves), then c checks.",
     "ordering": "Pick the items in order: numbers or ↑↓ Enter.",
 }
@@ -120,17 +121,17 @@ class QuestionCard(VerticalScroll):
         if self.area is not None:
             self.area.freeze()
         verdict = self.query_one("#card-verdict", Literal)
-        if feedback.correct is None:
-            verdict.show("Answer:")
-        elif feedback.correct:
-            verdict.show(f"✔ Correct ({feedback.score:.0%})")
-        else:
-            verdict.show(f"✘ Not right ({feedback.score:.0%})" if feedback.score else "✘ Not right")
+        verdict.show(verdict_title(feedback.correct, feedback.score))
         verdict.set_class(feedback.correct is False, "verdict-wrong")
         body = []
-        if feedback.expected:
-            body.append(feedback.expected if feedback.correct is None else f"Answer: {feedback.expected}")
-        body += feedback.notes
+        if feedback.lines:  # marked options / your answer / partial credit: they replace the input
+            body += feedback.lines
+            if self.area is not None:
+                self.area.display = False
+        else:
+            if feedback.expected:
+                body.append(feedback.expected if feedback.correct is None else f"Answer: {feedback.expected}")
+            body += feedback.notes
         if feedback.explanation:
             body.append(feedback.explanation)
         self.query_one("#card-feedback", Literal).show("\n".join(body))
@@ -141,6 +142,8 @@ class QuestionCard(VerticalScroll):
     def hide_feedback(self) -> None:
         """Back to unanswered (after an undo of a grading that never reached the store)."""
         self.answered = False
+        if self.area is not None:
+            self.area.display = True
         self.query_one("#card-verdict", Literal).set_class(False, "verdict-wrong")
         for widget_id in ("card-verdict", "card-feedback", "card-caveat", "card-source"):
             self.query_one(f"#{widget_id}", Literal).show("")

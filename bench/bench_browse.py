@@ -1,0 +1,71 @@
+"""Benchmark of the card browser's search and of ``stats`` (mastery) on a big synthetic history.
+
+Reuses :mod:`bench_study`'s generator: 100,000 questions and 1,000,000 review-log rows on
+SQLite. Times ``find_cards`` for a few typical queries (median of 3, wall and process CPU) and
+``stats().as_json()`` with the mastery definition. Prints one JSON object.
+
+    .venv/bin/python bench/bench_browse.py [--questions N] [--reviews N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_study import NOW, PACK_ID, generate, make_pack  # noqa: E402
+
+from studyvm.config import Settings  # noqa: E402
+from studyvm.store.engine import open_database  # noqa: E402
+from studyvm.study.browse import find_cards  # noqa: E402
+from studyvm.study.service import StudyService  # noqa: E402
+
+QUERIES = ("is:due", "topic:topic-07 prop:lapses>0", '"question 4242"', "-is:new or is:suspended", "")
+
+
+def timed(fn, runs: int = 3) -> dict[str, float]:
+    """Median wall and CPU milliseconds of ``fn()`` over ``runs`` calls, and what the last returned."""
+    wall, cpu, result = [], [], None
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        result = fn()
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    size = len(result) if isinstance(result, list) else None
+    out = {"median_ms": round(statistics.median(wall) * 1000, 1), "cpu_ms": round(statistics.median(cpu) * 1000, 1)}
+    return {**out, "cards": size} if size is not None else out
+
+
+def main() -> None:
+    """Generate, then time the searches and the statistics."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=100_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    args = parser.parse_args()
+    pack = make_pack(args.questions)
+    out: dict[str, object] = {"questions": args.questions, "reviews": args.reviews, "target_search_ms": 200,
+                              "load_average_before": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory(prefix="studyvm-bench-") as tmp:
+        url = f"sqlite:///{tmp}/bench.sqlite3"
+        engine = open_database(url)
+        out["generate"] = generate(engine, pack, args.reviews)
+        engine.dispose()
+        settings = Settings(home=Path(tmp), db_url=url, learner="bench")
+        svc = StudyService(settings, packs={PACK_ID: pack}, clock=lambda: NOW).open()
+        find_cards(svc, "")  # the first search builds the per-pack search texts once
+        out["search"] = {query or "(everything)": timed(lambda q=query: find_cards(svc, q)) for query in QUERIES}
+        out["stats_json"] = timed(lambda: json.dumps(svc.stats().as_json()))
+        svc.close()
+    out["load_average_after"] = os.getloadavg()[0]
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

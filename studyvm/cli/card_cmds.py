@@ -1,0 +1,93 @@
+"""``studyvm cards``: search the learner's cards and suspend, unsuspend, bury, unbury or forget them.
+
+The query language is the browser's (:mod:`studyvm.study.search`): words, ``"exact phrase"``,
+``topic:``, ``tag:``, ``type:``, ``pack:``, ``is:due|new|learn|review|suspended|buried|leech``,
+``prop:lapses>N``, ``-`` for not, ``or``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from studyvm.cli.study_cmds import _fail, _service
+
+cards_app = typer.Typer(help="Find cards with a search query and act on them (Anki's browser, in the shell).",
+                        no_args_is_help=True, rich_markup_mode=None)
+
+QUERY_HELP = ('Search, e.g. \'topic:para is:suspended\', \'"binary translation" -type:flip\', '
+              "'prop:lapses>2 or is:leech'. An empty query matches every card; put -- before a query that "
+              "starts with - (cards search -- -is:new).")
+
+
+def _search(svc: object, query: str, sort: str = "due") -> list:
+    """The matching cards; a query that cannot be read is a message and exit 1."""
+    from studyvm.study.browse import find_cards
+    from studyvm.study.search import SearchError
+
+    try:
+        return find_cards(svc, query, sort=sort)  # type: ignore[arg-type]
+    except (SearchError, ValueError) as exc:
+        raise _fail(f"search: {exc}") from None
+
+
+@cards_app.command("search")
+def search(
+    ctx: typer.Context,
+    query: str = typer.Argument("", help=QUERY_HELP),
+    sort: str = typer.Option("due", "--sort", help="due, ivl, lapses, reps, rating, question or topic."),
+    as_json: bool = typer.Option(False, "--json", help="Print the cards as a JSON list."),
+) -> None:
+    """List the cards matching QUERY: due date, interval, lapses, last rating, state and prompt."""
+    import json
+
+    with _service(ctx) as svc:
+        found = _search(svc, query, sort)
+        if as_json:
+            typer.echo(json.dumps([c.as_json() for c in found], indent=2))
+            return
+        typer.echo(f"{len(found)} card(s)")
+        for c in found:
+            due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "-"
+            flags = ",".join(sorted(c.flags - {"new", "learn", "review"})) or ""
+            typer.echo(f"{c.pack_id}/{c.question_id}  {c.state:<10} due {due:<10} ivl {c.ivl:>6.1f}d  "
+                       f"lapses {c.lapses:<2} last {c.last_rating_name or '-':<5} {flags:<16} {c.prompt[:60]}")
+
+
+def _act(ctx: typer.Context, action: str, query: str) -> None:
+    from studyvm.study.browse import act
+
+    if not query.strip():
+        raise _fail(f"give a query: cards {action} acts on every card it matches")
+    with _service(ctx) as svc:
+        found = _search(svc, query)
+        changed = act(svc, action, found)
+    typer.echo(f"{action}: {changed} of {len(found)} matching card(s) changed")
+
+
+@cards_app.command("suspend")
+def suspend(ctx: typer.Context, query: str = typer.Argument(..., help=QUERY_HELP)) -> None:
+    """Suspend every card matching QUERY (never shown until unsuspended)."""
+    _act(ctx, "suspend", query)
+
+
+@cards_app.command("unsuspend")
+def unsuspend(ctx: typer.Context, query: str = typer.Argument(..., help=QUERY_HELP)) -> None:
+    """Unsuspend every card matching QUERY (try 'is:suspended')."""
+    _act(ctx, "unsuspend", query)
+
+
+@cards_app.command("unbury")
+def unbury(ctx: typer.Context, query: str = typer.Argument(..., help=QUERY_HELP)) -> None:
+    """End the burial of every card matching QUERY now (try 'is:buried')."""
+    _act(ctx, "unbury", query)
+
+
+@cards_app.command("forget")
+def forget(ctx: typer.Context, query: str = typer.Argument(..., help=QUERY_HELP)) -> None:
+    """Reset every card matching QUERY to new (its review history is kept)."""
+    _act(ctx, "forget", query)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``cards`` to the root app."""
+    app.add_typer(cards_app, name="cards")

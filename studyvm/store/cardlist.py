@@ -1,0 +1,118 @@
+"""SQL for the card browser: every card of a learner with its last rating, one card's review
+history, and "forget" (back to new). Each function takes ``*, session`` and returns plain data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import DateTime, String, and_, case, func, literal, select, type_coerce, update
+from sqlalchemy.orm import Session
+
+from studyvm.store.models import (
+    QUEUE_BURIED,
+    QUEUE_NEW,
+    QUEUE_SCHEDULED,
+    QUEUE_SUSPENDED,
+    STATE_NEW,
+    CardState,
+    ReviewLog,
+)
+from studyvm.store.repo import table_of
+
+CARD = table_of(CardState)
+LOG = table_of(ReviewLog)
+
+
+class ListedCard(NamedTuple):
+    """One stored card as the browser lists it (``due`` raw from the driver: see :func:`as_utc`)."""
+
+    pack_id: str
+    question_id: str
+    state: int
+    due: Any
+    ivl: float | None
+    """Days from the last review to the due date (``None`` for a new card)."""
+    is_due: bool
+    reps: int
+    lapses: int
+    suspended: bool
+    buried: bool
+    leech: bool
+    last_rating: int | None
+
+
+def as_utc(raw: Any) -> datetime | None:
+    """An aware UTC datetime from a raw driver value (SQLite gives text, PostgreSQL a naive datetime)."""
+    if raw is None:
+        return None
+    value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+class HistoryRow(NamedTuple):
+    """One review of a card."""
+
+    reviewed_at: datetime
+    rating: int
+    score: float | None
+    response: str | None
+    duration_ms: int | None
+    state_before: int
+
+
+def listed_cards(learner: int, now: datetime, *, session: Session) -> list[ListedCard]:
+    """Every card of the learner still in a pack, with the rating of its last review.
+
+    Read through the DB-API cursor (no per-row result processing): 100,000 cards in a fraction
+    of a second. Whether a card is due and its interval are computed in SQL.
+    """
+    last_rating = (
+        select(LOG.c.rating)
+        .where(LOG.c.learner_id == CARD.c.learner_id, LOG.c.pack_id == CARD.c.pack_id,
+               LOG.c.question_id == CARD.c.question_id)
+        .order_by(LOG.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    naive_now = now.astimezone(UTC).replace(tzinfo=None)
+    if sqlite:
+        ivl = func.julianday(CARD.c.due) - func.julianday(CARD.c.last_review)
+    else:
+        ivl = func.extract("epoch", CARD.c.due - CARD.c.last_review) / 86400.0
+    is_due = case((and_(CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= literal(naive_now, DateTime())), 1), else_=0)
+    result = session.execute(
+        select(CARD.c.pack_id, CARD.c.question_id, CARD.c.state, type_coerce(CARD.c.due, String), ivl, is_due,
+               CARD.c.reps, CARD.c.lapses, CARD.c.suspended, CARD.c.queue == QUEUE_BURIED, CARD.c.leech, last_rating)
+        .where(CARD.c.learner_id == learner, CARD.c.removed.is_(False))
+    )
+    cursor = getattr(result, "cursor", None)  # a CursorResult: its raw rows skip per-row processing
+    rows = cursor.fetchall() if cursor is not None else result.all()
+    return [ListedCard(*row) for row in rows]
+
+
+def review_history(learner: int, pack_id: str, question_id: str, *, session: Session) -> list[HistoryRow]:
+    """Every review of one card, oldest first."""
+    rows = session.execute(
+        select(LOG.c.reviewed_at, LOG.c.rating, LOG.c.score, LOG.c.response, LOG.c.duration_ms, LOG.c.state_before)
+        .where(LOG.c.learner_id == learner, LOG.c.pack_id == pack_id, LOG.c.question_id == question_id)
+        .order_by(LOG.c.id)
+    ).all()
+    return [HistoryRow(*row) for row in rows]
+
+
+def forget(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
+    """Put a card back to new (its history is kept; a suspension stays); False when no such card."""
+    where = (CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id,
+             CARD.c.removed.is_(False))
+    suspended = session.execute(select(CARD.c.suspended).where(*where)).scalar()
+    if suspended is None:
+        return False
+    values: dict[str, Any] = {
+        "state": STATE_NEW, "queue": QUEUE_SUSPENDED if suspended else QUEUE_NEW, "step": None, "stability": None,
+        "difficulty": None, "due": None, "last_review": None, "reps": 0, "lapses": 0, "leech": False,
+        "buried_until": None,
+    }
+    session.execute(update(CARD).where(*where).values(**values))
+    return True

@@ -1,0 +1,199 @@
+"""The card browser's core: find cards with a search query, show one card's history, act on cards.
+
+Shared by ``studyvm cards`` and the terminal app's Browse screen. :func:`find_cards` parses
+the query first (a :class:`~studyvm.study.search.SearchError` costs no database work), reads
+every card of the learner in one query and tests each against the search tree, so a search over
+100,000 cards stays a fraction of a second. Headless: no Textual; the SQL is in
+:mod:`studyvm.store.cardlist`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from studyvm.store import cardlist
+from studyvm.store.engine import write_session
+from studyvm.store.models import STATE_LEARNING, STATE_NEW, STATE_RELEARNING
+from studyvm.study.grading import describe_response, expected_answer
+from studyvm.study.scheduling import RATING_NAMES
+from studyvm.study.search import parse
+from studyvm.study.views import STATE_NAMES
+
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+ACTIONS = ("suspend", "unsuspend", "bury", "unbury", "forget")
+SORTS = ("due", "ivl", "lapses", "reps", "rating", "question", "topic")
+
+
+@dataclass
+class CardInfo:
+    """One card in the browser: what the table shows and what a search looks at."""
+
+    pack_id: str
+    question_id: str
+    prompt: str
+    """The prompt on one line, for the table."""
+    topic: str
+    type: str
+    state: str
+    """``new``, ``learning``, ``review`` or ``relearning``."""
+    due: datetime | None
+    ivl: float
+    """Days from the last review to the due date (0 for a new card)."""
+    lapses: int
+    reps: int
+    last_rating: int | None
+    tags: tuple[str, ...] = ()
+    flags: frozenset[str] = frozenset()
+    """Which of ``due new learn review suspended buried leech`` hold now."""
+    text: str = field(default="", repr=False)
+    """Prompt and answers, lower-cased (what words and phrases search)."""
+
+    @property
+    def last_rating_name(self) -> str:
+        """``Again`` … ``Easy``, or empty if never reviewed."""
+        return RATING_NAMES.get(self.last_rating or 0, "")
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-able dict (without the search text)."""
+        data = asdict(self)
+        data.pop("text")
+        data["due"] = self.due.isoformat() if self.due else None
+        data["tags"], data["flags"] = list(self.tags), sorted(self.flags)
+        data["last_rating"] = self.last_rating_name or None
+        return data
+
+
+@dataclass
+class HistoryEntry:
+    """One review of a card, in words."""
+
+    when: datetime
+    rating: str
+    state_before: str
+    score: float | None
+    answer: str
+    """What was answered, as the learner would recognise it (empty for a flip card)."""
+    seconds: float | None
+
+
+def _search_text(question: Any) -> str:
+    parts = [question.prompt, expected_answer(question), getattr(question, "explanation", "") or ""]
+    parts += [o.text for o in getattr(question, "options", None) or []]
+    return " ".join(str(p) for p in parts).lower()
+
+
+def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[Any, str]]:
+    """Question id -> (question, search text), cached per pack on the service."""
+    cache = svc.caches.setdefault("browse_texts", {})
+    if pack.id not in cache:
+        cache[pack.id] = {q.id: (q, _search_text(q)) for q in pack.questions}
+    return cache[pack.id]
+
+
+class _Probe:
+    """The attributes a search looks at, refilled for each stored card (a CardInfo is built only for matches)."""
+
+    __slots__ = ("text", "topic", "tags", "type", "pack_id", "flags", "lapses", "reps", "ivl")
+    text: str
+    topic: str
+    tags: tuple[str, ...]
+    type: str
+    pack_id: str
+    flags: frozenset[str]
+    lapses: int
+    reps: int
+    ivl: float
+
+
+def _flags(row: cardlist.ListedCard) -> frozenset[str]:
+    flags = {"new" if row.state == STATE_NEW else "learn" if row.state in (STATE_LEARNING, STATE_RELEARNING)
+             else "review"}
+    for name, on in (("due", row.is_due), ("suspended", row.suspended), ("buried", row.buried), ("leech", row.leech)):
+        if on:
+            flags.add(name)
+    return frozenset(flags)
+
+
+def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool = False) -> list[CardInfo]:
+    """Every card of the learner matching ``query`` (see :mod:`studyvm.study.search`), sorted by ``sort``."""
+    tree = parse(query)
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort '{sort}' (known: {', '.join(SORTS)})")
+    now = svc.clock()
+    with svc.read() as session:
+        rows = cardlist.listed_cards(svc.learner_id, now, session=session)
+    found = []
+    probe = _Probe()
+    texts: dict[str, dict[str, tuple[Any, str]]] = {}
+    for row in rows:
+        by_id = texts.get(row.pack_id)
+        if by_id is None:
+            pack = svc.packs.get(row.pack_id)
+            by_id = texts[row.pack_id] = _question_texts(svc, pack) if pack is not None else {}
+        entry = by_id.get(row.question_id)
+        if entry is None:
+            continue
+        question, text = entry
+        probe.text, probe.topic, probe.type, probe.pack_id = text, question.topic, question.type, row.pack_id
+        probe.tags = tuple(question.tags or ())
+        probe.flags, probe.lapses, probe.reps, probe.ivl = _flags(row), row.lapses, row.reps, round(row.ivl or 0.0, 2)
+        if tree.matches(probe):
+            found.append(CardInfo(
+                pack_id=row.pack_id, question_id=row.question_id, prompt=" ".join(question.prompt.split()),
+                topic=question.topic, type=question.type, state=STATE_NAMES.get(row.state, "review"),
+                due=cardlist.as_utc(row.due), ivl=probe.ivl, lapses=row.lapses, reps=row.reps,
+                last_rating=row.last_rating, tags=tuple(question.tags or ()), flags=probe.flags, text=text,
+            ))
+    keys = {
+        "due": lambda c: (c.due is None, c.due or now, c.question_id),
+        "ivl": lambda c: (c.ivl, c.question_id),
+        "lapses": lambda c: (c.lapses, c.question_id),
+        "reps": lambda c: (c.reps, c.question_id),
+        "rating": lambda c: (c.last_rating or 0, c.question_id),
+        "question": lambda c: (c.prompt.lower(), c.question_id),
+        "topic": lambda c: (c.topic, c.question_id),
+    }
+    return sorted(found, key=keys[sort], reverse=reverse)
+
+
+def history(svc: StudyService, pack_id: str, question_id: str) -> list[HistoryEntry]:
+    """Every review of one card, oldest first."""
+    question = svc.pack(pack_id).question(question_id)
+    with svc.read() as session:
+        rows = cardlist.review_history(svc.learner_id, pack_id, question_id, session=session)
+    entries = []
+    for r in rows:
+        given = json.loads(r.response) if r.response else None
+        answer = describe_response(question, given) if given is not None and question is not None else ""
+        entries.append(HistoryEntry(
+            when=r.reviewed_at, rating=RATING_NAMES.get(r.rating, str(r.rating)),
+            state_before=STATE_NAMES.get(r.state_before, "?"), score=r.score, answer=answer,
+            seconds=r.duration_ms / 1000 if r.duration_ms else None,
+        ))
+    return entries
+
+
+def act(svc: StudyService, action: str, cards: list[CardInfo] | list[tuple[str, str]]) -> int:
+    """Apply ``action`` (one of :data:`ACTIONS`) to ``cards``; how many cards it changed."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action '{action}' (known: {', '.join(ACTIONS)})")
+    keys = [(c.pack_id, c.question_id) if isinstance(c, CardInfo) else c for c in cards]
+    changed = 0
+    for key in keys:
+        if action == "suspend":
+            changed += svc.suspend(key)
+        elif action == "unsuspend":
+            changed += svc.suspend(key, suspended=False)
+        elif action == "bury":
+            changed += svc.bury(key)
+        elif action == "unbury":
+            changed += svc.unbury(key)
+        else:
+            with write_session(svc.engine) as session:
+                changed += cardlist.forget(svc.learner_id, *key, session=session)
+    return changed
