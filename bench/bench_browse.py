@@ -50,8 +50,12 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     args = parser.parse_args()
     pack = make_pack(args.questions)
-    out: dict[str, object] = {"questions": args.questions, "reviews": args.reviews, "target_search_ms": 200,
-                              "load_average_before": os.getloadavg()[0]}
+    out: dict[str, object] = {
+        "questions": args.questions,
+        "reviews": args.reviews,
+        "target_search_ms": 200,
+        "load_average_before": os.getloadavg()[0],
+    }
     with tempfile.TemporaryDirectory(prefix="studyvm-bench-") as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         engine = open_database(url)

@@ -40,10 +40,18 @@ def native_rate(workload: str, repeat: int = 3, scale: int = 1) -> dict:
         m = run._execute(workload, "native", "modern", scale, None, 500, None).m
         best = min(best, time.process_time() - t)
         instructions = m.ic
-        events = {"syscall": m.events.get("syscall", 0), "cr3_load": m.events.get("cr3_load", 0),
-                  "tlb_miss": m.walk_counts()[0], "io": m.events.get("io", 0)}
-    return {"instructions": instructions, "seconds": round(best, 4), "mips": round(instructions / best / 1e6, 2),
-            "events": events}
+        events = {
+            "syscall": m.events.get("syscall", 0),
+            "cr3_load": m.events.get("cr3_load", 0),
+            "tlb_miss": m.walk_counts()[0],
+            "io": m.events.get("io", 0),
+        }
+    return {
+        "instructions": instructions,
+        "seconds": round(best, 4),
+        "mips": round(instructions / best / 1e6, 2),
+        "events": events,
+    }
 
 
 # The event that bounds each event-heavy workload's rate: a system call's round trip, a context
@@ -60,15 +68,20 @@ def per_event(rates: dict) -> dict:
     for w, kind in _BOUNDING_EVENT.items():
         r = rates[w]
         n = r["events"][kind]
-        out[w] = {"event": kind, "count": n, "instructions_per_event": round(r["instructions"] / n, 1),
-                  "host_us_per_event": round(r["seconds"] / n * 1e6, 2)}
+        out[w] = {
+            "event": kind,
+            "count": n,
+            "instructions_per_event": round(r["instructions"] / n, 1),
+            "host_us_per_event": round(r["seconds"] / n * 1e6, 2),
+        }
     return out
 
 
 def cold_compare(workload: str, profile: str = "modern") -> tuple[float, float]:
     """(wall, CPU) seconds for `compare` of every mode in a fresh process, after import."""
-    out = subprocess.run([sys.executable, "-c", _COLD.format(w=workload, p=profile)], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD.format(w=workload, p=profile)], capture_output=True, text=True, check=True
+    ).stdout.split()
     return round(float(out[0]), 3), round(float(out[1]), 3)
 
 
@@ -84,7 +97,7 @@ def py65_rate(steps: int = 300_000) -> float | None:
     except ImportError:
         return None
     mpu = MPU()
-    mpu.memory[0x200:0x200 + len(_LOOP_6502)] = _LOOP_6502
+    mpu.memory[0x200 : 0x200 + len(_LOOP_6502)] = _LOOP_6502
     mpu.pc = 0x200
     t = time.process_time()
     for _ in range(steps):
@@ -103,8 +116,11 @@ def versus_py65(rounds: int = 3) -> dict:
     ours.sort()
     theirs.sort()
     mid = rounds // 2
-    return {"minisim_native_mips": round(ours[mid] / 1e6, 2), "py65_mips": round(theirs[mid] / 1e6, 3),
-            "ratio": round(ours[mid] / theirs[mid], 1)}
+    return {
+        "minisim_native_mips": round(ours[mid] / 1e6, 2),
+        "py65_mips": round(theirs[mid] / 1e6, 3),
+        "ratio": round(ours[mid] / theirs[mid], 1),
+    }
 
 
 _CLI = [sys.executable, "-c", "import sys; from studyvm.cli import main; sys.argv[0] = 'studyvm'; main()"]
@@ -138,26 +154,33 @@ def main() -> None:
     # coercion, minisim), so `sim compare` minus `sim list` is the comparison's own cost.
     sim_list = cli_wall("sim", "list")
     cli_compare = {w: round(cli_wall("sim", "compare", "--workload", w) - sim_list, 3) for w in minisim.WORKLOADS}
-    print(json.dumps({
-        "native_vs_py65": py65,
-        "native_mips_by_workload": {w: r["mips"] for w, r in rates.items()},
-        "native_mips_all_workloads": round(total_i / total_s / 1e6, 2),
-        "native_mips_by_workload_scale5": {w: r["mips"] for w, r in rates5.items()},
-        "native_mips_all_workloads_scale5": round(sum(r["instructions"] for r in rates5.values())
-                                                  / sum(r["seconds"] for r in rates5.values()) / 1e6, 2),
-        "event_heavy_workloads_scale5": per_event(rates5),
-        "compare_all_modes_wall_seconds_cold": {w: c[0] for w, c in compare.items()},
-        "compare_all_modes_cpu_seconds_cold": {w: c[1] for w, c in compare.items()},
-        "compare_max_wall_seconds": max(c[0] for c in compare.values()),
-        "compare_max_cpu_seconds": max(c[1] for c in compare.values()),
-        "process_startup_with_import_seconds": startup,
-        "cli_sim_list_wall_seconds": round(sim_list, 3),
-        "cli_sim_compare_minus_sim_list_wall_seconds": cli_compare,
-        "cli_sim_compare_minus_sim_list_max": max(cli_compare.values()),
-        "load_average_during_run": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "cpus": os.cpu_count(),
-        "python": sys.version.split()[0],
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "native_vs_py65": py65,
+                "native_mips_by_workload": {w: r["mips"] for w, r in rates.items()},
+                "native_mips_all_workloads": round(total_i / total_s / 1e6, 2),
+                "native_mips_by_workload_scale5": {w: r["mips"] for w, r in rates5.items()},
+                "native_mips_all_workloads_scale5": round(
+                    sum(r["instructions"] for r in rates5.values()) / sum(r["seconds"] for r in rates5.values()) / 1e6,
+                    2,
+                ),
+                "event_heavy_workloads_scale5": per_event(rates5),
+                "compare_all_modes_wall_seconds_cold": {w: c[0] for w, c in compare.items()},
+                "compare_all_modes_cpu_seconds_cold": {w: c[1] for w, c in compare.items()},
+                "compare_max_wall_seconds": max(c[0] for c in compare.values()),
+                "compare_max_cpu_seconds": max(c[1] for c in compare.values()),
+                "process_startup_with_import_seconds": startup,
+                "cli_sim_list_wall_seconds": round(sim_list, 3),
+                "cli_sim_compare_minus_sim_list_wall_seconds": cli_compare,
+                "cli_sim_compare_minus_sim_list_max": max(cli_compare.values()),
+                "load_average_during_run": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+                "cpus": os.cpu_count(),
+                "python": sys.version.split()[0],
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -120,8 +120,7 @@ TMUX = ["tmux", "-L", "studyvm-bench", "-f", "/dev/null"]
 def _start(script: str, *args: str) -> tuple[float, float, float]:
     """Seconds from spawning ``script`` headless to its first screen being interactive, and to data loaded."""
     spawned = time.time()
-    out = subprocess.run([sys.executable, "-c", HEADLESS + script, *args], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run([sys.executable, "-c", HEADLESS + script, *args], capture_output=True, text=True, timeout=120)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("READY")), None)
     if line is None:
         raise RuntimeError(f"no READY line: {out.stdout[-500:]} {out.stderr[-2000:]}")
@@ -177,8 +176,9 @@ def startup(starts: int, terminal: bool = False) -> dict[str, object]:
         "studyvm_first_screen_s": round(statistics.median(ours), 3),
         "ratio": round(statistics.median(o / b for o, b in zip(ours, bare, strict=True)), 2),
         "studyvm_dashboard_data_on_screen_s": round(statistics.median(loaded), 3),
-        "data_on_screen_over_bare_first_paint": round(statistics.median(d / b for d, b in zip(loaded, bare,
-                                                                                              strict=True)), 2),
+        "data_on_screen_over_bare_first_paint": round(
+            statistics.median(d / b for d, b in zip(loaded, bare, strict=True)), 2
+        ),
         "studyvm_mastery_on_screen_s": round(statistics.median(mastery), 3),
         "targets": {"ratio": 1.3, "data_on_screen_over_bare_first_paint": 2.0},
         "starts": starts,

@@ -15,10 +15,26 @@ from typing import TYPE_CHECKING, Any
 
 # Loaded on first use (PEP 562): listing the names must not load the machine.
 _WHERE = {
-    "AsmError": "minisim.asm", "Image": "minisim.asm", "PROFILES": "minisim.profiles",
-    "WORKLOADS": "minisim.names", "MODES": "minisim.names",
-    **dict.fromkeys(("Comparison", "Event", "Result", "assemble", "compare", "disassemble", "kernel_diff",
-                     "kernel_source", "run", "translations"), "minisim.run"),
+    "AsmError": "minisim.asm",
+    "Image": "minisim.asm",
+    "PROFILES": "minisim.profiles",
+    "WORKLOADS": "minisim.names",
+    "MODES": "minisim.names",
+    **dict.fromkeys(
+        (
+            "Comparison",
+            "Event",
+            "Result",
+            "assemble",
+            "compare",
+            "disassemble",
+            "kernel_diff",
+            "kernel_source",
+            "run",
+            "translations",
+        ),
+        "minisim.run",
+    ),
     **dict.fromkeys(("SCENARIOS", "Scenario", "ScenarioOutcome", "run_scenario"), "minisim.scenarios"),
 }
 
@@ -68,6 +84,24 @@ class _Package(ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-__all__ = ["WORKLOADS", "MODES", "PROFILES", "SCENARIOS", "Result", "Comparison", "Event", "AsmError", "Image",
-           "Scenario", "ScenarioOutcome", "run", "compare", "run_scenario", "kernel_source", "kernel_diff", "assemble",
-           "disassemble", "translations"]
+__all__ = [
+    "WORKLOADS",
+    "MODES",
+    "PROFILES",
+    "SCENARIOS",
+    "Result",
+    "Comparison",
+    "Event",
+    "AsmError",
+    "Image",
+    "Scenario",
+    "ScenarioOutcome",
+    "run",
+    "compare",
+    "run_scenario",
+    "kernel_source",
+    "kernel_diff",
+    "assemble",
+    "disassemble",
+    "translations",
+]

@@ -21,11 +21,28 @@ from __future__ import annotations
 from minisim import devices, isa
 
 LAYOUT = {
-    "USER_CODE": 0x0C00, "KDATA": 0x1000, "SHARED": 0x1100, "MMUQ": 0x1200, "RING": 0x1300, "BOUNCE": 0x1400,
-    "KSTACKS": 0x1500, "KTAB": 0x1900, "DIRPOOL": 0x1A00, "DIR_SLOTS": 12, "TABPOOL": 0x1D00, "TAB_SLOTS": 80,
-    "REFCNT": 0x2200, "FRAME_FIRST": 0x23,
-    "FRAME_LAST": 0xFF, "USER_VBASE": 0x10000, "HEAP_VBASE": 0x20000, "HEAP_PAGES": 256, "USTACK_TOP": 0x40000,
-    "NPROC": 4, "TIMER_INTERVAL": 50000, "MMUQ_MAX": 64,
+    "USER_CODE": 0x0C00,
+    "KDATA": 0x1000,
+    "SHARED": 0x1100,
+    "MMUQ": 0x1200,
+    "RING": 0x1300,
+    "BOUNCE": 0x1400,
+    "KSTACKS": 0x1500,
+    "KTAB": 0x1900,
+    "DIRPOOL": 0x1A00,
+    "DIR_SLOTS": 12,
+    "TABPOOL": 0x1D00,
+    "TAB_SLOTS": 80,
+    "REFCNT": 0x2200,
+    "FRAME_FIRST": 0x23,
+    "FRAME_LAST": 0xFF,
+    "USER_VBASE": 0x10000,
+    "HEAP_VBASE": 0x20000,
+    "HEAP_PAGES": 256,
+    "USTACK_TOP": 0x40000,
+    "NPROC": 4,
+    "TIMER_INTERVAL": 50000,
+    "MMUQ_MAX": 64,
 }
 # A software bit of a page-table entry (the MMU ignores bits 4-7): read-only because shared copy-on-write.
 PTE_COW = 0x10
@@ -33,22 +50,63 @@ PTE_COW = 0x10
 SHARED = {"VCPU_MASK": 0x1100, "VCPU_PENDING": 0x1101}
 # Kernel data words the loader fills in.
 BOOTINFO_SCALE = 0x1000
-SYSCALLS = {"SYS_EXIT": 0, "SYS_WRITE": 1, "SYS_FORK": 2, "SYS_WAIT": 3, "SYS_YIELD": 4, "SYS_NULL": 5,
-            "SYS_READBLK": 6, "SYS_UNMAP": 7, "SYS_CRITICAL": 8, "SYS_TICKS": 9}
-HYPERCALLS = {"HC_CONSOLE": 1, "HC_SET_TRAP_TABLE": 2, "HC_STACK_SWITCH": 3, "HC_MMU_UPDATE": 4,
-              "HC_NEW_BASEPTR": 5, "HC_INVLPG": 6, "HC_EVENT": 7, "HC_SCHED_BLOCK": 8, "HC_SHUTDOWN": 9,
-              "HC_EVTCHN_SEND": 10, "HC_SET_TIMER": 11, "HC_UPDATE_VA_MAPPING": 12}
+SYSCALLS = {
+    "SYS_EXIT": 0,
+    "SYS_WRITE": 1,
+    "SYS_FORK": 2,
+    "SYS_WAIT": 3,
+    "SYS_YIELD": 4,
+    "SYS_NULL": 5,
+    "SYS_READBLK": 6,
+    "SYS_UNMAP": 7,
+    "SYS_CRITICAL": 8,
+    "SYS_TICKS": 9,
+}
+HYPERCALLS = {
+    "HC_CONSOLE": 1,
+    "HC_SET_TRAP_TABLE": 2,
+    "HC_STACK_SWITCH": 3,
+    "HC_MMU_UPDATE": 4,
+    "HC_NEW_BASEPTR": 5,
+    "HC_INVLPG": 6,
+    "HC_EVENT": 7,
+    "HC_SCHED_BLOCK": 8,
+    "HC_SHUTDOWN": 9,
+    "HC_EVTCHN_SEND": 10,
+    "HC_SET_TIMER": 11,
+    "HC_UPDATE_VA_MAPPING": 12,
+}
 HYPERCALL_NAMES = {v: k[3:].lower() for k, v in HYPERCALLS.items()}
-PORTS = {"PORT_CONSOLE": isa.PORT_CONSOLE, "PORT_CONSOLE_ADDR": isa.PORT_CONSOLE_ADDR,
-         "PORT_CONSOLE_LEN": isa.PORT_CONSOLE_LEN, "PORT_TIMER": isa.PORT_TIMER, "PORT_BLK_SECTOR": isa.PORT_BLK_SECTOR,
-         "PORT_BLK_ADDR": isa.PORT_BLK_ADDR, "PORT_BLK_CMD": isa.PORT_BLK_CMD,
-         "PORT_BLK_STATUS": isa.PORT_BLK_STATUS, "PORT_BLK_NOTIFY": isa.PORT_BLK_NOTIFY,
-         "PORT_BLK_PV": isa.PORT_BLK_PV, "PORT_DIAG": isa.PORT_DIAG}
-MISC = {"IF": isa.IF, "KMODE": isa.KMODE, "PAGING": isa.PAGING, "CAUSE_SYSCALL": isa.CAUSE_SYSCALL,
-        "CAUSE_PAGE_FAULT": isa.CAUSE_PAGE_FAULT, "CAUSE_MASK": isa.CAUSE_MASK, "PF_PROT": isa.PF_PROT,
-        "PF_WRITE": isa.PF_WRITE, "PTE_COW": PTE_COW, "CAUSE_TIMER": isa.CAUSE_TIMER, "SECTOR_WORDS": isa.SECTOR_WORDS,
-        "RING_REQ_PROD": devices.RING_REQ_PROD, "RING_RSP_PROD": devices.RING_RSP_PROD,
-        "RING_REQS": devices.RING_REQS, "RING_SLOTS": devices.RING_SLOTS}
+PORTS = {
+    "PORT_CONSOLE": isa.PORT_CONSOLE,
+    "PORT_CONSOLE_ADDR": isa.PORT_CONSOLE_ADDR,
+    "PORT_CONSOLE_LEN": isa.PORT_CONSOLE_LEN,
+    "PORT_TIMER": isa.PORT_TIMER,
+    "PORT_BLK_SECTOR": isa.PORT_BLK_SECTOR,
+    "PORT_BLK_ADDR": isa.PORT_BLK_ADDR,
+    "PORT_BLK_CMD": isa.PORT_BLK_CMD,
+    "PORT_BLK_STATUS": isa.PORT_BLK_STATUS,
+    "PORT_BLK_NOTIFY": isa.PORT_BLK_NOTIFY,
+    "PORT_BLK_PV": isa.PORT_BLK_PV,
+    "PORT_DIAG": isa.PORT_DIAG,
+}
+MISC = {
+    "IF": isa.IF,
+    "KMODE": isa.KMODE,
+    "PAGING": isa.PAGING,
+    "CAUSE_SYSCALL": isa.CAUSE_SYSCALL,
+    "CAUSE_PAGE_FAULT": isa.CAUSE_PAGE_FAULT,
+    "CAUSE_MASK": isa.CAUSE_MASK,
+    "PF_PROT": isa.PF_PROT,
+    "PF_WRITE": isa.PF_WRITE,
+    "PTE_COW": PTE_COW,
+    "CAUSE_TIMER": isa.CAUSE_TIMER,
+    "SECTOR_WORDS": isa.SECTOR_WORDS,
+    "RING_REQ_PROD": devices.RING_REQ_PROD,
+    "RING_RSP_PROD": devices.RING_RSP_PROD,
+    "RING_REQS": devices.RING_REQS,
+    "RING_SLOTS": devices.RING_SLOTS,
+}
 
 
 def prelude() -> str:

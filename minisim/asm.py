@@ -57,10 +57,19 @@ class _Stmt:
     size: int = 0
 
 
-_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-           ast.FloorDiv: lambda a, b: a // b, ast.Div: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
-           ast.LShift: lambda a, b: a << b, ast.RShift: lambda a, b: a >> b, ast.BitAnd: lambda a, b: a & b,
-           ast.BitOr: lambda a, b: a | b, ast.BitXor: lambda a, b: a ^ b}
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b,
+    ast.Div: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b,
+    ast.LShift: lambda a, b: a << b,
+    ast.RShift: lambda a, b: a >> b,
+    ast.BitAnd: lambda a, b: a & b,
+    ast.BitOr: lambda a, b: a | b,
+    ast.BitXor: lambda a, b: a ^ b,
+}
 
 
 _NUM = re.compile(r"-?(0x[0-9a-fA-F]+|\d+)$")
@@ -151,8 +160,9 @@ def _strip_comment(line: str) -> str:
 _BAL = "__balance_"  # prefix of the labels that mark a balanced conditional (see assemble_balanced)
 
 
-def _preprocess(text: str, defines: set[str], balance: str | None = None,
-                pads: dict[int, int] | None = None) -> list[tuple[int, str]]:
+def _preprocess(
+    text: str, defines: set[str], balance: str | None = None, pads: dict[int, int] | None = None
+) -> list[tuple[int, str]]:
     """Expand conditionals, macros and .rept blocks into (source line, text) pairs.
 
     With ``balance``, each ``.ifdef``/``.ifndef`` of that symbol is bracketed by two labels (its
@@ -275,8 +285,6 @@ def _parse_line(s: str) -> tuple:
     args_text = parts[1] if len(parts) > 1 else ""
     args_col = op_col + len(parts[0]) + (len(body.strip()) - len(parts[0]) - len(args_text))
     return label, parts[0].lower(), tuple(_split_args(args_text, args_col)), op_col, body_col
-
-
 
 
 def _reg(text: str, line: int, col: int) -> int:
@@ -458,14 +466,18 @@ def assemble_balanced(text: str, defines: set[str], symbol: str) -> Image:
     its two builds, so that the code with and without ``symbol`` has the same layout: every label,
     and every code address a register may hold, is the same in both. (If padding moved a value
     enough to change an instruction's size, the layouts may still differ; nothing is padded then.)"""
+
     def marked(defs: set[str], pads: dict[int, int] | None = None) -> Image:
         d = dict.fromkeys(defs, 1)
         return _Assembler(_parse(_preprocess(text, defs, symbol, pads)), d).run()
 
     def lengths(img: Image) -> dict[int, int]:
         sym = img.symbols
-        return {int(k[len(_BAL):-6]): sym[f"{k[:-6]}_end"] - a for k, a in sym.items()
-                if k.startswith(_BAL) and k.endswith("_start")}
+        return {
+            int(k[len(_BAL) : -6]): sym[f"{k[:-6]}_end"] - a
+            for k, a in sym.items()
+            if k.startswith(_BAL) and k.endswith("_start")
+        }
 
     without, with_ = lengths(marked(defines - {symbol})), lengths(marked(defines | {symbol}))
     own = with_ if symbol in defines else without

@@ -85,7 +85,7 @@ class Devices:
         addr &= 0xFFFF
         words = disk_sector(sector)
         if addr + isa.SECTOR_WORDS <= isa.MEM_WORDS:  # one slice, then drop any code it overwrote
-            m.M[addr:addr + isa.SECTOR_WORDS] = words
+            m.M[addr : addr + isa.SECTOR_WORDS] = words
             for frame in {addr >> 8, (addr + isa.SECTOR_WORDS - 1) >> 8} & m.code_keys.keys():
                 m.code_written(frame)
         else:

@@ -15,10 +15,20 @@ def format_instruction(word: int, pc: int = 0) -> str:
     f = op.fmt
     cr = isa.CR_NAMES[imm] if 0 <= imm < 4 else str(imm)
     ops = {
-        "": "", "d": r[rd], "s": r[rs], "dst": f"{r[rd]}, {r[rs]}, {r[imm & 15]}", "dsi": f"{r[rd]}, {r[rs]}, {imm}",
-        "di": f"{r[rd]}, {imm & 0xFFFF:#x}", "dm": f"{r[rd]}, {imm}({r[rs]})",
-        "dsl": f"{r[rd]}, {r[rs]}, {pc + imm:#06x}", "l": f"{pc + imm:#06x}", "dl": f"{r[rd]}, {pc + imm:#06x}",
-        "i": f"{imm & 0xFFFF}", "dc": f"{r[rd]}, {cr}", "cs": f"{cr}, {r[rs]}", "dp": f"{r[rd]}, {imm}",
+        "": "",
+        "d": r[rd],
+        "s": r[rs],
+        "dst": f"{r[rd]}, {r[rs]}, {r[imm & 15]}",
+        "dsi": f"{r[rd]}, {r[rs]}, {imm}",
+        "di": f"{r[rd]}, {imm & 0xFFFF:#x}",
+        "dm": f"{r[rd]}, {imm}({r[rs]})",
+        "dsl": f"{r[rd]}, {r[rs]}, {pc + imm:#06x}",
+        "l": f"{pc + imm:#06x}",
+        "dl": f"{r[rd]}, {pc + imm:#06x}",
+        "i": f"{imm & 0xFFFF}",
+        "dc": f"{r[rd]}, {cr}",
+        "cs": f"{cr}, {r[rs]}",
+        "dp": f"{r[rd]}, {imm}",
         "ps": f"{imm}, {r[rs]}",
     }[f]
     return f"{op.name} {ops}".strip()

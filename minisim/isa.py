@@ -71,17 +71,31 @@ def _op(name: str, fmt: str, cycles: int, doc: str, **flags: bool) -> None:
 
 
 # Arithmetic and logic: the guest's own work, executed directly in every mode.
-for _n, _d in (("add", "rd = rs + rt"), ("sub", "rd = rs - rt"), ("and", "rd = rs & rt"), ("or", "rd = rs | rt"),
-               ("xor", "rd = rs ^ rt"), ("shl", "rd = rs << rt"), ("shr", "rd = rs >> rt (logical)"),
-               ("sar", "rd = rs >> rt (arithmetic)"), ("slt", "rd = rs < rt (signed)"),
-               ("sltu", "rd = rs < rt (unsigned)")):
+for _n, _d in (
+    ("add", "rd = rs + rt"),
+    ("sub", "rd = rs - rt"),
+    ("and", "rd = rs & rt"),
+    ("or", "rd = rs | rt"),
+    ("xor", "rd = rs ^ rt"),
+    ("shl", "rd = rs << rt"),
+    ("shr", "rd = rs >> rt (logical)"),
+    ("sar", "rd = rs >> rt (arithmetic)"),
+    ("slt", "rd = rs < rt (signed)"),
+    ("sltu", "rd = rs < rt (unsigned)"),
+):
     _op(_n, "dst", 1, _d)
 _op("mul", "dst", 3, "rd = rs * rt")
 _op("div", "dst", 20, "rd = rs / rt (unsigned; divide by zero faults)", special=True)
 _op("rem", "dst", 20, "rd = rs % rt (unsigned; divide by zero faults)", special=True)
-for _n, _d in (("addi", "rd = rs + imm"), ("andi", "rd = rs & imm"), ("ori", "rd = rs | imm"),
-               ("xori", "rd = rs ^ imm"), ("shli", "rd = rs << imm"), ("shri", "rd = rs >> imm"),
-               ("slti", "rd = rs < imm (signed)")):
+for _n, _d in (
+    ("addi", "rd = rs + imm"),
+    ("andi", "rd = rs & imm"),
+    ("ori", "rd = rs | imm"),
+    ("xori", "rd = rs ^ imm"),
+    ("shli", "rd = rs << imm"),
+    ("shri", "rd = rs >> imm"),
+    ("slti", "rd = rs < imm (signed)"),
+):
     _op(_n, "dsi", 1, _d)
 _op("lui", "di", 1, "rd = imm << 16")
 _op("addpc", "dl", 1, "rd = address of label (pc-relative)")
@@ -91,8 +105,14 @@ _op("sw", "dm", 2, "mem[rs + imm] = rd")
 _op("push", "s", 2, "sp -= 1; mem[sp] = rs")
 _op("pop", "d", 2, "rd = mem[sp]; sp += 1")
 # Control flow (pc-relative targets).
-for _n, _d in (("beq", "=="), ("bne", "!="), ("blt", "< (signed)"), ("bge", ">= (signed)"), ("bltu", "< (unsigned)"),
-               ("bgeu", ">= (unsigned)")):
+for _n, _d in (
+    ("beq", "=="),
+    ("bne", "!="),
+    ("blt", "< (signed)"),
+    ("bge", ">= (signed)"),
+    ("bltu", "< (unsigned)"),
+    ("bgeu", ">= (unsigned)"),
+):
     _op(_n, "dsl", 1, f"branch if rd {_d} rs", ends_block=True)
 _op("jmp", "l", 1, "jump", ends_block=True)
 _op("call", "l", 2, "push return address; jump", ends_block=True)

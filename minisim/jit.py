@@ -29,14 +29,26 @@ _SOURCE_CACHE: dict[str, CodeType] = {}  # generated source -> code object
 _FUNCTION_CACHE: dict[tuple, object] = {}  # (code, fault class, IX, FAST) -> block function
 
 _ALU = {
-    "add": "({a} + {b}) & 4294967295", "sub": "({a} - {b}) & 4294967295", "and": "{a} & {b}", "or": "{a} | {b}",
-    "xor": "{a} ^ {b}", "shl": "({a} << ({b} & 31)) & 4294967295", "shr": "{a} >> ({b} & 31)",
+    "add": "({a} + {b}) & 4294967295",
+    "sub": "({a} - {b}) & 4294967295",
+    "and": "{a} & {b}",
+    "or": "{a} | {b}",
+    "xor": "{a} ^ {b}",
+    "shl": "({a} << ({b} & 31)) & 4294967295",
+    "shr": "{a} >> ({b} & 31)",
     "sar": "((({a} ^ 2147483648) - 2147483648) >> ({b} & 31)) & 4294967295",
-    "slt": "int(({a} ^ 2147483648) < ({b} ^ 2147483648))", "sltu": "int({a} < {b})",
+    "slt": "int(({a} ^ 2147483648) < ({b} ^ 2147483648))",
+    "sltu": "int({a} < {b})",
     "mul": "({a} * {b}) & 4294967295",
 }
-_COND = {"beq": "{a} == {b}", "bne": "{a} != {b}", "blt": "({a} ^ 2147483648) < ({b} ^ 2147483648)",
-         "bge": "({a} ^ 2147483648) >= ({b} ^ 2147483648)", "bltu": "{a} < {b}", "bgeu": "{a} >= {b}"}
+_COND = {
+    "beq": "{a} == {b}",
+    "bne": "{a} != {b}",
+    "blt": "({a} ^ 2147483648) < ({b} ^ 2147483648)",
+    "bge": "({a} ^ 2147483648) >= ({b} ^ 2147483648)",
+    "bltu": "{a} < {b}",
+    "bgeu": "{a} >= {b}",
+}
 
 
 def _r(n: int) -> str:
@@ -60,12 +72,25 @@ def _flag_op(name: str, pc: int, cycles: int) -> list[str]:
     """Lines that run ``name`` at ``pc`` inline when ``FAST`` (after the block's write-back)."""
     done = [f"    m.ic += 1; m.cy += {cycles}", f"    return {pc + 1}"]
     if name == "pushf":
-        return ["if FAST:", "    v = m.status; a = (R[15] - 1) & 4294967295",
-                f"    M[(W.get(a >> 8) or m.wslow(a, v, {pc}, 0)) | (a & 255)] = v", "    R[15] = a", *done]
+        return [
+            "if FAST:",
+            "    v = m.status; a = (R[15] - 1) & 4294967295",
+            f"    M[(W.get(a >> 8) or m.wslow(a, v, {pc}, 0)) | (a & 255)] = v",
+            "    R[15] = a",
+            *done,
+        ]
     if name == "popf":  # outside kernel mode the IF bit is silently ignored, as on the real machine
-        return ["if FAST:", "    a = R[15]", f"    v = M[(T.get(a >> 8) or m.rmiss(a, {pc}, 0)) | (a & 255)]",
-                "    R[15] = (a + 1) & 4294967295", f"    m.ic += 1; m.cy += {cycles}", "    s = m.status",
-                "    if s & 2:", "        m.status = (s & -2) | (v & 1); m.next_check = 0", f"    return {pc + 1}"]
+        return [
+            "if FAST:",
+            "    a = R[15]",
+            f"    v = M[(T.get(a >> 8) or m.rmiss(a, {pc}, 0)) | (a & 255)]",
+            "    R[15] = (a + 1) & 4294967295",
+            f"    m.ic += 1; m.cy += {cycles}",
+            "    s = m.status",
+            "    if s & 2:",
+            "        m.status = (s & -2) | (v & 1); m.next_check = 0",
+            f"    return {pc + 1}",
+        ]
     if name == "cli":  # privileged: outside kernel mode the slow path raises the fault
         return ["if FAST and m.status & 2:", "    m.status &= -2", *done]
     return ["if FAST and m.status & 2:", "    m.status |= 1; m.next_check = 0", *done]
@@ -77,10 +102,15 @@ _IMM_OPS = ("addi", "slti", "andi", "ori", "xori", "shli", "shri")
 def _imm_expr(name: str, rs: int, imm: int) -> str:
     """The expression an immediate-operand ALU instruction computes."""
     z = imm & 0xFFFF
-    return {"addi": f"({_r(rs)} + {imm}) & 4294967295", "andi": f"{_r(rs)} & {z}", "ori": f"{_r(rs)} | {z}",
-            "xori": f"{_r(rs)} ^ {z}", "shli": f"({_r(rs)} << {imm & 31}) & 4294967295",
-            "shri": f"{_r(rs)} >> {imm & 31}",
-            "slti": f"int(({_r(rs)} ^ 2147483648) < {(imm & 0xFFFFFFFF) ^ 0x80000000})"}[name]
+    return {
+        "addi": f"({_r(rs)} + {imm}) & 4294967295",
+        "andi": f"{_r(rs)} & {z}",
+        "ori": f"{_r(rs)} | {z}",
+        "xori": f"{_r(rs)} ^ {z}",
+        "shli": f"({_r(rs)} << {imm & 31}) & 4294967295",
+        "shri": f"{_r(rs)} >> {imm & 31}",
+        "slti": f"int(({_r(rs)} ^ 2147483648) < {(imm & 0xFFFFFFFF) ^ 0x80000000})",
+    }[name]
 
 
 class _BlockWriter:
@@ -115,7 +145,8 @@ class _BlockWriter:
         """A store of ``val`` to the address expression ``addr`` (``kind``: see ``MMU.wslow``)."""
         self.uses_mem["W"] = True
         self.body.append(
-            f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i | kind << 8})) | (a & 255)] = {val}")
+            f"M[(W.get((a := {addr}) >> 8) or m.wslow(a, {val}, {pc}, {i | kind << 8})) | (a & 255)] = {val}"
+        )
 
     def retire(self, op: isa.Op) -> None:
         """Count one body instruction's cycles."""
@@ -148,13 +179,24 @@ class _BlockWriter:
         fallback, self.body = self.body, saved
         if name == "push":
             vals = ", ".join(_r(ins[j][2]) for j in reversed(range(i, i + k)))
-            self.body += [f"a = (r15 - {k}) & 4294967295", "f = W.get(a >> 8)",
-                          "if f is not None and a >> 8 == ((r15 - 1) & 4294967295) >> 8:",
-                          "    o = f | (a & 255)", f"    M[o:o + {k}] = ({vals})", "    r15 = a"]
+            self.body += [
+                f"a = (r15 - {k}) & 4294967295",
+                "f = W.get(a >> 8)",
+                "if f is not None and a >> 8 == ((r15 - 1) & 4294967295) >> 8:",
+                "    o = f | (a & 255)",
+                f"    M[o:o + {k}] = ({vals})",
+                "    r15 = a",
+            ]
         else:
             dsts = ", ".join(f"r{ins[j][1]}" if ins[j][1] else "_" for j in range(i, i + k))
-            self.body += ["a = r15", "f = T.get(a >> 8)", f"if f is not None and a >> 8 == (a + {k - 1}) >> 8:",
-                          "    o = f | (a & 255)", f"    {dsts} = M[o:o + {k}]", f"    r15 = (a + {k}) & 4294967295"]
+            self.body += [
+                "a = r15",
+                "f = T.get(a >> 8)",
+                f"if f is not None and a >> 8 == (a + {k - 1}) >> 8:",
+                "    o = f | (a & 255)",
+                f"    {dsts} = M[o:o + {k}]",
+                f"    r15 = (a + {k}) & 4294967295",
+            ]
         self.body += ["else:"] + ["    " + ln for ln in fallback]
 
     def write_body(self) -> None:
@@ -173,8 +215,16 @@ class _BlockWriter:
                     self.written.add(rd)
                 self.retire(op)
                 continue
-            self.used.update(reg for reg in (rd, rs, imm & 15 if op.fmt == "dst" else 0,
-                                              15 if name in ("push", "pop", "call", "callr", "ret") else 0) if reg)
+            self.used.update(
+                reg
+                for reg in (
+                    rd,
+                    rs,
+                    imm & 15 if op.fmt == "dst" else 0,
+                    15 if name in ("push", "pop", "call", "callr", "ret") else 0,
+                )
+                if reg
+            )
             if op.special:
                 self.term = [f"return m._op_{name}({rd}, {rs}, {imm}, {self.vpc + i})"]
                 if name in _FLAG_OPS:
@@ -254,7 +304,6 @@ class _BlockWriter:
             return True
         return False
 
-
     def source(self) -> str:
         """Steps 1 and 2: the whole function's source."""
         self.write_body()
@@ -330,8 +379,10 @@ class _BlockWriter:
                 by_index.setdefault(self.first_write[r], set()).add(r)
             out += [f"        if m.fidx > {k}: {_write_back(by_index[k])}" for k in sorted(by_index)]
         if loop:
-            out += ["        m.ic += left0 - left + m.fidx",
-                    f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]"]
+            out += [
+                "        m.ic += left0 - left + m.fidx",
+                f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]",
+            ]
         else:
             out += ["        m.ic += m.fidx", "        m.cy += CUM[m.fidx]"]
         return out + ["        raise"]
@@ -363,8 +414,9 @@ def _write_back(regs) -> str:
     return "; ".join(f"R[{r}] = r{r}" for r in sorted(regs)) or "pass"
 
 
-def compile_block(mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0,
-                  fast: bool = False, rewrite=None):
+def compile_block(
+    mem: list[int], ppc: int, vpc: int, fault_cls: type, indirect_extra: int = 0, fast: bool = False, rewrite=None
+):
     """Compile the block at physical ``ppc`` (virtual ``vpc``) into a function ``f(m) -> next_pc``.
 
     ``fast``: the VMM leaves the interrupt-flag instructions to the bare machine (see ``_flag_op``).

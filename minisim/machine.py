@@ -32,16 +32,77 @@ class Machine(SystemOps, MMU):
 
     # Slots: compiled blocks read and write a few of these on every block, and slot access is the
     # interpreter's fastest attribute path (an instance dict this size is not a split-keys one).
-    __slots__ = ('M', 'R', 'status', 'tvec', 'ksp', 'cr3', 'ic', 'cy', 'fidx', 'budget', 'timer_interval',
-                 'timer_next', 'irq_pending', 'next_check', 'halted', 'stopped', 'exit_code', 'divergence',
-                 '_div_changes', 'tlb_entries', 'tlb', 'fifo', 'kr', 'kw', 'ur', 'uw', 'rt', 'wt', 'caches', 'cache',
-                 'vcaches', 'vc', 'vc_local', 'code_vpns', 'code_keys', 'protected', 'events', 'event_cycles',
-                 'trace', 'trace_limit', 'tracing', 'mark', 'dev', 'misses', 'refs', 'walk_refs', 'full_walk_refs',
-                 'fast_misses', 'miss_hook', 'entered_hook', 'privileged_hook', 'fast_flags', 'returned_hook', 'vmm',
-                 'views', 'syscall_hook', 'tlb_dicts', 'depriv', 'emulating', 'nested_hook')
+    __slots__ = (
+        "M",
+        "R",
+        "status",
+        "tvec",
+        "ksp",
+        "cr3",
+        "ic",
+        "cy",
+        "fidx",
+        "budget",
+        "timer_interval",
+        "timer_next",
+        "irq_pending",
+        "next_check",
+        "halted",
+        "stopped",
+        "exit_code",
+        "divergence",
+        "_div_changes",
+        "tlb_entries",
+        "tlb",
+        "fifo",
+        "kr",
+        "kw",
+        "ur",
+        "uw",
+        "rt",
+        "wt",
+        "caches",
+        "cache",
+        "vcaches",
+        "vc",
+        "vc_local",
+        "code_vpns",
+        "code_keys",
+        "protected",
+        "events",
+        "event_cycles",
+        "trace",
+        "trace_limit",
+        "tracing",
+        "mark",
+        "dev",
+        "misses",
+        "refs",
+        "walk_refs",
+        "full_walk_refs",
+        "fast_misses",
+        "miss_hook",
+        "entered_hook",
+        "privileged_hook",
+        "fast_flags",
+        "returned_hook",
+        "vmm",
+        "views",
+        "syscall_hook",
+        "tlb_dicts",
+        "depriv",
+        "emulating",
+        "nested_hook",
+    )
 
-    def __init__(self, vmm, tlb_entries: int = 32, budget: int = 50_000_000, trace_limit: int = 500,
-                 measure_from_user: bool = False) -> None:
+    def __init__(
+        self,
+        vmm,
+        tlb_entries: int = 32,
+        budget: int = 50_000_000,
+        trace_limit: int = 500,
+        measure_from_user: bool = False,
+    ) -> None:
         self.M = [0] * (isa.MEM_WORDS + isa.PAGE_WORDS)  # + a scratch frame (see wslow)
         self.R = [0] * 16
         self.status = isa.KMODE
@@ -74,8 +135,10 @@ class Machine(SystemOps, MMU):
         # therefore does not touch the modelled TLB, which is a data TLB (a large ITLB is assumed).
         self.vcaches: tuple[dict, dict] = ({}, {})
         # What a mode switch loads: (read dict, write dict, block cache, dispatch cache) per mode.
-        self.views = ((self.ur, self.uw, self.caches[0], self.vcaches[0]),
-                      (self.kr, self.kw, self.caches[1], self.vcaches[1]))
+        self.views = (
+            (self.ur, self.uw, self.caches[0], self.vcaches[0]),
+            (self.kr, self.kw, self.caches[1], self.vcaches[1]),
+        )
         self.rt, self.wt, self.cache, self.vc = self.views[1]
         self.vc_local: set[int] = set()  # kernel-mode entries from non-global pages
         self.code_vpns: set[int] = set()  # virtual pages with entries in either dict above (a superset)
@@ -101,8 +164,7 @@ class Machine(SystemOps, MMU):
         # Fast paths in ops.py skip the VMM's hook for iret and friends when it is the bare machine's.
         self.privileged_hook = type(vmm).privileged is not Native.privileged
         # cli/sti/pushf/popf behave as on the bare machine: compiled blocks may run them inline.
-        self.fast_flags = (not vmm.deprivileged and not self.privileged_hook
-                           and type(vmm).sensitive is Native.sensitive)
+        self.fast_flags = not vmm.deprivileged and not self.privileged_hook and type(vmm).sensitive is Native.sensitive
         self.returned_hook = type(vmm).returned is not Native.returned
         # The VMM runs the guest kernel in the real CPU's user mode; ``emulating`` is set while the
         # VMM re-executes a trapped privileged instruction on the guest's behalf.
@@ -114,8 +176,7 @@ class Machine(SystemOps, MMU):
         vmm.attach(self)
 
     # ---- accounting ---------------------------------------------------------------------------
-    def event(self, kind: str, cost: int = 0, reason: str | None = None, pc: int | None = None,
-              note: str = "") -> None:
+    def event(self, kind: str, cost: int = 0, reason: str | None = None, pc: int | None = None, note: str = "") -> None:
         """Count one event (``reason`` makes it a per-reason counter), charge its cycles, trace it."""
         ev = self.events
         if reason is None:
@@ -160,9 +221,13 @@ class Machine(SystemOps, MMU):
         if (status ^ self.status) & isa.PAGING:
             self.tlb_flush()
         if not status & isa.KMODE and self.mark is None:
-            self.mark = (self.ic, self.cy, {a: dict(b) if isinstance(b, dict) else b
-                                            for a, b in self.events.items()},
-                         dict(self.event_cycles), *self.walk_counts())
+            self.mark = (
+                self.ic,
+                self.cy,
+                {a: dict(b) if isinstance(b, dict) else b for a, b in self.events.items()},
+                dict(self.event_cycles),
+                *self.walk_counts(),
+            )
             self.trace.clear()
             self.tracing = self.trace_limit > 0
         self.status = status
@@ -184,7 +249,7 @@ class Machine(SystemOps, MMU):
         f = self.wt.get(base >> 8)
         if f is not None and base >> 8 == ((sp - 1) & _MASK) >> 8:  # the frame sits in one writable page
             o = f | (base & 255)
-            self.M[o:o + 5] = (addr & _MASK, cause, old, ret_pc, top)
+            self.M[o : o + 5] = (addr & _MASK, cause, old, ret_pc, top)
         else:
             try:
                 for i, v in enumerate((top, ret_pc, old, cause, addr & _MASK)):
@@ -280,8 +345,10 @@ class Machine(SystemOps, MMU):
                     if self.ic == stuck_ic:
                         stuck += 1
                         if stuck > FAULT_LOOP:
-                            raise Stop(f"fault loop: {FAULT_LOOP} faults in a row with no instruction retired "
-                                       f"(last at {fault.pc:#06x}, cause {fault.cause})")
+                            raise Stop(
+                                f"fault loop: {FAULT_LOOP} faults in a row with no instruction retired "
+                                f"(last at {fault.pc:#06x}, cause {fault.cause})"
+                            )
                     else:
                         stuck_ic, stuck = self.ic, 0
                     if self.ic >= self.next_check:

@@ -111,7 +111,7 @@ class MMU(_Machine):
                     self.set_ad(vpn, isa.PTE_A)
                 if self.nested_hook and levels:  # EPT: each guest-physical address read, then the page's
                     gpas = (pde_a, (pde & ~15) + (vpn & 15), hit[0] << 8 if hit else 0)
-                    self.refs += self.vmm.nested_walk(self, gpas[:levels + (hit is not None)])
+                    self.refs += self.vmm.nested_walk(self, gpas[: levels + (hit is not None)])
                 # shadow paging: the MMU walks the VMM's table (filled from this walk), not the guest's
                 e = self.vmm.tlb_miss(self, vpn, hit) if self.miss_hook else hit and (hit[0], hit[1])
                 if e is None:

@@ -99,7 +99,7 @@ class SystemOps(_Machine):
         f = self.rt.get(sp >> 8)
         if f is not None and sp >> 8 == (sp + 4) >> 8:
             o = f | (sp & 255)
-            saved, ret, new_sp = self.M[o + 2:o + 5]
+            saved, ret, new_sp = self.M[o + 2 : o + 5]
         else:
             saved, ret = self.read_virt(sp + 2, pc), self.read_virt(sp + 3, pc)
             new_sp = self.read_virt(sp + 4, pc)

@@ -32,11 +32,34 @@ MAX_SCALE = MAX_INSTRUCTIONS // DEFAULT_BUDGET
 
 class SimError(ValueError):
     """A request minisim refuses (unknown name, out-of-range scale or budget): the message says why."""
+
+
 # Every kind a result reports, so that JSON has the same shape in every mode.
-EVENT_KINDS = ("trap", "vmexit", "hypercall", "bt_block", "bt_callout", "bt_inline", "shadow_update", "tlb_miss",
-               "page_walk_refs", "io_exit", "ring_notify", "interrupt", "syscall", "page_fault", "exception", "io",
-               "cr3_load", "pt_updates", "pt_update_rejected", "blk_sectors", "host_io", "bt_invalidate",
-               "bt_indirect")
+EVENT_KINDS = (
+    "trap",
+    "vmexit",
+    "hypercall",
+    "bt_block",
+    "bt_callout",
+    "bt_inline",
+    "shadow_update",
+    "tlb_miss",
+    "page_walk_refs",
+    "io_exit",
+    "ring_notify",
+    "interrupt",
+    "syscall",
+    "page_fault",
+    "exception",
+    "io",
+    "cr3_load",
+    "pt_updates",
+    "pt_update_rejected",
+    "blk_sectors",
+    "host_io",
+    "bt_invalidate",
+    "bt_indirect",
+)
 _BY_REASON = ("vmexit", "hypercall")
 
 
@@ -97,10 +120,23 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """``{"workload", "profile", "scale", "modes": {mode: {...}}}``."""
-        keys = ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation", "stopped",
-                "cycles_by_event")
-        return {"workload": self.workload, "profile": self.profile, "scale": self.scale,
-                "modes": {m: {k: getattr(r, k) for k in keys} for m, r in self.results.items()}}
+        keys = (
+            "instructions",
+            "cycles",
+            "overhead",
+            "events",
+            "equivalent",
+            "console",
+            "violation",
+            "stopped",
+            "cycles_by_event",
+        )
+        return {
+            "workload": self.workload,
+            "profile": self.profile,
+            "scale": self.scale,
+            "modes": {m: {k: getattr(r, k) for k in keys} for m, r in self.results.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -133,8 +169,15 @@ def kernel_source(paravirt: bool) -> str:
 
 def kernel_diff() -> str:
     """Unified diff of the unmodified and the paravirtualized kernel builds."""
-    return "".join(difflib.unified_diff(kernel_source(False).splitlines(True), kernel_source(True).splitlines(True),
-                                        "kernel (native build)", "kernel (PARAVIRT build)", n=2))
+    return "".join(
+        difflib.unified_diff(
+            kernel_source(False).splitlines(True),
+            kernel_source(True).splitlines(True),
+            "kernel (native build)",
+            "kernel (PARAVIRT build)",
+            n=2,
+        )
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -157,8 +200,16 @@ def _check(workload: str | None, mode: str, profile: str, scale: int, program: s
         raise SimError(f"scale {scale} is above the limit of {MAX_SCALE} (work grows linearly with scale)")
 
 
-def _execute(workload: str | None, mode: str, profile: str, scale: int, program: str | None, trace_limit: int,
-             budget: int | None, kernel: str | None = None) -> _Run:
+def _execute(
+    workload: str | None,
+    mode: str,
+    profile: str,
+    scale: int,
+    program: str | None,
+    trace_limit: int,
+    budget: int | None,
+    kernel: str | None = None,
+) -> _Run:
     vmm = vmms.make(mode, pricing.symbolic(profiles.get(profile)))
     pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
     defines = frozenset(_defines(pv))
@@ -173,7 +224,7 @@ def _execute(workload: str | None, mode: str, profile: str, scale: int, program:
         # The boot loader's identity map: the 16 kernel tables (directory entries 0-15 of every
         # address space) map all of physical memory at the same address, kernel-only and global.
         ktab = abi.LAYOUT["KTAB"]
-        m.M[ktab:ktab + 256] = [(i << 8) | 11 for i in range(256)]
+        m.M[ktab : ktab + 256] = [(i << 8) | 11 for i in range(256)]
     else:  # a bare-metal program: kernel mode, paging off, stack at the top of memory, r1 = scale
         m.R[1], m.R[15] = scale, isa.MEM_WORDS
     m.run(0)
@@ -214,22 +265,48 @@ def _result(run_: _Run, mode: str, profile: str, scale: int, base: Result | None
         overhead = round(cycles / base.cycles, 4) if base.cycles else 0.0
     ic0, cy0 = m.mark[:2] if m.mark else (0, 0)  # the trace counts from the window's start, as the totals do
     trace = [Event(t[0] - ic0, t[1] - cy0, *t[2:]) for t in m.trace]
-    return Result(workload=run_.name, mode=mode, profile=profile, scale=scale, instructions=instructions,
-                  cycles=cycles, overhead=overhead, events=events, console=console, equivalent=violation is None,
-                  violation=violation, stopped=m.stopped, exit_code=m.exit_code, cycles_by_event=by_event,
-                  trace=trace, registers=tuple(m.R), status=m.status, state=state,
-                  charges=charges)
+    return Result(
+        workload=run_.name,
+        mode=mode,
+        profile=profile,
+        scale=scale,
+        instructions=instructions,
+        cycles=cycles,
+        overhead=overhead,
+        events=events,
+        console=console,
+        equivalent=violation is None,
+        violation=violation,
+        stopped=m.stopped,
+        exit_code=m.exit_code,
+        cycles_by_event=by_event,
+        trace=trace,
+        registers=tuple(m.R),
+        status=m.status,
+        state=state,
+        charges=charges,
+    )
 
 
 @functools.lru_cache(maxsize=32)
-def _native(workload: str | None, profile: str, scale: int, program: str | None, trace_limit: int,
-            budget: int | None) -> Result:
+def _native(
+    workload: str | None, profile: str, scale: int, program: str | None, trace_limit: int, budget: int | None
+) -> Result:
     r = _execute(workload, "native", profile, scale, program, trace_limit, budget)
     return _result(r, "native", profile, scale, None)
 
 
-def run(workload: str, mode: str, profile: str = "modern", scale: int = 1, *, program: str | None = None,
-        trace_limit: int = 500, max_instructions: int | None = None, kernel: str | None = None) -> Result:
+def run(
+    workload: str,
+    mode: str,
+    profile: str = "modern",
+    scale: int = 1,
+    *,
+    program: str | None = None,
+    trace_limit: int = 500,
+    max_instructions: int | None = None,
+    kernel: str | None = None,
+) -> Result:
     """Run ``workload`` (or a bare-metal ``program`` source) under ``mode``; see the module docstring.
 
     ``kernel`` overrides which kernel build boots: "unmodified" or "paravirt" (default: the mode's own).
@@ -242,13 +319,15 @@ def run(workload: str, mode: str, profile: str = "modern", scale: int = 1, *, pr
     base = _native(workload if program is None else None, profile, scale, program, trace_limit, max_instructions)
     if mode == "native" and kernel is None:
         return base
-    r = _execute(workload if program is None else None, mode, profile, scale, program, trace_limit,
-                 max_instructions, kernel)
+    r = _execute(
+        workload if program is None else None, mode, profile, scale, program, trace_limit, max_instructions, kernel
+    )
     return _result(r, mode, profile, scale, base)
 
 
-def translations(workload: str | None, profile: str = "p4-2005", scale: int = 1, *,
-                 program: str | None = None) -> list[bt.Translation]:
+def translations(
+    workload: str | None, profile: str = "p4-2005", scale: int = 1, *, program: str | None = None
+) -> list[bt.Translation]:
     """Run ``workload`` (or a bare ``program``) under binary translation and return the translation
     cache at the end: each guest-kernel block beside its translation, in address order."""
     _check(workload, "full", profile, scale, program)
@@ -285,5 +364,22 @@ def disassemble(code) -> str:
     return disasm.disassemble(code)
 
 
-__all__ = ["WORKLOADS", "MODES", "PROFILES", "MAX_SCALE", "MAX_INSTRUCTIONS", "SimError", "Result", "Comparison",
-           "Event", "run", "compare", "translations", "kernel_source", "kernel_diff", "assemble", "disassemble", "isa"]
+__all__ = [
+    "WORKLOADS",
+    "MODES",
+    "PROFILES",
+    "MAX_SCALE",
+    "MAX_INSTRUCTIONS",
+    "SimError",
+    "Result",
+    "Comparison",
+    "Event",
+    "run",
+    "compare",
+    "translations",
+    "kernel_source",
+    "kernel_diff",
+    "assemble",
+    "disassemble",
+    "isa",
+]

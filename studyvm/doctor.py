@@ -16,8 +16,22 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-_GUEST_VENDORS = ("qemu", "kvm", "vmware", "virtualbox", "innotek", "xen", "microsoft corporation", "amazon ec2",
-                  "google", "parallels", "bochs", "openstack", "digitalocean", "hetzner")
+_GUEST_VENDORS = (
+    "qemu",
+    "kvm",
+    "vmware",
+    "virtualbox",
+    "innotek",
+    "xen",
+    "microsoft corporation",
+    "amazon ec2",
+    "google",
+    "parallels",
+    "bochs",
+    "openstack",
+    "digitalocean",
+    "hetzner",
+)
 
 
 @dataclass
@@ -65,18 +79,26 @@ class DoctorReport:
         elif self.vmx or self.svm:
             tech = "Intel VT-x (vmx)" if self.vmx else "AMD-V (svm)"
             nested = "with nested paging (EPT/NPT)" if self.nested_paging else "without nested paging flags"
-            out.append(f"Hardware virtualization: {tech}, {nested}; egrep -c '(vmx|svm)' /proc/cpuinfo = "
-                       f"{self.virt_flag_lines}")
+            out.append(
+                f"Hardware virtualization: {tech}, {nested}; egrep -c '(vmx|svm)' /proc/cpuinfo = "
+                f"{self.virt_flag_lines}"
+            )
         else:
             # /dev/kvm can work without the flags when a sandbox or hypervisor hides them from CPUID.
-            verdict = ("yet /dev/kvm is usable, so whatever runs this machine passes KVM through while hiding the flags"
-                       if self.kvm_usable else
-                       "binary translation or paravirtualization would still work, hardware-assisted KVM would not")
-            out.append(f"Hardware virtualization: no vmx/svm flag visible (egrep -c '(vmx|svm)' /proc/cpuinfo = 0); "
-                       f"{verdict}")
+            verdict = (
+                "yet /dev/kvm is usable, so whatever runs this machine passes KVM through while hiding the flags"
+                if self.kvm_usable
+                else "binary translation or paravirtualization would still work, hardware-assisted KVM would not"
+            )
+            out.append(
+                f"Hardware virtualization: no vmx/svm flag visible (egrep -c '(vmx|svm)' /proc/cpuinfo = 0); {verdict}"
+            )
         if self.kvm_present:
-            out.append("/dev/kvm: present and usable by you" if self.kvm_usable
-                       else "/dev/kvm: present but not usable by you (permissions: try the kvm group)")
+            out.append(
+                "/dev/kvm: present and usable by you"
+                if self.kvm_usable
+                else "/dev/kvm: present but not usable by you (permissions: try the kvm group)"
+            )
         else:
             out.append("/dev/kvm: absent (the KVM module is not loaded, or no hardware support)")
         if self.is_guest:
@@ -102,9 +124,12 @@ def _read(path: Path, unknown: list[str]) -> str | None:
         return None
 
 
-def inspect(cpuinfo: Path = Path("/proc/cpuinfo"), kvm: Path = Path("/dev/kvm"),
-            sys_hypervisor: Path = Path("/sys/hypervisor"),
-            dmi_vendor: Path = Path("/sys/class/dmi/id/sys_vendor")) -> DoctorReport:
+def inspect(
+    cpuinfo: Path = Path("/proc/cpuinfo"),
+    kvm: Path = Path("/dev/kvm"),
+    sys_hypervisor: Path = Path("/sys/hypervisor"),
+    dmi_vendor: Path = Path("/sys/class/dmi/id/sys_vendor"),
+) -> DoctorReport:
     """Inspect the machine through the given paths (tests pass fake ones)."""
     r = DoctorReport()
     text = _read(cpuinfo, r.unknown)

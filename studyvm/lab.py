@@ -151,8 +151,16 @@ def compare(workload: str, profile: str, modes: list[str], scale: int = 1, shoul
         _stop_if_asked(should_stop)
         results[mode] = minisim.run(workload, mode, profile, scale)
     trace, dropped = _trace(results)
-    return LabRun(f"{workload} on {profile}", rows_of(results), trace, dropped, workload=workload, profile=profile,
-                  breakdown=_breakdown(results), source=results)
+    return LabRun(
+        f"{workload} on {profile}",
+        rows_of(results),
+        trace,
+        dropped,
+        workload=workload,
+        profile=profile,
+        breakdown=_breakdown(results),
+        source=results,
+    )
 
 
 def _breakdown(results: dict[str, Any], overrides: dict[str, int] | None = None) -> str:
@@ -172,8 +180,9 @@ def reprice(run: LabRun, settings: str) -> LabRun:
         raise ValueError("run a workload first (r): a scenario's runs are not kept for re-pricing")
     overrides = pricing.parse(settings.replace(",", " ").split(), run.profile)
     priced = pricing.reprice_all(run.source, overrides)
-    results = {m: dataclasses.replace(r, cycles=priced[m].cycles, overhead=priced[m].overhead)
-               for m, r in run.source.items()}
+    results = {
+        m: dataclasses.replace(r, cycles=priced[m].cycles, overhead=priced[m].overhead) for m, r in run.source.items()
+    }
     text = _breakdown(run.source, overrides)
     return dataclasses.replace(run, rows=rows_of(results), prices=overrides, breakdown=text)
 
@@ -190,8 +199,10 @@ def mechanism(workload: str, profile: str, modes: list[str]) -> str:
         return timeline.text([timeline.of(MECHANISMS[workload], m, profile) for m in modes])
     if workload == "tlb":
         return walk2d.text(walk2d.walk("tlb", None, profile))
-    return (f"{workload} has no single operation to follow: run syscall, pagefault or io for a timeline of one "
-            "system call, page fault or sector read under each mode, or tlb for one TLB miss's 2D walk")
+    return (
+        f"{workload} has no single operation to follow: run syscall, pagefault or io for a timeline of one "
+        "system call, page fault or sector read under each mode, or tlb for one TLB miss's 2D walk"
+    )
 
 
 def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:

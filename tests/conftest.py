@@ -58,21 +58,37 @@ class PgServer:
             self.sock.mkdir()
 
     def _run(self, *args: str) -> None:
-        subprocess.run(
-            [*self._as_user, *args], check=True, capture_output=True, timeout=60, cwd=self.base
-        )
+        subprocess.run([*self._as_user, *args], check=True, capture_output=True, timeout=60, cwd=self.base)
 
     def start(self) -> None:
         """initdb and start the server, listening only on the unix socket."""
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "studyvm", "--auth=trust",
-                  "-E", "UTF8", "--no-sync")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "studyvm",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
         # Members of PASSWORD_ROLE must give their password (to test generated passwords); the
         # rest connect without one. The first matching line wins.
         hba = self.data / "pg_hba.conf"
         hba.write_text(f"local all +{PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         options = f"-k {self.sock} -c listen_addresses= -F -c max_connections=50"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.base / "log"),
-                  "-w", "-o", options, "start")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.base / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
 
     def stop(self) -> None:
         """Stop the server at once and delete its files."""
@@ -101,8 +117,10 @@ class PgServer:
 
     def ensure_role(self, name: str, *options: str) -> str:
         """Create the login role ``name`` unless it exists (roles are server-wide); return ``name``."""
-        self.admin(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-                   f'CREATE ROLE "{name}" LOGIN {" ".join(options)}; END IF; END $$')
+        self.admin(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
+            f'CREATE ROLE "{name}" LOGIN {" ".join(options)}; END IF; END $$'
+        )
         return name
 
     def as_role(self, url: str, name: str) -> str:

@@ -9,8 +9,9 @@ from minisim.vmm.native import Native
 from minisim.vmm.para import Paravirt
 from minisim.vmm.trap_emulate import TrapEmulate
 
-BY_MODE = {cls.name: cls for cls in (Native, TrapEmulate, BinaryTranslation, Paravirt, HardwareAssist, NestedPaging,
-                                     Hybrid)}
+BY_MODE = {
+    cls.name: cls for cls in (Native, TrapEmulate, BinaryTranslation, Paravirt, HardwareAssist, NestedPaging, Hybrid)
+}
 
 
 def make(mode: str, profile):

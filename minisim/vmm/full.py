@@ -46,7 +46,7 @@ class BinaryTranslation(ShadowPaging):
         """Translate the kernel block at ``pc`` (once: it then lives in the translation cache)."""
         ppc = base | (pc & 255)
         ins = decode_block(m.M, ppc)
-        self.tc[(base << 18) | pc] = bt.describe(m.M[ppc:ppc + len(ins)], pc, base >> 8, ins)
+        self.tc[(base << 18) | pc] = bt.describe(m.M[ppc : ppc + len(ins)], pc, base >> 8, ins)
         m.event("bt_block", self.p.bt_translate, pc=pc)
         return bt.rewrite
 

@@ -11,12 +11,17 @@ import typer
 
 from studyvm.cli.study_cmds import _fail, _service
 
-cards_app = typer.Typer(help="Find cards with a search query and act on them (Anki's browser, in the shell).",
-                        no_args_is_help=True, rich_markup_mode=None)
+cards_app = typer.Typer(
+    help="Find cards with a search query and act on them (Anki's browser, in the shell).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
-QUERY_HELP = ('Search, e.g. \'topic:para is:suspended\', \'"binary translation" -type:flip\', '
-              "'prop:lapses>2 or is:leech'. An empty query matches every card; put -- before a query that "
-              "starts with - (cards search -- -is:new).")
+QUERY_HELP = (
+    "Search, e.g. 'topic:para is:suspended', '\"binary translation\" -type:flip', "
+    "'prop:lapses>2 or is:leech'. An empty query matches every card; put -- before a query that "
+    "starts with - (cards search -- -is:new)."
+)
 
 
 def _search(svc: object, query: str, sort: str = "due") -> list:
@@ -49,8 +54,10 @@ def search(
         for c in found:
             due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "-"
             flags = ",".join(sorted(c.flags - {"new", "learn", "review"})) or ""
-            typer.echo(f"{c.pack_id}/{c.question_id}  {c.state:<10} due {due:<10} ivl {c.ivl:>6.1f}d  "
-                       f"lapses {c.lapses:<2} last {c.last_rating_name or '-':<5} {flags:<16} {c.prompt[:60]}")
+            typer.echo(
+                f"{c.pack_id}/{c.question_id}  {c.state:<10} due {due:<10} ivl {c.ivl:>6.1f}d  "
+                f"lapses {c.lapses:<2} last {c.last_rating_name or '-':<5} {flags:<16} {c.prompt[:60]}"
+            )
 
 
 def _act(ctx: typer.Context, action: str, query: str) -> None:

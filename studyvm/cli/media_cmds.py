@@ -40,7 +40,6 @@ def media(
         raise _fail(f"no program could open {path}")
 
 
-
 def register(app: typer.Typer) -> None:
     """Add ``media`` to the ``pack`` group (registered on the root app by :mod:`studyvm.cli.pack_cmds`)."""
     if not any(c.name == "media" for c in pack_app.registered_commands):

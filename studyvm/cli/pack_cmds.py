@@ -105,9 +105,7 @@ def schema(kind: SchemaKind = typer.Argument(SchemaKind.questions, help="questio
 
 
 @pack_app.command("list")
-def list_packs(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
-) -> None:
+def list_packs(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the available packs: id, title, version, question count and where each lives."""
     catalog = load_catalog_for(ctx.obj)
     rows = [

@@ -13,8 +13,16 @@ import typer
 sim_app = typer.Typer(help="The simulated machine: run a guest under each virtualization mode.", no_args_is_help=True)
 
 # Columns of the comparison table: (header, events kind) -- the notes' "performance graph", measured.
-_COLUMNS = (("traps", "trap"), ("exits", "vmexit"), ("hcalls", "hypercall"), ("bt-call", "bt_callout"),
-            ("shadow", "shadow_update"), ("tlb-miss", "tlb_miss"), ("io-exit", "io_exit"), ("ring", "ring_notify"))
+_COLUMNS = (
+    ("traps", "trap"),
+    ("exits", "vmexit"),
+    ("hcalls", "hypercall"),
+    ("bt-call", "bt_callout"),
+    ("shadow", "shadow_update"),
+    ("tlb-miss", "tlb_miss"),
+    ("io-exit", "io_exit"),
+    ("ring", "ring_notify"),
+)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -71,8 +79,10 @@ def _value(v) -> str:
 
 
 def _details(r) -> str:
-    lines = [f"{r.workload} under {r.mode} ({r.profile}, scale {r.scale}): {r.instructions:,} guest instructions, "
-             f"{r.cycles:,} cycles, {r.overhead:.2f}x native"]
+    lines = [
+        f"{r.workload} under {r.mode} ({r.profile}, scale {r.scale}): {r.instructions:,} guest instructions, "
+        f"{r.cycles:,} cycles, {r.overhead:.2f}x native"
+    ]
     for kind, v in r.events.items():
         if isinstance(v, dict) and v:
             lines.append(f"  {kind}: {_count(v):,} (" + ", ".join(f"{k} {n:,}" for k, n in v.items()) + ")")
@@ -120,8 +130,12 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
     import minisim
 
     scenarios = {sid: s.title for sid, s in minisim.SCENARIOS.items()}
-    data = {"workloads": list(minisim.WORKLOADS), "modes": list(minisim.MODES), "profiles": list(minisim.PROFILES),
-            "scenarios": scenarios}
+    data = {
+        "workloads": list(minisim.WORKLOADS),
+        "modes": list(minisim.MODES),
+        "profiles": list(minisim.PROFILES),
+        "scenarios": scenarios,
+    }
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
@@ -139,9 +153,11 @@ def run_cmd(
     profile: str = typer.Option("modern", "--profile", "-p", help="CPU cost profile."),
     scale: int = typer.Option(1, "--scale", "-n", min=1, help="Work grows linearly with N."),
     program: Path | None = typer.Option(
-        None, "--program",
+        None,
+        "--program",
         help="Run your own bare-metal .s program instead (starts at 0 in kernel mode; end it with PV_SHUTDOWN; "
-             "examples ship in minisim/guest/examples)."),
+        "examples ship in minisim/guest/examples).",
+    ),
     max_instructions: int | None = typer.Option(None, "--max-instructions", min=1, help="Instruction budget."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the compare shape, one mode)."),
     trace: bool = typer.Option(False, "--trace", help="Include the event trace."),
@@ -162,10 +178,27 @@ def run_cmd(
         d = r.to_dict(trace=trace)
         for entry in d.get("trace", ()):
             entry["symbol"] = names.name(entry["pc"])
-        body = {k: d[k] for k in ("instructions", "cycles", "overhead", "events", "equivalent", "console", "violation",
-                                  "stopped", "cycles_by_event", "registers") + (("trace",) if trace else ())}
-        typer.echo(json.dumps({"workload": r.workload, "profile": r.profile, "scale": r.scale,
-                               "modes": {r.mode: body}}, indent=2))
+        body = {
+            k: d[k]
+            for k in (
+                "instructions",
+                "cycles",
+                "overhead",
+                "events",
+                "equivalent",
+                "console",
+                "violation",
+                "stopped",
+                "cycles_by_event",
+                "registers",
+            )
+            + (("trace",) if trace else ())
+        }
+        typer.echo(
+            json.dumps(
+                {"workload": r.workload, "profile": r.profile, "scale": r.scale, "modes": {r.mode: body}}, indent=2
+            )
+        )
         return
     typer.echo(_details(r))
     if trace:
@@ -206,8 +239,10 @@ def compare_cmd(
 
 
 @sim_app.command("scenario")
-def scenario_cmd(scenario_id: str = typer.Argument(..., help="Scenario id (see `sim list`)."),
-                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def scenario_cmd(
+    scenario_id: str = typer.Argument(..., help="Scenario id (see `sim list`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
     """Run a demonstration scenario and print its verdict."""
     import minisim
 
@@ -234,8 +269,9 @@ def asm_cmd(file: Path = typer.Argument(..., help="Assembly source (.s).")) -> N
 
 
 @sim_app.command("disasm")
-def disasm_cmd(file: Path = typer.Argument(..., help="A .s source, or an 'address: word' listing from `sim asm`.")
-               ) -> None:
+def disasm_cmd(
+    file: Path = typer.Argument(..., help="A .s source, or an 'address: word' listing from `sim asm`."),
+) -> None:
     """Disassemble FILE."""
     import minisim
 
@@ -287,8 +323,10 @@ def translate_cmd(
     typer.echo(f"translation cache after {workload} ({len(cache)} guest-kernel blocks):")
     for t in cache:
         c = t.counts()
-        typer.echo(f"  {t.vpc:#06x}  {len(t.sites):>3} instructions: {c['copy']} copied, {c['inline']} inline, "
-                   f"{c['callout']} callouts")
+        typer.echo(
+            f"  {t.vpc:#06x}  {len(t.sites):>3} instructions: {c['copy']} copied, {c['inline']} inline, "
+            f"{c['callout']} callouts"
+        )
     shown = next((t for t in cache if t.counts()["inline"]), cache[0] if cache else None)
     if shown is not None:
         typer.echo(f"\n{shown.text()}\n\n(--block ADDR shows another block)")

@@ -72,8 +72,10 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
     given = _given_learner(ctx)
     if as_learner and given and given != svc.settings.learner:
         svc.close()
-        raise _fail(f"--learner '{given}' is not the database role '{svc.settings.learner}': on PostgreSQL you "
-                    "study as the role you connect as (leave out --learner and STUDYVM_LEARNER)")
+        raise _fail(
+            f"--learner '{given}' is not the database role '{svc.settings.learner}': on PostgreSQL you "
+            "study as the role you connect as (leave out --learner and STUDYVM_LEARNER)"
+        )
     try:
         yield svc
     except (StudyError, ClassDBError) as exc:
@@ -123,14 +125,12 @@ def quiz(
 ) -> None:
     """A practice quiz with instant feedback, or with --exam a timed mock exam."""
     settings = ctx.obj
-    selection = {"n": n, "pack": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak": weak,
-                 "mistakes": mistakes}
+    selection = {"n": n, "pack": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak": weak, "mistakes": mistakes}
     if not plain:
         from studyvm.cli.tui_cmds import open_app
 
         if exam or resume:
-            open_app(settings, screen="exam", minutes=minutes, pass_mark=pass_mark, cbm=cbm, resume=resume,
-                     **selection)
+            open_app(settings, screen="exam", minutes=minutes, pass_mark=pass_mark, cbm=cbm, resume=resume, **selection)
         else:
             open_app(settings, screen="quiz", **selection)
         return
@@ -138,8 +138,15 @@ def quiz(
 
     io = PlainIO()
     with _service(ctx) as svc:
-        kwargs = {"n": n, "pack_id": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak_first": weak,
-                  "mistakes": mistakes}
+        kwargs = {
+            "n": n,
+            "pack_id": pack,
+            "topic": topic,
+            "tag": tag,
+            "qtype": qtype,
+            "weak_first": weak,
+            "mistakes": mistakes,
+        }
         if resume:
             attempt = svc.unfinished_exam()
             if attempt is None:

@@ -178,6 +178,7 @@ class _Scanner:
                 return
             pos += 1
 
+
 def _skip_properties(line: str, pos: int) -> int:
     """Skip blanks and any anchors (``&a``) or tags (``!t``) that stand before a node."""
     length = len(line)

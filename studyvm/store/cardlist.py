@@ -69,8 +69,11 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
     """
     last_rating = (
         select(LOG.c.rating)
-        .where(LOG.c.learner_id == CARD.c.learner_id, LOG.c.pack_id == CARD.c.pack_id,
-               LOG.c.question_id == CARD.c.question_id)
+        .where(
+            LOG.c.learner_id == CARD.c.learner_id,
+            LOG.c.pack_id == CARD.c.pack_id,
+            LOG.c.question_id == CARD.c.question_id,
+        )
         .order_by(LOG.c.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -83,9 +86,20 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
         ivl = func.extract("epoch", CARD.c.due - CARD.c.last_review) / 86400.0
     is_due = case((and_(CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= literal(naive_now, DateTime())), 1), else_=0)
     result = session.execute(
-        select(CARD.c.pack_id, CARD.c.question_id, CARD.c.state, type_coerce(CARD.c.due, String), ivl, is_due,
-               CARD.c.reps, CARD.c.lapses, CARD.c.suspended, CARD.c.queue == QUEUE_BURIED, CARD.c.leech, last_rating)
-        .where(CARD.c.learner_id == learner, CARD.c.removed.is_(False))
+        select(
+            CARD.c.pack_id,
+            CARD.c.question_id,
+            CARD.c.state,
+            type_coerce(CARD.c.due, String),
+            ivl,
+            is_due,
+            CARD.c.reps,
+            CARD.c.lapses,
+            CARD.c.suspended,
+            CARD.c.queue == QUEUE_BURIED,
+            CARD.c.leech,
+            last_rating,
+        ).where(CARD.c.learner_id == learner, CARD.c.removed.is_(False))
     )
     cursor = getattr(result, "cursor", None)  # a CursorResult: its raw rows skip per-row processing
     rows = cursor.fetchall() if cursor is not None else result.all()
@@ -104,14 +118,26 @@ def review_history(learner: int, pack_id: str, question_id: str, *, session: Ses
 
 def forget(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
     """Put a card back to new (its history is kept; a suspension stays); False when no such card."""
-    where = (CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id,
-             CARD.c.removed.is_(False))
+    where = (
+        CARD.c.learner_id == learner,
+        CARD.c.pack_id == pack_id,
+        CARD.c.question_id == question_id,
+        CARD.c.removed.is_(False),
+    )
     suspended = session.execute(select(CARD.c.suspended).where(*where)).scalar()
     if suspended is None:
         return False
     values: dict[str, Any] = {
-        "state": STATE_NEW, "queue": QUEUE_SUSPENDED if suspended else QUEUE_NEW, "step": None, "stability": None,
-        "difficulty": None, "due": None, "last_review": None, "reps": 0, "lapses": 0, "leech": False,
+        "state": STATE_NEW,
+        "queue": QUEUE_SUSPENDED if suspended else QUEUE_NEW,
+        "step": None,
+        "stability": None,
+        "difficulty": None,
+        "due": None,
+        "last_review": None,
+        "reps": 0,
+        "lapses": 0,
+        "leech": False,
         "buried_until": None,
     }
     session.execute(update(CARD).where(*where).values(**values))

@@ -190,6 +190,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
         raise SchemaTooNewError(current, SCHEMA_HEAD)
     from alembic import command
+
     sqlite = is_sqlite(engine)
     with writer(engine).connect() as conn:
         raw = conn.connection.dbapi_connection

@@ -228,10 +228,13 @@ def synced_hash(conn: sqlite3.Connection, learner: int, pack_id: str) -> str | N
 
 def burial_over(conn: sqlite3.Connection, learner: int, now: str) -> bool:
     """Whether a buried card is due back (the service puts it back before counting)."""
-    return conn.execute(
-        "SELECT 1 FROM card_state WHERE learner_id = ? AND queue = ? AND buried_until <= ? LIMIT 1",
-        (learner, QUEUE_BURIED, now),
-    ).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM card_state WHERE learner_id = ? AND queue = ? AND buried_until <= ? LIMIT 1",
+            (learner, QUEUE_BURIED, now),
+        ).fetchone()
+        is not None
+    )
 
 
 def day_totals(conn: sqlite3.Connection, learner: int) -> list[tuple[int, int, int]]:

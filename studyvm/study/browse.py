@@ -111,8 +111,9 @@ class _Probe:
 
 
 def _flags(row: cardlist.ListedCard) -> frozenset[str]:
-    flags = {"new" if row.state == STATE_NEW else "learn" if row.state in (STATE_LEARNING, STATE_RELEARNING)
-             else "review"}
+    flags = {
+        "new" if row.state == STATE_NEW else "learn" if row.state in (STATE_LEARNING, STATE_RELEARNING) else "review"
+    }
     for name, on in (("due", row.is_due), ("suspended", row.suspended), ("buried", row.buried), ("leech", row.leech)):
         if on:
             flags.add(name)
@@ -143,12 +144,24 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
         probe.tags = tuple(question.tags or ())
         probe.flags, probe.lapses, probe.reps, probe.ivl = _flags(row), row.lapses, row.reps, round(row.ivl or 0.0, 2)
         if tree.matches(probe):
-            found.append(CardInfo(
-                pack_id=row.pack_id, question_id=row.question_id, prompt=" ".join(question.prompt.split()),
-                topic=question.topic, type=question.type, state=STATE_NAMES.get(row.state, "review"),
-                due=cardlist.as_utc(row.due), ivl=probe.ivl, lapses=row.lapses, reps=row.reps,
-                last_rating=row.last_rating, tags=tuple(question.tags or ()), flags=probe.flags, text=text,
-            ))
+            found.append(
+                CardInfo(
+                    pack_id=row.pack_id,
+                    question_id=row.question_id,
+                    prompt=" ".join(question.prompt.split()),
+                    topic=question.topic,
+                    type=question.type,
+                    state=STATE_NAMES.get(row.state, "review"),
+                    due=cardlist.as_utc(row.due),
+                    ivl=probe.ivl,
+                    lapses=row.lapses,
+                    reps=row.reps,
+                    last_rating=row.last_rating,
+                    tags=tuple(question.tags or ()),
+                    flags=probe.flags,
+                    text=text,
+                )
+            )
     keys = {
         "due": lambda c: (c.due is None, c.due or now, c.question_id),
         "ivl": lambda c: (c.ivl, c.question_id),
@@ -170,11 +183,16 @@ def history(svc: StudyService, pack_id: str, question_id: str) -> list[HistoryEn
     for r in rows:
         given = json.loads(r.response) if r.response else None
         answer = describe_response(question, given) if given is not None and question is not None else ""
-        entries.append(HistoryEntry(
-            when=r.reviewed_at, rating=RATING_NAMES.get(r.rating, str(r.rating)),
-            state_before=STATE_NAMES.get(r.state_before, "?"), score=r.score, answer=answer,
-            seconds=r.duration_ms / 1000 if r.duration_ms else None,
-        ))
+        entries.append(
+            HistoryEntry(
+                when=r.reviewed_at,
+                rating=RATING_NAMES.get(r.rating, str(r.rating)),
+                state_before=STATE_NAMES.get(r.state_before, "?"),
+                score=r.score,
+                answer=answer,
+                seconds=r.duration_ms / 1000 if r.duration_ms else None,
+            )
+        )
     return entries
 
 

@@ -54,17 +54,36 @@ class CardRow:
 
 
 _CARD_COLS = (
-    CARD.c.id, CARD.c.pack_id, CARD.c.question_id, CARD.c.queue, CARD.c.state, CARD.c.step, CARD.c.stability,
-    CARD.c.difficulty, CARD.c.due, CARD.c.last_review, CARD.c.reps, CARD.c.lapses, CARD.c.suspended,
-    CARD.c.leech, CARD.c.removed, CARD.c.buried_until,
+    CARD.c.id,
+    CARD.c.pack_id,
+    CARD.c.question_id,
+    CARD.c.queue,
+    CARD.c.state,
+    CARD.c.step,
+    CARD.c.stability,
+    CARD.c.difficulty,
+    CARD.c.due,
+    CARD.c.last_review,
+    CARD.c.reps,
+    CARD.c.lapses,
+    CARD.c.suspended,
+    CARD.c.leech,
+    CARD.c.removed,
+    CARD.c.buried_until,
 )
 
 
 def _row(r) -> CardRow:
     return CardRow(
-        id=r.id, pack_id=r.pack_id, question_id=r.question_id, queue=r.queue,
+        id=r.id,
+        pack_id=r.pack_id,
+        question_id=r.question_id,
+        queue=r.queue,
         fields=CardFields(r.state, r.step, r.stability, r.difficulty, r.due, r.last_review, r.reps, r.lapses),
-        suspended=bool(r.suspended), leech=bool(r.leech), removed=bool(r.removed), buried_until=r.buried_until,
+        suspended=bool(r.suspended),
+        leech=bool(r.leech),
+        removed=bool(r.removed),
+        buried_until=r.buried_until,
     )
 
 
@@ -122,7 +141,8 @@ def next_card(
 
 
 _GET_CARD = select(*_CARD_COLS).where(
-    CARD.c.learner_id == bindparam("learner"), CARD.c.pack_id == bindparam("pack"),
+    CARD.c.learner_id == bindparam("learner"),
+    CARD.c.pack_id == bindparam("pack"),
     CARD.c.question_id == bindparam("qid"),
 )
 # Prepared once: on the answer path, building statements costs more than running them.
@@ -139,7 +159,8 @@ def _bump_day(dialect: str):
     else:
         from sqlalchemy.dialects.postgresql import insert as upsert
     stmt = upsert(DAY).values(
-        learner_id=bindparam("b_learner"), review_day=bindparam("b_day"),
+        learner_id=bindparam("b_learner"),
+        review_day=bindparam("b_day"),
         **{k: bindparam(f"b_{k}") for k in _DAY_COUNTS},
     )
     return stmt.on_conflict_do_update(
@@ -151,9 +172,14 @@ def _bump_day(dialect: str):
 def _count_day(session: Session, learner: int, day: int, state_before: int, rating: int, sign: int) -> None:
     """Add (``sign`` 1) or remove (-1) one review in the learner's day totals."""
     counts = day_counts(state_before, rating, sign)
-    session.execute(_bump_day(session.get_bind().dialect.name), {
-        "b_learner": learner, "b_day": day, **{f"b_{k}": n for k, n in zip(_DAY_COUNTS, counts, strict=True)},
-    })
+    session.execute(
+        _bump_day(session.get_bind().dialect.name),
+        {
+            "b_learner": learner,
+            "b_day": day,
+            **{f"b_{k}": n for k, n in zip(_DAY_COUNTS, counts, strict=True)},
+        },
+    )
 
 
 def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> CardRow | None:
@@ -163,31 +189,57 @@ def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) 
 
 
 def _snapshot(card: CardRow) -> str:
-    return json.dumps({
-        **card.fields.as_dict(),
-        "suspended": card.suspended, "leech": card.leech,
-        "buried_until": card.buried_until.isoformat() if card.buried_until else None,
-    })
+    return json.dumps(
+        {
+            **card.fields.as_dict(),
+            "suspended": card.suspended,
+            "leech": card.leech,
+            "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+        }
+    )
 
 
 def answer_values(card: CardRow, after: CardFields, leech: bool) -> dict:
     """The ``card_state`` columns an answer sets."""
     suspended = card.suspended or leech
     return {
-        "state": after.state, "step": after.step, "stability": after.stability, "difficulty": after.difficulty,
-        "due": after.due, "last_review": after.last_review, "reps": after.reps, "lapses": after.lapses,
-        "leech": card.leech or leech, "suspended": suspended, "buried_until": None,
+        "state": after.state,
+        "step": after.step,
+        "stability": after.stability,
+        "difficulty": after.difficulty,
+        "due": after.due,
+        "last_review": after.last_review,
+        "reps": after.reps,
+        "lapses": after.lapses,
+        "leech": card.leech or leech,
+        "suspended": suspended,
+        "buried_until": None,
         "queue": queue_for(after.state, suspended, card.removed),
     }
 
 
-def log_values(learner: int, card: CardRow, rating: int, now: datetime, day: int, score: float | None,
-               response: object, duration_ms: int | None) -> dict:
+def log_values(
+    learner: int,
+    card: CardRow,
+    rating: int,
+    now: datetime,
+    day: int,
+    score: float | None,
+    response: object,
+    duration_ms: int | None,
+) -> dict:
     """The ``review_log`` row of an answer (undo snapshot included)."""
     return {
-        "learner_id": learner, "pack_id": card.pack_id, "question_id": card.question_id, "rating": rating,
-        "reviewed_at": now, "review_day": day, "duration_ms": duration_ms, "state_before": card.fields.state,
-        "score": score, "response": None if response is None else json.dumps(response, default=str),
+        "learner_id": learner,
+        "pack_id": card.pack_id,
+        "question_id": card.question_id,
+        "rating": rating,
+        "reviewed_at": now,
+        "review_day": day,
+        "duration_ms": duration_ms,
+        "state_before": card.fields.state,
+        "score": score,
+        "response": None if response is None else json.dumps(response, default=str),
         "prev": _snapshot(card),
     }
 
@@ -226,8 +278,9 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     Returns the (pack id, question id) of the card, or ``None`` if there was nothing to undo.
     """
     log = session.execute(
-        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev, LOG.c.review_day, LOG.c.state_before, LOG.c.rating)
-        .where(LOG.c.id == log_id, LOG.c.learner_id == learner)
+        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev, LOG.c.review_day, LOG.c.state_before, LOG.c.rating).where(
+            LOG.c.id == log_id, LOG.c.learner_id == learner
+        )
     ).first()
     if log is None or log.prev is None:
         return None
@@ -237,10 +290,19 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == log.pack_id, CARD.c.question_id == log.question_id)
     removed = session.execute(select(CARD.c.removed).where(key)).scalar()
     session.execute(
-        update(CARD).where(key).values(
-            state=fields.state, step=fields.step, stability=fields.stability, difficulty=fields.difficulty,
-            due=fields.due, last_review=fields.last_review, reps=fields.reps, lapses=fields.lapses,
-            suspended=snap["suspended"], leech=snap["leech"],
+        update(CARD)
+        .where(key)
+        .values(
+            state=fields.state,
+            step=fields.step,
+            stability=fields.stability,
+            difficulty=fields.difficulty,
+            due=fields.due,
+            last_review=fields.last_review,
+            reps=fields.reps,
+            lapses=fields.lapses,
+            suspended=snap["suspended"],
+            leech=snap["leech"],
             buried_until=datetime.fromisoformat(buried) if buried else None,
             queue=queue_for(fields.state, snap["suspended"], bool(removed), bool(buried)),
         )
@@ -265,8 +327,12 @@ def set_suspended(learner: int, pack_id: str, question_id: str, suspended: bool,
 
 def bury(learner: int, pack_id: str, question_id: str, until: datetime, *, session: Session) -> bool:
     """Hide a card until ``until`` (the start of the learner's next day)."""
-    key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id,
-               CARD.c.queue.in_((QUEUE_NEW, QUEUE_SCHEDULED)))
+    key = and_(
+        CARD.c.learner_id == learner,
+        CARD.c.pack_id == pack_id,
+        CARD.c.question_id == question_id,
+        CARD.c.queue.in_((QUEUE_NEW, QUEUE_SCHEDULED)),
+    )
     return session.execute(update(CARD).where(key).values(buried_until=until, queue=QUEUE_BURIED)).rowcount > 0
 
 
@@ -302,12 +368,19 @@ def _capped(queue: int, by_pack: bool, excluding: bool, cap: str):
 @lru_cache(maxsize=8)
 def _counts(by_pack: bool, excluding: bool):
     """One statement for both counts: one round trip to a database server instead of two."""
-    return select(_capped(QUEUE_SCHEDULED, by_pack, excluding, "due_cap"),
-                  _capped(QUEUE_NEW, by_pack, excluding, "new_cap"))
+    return select(
+        _capped(QUEUE_SCHEDULED, by_pack, excluding, "due_cap"), _capped(QUEUE_NEW, by_pack, excluding, "new_cap")
+    )
 
 
 def capped_counts(
-    learner: int, now: datetime, due_cap: int, new_cap: int, *, session: Session, pack_id: str | None = None,
+    learner: int,
+    now: datetime,
+    due_cap: int,
+    new_cap: int,
+    *,
+    session: Session,
+    pack_id: str | None = None,
     exclude_packs: tuple[str, ...] = (),
 ) -> tuple[int, int]:
     """(cards due now, new cards), each at most its cap: cheap however big the backlog.
@@ -315,8 +388,14 @@ def capped_counts(
     Like Anki, what a review screen shows is bounded by the daily limits anyway.
     """
     stmt = _counts(pack_id is not None, bool(exclude_packs))
-    params = {"learner": learner, "now": now, "pack": pack_id, "exclude": list(exclude_packs),
-              "due_cap": max(0, due_cap), "new_cap": max(0, new_cap)}
+    params = {
+        "learner": learner,
+        "now": now,
+        "pack": pack_id,
+        "exclude": list(exclude_packs),
+        "due_cap": max(0, due_cap),
+        "new_cap": max(0, new_cap),
+    }
     due, new = session.execute(stmt, params).one()
     return due, new
 

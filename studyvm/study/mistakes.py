@@ -25,8 +25,13 @@ def record(
     """Keep a wrong answer."""
     session.execute(
         insert(TABLE).values(
-            learner_id=learner, pack_id=pack_id, question_id=question_id, at=now, origin=origin,
-            response=None if response is None else json.dumps(response, default=str), cleared=False,
+            learner_id=learner,
+            pack_id=pack_id,
+            question_id=question_id,
+            at=now,
+            origin=origin,
+            response=None if response is None else json.dumps(response, default=str),
+            cleared=False,
         )
     )
 
@@ -35,8 +40,12 @@ def clear(learner: int, pack_id: str, question_id: str, *, session: Session) -> 
     """Mark the open mistakes on a question as cleared (answered right since)."""
     session.execute(
         update(TABLE)
-        .where(TABLE.c.learner_id == learner, TABLE.c.cleared.is_(False), TABLE.c.pack_id == pack_id,
-               TABLE.c.question_id == question_id)
+        .where(
+            TABLE.c.learner_id == learner,
+            TABLE.c.cleared.is_(False),
+            TABLE.c.pack_id == pack_id,
+            TABLE.c.question_id == question_id,
+        )
         .values(cleared=True)
     )
 

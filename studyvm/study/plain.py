@@ -86,8 +86,12 @@ def show_feedback(io: PlainIO, outcome: AnswerOutcome, self_rated: bool) -> None
         else:
             partly = f" ({outcome.score:.0%})" if outcome.score else ""
             io.say(f"wrong{partly} — answer: {outcome.expected}")
-    for label, text in (("feedback: ", outcome.feedback), ("why: ", outcome.explanation), ("caveat: ", outcome.caveat),
-                        ("source: ", outcome.source)):
+    for label, text in (
+        ("feedback: ", outcome.feedback),
+        ("why: ", outcome.explanation),
+        ("caveat: ", outcome.caveat),
+        ("source: ", outcome.source),
+    ):
         if text:
             io.say(f"{label}{text}")
     if outcome.leech:
@@ -144,7 +148,7 @@ COMMANDS = {
 
 def say_help(io: PlainIO, review: bool) -> None:
     """The commands and the answer conventions, one per line."""
-    io.say("an empty line means \"I don't know\": the answer is shown" + (" and Again suggested" if review else ""))
+    io.say('an empty line means "I don\'t know": the answer is shown' + (" and Again suggested" if review else ""))
     for command, meaning in COMMANDS.items():
         if review or command in (":help", ":quit"):
             io.say(f"{command} — {meaning}")
@@ -271,8 +275,10 @@ def print_result(io: PlainIO, result: Any, exam: bool) -> None:
     """The score, the per-topic breakdown and a review of every wrong answer."""
     io.say(f"score: {result.score:g}/{result.max_score} ({result.percent:.0f}%), {result.answered} answered")
     if exam:
-        io.say(f"{'PASSED' if result.passed else 'FAILED'} (pass mark {result.pass_mark:g}%)"
-               + (" — time ran out" if result.timed_out else ""))
+        io.say(
+            f"{'PASSED' if result.passed else 'FAILED'} (pass mark {result.pass_mark:g}%)"
+            + (" — time ran out" if result.timed_out else "")
+        )
     if result.cbm_score is not None:
         io.say(f"certainty-based mark: {result.cbm_score:g} (average {result.cbm_average:.2f} per question)")
     for topic, part in sorted(result.by_topic.items()):
@@ -323,8 +329,10 @@ def run_exam(exam: Any, io: PlainIO) -> Any:
     from studyvm.study.sessions import TimeUp
 
     cbm = bool(exam.row.cbm)
-    io.say(f"exam: {exam.total} questions, {clock(exam.remaining_seconds())} left, "
-           f"pass mark {exam.row.pass_mark:g}%" + (", certainty-based marking" if cbm else ""))
+    io.say(
+        f"exam: {exam.total} questions, {clock(exam.remaining_seconds())} left, "
+        f"pass mark {exam.row.pass_mark:g}%" + (", certainty-based marking" if cbm else "")
+    )
     try:
         while (item := exam.current()) is not None:
             header = f"question {item.index + 1} of {item.total} — {clock(exam.remaining_seconds())} left"

@@ -81,40 +81,59 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
     )
     last_answer = _grouped(
         session,
-        select(ATTEMPT.c.learner_id, func.max(ANSWER.c.answered_at)).join(ATTEMPT, ATTEMPT.c.id == ANSWER.c.attempt_id)
-        .where(*ans_pack).group_by(ATTEMPT.c.learner_id),
+        select(ATTEMPT.c.learner_id, func.max(ANSWER.c.answered_at))
+        .join(ATTEMPT, ATTEMPT.c.id == ANSWER.c.attempt_id)
+        .where(*ans_pack)
+        .group_by(ATTEMPT.c.learner_id),
     )
     report = Report(pack_id=pack_id)
     for learner_id, name in session.execute(select(LEARNER.c.id, LEARNER.c.name).order_by(LEARNER.c.name)):
         by_topic, by_pack = mastery_counts(svc, session, learner_id, pack_id)
         moments = [m for m in (last_review.get(learner_id), last_answer.get(learner_id)) if m is not None]
         mastered, questions = sum(c.mastered for c in by_pack.values()), sum(c.questions for c in by_pack.values())
-        report.learners.append(LearnerReport(
-            name=name, reviews=reviews.get(learner_id, 0),
-            last_activity=max(moments).isoformat() if moments else None,
-            mastery=round(mastered / questions, 4) if questions else 0.0,
-            by_topic=shares(by_topic), exams=exam_history(session, learner_id), mastered=mastered, questions=questions,
-        ))
+        report.learners.append(
+            LearnerReport(
+                name=name,
+                reviews=reviews.get(learner_id, 0),
+                last_activity=max(moments).isoformat() if moments else None,
+                mastery=round(mastered / questions, 4) if questions else 0.0,
+                by_topic=shares(by_topic),
+                exams=exam_history(session, learner_id),
+                mastered=mastered,
+                questions=questions,
+            )
+        )
     answered: dict[tuple[str, str], int] = {}
     for query in (
-        select(LOG.c.pack_id, LOG.c.question_id, func.count()).where(*log_pack)
+        select(LOG.c.pack_id, LOG.c.question_id, func.count())
+        .where(*log_pack)
         .group_by(LOG.c.pack_id, LOG.c.question_id),
-        select(ANSWER.c.pack_id, ANSWER.c.question_id, func.count()).where(*ans_pack)
+        select(ANSWER.c.pack_id, ANSWER.c.question_id, func.count())
+        .where(*ans_pack)
         .group_by(ANSWER.c.pack_id, ANSWER.c.question_id),
     ):
         for key, n in _grouped(session, query).items():
             answered[key] = answered.get(key, 0) + n
     wrong = session.execute(
         select(MISTAKE.c.pack_id, MISTAKE.c.question_id, func.count(), func.count(MISTAKE.c.learner_id.distinct()))
-        .where(*mis_pack).group_by(MISTAKE.c.pack_id, MISTAKE.c.question_id)
+        .where(*mis_pack)
+        .group_by(MISTAKE.c.pack_id, MISTAKE.c.question_id)
     ).all()
     for p, q, n, learners in wrong:
         total = max(answered.get((p, q), 0), n)
         pack = svc.packs.get(p)
         question = pack.question(q) if pack else None
-        report.questions.append(QuestionReport(
-            p, q, total, n, learners, round(n / total, 4), question.prompt if question else "(no longer in its pack)"
-        ))
+        report.questions.append(
+            QuestionReport(
+                p,
+                q,
+                total,
+                n,
+                learners,
+                round(n / total, 4),
+                question.prompt if question else "(no longer in its pack)",
+            )
+        )
     report.questions.sort(key=lambda r: (-r.wrong_rate, -r.wrong, r.pack_id, r.question_id))
     return report
 
@@ -125,9 +144,11 @@ def format_report(report: Report, top: int = 20) -> str:
     lines = [f"class report{scope}: {len(report.learners)} learner(s)", ""]
     for lr in report.learners:
         exams = ", ".join(f"{e['percent']:.0f}%" for e in lr.exams) or "none"
-        lines.append(f"{lr.name}: {lr.reviews} reviews, mastered {lr.mastered} of {lr.questions} ({lr.mastery:.0%}), "
-                     f"exams {exams}, "
-                     f"last active {lr.last_activity[:16] if lr.last_activity else 'never'}")
+        lines.append(
+            f"{lr.name}: {lr.reviews} reviews, mastered {lr.mastered} of {lr.questions} ({lr.mastery:.0%}), "
+            f"exams {exams}, "
+            f"last active {lr.last_activity[:16] if lr.last_activity else 'never'}"
+        )
         weakest = sorted(lr.by_topic.items(), key=lambda kv: kv[1])[:3]
         if weakest:
             lines.append("  weakest topics: " + ", ".join(f"{t} {m:.0%}" for t, m in weakest))
@@ -135,6 +156,8 @@ def format_report(report: Report, top: int = 20) -> str:
     if not report.questions:
         lines.append("  none yet")
     for qr in report.questions[:top]:
-        lines.append(f"  {qr.wrong_rate:4.0%} wrong ({qr.wrong}/{qr.answered}, {qr.learners_wrong} learner(s))  "
-                     f"{qr.pack_id}/{qr.question_id}: {qr.prompt[:60]}")
+        lines.append(
+            f"  {qr.wrong_rate:4.0%} wrong ({qr.wrong}/{qr.answered}, {qr.learners_wrong} learner(s))  "
+            f"{qr.pack_id}/{qr.question_id}: {qr.prompt[:60]}"
+        )
     return "\n".join(lines)

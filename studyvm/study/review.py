@@ -31,15 +31,17 @@ def preview(question: Any, response: Any, source: str = "", presentation: Any = 
         return Feedback(correct=None, expected=question.back, **base)
     lines = explain(question, response, presentation)
     if response is None:
-        return Feedback(correct=False, expected=expected_answer(question), notes=["(not answered)"], lines=lines,
-                        **base)
+        return Feedback(
+            correct=False, expected=expected_answer(question), notes=["(not answered)"], lines=lines, **base
+        )
     try:
         result = grade(question, response)
     except NotGradable as exc:
         return Feedback(correct=False, expected=expected_answer(question), notes=[f"(not gradable: {exc})"], **base)
     notes = [result.feedback] if result.feedback else []
-    return Feedback(correct=result.correct, score=result.score, expected=result.expected, notes=notes, lines=lines,
-                    **base)
+    return Feedback(
+        correct=result.correct, score=result.score, expected=result.expected, notes=notes, lines=lines, **base
+    )
 
 
 class ReviewSession:

@@ -117,9 +117,7 @@ class Scheduled:
     became_leech: bool
 
 
-def schedule(
-    scheduler: fsrs.Scheduler, before: CardFields, rating: int, now: datetime, card_id: int = 1
-) -> Scheduled:
+def schedule(scheduler: fsrs.Scheduler, before: CardFields, rating: int, now: datetime, card_id: int = 1) -> Scheduled:
     """Apply ``rating`` (1..4) at ``now`` to a card; fsrs decides, we count lapses."""
     if now.tzinfo is None:
         raise ValueError("review times must be timezone-aware")

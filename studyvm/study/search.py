@@ -35,7 +35,12 @@ FIELDS = ("topic", "tag", "type", "pack", "is", "prop")
 STATES = ("due", "new", "learn", "review", "suspended", "buried", "leech")
 PROPS = ("lapses", "reps", "ivl")
 OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq,
+    ">=": operator.ge,
+    "<=": operator.le,
+    "!=": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
+    "=": operator.eq,
 }
 
 

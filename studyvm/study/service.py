@@ -230,26 +230,47 @@ class StudyService:
             return self._shown(pid, card_id, qid, state, counts, now)
         with self.read() as session:
             row = repo.next_card(
-                self.learner_id, now, session=session, pack_id=pack_id, allow_new=new_left > 0,
-                allow_reviews=reviews_left > 0, exclude_packs=self._missing,
+                self.learner_id,
+                now,
+                session=session,
+                pack_id=pack_id,
+                allow_new=new_left > 0,
+                allow_reviews=reviews_left > 0,
+                exclude_packs=self._missing,
             )
             if row is None:
                 return None
             return self._view(session, row, now, pack_id, new_left, reviews_left)
 
-    def _view(self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int,
-              reviews_left: int) -> CardView:
+    def _view(
+        self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int, reviews_left: int
+    ) -> CardView:
         # Learning steps go on past the review limit, so allow a little over it.
-        counts = repo.capped_counts(self.learner_id, now, reviews_left + 100, new_left, session=session,
-                                    pack_id=pack_id, exclude_packs=self._missing)
+        counts = repo.capped_counts(
+            self.learner_id,
+            now,
+            reviews_left + 100,
+            new_left,
+            session=session,
+            pack_id=pack_id,
+            exclude_packs=self._missing,
+        )
         return self._shown(row.pack_id, row.id, row.question_id, row.fields.state, counts, now)
 
-    def _shown(self, pack_id: str, card_id: int, qid: str, state: int, counts: tuple[int, int],
-               now: datetime) -> CardView:
+    def _shown(
+        self, pack_id: str, card_id: int, qid: str, state: int, counts: tuple[int, int], now: datetime
+    ) -> CardView:
         question = self.pack(pack_id).question(qid)
-        return CardView(pack_id=pack_id, question=question, presentation=present(question, self.rng),
-                        state=STATE_NAMES.get(state, "review"), due=counts[0], new=counts[1], shown_at=now,
-                        card_id=card_id)
+        return CardView(
+            pack_id=pack_id,
+            question=question,
+            presentation=present(question, self.rng),
+            state=STATE_NAMES.get(state, "review"),
+            due=counts[0],
+            new=counts[1],
+            shown_at=now,
+            card_id=card_id,
+        )
 
     def card(self, pack_id: str, question_id: str) -> CardView:
         """A view of one given card, due or not (e.g. to show again the card an undo put back)."""
@@ -306,9 +327,16 @@ class StudyService:
         right = (rating >= 2) if correct is None else correct  # a self-rated card is wrong when rated Again
         fast = self._review_path()
         if fast is not None:
-            log = {"rating": rating, "now": now, "day": day, "score": score, "response": response,
-                   "duration_ms": duration_ms}
+            log = {
+                "rating": rating,
+                "now": now,
+                "day": day,
+                "score": score,
+                "response": response,
+                "duration_ms": duration_ms,
+            }
             mistake = None if right else ("review", None if response is None else json.dumps(response, default=str))
+
             def decide(row: repo.CardRow) -> Scheduled:
                 return schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
 
@@ -324,8 +352,17 @@ class StudyService:
                 row = found
                 done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
                 log_id = repo.record_review(
-                    self.learner_id, row, done.fields, rating, now, day, session=session,
-                    leech=done.became_leech, score=score, response=response, duration_ms=duration_ms,
+                    self.learner_id,
+                    row,
+                    done.fields,
+                    rating,
+                    now,
+                    day,
+                    session=session,
+                    leech=done.became_leech,
+                    score=score,
+                    response=response,
+                    duration_ms=duration_ms,
                 )
                 if right:
                     self.clear_mistakes(session, card.pack_id, question.id)
@@ -337,9 +374,17 @@ class StudyService:
             self._today[1] += before == STATE_NEW
             self._today[2] += before == STATE_REVIEW
         return AnswerOutcome(
-            pack_id=card.pack_id, question_id=question.id, rating=rating, score=score, correct=correct,
-            expected=expected, feedback=feedback, explanation=question.explanation, caveat=question.caveat,
-            source=source_text(self.pack(card.pack_id), question), next_due=done.fields.due,
+            pack_id=card.pack_id,
+            question_id=question.id,
+            rating=rating,
+            score=score,
+            correct=correct,
+            expected=expected,
+            feedback=feedback,
+            explanation=question.explanation,
+            caveat=question.caveat,
+            source=source_text(self.pack(card.pack_id), question),
+            next_due=done.fields.due,
             leech=done.became_leech,
         )
 
@@ -350,8 +395,9 @@ class StudyService:
         question = card.question
         return preview(question, response, source_text(self.pack(card.pack_id), question), card.presentation)
 
-    def record_mistake(self, session: Session, pack_id: str, qid: str, response: Any, origin: str,
-                       now: datetime) -> None:
+    def record_mistake(
+        self, session: Session, pack_id: str, qid: str, response: Any, origin: str, now: datetime
+    ) -> None:
         """Put a wrong answer in the learner's mistake bank (inside the caller's write ``session``)."""
         from studyvm.study import mistakes
 
@@ -429,29 +475,49 @@ class StudyService:
         return [(p, q, present(q, self.rng)) for p, q in picked]
 
     def start_quiz(
-        self, n: int = 10, *, pack_id: str | None = None, topic: str | None = None, tag: str | None = None,
-        qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
+        self,
+        n: int = 10,
+        *,
+        pack_id: str | None = None,
+        topic: str | None = None,
+        tag: str | None = None,
+        qtype: str | None = None,
+        weak_first: bool = False,
+        mistakes: bool = False,
     ) -> QuizSession:
         """A practice quiz of up to ``n`` questions (shuffled options, instant feedback)."""
         from studyvm.study.sessions import QuizSession, create_attempt
 
-        items = self._pick(n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first,
-                           mistakes=mistakes)
+        items = self._pick(
+            n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first, mistakes=mistakes
+        )
         return QuizSession(self, create_attempt(self, "quiz", items, self.clock()))
 
     def start_exam(
-        self, minutes: float = 30, pass_mark: float = 70, cbm: bool = False, *, n: int = 20,
-        clock: Callable[[], datetime] | None = None, pack_id: str | None = None, topic: str | None = None,
-        tag: str | None = None, qtype: str | None = None, weak_first: bool = False, mistakes: bool = False,
+        self,
+        minutes: float = 30,
+        pass_mark: float = 70,
+        cbm: bool = False,
+        *,
+        n: int = 20,
+        clock: Callable[[], datetime] | None = None,
+        pack_id: str | None = None,
+        topic: str | None = None,
+        tag: str | None = None,
+        qtype: str | None = None,
+        weak_first: bool = False,
+        mistakes: bool = False,
     ) -> ExamSession:
         """A timed mock exam (``pass_mark`` in percent; ``clock`` for tests)."""
         from studyvm.study.sessions import ExamSession, create_attempt
 
-        items = self._pick(n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first,
-                           mistakes=mistakes)
+        items = self._pick(
+            n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first, mistakes=mistakes
+        )
         now = (clock or self.clock)()
-        attempt = create_attempt(self, "exam", items, now, time_limit_s=round(minutes * 60), pass_mark=pass_mark,
-                                 cbm=cbm)
+        attempt = create_attempt(
+            self, "exam", items, now, time_limit_s=round(minutes * 60), pass_mark=pass_mark, cbm=cbm
+        )
         return ExamSession(self, attempt, clock=clock)
 
     def unfinished_exam(self) -> int | None:

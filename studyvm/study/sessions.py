@@ -68,15 +68,28 @@ class _Item:
     shown: Presentation
 
 
-def create_attempt(svc: StudyService, kind: str, items: list[tuple[str, Any, Presentation]], now: datetime,
-                   time_limit_s: int | None = None, pass_mark: float | None = None, cbm: bool = False) -> int:
+def create_attempt(
+    svc: StudyService,
+    kind: str,
+    items: list[tuple[str, Any, Presentation]],
+    now: datetime,
+    time_limit_s: int | None = None,
+    pass_mark: float | None = None,
+    cbm: bool = False,
+) -> int:
     """Store a new attempt with its questions and display orders; its id."""
     data = [{"pack": p, "question": q.id, "shown": shown.as_dict()} for p, q, shown in items]
     with write_session(svc.engine) as session:
         result = session.execute(
             insert(ATTEMPT).values(
-                learner_id=svc.learner_id, kind=kind, started_at=now, time_limit_s=time_limit_s, elapsed_s=0.0,
-                pass_mark=pass_mark, cbm=cbm, items=json.dumps(data),
+                learner_id=svc.learner_id,
+                kind=kind,
+                started_at=now,
+                time_limit_s=time_limit_s,
+                elapsed_s=0.0,
+                pass_mark=pass_mark,
+                cbm=cbm,
+                items=json.dumps(data),
             )
         )
         return result.inserted_primary_key[0]
@@ -95,8 +108,9 @@ class QuizSession:
             if row is None:
                 raise ValueError(f"no quiz or exam with id {attempt_id}")
             answers = session.execute(
-                select(ANSWER.c.position, ANSWER.c.score, ANSWER.c.confidence, ANSWER.c.response)
-                .where(ANSWER.c.attempt_id == attempt_id)
+                select(ANSWER.c.position, ANSWER.c.score, ANSWER.c.confidence, ANSWER.c.response).where(
+                    ANSWER.c.attempt_id == attempt_id
+                )
             ).all()
         self.row = row
         self.items: list[_Item] = []
@@ -147,14 +161,28 @@ class QuizSession:
         result = grade(question, response)
         return result.score, result.correct, result.expected, result.feedback, response
 
-    def _save(self, pos: int, item: _Item, score: float, correct: bool, given: Any, confidence: int | None,
-              elapsed: float | None = None) -> None:
+    def _save(
+        self,
+        pos: int,
+        item: _Item,
+        score: float,
+        correct: bool,
+        given: Any,
+        confidence: int | None,
+        elapsed: float | None = None,
+    ) -> None:
         now = self.svc.clock()
         with write_session(self.svc.engine) as session:
             session.execute(
                 insert(ANSWER).values(
-                    attempt_id=self.attempt_id, position=pos, pack_id=item.pack_id, question_id=item.question.id,
-                    response=json.dumps(given, default=str), score=score, confidence=confidence, answered_at=now,
+                    attempt_id=self.attempt_id,
+                    position=pos,
+                    pack_id=item.pack_id,
+                    question_id=item.question.id,
+                    response=json.dumps(given, default=str),
+                    score=score,
+                    confidence=confidence,
+                    answered_at=now,
                 )
             )
             if elapsed is not None:
@@ -175,7 +203,10 @@ class QuizSession:
         return pos
 
     def submit(
-        self, response: Any = None, rating: int | None = None, confidence: int | None = None,
+        self,
+        response: Any = None,
+        rating: int | None = None,
+        confidence: int | None = None,
         position: int | None = None,
     ) -> AnswerOutcome:
         """Grade and save the answer to :meth:`current` (or to unanswered question ``position``).
@@ -189,8 +220,15 @@ class QuizSession:
         self._save(pos, item, score, correct, given, confidence)
         question = item.question
         return AnswerOutcome(
-            pack_id=item.pack_id, question_id=question.id, rating=None, score=score, correct=correct,
-            expected=expected, feedback=feedback, explanation=question.explanation, caveat=question.caveat,
+            pack_id=item.pack_id,
+            question_id=question.id,
+            rating=None,
+            score=score,
+            correct=correct,
+            expected=expected,
+            feedback=feedback,
+            explanation=question.explanation,
+            caveat=question.caveat,
             source=source_text(self.svc.pack(item.pack_id), question),
         )
 
@@ -210,18 +248,36 @@ class QuizSession:
             topic.max += 1
             if score < FULL:
                 q = item.question
-                wrong.append(WrongAnswer(
-                    item.pack_id, q.id, prompt_text(q), given, expected_answer(q), score, q.explanation, q.caveat,
-                    source_text(self.svc.pack(item.pack_id), q), describe_response(q, given),
-                ))
+                wrong.append(
+                    WrongAnswer(
+                        item.pack_id,
+                        q.id,
+                        prompt_text(q),
+                        given,
+                        expected_answer(q),
+                        score,
+                        q.explanation,
+                        q.caveat,
+                        source_text(self.svc.pack(item.pack_id), q),
+                        describe_response(q, given),
+                    )
+                )
         n = len(self.items)
         percent = 100.0 * total / n if n else 0.0
         pass_mark = self.row.pass_mark if self.row.pass_mark is not None else 0.0
         cbm = bool(self.row.cbm)
         return ExamResult(
-            attempt_id=self.attempt_id, score=total, max_score=n, percent=percent, passed=percent >= pass_mark,
-            pass_mark=pass_mark, answered=len(self.answers), by_topic=by_topic, wrong=wrong,
-            cbm_score=cbm_total if cbm else None, cbm_average=(cbm_total / n if n else 0.0) if cbm else None,
+            attempt_id=self.attempt_id,
+            score=total,
+            max_score=n,
+            percent=percent,
+            passed=percent >= pass_mark,
+            pass_mark=pass_mark,
+            answered=len(self.answers),
+            by_topic=by_topic,
+            wrong=wrong,
+            cbm_score=cbm_total if cbm else None,
+            cbm_average=(cbm_total / n if n else 0.0) if cbm else None,
         )
 
     def finish(self) -> ExamResult:
@@ -229,9 +285,14 @@ class QuizSession:
         result = self.result()
         with write_session(self.svc.engine) as session:
             session.execute(
-                update(ATTEMPT).where(ATTEMPT.c.id == self.attempt_id, ATTEMPT.c.finished_at.is_(None)).values(
-                    finished_at=self.svc.clock(), score=result.score, max_score=result.max_score,
-                    cbm_score=result.cbm_score, passed=result.passed,
+                update(ATTEMPT)
+                .where(ATTEMPT.c.id == self.attempt_id, ATTEMPT.c.finished_at.is_(None))
+                .values(
+                    finished_at=self.svc.clock(),
+                    score=result.score,
+                    max_score=result.max_score,
+                    cbm_score=result.cbm_score,
+                    passed=result.passed,
                 )
             )
         return result
@@ -267,8 +328,12 @@ class ExamSession(QuizSession):
         return None if self.time_up else super().current()
 
     def submit(
-        self, response: Any = None, rating: int | None = None, confidence: int | None = None,
-        position: int | None = None, at_time_up: bool = False,
+        self,
+        response: Any = None,
+        rating: int | None = None,
+        confidence: int | None = None,
+        position: int | None = None,
+        at_time_up: bool = False,
     ) -> str:
         """Save the answer to :meth:`current` or to unanswered question ``position`` (questions may
         be answered in any order, as in Moodle); no feedback; the question id. :class:`TimeUp` if late.

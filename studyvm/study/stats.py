@@ -137,8 +137,12 @@ def _recall_by_position(svc: StudyService, session: Session, learner: int, pack_
     dialect = session.get_bind().dialect.name
     now = svc.clock()
     days = days_since(CARD.c.last_review, now, dialect)
-    where = (CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.state != STATE_NEW,
-             CARD.c.removed.is_(False))
+    where = (
+        CARD.c.learner_id == learner,
+        CARD.c.pack_id == pack_id,
+        CARD.c.state != STATE_NEW,
+        CARD.c.removed.is_(False),
+    )
     if _sql_pow(session, dialect):
         decay = -svc.scheduler.parameters[20]
         factor = 0.9 ** (1 / decay) - 1
@@ -234,15 +238,27 @@ def shares(counts: dict[str, MasteryCount]) -> dict[str, float]:
 def exam_history(session: Session, learner: int) -> list[dict[str, Any]]:
     """Finished exams of a learner, oldest first."""
     rows = session.execute(
-        select(ATTEMPT.c.id, ATTEMPT.c.finished_at, ATTEMPT.c.score, ATTEMPT.c.max_score, ATTEMPT.c.passed,
-               ATTEMPT.c.cbm_score)
+        select(
+            ATTEMPT.c.id,
+            ATTEMPT.c.finished_at,
+            ATTEMPT.c.score,
+            ATTEMPT.c.max_score,
+            ATTEMPT.c.passed,
+            ATTEMPT.c.cbm_score,
+        )
         .where(ATTEMPT.c.learner_id == learner, ATTEMPT.c.kind == "exam", ATTEMPT.c.finished_at.is_not(None))
         .order_by(ATTEMPT.c.finished_at)
     ).all()
     return [
-        {"id": r.id, "date": r.finished_at.isoformat(), "score": r.score, "max_score": r.max_score,
-         "percent": round(100.0 * r.score / r.max_score, 1) if r.max_score else 0.0, "passed": bool(r.passed),
-         "cbm_score": r.cbm_score}
+        {
+            "id": r.id,
+            "date": r.finished_at.isoformat(),
+            "score": r.score,
+            "max_score": r.max_score,
+            "percent": round(100.0 * r.score / r.max_score, 1) if r.max_score else 0.0,
+            "passed": bool(r.passed),
+            "cbm_score": r.cbm_score,
+        }
         for r in rows
     ]
 
@@ -287,7 +303,8 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
     day_col = local_date(CARD.c.due, offset, dialect)
     upcoming = dict(
         session.execute(
-            select(day_col, func.count()).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due < horizon)
+            select(day_col, func.count())
+            .where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due < horizon)
             .group_by(day_col)
         ).all()
     )
@@ -301,10 +318,19 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
     by_topic, by_pack = shares(topic_counts), shares(pack_counts)
     year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
     return Stats(
-        learner=svc.settings.learner, reviews_total=total, reviews_today=per_day.get(today, 0), due_now=due_now,
-        new_available=new_available, by_topic=by_topic, by_pack=by_pack, exams=exam_history(session, learner),
-        forecast=forecast, heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
-        streak=streak(set(per_day), today), retention=retention, mastered_by_topic=topic_counts,
+        learner=svc.settings.learner,
+        reviews_total=total,
+        reviews_today=per_day.get(today, 0),
+        due_now=due_now,
+        new_available=new_available,
+        by_topic=by_topic,
+        by_pack=by_pack,
+        exams=exam_history(session, learner),
+        forecast=forecast,
+        heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
+        streak=streak(set(per_day), today),
+        retention=retention,
+        mastered_by_topic=topic_counts,
         mastered_by_pack=pack_counts,
     )
 
@@ -318,12 +344,17 @@ def format_stats(s: Stats) -> str:
         f"retention (30 days): {'-' if s.retention is None else f'{s.retention:.0%}'}",
         "mastery by topic (last answer right and recall now at or above your target retention):",
     ]
-    lines += [f"  {topic:<30} mastered {c.mastered} of {c.questions} ({c.fraction:.0%}), seen {c.seen}"
-              for topic, c in sorted(s.mastered_by_topic.items())] or ["  (no packs)"]
+    lines += [
+        f"  {topic:<30} mastered {c.mastered} of {c.questions} ({c.fraction:.0%}), seen {c.seen}"
+        for topic, c in sorted(s.mastered_by_topic.items())
+    ] or ["  (no packs)"]
     week = list(s.forecast.items())[:7]
     lines.append("due in the next 7 days: " + ", ".join(f"{d[5:]} {n}" for d, n in week))
     if s.exams:
         lines.append("exams:")
-        lines += [f"  {e['date'][:16]}  {e['score']:g}/{e['max_score']} ({e['percent']:.0f}%) "
-                  f"{'passed' if e['passed'] else 'failed'}" for e in s.exams]
+        lines += [
+            f"  {e['date'][:16]}  {e['score']:g}/{e['max_score']} ({e['percent']:.0f}%) "
+            f"{'passed' if e['passed'] else 'failed'}"
+            for e in s.exams
+        ]
     return "\n".join(lines)

@@ -65,8 +65,15 @@ def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: S
     stored = {
         r.question_id: r
         for r in session.execute(
-            select(CARD.c.id, CARD.c.question_id, CARD.c.position, CARD.c.removed, CARD.c.state, CARD.c.suspended,
-                   CARD.c.buried_until).where(where)
+            select(
+                CARD.c.id,
+                CARD.c.question_id,
+                CARD.c.position,
+                CARD.c.removed,
+                CARD.c.state,
+                CARD.c.suspended,
+                CARD.c.buried_until,
+            ).where(where)
         )
     }
     result = SyncResult()
@@ -78,14 +85,24 @@ def sync_pack(learner: int, pack_id: str, question_ids: list[str], *, session: S
         elif row.removed or row.position != pos:
             result.restored += bool(row.removed)
             session.execute(
-                update(CARD).where(CARD.c.id == row.id).values(
-                    position=pos, removed=False,
+                update(CARD)
+                .where(CARD.c.id == row.id)
+                .values(
+                    position=pos,
+                    removed=False,
                     queue=queue_for(row.state, row.suspended, False, row.buried_until is not None),
                 )
             )
     if fresh:
-        defaults = {"queue": QUEUE_NEW, "state": STATE_NEW, "reps": 0, "lapses": 0, "suspended": False,
-                    "leech": False, "removed": False}
+        defaults = {
+            "queue": QUEUE_NEW,
+            "state": STATE_NEW,
+            "reps": 0,
+            "lapses": 0,
+            "suspended": False,
+            "leech": False,
+            "removed": False,
+        }
         session.execute(insert(CARD), [{**defaults, **f} for f in fresh])
     result.added = len(fresh)
     current = set(question_ids)

@@ -41,8 +41,11 @@ def _choice_lines(question: Any, chosen: set[int], presentation: Any, boxes: boo
         picked = index in chosen
         mark = (RIGHT if index in right else WRONG) if picked else (MISSED if index in right else " ")
         box = ("[x] " if picked else "[ ] ") if boxes else ""
-        note = ("your answer, right" if index in right else "your answer") if picked else (
-            "right answer, not chosen" if index in right else "")
+        note = (
+            ("your answer, right" if index in right else "your answer")
+            if picked
+            else ("right answer, not chosen" if index in right else "")
+        )
         lines.append(f"{mark} {box}{position + 1}. {option.text}" + (f"  — {note}" if note else ""))
         if picked and option.feedback:
             lines.append(f"    On {position + 1}: {option.feedback}")

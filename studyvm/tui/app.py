@@ -52,8 +52,15 @@ class StudyVMApp(App):
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
-               markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Show a toast; its text (which may quote a file name, a pack id or an error) is made inert."""
         super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
 

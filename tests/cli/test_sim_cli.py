@@ -45,10 +45,13 @@ def test_compare_table_and_json() -> None:
     r = _run("sim", "compare", "--workload", "fork", "--profile", "p4-2005")
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[0] == "fork on p4-2005, scale 1" and lines[1].split()[:4] == ["mode", "instructions", "cycles",
-                                                                               "overhead"]
-    assert [ln.split()[0] for ln in lines[3:10]] == ["native", "trap-emulate", "full", "para", "hw", "hw-ept",
-                                                     "hybrid"]
+    assert lines[0] == "fork on p4-2005, scale 1" and lines[1].split()[:4] == [
+        "mode",
+        "instructions",
+        "cycles",
+        "overhead",
+    ]
+    assert [ln.split()[0] for ln in lines[3:10]] == ["native", "trap-emulate", "full", "para", "hw", "hw-ept", "hybrid"]
     r = _run("sim", "compare", "-w", "cpu", "--modes", "native,para", "--json")
     assert set(json.loads(r.output)["modes"]) == {"native", "para"}
 
@@ -130,8 +133,10 @@ def test_scale_and_budget_are_capped_before_anything_runs() -> None:
     from studyvm.cli.sim_cmds import limits
 
     max_scale, max_budget = limits()
-    for args in (["sim", "run", "--workload", "cpu", "--scale", "1000000000"],
-                 ["sim", "compare", "--workload", "mixed", "--scale", str(max_scale + 1)]):
+    for args in (
+        ["sim", "run", "--workload", "cpu", "--scale", "1000000000"],
+        ["sim", "compare", "--workload", "mixed", "--scale", str(max_scale + 1)],
+    ):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2, result.output
         assert f"is above the limit of {max_scale}" in result.output

@@ -138,8 +138,11 @@ def test_sim_walk() -> None:
     assert r.exit_code == 0, r.output
     assert "two-dimensional walk" in r.output and "  8  nested" in r.output and "host-physical" in r.output
     assert json.loads(_run("sim", "walk", "--va", "0x3ff00", "--json").output)["va"] == 0x3FF00
-    for args, message in ((("--va", "zz"), "not an address"), (("--va", "0x30000"), "not mapped"),
-                          (("-w", "nope"), "unknown workload")):
+    for args, message in (
+        (("--va", "zz"), "not an address"),
+        (("--va", "0x30000"), "not mapped"),
+        (("-w", "nope"), "unknown workload"),
+    ):
         bad = _run("sim", "walk", *args)
         assert bad.exit_code == 2 and message in bad.output
 

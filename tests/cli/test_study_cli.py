@@ -106,8 +106,10 @@ def test_plain_undo_takes_back_a_burial(env) -> None:
 def test_plain_quiz_and_exam(env) -> None:
     quiz = _run([*env, "quiz", "--plain", "--pack", "clitest", "--type", "mcq"], "1\n")
     assert "recorded: m1 1" in quiz.output and "score: 1/1" in quiz.output
-    exam = _run([*env, "quiz", "--plain", "--exam", "--pack", "clitest", "--type", "short", "--minutes", "5",
-                 "--cbm"], "VTX\n3\n")
+    exam = _run(
+        [*env, "quiz", "--plain", "--exam", "--pack", "clitest", "--type", "short", "--minutes", "5", "--cbm"],
+        "VTX\n3\n",
+    )
     assert exam.exit_code == 0, exam.output
     assert "recorded: s1 answered" in exam.output and "right" not in exam.output.split("recorded")[1].split("\n")[0]
     assert "PASSED" in exam.output and "certainty-based mark: 3" in exam.output
@@ -145,13 +147,24 @@ def test_kill_9_loses_no_recorded_answer(tmp_path: Path) -> None:
     packs = tmp_path / "kp"
     _pack_dir(packs, FLIPS)
     home = tmp_path / "home"
-    args = ["--home", str(home), "--learner", "ada", "--packs", str(packs / "packs"), "study", "--plain", "--pack",
-            "clitest"]
+    args = [
+        "--home",
+        str(home),
+        "--learner",
+        "ada",
+        "--packs",
+        str(packs / "packs"),
+        "study",
+        "--plain",
+        "--pack",
+        "clitest",
+    ]
     code = "from studyvm.cli import main; main()"
     recorded: list[str] = []
     for round_ in range(2):
-        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True, bufsize=1)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
         for _ in range(5 + round_ * 3):
             proc.stdin.write("\n3\n")
             proc.stdin.flush()
@@ -181,8 +194,9 @@ def test_search_suspend_unsuspend_and_forget(env) -> None:
     assert "suspend" in _run([*env, "cards", "unsuspend", "is:suspended"]).output
     assert "0 card(s)" in _run([*env, "cards", "search", "is:suspended"]).output
     assert "forget: 1 of 1" in _run([*env, "cards", "forget", '"modified guest" prop:reps>=1']).output
-    assert [c["question_id"] for c in json.loads(_run([*env, "cards", "search", "--json", "--", "-is:new"]).output)] \
-        == ["f1"]
+    assert [
+        c["question_id"] for c in json.loads(_run([*env, "cards", "search", "--json", "--", "-is:new"]).output)
+    ] == ["f1"]
 
 
 def test_bad_queries_and_empty_actions_are_messages(env) -> None:

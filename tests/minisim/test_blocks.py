@@ -40,7 +40,9 @@ def test_a_fault_keeps_exactly_the_writes_before_it(mode):
     # in one block r2 is written before the faulting load and r3 after it: the handler sees r2's
     # new value and r3's old one, in every mode
     # (r3 is set in an earlier block: the faulting block's write-back must not touch it)
-    src = ("li r3, 7\nla r1, handler\nmtc tvec, r1\n"
-           "li r4, 0x20000\nli r2, 5\nlw r1, 0(r4)\nli r3, 9\nhandler: mov r5, r2\nmov r6, r3\n")
+    src = (
+        "li r3, 7\nla r1, handler\nmtc tvec, r1\n"
+        "li r4, 0x20000\nli r2, 5\nlw r1, 0(r4)\nli r3, 9\nhandler: mov r5, r2\nmov r6, r3\n"
+    )
     result = run_all(src, (mode,))[mode]
     assert result.stopped is None and result.registers[5] == 5 and result.registers[6] == 7

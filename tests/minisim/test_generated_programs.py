@@ -11,13 +11,23 @@ import minisim
 REGS = [f"r{i}" for i in range(1, 9)]
 K0 = minisim.isa.REGISTERS["k0"]
 reg = st.sampled_from(REGS)
-alu = st.builds(lambda op, d, a, b: f"{op} {d}, {a}, {b}",
-                st.sampled_from(["add", "sub", "and", "or", "xor", "shl", "shr", "sar", "slt", "sltu", "mul"]),
-                reg, reg, reg)
-imm = st.builds(lambda op, d, a, v: f"{op} {d}, {a}, {v}",
-                st.sampled_from(["addi", "andi", "ori", "xori", "slti"]), reg, reg, st.integers(-2000, 2000))
-mem = st.builds(lambda d, off, store: f"{'sw' if store else 'lw'} {d}, {0x4000 + off}(r0)",
-                reg, st.integers(0, 31), st.booleans())
+alu = st.builds(
+    lambda op, d, a, b: f"{op} {d}, {a}, {b}",
+    st.sampled_from(["add", "sub", "and", "or", "xor", "shl", "shr", "sar", "slt", "sltu", "mul"]),
+    reg,
+    reg,
+    reg,
+)
+imm = st.builds(
+    lambda op, d, a, v: f"{op} {d}, {a}, {v}",
+    st.sampled_from(["addi", "andi", "ori", "xori", "slti"]),
+    reg,
+    reg,
+    st.integers(-2000, 2000),
+)
+mem = st.builds(
+    lambda d, off, store: f"{'sw' if store else 'lw'} {d}, {0x4000 + off}(r0)", reg, st.integers(0, 31), st.booleans()
+)
 li = st.builds(lambda d, v: f"li {d}, {v}", reg, st.integers(-(2**31), 2**32 - 1))
 out = st.builds(lambda d: f"out PORT_CONSOLE, {d}", reg)
 # Sensitive operations written pv-ops style, as the kernel writes them: raw pushf/popf natively.

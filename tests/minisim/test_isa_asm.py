@@ -19,9 +19,23 @@ def test_table_is_consistent() -> None:
 
 @pytest.mark.parametrize("op", isa.OPS, ids=lambda o: o.name)
 def test_every_instruction_round_trips(op: isa.Op) -> None:
-    operand = {"": "", "d": "r3", "s": "r4", "dst": "r1, r2, r3", "dsi": "r1, r2, -5", "di": "r1, 0x1234",
-               "dm": "r1, 7(r2)", "dsl": "r1, r2, here", "l": "here", "dl": "r5, here", "i": "9",
-               "dc": "r1, ksp", "cs": "tvec, r2", "dp": "r1, 16", "ps": "17, r2"}[op.fmt]
+    operand = {
+        "": "",
+        "d": "r3",
+        "s": "r4",
+        "dst": "r1, r2, r3",
+        "dsi": "r1, r2, -5",
+        "di": "r1, 0x1234",
+        "dm": "r1, 7(r2)",
+        "dsl": "r1, r2, here",
+        "l": "here",
+        "dl": "r5, here",
+        "i": "9",
+        "dc": "r1, ksp",
+        "cs": "tvec, r2",
+        "dp": "r1, 16",
+        "ps": "17, r2",
+    }[op.fmt]
     img = asm.assemble(f"here: {op.name} {operand}\n")
     text = disasm.format_instruction(img.words[0], 0)
     assert text.split()[0] == op.name
@@ -60,16 +74,19 @@ msg: .ascii "hi\n"
     assert "li r4, 1" in asm.expand(src, {"FLAG"})
 
 
-@pytest.mark.parametrize(("src", "line", "col", "text"), [
-    ("nop\n  bogus r1\n", 2, 3, "unknown instruction"),
-    ("add r1, r2\n", 1, 1, "takes 3 operand"),
-    ("li r1, nowhere\n", 1, 8, "undefined symbol 'nowhere'"),
-    ("x: nop\nx: nop\n", 2, 1, "duplicate label"),
-    ("addi r1, r2, 99999\n", 1, 14, "does not fit"),
-    ("lw r1, r2\n", 1, 8, "offset(register)"),
-    (".ifdef A\nnop\n", 2, 1, "without .endif"),
-    ("add q1, r2, r3\n", 1, 5, "expected a register"),
-])
+@pytest.mark.parametrize(
+    ("src", "line", "col", "text"),
+    [
+        ("nop\n  bogus r1\n", 2, 3, "unknown instruction"),
+        ("add r1, r2\n", 1, 1, "takes 3 operand"),
+        ("li r1, nowhere\n", 1, 8, "undefined symbol 'nowhere'"),
+        ("x: nop\nx: nop\n", 2, 1, "duplicate label"),
+        ("addi r1, r2, 99999\n", 1, 14, "does not fit"),
+        ("lw r1, r2\n", 1, 8, "offset(register)"),
+        (".ifdef A\nnop\n", 2, 1, "without .endif"),
+        ("add q1, r2, r3\n", 1, 5, "expected a register"),
+    ],
+)
 def test_errors_have_line_and_column(src: str, line: int, col: int, text: str) -> None:
     with pytest.raises(asm.AsmError) as e:
         asm.assemble(src)

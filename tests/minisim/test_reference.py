@@ -121,8 +121,10 @@ def test_the_reference_catches_a_stale_self_modifying_block() -> None:
 
 
 def test_a_loop_that_patches_its_own_body_agrees_with_the_reference() -> None:
-    src = ("    li r1, 5\n    la r3, patch\n    li r2, 0x0E500007\n    li r6, 0\nloop:\n    sw r2, 0(r3)\npatch:\n"
-           "    addi r5, r0, 1\n    add r6, r6, r5\n    addi r1, r1, -1\n    bne r1, r0, loop\n    PV_SHUTDOWN\n")
+    src = (
+        "    li r1, 5\n    la r3, patch\n    li r2, 0x0E500007\n    li r6, 0\nloop:\n    sw r2, 0(r3)\npatch:\n"
+        "    addi r5, r0, 1\n    add r6, r6, r5\n    addi r1, r1, -1\n    bne r1, r0, loop\n    PV_SHUTDOWN\n"
+    )
     ref, state = run_program(src)
     assert ref.R[6] == 35  # the first pass already runs the patched instruction
     for mode in minisim.MODES:

@@ -21,7 +21,6 @@ target:
 """
 
 
-
 def test_para_keeps_the_event_mask_across_a_kernel_iret() -> None:
     # A tick taken inside the kernel with events enabled must return to the kernel with events
     # enabled (Xen's saved_upcall_mask): at scale 2 the popf workload counts ticks in a critical section.

@@ -13,8 +13,10 @@ def test_exit_cost_scenario_is_the_crossover_of_the_runs_events():
     assert o.holds and 0 < o.values["hw"] < 1
     hw, full = o.results["hw"], o.results["full"]
     f = o.values["hw"]
-    below = {n: round(pricing.value(minisim.profiles.get("p4-2005"), n) * (f - 0.01))
-             for n in pricing.expand("vmexit,exit_work.*", "p4-2005")}
+    below = {
+        n: round(pricing.value(minisim.profiles.get("p4-2005"), n) * (f - 0.01))
+        for n in pricing.expand("vmexit,exit_work.*", "p4-2005")
+    }
     assert pricing.reprice(hw, below).cycles < full.cycles < hw.cycles  # VT-x wins only with cheaper exits
 
 

@@ -54,9 +54,16 @@ def test_result_json_shape() -> None:
     json.dumps(d)
 
 
-@pytest.mark.parametrize(("workload", "kind"), [("syscall", "syscall"), ("fork", "pt_updates"),
-                                                ("pagefault", "page_fault"), ("io", "blk_sectors"),
-                                                ("ctxswitch", "cr3_load")])
+@pytest.mark.parametrize(
+    ("workload", "kind"),
+    [
+        ("syscall", "syscall"),
+        ("fork", "pt_updates"),
+        ("pagefault", "page_fault"),
+        ("io", "blk_sectors"),
+        ("ctxswitch", "cr3_load"),
+    ],
+)
 def test_counts_grow_linearly_with_scale(workload: str, kind: str) -> None:
     mode = "para" if kind == "pt_updates" else "native"
     one, two, three = (minisim.run(workload, mode, scale=n).events[kind] for n in (1, 2, 3))
@@ -72,8 +79,10 @@ def test_instructions_grow_linearly_with_scale() -> None:
 
 def test_deterministic_in_a_fresh_process() -> None:
     code = "import json, minisim; print(json.dumps(minisim.compare('mixed', 'p4-2005').to_dict(), sort_keys=True))"
-    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-            for _ in range(2)]
+    outs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
     assert outs[0] == outs[1]
     assert json.dumps(minisim.compare("mixed", "p4-2005").to_dict(), sort_keys=True) + "\n" == outs[0]
 
@@ -92,19 +101,24 @@ def test_trace_is_bounded() -> None:
     assert r.to_dict(trace=True)["trace"][0]["kind"]
 
 
-@pytest.mark.parametrize(("args", "text"), [
-    (("nope", "native"), "unknown workload 'nope'"),
-    (("cpu", "vt-z"), "unknown mode 'vt-z'"),
-    (("cpu", "native", "486"), "unknown profile '486'"),
-    (("cpu", "native", "modern", 0), "scale must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (("nope", "native"), "unknown workload 'nope'"),
+        (("cpu", "vt-z"), "unknown mode 'vt-z'"),
+        (("cpu", "native", "486"), "unknown profile '486'"),
+        (("cpu", "native", "modern", 0), "scale must be a positive integer"),
+    ],
+)
 def test_bad_names_raise_value_error(args, text: str) -> None:
     with pytest.raises(ValueError, match=text):
         minisim.run(*args)
 
 
 def test_core_never_imports_the_app() -> None:
-    code = ("import sys, minisim; minisim.run('cpu', 'para'); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('studyvm', 'textual', 'sqlmodel')))")
+    code = (
+        "import sys, minisim; minisim.run('cpu', 'para'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('studyvm', 'textual', 'sqlmodel')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

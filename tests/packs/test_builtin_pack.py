@@ -55,7 +55,9 @@ def test_caveats_and_potential_questions(result) -> None:
 NOTE_FRAMED = re.compile(r"(?i)\bnotes?\s+0\d\d\b|\badditional points?\b|\bthe (?:2008 )?article\b|\baccording to\b")
 """A prompt that asks what a source says rather than what is true (the issue's measure)."""
 
-SENSITIVE_EXIT = re.compile(r"(?i)sensitive (?:instructions?|operations?)\b[^.]{0,50}?\b(?:exits?|exiting)\b|catch sensitive")
+SENSITIVE_EXIT = re.compile(
+    r"(?i)sensitive (?:instructions?|operations?)\b[^.]{0,50}?\b(?:exits?|exiting)\b|catch sensitive"
+)
 """The wrong VT-x model ("sensitive instructions exit"), allowed only where a caveat refutes it.
 
 On the pack as the review read it, this finds hw.root-mode-cloze, hist.three-fixes and

@@ -141,7 +141,11 @@ def test_random_structures_never_raise(tmp_path: Path, document: dict) -> None:
 
 def test_several_documents_are_refused(tmp_path: Path) -> None:
     errors = _errors_for(tmp_path, b"questions: []\n---\nquestions: []\n")
-    assert len(errors) == 1 and ":2:1: error: YAML syntax: expected a single document in the stream, but found another document" in errors[0]
+    assert (
+        len(errors) == 1
+        and ":2:1: error: YAML syntax: expected a single document in the stream, but found another document"
+        in errors[0]
+    )
 
 
 def test_yaml_12_keeps_no_as_text(tmp_path: Path) -> None:

@@ -214,7 +214,9 @@ def test_add_student_passwords_and_names(klass: Klass) -> None:
     carol = klass.pg.name("carol")
     password = add_student(engine, carol)
     assert len(password) >= 20
-    klass.pg.server.admin(f'GRANT {klass.pg.server.password_role} TO "{carol}"')  # this role must log in with its password
+    klass.pg.server.admin(
+        f'GRANT {klass.pg.server.password_role} TO "{carol}"'
+    )  # this role must log in with its password
     sock, db = str(klass.pg.server.sock), klass.pg.database
     with psycopg.connect(host=sock, user=carol, dbname=db, password=password) as conn:
         assert conn.execute("SELECT current_user").fetchone() == (carol,)

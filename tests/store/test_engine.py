@@ -69,8 +69,7 @@ def test_switching_to_wal_waits_for_a_connection_holding_the_database(tmp_path) 
 def test_datetimes_come_back_aware_utc(db_url: str) -> None:
     engine = open_database(db_url)
     with write_session(engine) as s:
-        s.execute(text("INSERT INTO learner (name, created_at) VALUES ('x', :t)").bindparams(
-            t=T0.replace(tzinfo=None)))
+        s.execute(text("INSERT INTO learner (name, created_at) VALUES ('x', :t)").bindparams(t=T0.replace(tzinfo=None)))
     with engine.connect() as conn:
         from sqlalchemy import column, select, table
 
@@ -81,7 +80,9 @@ def test_datetimes_come_back_aware_utc(db_url: str) -> None:
 
 def _seed_first_schema(engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', :t)"), {"t": "2026-01-05 08:30:00"})
+        conn.execute(
+            text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', :t)"), {"t": "2026-01-05 08:30:00"}
+        )
         conn.execute(
             text(
                 "INSERT INTO card_state (learner_id, pack_id, question_id, position, queue, state, step, stability,"
@@ -129,8 +130,10 @@ def test_two_writers_at_once_never_fail(db_url: str) -> None:
             start.wait()
             for i in range(40):
                 with write_session(engines[n]) as s:
-                    s.execute(text("INSERT INTO learner (name, created_at) VALUES (:n, :t)"),
-                              {"n": f"w{n}-{i}", "t": "2026-01-05 08:30:00"})
+                    s.execute(
+                        text("INSERT INTO learner (name, created_at) VALUES (:n, :t)"),
+                        {"n": f"w{n}-{i}", "t": "2026-01-05 08:30:00"},
+                    )
                     s.execute(text("SELECT count(*) FROM learner")).scalar()
         except BaseException as exc:  # noqa: BLE001  (reported below)
             errors.append(exc)

@@ -54,4 +54,3 @@ def test_describe_db_error_drops_sql_and_secrets() -> None:
     assert text.startswith("connection failed")
     plain = describe_db_error(ValueError("bad thing [SQL: DELETE FROM x]"))
     assert plain == "bad thing"
-

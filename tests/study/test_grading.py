@@ -21,35 +21,80 @@ from .helpers import make_pack
 
 PACK = make_pack()
 Q = {q.id: q for q in PACK.questions}
-EXTRA = make_pack(questions=[
-    {"id": "multi-w", "type": "multi", "prompt": "Weighted", "options": [
-        {"text": "a", "weight": 50}, {"text": "b", "weight": 50}, {"text": "c", "weight": -100}]},
-    {"id": "num-range", "type": "numerical", "prompt": "Range", "unit": "ms", "answers": [
-        {"min": 10, "max": 20}, {"value": 30, "tolerance": 2, "weight": 50, "feedback": "close"}]},
-    {"id": "cloze-2", "type": "cloze", "prompt": "{{Intel}} calls it {{VT-x}}."},
-    {"id": "short-w", "type": "short", "prompt": "?", "answers": [
-        {"text": "binary translation", "weight": 100}, {"text": "translation", "weight": 50, "feedback": "partly"}]},
-])
+EXTRA = make_pack(
+    questions=[
+        {
+            "id": "multi-w",
+            "type": "multi",
+            "prompt": "Weighted",
+            "options": [{"text": "a", "weight": 50}, {"text": "b", "weight": 50}, {"text": "c", "weight": -100}],
+        },
+        {
+            "id": "num-range",
+            "type": "numerical",
+            "prompt": "Range",
+            "unit": "ms",
+            "answers": [{"min": 10, "max": 20}, {"value": 30, "tolerance": 2, "weight": 50, "feedback": "close"}],
+        },
+        {"id": "cloze-2", "type": "cloze", "prompt": "{{Intel}} calls it {{VT-x}}."},
+        {
+            "id": "short-w",
+            "type": "short",
+            "prompt": "?",
+            "answers": [
+                {"text": "binary translation", "weight": 100},
+                {"text": "translation", "weight": 50, "feedback": "partly"},
+            ],
+        },
+    ]
+)
 X = {q.id: q for q in EXTRA.questions}
 
 
-@pytest.mark.parametrize(("qid", "response", "score"), [
-    ("mcq-1", 0, 1.0), ("mcq-1", 1, 0.0), ("mcq-1", 2, 0.5),
-    ("multi-1", [0, 1], 1.0), ("multi-1", [0], 0.5), ("multi-1", [0, 1, 2], 0.5), ("multi-1", [2], 0.0),
-    ("multi-w", [0, 1], 1.0), ("multi-w", [0], 0.5), ("multi-w", [0, 1, 2], 0.0),
-    ("tf-1", False, 1.0), ("tf-1", True, 0.0),
-    ("short-1", "LIDT", 1.0), ("short-1", "  lidt. ", 1.0), ("short-1", "Lidt Instruction!", 1.0),
-    ("short-1", "LGDT", 0.0),
-    ("short-w", "Binary  Translation", 1.0), ("short-w", "binary transaltion", 1.0),
-    ("short-w", "binari translation", 1.0), ("short-w", "translation", 0.5), ("short-w", "bnary trnslation", 0.0),
-    ("num-1", 4, 1.0), ("num-1", "4", 1.0), ("num-1", "4.0", 1.0), ("num-1", 3, 0.0),
-    ("num-range", "10 ms", 1.0), ("num-range", "20", 1.0), ("num-range", "20,5", 0.0), ("num-range", 31.5, 0.5),
-    ("cloze-1", "hypercalls", 1.0), ("cloze-1", ["Hypercall"], 1.0), ("cloze-1", "syscalls", 0.0),
-    ("cloze-2", ["intel", "vt x"], 1.0), ("cloze-2", ["intel", "svm"], 0.5),
-    ("match-1", {"Binary translation": "Full", "Hypercalls": "Para"}, 1.0),
-    ("match-1", {"Binary translation": "Full", "Hypercalls": "None"}, 0.5),
-    ("order-1", [0, 1, 2, 3], 1.0), ("order-1", [1, 2, 3, 0], 2 / 3), ("order-1", [3, 2, 1, 0], 0.0),
-])
+@pytest.mark.parametrize(
+    ("qid", "response", "score"),
+    [
+        ("mcq-1", 0, 1.0),
+        ("mcq-1", 1, 0.0),
+        ("mcq-1", 2, 0.5),
+        ("multi-1", [0, 1], 1.0),
+        ("multi-1", [0], 0.5),
+        ("multi-1", [0, 1, 2], 0.5),
+        ("multi-1", [2], 0.0),
+        ("multi-w", [0, 1], 1.0),
+        ("multi-w", [0], 0.5),
+        ("multi-w", [0, 1, 2], 0.0),
+        ("tf-1", False, 1.0),
+        ("tf-1", True, 0.0),
+        ("short-1", "LIDT", 1.0),
+        ("short-1", "  lidt. ", 1.0),
+        ("short-1", "Lidt Instruction!", 1.0),
+        ("short-1", "LGDT", 0.0),
+        ("short-w", "Binary  Translation", 1.0),
+        ("short-w", "binary transaltion", 1.0),
+        ("short-w", "binari translation", 1.0),
+        ("short-w", "translation", 0.5),
+        ("short-w", "bnary trnslation", 0.0),
+        ("num-1", 4, 1.0),
+        ("num-1", "4", 1.0),
+        ("num-1", "4.0", 1.0),
+        ("num-1", 3, 0.0),
+        ("num-range", "10 ms", 1.0),
+        ("num-range", "20", 1.0),
+        ("num-range", "20,5", 0.0),
+        ("num-range", 31.5, 0.5),
+        ("cloze-1", "hypercalls", 1.0),
+        ("cloze-1", ["Hypercall"], 1.0),
+        ("cloze-1", "syscalls", 0.0),
+        ("cloze-2", ["intel", "vt x"], 1.0),
+        ("cloze-2", ["intel", "svm"], 0.5),
+        ("match-1", {"Binary translation": "Full", "Hypercalls": "Para"}, 1.0),
+        ("match-1", {"Binary translation": "Full", "Hypercalls": "None"}, 0.5),
+        ("order-1", [0, 1, 2, 3], 1.0),
+        ("order-1", [1, 2, 3, 0], 2 / 3),
+        ("order-1", [3, 2, 1, 0], 0.0),
+    ],
+)
 def test_grading_table(qid: str, response, score: float) -> None:
     question = Q.get(qid) or X[qid]
     result = grade(question, response)

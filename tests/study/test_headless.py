@@ -6,9 +6,18 @@ import subprocess
 import sys
 
 MODULES = [
-    "studyvm.store.engine", "studyvm.store.models", "studyvm.study.service", "studyvm.study.sessions",
-    "studyvm.study.stats", "studyvm.study.report", "studyvm.study.plain", "studyvm.study.selection",
-    "studyvm.study.sync", "studyvm.study.prefs", "studyvm.study.grading", "studyvm.study.presentation",
+    "studyvm.store.engine",
+    "studyvm.store.models",
+    "studyvm.study.service",
+    "studyvm.study.sessions",
+    "studyvm.study.stats",
+    "studyvm.study.report",
+    "studyvm.study.plain",
+    "studyvm.study.selection",
+    "studyvm.study.sync",
+    "studyvm.study.prefs",
+    "studyvm.study.grading",
+    "studyvm.study.presentation",
     "studyvm.cli.study_cmds",
 ]
 

@@ -18,8 +18,9 @@ def answer_in_order(service, responses: dict[str, object]) -> None:
 
 def test_failing_a_topic_five_times_out_of_six_shows_it_as_not_mastered(service, clock) -> None:
     # the "trap" topic has mcq-1, tf-1, short-1 and num-1: one right, three wrong (Again)
-    answer_in_order(service, {"flip-1": ("rate", 3), "mcq-1": 0, "multi-1": [2], "tf-1": True, "short-1": "sidt",
-                              "num-1": "7"})
+    answer_in_order(
+        service, {"flip-1": ("rate", 3), "mcq-1": 0, "multi-1": [2], "tf-1": True, "short-1": "sidt", "num-1": "7"}
+    )
     stats = service.stats()
     trap = stats.mastered_by_topic["trap"]
     assert (trap.mastered, trap.seen, trap.questions) == (1, 4, 4)

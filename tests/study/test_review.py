@@ -21,8 +21,14 @@ DAY = ReviewDayStats.__table__
 def _answer_right(svc, card):
     q = card.question
     right = {
-        "mcq": 0, "multi": [0, 1], "true_false": False, "short": "lidt", "numerical": "4", "cloze": "hypercalls",
-        "matching": {"Binary translation": "Full", "Hypercalls": "Para"}, "ordering": [0, 1, 2, 3],
+        "mcq": 0,
+        "multi": [0, 1],
+        "true_false": False,
+        "short": "lidt",
+        "numerical": "4",
+        "cloze": "hypercalls",
+        "matching": {"Binary translation": "Full", "Hypercalls": "Para"},
+        "ordering": [0, 1, 2, 3],
     }
     if q.type == "flip":
         return svc.answer(card, rating=3)
@@ -149,7 +155,9 @@ def test_editing_a_pack_keeps_history(settings, clock) -> None:
     with StudyService(settings, packs={"virt": make_pack()}, clock=clock, tz=UTC) as svc:
         svc.answer(svc.next_card(), rating=3)
         svc.answer(svc.next_card(), response=0)
-    edited = [q for q in QUESTIONS if q["id"] != "mcq-1"] + [{"id": "new-1", "type": "flip", "prompt": "n", "back": "b"}]
+    edited = [q for q in QUESTIONS if q["id"] != "mcq-1"] + [
+        {"id": "new-1", "type": "flip", "prompt": "n", "back": "b"}
+    ]
     edited[0] = {**edited[0], "prompt": "Reworded: what is the VMCS?"}
     with StudyService(settings, packs={"virt": make_pack(questions=edited)}, clock=clock, tz=UTC) as svc:
         with svc.read() as s:
@@ -203,8 +211,9 @@ def test_two_services_answer_at_once(settings, clock) -> None:
 
     def learner(name: str) -> None:
         try:
-            svc = StudyService(Settings(home=settings.home, learner=name), packs={"virt": many}, tz=UTC,
-                               new_per_day=100).open()
+            svc = StudyService(
+                Settings(home=settings.home, learner=name), packs={"virt": many}, tz=UTC, new_per_day=100
+            ).open()
             barrier.wait()
             for _ in range(25):
                 svc.answer(svc.next_card(), rating=3)

@@ -39,8 +39,9 @@ def test_service_matches_fsrs_for_fixed_dates(settings, clock, fuzz) -> None:
             card = svc.next_card()
             if card is None:  # nothing due yet: jump to when the card is due
                 with svc.read() as s:
-                    due = s.execute(select(CardState.__table__.c.due).where(
-                        CardState.__table__.c.question_id == "flip-1")).scalar()
+                    due = s.execute(
+                        select(CardState.__table__.c.due).where(CardState.__table__.c.question_id == "flip-1")
+                    ).scalar()
                 clock.now = due + timedelta(hours=1)
                 card = svc.next_card()
             assert card.question_id == "flip-1"
@@ -86,8 +87,15 @@ def test_naive_datetimes_are_refused() -> None:
 
 def test_leech_after_eight_lapses() -> None:
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
-    fields = CardFields(state=2, stability=5.0, difficulty=5.0, due=datetime(2026, 1, 1, tzinfo=UTC),
-                        last_review=datetime(2025, 12, 25, tzinfo=UTC), reps=10, lapses=7)
+    fields = CardFields(
+        state=2,
+        stability=5.0,
+        difficulty=5.0,
+        due=datetime(2026, 1, 1, tzinfo=UTC),
+        last_review=datetime(2025, 12, 25, tzinfo=UTC),
+        reps=10,
+        lapses=7,
+    )
     done = schedule(scheduler, fields, 1, datetime(2026, 1, 2, tzinfo=UTC))
     assert done.fields.lapses == 8 and done.became_leech
     relearning = CardFields(**{**fields.__dict__, "state": 3, "step": 0})

@@ -19,8 +19,22 @@ FLAGS = ["due", "new", "learn", "review", "suspended", "buried", "leech"]
 
 def Card(text, topic, tags, type, pack_id, flags, lapses, reps, ivl) -> CardInfo:  # noqa: N802 (reads as a type)
     """A browser card with only what a search looks at filled in."""
-    return CardInfo(pack_id=pack_id, question_id="q", prompt=text, topic=topic, type=type, state="review", due=None,
-                    ivl=ivl, lapses=lapses, reps=reps, last_rating=None, tags=tags, flags=flags, text=text)
+    return CardInfo(
+        pack_id=pack_id,
+        question_id="q",
+        prompt=text,
+        topic=topic,
+        type=type,
+        state="review",
+        due=None,
+        ivl=ivl,
+        lapses=lapses,
+        reps=reps,
+        last_rating=None,
+        tags=tags,
+        flags=flags,
+        text=text,
+    )
 
 
 cards = st.builds(
@@ -44,8 +58,11 @@ leaves = st.one_of(
     st.sampled_from(TYPES).map(lambda v: ("type", v)),
     st.sampled_from(PACKS).map(lambda v: ("pack", v)),
     st.sampled_from(FLAGS).map(lambda v: ("is", v)),
-    st.tuples(st.sampled_from(["lapses", "reps", "ivl"]), st.sampled_from([">", ">=", "<", "<=", "=", "!="]),
-              st.integers(0, 5)).map(lambda t: ("prop", t)),
+    st.tuples(
+        st.sampled_from(["lapses", "reps", "ivl"]),
+        st.sampled_from([">", ">=", "<", "<=", "=", "!="]),
+        st.integers(0, 5),
+    ).map(lambda t: ("prop", t)),
 )
 trees = st.recursive(
     leaves,
@@ -78,8 +95,14 @@ def render(tree) -> str:
 def brute(tree, card: CardInfo) -> bool:
     """The obvious meaning of a tree on a card."""
     kind, value = tree
-    ops = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
-           "<=": lambda a, b: a <= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    ops = {
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+        "=": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+    }
     return {
         "text": lambda: value in card.text,
         "topic": lambda: card.topic == value,
@@ -109,25 +132,29 @@ def test_implicit_and_binds_tighter_than_or(a, b, c, card) -> None:
 
 
 def test_examples() -> None:
-    card = Card("binary translation of trap", "hw-assist", ("exam",), "mcq", "virt", frozenset({"due", "review"}), 3,
-                4, 2.5)
+    card = Card(
+        "binary translation of trap", "hw-assist", ("exam",), "mcq", "virt", frozenset({"due", "review"}), 3, 4, 2.5
+    )
     assert parse('"binary translation" topic:hw* is:due').matches(card)
     assert parse("TRAP Tag:EXAM prop:lapses>2").matches(card)
     assert not parse("-is:due").matches(card) and parse("is:new or prop:ivl>=2.5").matches(card)
     assert parse("").matches(card) and parse('topic:"hw-assist"').matches(card)
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("is:bogus", "expected one of due"),
-    ("colour:red", "unknown field 'colour:'"),
-    ("prop:lapses>>2", "prop:lapses>>2"),
-    ("prop:speed>1", "expected prop:lapses|reps|ivl"),
-    ("(trap", "never closed"),
-    ("trap)", "unexpected ')'"),
-    ('"trap', "unclosed quote"),
-    ("topic:", "needs a value"),
-    ("trap or", "ends where a term was expected"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("is:bogus", "expected one of due"),
+        ("colour:red", "unknown field 'colour:'"),
+        ("prop:lapses>>2", "prop:lapses>>2"),
+        ("prop:speed>1", "expected prop:lapses|reps|ivl"),
+        ("(trap", "never closed"),
+        ("trap)", "unexpected ')'"),
+        ('"trap', "unclosed quote"),
+        ("topic:", "needs a value"),
+        ("trap or", "ends where a term was expected"),
+    ],
+)
 def test_bad_queries_say_where_and_why(query, message) -> None:
     with pytest.raises(SearchError) as caught:
         parse(query)

@@ -12,11 +12,25 @@ from studyvm.study.sessions import TimeUp, cbm_mark
 from .helpers import FakeClock, make_pack
 
 RIGHT = {
-    "mcq-1": 0, "multi-1": [0, 1], "tf-1": False, "short-1": "lidt", "num-1": 4, "cloze-1": "hypercalls",
-    "match-1": {"Binary translation": "Full", "Hypercalls": "Para"}, "order-1": [0, 1, 2, 3],
+    "mcq-1": 0,
+    "multi-1": [0, 1],
+    "tf-1": False,
+    "short-1": "lidt",
+    "num-1": 4,
+    "cloze-1": "hypercalls",
+    "match-1": {"Binary translation": "Full", "Hypercalls": "Para"},
+    "order-1": [0, 1, 2, 3],
 }
-WRONG = {"mcq-1": 1, "multi-1": [0], "tf-1": True, "short-1": "lgdt", "num-1": 2, "cloze-1": "traps",
-         "match-1": {}, "order-1": [3, 2, 1, 0]}
+WRONG = {
+    "mcq-1": 1,
+    "multi-1": [0],
+    "tf-1": True,
+    "short-1": "lgdt",
+    "num-1": 2,
+    "cloze-1": "traps",
+    "match-1": {},
+    "order-1": [3, 2, 1, 0],
+}
 
 
 def _submit(session, item, answers, **kw):
@@ -59,7 +73,9 @@ def test_weak_areas_first(service) -> None:
         _submit(quiz, item, WRONG if item.question_id == "order-1" else RIGHT)
     for _ in range(3):
         card = service.next_card()
-        service.answer(card, rating=4) if card.question.type == "flip" else service.answer(card, RIGHT[card.question_id])
+        service.answer(card, rating=4) if card.question.type == "flip" else service.answer(
+            card, RIGHT[card.question_id]
+        )
     weak = service.start_quiz(n=9, weak_first=True)
     assert weak.items[0].question.id == "order-1"  # most mistakes among the unseen
     assert {it.question.id for it in weak.items[-3:]} == {"flip-1", "mcq-1", "multi-1"}  # best recalled last

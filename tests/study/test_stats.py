@@ -40,8 +40,17 @@ def test_stats_fields_forecast_heatmap_streak(shared) -> None:
     exam.finish()
     stats = svc.stats()
     data = stats.as_json()
-    for key in ("reviews_total", "reviews_today", "due_now", "by_topic", "exams", "forecast", "heatmap", "streak",
-                "retention"):
+    for key in (
+        "reviews_total",
+        "reviews_today",
+        "due_now",
+        "by_topic",
+        "exams",
+        "forecast",
+        "heatmap",
+        "streak",
+        "retention",
+    ):
         assert key in data
     assert (stats.reviews_total, stats.reviews_today, stats.streak) == (3, 1, 3)
     assert stats.heatmap == {"2026-03-02": 1, "2026-03-03": 1, "2026-03-04": 1}

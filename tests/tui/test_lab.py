@@ -120,7 +120,9 @@ async def test_real_simulator_run_fills_table_bars_and_trace(settings, backend):
         assert "Hardware virtualization" in str(lab.query_one("#lab-doctor-text").render())
 
 
-@pytest.mark.parametrize("scenario,tab", [("popf-equivalence", "lab-results"), ("forkwait-where-cycles-go", "lab-cycles")])
+@pytest.mark.parametrize(
+    "scenario,tab", [("popf-equivalence", "lab-results"), ("forkwait-where-cycles-go", "lab-cycles")]
+)
 async def test_real_scenario_shows_metric_and_verdict(settings, backend, scenario, tab):
     pytest.importorskip("minisim")
     from textual.widgets import TabbedContent

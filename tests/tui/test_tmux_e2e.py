@@ -97,10 +97,21 @@ def test_cbm_exam_with_a_typed_answer_in_a_real_terminal(tmp_path):
     from .conftest import write_pack
 
     write_pack(tmp_path / "packs")
-    studyvm = [sys.executable, "-m", "studyvm", "--home", str(tmp_path / "home"), "--learner", "e2e",
-               "--packs", str(tmp_path / "packs")]
-    exam = Tmux([*studyvm, "quiz", "--exam", "--cbm", "--minutes", "5", "--n", "1", "--type", "short", "--pack",
-                 "tuitest"], tmp_path)
+    studyvm = [
+        sys.executable,
+        "-m",
+        "studyvm",
+        "--home",
+        str(tmp_path / "home"),
+        "--learner",
+        "e2e",
+        "--packs",
+        str(tmp_path / "packs"),
+    ]
+    exam = Tmux(
+        [*studyvm, "quiz", "--exam", "--cbm", "--minutes", "5", "--n", "1", "--type", "short", "--pack", "tuitest"],
+        tmp_path,
+    )
     try:
         exam.wait_for("Name the Xen control domain")
         exam.keys("d", "o", "m", "0", "Enter")

@@ -19,8 +19,15 @@ from studyvm.study.browse import SORTS, CardInfo
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
 
-COLUMNS = (("Due", "due"), ("Ivl (d)", "ivl"), ("Lapses", "lapses"), ("Reps", "reps"), ("Last", "rating"),
-           ("Topic", "topic"), ("Question", "question"))
+COLUMNS = (
+    ("Due", "due"),
+    ("Ivl (d)", "ivl"),
+    ("Lapses", "lapses"),
+    ("Reps", "reps"),
+    ("Last", "rating"),
+    ("Topic", "topic"),
+    ("Question", "question"),
+)
 """Table columns: (heading, the sort key a click on it uses)."""
 
 
@@ -69,8 +76,11 @@ class BrowseScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         """Search box, table, details."""
         yield Header()
-        yield Input(value=self.query_text, placeholder='search: words "a phrase" topic: tag: type: pack: is:due '
-                    "is:suspended prop:lapses>2 -not or", id="browse-query")
+        yield Input(
+            value=self.query_text,
+            placeholder='search: words "a phrase" topic: tag: type: pack: is:due is:suspended prop:lapses>2 -not or',
+            id="browse-query",
+        )
         yield Literal("", classes="status", id="browse-status")
         yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="browse-detail-box"):
@@ -112,8 +122,16 @@ class BrowseScreen(BaseScreen):
         table.clear()
         for c in cards:
             due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "new"
-            table.add_row(due, f"{c.ivl:.1f}", str(c.lapses), str(c.reps), c.last_rating_name or "—",
-                          lit_cell(c.topic), lit_cell(c.prompt[:80]), key=f"{c.pack_id}/{c.question_id}")
+            table.add_row(
+                due,
+                f"{c.ivl:.1f}",
+                str(c.lapses),
+                str(c.reps),
+                c.last_rating_name or "—",
+                lit_cell(c.topic),
+                lit_cell(c.prompt[:80]),
+                key=f"{c.pack_id}/{c.question_id}",
+            )
         order = "descending" if self.reverse else "ascending"
         self.query_one("#browse-status", Literal).show(
             f"{len(cards)} card(s) · sorted by {self.sort} ({order}) · / search · o sort · s b f r act"

@@ -111,8 +111,10 @@ class LabScreen(BaseScreen):
                 yield Bars(id="lab-bars")
                 yield Literal("", classes="hint", id="lab-scale")
             with TabPane("Cycles", id="lab-cycles"):
-                yield Input(placeholder="prices, e.g. vmexit=500 shadow_update=200 (Enter re-prices; empty: the "
-                            "profile's)", id="lab-prices")
+                yield Input(
+                    placeholder="prices, e.g. vmexit=500 shadow_update=200 (Enter re-prices; empty: the profile's)",
+                    id="lab-prices",
+                )
                 yield Log(id="lab-breakdown")
             with TabPane("Step by step", id="lab-mech"):
                 yield Log(id="lab-mech-log")
@@ -190,8 +192,10 @@ class LabScreen(BaseScreen):
         cycles = self.query_one("#lab-breakdown", Log)
         cycles.clear()
         changed = ", ".join(f"{k}={v:,}" for k, v in run.prices.items())
-        cycles.write_lines(([f"re-priced (no guest re-run): {changed}"] if changed else [])
-                           + (run.breakdown or "(run a workload with r to see where its cycles go)").splitlines())
+        cycles.write_lines(
+            ([f"re-priced (no guest re-run): {changed}"] if changed else [])
+            + (run.breakdown or "(run a workload with r to see where its cycles go)").splitlines()
+        )
         log = self.query_one("#lab-trace-log", Log)
         log.clear()
         log.write_lines(run.trace or ["(no events traced)"])

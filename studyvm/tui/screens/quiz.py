@@ -309,8 +309,10 @@ class QuizScreen(CardScreen):
         if self.run is None or self.finished:
             return None
         if self.exam:
-            return (f"Leave the exam? Your {self.run.session.answered} answer(s) are saved and the clock keeps "
-                    "running; press e on the dashboard (or run studyvm quiz --exam --resume) to carry on.")
+            return (
+                f"Leave the exam? Your {self.run.session.answered} answer(s) are saved and the clock keeps "
+                "running; press e on the dashboard (or run studyvm quiz --exam --resume) to carry on."
+            )
         return f"Leave the quiz? Your {self.run.session.answered} answer(s) are kept; the quiz stays unfinished."
 
     def action_submit_all(self) -> None:
@@ -329,8 +331,10 @@ class QuizScreen(CardScreen):
         question = f"Submit all and finish the {kind}? {left} question(s) unanswered: they score nothing ({open_ones})."
         if self.flagged:
             question += f" Flagged for review: {', '.join(str(i + 1) for i in sorted(self.flagged))}."
-        self.app.push_screen(Confirm(question, yes="Submit and finish", no="Go back"),
-                             callback=lambda ok: self.action_finish() if ok else None)
+        self.app.push_screen(
+            Confirm(question, yes="Submit and finish", no="Go back"),
+            callback=lambda ok: self.action_finish() if ok else None,
+        )
 
     def action_finish(self) -> None:
         """End now: mark everything (unanswered questions score nothing)."""

@@ -9,8 +9,14 @@ FULL, EMPTY = "█", "░"
 
 
 def bar_text(
-    label: str, fraction: float, width: int = 20, label_width: int = 18, suffix: str = "", good_high: bool = True,
-    style: str | None = None, mark: float | None = None,
+    label: str,
+    fraction: float,
+    width: int = 20,
+    label_width: int = 18,
+    suffix: str = "",
+    good_high: bool = True,
+    style: str | None = None,
+    mark: float | None = None,
 ) -> Text:
     """``label`` (literal, padded or cut to ``label_width``), a bar ``fraction`` full, and ``suffix``.
 
@@ -50,8 +56,13 @@ class Bars(Static):
         self.mark: float | None = None
 
     def set_bars(
-        self, rows: list[tuple[str, float, str]], width: int = 30, empty: str = "nothing yet", good_high: bool = True,
-        styles: list[str] | None = None, mark: float | None = None,
+        self,
+        rows: list[tuple[str, float, str]],
+        width: int = 30,
+        empty: str = "nothing yet",
+        good_high: bool = True,
+        styles: list[str] | None = None,
+        mark: float | None = None,
     ) -> None:
         """Show ``rows`` of (label, fraction 0..1, suffix or ""); bars are at most ``width`` cells.
 
