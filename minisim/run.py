@@ -109,6 +109,20 @@ class Result:
         return d
 
 
+RESULT_KEYS = (
+    "instructions",
+    "cycles",
+    "overhead",
+    "events",
+    "equivalent",
+    "console",
+    "violation",
+    "stopped",
+    "cycles_by_event",
+)
+"""The fields of one mode's result that a comparison's JSON shows."""
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The same workload under several modes."""
@@ -120,22 +134,11 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """``{"workload", "profile", "scale", "modes": {mode: {...}}}``."""
-        keys = (
-            "instructions",
-            "cycles",
-            "overhead",
-            "events",
-            "equivalent",
-            "console",
-            "violation",
-            "stopped",
-            "cycles_by_event",
-        )
         return {
             "workload": self.workload,
             "profile": self.profile,
             "scale": self.scale,
-            "modes": {m: {k: getattr(r, k) for k in keys} for m, r in self.results.items()},
+            "modes": {m: {k: getattr(r, k) for k in RESULT_KEYS} for m, r in self.results.items()},
         }
 
 

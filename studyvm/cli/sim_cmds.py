@@ -178,22 +178,9 @@ def run_cmd(
         d = r.to_dict(trace=trace)
         for entry in d.get("trace", ()):
             entry["symbol"] = names.name(entry["pc"])
-        body = {
-            k: d[k]
-            for k in (
-                "instructions",
-                "cycles",
-                "overhead",
-                "events",
-                "equivalent",
-                "console",
-                "violation",
-                "stopped",
-                "cycles_by_event",
-                "registers",
-            )
-            + (("trace",) if trace else ())
-        }
+        from minisim.run import RESULT_KEYS
+
+        body = {k: d[k] for k in (*RESULT_KEYS, "registers", *(("trace",) if trace else ()))}
         typer.echo(
             json.dumps(
                 {"workload": r.workload, "profile": r.profile, "scale": r.scale, "modes": {r.mode: body}}, indent=2

@@ -18,7 +18,7 @@ from studyvm.store.models import (
     CardState,
     ReviewLog,
 )
-from studyvm.store.repo import table_of
+from studyvm.store.repo import last_rating_of_card, table_of
 
 CARD = table_of(CardState)
 LOG = table_of(ReviewLog)
@@ -67,17 +67,7 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
     Read through the DB-API cursor (no per-row result processing): 100,000 cards in a fraction
     of a second. Whether a card is due and its interval are computed in SQL.
     """
-    last_rating = (
-        select(LOG.c.rating)
-        .where(
-            LOG.c.learner_id == CARD.c.learner_id,
-            LOG.c.pack_id == CARD.c.pack_id,
-            LOG.c.question_id == CARD.c.question_id,
-        )
-        .order_by(LOG.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    last_rating = last_rating_of_card()
     sqlite = session.get_bind().dialect.name == "sqlite"
     naive_now = now.astimezone(UTC).replace(tzinfo=None)
     if sqlite:

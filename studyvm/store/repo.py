@@ -87,9 +87,9 @@ def unfinished_exam(learner: int, *, session: Session) -> int | None:
     return None if found is None else int(found)
 
 
-def last_review_ratings(learner: int, pack_id: str, *, session: Session) -> dict[int, tuple[int, Any]]:
-    """Position in pack -> (rating, time) of the learner's last review of each reviewed card of a pack."""
-    last_rating = (
+def last_rating_of_card() -> Any:
+    """A correlated subquery: the rating of the last review-log row of the outer query's card."""
+    return (
         select(LOG.c.rating)
         .where(
             LOG.c.learner_id == CARD.c.learner_id,
@@ -100,6 +100,11 @@ def last_review_ratings(learner: int, pack_id: str, *, session: Session) -> dict
         .limit(1)
         .scalar_subquery()
     )
+
+
+def last_review_ratings(learner: int, pack_id: str, *, session: Session) -> dict[int, tuple[int, Any]]:
+    """Position in pack -> (rating, time) of the learner's last review of each reviewed card of a pack."""
+    last_rating = last_rating_of_card()
     rows = session.execute(
         select(CARD.c.position, last_rating, CARD.c.last_review).where(
             CARD.c.learner_id == learner,
