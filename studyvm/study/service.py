@@ -12,209 +12,38 @@ service may be used from one thread at a time.
 from __future__ import annotations
 
 import json
-import logging
-import random
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from studyvm.config import Settings
-from studyvm.errors import StudyVMError
 from studyvm.store import repo as store_repo
-from studyvm.store.classdb import session_role
-from studyvm.store.engine import open_database, write_session
+from studyvm.store.engine import write_session
 from studyvm.store.models import STATE_NEW, STATE_REVIEW
 from studyvm.study import cards as repo
-from studyvm.study import sync as packsync
+from studyvm.study.card_actions import CardActions
 from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
-from studyvm.study.prefs import load_study_prefs
 from studyvm.study.presentation import present
-from studyvm.study.scheduling import (
-    Scheduled,
-    day_of,
-    local_tz,
-    make_scheduler,
-    now_utc,
-    schedule,
-    start_of_next_day,
-)
-from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, Undone, source_text
+from studyvm.study.scheduling import Scheduled, day_of, schedule
+from studyvm.study.servicebase import StudyError
+from studyvm.study.views import STATE_NAMES, AnswerOutcome, CardView, DueCount, Feedback, source_text
 
 if TYPE_CHECKING:
-    from studyvm.study.fastpath import ReviewPath
     from studyvm.study.report import Report
     from studyvm.study.sessions import ExamSession, QuizSession
     from studyvm.study.stats import Stats
 
-logger = logging.getLogger(__name__)
+__all__ = ["RETENTION_WEEKS", "StudyError", "StudyService"]
+
 RETENTION_WEEKS = 12
 """Weeks of retention shown per week on the statistics screen."""
 
 
-class StudyError(StudyVMError):
-    """A request the service cannot honour (unknown pack, bad rating…); the message is for people."""
-
-
-class StudyService:
+class StudyService(CardActions):
     """Reviews, quizzes, exams and statistics for one learner, on one database."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        packs: dict[str, Any] | None = None,
-        engine: Engine | None = None,
-        clock: Callable[[], datetime] = now_utc,
-        tz: tzinfo | None = None,
-        retention: float | None = None,
-        fuzz: bool = True,
-        new_per_day: int | None = None,
-        reviews_per_day: int | None = None,
-        seed: int | None = None,
-    ) -> None:
-        self.settings = settings
-        self.clock = clock
-        self.tz = tz or local_tz()
-        try:
-            prefs = load_study_prefs(settings, retention, new_per_day, reviews_per_day)
-        except ValueError as exc:
-            raise StudyError(f"{settings.settings_file}: error: [study] {exc}") from None
-        self.scheduler = make_scheduler(prefs.retention, fuzz)
-        self.new_per_day = prefs.new_per_day
-        self.reviews_per_day = prefs.reviews_per_day
-        self.rng = random.Random(seed)
-        self._packs = packs
-        self._engine = engine
-        self.learner_id = 0
-        self._undo: list[tuple[str, int, tuple[str, str]]] = []
-        """What :meth:`undo` takes back, newest last: (kind, review log id or 0, card key)."""
-        self.caches: dict[str, dict[str, Any]] = {}
-        """Per-pack figures derived from the loaded packs (see :mod:`studyvm.study.stats`)."""
-        self._missing: tuple[str, ...] = ()
-        self._today: list[int] | None = None
-        self._reader: Engine | None = None
-        """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
-        self._fast: ReviewPath | None = None
-        """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    def open(self, as_learner: bool = True) -> StudyService:
-        """Open (and migrate) the database, register the learner and sync every pack.
-
-        ``as_learner=False`` only opens the database: for the class report, so an instructor
-        reading it is not registered as a learner. On PostgreSQL the learner is the database
-        role connected (``current_user``), whatever ``settings.learner`` says; on SQLite it is
-        ``settings.learner``.
-        """
-        if self._engine is None:
-            if not self.settings.db_url:
-                self.settings.ensure_home()
-            self._engine = open_database(self.settings.database_url)
-            logger.debug("database opened (%s)", self._engine.dialect.name)
-        if as_learner:
-            role = session_role(self._engine)  # on PostgreSQL the learner is the database role
-            if role is not None and role != self.settings.learner:
-                self.settings = replace(self.settings, learner=role)
-            with write_session(self._engine) as session:
-                self.learner_id = packsync.learner_id(self.settings.learner, self.clock(), session=session)
-            self.sync()
-        return self
-
-    def close(self) -> None:
-        """Release the database connections."""
-        if self._fast is not None:
-            self._fast.close()
-            self._fast = None
-        if self._engine is not None:
-            self._engine.dispose()
-
-    def __enter__(self) -> StudyService:
-        return self.open()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def engine(self) -> Engine:
-        """The open engine (after :meth:`open`)."""
-        if self._engine is None:
-            raise StudyError("the study service is not open")
-        return self._engine
-
-    @property
-    def packs(self) -> dict[str, Any]:
-        """Pack id -> Pack, loaded from the catalog on first use."""
-        if self._packs is None:
-            from studyvm.packs.catalog import load_catalog
-
-            self._packs = dict(load_catalog(self.settings).packs)
-        return self._packs
-
-    def pack(self, pack_id: str) -> Any:
-        """The pack with ``pack_id``; :class:`StudyError` naming the known ones otherwise."""
-        found = self.packs.get(pack_id)
-        if found is None:
-            known = ", ".join(sorted(self.packs)) or "none"
-            raise StudyError(f"no pack with id '{pack_id}' (known: {known})")
-        return found
-
-    def sync(self) -> None:
-        """Bring stored cards in line with the loaded packs (cheap when nothing changed)."""
-        with write_session(self.engine) as session:
-            for pack in self.packs.values():
-                packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
-            stored = packsync.stored_packs(self.learner_id, session=session)
-        self._missing = tuple(sorted(p for p in stored if p not in self.packs))
-        if self._missing:
-            logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
-        if self._fast is not None:  # made again with the packs now missing
-            self._fast.close()
-            self._fast = None
-
-    def _changed(self) -> None:
-        """Cards changed other than by an answer: the in-memory queue is built again when next needed."""
-        if self._fast is not None:
-            self._fast.invalidate()
-
-    def _review_path(self) -> ReviewPath | None:
-        """The SQLite review path (``None`` on a database server, where each card is a query)."""
-        if self._fast is None and self.engine.dialect.name == "sqlite":
-            from studyvm.study.fastpath import ReviewPath
-
-            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.new_per_day)
-        return self._fast
-
-    def read(self) -> Session:
-        """A read-only session (callers use it as a context manager).
-
-        On a database server it runs in autocommit: no BEGIN/ROLLBACK round trips around reads.
-        """
-        if self._reader is None:
-            sqlite = self.engine.dialect.name == "sqlite"
-            self._reader = self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        return Session(self._reader)
-
     # -- reviews -------------------------------------------------------------------------------
-    def _limits(self, now: datetime) -> tuple[int, int]:
-        """(new cards, reviews) still allowed today. Counted once a day (and after an undo), then
-        kept up to date by :meth:`answer`; a new day also puts buried cards back."""
-        day = day_of(now, self.tz)
-        if self._today is None or self._today[0] != day:
-            fast = self._review_path()
-            if fast is not None:
-                self._today = [day, *fast.new_day(now, day)]
-            else:
-                with write_session(self.engine) as writer:
-                    repo.unbury(self.learner_id, now, session=writer)
-                with self.read() as session:
-                    self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
-        _day, new_done, reviews_done = self._today
-        return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
-
     def next_card(self, pack_id: str | None = None) -> CardView | None:
         """The next card to review (due first, then new within the daily limit), or ``None``."""
         if pack_id is not None:
@@ -395,75 +224,6 @@ class StudyService:
         question = card.question
         return preview(question, response, source_text(self.pack(card.pack_id), question), card.presentation)
 
-    def record_mistake(
-        self, session: Session, pack_id: str, qid: str, response: Any, origin: str, now: datetime
-    ) -> None:
-        """Put a wrong answer in the learner's mistake bank (inside the caller's write ``session``)."""
-        from studyvm.study import mistakes
-
-        mistakes.record(self.learner_id, pack_id, qid, response, origin, now, session=session)
-
-    def clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
-        """Take a question out of the mistake bank once answered right (inside the caller's ``session``)."""
-        from studyvm.study import mistakes
-
-        mistakes.clear(self.learner_id, pack_id, qid, session=session)
-
-    def undo(self) -> tuple[str, str] | None:
-        """Undo the most recent answer, suspension or burial (repeatable); (pack id, question id) or ``None``."""
-        undone = self.undo_action()
-        return None if undone is None else (undone.pack_id, undone.question_id)
-
-    def undo_action(self) -> Undone | None:
-        """Undo the most recent answer, suspension or burial of this service; what it was, or ``None``."""
-        while self._undo:
-            kind, log_id, (pack_id, qid) = self._undo.pop()
-            with write_session(self.engine) as session:
-                if kind == "suspend":
-                    done = repo.set_suspended(self.learner_id, pack_id, qid, False, session=session)
-                elif kind == "bury":
-                    done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
-                else:
-                    done = repo.undo_review(self.learner_id, log_id, session=session) is not None
-                    self._today = None  # recount today's limits
-            self._changed()
-            if done:
-                logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
-                return Undone(kind, pack_id, qid)
-        return None
-
-    def suspend(self, card: CardView | tuple[str, str], suspended: bool = True) -> bool:
-        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended.
-
-        A suspension is on the undo stack (:meth:`undo`); an unsuspension is not.
-        """
-        pack_id, qid = _key(card)
-        with write_session(self.engine) as session:
-            changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
-        self._changed()
-        if changed and suspended:
-            self._undo.append(("suspend", 0, (pack_id, qid)))
-        return changed
-
-    def bury(self, card: CardView | tuple[str, str]) -> bool:
-        """Hide a card until the start of the learner's next day (on the undo stack)."""
-        pack_id, qid = _key(card)
-        until = start_of_next_day(self.clock(), self.tz)
-        with write_session(self.engine) as session:
-            changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
-        self._changed()
-        if changed:
-            self._undo.append(("bury", 0, (pack_id, qid)))
-        return changed
-
-    def unbury(self, card: CardView | tuple[str, str]) -> bool:
-        """End a card's burial now; False when it was not buried."""
-        pack_id, qid = _key(card)
-        with write_session(self.engine) as session:
-            done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
-        self._changed()
-        return done
-
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
         from studyvm.study.selection import choose
@@ -569,9 +329,3 @@ class StudyService:
         today = day_of(self.clock(), self.tz)
         with self.read() as session:
             return store_repo.retention_by_week(self.learner_id, today, weeks, session=session)
-
-
-def _key(card: CardView | tuple[str, str]) -> tuple[str, str]:
-    if isinstance(card, CardView):
-        return card.pack_id, card.question_id
-    return card

@@ -1,0 +1,92 @@
+"""What a learner does to a card besides answering it: suspend, bury, unbury, undo; the mistake bank.
+
+Suspensions and burials go on the service's undo stack next to answers, so one undo key takes
+back whichever came last, as in Anki.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from studyvm.store import repo as store_repo
+from studyvm.store.engine import write_session
+from studyvm.study import cards as repo
+from studyvm.study.scheduling import start_of_next_day
+from studyvm.study.servicebase import ServiceBase, card_key, logger
+from studyvm.study.views import CardView, Undone
+
+
+class CardActions(ServiceBase):
+    """Suspend, bury, unbury and undo on one learner's cards, and the mistake bank."""
+
+    def record_mistake(
+        self, session: Session, pack_id: str, qid: str, response: Any, origin: str, now: datetime
+    ) -> None:
+        """Put a wrong answer in the learner's mistake bank (inside the caller's write ``session``)."""
+        from studyvm.study import mistakes
+
+        mistakes.record(self.learner_id, pack_id, qid, response, origin, now, session=session)
+
+    def clear_mistakes(self, session: Session, pack_id: str, qid: str) -> None:
+        """Take a question out of the mistake bank once answered right (inside the caller's ``session``)."""
+        from studyvm.study import mistakes
+
+        mistakes.clear(self.learner_id, pack_id, qid, session=session)
+
+    def undo(self) -> tuple[str, str] | None:
+        """Undo the most recent answer, suspension or burial (repeatable); (pack id, question id) or ``None``."""
+        undone = self.undo_action()
+        return None if undone is None else (undone.pack_id, undone.question_id)
+
+    def undo_action(self) -> Undone | None:
+        """Undo the most recent answer, suspension or burial of this service; what it was, or ``None``."""
+        while self._undo:
+            kind, log_id, (pack_id, qid) = self._undo.pop()
+            with write_session(self.engine) as session:
+                if kind == "suspend":
+                    done = repo.set_suspended(self.learner_id, pack_id, qid, False, session=session)
+                elif kind == "bury":
+                    done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+                else:
+                    done = repo.undo_review(self.learner_id, log_id, session=session) is not None
+                    self._today = None  # recount today's limits
+            self._changed()
+            if done:
+                logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
+                return Undone(kind, pack_id, qid)
+        return None
+
+    def suspend(self, card: CardView | tuple[str, str], suspended: bool = True) -> bool:
+        """Suspend (or with ``suspended=False`` unsuspend) a card: it is not shown until unsuspended.
+
+        A suspension is on the undo stack (:meth:`undo`); an unsuspension is not.
+        """
+        pack_id, qid = card_key(card)
+        with write_session(self.engine) as session:
+            changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+        self._changed()
+        if changed and suspended:
+            self._undo.append(("suspend", 0, (pack_id, qid)))
+        return changed
+
+    def bury(self, card: CardView | tuple[str, str]) -> bool:
+        """Hide a card until the start of the learner's next day (on the undo stack)."""
+        pack_id, qid = card_key(card)
+        until = start_of_next_day(self.clock(), self.tz)
+        with write_session(self.engine) as session:
+            changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
+        self._changed()
+        if changed:
+            self._undo.append(("bury", 0, (pack_id, qid)))
+        return changed
+
+    def unbury(self, card: CardView | tuple[str, str]) -> bool:
+        """End a card's burial now; False when it was not buried."""
+        pack_id, qid = card_key(card)
+        with write_session(self.engine) as session:
+            done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+        self._changed()
+        return done
