@@ -123,6 +123,24 @@ SELECT learner_id, review_day, count(*), sum(CASE WHEN state_before = 0 THEN 1 E
        sum(CASE WHEN state_before = 2 AND rating = 1 THEN 1 ELSE 0 END)
 FROM review_log GROUP BY learner_id, review_day
 """
+# What the answers would have kept up to date: the per-pack day totals, each log row's card, and
+# each card's last rating (after the log's index exists).
+PACK_DAY_TOTALS = """
+INSERT INTO pack_day_stats (learner_id, review_day, pack_id, new_cards, review_cards)
+SELECT learner_id, review_day, pack_id, sum(CASE WHEN state_before = 0 THEN 1 ELSE 0 END),
+       sum(CASE WHEN state_before = 2 THEN 1 ELSE 0 END)
+FROM review_log GROUP BY learner_id, review_day, pack_id
+"""
+LOG_CARDS = {
+    "sqlite": "UPDATE review_log AS l SET card_id = (SELECT c.id FROM card_state c WHERE c.learner_id = l.learner_id"
+    " AND c.pack_id = l.pack_id AND c.question_id = l.question_id)",
+    "postgresql": "UPDATE review_log AS l SET card_id = c.id FROM card_state c WHERE c.learner_id = l.learner_id"
+    " AND c.pack_id = l.pack_id AND c.question_id = l.question_id",
+}
+LAST_RATINGS = """
+UPDATE card_state SET last_rating = (SELECT l.rating FROM review_log l WHERE l.card_id = card_state.id
+                                     ORDER BY l.id DESC LIMIT 1) WHERE state <> 0
+"""
 
 
 def generate(engine, pack: Pack, reviews: int) -> dict[str, float]:
@@ -150,6 +168,8 @@ def generate(engine, pack: Pack, reviews: int) -> dict[str, float]:
         else:
             conn.execute(text(POSTGRES_LOG), {**params, "first_ts": first.replace(tzinfo=None)})
         conn.execute(text(DAY_TOTALS))
+        conn.execute(text(PACK_DAY_TOTALS))
+        conn.execute(text(LOG_CARDS["sqlite" if sqlite else "postgresql"]))
         conn.execute(
             insert(PackSync.__table__).values(
                 learner_id=1, pack_id=PACK_ID, ids_hash=ids_fingerprint([q.id for q in pack.questions])
@@ -158,6 +178,7 @@ def generate(engine, pack: Pack, reviews: int) -> dict[str, float]:
         log_s = time.perf_counter() - started - cards_s
         for index in log_indexes:
             index.create(conn)
+        conn.execute(text(LAST_RATINGS))
     with engine.connect() as conn:
         if sqlite:
             conn.connection.dbapi_connection.execute("ANALYZE")

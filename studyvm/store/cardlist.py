@@ -18,7 +18,7 @@ from studyvm.store.models import (
     CardState,
     ReviewLog,
 )
-from studyvm.store.repo import last_rating_of_card, table_of
+from studyvm.store.repo import table_of
 
 CARD = table_of(CardState)
 LOG = table_of(ReviewLog)
@@ -65,9 +65,9 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
     """Every card of the learner still in a pack, with the rating of its last review.
 
     Read through the DB-API cursor (no per-row result processing): 100,000 cards in a fraction
-    of a second. Whether a card is due and its interval are computed in SQL.
+    of a second. Whether a card is due and its interval are computed in SQL; the last rating is
+    kept on the card (``card_state.last_rating``).
     """
-    last_rating = last_rating_of_card()
     sqlite = session.get_bind().dialect.name == "sqlite"
     naive_now = now.astimezone(UTC).replace(tzinfo=None)
     if sqlite:
@@ -88,7 +88,7 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
             CARD.c.suspended,
             CARD.c.queue == QUEUE_BURIED,
             CARD.c.leech,
-            last_rating,
+            CARD.c.last_rating,
         ).where(CARD.c.learner_id == learner, CARD.c.removed.is_(False))
     )
     cursor = getattr(result, "cursor", None)  # a CursorResult: its raw rows skip per-row processing
@@ -97,17 +97,23 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
 
 
 def review_history(learner: int, pack_id: str, question_id: str, *, session: Session) -> list[HistoryRow]:
-    """Every review of one card, oldest first."""
+    """Every review of one card, oldest first (found by the card's id: the log's one index)."""
+    card_id = (
+        select(CARD.c.id)
+        .where(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id)
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(LOG.c.reviewed_at, LOG.c.rating, LOG.c.score, LOG.c.response, LOG.c.duration_ms, LOG.c.state_before)
-        .where(LOG.c.learner_id == learner, LOG.c.pack_id == pack_id, LOG.c.question_id == question_id)
+        .where(LOG.c.card_id == card_id)
         .order_by(LOG.c.id)
     ).all()
     return [HistoryRow(*row) for row in rows]
 
 
 def forget(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
-    """Put a card back to new (its history is kept; a suspension stays); False when no such card."""
+    """Put a card back to new (its history is kept; a suspension stays; it has no last rating until
+    answered again, as Anki's reset starts afresh); False when no such card."""
     where = (
         CARD.c.learner_id == learner,
         CARD.c.pack_id == pack_id,
@@ -129,6 +135,7 @@ def forget(learner: int, pack_id: str, question_id: str, *, session: Session) ->
         "lapses": 0,
         "leech": False,
         "buried_until": None,
+        "last_rating": None,
     }
     session.execute(update(CARD).where(*where).values(**values))
     return True

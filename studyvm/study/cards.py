@@ -23,6 +23,7 @@ from studyvm.store.models import (
     STATE_NEW,
     STATE_REVIEW,
     CardState,
+    PackDayStats,
     PackSync,
     ReviewDayStats,
     ReviewLog,
@@ -34,6 +35,7 @@ CARD = table_of(CardState)
 LOG = table_of(ReviewLog)
 SYNC = table_of(PackSync)
 DAY = table_of(ReviewDayStats)
+PACK_DAY = table_of(PackDayStats)
 LEARN_AHEAD = timedelta(minutes=20)
 """Learning cards due this soon are shown when nothing else is left (as Anki does)."""
 
@@ -51,6 +53,7 @@ class CardRow:
     leech: bool = False
     removed: bool = False
     buried_until: datetime | None = None
+    last_rating: int | None = None
 
 
 _CARD_COLS = (
@@ -70,6 +73,7 @@ _CARD_COLS = (
     CARD.c.leech,
     CARD.c.removed,
     CARD.c.buried_until,
+    CARD.c.last_rating,
 )
 
 
@@ -84,6 +88,7 @@ def _row(r) -> CardRow:
         leech=bool(r.leech),
         removed=bool(r.removed),
         buried_until=r.buried_until,
+        last_rating=r.last_rating,
     )
 
 
@@ -127,14 +132,30 @@ def next_card(
     allow_new: bool = True,
     allow_reviews: bool = True,
     exclude_packs: tuple[str, ...] = (),
+    no_new: frozenset[str] = frozenset(),
+    no_reviews: frozenset[str] = frozenset(),
 ) -> CardRow | None:
     """The card to show next: due cards by due time, then new cards in pack order, then
-    learning cards due within :data:`LEARN_AHEAD`; ``None`` when nothing is left."""
+    learning cards due within :data:`LEARN_AHEAD`; ``None`` when nothing is left. The packs in
+    ``no_new`` and ``no_reviews`` have reached their daily limit of new cards or of reviews: they
+    show only learning cards."""
     params = {"learner": learner, "pack": pack_id, "exclude": list(exclude_packs)}
     flags = (pack_id is not None, allow_reviews, bool(exclude_packs))
-    found = session.execute(_pick("due", *flags), {**params, "until": now}).first()
+    found = None
+    if allow_reviews and no_reviews:  # review cards of the other packs, then learning cards of any
+        others = {**params, "until": now, "exclude": [*exclude_packs, *no_reviews]}
+        found = session.execute(_pick("due", pack_id is not None, True, True), others).first()
+        learning = session.execute(
+            _pick("due", pack_id is not None, False, bool(exclude_packs)), {**params, "until": now}
+        ).first()
+        if found is None or (learning is not None and (learning.due, learning.id) < (found.due, found.id)):
+            found = learning
+    else:
+        found = session.execute(_pick("due", *flags), {**params, "until": now}).first()
     if found is None and allow_new:
-        found = session.execute(_pick("new", *flags), params).first()
+        blocked = [*exclude_packs, *no_new]
+        new_flags = (pack_id is not None, allow_reviews, bool(blocked))
+        found = session.execute(_pick("new", *new_flags), {**params, "exclude": blocked}).first()
     if found is None:
         found = session.execute(_pick("ahead", *flags), {**params, "until": now + LEARN_AHEAD}).first()
     return _row(found) if found else None
@@ -149,23 +170,25 @@ _GET_CARD = select(*_CARD_COLS).where(
 _UPDATE_CARD = update(CARD).where(CARD.c.id == bindparam("card_id"))
 _INSERT_LOG = insert(LOG)
 _DAY_COUNTS = ("reviews", "new_cards", "review_cards", "lapses")
+_PACK_DAY_COUNTS = ("new_cards", "review_cards")
 
 
-@lru_cache(maxsize=4)
-def _bump_day(dialect: str):
-    """``INSERT … ON CONFLICT DO UPDATE`` adding to one learner-day row (SQLite and PostgreSQL)."""
+@lru_cache(maxsize=8)
+def _bump_day(dialect: str, per_pack: bool = False):
+    """``INSERT … ON CONFLICT DO UPDATE`` adding to one learner-day row (``per_pack``: one
+    learner-day-pack row of ``pack_day_stats``), on SQLite and PostgreSQL."""
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
     else:
         from sqlalchemy.dialects.postgresql import insert as upsert
-    stmt = upsert(DAY).values(
-        learner_id=bindparam("b_learner"),
-        review_day=bindparam("b_day"),
-        **{k: bindparam(f"b_{k}") for k in _DAY_COUNTS},
-    )
+    table, counts = (PACK_DAY, _PACK_DAY_COUNTS) if per_pack else (DAY, _DAY_COUNTS)
+    key = {"learner_id": bindparam("b_learner"), "review_day": bindparam("b_day")}
+    if per_pack:
+        key["pack_id"] = bindparam("b_pack")
+    stmt = upsert(table).values(**key, **{k: bindparam(f"b_{k}") for k in counts})
     return stmt.on_conflict_do_update(
-        index_elements=[DAY.c.learner_id, DAY.c.review_day],
-        set_={k: DAY.c[k] + stmt.excluded[k] for k in _DAY_COUNTS},
+        index_elements=[table.c[k] for k in key],
+        set_={k: table.c[k] + stmt.excluded[k] for k in counts},
     )
 
 
@@ -182,6 +205,20 @@ def _count_day(session: Session, learner: int, day: int, state_before: int, rati
     )
 
 
+def _count_pack_day(session: Session, learner: int, day: int, pack_id: str, state_before: int, sign: int) -> None:
+    """Add (``sign`` 1) or remove (-1) one review in the learner's day totals for one pack."""
+    new, review = pack_day_counts(state_before, sign)
+    session.execute(
+        _bump_day(session.get_bind().dialect.name, True),
+        {"b_learner": learner, "b_day": day, "b_pack": pack_id, "b_new_cards": new, "b_review_cards": review},
+    )
+
+
+def pack_day_counts(state_before: int, sign: int = 1) -> tuple[int, int]:
+    """What one review adds to (``sign`` 1) or removes from (-1) a pack's day: (new cards, review cards)."""
+    return sign * (state_before == STATE_NEW), sign * (state_before == STATE_REVIEW)
+
+
 def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> CardRow | None:
     """The stored card for a question, or ``None``."""
     found = session.execute(_GET_CARD, {"learner": learner, "pack": pack_id, "qid": question_id}).first()
@@ -195,12 +232,13 @@ def _snapshot(card: CardRow) -> str:
             "suspended": card.suspended,
             "leech": card.leech,
             "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+            "last_rating": card.last_rating,
         }
     )
 
 
-def answer_values(card: CardRow, after: CardFields, leech: bool) -> dict:
-    """The ``card_state`` columns an answer sets."""
+def answer_values(card: CardRow, after: CardFields, leech: bool, rating: int) -> dict:
+    """The ``card_state`` columns an answer rated ``rating`` sets."""
     suspended = card.suspended or leech
     return {
         "state": after.state,
@@ -215,6 +253,7 @@ def answer_values(card: CardRow, after: CardFields, leech: bool) -> dict:
         "suspended": suspended,
         "buried_until": None,
         "queue": queue_for(after.state, suspended, card.removed),
+        "last_rating": rating,
     }
 
 
@@ -233,6 +272,7 @@ def log_values(
         "learner_id": learner,
         "pack_id": card.pack_id,
         "question_id": card.question_id,
+        "card_id": card.id,
         "rating": rating,
         "reviewed_at": now,
         "review_day": day,
@@ -266,9 +306,10 @@ def record_review(
     duration_ms: int | None = None,
 ) -> int:
     """Store the new card state and the review log row (undo snapshot included); the log id."""
-    session.execute(_UPDATE_CARD, {"card_id": card.id, **answer_values(card, after, leech)})
+    session.execute(_UPDATE_CARD, {"card_id": card.id, **answer_values(card, after, leech, rating)})
     result = session.execute(_INSERT_LOG, log_values(learner, card, rating, now, day, score, response, duration_ms))
     _count_day(session, learner, day, card.fields.state, rating, 1)
+    _count_pack_day(session, learner, day, card.pack_id, card.fields.state, 1)
     return result.inserted_primary_key[0]
 
 
@@ -278,14 +319,29 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     Returns the (pack id, question id) of the card, or ``None`` if there was nothing to undo.
     """
     log = session.execute(
-        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev, LOG.c.review_day, LOG.c.state_before, LOG.c.rating).where(
-            LOG.c.id == log_id, LOG.c.learner_id == learner
-        )
+        select(
+            LOG.c.pack_id,
+            LOG.c.question_id,
+            LOG.c.card_id,
+            LOG.c.prev,
+            LOG.c.review_day,
+            LOG.c.state_before,
+            LOG.c.rating,
+        ).where(LOG.c.id == log_id, LOG.c.learner_id == learner)
     ).first()
     if log is None or log.prev is None:
         return None
     snap = json.loads(log.prev)
     fields = CardFields.from_dict(snap)
+    if "last_rating" in snap or fields.state == STATE_NEW:
+        last_rating = snap.get("last_rating")
+    else:  # a snapshot from before the column: the card's previous answer in the log
+        last_rating = session.execute(
+            select(LOG.c.rating)
+            .where(LOG.c.card_id == log.card_id, LOG.c.id != log_id)
+            .order_by(LOG.c.id.desc())
+            .limit(1)
+        ).scalar()
     buried = snap.get("buried_until")
     key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == log.pack_id, CARD.c.question_id == log.question_id)
     removed = session.execute(select(CARD.c.removed).where(key)).scalar()
@@ -305,10 +361,12 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
             leech=snap["leech"],
             buried_until=datetime.fromisoformat(buried) if buried else None,
             queue=queue_for(fields.state, snap["suspended"], bool(removed), bool(buried)),
+            last_rating=last_rating,
         )
     )
     session.execute(delete(LOG).where(LOG.c.id == log_id))
     _count_day(session, learner, log.review_day, log.state_before, log.rating, -1)
+    _count_pack_day(session, learner, log.review_day, log.pack_id, log.state_before, -1)
     return (log.pack_id, log.question_id)
 
 
@@ -345,12 +403,14 @@ def unbury(learner: int, now: datetime, *, session: Session) -> int:
     ).rowcount
 
 
-def done_today(learner: int, day: int, *, session: Session) -> tuple[int, int]:
-    """(new cards introduced, review-state cards reviewed) on local day ``day``."""
-    row = session.execute(
-        select(DAY.c.new_cards, DAY.c.review_cards).where(DAY.c.learner_id == learner, DAY.c.review_day == day)
-    ).first()
-    return (row.new_cards, row.review_cards) if row else (0, 0)
+def done_today(learner: int, day: int, *, session: Session) -> dict[str, tuple[int, int]]:
+    """Pack id -> (new cards introduced, review-state cards reviewed) on local day ``day``."""
+    rows = session.execute(
+        select(PACK_DAY.c.pack_id, PACK_DAY.c.new_cards, PACK_DAY.c.review_cards).where(
+            PACK_DAY.c.learner_id == learner, PACK_DAY.c.review_day == day
+        )
+    ).all()
+    return {pack: (new, review) for pack, new, review in rows}
 
 
 def _capped(queue: int, by_pack: bool, excluding: bool, cap: str):

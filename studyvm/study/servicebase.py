@@ -23,6 +23,7 @@ from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
+from studyvm.study.limits import Allowance, Done
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.scheduling import day_of, local_tz, make_scheduler, now_utc
 from studyvm.study.views import CardView
@@ -62,8 +63,8 @@ class ServiceBase:
         except ValueError as exc:
             raise StudyError(f"{settings.settings_file}: error: [study] {exc}") from None
         self.scheduler = make_scheduler(prefs.retention, fuzz)
-        self.new_per_day = prefs.new_per_day
-        self.reviews_per_day = prefs.reviews_per_day
+        self.limits = prefs.limits
+        """Daily limits per pack and over all packs (:mod:`studyvm.study.limits`)."""
         self.rng = random.Random(seed)
         self._packs = packs
         self._engine = engine
@@ -73,9 +74,9 @@ class ServiceBase:
         self.caches: dict[str, dict[str, Any]] = {}
         """Per-pack figures derived from the loaded packs (see :mod:`studyvm.study.stats`)."""
         self._missing: tuple[str, ...] = ()
-        self._today: list[int] | None = None
+        self._today: tuple[int, Done] | None = None
+        """(local day, what was done in each pack that day) (see :meth:`_limits`)."""
         self._reader: Engine | None = None
-        """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
         self._fast: ReviewPath | None = None
         """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
 
@@ -163,7 +164,7 @@ class ServiceBase:
         if self._fast is None and self.engine.dialect.name == "sqlite":
             from studyvm.study.fastpath import ReviewPath
 
-            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.new_per_day)
+            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.limits.most_new())
         return self._fast
 
     def read(self) -> Session:
@@ -176,21 +177,25 @@ class ServiceBase:
             self._reader = self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         return Session(self._reader)
 
-    def _limits(self, now: datetime) -> tuple[int, int]:
-        """(new cards, reviews) still allowed today. Counted once a day (and after an undo), then
-        kept up to date by :meth:`answer`; a new day also puts buried cards back."""
+    def _limits(self, now: datetime) -> Allowance:
+        """What the daily limits still allow, per pack. Counted from the database, so another
+        session of the learner counts too: on SQLite again whenever another connection has committed
+        (this service's own answers are added by :meth:`answer`), on a server at every call. A new
+        day also puts buried cards back."""
         day = day_of(now, self.tz)
+        fast = self._review_path()
         if self._today is None or self._today[0] != day:
-            fast = self._review_path()
             if fast is not None:
-                self._today = [day, *fast.new_day(now, day)]
+                self._today = (day, fast.new_day(now, day))
             else:
                 with write_session(self.engine) as writer:
                     repo.unbury(self.learner_id, now, session=writer)
-                with self.read() as session:
-                    self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
-        _day, new_done, reviews_done = self._today
-        return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
+        if fast is None:
+            with self.read() as session:
+                self._today = (day, repo.done_today(self.learner_id, day, session=session))
+        elif fast.counted_elsewhere():
+            self._today = (day, fast.done_on(day))
+        return Allowance(self.limits, self._today[1], tuple(self.packs))
 
 
 def card_key(card: CardView | tuple[str, str]) -> tuple[str, str]:

@@ -1,0 +1,124 @@
+"""Daily limits per pack, as Anki's deck options: new cards a day and reviews a day.
+
+Every pack has its own limits: ``[limits]`` in the settings file gives every pack's
+(``new_per_day``, ``reviews_per_day``), ``[limits.packs.ID]`` one pack's own. ``[study]``'s
+``new_per_day`` and ``reviews_per_day`` (and the service's arguments of those names) cap all packs
+together, as a parent deck caps its children in Anki, and stand in for ``[limits]`` when it is
+missing, so a file written before per-pack limits keeps meaning what it did.
+
+What was done today is counted in the database (``pack_day_stats``), never in one process: two
+sessions of one learner share one count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+NEW_PER_DAY = 20
+REVIEWS_PER_DAY = 200
+
+
+@dataclass(frozen=True)
+class PackLimits:
+    """One pack's daily limits."""
+
+    new_per_day: int = NEW_PER_DAY
+    reviews_per_day: int = REVIEWS_PER_DAY
+
+
+@dataclass(frozen=True)
+class DailyLimits:
+    """Every pack's limits, one pack's overrides, and the caps over all packs together."""
+
+    default: PackLimits = PackLimits()
+    packs: dict[str, PackLimits] = field(default_factory=dict)
+    """Pack id -> its own limits (where set)."""
+    total_new: int | None = None
+    """New cards a day over all packs together (``None``: no cap but each pack's own)."""
+    total_reviews: int | None = None
+
+    def of(self, pack_id: str) -> PackLimits:
+        """The limits of one pack."""
+        return self.packs.get(pack_id, self.default)
+
+    def most_new(self) -> int:
+        """The largest new-card limit of any pack (how many new cards a pack's queue reads at once)."""
+        return max([self.default.new_per_day, *(p.new_per_day for p in self.packs.values())])
+
+
+def resolve(
+    study: dict[str, int], limits: dict[str, object], new_per_day: int | None, reviews_per_day: int | None
+) -> DailyLimits:
+    """:class:`DailyLimits` from the usable ``[study]`` and ``[limits]`` values and the service's
+    arguments (which win over ``[study]``)."""
+    total_new = new_per_day if new_per_day is not None else study.get("new_per_day")
+    total_reviews = reviews_per_day if reviews_per_day is not None else study.get("reviews_per_day")
+    default = PackLimits(
+        _whole(limits.get("new_per_day"), total_new, NEW_PER_DAY),
+        _whole(limits.get("reviews_per_day"), total_reviews, REVIEWS_PER_DAY),
+    )
+    packs: dict[str, PackLimits] = {}
+    own = limits.get("packs")
+    for pack_id, table in own.items() if isinstance(own, dict) else ():
+        if isinstance(table, dict):
+            packs[str(pack_id)] = PackLimits(
+                _whole(table.get("new_per_day"), default.new_per_day, NEW_PER_DAY),
+                _whole(table.get("reviews_per_day"), default.reviews_per_day, REVIEWS_PER_DAY),
+            )
+    return DailyLimits(default, packs, total_new, total_reviews)
+
+
+def _whole(value: object, fallback: int | None, default: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return default if fallback is None else fallback
+
+
+Done = dict[str, tuple[int, int]]
+"""Pack id -> (new cards introduced, review-state cards reviewed) today."""
+
+
+@dataclass
+class Allowance:
+    """What the limits still allow today, given what was done (:data:`Done`) in ``packs``."""
+
+    limits: DailyLimits
+    done: Done
+    packs: tuple[str, ...]
+
+    def _pack_left(self, pack_id: str, kind: int) -> int:
+        own = self.limits.of(pack_id)
+        limit = own.new_per_day if kind == 0 else own.reviews_per_day
+        return max(0, limit - self.done.get(pack_id, (0, 0))[kind])
+
+    def _total_left(self, kind: int) -> int | None:
+        cap = self.limits.total_new if kind == 0 else self.limits.total_reviews
+        return None if cap is None else max(0, cap - sum(d[kind] for d in self.done.values()))
+
+    def _left(self, pack_id: str | None, kind: int) -> int:
+        if pack_id is not None:
+            own = self._pack_left(pack_id, kind)
+        else:
+            own = sum(self._pack_left(p, kind) for p in self.packs)
+        total = self._total_left(kind)
+        return own if total is None else min(own, total)
+
+    def new_left(self, pack_id: str | None = None) -> int:
+        """New cards still allowed today in one pack (``None``: in all packs together)."""
+        return self._left(pack_id, 0)
+
+    def reviews_left(self, pack_id: str | None = None) -> int:
+        """Reviews still allowed today in one pack (``None``: in all packs together)."""
+        return self._left(pack_id, 1)
+
+    def blocked(self, kind: str, packs: Iterable[str] | None = None) -> frozenset[str]:
+        """The packs (of ``packs``, default all) with no ``kind`` (``"new"`` or ``"reviews"``) left today."""
+        index = 0 if kind == "new" else 1
+        return frozenset(p for p in (self.packs if packs is None else packs) if not self._left(p, index))
+
+
+def add_answer(done: Done, pack_id: str, new: bool, review: bool) -> None:
+    """Count one answer of this process in ``done`` (another's is seen when the counts are read again)."""
+    before = done.get(pack_id, (0, 0))
+    done[pack_id] = (before[0] + new, before[1] + review)
