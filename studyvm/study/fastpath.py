@@ -159,6 +159,10 @@ class ReviewPath:
         self._counted = hotpath.data_version(self.conn)
         return hotpath.done_on(self.conn, self.learner, day)
 
+    def stamp(self) -> tuple[int, int]:
+        """(commits by other connections, changes made by this one): moves with any change to the database."""
+        return hotpath.data_version(self.conn), self.conn.total_changes
+
     def counted_elsewhere(self) -> bool:
         """Whether another connection (another session, an undo) has committed since the day's counts
         were read: they are read again then."""

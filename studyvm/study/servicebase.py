@@ -167,6 +167,13 @@ class ServiceBase:
             self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.limits.most_new())
         return self._fast
 
+    def change_stamp(self) -> object | None:
+        """Something that changes whenever any card or review may have changed (a commit by any
+        connection, this service's answers included), so a listing can be reused until then; ``None``
+        on a database server, where nothing is kept."""
+        fast = self._review_path()
+        return None if fast is None else fast.stamp()
+
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
 
