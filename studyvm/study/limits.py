@@ -69,6 +69,16 @@ def resolve(
     return DailyLimits(default, packs, total_new, total_reviews)
 
 
+def describe(limits: DailyLimits, pack_id: str) -> str:
+    """One pack's limits in words, e.g. ``20 new and 200 reviews a day (every pack's)``."""
+    own = limits.of(pack_id)
+    text = f"{own.new_per_day} new and {own.reviews_per_day} reviews a day"
+    text += " (this pack's own)" if pack_id in limits.packs else " (every pack's)"
+    totals = ((limits.total_new, "new"), (limits.total_reviews, "reviews"))
+    caps = [f"{n} {what}" for n, what in totals if n is not None]
+    return text + (f"; all packs together at most {' and '.join(caps)}" if caps else "")
+
+
 def _whole(value: object, fallback: int | None, default: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
@@ -122,3 +132,48 @@ def add_answer(done: Done, pack_id: str, new: bool, review: bool) -> None:
     """Count one answer of this process in ``done`` (another's is seen when the counts are read again)."""
     before = done.get(pack_id, (0, 0))
     done[pack_id] = (before[0] + new, before[1] + review)
+
+
+def _header(pack_id: str | None) -> str:
+    return "[limits]" if pack_id is None else f'[limits.packs."{pack_id}"]'
+
+
+def _is_header(line: str, pack_id: str | None) -> bool:
+    """Whether ``line`` opens the table of ``pack_id``'s limits (``None``: ``[limits]``), quoted or not."""
+    bare = line.split("#", 1)[0].replace(" ", "").replace("\t", "")
+    if pack_id is None:
+        return bare == "[limits]"
+    return bare in (f'[limits.packs."{pack_id}"]', f"[limits.packs.{pack_id}]", f"[limits.packs.'{pack_id}']")
+
+
+def with_limits(text: str, pack_id: str | None, values: dict[str, int]) -> str:
+    """The settings file ``text`` with ``values`` (``new_per_day``, ``reviews_per_day``) set in
+    ``[limits]`` (``pack_id`` ``None``) or ``[limits.packs."ID"]``; the rest of the file, comments
+    included, is kept as written. A :class:`ValueError` when the result would not be the same
+    settings with those values (a table written inline, say): then the file must be edited by hand."""
+    import tomllib
+
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if _is_header(line, pack_id)), None)
+    if start is None:
+        lines += ([""] if lines and lines[-1].strip() else []) + [_header(pack_id)]
+        start = len(lines) - 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+    for key, value in values.items():
+        at = next((i for i in range(start + 1, end) if lines[i].split("=", 1)[0].strip() == key), None)
+        if at is None:
+            lines.insert(start + 1, f"{key} = {value}")
+            end += 1
+        else:
+            lines[at] = f"{key} = {value}"
+    result = "\n".join(lines) + "\n"
+    try:
+        data = tomllib.loads(result)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"the settings file could not be updated safely ({exc}); edit it by hand") from None
+    table = data.get("limits", {})
+    if pack_id is not None:
+        table = table.get("packs", {}).get(pack_id, {})
+    if any(table.get(key) != value for key, value in values.items()):
+        raise ValueError("the settings file could not be updated safely; edit it by hand")
+    return result
