@@ -149,18 +149,20 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
     probe = _Probe()
     texts: dict[str, dict[str, tuple[Any, str, str, tuple[str, ...]]]] = {}
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
-    pack_id, by_id = None, {}
+    current: str | None = None
+    by_id: dict[str, tuple[Any, str, str, tuple[str, ...]]] = {}
     for row in rows:
-        if row[0] != pack_id:
-            pack_id = row[0]
-            by_id = texts.get(pack_id)
-            if by_id is None:
+        pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = row
+        if pack_id != current:
+            current = pack_id
+            known = texts.get(pack_id)
+            if known is None:
                 pack = svc.packs.get(pack_id)
-                by_id = texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
-        entry = by_id.get(row[1])
+                known = texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
+            by_id = known
+        entry = by_id.get(qid)
         if entry is None:
             continue
-        _pid, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = row
         question, text, prompt, tags = entry
         key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
         flags = flag_sets.get(key)

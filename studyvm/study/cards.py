@@ -23,19 +23,22 @@ from studyvm.store.models import (
     STATE_NEW,
     STATE_REVIEW,
     CardState,
-    PackDayStats,
     PackSync,
-    ReviewDayStats,
     ReviewLog,
 )
 from studyvm.store.repo import table_of
+from studyvm.study.daytotals import (  # noqa: F401  (day_counts, pack_day_counts, done_today: re-exported)
+    count_day,
+    count_pack_day,
+    day_counts,
+    done_today,
+    pack_day_counts,
+)
 from studyvm.study.scheduling import CardFields
 
 CARD = table_of(CardState)
 LOG = table_of(ReviewLog)
 SYNC = table_of(PackSync)
-DAY = table_of(ReviewDayStats)
-PACK_DAY = table_of(PackDayStats)
 LEARN_AHEAD = timedelta(minutes=20)
 """Learning cards due this soon are shown when nothing else is left (as Anki does)."""
 
@@ -169,54 +172,6 @@ _GET_CARD = select(*_CARD_COLS).where(
 # Prepared once: on the answer path, building statements costs more than running them.
 _UPDATE_CARD = update(CARD).where(CARD.c.id == bindparam("card_id"))
 _INSERT_LOG = insert(LOG)
-_DAY_COUNTS = ("reviews", "new_cards", "review_cards", "lapses")
-_PACK_DAY_COUNTS = ("new_cards", "review_cards")
-
-
-@lru_cache(maxsize=8)
-def _bump_day(dialect: str, per_pack: bool = False):
-    """``INSERT … ON CONFLICT DO UPDATE`` adding to one learner-day row (``per_pack``: one
-    learner-day-pack row of ``pack_day_stats``), on SQLite and PostgreSQL."""
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    table, counts = (PACK_DAY, _PACK_DAY_COUNTS) if per_pack else (DAY, _DAY_COUNTS)
-    key = {"learner_id": bindparam("b_learner"), "review_day": bindparam("b_day")}
-    if per_pack:
-        key["pack_id"] = bindparam("b_pack")
-    stmt = upsert(table).values(**key, **{k: bindparam(f"b_{k}") for k in counts})
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c[k] for k in key],
-        set_={k: table.c[k] + stmt.excluded[k] for k in counts},
-    )
-
-
-def _count_day(session: Session, learner: int, day: int, state_before: int, rating: int, sign: int) -> None:
-    """Add (``sign`` 1) or remove (-1) one review in the learner's day totals."""
-    counts = day_counts(state_before, rating, sign)
-    session.execute(
-        _bump_day(session.get_bind().dialect.name),
-        {
-            "b_learner": learner,
-            "b_day": day,
-            **{f"b_{k}": n for k, n in zip(_DAY_COUNTS, counts, strict=True)},
-        },
-    )
-
-
-def _count_pack_day(session: Session, learner: int, day: int, pack_id: str, state_before: int, sign: int) -> None:
-    """Add (``sign`` 1) or remove (-1) one review in the learner's day totals for one pack."""
-    new, review = pack_day_counts(state_before, sign)
-    session.execute(
-        _bump_day(session.get_bind().dialect.name, True),
-        {"b_learner": learner, "b_day": day, "b_pack": pack_id, "b_new_cards": new, "b_review_cards": review},
-    )
-
-
-def pack_day_counts(state_before: int, sign: int = 1) -> tuple[int, int]:
-    """What one review adds to (``sign`` 1) or removes from (-1) a pack's day: (new cards, review cards)."""
-    return sign * (state_before == STATE_NEW), sign * (state_before == STATE_REVIEW)
 
 
 def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) -> CardRow | None:
@@ -284,13 +239,6 @@ def log_values(
     }
 
 
-def day_counts(state_before: int, rating: int, sign: int = 1) -> tuple[int, int, int, int]:
-    """What one review adds (``sign`` 1) to or removes (-1) from a day's (reviews, new cards, review
-    cards, lapses)."""
-    review = state_before == STATE_REVIEW
-    return sign, sign * (state_before == STATE_NEW), sign * review, sign * (review and rating == 1)
-
-
 def record_review(
     learner: int,
     card: CardRow,
@@ -308,8 +256,8 @@ def record_review(
     """Store the new card state and the review log row (undo snapshot included); the log id."""
     session.execute(_UPDATE_CARD, {"card_id": card.id, **answer_values(card, after, leech, rating)})
     result = session.execute(_INSERT_LOG, log_values(learner, card, rating, now, day, score, response, duration_ms))
-    _count_day(session, learner, day, card.fields.state, rating, 1)
-    _count_pack_day(session, learner, day, card.pack_id, card.fields.state, 1)
+    count_day(session, learner, day, card.fields.state, rating, 1)
+    count_pack_day(session, learner, day, card.pack_id, card.fields.state, 1)
     return result.inserted_primary_key[0]
 
 
@@ -365,8 +313,8 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
         )
     )
     session.execute(delete(LOG).where(LOG.c.id == log_id))
-    _count_day(session, learner, log.review_day, log.state_before, log.rating, -1)
-    _count_pack_day(session, learner, log.review_day, log.pack_id, log.state_before, -1)
+    count_day(session, learner, log.review_day, log.state_before, log.rating, -1)
+    count_pack_day(session, learner, log.review_day, log.pack_id, log.state_before, -1)
     return (log.pack_id, log.question_id)
 
 
@@ -401,16 +349,6 @@ def unbury(learner: int, now: datetime, *, session: Session) -> int:
         .where(CARD.c.learner_id == learner, CARD.c.queue == QUEUE_BURIED, CARD.c.buried_until <= now)
         .values(queue=case((CARD.c.state == STATE_NEW, QUEUE_NEW), else_=QUEUE_SCHEDULED), buried_until=None)
     ).rowcount
-
-
-def done_today(learner: int, day: int, *, session: Session) -> dict[str, tuple[int, int]]:
-    """Pack id -> (new cards introduced, review-state cards reviewed) on local day ``day``."""
-    rows = session.execute(
-        select(PACK_DAY.c.pack_id, PACK_DAY.c.new_cards, PACK_DAY.c.review_cards).where(
-            PACK_DAY.c.learner_id == learner, PACK_DAY.c.review_day == day
-        )
-    ).all()
-    return {pack: (new, review) for pack, new, review in rows}
 
 
 def _capped(queue: int, by_pack: bool, excluding: bool, cap: str):

@@ -62,8 +62,11 @@ class Searchable(Protocol):
     """Which of :data:`STATES` hold for the card now."""
     lapses: int
     reps: int
-    ivl: float
-    """Days between the last review and the due date (0 for a new card)."""
+
+    @property
+    def ivl(self) -> float:
+        """Days between the last review and the due date (0 for a new card)."""
+        ...
 
 
 @dataclass(frozen=True)

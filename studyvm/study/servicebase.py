@@ -202,7 +202,7 @@ class ServiceBase:
                 self._today = (day, repo.done_today(self.learner_id, day, session=session))
         elif fast.counted_elsewhere():
             self._today = (day, fast.done_on(day))
-        return Allowance(self.limits, self._today[1], tuple(self.packs))
+        return Allowance(self.limits, self._today[1] if self._today is not None else {}, tuple(self.packs))
 
 
 def card_key(card: CardView | tuple[str, str]) -> tuple[str, str]:
