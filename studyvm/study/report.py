@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from studyvm.store.classdb import require_instructor
-from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
+from studyvm.store.models import Attempt, AttemptAnswer, CardState, Learner, Mistake, ReviewDayStats, ReviewLog
+from studyvm.store.repo import table_of
 from studyvm.study.stats import exam_history, mastery_counts, shares
 
 LOG = ReviewLog.__table__
+CARD = table_of(CardState)
+DAY = table_of(ReviewDayStats)
 ATTEMPT = Attempt.__table__
 ANSWER = AttemptAnswer.__table__
 MISTAKE = Mistake.__table__
@@ -75,7 +78,12 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
     log_pack = [LOG.c.pack_id == pack_id] if pack_id else []
     ans_pack = [ANSWER.c.pack_id == pack_id] if pack_id else []
     mis_pack = [MISTAKE.c.pack_id == pack_id] if pack_id else []
-    reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
+    if pack_id:
+        reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
+    else:  # the day totals hold them: no scan of the log
+        reviews = _grouped(
+            session, select(DAY.c.learner_id, cast(func.sum(DAY.c.reviews), Integer)).group_by(DAY.c.learner_id)
+        )
     last_review = _grouped(
         session, select(LOG.c.learner_id, func.max(LOG.c.reviewed_at)).where(*log_pack).group_by(LOG.c.learner_id)
     )
@@ -104,10 +112,14 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
             )
         )
     answered: dict[tuple[str, str], int] = {}
+    # Reviews per card along the log's one index (card_id), then per question over the learners' cards.
+    per_card = select(LOG.c.card_id, func.count().label("n")).group_by(LOG.c.card_id).subquery()
+    card_pack = [CARD.c.pack_id == pack_id] if pack_id else []
     for query in (
-        select(LOG.c.pack_id, LOG.c.question_id, func.count())
-        .where(*log_pack)
-        .group_by(LOG.c.pack_id, LOG.c.question_id),
+        select(CARD.c.pack_id, CARD.c.question_id, cast(func.sum(per_card.c.n), Integer))
+        .join_from(per_card, CARD, CARD.c.id == per_card.c.card_id)
+        .where(*card_pack)
+        .group_by(CARD.c.pack_id, CARD.c.question_id),
         select(ANSWER.c.pack_id, ANSWER.c.question_id, func.count())
         .where(*ans_pack)
         .group_by(ANSWER.c.pack_id, ANSWER.c.question_id),
