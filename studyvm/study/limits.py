@@ -12,7 +12,6 @@ sessions of one learner share one count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 NEW_PER_DAY = 20
@@ -89,43 +88,66 @@ Done = dict[str, tuple[int, int]]
 """Pack id -> (new cards introduced, review-state cards reviewed) today."""
 
 
-@dataclass
 class Allowance:
-    """What the limits still allow today, given what was done (:data:`Done`) in ``packs``."""
+    """What the limits still allow today, given what was done (:data:`Done`) in ``packs``.
 
-    limits: DailyLimits
-    done: Done
-    packs: tuple[str, ...]
+    Worked out once when made (it is made for every card shown, so it is kept cheap).
+    """
 
-    def _pack_left(self, pack_id: str, kind: int) -> int:
-        own = self.limits.of(pack_id)
-        limit = own.new_per_day if kind == 0 else own.reviews_per_day
-        return max(0, limit - self.done.get(pack_id, (0, 0))[kind])
+    __slots__ = ("limits", "done", "packs", "_left", "_total", "_blocked")
 
-    def _total_left(self, kind: int) -> int | None:
-        cap = self.limits.total_new if kind == 0 else self.limits.total_reviews
-        return None if cap is None else max(0, cap - sum(d[kind] for d in self.done.values()))
+    def __init__(self, limits: DailyLimits, done: Done, packs: tuple[str, ...]) -> None:
+        self.limits = limits
+        self.done = done
+        self.packs = packs
+        new_done = reviews_done = 0
+        for new, reviewed in done.values():
+            new_done += new
+            reviews_done += reviewed
+        total_new = None if limits.total_new is None else max(0, limits.total_new - new_done)
+        total_reviews = None if limits.total_reviews is None else max(0, limits.total_reviews - reviews_done)
+        self._total = (total_new, total_reviews)
+        self._left: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        for pack_id in packs:
+            self._pack(pack_id)
+        self._blocked: dict[int, frozenset[str]] = {}
 
-    def _left(self, pack_id: str | None, kind: int) -> int:
-        if pack_id is not None:
-            own = self._pack_left(pack_id, kind)
+    def _pack(self, pack_id: str) -> tuple[int, int]:
+        """(new, reviews) a pack has left by its own limits."""
+        own = self.limits.packs.get(pack_id, self.limits.default)
+        new, reviewed = self.done.get(pack_id, (0, 0))
+        left = (max(0, own.new_per_day - new), max(0, own.reviews_per_day - reviewed))
+        self._left[0][pack_id], self._left[1][pack_id] = left
+        return left
+
+    def _get(self, pack_id: str | None, kind: int) -> int:
+        if pack_id is None:
+            own = sum(self._left[kind].values())
         else:
-            own = sum(self._pack_left(p, kind) for p in self.packs)
-        total = self._total_left(kind)
-        return own if total is None else min(own, total)
+            found = self._left[kind].get(pack_id)
+            own = self._pack(pack_id)[kind] if found is None else found
+        total = self._total[kind]
+        return own if total is None or own < total else total
 
     def new_left(self, pack_id: str | None = None) -> int:
         """New cards still allowed today in one pack (``None``: in all packs together)."""
-        return self._left(pack_id, 0)
+        return self._get(pack_id, 0)
 
     def reviews_left(self, pack_id: str | None = None) -> int:
         """Reviews still allowed today in one pack (``None``: in all packs together)."""
-        return self._left(pack_id, 1)
+        return self._get(pack_id, 1)
 
-    def blocked(self, kind: str, packs: Iterable[str] | None = None) -> frozenset[str]:
-        """The packs (of ``packs``, default all) with no ``kind`` (``"new"`` or ``"reviews"``) left today."""
+    def blocked(self, kind: str) -> frozenset[str]:
+        """The packs with no ``kind`` (``"new"`` or ``"reviews"``) left today."""
         index = 0 if kind == "new" else 1
-        return frozenset(p for p in (self.packs if packs is None else packs) if not self._left(p, index))
+        found = self._blocked.get(index)
+        if found is None:
+            if self._total[index] == 0:
+                found = frozenset(self.packs)
+            else:
+                found = frozenset(p for p, left in self._left[index].items() if not left)
+            self._blocked[index] = found
+        return found
 
 
 def add_answer(done: Done, pack_id: str, new: bool, review: bool) -> None:
