@@ -73,8 +73,8 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
 r AS MATERIALIZED (SELECT abs(random()) % 730 AS d, abs(random()) % 86400 AS s, abs(random()) % :reviewed AS q,
                           abs(random()) % 7 AS k, abs(random()) % 7 AS st, abs(random()) % 18000 AS ms FROM n)
 INSERT INTO review_log ({_LOG_COLS})
-SELECT 1, :pack, printf('q%06d', q), q + 1, {_RATING}, strftime('%Y-%m-%d %H:%M:%S.000000', :first_jd + d + s / 86400.0),
-       :first_day + d, 2000 + ms, {_STATE}
+SELECT 1, :pack, printf('q%06d', q), q + 1, {_RATING},
+       strftime('%Y-%m-%d %H:%M:%S.000000', :first_jd + d + s / 86400.0), :first_day + d, 2000 + ms, {_STATE}
 FROM r
 """
 POSTGRES_LOG = f"""
