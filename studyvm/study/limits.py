@@ -137,6 +137,18 @@ class Allowance:
         """Reviews still allowed today in one pack (``None``: in all packs together)."""
         return self._get(pack_id, 1)
 
+    def count(self, pack_id: str, new: bool, review: bool) -> None:
+        """Count one answer of this service (another session's is seen when the counts are read again)."""
+        before = self.done.get(pack_id, (0, 0))
+        self.done[pack_id] = (before[0] + new, before[1] + review)
+        self._pack(pack_id)
+        total_new, total_reviews = self._total
+        self._total = (
+            None if total_new is None else max(0, total_new - new),
+            None if total_reviews is None else max(0, total_reviews - review),
+        )
+        self._blocked.clear()
+
     def blocked(self, kind: str) -> frozenset[str]:
         """The packs with no ``kind`` (``"new"`` or ``"reviews"``) left today."""
         index = 0 if kind == "new" else 1
@@ -148,12 +160,6 @@ class Allowance:
                 found = frozenset(p for p, left in self._left[index].items() if not left)
             self._blocked[index] = found
         return found
-
-
-def add_answer(done: Done, pack_id: str, new: bool, review: bool) -> None:
-    """Count one answer of this process in ``done`` (another's is seen when the counts are read again)."""
-    before = done.get(pack_id, (0, 0))
-    done[pack_id] = (before[0] + new, before[1] + review)
 
 
 def _header(pack_id: str | None) -> str:

@@ -24,7 +24,7 @@ from studyvm.store.models import STATE_NEW, STATE_REVIEW
 from studyvm.study import cards as repo
 from studyvm.study.card_actions import CardActions
 from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
-from studyvm.study.limits import Allowance, add_answer
+from studyvm.study.limits import Allowance
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import Scheduled, day_of, schedule
 from studyvm.study.servicebase import StudyError
@@ -203,7 +203,7 @@ class StudyService(CardActions):
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
         if self._today is not None and self._today[0] == day:  # counted in the database too
             before = row.fields.state
-            add_answer(self._today[1], card.pack_id, before == STATE_NEW, before == STATE_REVIEW)
+            self._today[1].count(card.pack_id, before == STATE_NEW, before == STATE_REVIEW)
         return AnswerOutcome(
             pack_id=card.pack_id,
             question_id=question.id,

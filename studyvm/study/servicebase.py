@@ -23,7 +23,7 @@ from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
-from studyvm.study.limits import Allowance, Done
+from studyvm.study.limits import Allowance
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.scheduling import day_of, local_tz, make_scheduler, now_utc
 from studyvm.study.views import CardView
@@ -74,8 +74,8 @@ class ServiceBase:
         self.caches: dict[str, dict[str, Any]] = {}
         """Per-pack figures derived from the loaded packs (see :mod:`studyvm.study.stats`)."""
         self._missing: tuple[str, ...] = ()
-        self._today: tuple[int, Done] | None = None
-        """(local day, what was done in each pack that day) (see :meth:`_limits`)."""
+        self._today: tuple[int, Allowance] | None = None
+        """(local day, what the limits still allow that day) (see :meth:`_limits`)."""
         self._reader: Engine | None = None
         self._fast: ReviewPath | None = None
         """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
@@ -148,6 +148,7 @@ class ServiceBase:
                 packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+        self._today = None  # the packs may have changed: count again
         if self._missing:
             logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
         if self._fast is not None:  # made again with the packs now missing
@@ -191,18 +192,20 @@ class ServiceBase:
         day also puts buried cards back."""
         day = day_of(now, self.tz)
         fast = self._review_path()
-        if self._today is None or self._today[0] != day:
-            if fast is not None:
-                self._today = (day, fast.new_day(now, day))
-            else:
+        today = self._today
+        same_day = today is not None and today[0] == day
+        if today is not None and same_day and fast is not None and not fast.counted_elsewhere():
+            return today[1]  # nothing changed but this service's own answers, counted as they came
+        if fast is not None:
+            done = fast.done_on(day) if same_day else fast.new_day(now, day)
+        else:
+            if not same_day:
                 with write_session(self.engine) as writer:
                     repo.unbury(self.learner_id, now, session=writer)
-        if fast is None:
             with self.read() as session:
-                self._today = (day, repo.done_today(self.learner_id, day, session=session))
-        elif fast.counted_elsewhere():
-            self._today = (day, fast.done_on(day))
-        return Allowance(self.limits, self._today[1] if self._today is not None else {}, tuple(self.packs))
+                done = repo.done_today(self.learner_id, day, session=session)
+        self._today = (day, Allowance(self.limits, done, tuple(self.packs)))
+        return self._today[1]
 
 
 def card_key(card: CardView | tuple[str, str]) -> tuple[str, str]:
