@@ -55,8 +55,10 @@ def test_upgrade_from_0004_keeps_the_history_and_fills_the_new_columns(db_url: s
         ).all()
         assert [tuple(r) for r in days] == [(DAY - 8, "virt", 1, 0), (DAY - 1, "virt", 1, 0), (DAY, "virt", 0, 1)]
         indexes = {ix["name"] for ix in inspect(conn).get_indexes("review_log")}
+        free_pages = conn.exec_driver_sql("PRAGMA freelist_count").scalar() if db_url.startswith("sqlite") else 0
     engine.dispose()
     assert indexes == {"ix_review_log_card_id"}  # the two wide indexes are gone
+    assert free_pages == 0  # and their space given back to the disk (VACUUM after the upgrade)
 
 
 def test_a_cards_history_is_read_through_the_narrow_index(sqlite_url: str) -> None:
