@@ -201,6 +201,7 @@ class StudyService(CardActions):
                 else:
                     self.record_mistake(session, card.pack_id, question.id, response, "review", now)
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
+        self._changed(queue=False)
         if self._today is not None and self._today[0] == day:  # counted in the database too
             before = row.fields.state
             self._today[1].count(card.pack_id, before == STATE_NEW, before == STATE_REVIEW)

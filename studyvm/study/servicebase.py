@@ -155,9 +155,12 @@ class ServiceBase:
             self._fast.close()
             self._fast = None
 
-    def _changed(self) -> None:
-        """Cards changed other than by an answer: the in-memory queue is built again when next needed."""
-        if self._fast is not None:
+    def _changed(self, queue: bool = True) -> None:
+        """Cards changed: the browser's listing (:mod:`studyvm.study.browse`, some 30 MB at 100,000
+        cards) is let go, and unless ``queue`` is False (an answer keeps the queue up to date itself)
+        the in-memory queue is built again when next needed."""
+        self.caches.pop("browse_rows", None)
+        if queue and self._fast is not None:
             self._fast.invalidate()
 
     def _review_path(self) -> ReviewPath | None:
