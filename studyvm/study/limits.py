@@ -141,13 +141,14 @@ class Allowance:
         """Count one answer of this service (another session's is seen when the counts are read again)."""
         before = self.done.get(pack_id, (0, 0))
         self.done[pack_id] = (before[0] + new, before[1] + review)
-        self._pack(pack_id)
+        left = self._pack(pack_id)
         total_new, total_reviews = self._total
         self._total = (
             None if total_new is None else max(0, total_new - new),
             None if total_reviews is None else max(0, total_reviews - review),
         )
-        self._blocked.clear()
+        if 0 in left or 0 in self._total:  # a limit reached: which packs are blocked changes
+            self._blocked.clear()
 
     def blocked(self, kind: str) -> frozenset[str]:
         """The packs with no ``kind`` (``"new"`` or ``"reviews"``) left today."""
