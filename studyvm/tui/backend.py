@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from studyvm.config import Settings
+from studyvm.errors import StudyVMError, describe
 from studyvm.study.views import (
     Dashboard,
     FailedPack,
@@ -99,7 +100,15 @@ class Backend:
                 from studyvm.study.service import StudyService
 
                 packs = dict(self.catalog().packs)
-                self._service = StudyService(self.settings, packs=packs, **self.service_options).open()
+                service = StudyService(self.settings, packs=packs, **self.service_options)
+                try:
+                    self._service = service.open()
+                except StudyVMError:
+                    raise
+                except Exception as exc:  # the same words as the CLI's, never SQL (adversary F16)
+                    from studyvm.study.openfail import open_failure
+
+                    raise open_failure(exc, self.settings) from exc
             return self._service
 
     def close(self) -> None:
@@ -201,6 +210,6 @@ class Backend:
             with self.lock:
                 fill_dashboard(self.service(), data, mastery=mastery)
         except Exception as exc:  # the packs are still worth showing without the figures
-            data.engine_note = f"progress unavailable: {exc}"
+            data.engine_note = f"progress unavailable: {describe(exc)}"
             data.suggestion, data.suggested_screen = suggest(0, 0, known=False)
         return data

@@ -31,6 +31,12 @@ class JobDone(Message):
         self.result = result
 
 
+def start_failed(error: BaseException | None, doing: str = "start") -> str:
+    """What a screen shows instead of "Loading…" when it could not ``doing`` (its first job failed)."""
+    why = describe(error) if error is not None else "unknown error"
+    return f"Could not {doing}: {why}. Escape goes back."
+
+
 class BaseScreen(Screen):
     """A screen with the common bindings and :meth:`run_job` for work off the UI thread."""
 

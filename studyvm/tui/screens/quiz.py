@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header
 from studyvm.study.grading import response_problem
 from studyvm.study.quiz import NEEDS_PICK, SELECTION, QuizRun
 from studyvm.study.review import preview
-from studyvm.tui.screens.base import CardScreen
+from studyvm.tui.screens.base import CardScreen, start_failed
 from studyvm.tui.screens.results import ResultView
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
@@ -98,8 +98,11 @@ class QuizScreen(CardScreen):
         self.run_job("start", start, self.pack, self.n, self.exam, self.minutes, self.cbm, busy=self.body)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
-        """Keys work again after a failed write."""
+        """Keys work again after a failed write; a quiz that could not start says why where
+        "Loading…" was (adversary F16)."""
         self.busy = False
+        if name == "start":
+            self.query_one("#quiz-progress", Literal).show(start_failed(error))
 
     async def done_start(self, run: QuizRun) -> None:
         """Session ready."""

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header
 from studyvm.study.grading import response_problem, suggested_rating
 from studyvm.study.review import ReviewSession
 from studyvm.study.views import Feedback, ShownCard
-from studyvm.tui.screens.base import CardScreen
+from studyvm.tui.screens.base import CardScreen, start_failed
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
 from studyvm.tui.widgets.literal import Literal
@@ -93,8 +93,11 @@ class ReviewScreen(CardScreen):
         return self.query_one("#review-body", Vertical)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
-        """A failed write leaves the card as it was, and keys work again."""
+        """A failed write leaves the card as it was, and keys work again; a session that could not
+        start says why where "Loading…" was (adversary F16)."""
         self.busy = False
+        if name == "start":
+            self.query_one("#review-status", Literal).show(start_failed(error))
 
     async def done_start(self, result: tuple[ReviewSession, ShownCard | None]) -> None:
         """Session ready: show its first card."""
