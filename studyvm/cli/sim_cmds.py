@@ -26,8 +26,10 @@ _COLUMNS = (
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
+    """Print ``message`` on stderr and return the exit to raise (see :func:`sim_costs_cmds.fail`)."""
+    from studyvm.cli.sim_costs_cmds import fail
+
+    return fail(message, code)
 
 
 CLI_MAX_INSTRUCTIONS = 200_000_000

@@ -58,9 +58,9 @@ def test_compare_table_and_json() -> None:
 
 def test_bad_names_are_one_line_errors() -> None:
     r = _run("sim", "run", "--workload", "nope")
-    assert r.exit_code == 2 and r.output.strip().startswith("error: unknown workload 'nope'")
+    assert r.exit_code == 2 and r.output.strip().startswith("studyvm: error: unknown workload 'nope'")
     r = _run("sim", "compare", "-w", "cpu", "--profile", "z80")
-    assert r.exit_code == 2 and "unknown profile 'z80'" in r.output
+    assert r.exit_code == 2 and r.output.startswith("studyvm: error: unknown profile 'z80'")
     r = _run("sim", "scenario", "no-such-thing")
     assert r.exit_code == 2 and "unknown scenario" in r.output
 
