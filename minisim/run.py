@@ -362,9 +362,10 @@ def assemble(text: str, defines=None) -> asm.Image:
         raise asm.AsmError(e.message, max(1, e.line - offset), e.col) from None
 
 
-def disassemble(code) -> str:
-    """Disassemble an image, a dict of words or a list of words."""
-    return disasm.disassemble(code)
+def disassemble(code, effects: bool = False) -> str:
+    """Disassemble an image, a dict of words or a list of words (``effects``: with each
+    instruction's reads and writes from the ISA table)."""
+    return disasm.disassemble(code, effects=effects)
 
 
 __all__ = [

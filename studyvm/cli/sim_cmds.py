@@ -260,12 +260,13 @@ def asm_cmd(file: Path = typer.Argument(..., help="Assembly source (.s).")) -> N
 @sim_app.command("disasm")
 def disasm_cmd(
     file: Path = typer.Argument(..., help="A .s source, or an 'address: word' listing from `sim asm`."),
+    effects: bool = typer.Option(False, "--effects", help="Say what each instruction reads and writes."),
 ) -> None:
     """Disassemble FILE."""
     import minisim
 
     if file.suffix == ".s":
-        typer.echo(minisim.disassemble(_assemble(file)))
+        typer.echo(minisim.disassemble(_assemble(file), effects=effects))
         return
     words: dict[int, int] = {}
     for n, line in enumerate(_read_program(file).splitlines(), 1):
@@ -276,7 +277,7 @@ def disasm_cmd(
             words[int(addr, 0)] = int(word.split()[0], 16)
         except (ValueError, IndexError):
             raise _fail(f"{file}:{n}:1: error: expected 'address: hexword'") from None
-    typer.echo(minisim.disassemble(words))
+    typer.echo(minisim.disassemble(words, effects=effects))
 
 
 def _parse_address(text: str) -> int:

@@ -142,3 +142,14 @@ def test_scale_and_budget_are_capped_before_anything_runs() -> None:
         assert f"is above the limit of {max_scale}" in result.output
     result = CliRunner().invoke(app, ["sim", "run", "--max-instructions", str(10**12)])
     assert result.exit_code == 2 and f"above the limit of {max_budget:,}" in result.output
+
+
+def test_disasm_effects_come_from_the_isa_table(tmp_path: Path) -> None:
+    src = tmp_path / "p.s"
+    src.write_text("    add r3, r1, r2\n    push r4\n    hlt\n", encoding="utf-8")
+    r = _run("sim", "disasm", "--effects", str(src))
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].endswith("; reads r1, r2; writes r3")
+    assert lines[1].endswith("; reads r4, sp; writes sp, mem")
+    assert "reads" not in _run("sim", "disasm", str(src)).output
