@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from minisim import abi, isa
+from minisim import abi, isa, pwc
 from minisim.run import SimError
 from minisim.vmm.hw import HOST_LEVELS
 from minisim.vmm.native import GUEST_LEVELS
@@ -41,11 +42,13 @@ class Walk:
     formula: int  # (n+1)(m+1)-1
     one_dimensional: int  # references natively or with shadow tables
     measured_per_miss: float  # the run's page-walk references / TLB misses
+    cache: Any = None  # the page-walk cache model's counts over the same run (a minisim.pwc.WalkCache)
 
     def to_dict(self) -> dict:
         """JSON-able view."""
         d = asdict(self)
         d["refs"] = [asdict(r) for r in self.refs]
+        d["cache"] = self.cache.to_dict() if self.cache is not None else None
         return d
 
 
@@ -64,7 +67,8 @@ def walk(workload: str = "tlb", va: int | None = None, profile: str = "p4-2005")
     """Run ``workload`` under hw-ept and walk ``va`` (default: its first user page) in two dimensions."""
     run = sys.modules["minisim.run"]
     run._check(workload, "hw-ept", profile, 1, None)
-    r = run._execute(workload, "hw-ept", profile, 1, None, 0, None)
+    vmm, cache = pwc.watched_vmm(profile)
+    r = run._execute(workload, "hw-ept", profile, 1, None, 0, None, vmm=vmm)
     m, ept = r.m, r.m.vmm.ept
     if va is None:
         va = _first_user_va(m)
@@ -105,6 +109,7 @@ def walk(workload: str = "tlb", va: int | None = None, profile: str = "p4-2005")
         (GUEST_LEVELS + 1) * (HOST_LEVELS + 1) - 1,
         GUEST_LEVELS,
         round(total / misses, 2) if misses else 0.0,
+        cache,
     )
 
 
@@ -124,4 +129,6 @@ def text(w: Walk) -> str:
         f"({w.formula}); natively or through shadow tables the same miss reads {w.one_dimensional}. "
         f"The whole run averaged {w.measured_per_miss} references a miss (24 against 4 on x86-64's 4+4 levels).",
     ]
+    if w.cache is not None:
+        out += ["", pwc.text(w.cache, w.workload)]
     return "\n".join(out)
