@@ -42,7 +42,7 @@ class ViewPane(Vertical):
     def show(self, view: LabView) -> None:
         """Show ``view``: its title, its lines, the proving ones highlighted."""
         self.query_one("#lab-view-source", Literal).show(f"{view.title} -- {view.source}")
-        out = Text()
+        out = Text(no_wrap=True)
         marked = set(view.marked)
         for i, line in enumerate(view.lines):
             shown = lit_cell(line)
