@@ -29,6 +29,7 @@ VIEWS = {  # the same ids, in the same order, as studyvm.lab.VIEW_IDS (a test ho
 PREFERRED = {"walk": "tlb", "shadow": "fork", "translate": "popf"}
 """The workload each view shows best (a demo opens it on this one; papers choose their own programs)."""
 PAPER_PROFILE = "p4-2005"
+ERA = " (the papers' era: the lab shows a paper on it whatever profile is picked)"
 """The profile of the papers' era: a demo's views use it, as ``studyvm sim`` does by default."""
 DEMO_PREFIX = VIEW_DEMO_PREFIX
 """A question's ``demo:`` naming a view rather than a scenario: ``view.walk``, ``view.paper-ept08``..."""
@@ -91,7 +92,8 @@ def paper(paper_id: str, profile: str = "p4-2005", should_stop: ShouldStop = Non
         f"paper-{paper_id}",
         table.title,
         papertext.text(table),
-        f"profile {profile}; each row names the program or workload and the mode that produced it",
+        f"profile {profile}{ERA if profile == PAPER_PROFILE else ''}; each row names the program or workload "
+        "and the mode that produced it",
         lambda ln: bool(_OUTSIDE.search(ln)) or ln.startswith("model only:"),
     )
 
@@ -151,12 +153,13 @@ def translate(
 
 
 def show(view: str, workload: str, profile: str, modes: list[str], should_stop: ShouldStop = None) -> LabView:
-    """The view ``view`` (one of :data:`VIEWS`) for the lab's picked workload, profile and modes.
+    """The view ``view`` (one of :data:`VIEWS`) for the lab's picked workload, profile and modes (a
+    paper's table runs its own programs on :data:`PAPER_PROFILE`, as ``studyvm sim paper`` does).
 
     :class:`ValueError` for an unknown view (and for what the simulator refuses, in its words).
     """
-    if view.startswith("paper-") and view[6:] in PAPERS:
-        return paper(view[6:], profile, should_stop)
+    if view.startswith("paper-") and view[6:] in PAPERS:  # the papers' figures are from P4-era machines
+        return paper(view[6:], PAPER_PROFILE, should_stop)
     if view == "walk":
         return walk(workload, profile, should_stop)
     if view == "shadow":

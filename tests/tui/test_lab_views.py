@@ -69,6 +69,8 @@ async def test_paper_view_marks_the_page_walk_cache_model(settings, backend):
         await settle(pilot, app)
         lab = await pick(pilot, app, "paper-ept08")
         assert "Bhargava et al., ASPLOS 2008" in shown(lab) and "refs per TLB miss" in shown(lab)
+        assert lab.query_one("#lab-profile").value == "modern"  # the picker's; a paper runs on its era's profile
+        assert "profile p4-2005 (the papers' era" in str(lab.query_one("#lab-view-source").render())
         assert any(
             ln.startswith("model only: refs per TLB miss, nested (2D) with a page-walk cache")
             for ln in marked_lines(lab)
