@@ -75,3 +75,24 @@ def test_sim_walk_shows_the_cache_beside_the_walk():
     assert "page-walk cache model" in shown
     assert f"{w.cache.per_miss(False)} without the cache, {w.cache.per_miss(True)} with it" in shown
     assert w.to_dict()["cache"]["misses"] == w.cache.misses > 0
+
+
+def test_which_references_a_warm_cache_saves_on_one_walk():
+    c = pwc.WalkCache()
+    walk = (DIR, TABLE, PAGE)
+    assert c.skipped(0x1A40, walk) == set()  # cold: every reference is read
+    c.walk(0x1A40, walk)
+    before = (c.to_dict(), list(c.ntlb.keys), list(c.guest_dir.keys))
+    assert c.skipped(0x1A40, walk) == {1, 2, 3, 4, 5, 7, 8}  # only the guest's leaf entry (6) is read
+    assert c.skipped(0x1B00, walk) == {1, 2, 4, 5, 7, 8}  # another address space: the directory entry is read
+    assert c.skipped(0x1A40, (DIR, TABLE, 0x3600)) == {1, 2, 3, 4, 5, 7}  # a new page under a cached EPT entry
+    assert (c.to_dict(), list(c.ntlb.keys), list(c.guest_dir.keys)) == before  # looking changes nothing
+
+
+def test_sim_walk_marks_the_references_the_cache_saves():
+    from minisim import walk2d
+
+    w = walk2d.walk("tlb")
+    lines = walk2d.text(w).splitlines()
+    marked = [int(ln.split()[0]) for ln in lines if ln.endswith("(cached)")]
+    assert marked == list(w.skipped) and 6 not in marked  # the leaf guest entry is never cached here
