@@ -29,8 +29,8 @@ VIEWS = {  # the same ids, in the same order, as studyvm.lab.VIEW_IDS (a test ho
 PREFERRED = {"walk": "tlb", "shadow": "fork", "translate": "popf"}
 """The workload each view shows best (a demo opens it on this one; papers choose their own programs)."""
 PAPER_PROFILE = "p4-2005"
-ERA = " (the papers' era: the lab shows a paper on it whatever profile is picked)"
 """The profile of the papers' era: a demo's views use it, as ``studyvm sim`` does by default."""
+ERA = " (the papers' era: the lab shows a paper on it whatever profile is picked)"
 DEMO_PREFIX = VIEW_DEMO_PREFIX
 """A question's ``demo:`` naming a view rather than a scenario: ``view.walk``, ``view.paper-ept08``..."""
 _OUTSIDE = re.compile(r"= (?:[\d.]+|n/a) \*")  # papertext marks a figure outside the factor with " *"
