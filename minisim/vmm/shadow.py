@@ -148,6 +148,9 @@ class ShadowPaging(Native):
         if n >= FLOOD_WRITES:  # written again and again, never used: stop shadowing (and tracing) it
             self.unshadow(key)
             self.flood = (-1, 0)
+            if traced and len(m.trace) > mark:  # the trace says why this table's writes stop reaching the VMM
+                t = m.trace[-1]
+                _annotate(m, f"{t[3]}; flood: {n} writes in a row, unused: {key:#06x} unshadowed, no longer traced")
 
     def _entries(self, root: int, pa: int, links) -> dict:
         """The shadow entries a write at ``pa`` can change, (space, vpn) -> entry (trace lines only)."""

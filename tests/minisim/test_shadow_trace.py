@@ -57,3 +57,11 @@ def test_the_shadow_view_marks_the_entry_the_last_write_changed():
     assert "guest table entry at" in v.last_write and "->" in v.last_write
     marked = [ln for ln in shadowview.text(v).splitlines() if ln.endswith("changed by the last traced write")]
     assert [int(ln.split()[0], 16) for ln in marked] == list(v.changed)
+
+
+def test_a_flood_that_unshadows_a_table_is_named_on_its_last_traced_write():
+    floods = [x for x in _lines("fork", "hw") if "flood:" in x]
+    assert floods
+    for line in floods:
+        table = re.match(r"pte write: guest (?:table|directory) (0x[0-9a-f]+)\[", line).group(1)
+        assert line.endswith(f"flood: 3 writes in a row, unused: {table} unshadowed, no longer traced")
