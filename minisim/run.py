@@ -212,8 +212,12 @@ def _execute(
     trace_limit: int,
     budget: int | None,
     kernel: str | None = None,
+    vmm: Any = None,
 ) -> _Run:
-    vmm = vmms.make(mode, pricing.symbolic(profiles.get(profile)))
+    """Boot and run; ``vmm`` is the VMM to run under when a caller has to prepare one (default: a new
+    one for ``mode``)."""
+    if vmm is None:
+        vmm = vmms.make(mode, pricing.symbolic(profiles.get(profile)))
     pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
     defines = frozenset(_defines(pv))
     image = _image(workload, program, defines)

@@ -37,6 +37,8 @@ class ShadowPaging(Native):
         self.shadow: dict[int, dict[int, tuple[int, int]]] = {}
         self.parents: dict[int, set[tuple[int, int]]] = {}  # guest table address -> {(directory, index)}
         self.flood = (-1, 0)  # (guest table last written, traced writes to it in a row)
+        # the last traced page-table write, for the views: (pc, address, old, new, ((space, vpn), ...) changed)
+        self.last_write: tuple | None = None
 
     def transition(self, m, why: str, pc: int | None) -> None:
         """Enter the VMM and come back: a trap here; subclasses charge a callout or a VM exit instead."""
@@ -72,9 +74,12 @@ class ShadowPaging(Native):
         if e is not None or hit is None:
             return e
         self.transition(m, "shadow_fill", None)
+        mark = len(m.trace)
         m.event("shadow_update", self.update_price("shadow_fill"), note="fill")
         e = sh[vpn] = (hit[0], hit[1])
         table = hit[3] & ~15
+        if len(m.trace) > mark:  # the trace line names the entry filled (the ledger keeps the short note)
+            _annotate(m, f"fill: va {vpn << 8:#07x} -> shadow {_entry(e)} (guest table {table:#06x}[{vpn & 15}])")
         self.parents.setdefault(table, set()).add((m.cr3, vpn >> 4))
         self.track(m, hit[2] >> 8)
         self.track(m, table >> 8)
@@ -115,6 +120,10 @@ class ShadowPaging(Native):
         shadow entries it backs up to date. A directory entry that changes drops the 16 entries of the
         table it linked (and unlinks that table)."""
         root, table = pa & ~63, pa & ~15
+        traced = m.tracing
+        if traced:  # for the trace line: the guest entry and the shadow entries as they were
+            old, links = m.M[pa], sorted(self.parents.get(table, ()))
+            before = self._entries(root, pa, links)
         if root in self.shadow:
             key, j = root, pa & 63
             self.drop(root, range(j * 16, j * 16 + 16))
@@ -126,9 +135,54 @@ class ShadowPaging(Native):
         else:
             return  # no shadow derives from this table: not traced
         self.transition(m, "pt_write", pc)
+        mark = len(m.trace)
         m.event("shadow_update", self.update_price("pt_write"), pc=pc, note="pte write")
+        if traced:
+            after = self._entries(root, pa, links)
+            changed = tuple(k for k in before if before[k] != after.get(k))
+            self.last_write = (pc, pa, old, val, changed)
+            if len(m.trace) > mark:
+                _annotate(m, _write_note(root in self.shadow, pa, old, val, before, after))
         n = self.flood[1] + 1 if self.flood[0] == key else 1
         self.flood = (key, n)
         if n >= FLOOD_WRITES:  # written again and again, never used: stop shadowing (and tracing) it
             self.unshadow(key)
             self.flood = (-1, 0)
+            if traced and len(m.trace) > mark:  # the trace says why this table's writes stop reaching the VMM
+                t = m.trace[-1]
+                _annotate(m, f"{t[3]}; flood: {n} writes in a row, unused: {key:#06x} unshadowed, no longer traced")
+
+    def _entries(self, root: int, pa: int, links) -> dict:
+        """The shadow entries a write at ``pa`` can change, (space, vpn) -> entry (trace lines only)."""
+        if root in self.shadow:  # a directory entry: the 16 pages its table maps
+            j = pa & 63
+            sh = self.shadow[root]
+            return {(root, v): sh[v] for v in range(j * 16, j * 16 + 16) if v in sh}
+        return {(d, j * 16 + (pa & 15)): self.shadow.get(d, {}).get(j * 16 + (pa & 15)) for d, j in links}
+
+
+def _entry(e) -> str:
+    """A shadow entry as ``frame FLAGS`` (or "-" when there is none)."""
+    if e is None:
+        return "-"
+    return f"{e[0]:#x} " + "".join(c if e[1] & b else "." for c, b in (("P", 1), ("W", 2), ("U", 4)))
+
+
+def _annotate(m, text: str) -> None:
+    """Replace the reason on the trace line the last event wrote with ``text``."""
+    t = m.trace[-1]
+    m.trace[-1] = (*t[:3], text, *t[4:])
+
+
+def _write_note(directory: bool, pa: int, old: int, new: int, before: dict, after: dict) -> str:
+    """The trace line of a traced page-table write: the guest entry old -> new, then each shadow entry
+    it changed (address space, virtual address, old -> new)."""
+    what = "directory" if directory else "table"
+    base, i = (pa & ~63, pa & 63) if directory else (pa & ~15, pa & 15)
+    head = f"pte write: guest {what} {base:#06x}[{i}] {old:#06x} -> {new:#06x}"
+    changed = [
+        f"{space:#06x} va {vpn << 8:#07x} {_entry(e)} -> {_entry(after.get((space, vpn)))}"
+        for (space, vpn), e in before.items()
+        if e != after.get((space, vpn))
+    ]
+    return head + "; shadow " + ("; ".join(changed) if changed else "unchanged")

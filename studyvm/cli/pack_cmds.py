@@ -46,10 +46,10 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def known_demo_ids() -> set[str]:
-    """The simulator's scenario ids (what a question's ``demo:`` may name)."""
-    from studyvm.lab import scenario_ids
+    """What a question's ``demo:`` may name: the simulator's scenario ids and the lab's ``view.<id>`` views."""
+    from studyvm.lab import demo_ids
 
-    return scenario_ids()
+    return demo_ids()
 
 
 def load_catalog_for(settings: Settings) -> Catalog:

@@ -297,29 +297,16 @@ def translate_cmd(
     """Show binary translation: each guest-kernel block beside its translation (copied, rewritten
     inline, or a callout into the VMM), from the translation cache after running WORKLOAD."""
     import minisim
+    from minisim import tcview
 
     try:
         cache = minisim.translations(workload, profile, scale)
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
-    if block is not None:
-        addr = _parse_address(block)
-        hit = [t for t in cache if t.vpc <= addr < t.vpc + len(t.sites)]
-        if not hit:
-            starts = ", ".join(f"{t.vpc:#06x}" for t in cache[:12])
-            raise _fail(f"error: no translated block holds {addr:#06x}; blocks start at {starts} ...", 1)
-        typer.echo("\n\n".join(t.text() for t in hit))
-        return
-    typer.echo(f"translation cache after {workload} ({len(cache)} guest-kernel blocks):")
-    for t in cache:
-        c = t.counts()
-        typer.echo(
-            f"  {t.vpc:#06x}  {len(t.sites):>3} instructions: {c['copy']} copied, {c['inline']} inline, "
-            f"{c['callout']} callouts"
-        )
-    shown = next((t for t in cache if t.counts()["inline"]), cache[0] if cache else None)
-    if shown is not None:
-        typer.echo(f"\n{shown.text()}\n\n(--block ADDR shows another block)")
+    try:
+        typer.echo(tcview.text(cache, workload, _parse_address(block) if block is not None else None))
+    except ValueError as e:  # no block holds that address
+        raise _fail(f"error: {e}", 1) from None
 
 
 @sim_app.command("kernel-diff")
