@@ -23,6 +23,10 @@ from typing import Literal, overload
 from minisim import isa
 
 _LABEL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*):")
+MAX_SOURCE_BYTES = 1 << 20  # 1 MiB: the kernel and a workload together are under 30 kB
+MAX_LINES = 1 << 18  # statements after expansion: 4x memory's words (labels and .equ take none)
+_WORD_MIN, _WORD_MAX = -(1 << 31), isa.MASK  # a word's value, read as signed or unsigned
+_BIG = 1 << 64  # no intermediate value in an expression may reach this magnitude
 _MEMOP = re.compile(r"^(.*)\(\s*([A-Za-z0-9]+)\s*\)$")
 
 
@@ -106,7 +110,13 @@ def _eval_expr(text: str, syms: dict[str, int], line: int, col: int) -> int:
         if isinstance(node, ast.Name):
             return syms[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+            left, right = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.LShift | ast.RShift) and not 0 <= right <= 64:
+                raise AsmError(f"shift count {right} out of range (0-64) in {text!r}", line, col)
+            v = _BINOPS[type(node.op)](left, right)
+            if not -_BIG < v < _BIG:  # bounded, so a hostile expression cannot grow without end
+                raise AsmError(f"value out of range in {text!r}", line, col)
+            return v
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.Invert | ast.UAdd):
             v = ev(node.operand)
             return -v if isinstance(node.op, ast.USub) else (~v if isinstance(node.op, ast.Invert) else v)
@@ -116,6 +126,13 @@ def _eval_expr(text: str, syms: dict[str, int], line: int, col: int) -> int:
         return ev(tree)
     except ZeroDivisionError:
         raise AsmError(f"division by zero in {text!r}", line, col) from None
+
+
+def _word(v: int, what: str, line: int, col: int) -> int:
+    """``v`` if it fits in a 32-bit word (signed or unsigned), else an error: never truncated."""
+    if not _WORD_MIN <= v <= _WORD_MAX:
+        raise AsmError(f"{what} {v} does not fit in 32 bits", line, col)
+    return v
 
 
 def _split_args(text: str, col0: int) -> list[tuple[str, int]]:
@@ -182,6 +199,10 @@ def _preprocess(
         i = 0
         while i < len(lines):
             n, s = lines[i]
+            lab = _LABEL.match(s)
+            if lab and all(cond) and (s[lab.end() :].split(None, 1) or [""])[0].lower() in macros:
+                out.append((n, s[: lab.end()]))  # `x: MACRO args`: the label, then the expansion
+                s = " " * lab.end() + s[lab.end() :]
             word = s.split(None, 1)[0].lower() if s.strip() else ""
             rest = s.split(None, 1)[1].strip() if len(s.split(None, 1)) > 1 else ""
             i += 1
@@ -237,6 +258,8 @@ def _preprocess(
                     for k in range(count):
                         sub = [(bn, re.sub(rf"\b{var}\b", str(k), bs) if var else bs) for bn, bs in body]
                         out.extend(expand(sub, depth + 1))
+                        if len(out) > MAX_LINES:  # checked per copy, so a nested .rept stops early
+                            raise AsmError(f"program expands to more than {MAX_LINES} statements", n)
                 continue
             if word in macros:
                 params, body = macros[word]
@@ -250,6 +273,8 @@ def _preprocess(
                         bs = bs.replace("\\" + p, a)
                     sub.append((n, bs.replace("\\@", str(counter[0]))))
                 out.extend(expand(sub, depth + 1))
+                if len(out) > MAX_LINES:
+                    raise AsmError(f"program expands to more than {MAX_LINES} statements", n)
                 continue
             out.append((n, s))
         if cond:
@@ -342,7 +367,10 @@ class _Assembler:
         """The text of an .ascii statement."""
         if len(st.args) != 1 or not (st.args[0][0].startswith('"') and st.args[0][0].endswith('"')):
             raise AsmError('.ascii takes one "string"', st.line, st.col)
-        return st.args[0][0][1:-1].encode().decode("unicode_escape")
+        try:
+            return st.args[0][0][1:-1].encode().decode("unicode_escape")
+        except UnicodeDecodeError as e:
+            raise AsmError(f"bad escape in string: {e.reason}", st.line, st.args[0][1]) from None
 
     def run(self) -> Image:
         """Pass 1 assigns addresses to labels, pass 2 emits the words."""
@@ -355,12 +383,12 @@ class _Assembler:
             if st.op == ".equ":
                 if len(st.args) != 2:
                     raise AsmError(".equ takes NAME, value", st.line, st.col)
-                self.syms[st.args[0][0]] = self.value(st.args[1][0], st.line, st.args[1][1], True)
+                v = self.value(st.args[1][0], st.line, st.args[1][1], True)
+                self.syms[st.args[0][0]] = _word(v, ".equ value", st.line, st.args[1][1])
             elif st.op == ".org":
                 addr = self.value(st.args[0][0], st.line, st.args[0][1], True)
             elif st.op == ".align":
-                a = self.value(st.args[0][0], st.line, st.args[0][1], True)
-                addr = -(-addr // a) * a
+                addr = self.align(st, addr)
             st.size = self.size(st)
             st.col = st.col or 1
             addr += st.size
@@ -370,8 +398,7 @@ class _Assembler:
                 addr = self.value(st.args[0][0], st.line, st.args[0][1], True)
                 continue
             if st.op == ".align":
-                a = self.value(st.args[0][0], st.line, st.args[0][1], True)
-                addr = -(-addr // a) * a
+                addr = self.align(st, addr)
                 continue
             for w in self.emit(st, addr):
                 if not 0 <= addr < isa.MEM_WORDS:
@@ -381,20 +408,29 @@ class _Assembler:
                 addr += 1
         return img
 
+    def align(self, st: _Stmt, addr: int) -> int:
+        """``addr`` rounded up to the statement's alignment (1 to the size of memory)."""
+        if len(st.args) != 1:
+            raise AsmError(".align takes one value", st.line, st.col)
+        a = self.value(st.args[0][0], st.line, st.args[0][1], True)
+        if not 1 <= a <= isa.MEM_WORDS:
+            raise AsmError(f".align {a} out of range (1-{isa.MEM_WORDS})", st.line, st.args[0][1])
+        return -(-addr // a) * a
+
     def emit(self, st: _Stmt, pc: int) -> list[int]:
         """The words of one statement at address ``pc``."""
         op, args, n = st.op, st.args, st.line
         if op is None or op == ".equ":
             return []
         if op == ".word":
-            return [self.value(a, n, c, True) for a, c in args]
+            return [_word(self.value(a, n, c, True), ".word value", n, c) for a, c in args]
         if op == ".space":
             return [0] * st.size
         if op == ".ascii":
             return [ord(ch) for ch in self.string(st)]
         if op == "li":
             rd = _reg(args[0][0], n, args[0][1])
-            v = self.value(args[1][0], n, args[1][1], True) & isa.MASK
+            v = _word(self.value(args[1][0], n, args[1][1], True), "li value", n, args[1][1]) & isa.MASK
             if st.size == 1:
                 return [isa.encode(isa.BY_NAME["addi"], rd, 0, v)]
             return [isa.encode(isa.BY_NAME["lui"], rd, 0, v >> 16), isa.encode(isa.BY_NAME["ori"], rd, rd, v & 0xFFFF)]
@@ -455,8 +491,15 @@ class _Assembler:
             raise AsmError(f"{st.op} takes {want} operand(s), got {len(st.args)}", st.line, st.col)
 
 
+def check_size(text: str, limit: int = MAX_SOURCE_BYTES) -> None:
+    """Refuse a source over ``limit`` characters before any work is done on it."""
+    if len(text) > limit:
+        raise AsmError(f"source is {len(text)} characters; the limit is {limit}", 1)
+
+
 def assemble(text: str, defines: dict[str, int] | set[str] | None = None) -> Image:
     """Assemble source text; ``defines`` are symbols visible to ``.ifdef`` (and, if a dict, as values)."""
+    check_size(text)
     defs = dict.fromkeys(defines, 1) if isinstance(defines, set) else dict(defines or {})
     return _Assembler(_parse(_preprocess(text, set(defs))), defs).run()
 
@@ -466,6 +509,8 @@ def assemble_balanced(text: str, defines: set[str], symbol: str) -> Image:
     its two builds, so that the code with and without ``symbol`` has the same layout: every label,
     and every code address a register may hold, is the same in both. (If padding moved a value
     enough to change an instruction's size, the layouts may still differ; nothing is padded then.)"""
+
+    check_size(text)
 
     def marked(defs: set[str], pads: dict[int, int] | None = None) -> Image:
         d = dict.fromkeys(defs, 1)
