@@ -57,6 +57,7 @@ EVENT_KINDS = (
     "pt_update_rejected",
     "blk_sectors",
     "host_io",
+    "world_switch",
     "bt_invalidate",
     "bt_indirect",
 )
