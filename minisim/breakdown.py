@@ -24,7 +24,7 @@ GROUPS = (
     ("vmexit", "VM exits", ("vmexit",)),
     ("hypercall", "hypercalls", ("hypercall",)),
     ("bt", "binary translation", ("bt_block", "bt_callout", "bt_inline", "bt_indirect")),
-    ("shadow", "shadow page-table updates", ("shadow_update",)),
+    ("shadow", "shadow page-table updates", ("shadow_update", "hidden_dirty")),
     ("walk", "page-walk references", ("tlb_miss",)),
     ("device", "device work", ("io", "io_exit", "world_switch", "host_io", "ring_notify", "blk_sectors")),
 )
@@ -46,6 +46,7 @@ _ITEM = {
     "exception": "exception delivery",
     "interrupt": "interrupt delivery",
     "shadow_update": "update",
+    "hidden_dirty": "dirty-bit update",
 }
 # The operations a learner asks "how much does one cost?" about: (label, event kind in Result.events)
 OPERATIONS = (("system call", "syscall"), ("page fault", "page_fault"), ("sector read", "blk_sectors"))

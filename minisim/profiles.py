@@ -89,6 +89,7 @@ P4_2005 = Profile(
         "pt_write": 10200,  # [AA06] PTE modification ≈12,700 with one exit, the shadow update included
         "page_fault": 2400,  # [AA06] page fault ≈11,200 = native ≈1,100 + this exit and the retry's shadow-fill
         "shadow_fill": 2400,  # exit (2 x 2,500) + a shadow update (300) + 2 x 2,400 of handler work
+        "hidden_dirty": 2400,  # as shadow_fill, derived: the same hidden #PF exit and one shadow-entry update
         "cr3_load": 1500,  # [EST] switching the shadow root; bounded by the PTE-write exit's work [AA06]
         "invlpg": 500,  # [EST] dropping one shadow entry
         "external_interrupt": 500,  # [EST] exit + virtual interrupt injection
@@ -132,6 +133,7 @@ MODERN = Profile(
         "pt_write": 1800,  # [EST] decode + emulate the write + shadow update [AG12]
         "page_fault": 800,  # [EST]
         "shadow_fill": 800,  # [EST]
+        "hidden_dirty": 800,  # as shadow_fill, derived: the same hidden #PF exit and one shadow-entry update
         "ept_violation": 800,  # [EST] mapping one guest frame in the nested tables, like a shadow fill's work
         "cr3_load": 600,  # [EST]
         "invlpg": 300,  # [EST]

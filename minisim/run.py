@@ -58,6 +58,7 @@ EVENT_KINDS = (
     "blk_sectors",
     "host_io",
     "world_switch",
+    "hidden_dirty",
     "bt_invalidate",
     "bt_indirect",
 )
