@@ -3,7 +3,7 @@
 Why: a pure-Python interpreter runs well under a million guest instructions a second; a block
 compiled to straight-line Python, with registers in locals and counters updated once per block,
 runs several times faster. A block that branches back to its own start (a tight loop) becomes a
-``while`` loop that stops when the next timer or budget check is due, so interrupt delivery points
+``for`` loop over the passes left until the next timer or budget check is due, so interrupt delivery points
 stay exactly those of block-by-block execution. Source text is cached process-wide, so each mode
 and each run reuses the compiled code objects (the simulator's own "translation cache").
 
@@ -107,10 +107,18 @@ def _imm_expr(name: str, rs: int, imm: int) -> str:
         "andi": f"{_r(rs)} & {z}",
         "ori": f"{_r(rs)} | {z}",
         "xori": f"{_r(rs)} ^ {z}",
-        "shli": f"({_r(rs)} << {imm & 31}) & 4294967295",
+        "shli": f"({_r(rs)} & {0xFFFFFFFF >> (imm & 31)}) << {imm & 31}",
         "shri": f"{_r(rs)} >> {imm & 31}",
         "slti": f"int(({_r(rs)} ^ 2147483648) < {(imm & 0xFFFFFFFF) ^ 0x80000000})",
     }[name]
+
+
+def _wrapped(d: str, a: str, op: str, b: str, up: bool) -> list[str]:
+    """``d = (a op b) mod 2**32`` for an addition or subtraction of 32-bit values: the result is at
+    most one wrap away, so a comparison replaces the mask. (A mask makes a new integer object on
+    every pass; the comparison does not, and the wrap itself is rare.)"""
+    fix = f"if {d} > 4294967295: {d} -= 4294967296" if up else f"if {d} < 0: {d} += 4294967296"
+    return [f"{d} = {a} {op} {b}", fix]
 
 
 class _BlockWriter:
@@ -243,7 +251,11 @@ class _BlockWriter:
         if rd and op.fmt in ("dst", "dsi", "di", "dm", "dl", "d") and name != "sw":
             self.written.add(rd)
         body = self.body
-        if name in _ALU:
+        if rd and name in ("add", "sub"):
+            body += _wrapped(d, _r(rs), "+" if name == "add" else "-", _r(imm & 15), name == "add")
+        elif rd and name == "addi":
+            body += _wrapped(d, _r(rs), "+", str(imm), imm >= 0)
+        elif name in _ALU:
             body.append(f"{d} = " + _ALU[name].format(a=_r(rs), b=_r(imm & 15)))
         elif name in _IMM_OPS:
             body.append(f"{d} = {_imm_expr(name, rs, imm)}")
@@ -316,8 +328,8 @@ class _BlockWriter:
         if guarded:
             out.append("    try:")
             ind += "    "
-        if loop:
-            out.append(ind + "while True:")
+        if loop:  # passes until the next timer or budget check is due: at least one (k: passes done)
+            out.append(ind + f"for k in range(max(1, -(-left0 // {self.n_body}))):")
             ind += "    "
         out += self.body_lines(loop, ind)
         if guarded:
@@ -340,7 +352,7 @@ class _BlockWriter:
         if regs:
             head.append("    " + "; ".join(f"r{r} = R[{r}]" for r in regs))
         if loop:
-            head += ["    left = left0 = m.next_check - m.ic"]
+            head += ["    left0 = m.next_check - m.ic"]
         return head
 
     def write_back_before(self, loop: bool, idx: int) -> str:
@@ -356,15 +368,14 @@ class _BlockWriter:
             if isinstance(line, tuple):  # a side exit: leave the block as if it ended here
                 _, k, ck, target, at = line
                 if loop:
-                    done = [f"m.ic += left0 - left + {k}", f"m.cy += (left0 - left) // {n} * {cycles} + {ck}"]
+                    done = [f"m.ic += k * {n} + {k}", f"m.cy += k * {cycles} + {ck}"]
                 else:
                     done = [f"m.ic += {k}", f"m.cy += {ck}"]
                 out += [ind + "    " + x for x in (self.write_back_before(loop, at), *done, f"return {target}")]
             else:
                 out.append(ind + line)
-        if loop:
-            stop = "left <= 0" if self.loop_cond == "True" else f"not ({self.loop_cond}) or left <= 0"
-            out += [ind + f"left -= {n}", ind + f"if {stop}: break"]
+        if loop and self.loop_cond != "True":
+            out.append(ind + f"if not ({self.loop_cond}): break")
         return out
 
     def fault_handler(self, loop: bool) -> list[str]:
@@ -379,10 +390,7 @@ class _BlockWriter:
                 by_index.setdefault(self.first_write[r], set()).add(r)
             out += [f"        if m.fidx > {k}: {_write_back(by_index[k])}" for k in sorted(by_index)]
         if loop:
-            out += [
-                "        m.ic += left0 - left + m.fidx",
-                f"        m.cy += (left0 - left) // {n} * {cycles} + CUM[m.fidx]",
-            ]
+            out += [f"        m.ic += k * {n} + m.fidx", f"        m.cy += k * {cycles} + CUM[m.fidx]"]
         else:
             out += ["        m.ic += m.fidx", "        m.cy += CUM[m.fidx]"]
         return out + ["        raise"]
@@ -392,7 +400,7 @@ class _BlockWriter:
         n, out = self.n_body, [f"    {_write_back(self.written)}"]
         ix = " + IX" if self.indirect else ""
         if loop:
-            out += ["    m.ic += left0 - left", f"    m.cy += (left0 - left) // {n} * {self.cycles}"]
+            out += [f"    m.ic += (k + 1) * {n}", f"    m.cy += (k + 1) * {self.cycles}"]
         elif n:
             out += [f"    m.ic += {n}", f"    m.cy += {self.cycles}{ix}"]
             if self.indirect:  # counted, so that the charge can be re-priced (minisim.pricing)
