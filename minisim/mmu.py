@@ -91,7 +91,7 @@ class MMU(_Machine):
         tlb = self.tlb
         e = tlb.get(vpn)
         missed = e is None
-        if missed:
+        if e is None:
             if self.status & isa.PAGING:
                 # The walk, inline: directory entry, then table entry (both must be present).
                 hit = None

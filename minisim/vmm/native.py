@@ -127,7 +127,7 @@ class Native:
         if self.name != "native":
             m.event("host_io", REGS_PER_REQUEST * self.p.io_native, note="backend programs the real disk")
 
-    def dirty_fault(self, m, vpn: int, e, pc: int, fresh: bool):
+    def dirty_fault(self, m, vpn: int, e: tuple[int, int], pc: int, fresh: bool) -> tuple[int, int] | None:
         """A write to a page its shadow entry maps read-only (shadow paging only; None: a real fault)."""
         return None
 
