@@ -7,104 +7,9 @@ through the machine's TLB dicts; counters are updated once per block (or per pas
 from __future__ import annotations
 
 from minisim import isa
-from minisim.blocks import Decoded, liveness
+from minisim.blocks import Decoded, liveness, reads_writes
+from minisim.jitexpr import ALU, COND, FLAG_OPS, IMM_OPS, addr, flag_op, imm_expr, reg, wrapped
 from minisim.mmu import STORE_PUSH, STORE_SW
-
-_ALU = {
-    "add": "({a} + {b}) & 4294967295",
-    "sub": "({a} - {b}) & 4294967295",
-    "and": "{a} & {b}",
-    "or": "{a} | {b}",
-    "xor": "{a} ^ {b}",
-    "shl": "({a} << ({b} & 31)) & 4294967295",
-    "shr": "{a} >> ({b} & 31)",
-    "sar": "((({a} ^ 2147483648) - 2147483648) >> ({b} & 31)) & 4294967295",
-    "slt": "int(({a} ^ 2147483648) < ({b} ^ 2147483648))",
-    "sltu": "int({a} < {b})",
-    "mul": "({a} * {b}) & 4294967295",
-}
-_COND = {
-    "beq": "{a} == {b}",
-    "bne": "{a} != {b}",
-    "blt": "({a} ^ 2147483648) < ({b} ^ 2147483648)",
-    "bge": "({a} ^ 2147483648) >= ({b} ^ 2147483648)",
-    "bltu": "{a} < {b}",
-    "bgeu": "{a} >= {b}",
-}
-
-
-def _r(n: int) -> str:
-    return "0" if n == 0 else f"r{n}"
-
-
-def _addr(rs: int, imm: int) -> str:
-    """Effective-address expression (registers always hold 32-bit values: no mask for offset 0)."""
-    if rs == 0:
-        return str(imm & 0xFFFFFFFF)
-    return f"r{rs}" if imm == 0 else f"(r{rs} + {imm}) & 4294967295"
-
-
-# Interrupt-flag instructions with an inline body for the bare machine (``FAST``, bound per mode
-# when a block's function is made): still block terminators in every mode, so that interrupts are
-# delivered at the same instruction boundaries everywhere, but without a call into the machine.
-_FLAG_OPS = ("pushf", "popf", "cli", "sti")
-
-
-def _flag_op(name: str, pc: int, cycles: int) -> list[str]:
-    """Lines that run ``name`` at ``pc`` inline when ``FAST`` (after the block's write-back)."""
-    done = [f"    m.ic += 1; m.cy += {cycles}", f"    return {pc + 1}"]
-    if name == "pushf":
-        return [
-            "if FAST:",
-            "    v = m.status; a = (R[15] - 1) & 4294967295",
-            f"    M[(W.get(a >> 8) or m.wslow(a, v, {pc}, 0)) | (a & 255)] = v",
-            "    R[15] = a",
-            *done,
-        ]
-    if name == "popf":  # outside kernel mode the IF bit is silently ignored, as on the real machine
-        return [
-            "if FAST:",
-            "    a = R[15]",
-            f"    v = M[(T.get(a >> 8) or m.rmiss(a, {pc}, 0)) | (a & 255)]",
-            "    R[15] = (a + 1) & 4294967295",
-            f"    m.ic += 1; m.cy += {cycles}",
-            "    s = m.status",
-            "    if s & 2:",
-            "        m.status = (s & -2) | (v & 1); m.next_check = 0",
-            f"    return {pc + 1}",
-        ]
-    if name == "cli":  # privileged: outside kernel mode the slow path raises the fault
-        return ["if FAST and m.status & 2:", "    m.status &= -2", *done]
-    return ["if FAST and m.status & 2:", "    m.status |= 1; m.next_check = 0", *done]
-
-
-_IMM_OPS = ("addi", "slti", "andi", "ori", "xori", "shli", "shri")
-
-
-def _imm_expr(name: str, rs: int, imm: int) -> str:
-    """The expression an immediate-operand ALU instruction computes."""
-    z = imm & 0xFFFF
-    return {
-        "addi": f"({_r(rs)} + {imm}) & 4294967295",
-        "andi": f"{_r(rs)} & {z}",
-        "ori": f"{_r(rs)} | {z}",
-        "xori": f"{_r(rs)} ^ {z}",
-        "shli": f"({_r(rs)} & {0xFFFFFFFF >> (imm & 31)}) << {imm & 31}",
-        "shri": f"{_r(rs)} >> {imm & 31}",
-        "slti": f"int(({_r(rs)} ^ 2147483648) < {(imm & 0xFFFFFFFF) ^ 0x80000000})",
-    }[name]
-
-
-def _wrapped(d: str, a: str, op: str, b: str, up: bool) -> list[str]:
-    """``d = (a op b) mod 2**32`` for an addition or subtraction of 32-bit values: the result is at
-    most one wrap away, so a comparison replaces the mask. (A mask makes a new integer object on
-    every pass; the comparison does not, and the wrap itself is rare.)"""
-    if b == "0":  # a move (add rd, rs, r0; addi rd, rs, 0): nothing to wrap
-        return [f"{d} = {a}"]
-    if a == "0" and b.lstrip("-").isdigit():  # li as addi from r0: a constant
-        return [f"{d} = {(int(b) if op == '+' else -int(b)) & 0xFFFFFFFF}"]
-    fix = f"if {d} > 4294967295: {d} -= 4294967296" if up else f"if {d} < 0: {d} += 4294967296"
-    return [f"{d} = {a} {op} {b}", fix]
 
 
 class BlockWriter:
@@ -126,6 +31,7 @@ class BlockWriter:
         self.n_body = 0
         self.indirect = False
         self.first_write: dict[int, int] = {}  # register -> index of the first instruction writing it
+        self.spans: dict[int, tuple[int, int]] = {}  # instruction index -> its body lines [start, end)
 
     # One line per access. A TLB hit is a dict lookup; a miss (or frame 0, whose base is falsy)
     # calls the machine. A store the machine had to handle itself (a traced page table, a code
@@ -163,7 +69,7 @@ class BlockWriter:
         for j in range(i, i + k):
             _, jd, js, _ = ins[j]
             if name == "push":
-                self.store(_r(js), "(r15 - 1) & 4294967295", vpc + j, j, STORE_PUSH)
+                self.store(reg(js), "(r15 - 1) & 4294967295", vpc + j, j, STORE_PUSH)
                 self.body.append("r15 = a")
             else:
                 self.load("v", "r15", vpc + j, j)
@@ -172,7 +78,7 @@ class BlockWriter:
                     self.body.append(f"r{jd} = v")
         fallback, self.body = self.body, saved
         if name == "push":
-            vals = ", ".join(_r(ins[j][2]) for j in reversed(range(i, i + k)))
+            vals = ", ".join(reg(ins[j][2]) for j in reversed(range(i, i + k)))
             self.body += [
                 f"a = (r15 - {k}) & 4294967295",
                 "f = W.get(a >> 8)",
@@ -221,11 +127,14 @@ class BlockWriter:
             )
             if op.special:
                 self.term = [f"return m._op_{name}({rd}, {rs}, {imm}, {self.vpc + i})"]
-                if name in _FLAG_OPS:
+                if name in FLAG_OPS:
                     self.uses_mem["W" if name == "pushf" else "T"] |= name in ("pushf", "popf")
-                    self.term = _flag_op(name, self.vpc + i, op.cycles) + self.term
+                    self.term = flag_op(name, self.vpc + i, op.cycles) + self.term
                 return
-            if self.instruction(i, op, rd, rs, imm):
+            start = len(self.body)
+            ends = self.instruction(i, op, rd, rs, imm)
+            self.spans[i] = (start, len(self.body))
+            if ends:
                 return
         self.term = [f"return {self.vpc + len(self.ins)}"]
 
@@ -238,23 +147,23 @@ class BlockWriter:
             self.written.add(rd)
         body = self.body
         if rd and name in ("add", "sub"):
-            body += _wrapped(d, _r(rs), "+" if name == "add" else "-", _r(imm & 15), name == "add")
+            body += wrapped(d, reg(rs), "+" if name == "add" else "-", reg(imm & 15), name == "add")
         elif rd and name == "addi":
-            body += _wrapped(d, _r(rs), "+", str(imm), imm >= 0)
-        elif name in _ALU:
-            body.append(f"{d} = " + _ALU[name].format(a=_r(rs), b=_r(imm & 15)))
-        elif name in _IMM_OPS:
-            body.append(f"{d} = {_imm_expr(name, rs, imm)}")
+            body += wrapped(d, reg(rs), "+", str(imm), imm >= 0)
+        elif name in ALU:
+            body.append(f"{d} = " + ALU[name].format(a=reg(rs), b=reg(imm & 15)))
+        elif name in IMM_OPS:
+            body.append(f"{d} = {imm_expr(name, rs, imm)}")
         elif name == "lui":
             body.append(f"{d} = {(imm & 0xFFFF) << 16}")
         elif name == "addpc":
             body.append(f"{d} = {(pc + imm) & isa.MASK}")
         elif name == "lw":
-            self.load(d, _addr(rs, imm), pc, i)
+            self.load(d, addr(rs, imm), pc, i)
         elif name == "sw":
-            self.store(_r(rd), _addr(rs, imm), pc, i, STORE_SW)
+            self.store(reg(rd), addr(rs, imm), pc, i, STORE_SW)
         elif name == "push":
-            self.store(_r(rs), "(r15 - 1) & 4294967295", pc, i, STORE_PUSH)
+            self.store(reg(rs), "(r15 - 1) & 4294967295", pc, i, STORE_PUSH)
             body.append("r15 = a")
             self.written.add(15)
         elif name == "pop":
@@ -263,9 +172,9 @@ class BlockWriter:
             self.written.add(15)
             if rd:
                 body.append(f"r{rd} = v")
-        elif name in _COND:
+        elif name in COND:
             target, fall = pc + imm, pc + 1
-            cond = _COND[name].format(a=_r(rd), b=_r(rs))
+            cond = COND[name].format(a=reg(rd), b=reg(rs))
             if target != vpc and i < len(self.ins) - 1:  # a side exit; the superblock goes on
                 body += [f"if {cond}:", ("EXIT", self.n_body, self.cycles, target, i)]
                 return False
@@ -285,7 +194,7 @@ class BlockWriter:
             self.term = [f"return {pc + imm}"]
             return True
         elif name in ("jr", "callr"):
-            body.append(f"t = {_r(rs)}")
+            body.append(f"t = {reg(rs)}")
             if name == "callr":
                 self.store(str(pc + 1), "(r15 - 1) & 4294967295", pc, i)
                 body.append("r15 = a")
@@ -310,6 +219,9 @@ class BlockWriter:
         used = self.used if loop else loads  # a loop reads on its next pass what it wrote on this one
         out = self.prologue(loop, used)
         guarded = self.uses_mem["T"] or self.uses_mem["W"]  # only memory accesses can fault inside a block
+        counter = self.counter() if loop and not guarded else None
+        if counter is not None:
+            return "\n".join(out + self.counted_loop(*counter)) + "\n"
         ind = "    "
         if guarded:
             out.append("    try:")
@@ -323,6 +235,42 @@ class BlockWriter:
             out.insert(1, f"    CUM = {tuple(self.cum) + (self.cycles,)!r}")
         out += self.epilogue(loop)
         return "\n".join(out) + "\n"
+
+    def counter(self) -> tuple[int, int] | None:
+        """A loop counted down to zero: ``addi c, c, -1`` somewhere in the body, ``bne c, r0`` (or
+        ``bne r0, c``) back to the start, no other read or write of ``c`` and no side exit. Then the
+        number of passes is known at entry. Returns (c, index of the addi) or None."""
+        *body, (op, rd, rs, _) = self.ins
+        c = rd or rs
+        if op.name != "bne" or 0 not in (rd, rs) or not c or any(isinstance(x, tuple) for x in self.body):
+            return None
+        found = None
+        for i, ins in enumerate(body):
+            reads, writes = reads_writes(*ins)
+            if ins[0].name == "addi" and ins[1] == ins[2] == c and ins[3] == -1 and found is None:
+                found = i
+            elif c in reads or c in writes:
+                return None
+        return None if found is None else (c, found)
+
+    def counted_loop(self, c: int, dec: int) -> list[str]:
+        """The loop of ``counter``, without the count: ``passes`` is the smaller of the passes left
+        before the next check and those until ``r{c}`` reaches zero (2**32 from zero), and the
+        counter is set once after the last pass -- the same passes, registers and counts as the
+        pass-by-pass loop, with one decrement and test fewer each pass."""
+        n, cycles = self.n_body, self.cycles
+        a, b = self.spans[dec]
+        body = [ln for ln in self.body[:a] + self.body[b:] if isinstance(ln, str)] or ["pass"]
+        return [
+            f"    passes = min(max(1, -(-left0 // {n})), r{c} or 4294967296)",
+            "    for _ in range(passes):",
+            *("        " + ln for ln in body),
+            f"    r{c} = (r{c} - passes) & 4294967295",
+            f"    {write_back(self.written)}",
+            f"    m.ic += passes * {n}",
+            f"    m.cy += passes * {cycles}",
+            *("    " + t for t in self.term),
+        ]
 
     def prologue(self, loop: bool, used: set[int]) -> list[str]:
         """The function head: the machine's memory and TLB dicts, the registers it reads, the loop budget."""
