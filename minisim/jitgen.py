@@ -253,6 +253,18 @@ class BlockWriter:
                 return None
         return None if found is None else (c, found)
 
+    def strides(self, c: int, dec: int) -> list[tuple[int, int, int]]:
+        """Registers a counted loop steps by a constant: (register, index, step) of each ``addi x, x,
+        step`` whose ``x`` no other instruction of the body writes (reads are fine)."""
+        body = self.ins[:-1]
+        out = []
+        for i, (op, rd, rs, imm) in enumerate(body):
+            if i == dec or op.name != "addi" or rd != rs or not rd or not imm or rd == c:
+                continue
+            if all(rd not in reads_writes(*ins)[1] for j, ins in enumerate(body) if j != i):
+                out.append((rd, i, imm))
+        return out
+
     def counted_loop(self, c: int, dec: int) -> list[str]:
         """The loop of ``counter``, without the count: ``passes`` is the smaller of the passes left
         before the next check and those until ``r{c}`` reaches zero (2**32 from zero), and the
@@ -260,11 +272,22 @@ class BlockWriter:
         pass-by-pass loop, with one decrement and test fewer each pass."""
         n, cycles = self.n_body, self.cycles
         a, b = self.spans[dec]
-        body = [ln for ln in self.body[:a] + self.body[b:] if isinstance(ln, str)] or ["pass"]
+        lines = [ln if i not in range(a, b) else None for i, ln in enumerate(self.body)]
+        body = [ln for ln in lines if isinstance(ln, str)] or ["pass"]
+        out = [f"    passes = min(max(1, -(-left0 // {n})), r{c} or 4294967296)"]
+        guards = []  # loop versioning: a stride register that cannot wrap in these passes needs no test
+        for x, i, imm in self.strides(c, dec):
+            lines[self.spans[i][1] - 1] = None  # its wrap test (see jitexpr.wrapped)
+            guards.append(f"r{x} + {imm} * passes <= 4294967295" if imm > 0 else f"r{x} - {-imm} * passes >= 0")
+        if guards:
+            fast = [ln for ln in lines if isinstance(ln, str)] or ["pass"]
+            out += [f"    if {' and '.join(guards)}:", "        for _ in range(passes):"]
+            out += ["            " + ln for ln in fast] + ["    else:", "        for _ in range(passes):"]
+            out += ["            " + ln for ln in body]
+        else:
+            out += ["    for _ in range(passes):", *("        " + ln for ln in body)]
         return [
-            f"    passes = min(max(1, -(-left0 // {n})), r{c} or 4294967296)",
-            "    for _ in range(passes):",
-            *("        " + ln for ln in body),
+            *out,
             f"    r{c} = (r{c} - passes) & 4294967295",
             f"    {write_back(self.written)}",
             f"    m.ic += passes * {n}",

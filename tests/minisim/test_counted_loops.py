@@ -21,7 +21,11 @@ _R = st.sampled_from([f"r{i}" for i in range(2, 9)])  # r1 is the counter
 
 
 def _line(draw) -> str:
-    if draw(st.booleans()):
+    kind = draw(st.integers(0, 2))
+    if kind == 2:  # a stride register (addi x, x, k): versioned on whether it can wrap
+        x = draw(_R)
+        return f"addi {x}, {x}, {draw(st.sampled_from([1, 7, -1, -5, draw(st.integers(-3000, 3000))]))}"
+    if kind == 1:
         return f"{draw(st.sampled_from(_ALU))} {draw(_R)}, {draw(_R)}, {draw(_R)}"
     return f"{draw(st.sampled_from(_IMM))} {draw(_R)}, {draw(_R)}, {draw(st.integers(-3000, 3000))}"
 
@@ -30,7 +34,8 @@ def _line(draw) -> str:
 def _loops(draw) -> tuple[str, int]:
     body = [_line(draw) for _ in range(draw(st.integers(0, 6)))]
     body.insert(draw(st.integers(0, len(body))), "addi r1, r1, -1")
-    seed = [f"li r{i}, {draw(st.integers(0, 0xFFFFFFFF))}" for i in range(2, 9)]
+    near = st.sampled_from([0, 1, 40, 0xFFFFFFFF, 0xFFFFFFFF - 40, 0xFFFFF000])  # close to a wrap
+    seed = [f"li r{i}, {draw(st.one_of(near, st.integers(0, 0xFFFFFFFF)))}" for i in range(2, 9)]
     start = draw(st.sampled_from([0, 1, 2, 3, draw(st.integers(4, 3000))]))
     src = "".join(f"    {ln}\n" for ln in [*seed, f"li r1, {start}"]) + "loop:\n"
     src += "".join(f"    {ln}\n" for ln in body) + "    bne r1, r0, loop\n    PV_SHUTDOWN\n"
@@ -50,7 +55,7 @@ def _native(src: str, budget: int) -> dict:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(_loops())
 def test_counted_loops_match_the_pass_by_pass_loop_under_any_budget(monkeypatch, case) -> None:
@@ -86,6 +91,13 @@ def test_only_the_counted_pattern_is_compiled_counted() -> None:
     with_memory = counted.replace("addi r2, r2, 3", "lw r2, 0x400(r0)")
     for src in (reads_counter, by_two, with_memory):
         assert "passes" not in source(src)
+
+
+def test_a_stride_that_wraps_takes_the_checked_version() -> None:
+    src = "    li r1, 50\n    li r3, 0xFFFFFFD2\nloop:\n    addi r3, r3, 1\n    addi r1, r1, -1\n    bne r1, r0, loop\n"
+    ref, state = run_program(src + "    PV_SHUTDOWN\n")
+    r = minisim.run(None, "native", program=src + "    PV_SHUTDOWN\n")
+    assert r.registers[3] == ref.R[3] == 4 and equivalence.first_difference(state, r.state, "native") is None
 
 
 def test_the_cpu_workload_loop_is_counted() -> None:
