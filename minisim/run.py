@@ -57,6 +57,8 @@ EVENT_KINDS = (
     "pt_update_rejected",
     "blk_sectors",
     "host_io",
+    "world_switch",
+    "hidden_dirty",
     "bt_invalidate",
     "bt_indirect",
 )
@@ -357,6 +359,7 @@ def assemble(text: str, defines=None) -> asm.Image:
     Errors carry the line and column in ``text`` itself.
     """
     head = abi.prelude() + _guest_file("pvops.s") + ".org 0\n"
+    asm.check_size(text, asm.MAX_SOURCE_BYTES - len(head))  # the learner's text, before any work
     try:
         if defines is None or isinstance(defines, (set, frozenset)):
             return asm.assemble_balanced(head + text, set(defines or ()), "PARAVIRT")

@@ -111,8 +111,14 @@ def _reg_names() -> tuple[str, ...]:
 
 
 def _read_program(path: Path) -> str:
+    from minisim.asm import MAX_SOURCE_BYTES
+
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as f:  # read one byte past the cap: a huge file is refused unread
+            data = f.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise _fail(f"{path}: error: file is over the {MAX_SOURCE_BYTES}-byte limit for a program")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise _fail(f"{path}: error: cannot read: {e}") from None
 
