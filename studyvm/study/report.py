@@ -7,20 +7,24 @@ answers were wrong and by how many learners, to find the questions that are badl
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from studyvm.store.classdb import require_instructor
 from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
+from studyvm.store.repo import table_of
 from studyvm.study.stats import exam_history, mastery_counts, shares
 
-LOG = ReviewLog.__table__
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
-MISTAKE = Mistake.__table__
-LEARNER = Learner.__table__
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+LOG = table_of(ReviewLog)
+ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
+MISTAKE = table_of(Mistake)
+LEARNER = table_of(Learner)
 
 
 @dataclass
@@ -65,11 +69,12 @@ class Report:
         return asdict(self)
 
 
-def _grouped(session: Session, query) -> dict:
+def _grouped(session: Session, query: Select[Any]) -> dict[Any, Any]:
+    """Rows of a group-by as key -> last column (the key is a tuple when there are several)."""
     return {tuple(r[:-1]) if len(r) > 2 else r[0]: r[-1] for r in session.execute(query).all()}
 
 
-def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Report:
+def compute_report(svc: StudyService, session: Session, pack_id: str | None = None) -> Report:
     """Build the report over every learner in the database (instructors only on a class database)."""
     require_instructor(svc.engine, "the class report")
     log_pack = [LOG.c.pack_id == pack_id] if pack_id else []

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from studyvm.store import repo as store_repo
 from studyvm.store.engine import write_session
 from studyvm.store.models import STATE_NEW, STATE_REVIEW
+from studyvm.study import card_writes
 from studyvm.study import cards as repo
 from studyvm.study.card_actions import CardActions
 from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
@@ -180,7 +181,7 @@ class StudyService(CardActions):
                     raise StudyError(f"no card for {card.pack_id}/{question.id}")
                 row = found
                 done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
-                log_id = repo.record_review(
+                log_id = card_writes.record_review(
                     self.learner_id,
                     row,
                     done.fields,
