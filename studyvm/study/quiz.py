@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 QUIZ_SIZE = 10
 EXAM_SIZE = 20
 EXAM_MINUTES = 30.0
+PASS_MARK = 70.0
+"""An exam's pass mark (percent) when none is chosen."""
 NO_ANSWER: dict[str, Any] = {name: t.no_answer for name, t in TYPES.items() if not t.needs_pick}
 """What "nothing entered" is submitted as, per type (it scores 0); other types need a pick."""
 NEEDS_PICK = names(needs_pick=True, self_rated=False)
@@ -163,6 +165,41 @@ class QuizRun:
                 return False
         return True
 
+    def unanswered(self) -> list[int]:
+        """Positions not answered yet, in order."""
+        answers = self.session.answers
+        return [i for i in range(len(self.questions)) if i not in answers]
+
+    def progress_text(self, index: int) -> str:
+        """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered`` for question ``index``."""
+        text = f"{'Exam' if self.exam else 'Quiz'}: question {index + 1} of {len(self.questions)}"
+        if self.exam:
+            flagged = self.flagged()
+            text += " · ⚑ flagged" if index in flagged else ""
+            text += f" · {len(flagged)} flagged, {len(self.unanswered())} unanswered"
+        return text
+
+    def nav_text(self, index: int) -> str:
+        """One line in the manner of Moodle's quiz navigation: ``1✔ 2· [3⚑] 4·`` (current in brackets)."""
+        cells = [f"{e.index + 1}{e.mark}" for e in self.overview()]
+        return " ".join(f"[{cell}]" if i == index else cell for i, cell in enumerate(cells))
+
+    def submit_question(self) -> str:
+        """The summary asked before submitting: what is unanswered and what is flagged."""
+        kind = "exam" if self.exam else "quiz"
+        left = self.unanswered()
+        if left:
+            text = (
+                f"Submit all and finish the {kind}? {len(left)} question(s) unanswered: they score nothing "
+                f"({', '.join(str(i + 1) for i in left)})."
+            )
+        else:
+            text = f"Every question is answered. Submit all and finish the {kind}? Answers can no longer change after."
+        flagged = self.flagged()
+        if flagged:
+            text += f" Flagged for review: {', '.join(str(i + 1) for i in flagged)}."
+        return text
+
     def save_at_time_up(self, index: int, value: Any, confidence: int | None) -> bool:
         """Keep what was entered in question ``index`` when the exam's time ran out (once); True if saved."""
         question = self.questions[index].question
@@ -207,7 +244,7 @@ def start_quiz_run(
         elif exam:
             session = service.start_exam(
                 minutes=request.minutes if request.minutes is not None else EXAM_MINUTES,
-                pass_mark=request.pass_mark or 70,
+                pass_mark=request.pass_mark if request.pass_mark is not None else PASS_MARK,
                 cbm=bool(cbm),
                 n=request.n or EXAM_SIZE,
                 **pick,

@@ -8,6 +8,7 @@ import pytest
 
 from studyvm.study import mistakes
 from studyvm.study.quiz import QuizRequest, start_quiz_run
+from studyvm.study.quiz_setup import SetupError, parse_setup, setup_choices
 from studyvm.study.service import StudyService
 
 from .helpers import FakeClock, make_pack
@@ -107,3 +108,52 @@ def test_a_wrong_answer_changed_to_another_wrong_one_is_one_mistake(service) -> 
     exam.submit(2, position=0)
     with service.read() as session:
         assert mistakes.mistake_counts(service.learner_id, session=session) == {("virt", "mcq-1"): 1}
+
+
+def test_a_pass_mark_of_zero_is_kept(service) -> None:
+    # `0 or 70` made a chosen pass mark of 0 into 70
+    run = start_quiz_run(service, QuizRequest(exam=True, n=1, pass_mark=0))
+    assert run.session.row.pass_mark == 0 and run.finish().passed
+
+
+def test_setup_values_are_checked_with_a_message_naming_the_field() -> None:
+    request = parse_setup(True, questions=" 12 ", minutes="7,5", pass_mark="55", pack="virt", topic="", cbm=True)
+    assert (request.n, request.minutes, request.pass_mark, request.cbm, request.pack, request.topic) == (
+        12,
+        7.5,
+        55,
+        True,
+        "virt",
+        None,
+    )
+    practice = parse_setup(False, questions="5", minutes="nonsense")  # a quiz has no clock: not read
+    assert (practice.exam, practice.n, practice.minutes) == (False, 5, None)
+    for fields, name, words in [
+        ({"questions": "abc"}, "questions", "'abc' is not a number"),
+        ({"questions": "2.5"}, "questions", "whole number"),
+        ({"questions": "0"}, "questions", "from 1 to 500"),
+        ({"minutes": "0"}, "minutes", "above 0"),
+        ({"minutes": "inf"}, "minutes", "not a number"),
+        ({"pass_mark": "101"}, "pass_mark", "from 0 to 100"),
+    ]:
+        values = {"questions": "3", "minutes": "10", "pass_mark": "70", **fields}
+        with pytest.raises(SetupError, match=words) as caught:
+            parse_setup(True, **values)
+        assert caught.value.field == name
+
+
+def test_setup_defaults_come_from_the_settings_file(service, settings) -> None:
+    assert (setup_choices(service, True).questions, setup_choices(service, False).questions) == (20, 10)
+    settings.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.settings_file.write_text(
+        "[quiz]\nquestions = 4\nexam_questions = 6\nexam_minutes = 12.5\npass_mark = 60\ncbm = true\n"
+        "[study]\nnew_per_day = 20\n",
+        encoding="utf-8",
+    )
+    exam = setup_choices(service, True)
+    assert (exam.questions, exam.minutes, exam.pass_mark, exam.cbm) == (6, 12.5, 60, True)
+    assert setup_choices(service, False).questions == 4
+    assert exam.packs == [("virt", "Test pack")] and "trap" in exam.topics
+    settings.settings_file.write_text('[quiz]\nexam_questions = "many"\npass_mark = 900\n', encoding="utf-8")
+    bad = setup_choices(service, True)
+    assert (bad.questions, bad.pass_mark) == (20, 70)  # wrong values: the defaults (config check reports them)
