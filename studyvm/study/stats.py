@@ -9,11 +9,12 @@ live in the packs, not in the database.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Integer, cast, func, literal, select
+from sqlalchemy import CursorResult, Integer, Row, cast, func, literal, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -278,34 +279,22 @@ def mastery_by_topic(svc: StudyService) -> dict[str, float]:
         return mastery(svc, session, svc.learner_id)[0]
 
 
-def compute_stats(svc: StudyService, session: Session) -> Stats:
-    """Every progress figure of the service's learner."""
-    learner = svc.learner_id
-    dialect = session.get_bind().dialect.name
-    now = svc.clock()
-    today = day_of(now, svc.tz)
-    offset = int((now.astimezone(svc.tz).utcoffset() or timedelta(0)).total_seconds())
-    days = session.execute(
-        select(DAY.c.review_day, DAY.c.reviews, DAY.c.review_cards, DAY.c.lapses).where(DAY.c.learner_id == learner)
-    ).all()
-    total = sum(d.reviews for d in days)
-    per_day = {d.review_day: d.reviews for d in days if d.reviews > 0}
+def _retention(days: Sequence[Row[int, int, int, int]], today: int) -> float | None:
+    """Share of review-state cards recalled over the last :data:`RETENTION_DAYS` (``None``: none reviewed)."""
     recent = [d for d in days if d.review_day > today - RETENTION_DAYS]
     reviewed = sum(d.review_cards for d in recent)
-    retention = round(1 - sum(d.lapses for d in recent) / reviewed, 4) if reviewed else None
-    mine_card = CARD.c.learner_id == learner
-    due_now = session.execute(
-        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
-    ).scalar_one()
-    new_available = session.execute(
-        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_NEW)
-    ).scalar_one()
+    return round(1 - sum(d.lapses for d in recent) / reviewed, 4) if reviewed else None
+
+
+def _forecast(svc: StudyService, session: Session, now: datetime, today: int) -> dict[str, int]:
+    """Local date -> cards falling due, for the next :data:`FORECAST_DAYS` (overdue ones count today)."""
+    offset = int((now.astimezone(svc.tz).utcoffset() or timedelta(0)).total_seconds())
     horizon = now.astimezone(svc.tz).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=FORECAST_DAYS)
-    day_col = local_date(CARD.c.due, offset, dialect)
+    day_col = local_date(CARD.c.due, offset, session.get_bind().dialect.name)
     upcoming: dict[str, int] = dict(
         session.execute(
             select(day_col, func.count())
-            .where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due < horizon)
+            .where(CARD.c.learner_id == svc.learner_id, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due < horizon)
             .group_by(day_col)
         ).all()
     )
@@ -315,6 +304,26 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         key = max(str(day), start.isoformat())  # overdue cards are due today
         if key in forecast:
             forecast[key] += count
+    return forecast
+
+
+def compute_stats(svc: StudyService, session: Session) -> Stats:
+    """Every progress figure of the service's learner."""
+    learner = svc.learner_id
+    now = svc.clock()
+    today = day_of(now, svc.tz)
+    days = session.execute(
+        select(DAY.c.review_day, DAY.c.reviews, DAY.c.review_cards, DAY.c.lapses).where(DAY.c.learner_id == learner)
+    ).all()
+    total = sum(d.reviews for d in days)
+    per_day = {d.review_day: d.reviews for d in days if d.reviews > 0}
+    mine_card = CARD.c.learner_id == learner
+    due_now = session.execute(
+        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
+    ).scalar_one()
+    new_available = session.execute(
+        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_NEW)
+    ).scalar_one()
     topic_counts, pack_counts = mastery_counts(svc, session, learner)
     by_topic, by_pack = shares(topic_counts), shares(pack_counts)
     year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
@@ -327,10 +336,10 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         by_topic=by_topic,
         by_pack=by_pack,
         exams=exam_history(session, learner),
-        forecast=forecast,
+        forecast=_forecast(svc, session, now, today),
         heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
         streak=streak(set(per_day), today),
-        retention=retention,
+        retention=_retention(days, today),
         mastered_by_topic=topic_counts,
         mastered_by_pack=pack_counts,
     )

@@ -179,26 +179,29 @@ class QuizScreen(CardScreen):
         event.stop()
         self.take_answer(event.value)
 
+    def answer_problem(self, question: Any, value: Any) -> str | None:
+        """Why ``value`` cannot be taken as the answer (nothing picked, a number that is not one)."""
+        if value is None and question.type in NEEDS_PICK:
+            return "Pick an answer first: a number key, or ↑↓ and Enter."
+        return response_problem(question, value)
+
     def take_answer(self, value: Any) -> None:
         """Record ``value`` (after the confidence question when CBM is on)."""
         card = self.question_card
-        if card is None or card.answered or self.busy or self.pending is not None:
+        if card is None or card.answered or self.busy or self.pending is not None or self.run is None:
             return
-        if value is None and card.question.type in NEEDS_PICK:
-            self.notify("Pick an answer first: a number key, or ↑↓ and Enter.", severity="warning")
-            return
-        problem = response_problem(card.question, value)
+        problem = self.answer_problem(card.question, value)
         if problem:
             self.notify(problem, severity="warning", markup=False)
             return
-        if self.run is not None and self.run.cbm:
-            self.pending = value
-            if card.area is not None:
-                card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
-            card.focus()
-            self.query_one("#quiz-confidence", Literal).show(SURE_PROMPT)
+        if not self.run.cbm:
+            self.record(value, None)
             return
-        self.record(value, None)
+        self.pending = value
+        if card.area is not None:
+            card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
+        card.focus()
+        self.query_one("#quiz-confidence", Literal).show(SURE_PROMPT)
 
     def record(self, value: Any, confidence: int | None) -> None:
         """Store the answer in a worker."""
