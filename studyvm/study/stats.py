@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Integer, Row, cast, func, literal, select
+from sqlalchemy import ColumnElement, CursorResult, Integer, Row, cast, func, literal, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -97,15 +98,15 @@ class Stats:
         return data
 
 
-def days_since(column, now, dialect: str):
-    """SQL: fractional days from ``column`` to ``now``."""
+def days_since(column: ColumnElement[datetime], now: datetime, dialect: str) -> ColumnElement[float | Decimal]:
+    """SQL: fractional days from ``column`` to ``now`` (PostgreSQL gives a ``numeric``)."""
     naive = now.replace(tzinfo=None) - (now.utcoffset() or timedelta(0))
     if dialect == "sqlite":
         return func.julianday(literal(naive.isoformat(" "))) - func.julianday(column)
     return func.extract("epoch", literal(naive) - column) / 86400.0
 
 
-def local_date(column, offset_s: int, dialect: str):
+def local_date(column: ColumnElement[datetime], offset_s: int, dialect: str) -> ColumnElement[str]:
     """SQL: the ``YYYY-MM-DD`` local date of a stored UTC datetime."""
     if dialect == "sqlite":
         return func.date(column, f"{offset_s:+d} seconds")
@@ -226,7 +227,9 @@ def mastery_counts(
     return by_topic, by_pack
 
 
-def mastery(svc: StudyService, session: Session, learner: int, pack_id: str | None = None):
+def mastery(
+    svc: StudyService, session: Session, learner: int, pack_id: str | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
     """(topic -> share mastered, pack -> share mastered), 0..1 (see :func:`is_mastered`)."""
     by_topic, by_pack = mastery_counts(svc, session, learner, pack_id)
     return shares(by_topic), shares(by_pack)
