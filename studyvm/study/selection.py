@@ -13,6 +13,7 @@ from studyvm.store.models import STATE_NEW, CardState
 from studyvm.store.repo import table_of
 from studyvm.study import mistakes as bank
 from studyvm.study.scheduling import retrievability
+from studyvm.textsafe import inert
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -24,6 +25,26 @@ UNSEEN_RECALL = 0.5
 
 def _matches(q: Any, topic: str | None, tag: str | None, qtype: str | None) -> bool:
     return (topic is None or q.topic == topic) and (tag is None or tag in q.tags) and (qtype is None or q.type == qtype)
+
+
+def no_match(svc: StudyService, pack_id: str | None = None, **filters: Any) -> str:
+    """Why no question matches: names a topic, tag or type no question has, with the ones there are."""
+    packs = [svc.pack(pack_id)] if pack_id else list(svc.packs.values())
+    questions = [q for p in packs for q in p.questions]
+    where = f" in pack {pack_id}" if pack_id else ""
+    known = {
+        "topic": sorted({q.topic for q in questions if q.topic}),
+        "tag": sorted({t for q in questions for t in q.tags}),
+        "qtype": sorted({q.type for q in questions}),
+    }
+    for key, word in (("topic", "topic"), ("tag", "tag"), ("qtype", "question type")):
+        value = filters.get(key)
+        if value is not None and value not in known[key]:
+            listed = ", ".join(inert(k) for k in known[key]) or "none"  # pack text, shown literally
+            return f"no {word} {value!r}{where} (there are: {listed})"
+    if any(filters.get(key) is not None for key in known):
+        return f"no question{where} matches all of these filters together"
+    return f"no question matches{where}"
 
 
 def recall_by_question(svc: StudyService, session: Session, pack_id: str | None = None) -> dict[tuple[str, str], float]:

@@ -227,12 +227,12 @@ class StudyService(CardActions):
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
-        from studyvm.study.selection import choose
+        from studyvm.study.selection import choose, no_match
 
         picked = choose(self, self.rng, n=n, **filters)
         if not picked:
             empty_bank = " (the mistake bank is empty)" if filters.get("mistakes") else ""
-            raise StudyError("no question matches" + empty_bank)
+            raise StudyError(no_match(self, **filters) + empty_bank)
         return [(p, q, present(q, self.rng)) for p, q in picked]
 
     def start_quiz(
