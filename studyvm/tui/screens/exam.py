@@ -27,9 +27,9 @@ class ExamScreen(QuizScreen):
     SUB_TITLE = "Mock exam"
 
     BINDINGS = [
-        Binding("p", "previous", "Prev", id="exam.previous"),
-        Binding("g", "go_to", "All questions", id="exam.go_to"),
+        Binding("g", "go_to", "Go to", id="exam.go_to"),
         Binding("m", "flag", "Flag", id="quiz.flag"),
+        Binding("p", "previous", "Prev", show=False, id="exam.previous"),  # on the navigation line instead
         Binding("y", "certainty", "Certainty", id="exam.certainty"),
     ]
 

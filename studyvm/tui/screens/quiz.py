@@ -284,11 +284,10 @@ class QuizScreen(CardScreen):
         """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered``, and the navigation line."""
         if self.run is None:
             return
-        text = self.run.progress_text(self.index)
-        self.query_one("#quiz-progress", Literal).show(
-            text + (" · n skips, p back, g all, m flags" if self.exam else "")
-        )
-        self.query_one("#quiz-nav", Literal).show(self.run.nav_text(self.index) if self.exam else "")
+        self.query_one("#quiz-progress", Literal).show(self.run.progress_text(self.index))
+        nav = self.run.nav_text(self.index) if self.exam else ""
+        keys = "   n skips · p back · g go to · m flags"
+        self.query_one("#quiz-nav", Literal).show(nav + keys if nav and len(nav) + len(keys) <= 78 else nav)
 
     async def action_next(self) -> None:
         """Next question, or the end screen after the last; in an exam, n skips to the next unanswered one."""
