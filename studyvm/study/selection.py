@@ -27,24 +27,38 @@ def _matches(q: Any, topic: str | None, tag: str | None, qtype: str | None) -> b
     return (topic is None or q.topic == topic) and (tag is None or tag in q.tags) and (qtype is None or q.type == qtype)
 
 
+FILTER_WORDS = {"topic": "topic", "tag": "tag", "qtype": "question type"}
+"""The quiz filters :func:`no_match` explains, and what a learner calls each."""
+
+
+def _filter_values(questions: list[Any]) -> dict[str, list[str]]:
+    """Filter -> every value the questions have (topics, tags, types), sorted."""
+    found: dict[str, set[str]] = {key: set() for key in FILTER_WORDS}
+    for q in questions:
+        found["topic"].add(q.topic)
+        found["tag"].update(q.tags)
+        found["qtype"].add(q.type)
+    return {key: sorted(v for v in values if v) for key, values in found.items()}
+
+
+def _unknown_value(known: dict[str, list[str]], asked: dict[str, str], where: str) -> str | None:
+    """``no topic 'x' (there are: …)`` for the first filter value no question has, else ``None``."""
+    for key, value in asked.items():
+        if value not in known[key]:
+            listed = ", ".join(inert(k) for k in known[key]) or "none"  # pack text, shown literally
+            return f"no {FILTER_WORDS[key]} {value!r}{where} (there are: {listed})"
+    return None
+
+
 def no_match(svc: StudyService, pack_id: str | None = None, **filters: Any) -> str:
     """Why no question matches: names a topic, tag or type no question has, with the ones there are."""
     packs = [svc.pack(pack_id)] if pack_id else list(svc.packs.values())
-    questions = [q for p in packs for q in p.questions]
     where = f" in pack {pack_id}" if pack_id else ""
-    known = {
-        "topic": sorted({q.topic for q in questions if q.topic}),
-        "tag": sorted({t for q in questions for t in q.tags}),
-        "qtype": sorted({q.type for q in questions}),
-    }
-    for key, word in (("topic", "topic"), ("tag", "tag"), ("qtype", "question type")):
-        value = filters.get(key)
-        if value is not None and value not in known[key]:
-            listed = ", ".join(inert(k) for k in known[key]) or "none"  # pack text, shown literally
-            return f"no {word} {value!r}{where} (there are: {listed})"
-    if any(filters.get(key) is not None for key in known):
-        return f"no question{where} matches all of these filters together"
-    return f"no question matches{where}"
+    asked = {key: filters[key] for key in FILTER_WORDS if filters.get(key) is not None}
+    unknown = _unknown_value(_filter_values([q for p in packs for q in p.questions]), asked, where)
+    if unknown:
+        return unknown
+    return f"no question{where} matches all of these filters together" if asked else f"no question matches{where}"
 
 
 def recall_by_question(svc: StudyService, session: Session, pack_id: str | None = None) -> dict[tuple[str, str], float]:
