@@ -153,3 +153,15 @@ async def test_practice_quiz_form_on_z(settings, backend):
         await pilot.press("escape")  # the form cancelled: nothing starts
         await settle(pilot, app)
         assert not isinstance(app.screen, QuizScreen | QuizSetup)
+
+
+async def test_an_exam_card_promises_no_answer_and_no_show_me(settings, backend):
+    # newcomer M6: the exam's hint read "Space shows the answer." and the header "d: Show me"
+    app = make_app(settings, screen="exam", backend=backend, pack="tuitest", n=1, minutes=5, qtype="mcq")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        card = app.screen.question_card
+        assert card.question.demo  # this question has a demo: a quiz would offer Show me
+        hint, meta = str(card.query_one("#card-hint").render()), str(card.query_one("#card-meta").render())
+        assert "Space shows the answer" not in hint and "change until you submit" in hint
+        assert "Show me" not in meta

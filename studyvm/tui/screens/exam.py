@@ -15,7 +15,15 @@ from typing import Any
 from textual.binding import Binding
 
 from studyvm.tui.screens.quiz import CONFIDENCE, SURE_PROMPT, QuizScreen
+from studyvm.tui.widgets.card import HINTS, QuestionCard
 from studyvm.tui.widgets.literal import Literal
+
+
+def exam_hint(question: Any) -> str:
+    """The card's help line in an exam: Space shows no answer there, and ``c`` saves rather than checks."""
+    hint = HINTS.get(question.type, "").replace("; Space shows the answer.", ".").replace("c checks", "c saves")
+    return hint + " Answers can change until you submit (f)."
+
 
 CERTAINTY = object()
 """Marks a new certainty awaited for an answer already saved (``y`` in a CBM exam)."""
@@ -48,6 +56,11 @@ class ExamScreen(QuizScreen):
         if action == "certainty":
             return bool(self.run and self.run.cbm and not self.finished) and self.index in self.answers
         return super().check_action(action, parameters)
+
+    def adjust_card(self, card: QuestionCard) -> None:
+        """No verdict and no Show me in an exam (newcomer M6): the card's help line and header say so."""
+        card.query_one("#card-meta", Literal).show(card.meta)
+        card.query_one("#card-hint", Literal).show(exam_hint(card.question))
 
     def saved_hint(self) -> str:
         """``Saved answer: VT-x (certainty high) · answer again to change it, y changes the certainty``."""

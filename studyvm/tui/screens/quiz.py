@@ -154,10 +154,15 @@ class QuizScreen(CardScreen):
         card = self.run.questions[self.index]
         self.pending = None
         await self.body.remove_children()
-        await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
+        shown = QuestionCard(card.question, meta=card.meta, presentation=card.presentation)
+        await self.body.mount(shown)
+        self.adjust_card(shown)
         self.query_one("#quiz-confidence", Literal).show(self.saved_hint())
         self.show_progress()
         self.refresh_bindings()
+
+    def adjust_card(self, card: QuestionCard) -> None:
+        """A hook for what differs on an exam's card (a practice quiz shows it as it is)."""
 
     def saved_hint(self) -> str:
         """The line under a question shown again (an exam's saved answer); empty in a quiz."""
