@@ -201,14 +201,15 @@ class QuizRun:
         return text
 
     def save_at_time_up(self, index: int, value: Any, confidence: int | None) -> bool:
-        """Keep what was entered in question ``index`` when the exam's time ran out (once); True if saved."""
+        """Keep what was entered in question ``index`` when the exam's time ran out; True if saved.
+
+        Something entered over a saved answer (the learner was changing it) replaces it, as any
+        change before the end would; nothing entered keeps the saved answer."""
         question = self.questions[index].question
         session = self.exam_session()
         if session is None or value is None or is_self_rated(question):
             return False
         with self.lock:
-            if index in session.answers:
-                return False
             try:
                 session.submit(value, confidence=confidence, position=index, at_time_up=True)
             except NotGradable:

@@ -157,3 +157,16 @@ def test_setup_defaults_come_from_the_settings_file(service, settings) -> None:
     settings.settings_file.write_text('[quiz]\nexam_questions = "many"\npass_mark = 900\n', encoding="utf-8")
     bad = setup_choices(service, True)
     assert (bad.questions, bad.pass_mark) == (20, 70)  # wrong values: the defaults (config check reports them)
+
+
+def test_at_time_up_a_change_being_typed_replaces_the_saved_answer(service) -> None:
+    clock = FakeClock()
+    run = start_quiz_run(service, QuizRequest(exam=True, n=1, qtype="short", minutes=1))
+    run.session.clock = clock  # the exam's own clock, moved by the test
+    run.answer(0, "lgdt", None)  # wrong
+    clock.advance(minutes=2)
+    assert run.remaining() == 0
+    assert not run.save_at_time_up(0, None, None)  # nothing typed: the saved answer stays
+    assert run.session.answers[0][0] == 0.0
+    assert run.save_at_time_up(0, "lidt", None)  # the change on screen when time ran out
+    assert run.finish().score == 1.0
