@@ -97,7 +97,7 @@ def study(
 def quiz(
     ctx: typer.Context,
     plain: bool = typer.Option(False, "--plain", help="Line by line on stdin/stdout instead of the app."),
-    n: int = typer.Option(10, "--n", min=1, help="Number of questions."),
+    n: int = typer.Option(10, "--n", "-n", min=1, help="Number of questions."),
     pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
     topic: str | None = typer.Option(None, "--topic", help="Only this topic."),
     tag: str | None = typer.Option(None, "--tag", help="Only questions with this tag."),

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 
 from studyvm.store import hotpath
+from studyvm.study import card_writes
 from studyvm.study import cards as repo
 from studyvm.study.queue import DueQueue
 from studyvm.study.scheduling import CardFields, Scheduled
@@ -164,11 +165,11 @@ class ReviewPath:
                 return None
             card = _row(found)
             done = decide(card)
-            values = repo.answer_values(card, done.fields, done.became_leech)
+            values = card_writes.answer_values(card, done.fields, done.became_leech)
             hotpath.update_card(conn, card.id, values)
             log_id = hotpath.insert_review(
                 conn,
-                repo.log_values(
+                card_writes.log_values(
                     learner,
                     card,
                     log["rating"],
@@ -179,7 +180,7 @@ class ReviewPath:
                     log["duration_ms"],
                 ),
             )
-            hotpath.count_day(conn, learner, log["day"], repo.day_counts(card.fields.state, log["rating"]))
+            hotpath.count_day(conn, learner, log["day"], card_writes.day_counts(card.fields.state, log["rating"]))
             if mistake is None:
                 hotpath.clear_mistakes(conn, learner, pack_id, qid)
             else:

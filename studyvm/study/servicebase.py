@@ -21,6 +21,7 @@ from studyvm.config import Settings
 from studyvm.errors import StudyVMError
 from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
+from studyvm.study import card_writes
 from studyvm.study import cards as repo
 from studyvm.study import sync as packsync
 from studyvm.study.prefs import load_study_prefs
@@ -186,7 +187,7 @@ class ServiceBase:
                 self._today = [day, *fast.new_day(now, day)]
             else:
                 with write_session(self.engine) as writer:
-                    repo.unbury(self.learner_id, now, session=writer)
+                    card_writes.unbury(self.learner_id, now, session=writer)
                 with self.read() as session:
                     self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
         _day, new_done, reviews_done = self._today

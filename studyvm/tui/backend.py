@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
     from studyvm.study.browse import CardInfo, HistoryEntry
     from studyvm.study.quiz import QuizRun
+    from studyvm.study.quiz_setup import SetupChoices
     from studyvm.study.review import ReviewSession
     from studyvm.study.service import StudyService
 
@@ -175,6 +176,13 @@ class Backend:
         request = QuizRequest(pack=pack, n=n, exam=exam, minutes=minutes, cbm=cbm, **chosen)
         with self.lock:
             return start_quiz_run(self.service(), request, lock=self.lock)
+
+    def quiz_setup(self, exam: bool) -> SetupChoices:
+        """Defaults and choices for the quiz or exam setup form."""
+        from studyvm.study.quiz_setup import setup_choices
+
+        with self.lock:
+            return setup_choices(self.service(), exam)
 
     def mastery(self) -> list[TopicMastery]:
         """Mastery per topic (the dashboard's slow figure, loaded after the others)."""

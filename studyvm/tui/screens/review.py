@@ -164,6 +164,8 @@ class ReviewScreen(CardScreen):
 
     def grade(self, value: Any) -> None:
         """Ask the engine for the verdict (grading does not write; the rating does)."""
+        if self.run is None:
+            return
         self.busy = True
         self.run_job("grade", self.run.grade, self.card, value)
 
@@ -204,6 +206,8 @@ class ReviewScreen(CardScreen):
         if not widget.answered:
             widget.press_digit(rating)
             return
+        if self.run is None:
+            return
         self.busy = True
         self.suggested = None
         self.rated_at = time.perf_counter()
@@ -228,19 +232,19 @@ class ReviewScreen(CardScreen):
             self.busy = False
             self.notify("Nothing to undo.")
             return
-        self.reviewed = self.run.done
+        self.reviewed = self.run.done if self.run is not None else self.reviewed
         await self.show_card(card)
 
     def action_suspend(self) -> None:
         """Never show this card again until unsuspended."""
-        if self.card is not None and not self.busy:
+        if self.card is not None and self.run is not None and not self.busy:
             self.busy = True
             self.run_job("next", self.run.suspend_and_next, self.card)
             self.notify("Card suspended (u undoes).")
 
     def action_bury(self) -> None:
         """Hide this card until tomorrow."""
-        if self.card is not None and not self.busy:
+        if self.card is not None and self.run is not None and not self.busy:
             self.busy = True
             self.run_job("next", self.run.bury_and_next, self.card)
             self.notify("Card buried until tomorrow (u undoes).")
