@@ -114,7 +114,7 @@ class _Reader:
     def meta(self, el: Any, q: QuestionText) -> dict[str, Any]:
         from lxml import etree
 
-        for node in el:
+        for node in q.comments:  # gathered with the children: walking lxml's children again costs
             if isinstance(node, etree._Comment) and (node.text or "").strip().startswith(META_PREFIX):
                 try:
                     meta = json.loads(node.text.strip()[len(META_PREFIX) :])
