@@ -83,7 +83,7 @@ def validate(paths: list[Path] = typer.Argument(..., help="Pack folders or quest
     demos = known_demo_ids()
     errors = warnings = 0
     for path in paths:
-        result = load_path(path, known_demos=demos)
+        result = load_path(path, known_demos=demos, check_media=True)
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic))
         errors += sum(d.severity == "error" for d in result.diagnostics)
