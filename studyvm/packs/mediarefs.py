@@ -102,3 +102,21 @@ def missing_media(folder: Path, questions: list[Any], locate: Locate) -> list[Di
                 )
                 out.append(Diagnostic(file, line, col, "warning", message))
     return out
+
+
+def media_file(location: str | Path, name: str) -> Path | None:
+    """The file ``name`` that the pack at ``location`` keeps in ``media/``, or ``None`` when there
+    is none (a name with a folder in it, ``..`` or other unsafe characters is never looked up)."""
+    if not name or safe_name(name) != name:
+        return None
+    path = Path(location) / MEDIA_DIR / name
+    return path if path.is_file() else None
+
+
+def open_with_system(path: Path) -> bool:
+    """Open ``path`` with the system's viewer or player (``xdg-open``, ``open``, ``start``) without
+    waiting for it; ``False`` when no program could open it. ``studyvm pack media --open`` and the
+    app's "Open media" key both use it."""
+    import click  # a dependency of the command line already; loaded only when a file is opened
+
+    return click.launch(str(path)) == 0

@@ -73,6 +73,17 @@ class Backend:
         pack = self.catalog().get(pack_id)
         return pack.question(question_id) if pack is not None else None
 
+    def question_media(self, question: Any) -> tuple[str | None, list[str]]:
+        """The folder of the pack holding ``question`` (``None`` if not found) and the media files
+        its placeholders name (:func:`studyvm.packs.mediarefs.question_media`)."""
+        from studyvm.packs.mediarefs import question_media
+
+        names = question_media(question)
+        packs = list(self.catalog().packs.values())
+        owner = next((p for p in packs if p.question(question.id) is question), None)  # the same object
+        owner = owner or next((p for p in packs if p.question(question.id) == question), None)  # or a copy
+        return (owner.location if owner is not None else None), names
+
     def pack_summaries(self) -> tuple[list[PackSummary], list[FailedPack]]:
         """Every loaded pack and every failed one (due/new counts not filled in)."""
         from studyvm.study.overview import pack_summaries
