@@ -25,6 +25,7 @@ from studyvm.study.views import (
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
     from studyvm.study.browse import CardInfo, HistoryEntry
+    from studyvm.study.itemstats import ItemReport
     from studyvm.study.quiz import QuizRun
     from studyvm.study.review import ReviewSession
     from studyvm.study.service import StudyService
@@ -177,6 +178,14 @@ class Backend:
         request = QuizRequest(pack=pack, n=n, exam=exam, minutes=minutes, cbm=cbm, **chosen)
         with self.lock:
             return start_quiz_run(self.service(), request, lock=self.lock)
+
+    def item_report(self, pack_id: str) -> ItemReport:
+        """Item analysis of one pack: attempts, facility, discrimination and flags per question, as
+        ``studyvm report --items --pack ID`` computes it (instructors only on a class database)."""
+        from studyvm.study.itemstats import item_report
+
+        with self.lock:
+            return item_report(self.service(), pack_id)
 
     def mastery(self) -> list[TopicMastery]:
         """Mastery per topic (the dashboard's slow figure, loaded after the others)."""
