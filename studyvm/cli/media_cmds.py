@@ -6,12 +6,8 @@ from pathlib import Path
 
 import typer
 
+from studyvm.cli.pack_cmds import fail as _fail
 from studyvm.cli.pack_cmds import pack_app, require_pack
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"studyvm: error: {message}", err=True)
-    return typer.Exit(1)
 
 
 def media(

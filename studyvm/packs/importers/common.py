@@ -52,6 +52,15 @@ class ImportProblem(PackError):
         """The problem as a :class:`Diagnostic` (severity ``error``)."""
         return Diagnostic(self.path, self.line, self.col, "error", self.message)
 
+    @property
+    def count(self) -> int:
+        """How many problems this is (one here; every one of a file for :class:`ImportProblems`)."""
+        return 1
+
+    def listing(self) -> list[str]:
+        """One ``path:line:col: error: message`` line per problem, without a summary line."""
+        return [ImportProblem.__str__(self)]
+
 
 @dataclass
 class ImportResult:
@@ -238,10 +247,20 @@ class ImportProblems(ImportProblem):
         super().__init__(first.path, first.line, first.col, first.message)
         self.problems = problems
 
-    def __str__(self) -> str:
+    @property
+    def count(self) -> int:
+        """How many problems the file has."""
+        return len(self.problems)
+
+    def listing(self) -> list[str]:
+        """A line per problem (the first :attr:`LIMIT`, then how many more), without a summary line."""
         lines = [ImportProblem.__str__(p) for p in self.problems[: self.LIMIT]]
         if len(self.problems) > self.LIMIT:
             lines.append(f"{self.path}: … and {len(self.problems) - self.LIMIT} more errors")
+        return lines
+
+    def __str__(self) -> str:
+        lines = self.listing()
         if len(self.problems) > 1:
             lines.append(f"{self.path}: {len(self.problems)} errors; nothing was imported")
         return "\n".join(lines)
