@@ -98,3 +98,15 @@ def test_errors(text, line, words):
 def test_deck_header_sets_the_topic():
     questions = parse_csv("#separator:Pipe\n#deck:Virt::Paging\nWhat is EPT?|Nested paging\n").questions
     assert [(q.prompt, q.back, q.topic) for q in questions] == [("What is EPT?", "Nested paging", "Virt/Paging")]
+
+
+def test_fields_past_front_and_back_become_the_explanation_not_lost():
+    # Anki's export of a note type with a third field (interop review: dropped without a word)
+    text = (
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:7\n"
+        "g2\tBasic\tNet\tName this\tStar\tThird <b>field</b>\tt1\n"
+    )
+    (q,) = parse_csv(text).questions
+    assert (q.prompt, q.back, q.explanation, q.tags, q.topic) == ("Name this", "Star", "Third field", ["t1"], "Net")
+    (plain,) = parse_csv("Q1,A1,t,Because,More\n").questions
+    assert (plain.back, plain.tags, plain.explanation) == ("A1", ["t"], "Because\nMore")

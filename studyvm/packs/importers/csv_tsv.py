@@ -5,7 +5,7 @@
   whichever of tab, ``;`` and ``,`` the first row uses most.
 - Column names come from ``#columns:`` or from a header row whose cells are all known names
   (front/question, back/answer, tags, explanation/extra, topic/deck, id); without either the
-  columns are front, back, tags. ``#tags column:``, ``#deck column:``, ``#guid column:`` and
+  columns are front, back, tags, then any further fields kept as the explanation. ``#tags column:``, ``#deck column:``, ``#guid column:`` and
   ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
   (fields converted from HTML), ``#tags:`` (tags for every row) and ``#deck:`` (the topic).
 - A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
@@ -113,7 +113,9 @@ def _roles(names: list[str], fixed: dict[int, str], width: int) -> dict[int, str
         if index in roles:
             continue
         taken = set(roles.values())
-        roles[index] = next((r for r in ("front", "back", "tags") if r not in taken), "ignore")
+        # Fields past front and back (Anki's "Back Extra", a note type's third field) are kept as
+        # the explanation rather than dropped without a word (interop review, section 5).
+        roles[index] = next((r for r in ("front", "back", "tags", "explanation") if r not in taken), "extra")
     return roles
 
 
@@ -171,7 +173,10 @@ def _question(
     media: list[MediaRef] = []
     for index, cell in enumerate(row):
         role = roles.get(index, "ignore")
-        if role != "ignore" and role not in fields:
+        if role == "extra" and cell.strip():
+            extra = _cell(cell, header.html, media)
+            fields["explanation"] = f"{fields['explanation']}\n{extra}" if fields.get("explanation") else extra
+        elif role not in ("ignore", "extra") and role not in fields:
             fields[role] = _cell(cell, header.html and role not in ("guid", "notetype"), media)
     for ref in media:
         out.warn(line, 1, f"{ref.kind} '{ref.src}' is not in a text export (export the deck as .apkg to keep it); "
