@@ -5,7 +5,8 @@
   whichever of tab, ``;`` and ``,`` the first row uses most.
 - Column names come from ``#columns:`` or from a header row whose cells are all known names
   (front/question, back/answer, tags, explanation/extra, topic/deck, id); without either the
-  columns are front, back, tags, then any further fields kept as the explanation. ``#tags column:``, ``#deck column:``, ``#guid column:`` and
+  columns are front, back, tags, and any further fields are kept as the explanation.
+  ``#tags column:``, ``#deck column:``, ``#guid column:`` and
   ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
   (fields converted from HTML), ``#tags:`` (tags for every row) and ``#deck:`` (the topic).
 - A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
