@@ -110,3 +110,16 @@ def test_fields_past_front_and_back_become_the_explanation_not_lost():
     assert (q.prompt, q.back, q.explanation, q.tags, q.topic) == ("Name this", "Star", "Third field", ["t1"], "Net")
     (plain,) = parse_csv("Q1,A1,t,Because,More\n").questions
     assert (plain.back, plain.tags, plain.explanation) == ("A1", ["t"], "Because\nMore")
+
+
+def test_an_id_recorded_in_a_studyvm_tag_comes_back_from_anki_text_export():
+    text = (
+        "#separator:tab\n#guid column:1\n#tags column:4\n"
+        "g1\tFront\tBack\tweek_1 studyvm::hw.vmcs\n"
+        "g2\tOther\tBack\tstudyvm::../Evil_ID!\n"
+        "g3\tPlain\tBack\t\n"
+    )
+    first, hostile, plain = parse_csv(text).questions
+    assert (first.id, first.tags) == ("hw.vmcs", ["week_1"])
+    assert hostile.id == "evil-id" and hostile.tags == []  # made a safe id like any other name
+    assert plain.id.startswith("anki-")

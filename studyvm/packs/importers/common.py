@@ -161,6 +161,24 @@ def markers(text: str) -> tuple[str, str]:
     return next(free), next(free)
 
 
+ID_TAG = "studyvm::"
+"""Anki tag prefix under which a .apkg export records each note's StudyVM id (``studyvm::hw.vmcs``)."""
+
+
+def id_from_tags(tags: list[str]) -> tuple[str, list[str]]:
+    """The id a note exported by StudyVM records in its ``studyvm::<id>`` tag ('' if none), and the
+    other tags: a round trip through Anki (.apkg or its text export) keeps every id, so learners'
+    progress stays with its question."""
+    found = ""
+    rest = []
+    for tag in tags:
+        if tag.startswith(ID_TAG):
+            found = found or name_id(tag[len(ID_TAG) :])
+        else:
+            rest.append(tag)
+    return found, rest
+
+
 def guid_id(guid: str) -> str:
     """The question id for an Anki note GUID (the .apkg and the CSV importers give the same)."""
     return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:10]

@@ -10,7 +10,8 @@
   ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
   (fields converted from HTML), ``#tags:`` (tags for every row) and ``#deck:`` (the topic).
 - A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
-- Ids: the ``id`` column, else a hash of Anki's guid, else a hash of the front.
+- Ids: the ``id`` column, else the StudyVM id a ``studyvm::<id>`` tag records (notes StudyVM
+  exported), else a hash of Anki's guid, else a hash of the front.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from studyvm.packs.importers.common import (
     ImportResult,
     Progress,
     guid_id,
+    id_from_tags,
     name_id,
     read_text,
     topic_of_category,
@@ -183,7 +185,7 @@ def _question(
         out.warn(line, 1, f"{ref.kind} '{ref.src}' is not in a text export (export the deck as .apkg to keep it); "
                  f"shown as {ref.placeholder()}")  # fmt: skip
     front, back = fields.get("front", ""), fields.get("back", "")
-    tags = [t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags
+    recorded, tags = id_from_tags([t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags)
     data: dict[str, Any] = {"type": "flip", "prompt": front, "back": back}
     if _ANKI_CLOZE.search(front):
         hints = [f"{n}. {m.group(2)}" for n, m in enumerate(_ANKI_CLOZE.finditer(front), start=1) if m.group(2)]
@@ -204,8 +206,8 @@ def _question(
         data["tags"] = list(dict.fromkeys(tags))
     if fields.get("id"):
         wanted = name_id(fields["id"])
-    elif fields.get("guid"):
-        wanted = guid_id(fields["guid"])
+    elif recorded or fields.get("guid"):
+        wanted = recorded or guid_id(fields["guid"])
     else:
         wanted = ""
     return data, wanted
