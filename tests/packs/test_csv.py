@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from studyvm.packs.importers.common import ImportProblem
+from studyvm.packs.importers.common import ImportProblem, guid_id
 from studyvm.packs.importers.csv_tsv import import_csv, parse_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -123,3 +123,20 @@ def test_an_id_recorded_in_a_studyvm_tag_comes_back_from_anki_text_export():
     assert (first.id, first.tags) == ("hw.vmcs", ["week_1"])
     assert hostile.id == "evil-id" and hostile.tags == []  # made a safe id like any other name
     assert plain.id.startswith("anki-")
+
+
+def test_reversed_note_types_give_the_second_card_as_the_apkg_importer_does():
+    text = (
+        "#separator:tab\n#guid column:1\n#notetype column:2\n#tags column:6\n"
+        "g1\tBasic (and reversed card)\tVMCS\tIntel's control structure\t\tt\n"
+        "g2\tBasic (optional reversed card)\tEPT\tNested paging\ty\t\n"
+        "g3\tBasic (optional reversed card)\tNPT\tAMD's\t\t\n"
+    )
+    questions = parse_csv(text).questions
+    assert [(q.id, q.prompt, q.back, q.explanation, q.tags) for q in questions] == [
+        (guid_id("g1"), "VMCS", "Intel's control structure", "", ["t"]),
+        (guid_id("g1") + "-card2", "Intel's control structure", "VMCS", "", ["t"]),
+        (guid_id("g2"), "EPT", "Nested paging", "", []),  # "y" is the Add Reverse switch, not an explanation
+        (guid_id("g2") + "-card2", "Nested paging", "EPT", "", []),
+        (guid_id("g3"), "NPT", "AMD's", "", []),
+    ]

@@ -9,7 +9,9 @@
   ``#tags column:``, ``#deck column:``, ``#guid column:`` and
   ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
   (fields converted from HTML), ``#tags:`` (tags for every row) and ``#deck:`` (the topic).
-- A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
+- A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question;
+  Anki's "Basic (and reversed card)" (and the optional one, when its *Add Reverse* field is
+  filled) gives a second, back-to-front flip with the id ``…-card2``, as the .apkg importer does.
 - Ids: the ``id`` column, else the StudyVM id a ``studyvm::<id>`` tag records (notes StudyVM
   exported), else a hash of Anki's guid, else a hash of the front.
 """
@@ -151,7 +153,10 @@ def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Pr
             except ImportProblem as problem:
                 out.problems.append(problem)
                 continue
+            reverse = data.pop("_reverse", None)
             out.add(data, wanted, line)
+            if reverse is not None:  # "Basic (and reversed card)": the second card, as the .apkg importer makes it
+                out.add(reverse, f"{wanted}-card2" if wanted else "", line)
             if progress is not None and len(out.pending) % 2000 == 0:
                 progress(previous, len(lines))
     except csv.Error as exc:
@@ -197,13 +202,24 @@ def _question(
     elif not back:
         hint = "" if len(row) > 1 else " (only one field: is the separator right? see #separator:)"
         raise ImportProblem(path, line, 1, f"row has no back (answer){hint}")
+    elif "reverse" in fields.get("notetype", "").lower():
+        # Anki's "Basic (and reversed card)" always has the back-to-front card; "Basic (optional
+        # reversed card)" has it when its third field ("Add Reverse") is filled, and that field
+        # is a switch, not an explanation.
+        switch = fields.pop("explanation", "") if "optional" in fields["notetype"].lower() else "x"
+        if switch:
+            data["_reverse"] = {"type": "flip", "prompt": back, "back": front}
+    shared: dict[str, Any] = {}
     if fields.get("explanation"):
-        data["explanation"] = fields["explanation"]
+        shared["explanation"] = fields["explanation"]
     deck = fields.get("topic") or header.deck
     if deck:
-        data["topic"] = topic_of_category(deck.replace("::", "/"))
+        shared["topic"] = topic_of_category(deck.replace("::", "/"))
     if tags:
-        data["tags"] = list(dict.fromkeys(tags))
+        shared["tags"] = list(dict.fromkeys(tags))
+    data.update(shared)
+    if "_reverse" in data:
+        data["_reverse"].update(shared)
     if fields.get("id"):
         wanted = name_id(fields["id"])
     elif recorded or fields.get("guid"):
