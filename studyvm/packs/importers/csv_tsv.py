@@ -182,8 +182,8 @@ def _question(
     for index, cell in enumerate(row):
         role = roles.get(index, "ignore")
         if role == "extra" and cell.strip():
-            extra = _cell(cell, header.html, media)
-            fields["explanation"] = f"{fields['explanation']}\n{extra}" if fields.get("explanation") else extra
+            more = _cell(cell, header.html, media)
+            fields["explanation"] = f"{fields['explanation']}\n{more}" if fields.get("explanation") else more
         elif role not in ("ignore", "extra") and role not in fields:
             fields[role] = _cell(cell, header.html and role not in ("guid", "notetype"), media)
     for ref in media:
