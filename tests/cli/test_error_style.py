@@ -33,6 +33,16 @@ def _installed(tmp: Path, media: bool = False) -> Path:
     return folder
 
 
+def _after_install(*args: str, media: bool = False) -> Case:
+    """A case that first installs the demo pack, then runs ``args``."""
+
+    def case(tmp: Path) -> list[str]:
+        _installed(tmp, media)
+        return list(args)
+
+    return case
+
+
 def _zip(tmp: Path) -> list[str]:
     path = tmp / "x.zip"
     with zipfile.ZipFile(path, "w") as z:
@@ -42,6 +52,11 @@ def _zip(tmp: Path) -> list[str]:
 
 def _not_loadable_target(tmp: Path) -> list[str]:
     (tmp / "home" / "packs" / "demo").mkdir(parents=True)
+    return ["pack", "add", str(write_pack(tmp / "src"))]
+
+
+def _add_again(tmp: Path) -> list[str]:
+    _installed(tmp)
     return ["pack", "add", str(write_pack(tmp / "src"))]
 
 
@@ -58,12 +73,12 @@ def _out_exists(tmp: Path) -> list[str]:
 
 CASES: dict[str, Case] = {
     "show: unknown pack": lambda tmp: ["pack", "show", "nope"],
-    "export: apkg to stdout": lambda tmp: [*(_installed(tmp) and []), "pack", "export", "demo", "-f", "apkg", "-o", "-"],
+    "export: apkg to stdout": _after_install("pack", "export", "demo", "-f", "apkg", "-o", "-"),
     "add: not a folder": lambda tmp: ["pack", "add", _gift(tmp)],
     "add: pack with errors": lambda tmp: [
         "pack", "add", str(write_pack(tmp / "bad", "questions:\n  - {id: a, type: flip, prompt: p}\n"))
     ],
-    "add: id already installed": lambda tmp: [*(_installed(tmp) and []), "pack", "add", str(write_pack(tmp / "src"))],
+    "add: id already installed": _add_again,
     "add: target not a pack": _not_loadable_target,
     "import: zip but not Anki": _zip,
     "import: unknown format": lambda tmp: ["pack", "import", _gift(tmp), "--format", "qti"],
@@ -74,8 +89,8 @@ CASES: dict[str, Case] = {
     "import: no questions": lambda tmp: ["pack", "import", _gift(tmp, "// only a comment\n")],
     "import: id used by another pack": _taken_id,
     "import: --out is not a pack": _out_exists,
-    "media: no such file": lambda tmp: [*(_installed(tmp, media=True) and []), "pack", "media", "demo", "b.png"],
-    "media: no opener": lambda tmp: [*(_installed(tmp, media=True) and []), "pack", "media", "demo", "a.png", "--open"],
+    "media: no such file": _after_install("pack", "media", "demo", "b.png", media=True),
+    "media: no opener": _after_install("pack", "media", "demo", "a.png", "--open", media=True),
 }  # fmt: skip
 
 
