@@ -181,10 +181,9 @@ def report(
         if pack is not None:
             svc.pack(pack)
         if items:
-            from studyvm.study.itemstats import compute_item_report, format_item_report
+            from studyvm.study.itemstats import format_item_report, item_report
 
-            with svc.read() as session:
-                data = compute_item_report(svc, session, pack_id=pack)
+            data = item_report(svc, pack)
             text = format_item_report(data)
         else:
             from studyvm.study.report import format_report

@@ -26,6 +26,7 @@ from studyvm.study.views import (
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
     from studyvm.study.browse import CardInfo, HistoryEntry
+    from studyvm.study.itemstats import ItemReport
     from studyvm.study.quiz import QuizRun
     from studyvm.study.quiz_setup import SetupChoices
     from studyvm.study.review import ReviewSession
@@ -74,6 +75,17 @@ class Backend:
         """The question object, or ``None``."""
         pack = self.catalog().get(pack_id)
         return pack.question(question_id) if pack is not None else None
+
+    def question_media(self, question: Any) -> tuple[str | None, list[str]]:
+        """The folder of the pack holding ``question`` (``None`` if not found) and the media files
+        its placeholders name (:func:`studyvm.packs.mediarefs.question_media`)."""
+        from studyvm.packs.mediarefs import question_media
+
+        names = question_media(question)
+        packs = list(self.catalog().packs.values())
+        owner = next((p for p in packs if p.question(question.id) is question), None)  # the same object
+        owner = owner or next((p for p in packs if p.question(question.id) == question), None)  # or a copy
+        return (owner.location if owner is not None else None), names
 
     def pack_summaries(self) -> tuple[list[PackSummary], list[FailedPack]]:
         """Every loaded pack and every failed one (due/new counts not filled in)."""
@@ -183,6 +195,14 @@ class Backend:
 
         with self.lock:
             return setup_choices(self.service(), exam)
+
+    def item_report(self, pack_id: str) -> ItemReport:
+        """Item analysis of one pack: attempts, facility, discrimination and flags per question, as
+        ``studyvm report --items --pack ID`` computes it (instructors only on a class database)."""
+        from studyvm.study.itemstats import item_report
+
+        with self.lock:
+            return item_report(self.service(), pack_id)
 
     def mastery(self) -> list[TopicMastery]:
         """Mastery per topic (the dashboard's slow figure, loaded after the others)."""
