@@ -61,6 +61,7 @@ SYSCALLS = {
     "SYS_UNMAP": 7,
     "SYS_CRITICAL": 8,
     "SYS_TICKS": 9,
+    "SYS_EXEC": 10,
 }
 HYPERCALLS = {
     "HC_CONSOLE": 1,

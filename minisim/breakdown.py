@@ -24,9 +24,9 @@ GROUPS = (
     ("vmexit", "VM exits", ("vmexit",)),
     ("hypercall", "hypercalls", ("hypercall",)),
     ("bt", "binary translation", ("bt_block", "bt_callout", "bt_inline", "bt_indirect")),
-    ("shadow", "shadow page-table updates", ("shadow_update",)),
+    ("shadow", "shadow page-table updates", ("shadow_update", "hidden_dirty")),
     ("walk", "page-walk references", ("tlb_miss",)),
-    ("device", "device work", ("io", "io_exit", "host_io", "ring_notify", "blk_sectors")),
+    ("device", "device work", ("io", "io_exit", "world_switch", "host_io", "ring_notify", "blk_sectors")),
 )
 _GROUP_OF = {k: g for g, _, kinds in GROUPS for k in kinds}
 _ITEM = {
@@ -38,6 +38,7 @@ _ITEM = {
     "io": "register access (native)",
     "io_exit": "emulated register",
     "host_io": "backend programs the disk",
+    "world_switch": "world switch to the host",
     "ring_notify": "ring notification",
     "blk_sectors": "sector transfer",
     "syscall": "system call entry",
@@ -45,6 +46,7 @@ _ITEM = {
     "exception": "exception delivery",
     "interrupt": "interrupt delivery",
     "shadow_update": "update",
+    "hidden_dirty": "dirty-bit update",
 }
 # The operations a learner asks "how much does one cost?" about: (label, event kind in Result.events)
 OPERATIONS = (("system call", "syscall"), ("page fault", "page_fault"), ("sector read", "blk_sectors"))

@@ -34,8 +34,32 @@ def format_instruction(word: int, pc: int = 0) -> str:
     return f"{op.name} {ops}".strip()
 
 
-def disassemble(code, start: int = 0) -> str:
-    """Disassemble an image, an address->word dict, or a list of words placed at ``start``."""
+def format_effects(word: int) -> str:
+    """What one instruction reads and writes, from the ISA table, with its operand registers named
+    (``reads r1, r2; writes r3``); ``""`` for a word that is not an instruction."""
+    try:
+        op, rd, rs, imm = isa.decode(word)
+    except KeyError:
+        return ""
+    names = {"rd": isa.REG_NAMES[rd], "rs": isa.REG_NAMES[rs], "rt": isa.REG_NAMES[imm & 15]}
+    cr = isa.CR_NAMES[imm] if 0 <= imm < 4 else "cr"
+    names["cr"] = cr if op.fmt in ("dc", "cs") else "control registers"
+
+    def shown(effects: tuple[str, ...]) -> str:
+        return ", ".join(dict.fromkeys(names.get(e, e) for e in effects)) or "nothing"
+
+    return f"reads {shown(op.reads)}; writes {shown(op.writes)}"
+
+
+def disassemble(code, start: int = 0, effects: bool = False) -> str:
+    """Disassemble an image, an address->word dict, or a list of words placed at ``start``
+    (``effects``: each line also says what the instruction reads and writes)."""
     words = getattr(code, "words", code)  # an asm.Image, or the words themselves
     items = sorted(words.items()) if isinstance(words, dict) else list(enumerate(words, start))
-    return "\n".join(f"{a:#06x}: {w:08x}  {format_instruction(w, a)}" for a, w in items)
+    lines = []
+    for a, w in items:
+        text = f"{a:#06x}: {w:08x}  {format_instruction(w, a)}"
+        if effects and (said := format_effects(w)):
+            text = f"{text:<44}; {said}"
+        lines.append(text)
+    return "\n".join(lines)

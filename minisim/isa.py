@@ -61,13 +61,60 @@ class Op:
     special: bool = False  # executed by the machine's slow path (ends a basic block)
     ends_block: bool = False  # control transfer
     doc: str = ""
+    reads: tuple[str, ...] = ()  # state read when it completes (see EFFECT_NAMES)
+    writes: tuple[str, ...] = ()  # state written when it completes; a fault writes the trap's state instead
+
+
+# What an instruction reads or writes, as declared in the table below. "rd", "rs" and "rt" are its
+# operand registers; "sp" the stack pointer; "mem" memory (through the MMU); "status" the STATUS
+# register; "cr" the control register named by imm; "port" a device port (which may move memory:
+# the block device's DMA, the console's buffer); "tlb" cached translations; "pc" a control
+# transfer (a next pc other than pc + 1); "trap" the kernel's trap entry (it writes pc, status, sp
+# and the frame, and reads the current sp and status, hence syscall's reads). The reference
+# interpreter is checked against these declarations (tests/minisim/test_effects.py) and the block
+# compiler and every VMM against the reference; the disassembler prints them (``--effects``).
+EFFECT_NAMES = ("rd", "rs", "rt", "sp", "mem", "status", "cr", "port", "tlb", "pc", "trap")
+
+# Operand formats' usual effects; the table overrides them where an instruction does more.
+_FORMAT_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "dst": (("rs", "rt"), ("rd",)),
+    "dsi": (("rs",), ("rd",)),
+    "di": ((), ("rd",)),
+    "dl": ((), ("rd",)),
+    "dsl": (("rd", "rs"), ("pc",)),
+    "l": ((), ("pc",)),
+    "dc": (("cr",), ("rd",)),
+    "cs": (("rs",), ("cr",)),
+    "dp": (("port",), ("rd",)),
+    "ps": (("rs",), ("port",)),
+}
 
 
 _TABLE: list[Op] = []
 
 
-def _op(name: str, fmt: str, cycles: int, doc: str, **flags: bool) -> None:
-    _TABLE.append(Op(name, len(_TABLE) + 1, fmt, cycles, doc=doc, **flags))
+def _op(
+    name: str,
+    fmt: str,
+    cycles: int,
+    doc: str,
+    reads: tuple[str, ...] | None = None,
+    writes: tuple[str, ...] | None = None,
+    **flags: bool,
+) -> None:
+    usual_reads, usual_writes = _FORMAT_EFFECTS.get(fmt, ((), ()))
+    _TABLE.append(
+        Op(
+            name,
+            len(_TABLE) + 1,
+            fmt,
+            cycles,
+            doc=doc,
+            reads=usual_reads if reads is None else reads,
+            writes=usual_writes if writes is None else writes,
+            **flags,
+        )
+    )
 
 
 # Arithmetic and logic: the guest's own work, executed directly in every mode.
@@ -100,10 +147,10 @@ for _n, _d in (
 _op("lui", "di", 1, "rd = imm << 16")
 _op("addpc", "dl", 1, "rd = address of label (pc-relative)")
 # Memory.
-_op("lw", "dm", 2, "rd = mem[rs + imm]")
-_op("sw", "dm", 2, "mem[rs + imm] = rd")
-_op("push", "s", 2, "sp -= 1; mem[sp] = rs")
-_op("pop", "d", 2, "rd = mem[sp]; sp += 1")
+_op("lw", "dm", 2, "rd = mem[rs + imm]", reads=("rs", "mem"), writes=("rd",))
+_op("sw", "dm", 2, "mem[rs + imm] = rd", reads=("rd", "rs"), writes=("mem",))
+_op("push", "s", 2, "sp -= 1; mem[sp] = rs", reads=("rs", "sp"), writes=("sp", "mem"))
+_op("pop", "d", 2, "rd = mem[sp]; sp += 1", reads=("sp", "mem"), writes=("rd", "sp"))
 # Control flow (pc-relative targets).
 for _n, _d in (
     ("beq", "=="),
@@ -115,28 +162,126 @@ for _n, _d in (
 ):
     _op(_n, "dsl", 1, f"branch if rd {_d} rs", ends_block=True)
 _op("jmp", "l", 1, "jump", ends_block=True)
-_op("call", "l", 2, "push return address; jump", ends_block=True)
-_op("jr", "s", 2, "jump to rs (indirect)", ends_block=True)
-_op("callr", "s", 3, "push return address; jump to rs (indirect)", ends_block=True)
-_op("ret", "", 2, "pop pc (indirect)", ends_block=True)
+_op("call", "l", 2, "push return address; jump", ends_block=True, reads=("sp",), writes=("sp", "mem", "pc"))
+_op("jr", "s", 2, "jump to rs (indirect)", ends_block=True, reads=("rs",), writes=("pc",))
+_op(
+    "callr",
+    "s",
+    3,
+    "push return address; jump to rs (indirect)",
+    ends_block=True,
+    reads=("rs", "sp"),
+    writes=("sp", "mem", "pc"),
+)
+_op("ret", "", 2, "pop pc (indirect)", ends_block=True, reads=("sp", "mem"), writes=("sp", "pc"))
 _op("nop", "", 1, "do nothing")
 # System: traps, privileged and sensitive instructions. All end a basic block.
-_op("syscall", "i", 1, "trap to the kernel (cause SYSCALL, number imm)", special=True)
-_op("vmcall", "i", 1, "hypercall imm (only under a hypervisor that offers one; illegal otherwise)", special=True)
-_op("iret", "", 4, "pop trap frame: restore pc, status and sp", special=True, privileged=True)
-_op("hlt", "", 1, "halt until an interrupt (with interrupts off: stop the machine)", special=True, privileged=True)
+_op(
+    "syscall",
+    "i",
+    1,
+    "trap to the kernel (cause SYSCALL, number imm)",
+    special=True,
+    reads=("sp", "status", "cr"),
+    writes=("trap",),
+)
+_op(
+    "vmcall",
+    "i",
+    1,
+    "hypercall imm (only under a hypervisor that offers one; illegal otherwise)",
+    special=True,
+    reads=("sp", "status", "cr"),
+    writes=("trap",),
+)
+_op(
+    "iret",
+    "",
+    4,
+    "pop trap frame: restore pc, status and sp",
+    special=True,
+    privileged=True,
+    reads=("sp", "mem", "status"),
+    writes=("sp", "status", "pc"),
+)
+_op(
+    "hlt",
+    "",
+    1,
+    "halt until an interrupt (with interrupts off: stop the machine)",
+    special=True,
+    privileged=True,
+    reads=("status",),
+    writes=("pc",),
+)
 # cli/sti/pushf/popf are slow on real CPUs too (serializing, microcoded): tens of cycles.
-_op("cli", "", 6, "clear the interrupt flag", special=True, privileged=True)
-_op("sti", "", 6, "set the interrupt flag", special=True, privileged=True)
-_op("pushf", "", 4, "push status (IF and mode bits)", special=True, sensitive=True)
-_op("popf", "", 10, "pop status; outside kernel mode the IF bit is silently ignored", special=True, sensitive=True)
-_op("smsw", "d", 1, "rd = status (reads privileged state without trapping)", special=True, sensitive=True)
+_op("cli", "", 6, "clear the interrupt flag", special=True, privileged=True, reads=("status",), writes=("status",))
+_op("sti", "", 6, "set the interrupt flag", special=True, privileged=True, reads=("status",), writes=("status",))
+_op(
+    "pushf",
+    "",
+    4,
+    "push status (IF and mode bits)",
+    special=True,
+    sensitive=True,
+    reads=("status", "sp"),
+    writes=("sp", "mem"),
+)
+_op(
+    "popf",
+    "",
+    10,
+    "pop status; outside kernel mode the IF bit is silently ignored",
+    special=True,
+    sensitive=True,
+    reads=("sp", "mem", "status"),
+    writes=("sp", "status"),
+)
+_op(
+    "smsw",
+    "d",
+    1,
+    "rd = status (reads privileged state without trapping)",
+    special=True,
+    sensitive=True,
+    reads=("status",),
+    writes=("rd",),
+)
 _op("mfc", "dc", 1, "rd = control register", special=True, privileged=True)
-_op("mtc", "cs", 2, "control register = rs", special=True, privileged=True)
-_op("lcr3", "s", 2, "load the page-table base (flushes the TLB)", special=True, privileged=True)
-_op("invlpg", "s", 2, "drop the TLB entry for address rs", special=True, privileged=True)
+_op(
+    "mtc",
+    "cs",
+    2,
+    "control register = rs",
+    special=True,
+    privileged=True,
+    reads=("rs", "status"),
+    writes=("cr", "status", "tlb"),
+)
+_op(
+    "lcr3",
+    "s",
+    2,
+    "load the page-table base (flushes the TLB)",
+    special=True,
+    privileged=True,
+    reads=("rs",),
+    writes=("cr", "tlb"),
+)
+_op(
+    "invlpg", "s", 2, "drop the TLB entry for address rs", special=True, privileged=True, reads=("rs",), writes=("tlb",)
+)
 _op("in", "dp", 1, "rd = device port", special=True, privileged=True)
-_op("out", "ps", 1, "device port = rs", special=True, privileged=True)
+_op(
+    "out",
+    "ps",
+    1,
+    "device port = rs",
+    special=True,
+    privileged=True,
+    reads=("rs", "port", "mem"),
+    writes=("port", "mem"),
+)
 
 OPS: tuple[Op, ...] = tuple(_TABLE)
 BY_NAME: dict[str, Op] = {op.name: op for op in OPS}

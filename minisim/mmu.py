@@ -90,6 +90,7 @@ class MMU(_Machine):
         vpn = va >> 8
         tlb = self.tlb
         e = tlb.get(vpn)
+        missed = e is None
         if e is None:
             if self.status & isa.PAGING:
                 # The walk, inline: directory entry, then table entry (both must be present).
@@ -124,8 +125,16 @@ class MMU(_Machine):
         frame, flags = e
         kernel = self.status & isa.KMODE
         if (not kernel and not flags & U) or (write and not flags & W):
-            raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
-        if write and self.status & isa.PAGING:
+            # Under shadow paging a write to a clean page faults into the VMM, which sets the guest's
+            # D bit and makes the shadow entry writable (a hidden fault); any other is the guest's.
+            d = None
+            if self.miss_hook and write and (kernel or flags & U):
+                d = self.vmm.dirty_fault(self, vpn, e, pc, missed)
+            if d is None:
+                raise Fault(isa.CAUSE_PAGE_FAULT | (write << 4) | 8, va, pc)
+            e = tlb[vpn] = d
+            frame, flags = e
+        if write and self.status & isa.PAGING and not self.miss_hook:
             self.set_ad(vpn, _AD)  # the first write through this translation: set the dirty bit
         # Entries enter the current mode's read or write dict lazily, on the first such access.
         base = frame << 8

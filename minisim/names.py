@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-WORKLOADS = ("cpu", "syscall", "fork", "pagefault", "ctxswitch", "io", "tlb", "popf", "mixed")
+WORKLOADS = ("cpu", "syscall", "fork", "exec", "pagefault", "ctxswitch", "io", "tlb", "popf", "mixed")
 """Guest workloads, as ``run()`` takes them."""
 MODES = ("native", "trap-emulate", "full", "para", "hw", "hw-ept", "hybrid")
 """Virtualization modes, one VMM module each (``minisim.vmm``)."""

@@ -57,6 +57,8 @@ EVENT_KINDS = (
     "pt_update_rejected",
     "blk_sectors",
     "host_io",
+    "world_switch",
+    "hidden_dirty",
     "bt_invalidate",
     "bt_indirect",
 )
@@ -212,8 +214,12 @@ def _execute(
     trace_limit: int,
     budget: int | None,
     kernel: str | None = None,
+    vmm: Any = None,
 ) -> _Run:
-    vmm = vmms.make(mode, pricing.symbolic(profiles.get(profile)))
+    """Boot and run; ``vmm`` is the VMM to run under when a caller has to prepare one (default: a new
+    one for ``mode``)."""
+    if vmm is None:
+        vmm = vmms.make(mode, pricing.symbolic(profiles.get(profile)))
     pv = vmm.uses_pv_kernel if kernel is None else kernel == "paravirt"
     defines = frozenset(_defines(pv))
     image = _image(workload, program, defines)
@@ -353,6 +359,7 @@ def assemble(text: str, defines=None) -> asm.Image:
     Errors carry the line and column in ``text`` itself.
     """
     head = abi.prelude() + _guest_file("pvops.s") + ".org 0\n"
+    asm.check_size(text, asm.MAX_SOURCE_BYTES - len(head))  # the learner's text, before any work
     try:
         if defines is None or isinstance(defines, (set, frozenset)):
             return asm.assemble_balanced(head + text, set(defines or ()), "PARAVIRT")
@@ -362,9 +369,10 @@ def assemble(text: str, defines=None) -> asm.Image:
         raise asm.AsmError(e.message, max(1, e.line - offset), e.col) from None
 
 
-def disassemble(code) -> str:
-    """Disassemble an image, a dict of words or a list of words."""
-    return disasm.disassemble(code)
+def disassemble(code, effects: bool = False) -> str:
+    """Disassemble an image, a dict of words or a list of words (``effects``: with each
+    instruction's reads and writes from the ISA table)."""
+    return disasm.disassemble(code, effects=effects)
 
 
 __all__ = [

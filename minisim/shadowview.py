@@ -4,7 +4,9 @@ For the address space the run ended in, each user page the guest's tables map is
 guest's entry (frame, flags) and the VMM's shadow entry the MMU really walks: the same frame when
 the shadow is in sync, "-" when the VMM has not filled it yet (the next touch is a hidden fault),
 and whether the guest table holding the entry is traced (its frame write-protected, so a write to
-it enters the VMM). The run's last traced page-table write is named from the trace (its code).
+it enters the VMM). The run's last traced page-table write is named: its code, the guest entry it
+changed (table, index, old -> new value) and the shadow entries that changed with it, which are
+marked in the table when they belong to the address space shown.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class ShadowView:
     mode: str
     cr3: int
     entries: tuple
-    last_write: str  # where the run's last traced page-table write came from
+    last_write: str  # where the run's last traced page-table write came from, and what it changed
+    changed: tuple = ()  # virtual addresses (in this address space) whose shadow entry that write changed
 
     def to_dict(self) -> dict:
         """JSON-able view."""
@@ -54,6 +57,7 @@ class ShadowView:
             "mode": self.mode,
             "cr3": self.cr3,
             "last_write": self.last_write,
+            "changed": list(self.changed),
             "entries": [asdict(e) | {"state": e.state} for e in self.entries],
         }
 
@@ -89,13 +93,19 @@ def view(workload: str = "fork", mode: str = "hw", profile: str = "p4-2005") -> 
                     )
                 )
     names = symbols.of(workload, mode)
-    writes = [e for e in m.trace if e[3] == "pt_write" or e[3] == "pte write"]
-    last = (
-        f"at {names.name(writes[-1][4])} ({writes[-1][4]:#06x})"
-        if writes and writes[-1][4] is not None
-        else "none in the traced events"
-    )
-    return ShadowView(workload, mode, m.cr3, tuple(entries), last)
+    last, changed = "none in the traced events", ()
+    if vmm.last_write is not None:
+        pc, pa, old, new, keys = vmm.last_write
+        what = "directory" if pa & ~63 in vmm.shadow else "table"
+        last = f"at {names.name(pc)} ({pc:#06x}): guest {what} entry at {pa:#06x} {old:#06x} -> {new:#06x}, " + (
+            f"shadow entries changed: {', '.join(f'va {vpn << 8:#07x} of {space:#06x}' for space, vpn in keys)}"
+            if keys
+            else "no shadow entry changed"
+        )
+        changed = tuple(vpn << 8 for space, vpn in keys if space == m.cr3)
+        if keys and not changed:
+            last += " (in another address space)"
+    return ShadowView(workload, mode, m.cr3, tuple(entries), last, changed)
 
 
 def _flags(f: int | None) -> str:
@@ -117,6 +127,7 @@ def text(v: ShadowView) -> str:
         out.append(
             f"{e.va:>#9x}  {e.guest_frame:>#11x} {_flags(e.guest_flags):<5}  {shadow:>12} "
             f"{_flags(e.shadow_flags):<5}  {e.state:<11} {'traced' if e.traced else 'not traced'}"
+            + ("  <- changed by the last traced write" if e.va in v.changed else "")
         )
     filled = sum(1 for e in v.entries if e.shadow_frame is not None)
     out += [

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from minisim import abi, isa
+from minisim import abi, isa, pwc
 from minisim.run import SimError
 from minisim.vmm.hw import HOST_LEVELS
 from minisim.vmm.native import GUEST_LEVELS
@@ -41,11 +42,14 @@ class Walk:
     formula: int  # (n+1)(m+1)-1
     one_dimensional: int  # references natively or with shadow tables
     measured_per_miss: float  # the run's page-walk references / TLB misses
+    cache: Any = None  # the page-walk cache model's counts over the same run (a minisim.pwc.WalkCache)
+    skipped: tuple = ()  # numbers of the references the page-walk cache, warm at the run's end, would save
 
     def to_dict(self) -> dict:
         """JSON-able view."""
         d = asdict(self)
         d["refs"] = [asdict(r) for r in self.refs]
+        d["cache"] = self.cache.to_dict() if self.cache is not None else None
         return d
 
 
@@ -64,7 +68,8 @@ def walk(workload: str = "tlb", va: int | None = None, profile: str = "p4-2005")
     """Run ``workload`` under hw-ept and walk ``va`` (default: its first user page) in two dimensions."""
     run = sys.modules["minisim.run"]
     run._check(workload, "hw-ept", profile, 1, None)
-    r = run._execute(workload, "hw-ept", profile, 1, None, 0, None)
+    vmm, cache = pwc.watched_vmm(profile)
+    r = run._execute(workload, "hw-ept", profile, 1, None, 0, None, vmm=vmm)
     m, ept = r.m, r.m.vmm.ept
     if va is None:
         va = _first_user_va(m)
@@ -83,6 +88,7 @@ def walk(workload: str = "tlb", va: int | None = None, profile: str = "p4-2005")
 
     gcr3 = m.cr3
     dir_host = nested(gcr3, f"the guest directory (gPA {gcr3:#06x})")
+    pde_at_gpa = gcr3 + (va >> 12)  # what the hardware translates: the entry's guest-physical address
     pde_at = dir_host + (va >> 12)
     pde = m.M[pde_at]
     refs.append(Ref(len(refs) + 1, "guest", f"guest directory entry {va >> 12}", pde_at, pde))
@@ -105,6 +111,8 @@ def walk(workload: str = "tlb", va: int | None = None, profile: str = "p4-2005")
         (GUEST_LEVELS + 1) * (HOST_LEVELS + 1) - 1,
         GUEST_LEVELS,
         round(total / misses, 2) if misses else 0.0,
+        cache,
+        tuple(sorted(cache.skipped(gcr3, (pde_at_gpa, (pde & ~15) + ((va >> 8) & 15), page)))),
     )
 
 
@@ -117,11 +125,19 @@ def text(w: Walk) -> str:
         "next slot or the host frame)",
     ]
     for r in w.refs:
-        out.append(f"{r.n:>3}  {r.dimension:<9} {r.reads:<52} {r.address:>#8x} {r.value:>#10x}")
+        saved = "  (cached)" if r.n in w.skipped else ""
+        out.append(f"{r.n:>3}  {r.dimension:<9} {r.reads:<52} {r.address:>#8x} {r.value:>#10x}{saved}")
     out += [
         f"-> host-physical address {w.host_pa:#07x}",
         f"{len(w.refs)} references = (n+1)(m+1)-1 with n={GUEST_LEVELS} guest and m={HOST_LEVELS} host levels "
         f"({w.formula}); natively or through shadow tables the same miss reads {w.one_dimensional}. "
         f"The whole run averaged {w.measured_per_miss} references a miss (24 against 4 on x86-64's 4+4 levels).",
     ]
+    if w.cache is not None:
+        out += [
+            f"(cached): a reference the page-walk cache below, warm at the end of the run, would save on this "
+            f"miss -- {len(w.skipped)} of {len(w.refs)}",
+            "",
+            pwc.text(w.cache, w.workload),
+        ]
     return "\n".join(out)

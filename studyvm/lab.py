@@ -78,11 +78,21 @@ class LabRun:
     """The tab to land on: "results" or "cycles" (a scenario's proving view)."""
 
 
+VIEW_DEMO_PREFIX = "view."
+VIEW_IDS = ("paper-aa06", "paper-xen03", "paper-ept08", "walk", "shadow", "translate")
+"""The mechanism views of :mod:`studyvm.labviews`; a question's ``demo:`` names one as ``view.<id>``."""
+
+
 def scenario_ids() -> set[str]:
-    """Every scenario id a question's ``demo:`` field may name."""
+    """Every scenario id (the runs :func:`demo` performs)."""
     from minisim.scenarios import SCENARIOS
 
     return set(SCENARIOS)
+
+
+def demo_ids() -> set[str]:
+    """Every value a question's ``demo:`` field may name: a scenario id, or ``view.<id>`` for a view."""
+    return scenario_ids() | {VIEW_DEMO_PREFIX + v for v in VIEW_IDS}
 
 
 def choices() -> LabChoices:
@@ -135,7 +145,8 @@ def rows_of(results: dict[str, Any], metric: dict[str, Any] | None = None) -> li
     ]
 
 
-def _stop_if_asked(should_stop: ShouldStop) -> None:
+def stop_if_asked(should_stop: ShouldStop) -> None:
+    """End the run with :class:`LabCancelled` if the shell asked it to stop."""
     if should_stop is not None and should_stop():
         logger.info("lab run cancelled")
         raise LabCancelled("the run was cancelled")
@@ -148,7 +159,7 @@ def compare(workload: str, profile: str, modes: list[str], scale: int = 1, shoul
     logger.debug("compare %s on %s under %s", workload, profile, ", ".join(modes))
     results = {}
     for mode in modes:
-        _stop_if_asked(should_stop)
+        stop_if_asked(should_stop)
         results[mode] = minisim.run(workload, mode, profile, scale)
     trace, dropped = _trace(results)
     return LabRun(
@@ -217,7 +228,7 @@ def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
     logger.debug("scenario %s", scenario_id)
     results = {}
     for label, (mode, profile, kernel) in s.plan().items():
-        _stop_if_asked(should_stop)
+        stop_if_asked(should_stop)
         results[label] = minisim.run(s.workload, mode, profile, s.scale, kernel=kernel)
     values = values_of(s, results)
     holds = bool(s.check(values))

@@ -1,9 +1,9 @@
 """Checking ``settings.toml``: every problem becomes a warning that names its key, never silence.
 
-The file has four tables: ``[study]`` (``desired_retention``, ``new_per_day``,
+The file has these tables: ``[study]`` (``desired_retention``, ``new_per_day``,
 ``reviews_per_day``), ``[limits]`` (every pack's ``new_per_day`` and ``reviews_per_day``, and one
-pack's own under ``[limits.packs.ID]``), ``[tui]`` (``theme``) and ``[keys]`` (binding id =
-comma-separated keys).
+pack's own under ``[limits.packs.ID]``), ``[tui]`` (``theme``), ``[keys]`` (binding id =
+comma-separated keys) and ``[quiz]`` (the quiz and exam setup form's defaults, :data:`QUIZ_KEYS`).
 :func:`check_settings` reports a file that is not TOML (with its line and column), unknown tables
 and keys (with "did you mean"), values of the wrong type or out of range, and, given what the
 terminal app knows (:class:`TuiFacts`: its themes, its bindings and a key-name test), unknown
@@ -40,7 +40,7 @@ LIMIT_KEYS = {
     "reviews_per_day": "a whole number, 0 or more (reviews a day in each pack)",
 }
 """Keys of ``[limits]`` and of each ``[limits.packs.ID]``, and what each takes."""
-TABLES = ("study", "limits", "tui", "keys")
+TABLES = ("study", "limits", "tui", "keys", "quiz")
 """The tables the file may have."""
 GLOBAL_SCOPES = ("app", "nav")
 """Binding scopes active on every screen (the app's and the common navigation bindings)."""
@@ -133,6 +133,45 @@ def usable_study_values(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in table.items() if key in _STUDY_TYPES and _STUDY_TYPES[key](value)}
 
 
+MAX_QUESTIONS = 500
+MAX_MINUTES = 600.0
+QUIZ_KEYS = {
+    "questions": "a whole number from 1 to 500 (questions in a practice quiz)",
+    "exam_questions": "a whole number from 1 to 500 (questions in a mock exam)",
+    "exam_minutes": "a number of minutes above 0, at most 600 (a mock exam's time limit)",
+    "pass_mark": "a percentage from 0 to 100 (a mock exam's pass mark)",
+    "cbm": "true or false (certainty-based marking in mock exams)",
+}
+"""Keys of the settings file's ``[quiz]`` table and what each takes."""
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_QUESTIONS
+
+
+def _minutes(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 < value <= MAX_MINUTES
+    )
+
+
+def _percent(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100
+
+
+QUIZ_CHECKS = {
+    "questions": _whole,
+    "exam_questions": _whole,
+    "exam_minutes": _minutes,
+    "pass_mark": _percent,
+    "cbm": lambda v: isinstance(v, bool),
+}
+"""A test per ``[quiz]`` key: a value that fails it is reported and its default used."""
+
+
 def _toml(value: Any) -> str:
     """``value`` spelled as in the TOML file (``true``, not Python's ``True``)."""
     return str(value).lower() if isinstance(value, bool) else repr(value)
@@ -154,6 +193,7 @@ def check_settings(path: Path, tui: TuiFacts | None = None) -> list[SettingsProb
             report.add(table, f"must be a table ([{table}]), not a single value; it is ignored")
     _check_study(data.get("study"), report)
     _check_limits(data.get("limits"), report)
+    _check_quiz(data.get("quiz"), report)
     _check_tui(data.get("tui"), report, tui)
     _check_keys(data.get("keys"), report, tui)
     return report.problems
@@ -191,6 +231,16 @@ def _check_limit_values(table: dict[str, Any], prefix: str, report: _Report) -> 
             report.add(f"{prefix}.{key}", f"unknown key{_did_you_mean(key, [*LIMIT_KEYS, 'packs'])}; it is ignored")
         elif not _is_whole(value) or value < 0:
             report.add(f"{prefix}.{key}", f"{_toml(value)} is not {LIMIT_KEYS[key]}; the default is used")
+
+
+def _check_quiz(table: Any, report: _Report) -> None:
+    if not isinstance(table, dict):
+        return
+    for key, value in table.items():
+        if key not in QUIZ_KEYS:
+            report.add(f"quiz.{key}", f"unknown key{_did_you_mean(key, QUIZ_KEYS)}; it is ignored")
+        elif not QUIZ_CHECKS[key](value):
+            report.add(f"quiz.{key}", f"{_toml(value)} is not {QUIZ_KEYS[key]}; the default is used")
 
 
 def _check_tui(table: Any, report: _Report, tui: TuiFacts | None) -> None:

@@ -19,6 +19,7 @@ CORE_MODULES = [
     "studyvm.store.engine",
     "studyvm.study.service",
     "studyvm.lab",
+    "studyvm.labviews",
     "studyvm.study.review",
     "studyvm.study.quiz",
     "studyvm.study.overview",

@@ -1,8 +1,8 @@
 """mypy over studyvm and minisim, with pyproject's settings: errors may only go down.
 
 A module listed in ``tests/mypy-baseline.txt`` may keep at most that many errors; every other
-module (the lab, the study API's review, quiz and overview modules, the store's repository…)
-must have none. After fixing errors, lower the baseline with
+module (the lab, the study API, the store's repository…) must have none. The study API is also
+checked with stricter settings (every function annotated), which pyproject.toml must keep. After fixing errors, lower the baseline with
 ``python tests/test_types.py --write-baseline``.
 """
 
@@ -54,6 +54,18 @@ def test_mypy_errors_never_grow() -> None:
     assert not grown, "mypy errors above the baseline (file: found, allowed): " + ", ".join(
         f"{path}: {n} > {limit}" for path, (n, limit) in sorted(grown.items())
     )
+
+
+STRICT_STUDY = {"disallow_untyped_defs": True, "disallow_incomplete_defs": True, "check_untyped_defs": True}
+"""The stricter settings ``studyvm.study`` is held to."""
+
+
+def test_the_study_api_keeps_its_strict_settings() -> None:
+    import tomllib
+
+    overrides = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]["overrides"]
+    study = [o for o in overrides if "studyvm.study.*" in o.get("module", [])]
+    assert study and all(study[0].get(key) == value for key, value in STRICT_STUDY.items()), study
 
 
 def write_baseline() -> None:

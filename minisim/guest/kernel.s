@@ -104,33 +104,8 @@ boot_kpde:
     sw r1, CURPROC(r0)
     call dir_alloc              ; init's address space
     mov r9, r1
-    call table_alloc            ; its code table maps the shared user-code frames read-only
-    mov r10, r1
-    li r11, 0
-boot_code:
-    li r2, USER_CODE>>8
-    add r2, r2, r11
-    shli r2, r2, 8
-    ori r2, r2, 5
-    add r1, r10, r11
-    PV_SET_PTE r1, r2
-    addi r11, r11, 1
-    li r3, 4
-    blt r11, r3, boot_code
-    ori r2, r10, 7
-    addi r1, r9, CODE_DIR
-    PV_SET_PTE r1, r2
-    call table_alloc            ; its stack: one page below USTACK_TOP
-    mov r10, r1
-    call frame_alloc_zero
-    shli r2, r1, 8
-    ori r2, r2, 7
-    addi r1, r10, 15
-    PV_SET_PTE r1, r2
-    ori r2, r10, 7
-    addi r1, r9, 63
-    PV_SET_PTE r1, r2
-    PV_MMU_FLUSH
+    mov r1, r9
+    call map_image              ; its code and an empty stack
     li r8, PROCS
     li r1, RUNNABLE
     sw r1, P_STATE(r8)
@@ -182,7 +157,7 @@ trap_entry:                     ; laid out so that a system call runs straight t
     bne r4, r5, trap_other
 do_syscall:
     lw r4, F_ADDR(sp)
-    li r5, 10
+    li r5, 11
     bgeu r4, r5, sys_bad
     lw r5, SYSTAB(r4)
     callr r5

@@ -328,7 +328,71 @@ pvf_done:
     ret
 .endif
 
+map_image:                      ; r1 = directory with no user entries: map the shared user code
+    push r9                     ; read-only and one empty stack page below USTACK_TOP (a new image)
+    push r10
+    push r11
+    mov r9, r1
+    call table_alloc            ; the code table maps the shared user-code frames read-only
+    mov r10, r1
+    li r11, 0
+mi_code:
+    li r2, USER_CODE>>8
+    add r2, r2, r11
+    shli r2, r2, 8
+    ori r2, r2, 5
+    add r1, r10, r11
+    PV_SET_PTE r1, r2
+    addi r11, r11, 1
+    li r3, 4
+    blt r11, r3, mi_code
+    ori r2, r10, 7
+    addi r1, r9, CODE_DIR
+    PV_SET_PTE r1, r2
+    call table_alloc            ; the stack: one zeroed page below USTACK_TOP
+    mov r10, r1
+    call frame_alloc_zero
+    shli r2, r1, 8
+    ori r2, r2, 7
+    addi r1, r10, 15
+    PV_SET_PTE r1, r2
+    ori r2, r10, 7
+    addi r1, r9, 63
+    PV_SET_PTE r1, r2
+    PV_MMU_FLUSH
+    pop r11
+    pop r10
+    pop r9
+    ret
+
+sys_exec:                       ; r1 = entry (a user-code address), r2 = the new image's r1 (Linux's execve):
+    push r9                     ; the old image's pages and tables go, the new one starts with the code
+    push r10                    ; mapped, an empty stack, clean registers and nothing else
+    mov r9, r1
+    mov r10, r2
+    lw r1, CUR_CR3(r0)
+    call free_space
+    lw r1, CUR_CR3(r0)
+    call map_image
+    lw r1, CUR_CR3(r0)          ; the same directory: reloading it drops the old image's translations
+    PV_LOAD_CR3 r1
+    addi r2, sp, 3              ; the caller's trap frame (2 saved registers + return address)
+    li r3, 0
+ex_clear:                       ; its saved registers (all but r1, which returns the argument) start at 0
+    add r4, r2, r3
+    sw r0, 0(r4)
+    addi r3, r3, 1
+    li r4, F_R1
+    blt r3, r4, ex_clear
+    sw r9, F_PC(r2)
+    li r3, USTACK_TOP
+    sw r3, F_SP(r2)
+    mov r1, r10
+    pop r10
+    pop r9
+    ret
+
 ; The system-call table lives in the kernel's data page (data never shares a page with code).
 .org SYSTAB
     .word sys_exit, sys_write, sys_fork, sys_wait, sys_yield, sys_null, sys_readblk, sys_unmap, sys_critical
-    .word sys_ticks
+    .word sys_ticks, sys_exec

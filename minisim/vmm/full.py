@@ -14,6 +14,10 @@ from minisim.blocks import decode_block
 from minisim.vmm.shadow import ShadowPaging
 
 _INLINE = {"cli", "sti", "mfc"}  # (in/out too: see privileged)
+# Register writes that need the real device: a hosted VMM's device model (VMware Workstation's VMApp)
+# runs in the host, so the request leaves the VMM through a world switch [SVL01]. Every other
+# register access is emulated inside the VMM, as [SVL01]'s optimised Lance emulation does.
+_TO_HOST = frozenset({isa.PORT_BLK_CMD})
 
 
 class BinaryTranslation(ShadowPaging):
@@ -65,6 +69,8 @@ class BinaryTranslation(ShadowPaging):
         elif name in ("in", "out"):  # emulated inline: the translation calls the device model directly
             m.event("bt_inline", self.p.bt_inline, pc=pc, note=f"{name} {detail}")
             m.event("io_exit", self.p.dev_emulate, pc=pc, note=f"port {detail}")
+            if name == "out" and detail in _TO_HOST:
+                m.event("world_switch", self.p.world_switch, pc=pc, note="to the host's driver and back")
         else:
             m.event("bt_callout", self.p.bt_callout, pc=pc, note=name)
 

@@ -107,6 +107,7 @@ class NestedPaging(HardwareAssist):
         super().__init__(profile)
         self.ept: dict[int, dict[int, int]] = {}  # host directory slot -> {host table slot: host frame}
         self.refs_by_level = dict.fromkeys(self.LEVELS, 0)  # nested references, by what they translated
+        self.walk_cache = None  # a minisim.pwc.WalkCache watching the walks (a model beside this one), if any
 
     def attach(self, m) -> None:
         """Populate the nested tables: every guest-physical frame at the same host frame."""
@@ -118,6 +119,8 @@ class NestedPaging(HardwareAssist):
         """Translate each guest-physical address of one guest walk through the nested tables, in
         order (directory entry, table entry, page); return the references read. A missing nested
         entry exits (an EPT violation) and the hypervisor maps the frame."""
+        if self.walk_cache is not None:  # counts only: the walk below stays the uncached one
+            self.walk_cache.walk(m.cr3, gpas, m.mark is not None)
         refs = 0
         for level, gpa in zip(self.LEVELS, gpas, strict=False):
             gfn = (gpa >> 8) & 0xFF

@@ -127,6 +127,10 @@ class Native:
         if self.name != "native":
             m.event("host_io", REGS_PER_REQUEST * self.p.io_native, note="backend programs the real disk")
 
+    def dirty_fault(self, m, vpn: int, e: tuple[int, int], pc: int, fresh: bool) -> tuple[int, int] | None:
+        """A write to a page its shadow entry maps read-only (shadow paging only; None: a real fault)."""
+        return None
+
     def ring_kick(self, m) -> None:
         """The driver notified the ring backend through the notify port (paravirtual drivers only)."""
 

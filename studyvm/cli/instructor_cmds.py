@@ -12,11 +12,7 @@ from pathlib import Path
 import typer
 
 from studyvm.cli.progress import TtyProgress
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(1)
+from studyvm.errors import PackError  # raised: the boundary prints "studyvm: error: …"
 
 
 def _clash(settings, pack_id: str, target: Path) -> str | None:
@@ -70,33 +66,34 @@ def import_pack(
     settings = ctx.obj
     fmt = (fmt or guess_format(file) or "").lower()
     if fmt == "zip":
-        raise _fail(
-            f"{file}:1:1: error: a zip file that is not an Anki package (QTI and other zip formats are not supported)"
-        )
+        raise PackError(f"{file}: a zip file that is not an Anki package (QTI and other zip formats are not supported)")
     if fmt not in FORMATS:
         hint = f"give --format {', '.join(FORMATS)}" if not fmt else f"expected one of {', '.join(FORMATS)}"
-        raise _fail(f"{file}:1:1: error: cannot tell the import format ({hint})")
+        raise PackError(f"{file}: cannot tell the import format ({hint})")
     if with_history and fmt != "apkg":
-        raise _fail(f"{file}:1:1: error: --with-history needs an Anki package (--format apkg)")
+        raise PackError(f"{file}: --with-history needs an Anki package (--format apkg)")
     if with_history and out is not None:
-        raise _fail(f"{file}:1:1: error: --with-history installs the pack (it cannot be used with --out)")
+        raise PackError(f"{file}: --with-history installs the pack (it cannot be used with --out)")
     pack_id = pack_id or pack_id_for(file)
     bad_id = check_pack_id(pack_id)
     if bad_id:
-        raise _fail(f"{file}:1:1: error: {bad_id}; choose one with --id")
+        raise PackError(f"{file}: {bad_id}; choose one with --id")
     bar = TtyProgress(f"importing {file.name}")
     try:
         result = import_file(file, fmt, bar, with_history=with_history)
     except ImportProblem as problem:
         bar.close()
-        raise _fail(str(problem)) from None
+        for line in problem.listing():  # path:line:col: error: … for each, as `pack validate` prints them
+            typer.echo(line, err=True)
+        errors = f"{problem.count} error{'s' if problem.count > 1 else ''}"
+        raise PackError(f"{file}: {errors}; nothing was imported") from None
     bar.close()
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
     if not result.questions:
         if result.warnings:
-            raise _fail(f"{file}:1:1: error: nothing to import: every entry was skipped (see the warnings above)")
-        raise _fail(f"{file}:1:1: error: no questions found (is it really {fmt}?)")
+            raise PackError(f"{file}: nothing to import: every entry was skipped (see the warnings above)")
+        raise PackError(f"{file}: no questions found (is it really {fmt}?)")
     target = Path(out) if out else settings.user_packs_dir / pack_id
     meta = PackMeta(id=pack_id, title=title or base_name(file), description=f"Imported from {file.name} ({fmt}).")
     try:
@@ -109,13 +106,11 @@ def import_pack(
             with pack_lock(settings.home, pack_id):  # the clash check and the install, as one step
                 other = _clash(settings, pack_id, target)
                 if other:
-                    raise _fail(
-                        f"{file}:1:1: error: pack id '{pack_id}' is already used by {other}; choose another with --id"
-                    )
+                    raise PackError(f"{file}: pack id '{pack_id}' is already used by {other}; choose another with --id")
                 staging = settings.home / STAGING
                 install(meta, result.questions, target, force=force, staging=staging, media=result.media)
     except InstallError as exc:
-        raise _fail(f"{file}:1:1: error: {exc}") from None
+        raise PackError(f"{file}: not imported: {exc}") from None
     counts: dict[str, int] = {}
     for question in result.questions:
         counts[question.type] = counts.get(question.type, 0) + 1
@@ -128,7 +123,7 @@ def import_pack(
         try:
             reviews = _replay_history(settings, pack_id, result.history)
         except StudyError as exc:
-            raise _fail(f"error: the pack was installed but its Anki history was not: {exc}") from None
+            raise PackError(f"the pack was installed but its Anki history was not: {exc}") from None
         typer.echo(f"Brought {reviews} Anki reviews of {len(result.history)} questions into your study history.")
     if result.media:
         typer.echo(

@@ -6,12 +6,8 @@ from pathlib import Path
 
 import typer
 
+from studyvm.cli.pack_cmds import fail as _fail
 from studyvm.cli.pack_cmds import pack_app, require_pack
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"studyvm: error: {message}", err=True)
-    return typer.Exit(1)
 
 
 def media(
@@ -21,7 +17,8 @@ def media(
     open_file: bool = typer.Option(False, "--open", help="Open the file with the system's viewer or player."),
 ) -> None:
     """List the pictures and sounds a pack keeps in media/, print one's path, or open it."""
-    from studyvm.packs.importers.media import MEDIA_DIR, safe_name
+    from studyvm.packs import mediarefs
+    from studyvm.packs.mediarefs import MEDIA_DIR
 
     pack = require_pack(ctx.obj, pack_id)
     folder = Path(pack.location) / MEDIA_DIR
@@ -32,11 +29,11 @@ def media(
         for entry in files:
             typer.echo(str(folder / entry))
         return
-    if safe_name(name) != name or name not in files:
+    path = mediarefs.media_file(pack.location, name)
+    if path is None:
         raise _fail(f"pack '{pack_id}' has no media file {name!r} (see `studyvm pack media {pack_id}`)")
-    path = folder / name
     typer.echo(str(path))
-    if open_file and typer.launch(str(path)) != 0:
+    if open_file and not mediarefs.open_with_system(path):
         raise _fail(f"no program could open {path}")
 
 

@@ -17,6 +17,7 @@ import typer
 
 if TYPE_CHECKING:
     from studyvm.config import Settings
+    from studyvm.errors import PackError
     from studyvm.packs.catalog import Catalog
     from studyvm.packs.model import Pack
 
@@ -39,17 +40,20 @@ class SchemaKind(StrEnum):
     pack = "pack"
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print ``message`` to stderr and return the exit to raise."""
-    typer.echo(message, err=True)
-    return typer.Exit(code)
+def fail(message: str, code: int = 1) -> PackError:
+    """The error to raise: the boundary prints it as ``studyvm: error: message`` and exits with ``code``."""
+    from studyvm.errors import PackError
+
+    error = PackError(message)
+    error.exit_code = code
+    return error
 
 
 def known_demo_ids() -> set[str]:
-    """The simulator's scenario ids (what a question's ``demo:`` may name)."""
-    from studyvm.lab import scenario_ids
+    """What a question's ``demo:`` may name: the simulator's scenario ids and the lab's ``view.<id>`` views."""
+    from studyvm.lab import demo_ids
 
-    return scenario_ids()
+    return demo_ids()
 
 
 def load_catalog_for(settings: Settings) -> Catalog:
@@ -71,7 +75,7 @@ def require_pack(settings: Settings, pack_id: str) -> Pack:
     pack = catalog.get(pack_id)
     if pack is None:
         available = ", ".join(sorted(catalog.packs)) or "none"
-        raise fail(f"error: no pack with id '{pack_id}' (available: {available})")
+        raise fail(f"no pack with id '{pack_id}' (available: {available})")
     return pack
 
 
@@ -83,7 +87,7 @@ def validate(paths: list[Path] = typer.Argument(..., help="Pack folders or quest
     demos = known_demo_ids()
     errors = warnings = 0
     for path in paths:
-        result = load_path(path, known_demos=demos)
+        result = load_path(path, known_demos=demos, check_media=True)
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic))
         errors += sum(d.severity == "error" for d in result.diagnostics)
@@ -192,7 +196,7 @@ def export(
     bar = TtyProgress(f"exporting {pack_id}")
     if fmt is ExportFormat.apkg:
         if output == "-":
-            raise fail("error: an .apkg is binary; give a file name with -o")
+            raise fail("an .apkg is binary; give a file name with -o")
         from studyvm.packs.exporters.apkg import export_apkg
 
         _write_atomically(
@@ -238,7 +242,7 @@ def add(
     from studyvm.packs.staging import STAGING, copy_pack_tree, pack_lock, staging_folder
 
     if not folder.is_dir():
-        raise fail(f"{folder}:1:1: error: not a folder (pack add takes a pack folder)")
+        raise fail(f"{folder}: not a folder (pack add takes a pack folder)")
     settings = ctx.obj
     settings.ensure_home()
     with staging_folder(settings.home / STAGING, "add") as staged:
@@ -260,7 +264,7 @@ def _validated_copy(staged: Path, folder: Path) -> Pack:
     for diagnostic in result.diagnostics:
         typer.echo(str(replace(diagnostic, path=diagnostic.path.replace(str(staged), str(folder), 1))), err=True)
     if result.pack is None:
-        raise fail("error: pack refused: fix the errors above (nothing was installed)")
+        raise fail(f"{folder}: pack refused: fix the errors above (nothing was installed)")
     return result.pack
 
 
@@ -269,10 +273,10 @@ def _install_target(settings: Settings, pack_id: str, force: bool) -> Path:
     existing = load_catalog_for(settings).get(pack_id)
     if existing is not None and (existing.origin != "user" or not force):
         hint = "" if existing.origin != "user" else " (use --force to replace it)"
-        raise fail(f"error: pack id '{pack_id}' is already used by {existing.location}{hint}")
+        raise fail(f"pack id '{pack_id}' is already used by {existing.location}{hint}")
     target = settings.user_packs_dir / pack_id
     if target.exists() and not force and existing is None:
-        raise fail(f"error: {target} already exists and is not a loadable pack (use --force to replace it)")
+        raise fail(f"{target} already exists and is not a loadable pack (use --force to replace it)")
     return target
 
 

@@ -26,8 +26,10 @@ _COLUMNS = (
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
+    """Print ``message`` on stderr and return the exit to raise (see :func:`sim_costs_cmds.fail`)."""
+    from studyvm.cli.sim_costs_cmds import fail
+
+    return fail(message, code)
 
 
 CLI_MAX_INSTRUCTIONS = 200_000_000
@@ -109,8 +111,14 @@ def _reg_names() -> tuple[str, ...]:
 
 
 def _read_program(path: Path) -> str:
+    from minisim.asm import MAX_SOURCE_BYTES
+
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as f:  # read one byte past the cap: a huge file is refused unread
+            data = f.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise _fail(f"{path}: error: file is over the {MAX_SOURCE_BYTES}-byte limit for a program")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise _fail(f"{path}: error: cannot read: {e}") from None
 
@@ -258,12 +266,13 @@ def asm_cmd(file: Path = typer.Argument(..., help="Assembly source (.s).")) -> N
 @sim_app.command("disasm")
 def disasm_cmd(
     file: Path = typer.Argument(..., help="A .s source, or an 'address: word' listing from `sim asm`."),
+    effects: bool = typer.Option(False, "--effects", help="Say what each instruction reads and writes."),
 ) -> None:
     """Disassemble FILE."""
     import minisim
 
     if file.suffix == ".s":
-        typer.echo(minisim.disassemble(_assemble(file)))
+        typer.echo(minisim.disassemble(_assemble(file), effects=effects))
         return
     words: dict[int, int] = {}
     for n, line in enumerate(_read_program(file).splitlines(), 1):
@@ -274,7 +283,7 @@ def disasm_cmd(
             words[int(addr, 0)] = int(word.split()[0], 16)
         except (ValueError, IndexError):
             raise _fail(f"{file}:{n}:1: error: expected 'address: hexword'") from None
-    typer.echo(minisim.disassemble(words))
+    typer.echo(minisim.disassemble(words, effects=effects))
 
 
 def _parse_address(text: str) -> int:
@@ -294,29 +303,16 @@ def translate_cmd(
     """Show binary translation: each guest-kernel block beside its translation (copied, rewritten
     inline, or a callout into the VMM), from the translation cache after running WORKLOAD."""
     import minisim
+    from minisim import tcview
 
     try:
         cache = minisim.translations(workload, profile, scale)
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
-    if block is not None:
-        addr = _parse_address(block)
-        hit = [t for t in cache if t.vpc <= addr < t.vpc + len(t.sites)]
-        if not hit:
-            starts = ", ".join(f"{t.vpc:#06x}" for t in cache[:12])
-            raise _fail(f"error: no translated block holds {addr:#06x}; blocks start at {starts} ...", 1)
-        typer.echo("\n\n".join(t.text() for t in hit))
-        return
-    typer.echo(f"translation cache after {workload} ({len(cache)} guest-kernel blocks):")
-    for t in cache:
-        c = t.counts()
-        typer.echo(
-            f"  {t.vpc:#06x}  {len(t.sites):>3} instructions: {c['copy']} copied, {c['inline']} inline, "
-            f"{c['callout']} callouts"
-        )
-    shown = next((t for t in cache if t.counts()["inline"]), cache[0] if cache else None)
-    if shown is not None:
-        typer.echo(f"\n{shown.text()}\n\n(--block ADDR shows another block)")
+    try:
+        typer.echo(tcview.text(cache, workload, _parse_address(block) if block is not None else None))
+    except ValueError as e:  # no block holds that address
+        raise _fail(f"error: {e}", 1) from None
 
 
 @sim_app.command("kernel-diff")

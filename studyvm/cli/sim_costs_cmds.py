@@ -15,7 +15,14 @@ import typer
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print ``message`` on stderr and return the exit to raise (the sim commands' error path)."""
+    """Print ``message`` on stderr and return the exit to raise (the sim commands' error path).
+
+    A message about a place (``path:line:col: error: …``) is printed as it is, as compilers do;
+    any other takes the one style of every command, ``studyvm: error: …``."""
+    from studyvm.cli.boundary import report
+
+    if message.startswith("error: "):
+        return report(message.removeprefix("error: "), code)
     typer.echo(message, err=True)
     return typer.Exit(code)
 

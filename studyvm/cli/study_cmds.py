@@ -21,13 +21,6 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _shown_url(url: str) -> str:
-    """The database URL without any password in it, for messages."""
-    from studyvm.store.urls import mask_url
-
-    return mask_url(url)
-
-
 def _given_learner(ctx: typer.Context) -> str | None:
     """The learner named with ``--learner`` or ``STUDYVM_LEARNER``, if any (not the OS default)."""
     import os
@@ -47,6 +40,7 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
     from studyvm.store.classdb import ClassDBError
     from studyvm.store.engine import SchemaError
     from studyvm.store.urls import describe_db_error
+    from studyvm.study.openfail import open_failure
     from studyvm.study.service import StudyError, StudyService
 
     settings = ctx.obj
@@ -61,14 +55,7 @@ def _service(ctx: typer.Context, as_learner: bool = True) -> Iterator[Any]:
         raise _fail(str(exc)) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
         why = os_message(exc) if isinstance(exc, OSError) else describe_db_error(exc, url)
-        if "unable to open database file" in why or "readonly" in why:
-            why += f" (is {settings.home} read-only or not yours? choose another --home)"
-        elif not settings.db_url and ("not a database" in why or "malformed" in why):
-            why += f" (the file is damaged: move {settings.database_url.split('///', 1)[-1]} aside and StudyVM starts "
-            why += "a new, empty one; keep the old file, it may be recoverable with sqlite3's .recover)"
-        elif "disk I/O error" in why or "database or disk is full" in why:
-            why += " (is the disk full? free some space and try again)"
-        raise _fail(f"cannot open the database {_shown_url(url)}: {why}") from None
+        raise _fail(str(open_failure(exc, settings, why))) from None
     given = _given_learner(ctx)
     if as_learner and given and given != svc.settings.learner:
         svc.close()
@@ -110,7 +97,7 @@ def study(
 def quiz(
     ctx: typer.Context,
     plain: bool = typer.Option(False, "--plain", help="Line by line on stdin/stdout instead of the app."),
-    n: int = typer.Option(10, "--n", min=1, help="Number of questions."),
+    n: int = typer.Option(10, "--n", "-n", min=1, help="Number of questions."),
     pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
     topic: str | None = typer.Option(None, "--topic", help="Only this topic."),
     tag: str | None = typer.Option(None, "--tag", help="Only questions with this tag."),
@@ -194,10 +181,9 @@ def report(
         if pack is not None:
             svc.pack(pack)
         if items:
-            from studyvm.study.itemstats import compute_item_report, format_item_report
+            from studyvm.study.itemstats import format_item_report, item_report
 
-            with svc.read() as session:
-                data = compute_item_report(svc, session, pack_id=pack)
+            data = item_report(svc, pack)
             text = format_item_report(data)
         else:
             from studyvm.study.report import format_report

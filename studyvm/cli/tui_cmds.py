@@ -42,8 +42,7 @@ def open_app(settings: Settings, screen: str = "dashboard", **options: Any) -> N
     from studyvm.tui.app import SCREENS, make_app
 
     if screen not in SCREENS:
-        typer.echo(f"error: unknown screen {screen!r}; expected one of {', '.join(SCREENS)}", err=True)
-        raise typer.Exit(1)
+        raise UsageError(f"unknown screen {screen!r}; expected one of {', '.join(SCREENS)}")
     check_terminal_size()
     app = make_app(settings, screen=screen, **options)
     app.run()
@@ -69,8 +68,7 @@ def register(app: typer.Typer) -> None:
 
             known = choices().workloads
             if workload not in known:
-                typer.echo(f"error: unknown workload {workload!r}; expected one of {', '.join(known)}", err=True)
-                raise typer.Exit(1)
+                raise UsageError(f"unknown workload {workload!r}; expected one of {', '.join(known)}")
         if scenario is not None:
             try:
                 import minisim
@@ -79,6 +77,5 @@ def register(app: typer.Typer) -> None:
             except (ImportError, AttributeError):
                 scenarios = []
             if scenarios and scenario not in scenarios:
-                typer.echo(f"error: unknown scenario {scenario!r}; expected one of {', '.join(scenarios)}", err=True)
-                raise typer.Exit(1)
+                raise UsageError(f"unknown scenario {scenario!r}; expected one of {', '.join(scenarios)}")
         open_app(settings, "lab", workload=workload, scenario=scenario)

@@ -62,6 +62,12 @@ class Located:
         """1-based column."""
         return self._locate()[1]
 
+    def inside(self, path: tuple) -> tuple[str, int, int]:
+        """``(file, line, col)`` of ``path`` below this place (a field of the question)."""
+        if self._positions is None:
+            return self.file, self.line, self.col
+        return self.file, *self._positions.locate((*self._path, *path))
+
 
 @dataclass
 class LoadResult:
@@ -175,8 +181,14 @@ def _assemble(
 
 
 @gc_paused
-def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | None = None) -> LoadResult:
-    """Load a pack folder: ``pack.yaml`` plus every other ``*.yaml``/``*.yml`` below it."""
+def load_pack_dir(
+    folder: Path, origin: str = "file", known_demos: set[str] | None = None, check_media: bool = False
+) -> LoadResult:
+    """Load a pack folder: ``pack.yaml`` plus every other ``*.yaml``/``*.yml`` below it.
+
+    ``check_media`` also warns about each media placeholder whose file is not in ``media/``
+    (``pack validate`` asks for it; loading the catalog does not, to stay quiet and fast).
+    """
     folder = Path(folder)
     meta_path = folder / "pack.yaml"
     display_meta = str(meta_path)
@@ -218,7 +230,14 @@ def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | No
             _parse_question_file(read[0], read[1], str(path), parsed)
     if meta is None:
         return LoadResult(None, sorted(parsed.diagnostics))
-    return _assemble(meta, parsed, str(folder), origin, known_demos, Located(display_meta))
+    result = _assemble(meta, parsed, str(folder), origin, known_demos, Located(display_meta))
+    if check_media:
+        from studyvm.packs.mediarefs import missing_media
+
+        where = parsed.where
+        missing = missing_media(folder, parsed.questions, lambda q, path: where[id(q)].inside(path))
+        result.diagnostics = sorted(result.diagnostics + missing)
+    return result
 
 
 def load_question_file(path: Path, known_demos: set[str] | None = None) -> LoadResult:
@@ -264,15 +283,18 @@ def load_export(path: Path) -> LoadResult:
     return LoadResult(pack, [])
 
 
-def load_path(path: Path, known_demos: set[str] | None = None) -> LoadResult:
-    """Load whatever ``path`` is: a pack folder, a ``pack.yaml``, a question file or an export."""
+def load_path(path: Path, known_demos: set[str] | None = None, check_media: bool = False) -> LoadResult:
+    """Load whatever ``path`` is: a pack folder, a ``pack.yaml``, a question file or an export.
+
+    ``check_media``: see :func:`load_pack_dir` (only a pack folder has a ``media/`` folder).
+    """
     path = Path(path)
     if path.is_dir():
-        return load_pack_dir(path, known_demos=known_demos)
+        return load_pack_dir(path, known_demos=known_demos, check_media=check_media)
     if not path.exists():
         return LoadResult(None, [_error(str(path), "no such file or folder")])
     if path.name == "pack.yaml":
-        return load_pack_dir(path.parent, known_demos=known_demos)
+        return load_pack_dir(path.parent, known_demos=known_demos, check_media=check_media)
     if path.suffix == ".json":
         return load_export(path)
     return load_question_file(path, known_demos=known_demos)

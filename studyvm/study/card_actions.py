@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from studyvm.store import repo as store_repo
 from studyvm.store.engine import write_session
-from studyvm.study import cards as repo
+from studyvm.study import card_writes
 from studyvm.study.scheduling import start_of_next_day
 from studyvm.study.servicebase import ServiceBase, card_key, logger
 from studyvm.study.views import CardView, Undone
@@ -47,11 +47,11 @@ class CardActions(ServiceBase):
             kind, log_id, (pack_id, qid) = self._undo.pop()
             with write_session(self.engine) as session:
                 if kind == "suspend":
-                    done = repo.set_suspended(self.learner_id, pack_id, qid, False, session=session)
+                    done = card_writes.set_suspended(self.learner_id, pack_id, qid, False, session=session)
                 elif kind == "bury":
                     done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
                 else:
-                    done = repo.undo_review(self.learner_id, log_id, session=session) is not None
+                    done = card_writes.undo_review(self.learner_id, log_id, session=session) is not None
                     self._today = None  # recount today's limits
             self._changed()
             if done:
@@ -66,7 +66,7 @@ class CardActions(ServiceBase):
         """
         pack_id, qid = card_key(card)
         with write_session(self.engine) as session:
-            changed = repo.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
+            changed = card_writes.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
         self._changed()
         if changed and suspended:
             self._undo.append(("suspend", 0, (pack_id, qid)))
@@ -77,7 +77,7 @@ class CardActions(ServiceBase):
         pack_id, qid = card_key(card)
         until = start_of_next_day(self.clock(), self.tz)
         with write_session(self.engine) as session:
-            changed = repo.bury(self.learner_id, pack_id, qid, until, session=session)
+            changed = card_writes.bury(self.learner_id, pack_id, qid, until, session=session)
         self._changed()
         if changed:
             self._undo.append(("bury", 0, (pack_id, qid)))

@@ -8,8 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from studyvm.store.models import STATE_NEW, STATE_REVIEW, PackDayStats, ReviewDayStats
 from studyvm.store.repo import table_of
@@ -22,21 +24,20 @@ _PACK_DAY_COUNTS = ("new_cards", "review_cards")
 
 
 @lru_cache(maxsize=8)
-def _bump_day(dialect: str, per_pack: bool = False):
+def _bump_day(dialect: str, per_pack: bool = False) -> Insert:
     """``INSERT … ON CONFLICT DO UPDATE`` adding to one learner-day row (``per_pack``: one
     learner-day-pack row of ``pack_day_stats``), on SQLite and PostgreSQL."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    upsert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
     table, counts = (PACK_DAY, _PACK_DAY_COUNTS) if per_pack else (DAY, _DAY_COUNTS)
-    key: dict[str, Any] = {"learner_id": bindparam("b_learner"), "review_day": bindparam("b_day")}
+    key: dict[str, BindParameter[Any]] = {"learner_id": bindparam("b_learner"), "review_day": bindparam("b_day")}
     if per_pack:
         key["pack_id"] = bindparam("b_pack")
-    stmt = upsert(table).values(**key, **{k: bindparam(f"b_{k}") for k in counts})
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c[k] for k in key],
-        set_={k: table.c[k] + stmt.excluded[k] for k in counts},
-    )
+    values = {**key, **{k: bindparam(f"b_{k}") for k in counts}}
+    index = [table.c[k] for k in key]
+    if dialect == "sqlite":
+        lite = sqlite.insert(table).values(values)
+        return lite.on_conflict_do_update(index_elements=index, set_={k: table.c[k] + lite.excluded[k] for k in counts})
+    pg = postgresql.insert(table).values(values)
+    return pg.on_conflict_do_update(index_elements=index, set_={k: table.c[k] + pg.excluded[k] for k in counts})
 
 
 def count_day(session: Session, learner: int, day: int, state_before: int, rating: int, sign: int) -> None:

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 
 from studyvm.store import hotpath
+from studyvm.study import card_writes, daytotals
 from studyvm.study import cards as repo
 from studyvm.study.limits import Allowance
 from studyvm.study.queue import DueQueue
@@ -193,11 +194,11 @@ class ReviewPath:
                 return None
             card = _row(found)
             done = decide(card)
-            values = repo.answer_values(card, done.fields, done.became_leech, log["rating"])
+            values = card_writes.answer_values(card, done.fields, done.became_leech, log["rating"])
             hotpath.update_card(conn, card.id, values)
             log_id = hotpath.insert_review(
                 conn,
-                repo.log_values(
+                card_writes.log_values(
                     learner,
                     card,
                     log["rating"],
@@ -208,8 +209,8 @@ class ReviewPath:
                     log["duration_ms"],
                 ),
             )
-            hotpath.count_day(conn, learner, log["day"], repo.day_counts(card.fields.state, log["rating"]))
-            hotpath.count_pack_day(conn, learner, log["day"], pack_id, repo.pack_day_counts(card.fields.state))
+            hotpath.count_day(conn, learner, log["day"], daytotals.day_counts(card.fields.state, log["rating"]))
+            hotpath.count_pack_day(conn, learner, log["day"], pack_id, daytotals.pack_day_counts(card.fields.state))
             if mistake is None:
                 hotpath.clear_mistakes(conn, learner, pack_id, qid)
             else:

@@ -79,22 +79,31 @@ def normalize(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by at most one edit or one swap of neighbours."""
-    if a == b:
+def _one_change_or_swap(a: str, b: str) -> bool:
+    """Strings of one length: one character changed, or two neighbours swapped."""
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
         return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _one_insertion(short: str, long: str) -> bool:
+    """``long`` is ``short`` with one character added."""
     i = 0
     while i < len(short) and short[i] == long[i]:
         i += 1
     return short[i:] == long[i + 1 :]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one edit or one swap of neighbours."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return _one_change_or_swap(a, b)
+    if abs(len(a) - len(b)) > 1:
+        return False
+    return _one_insertion(a, b) if len(a) < len(b) else _one_insertion(b, a)
 
 
 def text_matches(given: str, accepted: str) -> bool:

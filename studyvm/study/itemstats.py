@@ -177,8 +177,23 @@ def compute_item_report(svc: Any, session: Session, pack_id: str | None = None) 
     return report
 
 
+def item_report(svc: Any, pack_id: str | None = None) -> ItemReport:
+    """:func:`compute_item_report` in a read session of the open study service ``svc``: what
+    ``studyvm report --items`` prints and the app's Packs screen shows."""
+    with svc.read() as session:
+        return compute_item_report(svc, session, pack_id=pack_id)
+
+
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def shown_figures(stat: ItemStat) -> tuple[str, str, str]:
+    """(facility, sd, discrimination) as shown to people: ``85%``, ``0.36``, ``+42``; ``-`` when undefined."""
+    facility = f"{stat.facility:.0%}" if stat.facility is not None else "-"
+    sd = f"{stat.sd:.2f}" if stat.sd is not None else "-"
+    disc = f"{stat.discrimination:+.0f}" if stat.discrimination is not None else "-"
+    return facility, sd, disc
 
 
 def format_item_report(report: ItemReport) -> str:
@@ -189,9 +204,7 @@ def format_item_report(report: ItemReport) -> str:
         return "\n".join([*lines, "  no finished quiz or exam attempts yet"])
     lines += ["", f"{'attempts':>8} {'facility':>8} {'sd':>5} {'discr.':>6}  question"]
     for s in report.questions:
-        facility = f"{s.facility:.0%}" if s.facility is not None else "-"
-        sd = f"{s.sd:.2f}" if s.sd is not None else "-"
-        disc = f"{s.discrimination:+.0f}" if s.discrimination is not None else "-"
+        facility, sd, disc = shown_figures(s)
         flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
         lines.append(f"{s.attempts:>8} {facility:>8} {sd:>5} {disc:>6}  {s.pack_id}/{s.question_id}{flags}")
         lines.append(f"{'':>32}{' '.join(s.prompt.split())[:70]}")

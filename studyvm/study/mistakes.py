@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import Mistake
@@ -32,6 +32,19 @@ def record(
             origin=origin,
             response=None if response is None else json.dumps(response, default=str),
             cleared=False,
+        )
+    )
+
+
+def withdraw(learner: int, pack_id: str, question_id: str, origin: str, at: datetime, *, session: Session) -> None:
+    """Take back the mistake an answer recorded at ``at`` (that answer was changed before the exam ended)."""
+    session.execute(
+        delete(TABLE).where(
+            TABLE.c.learner_id == learner,
+            TABLE.c.pack_id == pack_id,
+            TABLE.c.question_id == question_id,
+            TABLE.c.origin == origin,
+            TABLE.c.at == at,
         )
     )
 
@@ -59,8 +72,7 @@ def open_mistakes(learner: int, *, session: Session, pack_id: str | None = None)
     )
     if pack_id is not None:
         query = query.where(TABLE.c.pack_id == pack_id)
-    rows = session.execute(query).all()
-    rows.sort(key=lambda r: (-r.n, -r.last.timestamp()))
+    rows = sorted(session.execute(query).all(), key=lambda r: (-r.n, -r.last.timestamp()))
     return [(r.pack_id, r.question_id, r.n) for r in rows]
 
 

@@ -121,6 +121,21 @@ class DueQueue:
         new = sum(n if pack_cap is None else min(n, pack_cap(p)) for p, n in self._new_counts.items())
         return min(max(0, due_cap), due), min(max(0, new_cap), new)
 
+    def _drop_new(self, pack: str, card_id: int) -> None:
+        """Take a new card out of its pack's list."""
+        entries = self._new.get(pack) or []
+        self._new[pack] = [e for e in entries if e[1] != card_id]
+        if self._new_counts.get(pack):
+            self._new_counts[pack] -= 1
+
+    def _drop_due(self, due: str, card_id: int) -> None:
+        """Take a card out of the due list (found by its due time, else by a search)."""
+        at = bisect_right(self._due, (due, card_id)) - 1
+        if at >= 0 and self._due[at][1] == card_id:
+            del self._due[at]
+        else:  # not where its due time says: look for it
+            self._due = [e for e in self._due if e[1] != card_id]
+
     def answered(
         self, pack: str, card_id: int, qid: str, before: tuple[int, str | None], after: tuple[int, str | None, bool]
     ) -> None:
@@ -128,16 +143,9 @@ class DueQueue:
         in the scheduled queue)."""
         state, due = before
         if state == 0:
-            entries = self._new.get(pack) or []
-            self._new[pack] = [e for e in entries if e[1] != card_id]
-            if self._new_counts.get(pack):
-                self._new_counts[pack] -= 1
+            self._drop_new(pack, card_id)
         elif due is not None:
-            at = bisect_right(self._due, (due, card_id)) - 1
-            if at >= 0 and self._due[at][1] == card_id:
-                del self._due[at]
-            else:  # not where its due time says: look for it
-                self._due = [e for e in self._due if e[1] != card_id]
+            self._drop_due(due, card_id)
         state, due, scheduled = after
         self._meta[card_id] = (pack, qid, state)
         if scheduled and due is not None and due <= self.horizon and (self.pack is None or pack == self.pack):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyvm.packs.questions import TYPES, names, row
 from studyvm.study.grading import NotGradable, is_self_rated
-from studyvm.study.sessions import ExamSession, QuizSession, TimeUp
+from studyvm.study.sessions import ExamSession, NavEntry, QuizSession, TimeUp
 from studyvm.study.verdict import explain
 from studyvm.study.views import ExamResult, Feedback, ShownCard
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 QUIZ_SIZE = 10
 EXAM_SIZE = 20
 EXAM_MINUTES = 30.0
+PASS_MARK = 70.0
+"""An exam's pass mark (percent) when none is chosen."""
 NO_ANSWER: dict[str, Any] = {name: t.no_answer for name, t in TYPES.items() if not t.needs_pick}
 """What "nothing entered" is submitted as, per type (it scores 0); other types need a pick."""
 NEEDS_PICK = names(needs_pick=True, self_rated=False)
@@ -62,7 +64,11 @@ class QuizRun:
     """A quiz or an exam in progress, over a :class:`QuizSession` / :class:`ExamSession`."""
 
     def __init__(
-        self, session: QuizSession, exam: bool, cbm: bool, lock: AbstractContextManager[Any] | None = None
+        self,
+        session: QuizSession | ExamSession,
+        exam: bool,
+        cbm: bool,
+        lock: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.session = session
         """The service's session object."""
@@ -94,7 +100,7 @@ class QuizRun:
         """Save the answer to question ``index``; the verdict for a quiz, ``None`` for an exam.
 
         ``value`` ``None`` means nothing entered (it scores 0); a flip card's ``value`` is its
-        self-rating 1..4.
+        self-rating 1..4. In an exam an answer already given is replaced (the last one counts).
         """
         question = self.questions[index].question
         rating = None
@@ -103,28 +109,107 @@ class QuizRun:
             value = None
         elif value is None and not row(question).needs_pick:
             value = row(question).no_answer  # a pick type stays None: not answered (Show me before a pick)
+        session = self.session
         with self.lock:
-            if self.session.current() is None or index in self.session.answers:
-                return None  # already answered, or time is up
-            try:
-                outcome = self.session.submit(value, rating=rating, confidence=confidence, position=index)
-            except TimeUp:
+            if isinstance(session, ExamSession):
+                if not session.closed and not session.time_up:
+                    session.submit(value, rating=rating, confidence=confidence, position=index)
                 return None
-        if self.exam or isinstance(outcome, str):
-            return None
+            if session.current() is None or index in session.answers:
+                return None  # already answered
+            outcome = session.submit(value, rating=rating, confidence=confidence, position=index)
         feedback = Feedback.of(outcome)
         feedback.lines = explain(question, value, self.questions[index].presentation)
         return feedback
 
-    def save_at_time_up(self, index: int, value: Any, confidence: int | None) -> bool:
-        """Keep what was entered in question ``index`` when the exam's time ran out (once); True if saved."""
-        question = self.questions[index].question
-        session = self.session
-        if not isinstance(session, ExamSession) or value is None or is_self_rated(question):
+    def exam_session(self) -> ExamSession | None:
+        """The exam behind this run (``None`` for a practice quiz)."""
+        return self.session if isinstance(self.session, ExamSession) else None
+
+    def overview(self) -> list[NavEntry]:
+        """Every question's state for the navigation panel (a quiz: answered or not, never flagged)."""
+        exam = self.exam_session()
+        if exam is not None:
+            with self.lock:
+                return exam.overview()
+        answers = self.session.answers
+        return [NavEntry(i, i in answers, False) for i in range(len(self.questions))]
+
+    def flag(self, index: int) -> bool:
+        """Toggle the review flag of exam question ``index``; whether it is flagged now."""
+        exam = self.exam_session()
+        if exam is None:
             return False
         with self.lock:
-            if index in session.answers:
+            return exam.flag(index)
+
+    def flagged(self) -> list[int]:
+        """Positions flagged for review, in order."""
+        exam = self.exam_session()
+        return sorted(exam.flagged) if exam is not None else []
+
+    def saved_answer(self, index: int) -> str | None:
+        """What is saved for exam question ``index``, in words (``None``: nothing yet, or a quiz)."""
+        exam = self.exam_session()
+        return exam.saved_answer(index) if exam is not None else None
+
+    def set_confidence(self, index: int, confidence: int) -> bool:
+        """Change only the certainty of an exam answer already given; False if it cannot change now."""
+        exam = self.exam_session()
+        if exam is None:
+            return False
+        with self.lock:
+            try:
+                exam.set_confidence(index, confidence)
+            except (TimeUp, ValueError):
                 return False
+        return True
+
+    def unanswered(self) -> list[int]:
+        """Positions not answered yet, in order."""
+        answers = self.session.answers
+        return [i for i in range(len(self.questions)) if i not in answers]
+
+    def progress_text(self, index: int) -> str:
+        """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered`` for question ``index``."""
+        text = f"{'Exam' if self.exam else 'Quiz'}: question {index + 1} of {len(self.questions)}"
+        if self.exam:
+            flagged = self.flagged()
+            text += " · ⚑ flagged" if index in flagged else ""
+            text += f" · {len(flagged)} flagged, {len(self.unanswered())} unanswered"
+        return text
+
+    def nav_text(self, index: int) -> str:
+        """One line in the manner of Moodle's quiz navigation: ``1✔ 2· [3⚑] 4·`` (current in brackets)."""
+        cells = [f"{e.index + 1}{e.mark}" for e in self.overview()]
+        return " ".join(f"[{cell}]" if i == index else cell for i, cell in enumerate(cells))
+
+    def submit_question(self) -> str:
+        """The summary asked before submitting: what is unanswered and what is flagged."""
+        kind = "exam" if self.exam else "quiz"
+        left = self.unanswered()
+        if left:
+            text = (
+                f"Submit all and finish the {kind}? {len(left)} question(s) unanswered: they score nothing "
+                f"({', '.join(str(i + 1) for i in left)})."
+            )
+        else:
+            text = f"Every question is answered. Submit all and finish the {kind}? Answers can no longer change after."
+        flagged = self.flagged()
+        if flagged:
+            text += f" Flagged for review: {', '.join(str(i + 1) for i in flagged)}."
+        return text
+
+    def save_at_time_up(self, index: int, value: Any, confidence: int | None) -> bool:
+        """Keep what was entered in question ``index`` when the exam's time ran out; True if saved.
+
+        Something entered over a saved answer (the learner was changing it) replaces it, as any
+        change before the end would; nothing entered keeps the saved answer."""
+        question = self.questions[index].question
+        session = self.exam_session()
+        if session is None or value is None or is_self_rated(question):
+            return False
+        with self.lock:
             try:
                 session.submit(value, confidence=confidence, position=index, at_time_up=True)
             except NotGradable:
@@ -153,14 +238,14 @@ def start_quiz_run(
     exam, cbm = request.exam, request.cbm
     with lock:
         unfinished = service.unfinished_exam() if request.resume else None
-        session: QuizSession
+        session: QuizSession | ExamSession
         if unfinished is not None:
             session = service.resume_exam(unfinished)
             exam, cbm = True, session.cbm
         elif exam:
             session = service.start_exam(
                 minutes=request.minutes if request.minutes is not None else EXAM_MINUTES,
-                pass_mark=request.pass_mark or 70,
+                pass_mark=request.pass_mark if request.pass_mark is not None else PASS_MARK,
                 cbm=bool(cbm),
                 n=request.n or EXAM_SIZE,
                 **pick,

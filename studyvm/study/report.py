@@ -7,9 +7,10 @@ answers were wrong and by how many learners, to find the questions that are badl
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from studyvm.store.classdb import require_instructor
@@ -17,13 +18,16 @@ from studyvm.store.models import Attempt, AttemptAnswer, CardState, Learner, Mis
 from studyvm.store.repo import table_of
 from studyvm.study.stats import exam_history, mastery_counts, shares
 
-LOG = ReviewLog.__table__
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+LOG = table_of(ReviewLog)
 CARD = table_of(CardState)
 DAY = table_of(ReviewDayStats)
-ATTEMPT = Attempt.__table__
-ANSWER = AttemptAnswer.__table__
-MISTAKE = Mistake.__table__
-LEARNER = Learner.__table__
+ATTEMPT = table_of(Attempt)
+ANSWER = table_of(AttemptAnswer)
+MISTAKE = table_of(Mistake)
+LEARNER = table_of(Learner)
 
 
 @dataclass
@@ -68,22 +72,13 @@ class Report:
         return asdict(self)
 
 
-def _grouped(session: Session, query) -> dict:
+def _grouped(session: Session, query: Select[Any]) -> dict[Any, Any]:
+    """Rows of a group-by as key -> last column (the key is a tuple when there are several)."""
     return {tuple(r[:-1]) if len(r) > 2 else r[0]: r[-1] for r in session.execute(query).all()}
 
 
-def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Report:
-    """Build the report over every learner in the database (instructors only on a class database)."""
-    require_instructor(svc.engine, "the class report")
-    log_pack = [LOG.c.pack_id == pack_id] if pack_id else []
-    ans_pack = [ANSWER.c.pack_id == pack_id] if pack_id else []
-    mis_pack = [MISTAKE.c.pack_id == pack_id] if pack_id else []
-    if pack_id:
-        reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
-    else:  # the day totals hold them: no scan of the log
-        reviews = _grouped(
-            session, select(DAY.c.learner_id, cast(func.sum(DAY.c.reviews), Integer)).group_by(DAY.c.learner_id)
-        )
+def _last_activity(session: Session, log_pack: list[Any], ans_pack: list[Any]) -> dict[int, datetime]:
+    """Learner id -> the latest review or quiz/exam answer."""
     last_review = _grouped(
         session, select(LOG.c.learner_id, func.max(LOG.c.reviewed_at)).where(*log_pack).group_by(LOG.c.learner_id)
     )
@@ -94,16 +89,34 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
         .where(*ans_pack)
         .group_by(ATTEMPT.c.learner_id),
     )
-    report = Report(pack_id=pack_id)
+    latest: dict[int, datetime] = {}
+    for moments in (last_review, last_answer):
+        for learner_id, at in moments.items():
+            if at is not None and (learner_id not in latest or at > latest[learner_id]):
+                latest[learner_id] = at
+    return latest
+
+
+def _learner_reports(
+    svc: StudyService, session: Session, pack_id: str | None, log_pack: list[Any], ans_pack: list[Any]
+) -> list[LearnerReport]:
+    """One :class:`LearnerReport` per learner, by name."""
+    if pack_id:
+        reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
+    else:  # the day totals hold them: no scan of the log
+        reviews = _grouped(
+            session, select(DAY.c.learner_id, cast(func.sum(DAY.c.reviews), Integer)).group_by(DAY.c.learner_id)
+        )
+    latest = _last_activity(session, log_pack, ans_pack)
+    found = []
     for learner_id, name in session.execute(select(LEARNER.c.id, LEARNER.c.name).order_by(LEARNER.c.name)):
         by_topic, by_pack = mastery_counts(svc, session, learner_id, pack_id)
-        moments = [m for m in (last_review.get(learner_id), last_answer.get(learner_id)) if m is not None]
         mastered, questions = sum(c.mastered for c in by_pack.values()), sum(c.questions for c in by_pack.values())
-        report.learners.append(
+        found.append(
             LearnerReport(
                 name=name,
                 reviews=reviews.get(learner_id, 0),
-                last_activity=max(moments).isoformat() if moments else None,
+                last_activity=latest[learner_id].isoformat() if learner_id in latest else None,
                 mastery=round(mastered / questions, 4) if questions else 0.0,
                 by_topic=shares(by_topic),
                 exams=exam_history(session, learner_id),
@@ -111,6 +124,13 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
                 questions=questions,
             )
         )
+    return found
+
+
+def _question_reports(
+    svc: StudyService, session: Session, pack_id: str | None, ans_pack: list[Any], mis_pack: list[Any]
+) -> list[QuestionReport]:
+    """Questions answered wrongly at least once, worst first."""
     answered: dict[tuple[str, str], int] = {}
     # Reviews per card along the log's one index (card_id), then per question over the learners' cards.
     per_card = select(LOG.c.card_id, func.count().label("n")).group_by(LOG.c.card_id).subquery()
@@ -131,23 +151,28 @@ def compute_report(svc: Any, session: Session, pack_id: str | None = None) -> Re
         .where(*mis_pack)
         .group_by(MISTAKE.c.pack_id, MISTAKE.c.question_id)
     ).all()
+    found = []
     for p, q, n, learners in wrong:
         total = max(answered.get((p, q), 0), n)
         pack = svc.packs.get(p)
         question = pack.question(q) if pack else None
-        report.questions.append(
-            QuestionReport(
-                p,
-                q,
-                total,
-                n,
-                learners,
-                round(n / total, 4),
-                question.prompt if question else "(no longer in its pack)",
-            )
-        )
-    report.questions.sort(key=lambda r: (-r.wrong_rate, -r.wrong, r.pack_id, r.question_id))
-    return report
+        prompt = question.prompt if question else "(no longer in its pack)"
+        found.append(QuestionReport(p, q, total, n, learners, round(n / total, 4), prompt))
+    found.sort(key=lambda r: (-r.wrong_rate, -r.wrong, r.pack_id, r.question_id))
+    return found
+
+
+def compute_report(svc: StudyService, session: Session, pack_id: str | None = None) -> Report:
+    """Build the report over every learner in the database (instructors only on a class database)."""
+    require_instructor(svc.engine, "the class report")
+    log_pack = [LOG.c.pack_id == pack_id] if pack_id else []
+    ans_pack = [ANSWER.c.pack_id == pack_id] if pack_id else []
+    mis_pack = [MISTAKE.c.pack_id == pack_id] if pack_id else []
+    return Report(
+        pack_id=pack_id,
+        learners=_learner_reports(svc, session, pack_id, log_pack, ans_pack),
+        questions=_question_reports(svc, session, pack_id, ans_pack, mis_pack),
+    )
 
 
 def format_report(report: Report, top: int = 20) -> str:

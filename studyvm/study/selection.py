@@ -13,6 +13,7 @@ from studyvm.store.models import STATE_NEW, CardState
 from studyvm.store.repo import table_of
 from studyvm.study import mistakes as bank
 from studyvm.study.scheduling import retrievability
+from studyvm.textsafe import inert
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -24,6 +25,40 @@ UNSEEN_RECALL = 0.5
 
 def _matches(q: Any, topic: str | None, tag: str | None, qtype: str | None) -> bool:
     return (topic is None or q.topic == topic) and (tag is None or tag in q.tags) and (qtype is None or q.type == qtype)
+
+
+FILTER_WORDS = {"topic": "topic", "tag": "tag", "qtype": "question type"}
+"""The quiz filters :func:`no_match` explains, and what a learner calls each."""
+
+
+def _filter_values(questions: list[Any]) -> dict[str, list[str]]:
+    """Filter -> every value the questions have (topics, tags, types), sorted."""
+    found: dict[str, set[str]] = {key: set() for key in FILTER_WORDS}
+    for q in questions:
+        found["topic"].add(q.topic)
+        found["tag"].update(q.tags)
+        found["qtype"].add(q.type)
+    return {key: sorted(v for v in values if v) for key, values in found.items()}
+
+
+def _unknown_value(known: dict[str, list[str]], asked: dict[str, str], where: str) -> str | None:
+    """``no topic 'x' (there are: …)`` for the first filter value no question has, else ``None``."""
+    for key, value in asked.items():
+        if value not in known[key]:
+            listed = ", ".join(inert(k) for k in known[key]) or "none"  # pack text, shown literally
+            return f"no {FILTER_WORDS[key]} {value!r}{where} (there are: {listed})"
+    return None
+
+
+def no_match(svc: StudyService, pack_id: str | None = None, **filters: Any) -> str:
+    """Why no question matches: names a topic, tag or type no question has, with the ones there are."""
+    packs = [svc.pack(pack_id)] if pack_id else list(svc.packs.values())
+    where = f" in pack {pack_id}" if pack_id else ""
+    asked = {key: filters[key] for key in FILTER_WORDS if filters.get(key) is not None}
+    unknown = _unknown_value(_filter_values([q for p in packs for q in p.questions]), asked, where)
+    if unknown:
+        return unknown
+    return f"no question{where} matches all of these filters together" if asked else f"no question matches{where}"
 
 
 def recall_by_question(svc: StudyService, session: Session, pack_id: str | None = None) -> dict[tuple[str, str], float]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from studyvm.store import repo as store_repo
 from studyvm.store.engine import write_session
 from studyvm.store.models import STATE_NEW, STATE_REVIEW
+from studyvm.study import card_writes
 from studyvm.study import cards as repo
 from studyvm.study.card_actions import CardActions
 from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
@@ -183,7 +184,7 @@ class StudyService(CardActions):
                     raise StudyError(f"no card for {card.pack_id}/{question.id}")
                 row = found
                 done = schedule(self.scheduler, row.fields, rating, now, card_id=row.id)
-                log_id = repo.record_review(
+                log_id = card_writes.record_review(
                     self.learner_id,
                     row,
                     done.fields,
@@ -229,12 +230,12 @@ class StudyService(CardActions):
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
-        from studyvm.study.selection import choose
+        from studyvm.study.selection import choose, no_match
 
         picked = choose(self, self.rng, n=n, **filters)
         if not picked:
             empty_bank = " (the mistake bank is empty)" if filters.get("mistakes") else ""
-            raise StudyError("no question matches" + empty_bank)
+            raise StudyError(no_match(self, **filters) + empty_bank)
         return [(p, q, present(q, self.rng)) for p, q in picked]
 
     def start_quiz(

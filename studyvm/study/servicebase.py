@@ -21,7 +21,7 @@ from studyvm.config import Settings
 from studyvm.errors import StudyVMError
 from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
-from studyvm.study import cards as repo
+from studyvm.study import card_writes, daytotals
 from studyvm.study import sync as packsync
 from studyvm.study.limits import Allowance
 from studyvm.study.prefs import load_study_prefs
@@ -204,9 +204,9 @@ class ServiceBase:
         else:
             if not same_day:
                 with write_session(self.engine) as writer:
-                    repo.unbury(self.learner_id, now, session=writer)
+                    card_writes.unbury(self.learner_id, now, session=writer)
             with self.read() as session:
-                done = repo.done_today(self.learner_id, day, session=session)
+                done = daytotals.done_today(self.learner_id, day, session=session)
         self._today = (day, Allowance(self.limits, done, tuple(self.packs)))
         return self._today[1]
 

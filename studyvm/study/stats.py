@@ -9,11 +9,13 @@ live in the packs, not in the database.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, cast, func, literal, select
+from sqlalchemy import ColumnElement, CursorResult, Integer, Row, cast, func, literal, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -96,15 +98,15 @@ class Stats:
         return data
 
 
-def days_since(column, now, dialect: str):
-    """SQL: fractional days from ``column`` to ``now``."""
+def days_since(column: ColumnElement[datetime], now: datetime, dialect: str) -> ColumnElement[float | Decimal]:
+    """SQL: fractional days from ``column`` to ``now`` (PostgreSQL gives a ``numeric``)."""
     naive = now.replace(tzinfo=None) - (now.utcoffset() or timedelta(0))
     if dialect == "sqlite":
         return func.julianday(literal(naive.isoformat(" "))) - func.julianday(column)
     return func.extract("epoch", literal(naive) - column) / 86400.0
 
 
-def local_date(column, offset_s: int, dialect: str):
+def local_date(column: ColumnElement[datetime], offset_s: int, dialect: str) -> ColumnElement[str]:
     """SQL: the ``YYYY-MM-DD`` local date of a stored UTC datetime."""
     if dialect == "sqlite":
         return func.date(column, f"{offset_s:+d} seconds")
@@ -118,7 +120,7 @@ def _sql_pow(session: Session, dialect: str) -> bool:
     """Whether the database has ``pow`` (PostgreSQL does; SQLite when built with math functions)."""
     if dialect != "sqlite":
         return True
-    url = str(session.get_bind().url)
+    url = str(session.get_bind().engine.url)
     if url not in _POW_OK:
         try:
             with session.begin_nested():
@@ -151,7 +153,8 @@ def _recall_by_position(svc: StudyService, session: Session, learner: int, pack_
         result = session.execute(select(CARD.c.position, recall).where(*where))
         # Two plain numbers per card need no result processing: read the DB-API cursor directly,
         # which halves the time on 100,000 cards.
-        rows = result.cursor.fetchall() if result.cursor is not None else result.all()
+        cursor = result.cursor if isinstance(result, CursorResult) else None
+        rows = cursor.fetchall() if cursor is not None else result.all()
         return dict(rows)
     rows = session.execute(select(CARD.c.position, CARD.c.stability, days).where(*where)).all()
     return {pos: retrievability(svc.scheduler, s, d) for pos, s, d in rows}
@@ -224,7 +227,9 @@ def mastery_counts(
     return by_topic, by_pack
 
 
-def mastery(svc: StudyService, session: Session, learner: int, pack_id: str | None = None):
+def mastery(
+    svc: StudyService, session: Session, learner: int, pack_id: str | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
     """(topic -> share mastered, pack -> share mastered), 0..1 (see :func:`is_mastered`)."""
     by_topic, by_pack = mastery_counts(svc, session, learner, pack_id)
     return shares(by_topic), shares(by_pack)
@@ -277,34 +282,22 @@ def mastery_by_topic(svc: StudyService) -> dict[str, float]:
         return mastery(svc, session, svc.learner_id)[0]
 
 
-def compute_stats(svc: StudyService, session: Session) -> Stats:
-    """Every progress figure of the service's learner."""
-    learner = svc.learner_id
-    dialect = session.get_bind().dialect.name
-    now = svc.clock()
-    today = day_of(now, svc.tz)
-    offset = int(now.astimezone(svc.tz).utcoffset().total_seconds())
-    days = session.execute(
-        select(DAY.c.review_day, DAY.c.reviews, DAY.c.review_cards, DAY.c.lapses).where(DAY.c.learner_id == learner)
-    ).all()
-    total = sum(d.reviews for d in days)
-    per_day = {d.review_day: d.reviews for d in days if d.reviews > 0}
+def _retention(days: Sequence[Row[int, int, int, int]], today: int) -> float | None:
+    """Share of review-state cards recalled over the last :data:`RETENTION_DAYS` (``None``: none reviewed)."""
     recent = [d for d in days if d.review_day > today - RETENTION_DAYS]
     reviewed = sum(d.review_cards for d in recent)
-    retention = round(1 - sum(d.lapses for d in recent) / reviewed, 4) if reviewed else None
-    mine_card = CARD.c.learner_id == learner
-    due_now = session.execute(
-        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
-    ).scalar_one()
-    new_available = session.execute(
-        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_NEW)
-    ).scalar_one()
+    return round(1 - sum(d.lapses for d in recent) / reviewed, 4) if reviewed else None
+
+
+def _forecast(svc: StudyService, session: Session, now: datetime, today: int) -> dict[str, int]:
+    """Local date -> cards falling due, for the next :data:`FORECAST_DAYS` (overdue ones count today)."""
+    offset = int((now.astimezone(svc.tz).utcoffset() or timedelta(0)).total_seconds())
     horizon = now.astimezone(svc.tz).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=FORECAST_DAYS)
-    day_col = local_date(CARD.c.due, offset, dialect)
-    upcoming = dict(
+    day_col = local_date(CARD.c.due, offset, session.get_bind().dialect.name)
+    upcoming: dict[str, int] = dict(
         session.execute(
             select(day_col, func.count())
-            .where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due < horizon)
+            .where(CARD.c.learner_id == svc.learner_id, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due < horizon)
             .group_by(day_col)
         ).all()
     )
@@ -314,6 +307,26 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         key = max(str(day), start.isoformat())  # overdue cards are due today
         if key in forecast:
             forecast[key] += count
+    return forecast
+
+
+def compute_stats(svc: StudyService, session: Session) -> Stats:
+    """Every progress figure of the service's learner."""
+    learner = svc.learner_id
+    now = svc.clock()
+    today = day_of(now, svc.tz)
+    days = session.execute(
+        select(DAY.c.review_day, DAY.c.reviews, DAY.c.review_cards, DAY.c.lapses).where(DAY.c.learner_id == learner)
+    ).all()
+    total = sum(d.reviews for d in days)
+    per_day = {d.review_day: d.reviews for d in days if d.reviews > 0}
+    mine_card = CARD.c.learner_id == learner
+    due_now = session.execute(
+        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
+    ).scalar_one()
+    new_available = session.execute(
+        select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_NEW)
+    ).scalar_one()
     topic_counts, pack_counts = mastery_counts(svc, session, learner)
     by_topic, by_pack = shares(topic_counts), shares(pack_counts)
     year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
@@ -326,10 +339,10 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         by_topic=by_topic,
         by_pack=by_pack,
         exams=exam_history(session, learner),
-        forecast=forecast,
+        forecast=_forecast(svc, session, now, today),
         heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
         streak=streak(set(per_day), today),
-        retention=retention,
+        retention=_retention(days, today),
         mastered_by_topic=topic_counts,
         mastered_by_pack=pack_counts,
     )

@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from studyvm.config import Settings
+from studyvm.errors import StudyVMError, describe
 from studyvm.study.views import (
     Dashboard,
     FailedPack,
@@ -25,7 +26,9 @@ from studyvm.study.views import (
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
     from studyvm.study.browse import CardInfo, HistoryEntry
+    from studyvm.study.itemstats import ItemReport
     from studyvm.study.quiz import QuizRun
+    from studyvm.study.quiz_setup import SetupChoices
     from studyvm.study.review import ReviewSession
     from studyvm.study.service import StudyService
 
@@ -73,6 +76,17 @@ class Backend:
         pack = self.catalog().get(pack_id)
         return pack.question(question_id) if pack is not None else None
 
+    def question_media(self, question: Any) -> tuple[str | None, list[str]]:
+        """The folder of the pack holding ``question`` (``None`` if not found) and the media files
+        its placeholders name (:func:`studyvm.packs.mediarefs.question_media`)."""
+        from studyvm.packs.mediarefs import question_media
+
+        names = question_media(question)
+        packs = list(self.catalog().packs.values())
+        owner = next((p for p in packs if p.question(question.id) is question), None)  # the same object
+        owner = owner or next((p for p in packs if p.question(question.id) == question), None)  # or a copy
+        return (owner.location if owner is not None else None), names
+
     def pack_summaries(self) -> tuple[list[PackSummary], list[FailedPack]]:
         """Every loaded pack and every failed one (due/new counts not filled in)."""
         from studyvm.study.overview import pack_summaries
@@ -99,7 +113,15 @@ class Backend:
                 from studyvm.study.service import StudyService
 
                 packs = dict(self.catalog().packs)
-                self._service = StudyService(self.settings, packs=packs, **self.service_options).open()
+                service = StudyService(self.settings, packs=packs, **self.service_options)
+                try:
+                    self._service = service.open()
+                except StudyVMError:
+                    raise
+                except Exception as exc:  # the same words as the CLI's, never SQL (adversary F16)
+                    from studyvm.study.openfail import open_failure
+
+                    raise open_failure(exc, self.settings) from exc
             return self._service
 
     def close(self) -> None:
@@ -167,6 +189,21 @@ class Backend:
         with self.lock:
             return start_quiz_run(self.service(), request, lock=self.lock)
 
+    def quiz_setup(self, exam: bool) -> SetupChoices:
+        """Defaults and choices for the quiz or exam setup form."""
+        from studyvm.study.quiz_setup import setup_choices
+
+        with self.lock:
+            return setup_choices(self.service(), exam)
+
+    def item_report(self, pack_id: str) -> ItemReport:
+        """Item analysis of one pack: attempts, facility, discrimination and flags per question, as
+        ``studyvm report --items --pack ID`` computes it (instructors only on a class database)."""
+        from studyvm.study.itemstats import item_report
+
+        with self.lock:
+            return item_report(self.service(), pack_id)
+
     def mastery(self) -> list[TopicMastery]:
         """Mastery per topic (the dashboard's slow figure, loaded after the others)."""
         from studyvm.study.overview import fill_mastery
@@ -201,6 +238,6 @@ class Backend:
             with self.lock:
                 fill_dashboard(self.service(), data, mastery=mastery)
         except Exception as exc:  # the packs are still worth showing without the figures
-            data.engine_note = f"progress unavailable: {exc}"
+            data.engine_note = f"progress unavailable: {describe(exc)}"
             data.suggestion, data.suggested_screen = suggest(0, 0, known=False)
         return data

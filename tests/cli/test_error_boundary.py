@@ -205,7 +205,7 @@ def test_small_refusals_up_front(tmp_path: Path) -> None:
     missing = _run(tmp_path, "--packs", str(tmp_path / "nonexistent"), "pack", "list", "--json")
     assert missing.exit_code == 0 and "nonexistent: no such folder" in missing.stderr
     bogus = _run(tmp_path, "lab", "--scenario", "bogus")
-    assert bogus.exit_code == 1 and "unknown scenario 'bogus'" in bogus.output
+    assert bogus.exit_code == 2 and "studyvm: error: unknown scenario 'bogus'" in bogus.output
 
 
 def test_gift_1e999_is_out_of_range_not_an_internal_error(tmp_path: Path) -> None:

@@ -86,7 +86,10 @@ def test_error_anywhere_imports_nothing(tmp_path: Path) -> None:
     bank.write_text("Good?{T}\n\n" * 20 + "::bad::Bad?{#twelve}\n", encoding="utf-8")
     result = _run(home, str(bank))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"{bank}:41:14: error: not a number: 'twelve'"
+    assert result.stderr.splitlines() == [
+        f"{bank}:41:14: error: not a number: 'twelve'",
+        f"studyvm: error: {bank}: 1 error; nothing was imported",
+    ]
     assert "Traceback" not in result.output
     assert _installed(home) == []
 

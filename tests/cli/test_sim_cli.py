@@ -58,9 +58,9 @@ def test_compare_table_and_json() -> None:
 
 def test_bad_names_are_one_line_errors() -> None:
     r = _run("sim", "run", "--workload", "nope")
-    assert r.exit_code == 2 and r.output.strip().startswith("error: unknown workload 'nope'")
+    assert r.exit_code == 2 and r.output.strip().startswith("studyvm: error: unknown workload 'nope'")
     r = _run("sim", "compare", "-w", "cpu", "--profile", "z80")
-    assert r.exit_code == 2 and "unknown profile 'z80'" in r.output
+    assert r.exit_code == 2 and r.output.startswith("studyvm: error: unknown profile 'z80'")
     r = _run("sim", "scenario", "no-such-thing")
     assert r.exit_code == 2 and "unknown scenario" in r.output
 
@@ -142,3 +142,14 @@ def test_scale_and_budget_are_capped_before_anything_runs() -> None:
         assert f"is above the limit of {max_scale}" in result.output
     result = CliRunner().invoke(app, ["sim", "run", "--max-instructions", str(10**12)])
     assert result.exit_code == 2 and f"above the limit of {max_budget:,}" in result.output
+
+
+def test_disasm_effects_come_from_the_isa_table(tmp_path: Path) -> None:
+    src = tmp_path / "p.s"
+    src.write_text("    add r3, r1, r2\n    push r4\n    hlt\n", encoding="utf-8")
+    r = _run("sim", "disasm", "--effects", str(src))
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].endswith("; reads r1, r2; writes r3")
+    assert lines[1].endswith("; reads r4, sp; writes sp, mem")
+    assert "reads" not in _run("sim", "disasm", str(src)).output

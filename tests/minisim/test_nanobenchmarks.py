@@ -33,7 +33,9 @@ def test_block_io_native_is_the_floor() -> None:
     assert all(r.cycles >= native for r in c.values())
     assert c["para"].overhead < 1.3 and c["hybrid"].overhead < 1.3
     assert c["hw"].overhead >= c["full"].overhead > c["para"].overhead
-    assert c["trap-emulate"].overhead > c["full"].overhead
+    # No longer trap-emulate > full: the hosted BT VMM now pays a world switch per disk request
+    # [SVL01], which the classic trap-and-emulate VMM, driving the device itself, does not.
+    assert c["full"].overhead > c["trap-emulate"].overhead > c["para"].overhead
 
 
 @pytest.mark.parametrize("mode", ["trap-emulate", "full", "hw"])

@@ -3,12 +3,12 @@ per level as it reads them; a guest-physical frame the nested tables lack is an 
 
 from __future__ import annotations
 
-import sys
+import importlib
 
 import minisim
 from minisim.vmm.hw import HOST_LEVELS, NestedPaging
 
-_run = sys.modules["minisim.run"]
+_run = importlib.import_module("minisim.run")  # the module (minisim.run is the function)
 
 
 def test_each_level_of_a_complete_walk_takes_a_nested_walk() -> None:

@@ -3,14 +3,14 @@ coherent, and a VMM that fails to (a mutant) breaks equivalence -- not only a co
 
 from __future__ import annotations
 
-import sys
+import importlib
 
 import pytest
 
 import minisim
 from minisim.vmm.shadow import ShadowPaging
 
-_run = sys.modules["minisim.run"]
+_run = importlib.import_module("minisim.run")  # the module (minisim.run is the function)
 SHADOW_MODES = ("trap-emulate", "full", "hw")
 
 
@@ -21,7 +21,8 @@ def _guest_walk(M: list[int], cr3: int, vpn: int) -> tuple[int, int] | None:
     pte = M[((pde & ~15) + (vpn & 15)) & 0xFFFF]
     if not pte & 1 or pte >= 1 << 16:
         return None
-    return pte >> 8, (pte & pde & 7) | (pte & 8)
+    flags = (pte & pde & 7) | (pte & 8)
+    return pte >> 8, flags if pte & 0x40 else flags & ~2  # a clean page is read-only until written
 
 
 @pytest.mark.parametrize("workload", ["fork", "pagefault", "ctxswitch", "mixed"])

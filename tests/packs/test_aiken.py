@@ -91,3 +91,16 @@ def test_stray_option_does_not_merge_into_the_next_question():
     with pytest.raises(ImportProblem) as caught:
         parse_aiken(text, "bank.aiken")
     assert (caught.value.line, len(caught.value.problems)) == (1, 1)
+
+
+def test_an_answer_spelled_with_its_option_text_is_read_by_its_letter_as_moodle_does():
+    result = parse_aiken("Capital?\nA. Paris\nB. Rome\nANSWER: B) Rome\n\nSea?\nA. Med\nB. Baltic\nANSWER: a. Med\n")
+    assert [[o.correct for o in q.options] for q in result.questions] == [[False, True], [True, False]]
+    assert [w.message for w in result.warnings] == [
+        "ANSWER 'B) Rome' read as B (the letter alone is enough)",
+        "ANSWER 'a. Med' read as A (the letter alone is enough)",
+    ]
+    with pytest.raises(ImportProblem, match="ANSWER 'C\\) Oslo' is not one of the options A, B"):
+        parse_aiken("Capital?\nA. Paris\nB. Rome\nANSWER: C) Oslo\n")
+    with pytest.raises(ImportProblem, match="ANSWER 'Paris' is not one of the options"):
+        parse_aiken("Capital?\nA. Paris\nB. Rome\nANSWER: Paris\n")

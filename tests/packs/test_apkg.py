@@ -83,7 +83,7 @@ def test_fields_tags_and_escaping(pack, collection):
         return notes[genanki.guid_for(pack.id, qid)]
 
     _, tags, (front, back, extra) = note("t.flip")
-    assert tags == ["basics", "cards", "week_1"]
+    assert tags == ["basics", "cards", "week_1", "studyvm::t.flip"]  # the id, read back on import
     assert back == "Software that runs virtual machines<br>(also called a VMM)."
     assert extra.startswith("Type 1 runs on bare metal")
     _, _, (front, back, extra) = note("t.mcq")

@@ -154,7 +154,7 @@ def test_export_then_import_keeps_what_anki_holds(tmp_path_factory, raw):
 
     def essence(q):
         answer = q.back if q.type == "flip" else [a.text for a in q.answers] if q.type == "short" else None
-        return (q.type, q.prompt, answer)
+        return (q.id, q.type, q.prompt, answer)  # ids too: the export records them (studyvm:: tag)
 
     assert sorted(map(essence, back), key=str) == sorted(map(essence, pack.questions), key=str)
 
@@ -185,3 +185,16 @@ def test_media_refused_by_kind_is_named(tmp_path):
     result = import_apkg(tmp_path / "deck.apkg")
     assert "topology.exe" not in result.media
     assert any("'topology.exe' is not a picture, sound or video file" in w.message for w in result.warnings)
+
+
+def test_a_round_trip_through_anki_keeps_every_id_and_no_id_tag(tmp_path: Path):
+    from studyvm.config import builtin_content_dir
+    from studyvm.packs.exporters.apkg import export_apkg
+    from studyvm.packs.loader import load_pack_dir
+
+    pack = load_pack_dir(builtin_content_dir() / "virtualization").pack
+    assert pack is not None
+    export_apkg(pack, tmp_path / "v.apkg")
+    back = import_apkg(tmp_path / "v.apkg").questions
+    assert sorted(q.id for q in back) == sorted(q.id for q in pack.questions)  # was 0 of them (interop review)
+    assert not any(t.startswith("studyvm::") for q in back for t in q.tags)

@@ -15,12 +15,23 @@ from studyvm.packs.model import QUESTION_TYPES
 @pytest.fixture(scope="module")
 def result():
     try:
-        import minisim
+        from studyvm.lab import demo_ids
 
-        demos = set(minisim.SCENARIOS)
+        demos = demo_ids()  # the scenarios and the lab's view:<id> views
     except (ImportError, AttributeError):
         demos = None
     return load_pack_dir(builtin_content_dir() / "virtualization", origin="builtin", known_demos=demos)
+
+
+def test_every_demo_resolves_to_a_scenario_or_a_view(result) -> None:
+    import minisim
+    from studyvm import labviews
+
+    demos = {q.id: q.demo for q in result.pack.questions if q.demo}
+    views = {qid: labviews.demo_view(d) for qid, d in demos.items() if d.startswith(labviews.DEMO_PREFIX)}
+    assert all(d in minisim.SCENARIOS for qid, d in demos.items() if qid not in views)
+    # the translation cache, shadow coherence and the 2D walk each prove at least one answer
+    assert {"translate", "shadow", "walk"} <= set(views.values())
 
 
 def test_validates_without_errors_or_warnings(result) -> None:

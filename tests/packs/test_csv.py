@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from studyvm.packs.importers.common import ImportProblem
+from studyvm.packs.importers.common import ImportProblem, guid_id
 from studyvm.packs.importers.csv_tsv import import_csv, parse_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -98,3 +98,45 @@ def test_errors(text, line, words):
 def test_deck_header_sets_the_topic():
     questions = parse_csv("#separator:Pipe\n#deck:Virt::Paging\nWhat is EPT?|Nested paging\n").questions
     assert [(q.prompt, q.back, q.topic) for q in questions] == [("What is EPT?", "Nested paging", "Virt/Paging")]
+
+
+def test_fields_past_front_and_back_become_the_explanation_not_lost():
+    # Anki's export of a note type with a third field (interop review: dropped without a word)
+    text = (
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:7\n"
+        "g2\tBasic\tNet\tName this\tStar\tThird <b>field</b>\tt1\n"
+    )
+    (q,) = parse_csv(text).questions
+    assert (q.prompt, q.back, q.explanation, q.tags, q.topic) == ("Name this", "Star", "Third field", ["t1"], "Net")
+    (plain,) = parse_csv("Q1,A1,t,Because,More\n").questions
+    assert (plain.back, plain.tags, plain.explanation) == ("A1", ["t"], "Because\nMore")
+
+
+def test_an_id_recorded_in_a_studyvm_tag_comes_back_from_anki_text_export():
+    text = (
+        "#separator:tab\n#guid column:1\n#tags column:4\n"
+        "g1\tFront\tBack\tweek_1 studyvm::hw.vmcs\n"
+        "g2\tOther\tBack\tstudyvm::../Evil_ID!\n"
+        "g3\tPlain\tBack\t\n"
+    )
+    first, hostile, plain = parse_csv(text).questions
+    assert (first.id, first.tags) == ("hw.vmcs", ["week_1"])
+    assert hostile.id == "evil-id" and hostile.tags == []  # made a safe id like any other name
+    assert plain.id.startswith("anki-")
+
+
+def test_reversed_note_types_give_the_second_card_as_the_apkg_importer_does():
+    text = (
+        "#separator:tab\n#guid column:1\n#notetype column:2\n#tags column:6\n"
+        "g1\tBasic (and reversed card)\tVMCS\tIntel's control structure\t\tt\n"
+        "g2\tBasic (optional reversed card)\tEPT\tNested paging\ty\t\n"
+        "g3\tBasic (optional reversed card)\tNPT\tAMD's\t\t\n"
+    )
+    questions = parse_csv(text).questions
+    assert [(q.id, q.prompt, q.back, q.explanation, q.tags) for q in questions] == [
+        (guid_id("g1"), "VMCS", "Intel's control structure", "", ["t"]),
+        (guid_id("g1") + "-card2", "Intel's control structure", "VMCS", "", ["t"]),
+        (guid_id("g2"), "EPT", "Nested paging", "", []),  # "y" is the Add Reverse switch, not an explanation
+        (guid_id("g2") + "-card2", "Nested paging", "EPT", "", []),
+        (guid_id("g3"), "NPT", "AMD's", "", []),
+    ]

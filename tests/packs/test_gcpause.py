@@ -63,3 +63,40 @@ def test_pack_load_and_import_run_paused(tmp_path: Path, monkeypatch: pytest.Mon
     source.write_text("::a:: Is it? {TRUE}\n")
     assert len(import_file(source, "gift").questions) == 1
     assert gift_seen == [False] and gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "name", "text"),
+    [
+        ("gift", "import_gift", "b.gift", "::a::Q? {T}\n"),
+        ("aiken", "import_aiken", "b.txt", "Q?\nA. x\nB. y\nANSWER: A\n"),
+        ("csv_tsv", "import_csv", "b.csv", "front,back\nQ?,A\n"),
+        (
+            "moodle_xml",
+            "import_moodle_xml",
+            "b.xml",
+            '<quiz><question type="truefalse"><name><text>a</text></name><questiontext format="html">'
+            '<text>Q?</text></questiontext><answer fraction="100"><text>true</text></answer>'
+            '<answer fraction="0"><text>false</text></answer></question></quiz>',
+        ),
+    ],
+)
+def test_each_importer_pauses_the_collector_for_any_caller(tmp_path, monkeypatch, module, function, name, text):
+    # a direct call (the bench, a test, the app) gets the pause too, not only `pack import` via import_file
+    from importlib import import_module
+
+    from studyvm.packs.importers import common
+
+    seen: list[bool] = []
+    real = common.Collector.finish
+
+    def spy(self):
+        seen.append(gc.isenabled())
+        return real(self)
+
+    monkeypatch.setattr(common.Collector, "finish", spy)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = getattr(import_module(f"studyvm.packs.importers.{module}"), function)(path)
+    assert len(result.questions) == 1
+    assert seen == [False] and gc.isenabled()

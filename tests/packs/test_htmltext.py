@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyvm.packs.importers.htmltext import _full, _simple, html_to_text, html_to_text_media, looks_like_html
+from studyvm.packs.importers.htmltext import (
+    _full,
+    _simple,
+    _simple_markup,
+    html_to_text,
+    html_to_text_media,
+    looks_like_html,
+)
 
 BITS = st.sampled_from(
     ["<p>", "</p>", "<br>", "<br/>", "<b>", "</b>", "<i>", "</i>", "<span>", "</span>", "&amp;", "&nbsp;", " ", "\n",
@@ -19,6 +26,19 @@ def test_fast_path_agrees_with_the_full_layout(html):
     fast = _simple(html)
     if fast is not None:
         assert fast == _full(html)[0]
+
+
+PARAGRAPH_TEXT = st.lists(
+    st.sampled_from(["a", " ", "\n", "\t", "\xa0", "\u2003", "&amp;", "&nbsp;", "&#1;", "&#0;", "é", "\x01", ">"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(PARAGRAPH_TEXT)
+def test_one_paragraph_shortcut_agrees_with_the_markup_loop(text):
+    html = f"<p>{text}</p>"
+    assert _simple(html) == _simple_markup(html)
 
 
 def test_layout_of_lists_tables_pre_and_entities():

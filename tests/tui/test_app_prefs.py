@@ -96,8 +96,8 @@ def test_lab_command_rejects_an_unknown_workload(tmp_path):
     from studyvm.cli import app as cli
 
     result = CliRunner().invoke(cli, ["--home", str(tmp_path), "lab", "--workload", "nope"])
-    assert result.exit_code == 1
-    assert "unknown workload 'nope'" in result.output
+    assert result.exit_code == 2  # a usage error, as for `sim run --workload nope`
+    assert "studyvm: error: unknown workload 'nope'" in result.output
 
 
 def test_open_app_passes_options_to_the_first_screen(settings, backend, monkeypatch):

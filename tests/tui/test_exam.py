@@ -10,6 +10,7 @@ from studyvm.tui.app import make_app
 from studyvm.tui.backend import Backend
 from studyvm.tui.screens.confirm import Confirm
 from studyvm.tui.screens.quiz import QuizScreen
+from studyvm.tui.screens.quiz_setup import QuizSetup
 
 from .conftest import FIXED_NOW, fixture_catalog
 from .test_review import settle
@@ -48,6 +49,9 @@ async def test_the_clock_runs_while_away_and_e_offers_to_resume(settings, tmp_pa
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("e")
+        await settle(pilot, app)
+        assert isinstance(app.screen, QuizSetup)  # the exam's settings first
+        await pilot.press("enter")  # the defaults
         await settle(pilot, app)
         first = app.screen
         assert isinstance(first, QuizScreen) and first.exam

@@ -53,6 +53,8 @@ async def test_cbm_exam_typed_answer_then_certainty_key(settings, backend):
         await pilot.press("3")
         await settle(pilot, app)
         assert attempt_answers(backend) == [("d.short", '"dom0"', 3)]  # the 3 was a certainty, not text
+        await pilot.press("y")  # the summary: submit and finish
+        await settle(pilot, app)
         assert screen.finished and screen.result.cbm_score == 3
 
 

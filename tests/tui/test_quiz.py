@@ -109,4 +109,7 @@ async def test_command_line_selection_reaches_the_engine(settings, backend):
         assert [c.question.id for c in screen.run.questions] == ["c.tf"]
         await pilot.press(right_digit(screen.question_card))
         await settle(pilot, app)
+        assert "Every question is answered" in app.screen.question  # the summary before submitting
+        await pilot.press("y")
+        await settle(pilot, app)
         assert screen.finished and screen.result.passed and screen.result.percent == 100

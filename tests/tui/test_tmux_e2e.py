@@ -117,6 +117,8 @@ def test_cbm_exam_with_a_typed_answer_in_a_real_terminal(tmp_path):
         exam.keys("d", "o", "m", "0", "Enter")
         exam.wait_for("How sure are you?")
         exam.keys("3")
+        exam.wait_for("Submit all and finish")  # every question answered: the summary asks first
+        exam.keys("y")
         shown = exam.wait_for("CBM: +3.00")
         assert "dom03" not in shown and "Score: 1 / 1" in shown
         exam.keys("C-q")

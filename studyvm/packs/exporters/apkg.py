@@ -7,7 +7,9 @@
 - Note GUIDs are ``genanki.guid_for(pack id, question id)`` and the deck and note-type ids are
   derived from the pack id, so importing an updated pack into Anki updates the notes it made
   before instead of adding duplicates.
-- The topic and tags become Anki tags (spaces replaced by ``_``); all text is HTML-escaped.
+- The topic and tags become Anki tags (spaces replaced by ``_``), plus ``studyvm::<question id>``,
+  which StudyVM's importers read back so that a round trip through Anki keeps every id (and so
+  the learners' progress); all text is HTML-escaped.
 - Choice options are shown in a deterministic per-question shuffled order (the right answer is
   not always "A"); replacing an earlier export warns about questions whose note type changed
   under the same id, since Anki keeps the old note for them.
@@ -32,6 +34,7 @@ from typing import Any
 import genanki
 
 from studyvm.packs.exporters.common import option_order, type_changes
+from studyvm.packs.importers.common import ID_TAG
 from studyvm.packs.model import CLOZE_GAP
 from studyvm.packs.questions import names
 
@@ -145,6 +148,7 @@ def _cloze_text(q: Any) -> tuple[str, list[str]]:
 def _note(q: Any, pack_id: str, models: dict[str, genanki.Model]) -> genanki.Note:
     guid = genanki.guid_for(pack_id, q.id)
     tags = list(dict.fromkeys("_".join(t.split()) for t in [q.topic, *q.tags] if t.strip()))
+    tags.append(ID_TAG + q.id)  # read back by the .apkg and CSV importers: a round trip keeps the id
     if q.type == "short":
         best = max(q.answers, key=lambda a: a.weight)
         others = [a.text for a in q.answers if a is not best and a.weight > 0]

@@ -6,8 +6,9 @@
   a ``short`` question accepting that field; a Cloze note becomes a ``cloze`` whose gaps are the
   ``{{c1::answer}}`` deletions (hints and the *Back Extra* field go to the explanation).
 - The deck tree gives the topic (``Networks::Week 1`` -> ``Networks/Week 1``), the note's tags
-  its tags, and its GUID the id (``anki-<hash>``, the same as the CSV importer's; a second card
-  adds ``-card2``), so re-importing an updated deck updates the same questions.
+  its tags, and the id is the StudyVM id a ``studyvm::<id>`` tag records (notes StudyVM exported),
+  else a hash of the GUID (``anki-<hash>``, the same as the CSV importer's; a second card adds
+  ``-card2``), so re-importing an updated deck updates the same questions.
 - Field HTML becomes plain text; pictures and ``[sound:…]`` are kept in the pack's ``media/``
   and shown as placeholders; a missing file is reported naming the note.
 - With ``with_history``, Anki's review log comes back in :attr:`ImportResult.history`, keyed by
@@ -20,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.importers.anki_package import (
     Note,
     NoteType,
@@ -35,6 +37,7 @@ from studyvm.packs.importers.common import (
     ImportResult,
     Progress,
     guid_id,
+    id_from_tags,
     markers,
     topic_of_category,
 )
@@ -110,8 +113,9 @@ class _Converter:
             self.warn(f"note type {note.notetype} is missing from the package: skipped")
             return
         common: dict[str, Any] = {"topic": topic_of_category(note.deck.replace("::", "/")) if note.deck else "general"}
-        if note.tags:
-            common["tags"] = note.tags
+        base, tags = note_base_id(note)
+        if tags:
+            common["tags"] = tags
         if kind.cloze:
             self.cloze(note, kind, values, common)
             return
@@ -119,7 +123,7 @@ class _Converter:
             if ord_ >= len(kind.templates):
                 continue
             _name, front, back = kind.templates[ord_]
-            wanted = guid_id(note.guid) + ("" if ord_ == 0 else f"-card{ord_ + 1}")
+            wanted = base + ("" if ord_ == 0 else f"-card{ord_ + 1}")
             data = self.card(kind, values, front, back)
             if data is not None:
                 self.out.add({**data, **common}, wanted, 1)
@@ -174,9 +178,17 @@ class _Converter:
         data: dict[str, Any] = {"type": "cloze", "prompt": prompt, **common}
         if notes:
             data["explanation"] = "\n".join(notes)
-        self.out.add(data, guid_id(note.guid), 1)
+        self.out.add(data, note_base_id(note)[0], 1)
 
 
+def note_base_id(note: Note) -> tuple[str, list[str]]:
+    """A note's id (the StudyVM id its ``studyvm::`` tag records, else a hash of its GUID) and its
+    other tags."""
+    recorded, tags = id_from_tags(note.tags)
+    return recorded or guid_id(note.guid), tags
+
+
+@gc_paused  # every caller, not only `pack import`: the collector costs 15-25 % here
 def import_apkg(path: Path, progress: Progress | None = None, with_history: bool = False) -> ImportResult:
     """Read an Anki package; ``with_history`` also returns its review log by question id."""
     path = Path(path)
@@ -208,7 +220,7 @@ def _history(package: Package, result: ImportResult) -> dict[str, list[tuple[int
         kind = package.notetypes.get(note.notetype)
         for ord_, cid in note.card_ids.items():
             one_question = ord_ == 0 or (kind is not None and kind.cloze)  # a cloze note's cards are one question
-            card_to_id[cid] = guid_id(note.guid) + ("" if one_question else f"-card{ord_ + 1}")
+            card_to_id[cid] = note_base_id(note)[0] + ("" if one_question else f"-card{ord_ + 1}")
     history: dict[str, list[tuple[int, int, int]]] = {}
     for review in package.reviews:
         qid = card_to_id.get(review.card_id)

@@ -52,6 +52,15 @@ class ImportProblem(PackError):
         """The problem as a :class:`Diagnostic` (severity ``error``)."""
         return Diagnostic(self.path, self.line, self.col, "error", self.message)
 
+    @property
+    def count(self) -> int:
+        """How many problems this is (one here; every one of a file for :class:`ImportProblems`)."""
+        return 1
+
+    def listing(self) -> list[str]:
+        """One ``path:line:col: error: message`` line per problem, without a summary line."""
+        return [ImportProblem.__str__(self)]
+
 
 @dataclass
 class ImportResult:
@@ -152,6 +161,24 @@ def markers(text: str) -> tuple[str, str]:
     return next(free), next(free)
 
 
+ID_TAG = "studyvm::"
+"""Anki tag prefix under which a .apkg export records each note's StudyVM id (``studyvm::hw.vmcs``)."""
+
+
+def id_from_tags(tags: list[str]) -> tuple[str, list[str]]:
+    """The id a note exported by StudyVM records in its ``studyvm::<id>`` tag ('' if none), and the
+    other tags: a round trip through Anki (.apkg or its text export) keeps every id, so learners'
+    progress stays with its question."""
+    found = ""
+    rest = []
+    for tag in tags:
+        if tag.startswith(ID_TAG):
+            found = found or name_id(tag[len(ID_TAG) :])
+        else:
+            rest.append(tag)
+    return found, rest
+
+
 def guid_id(guid: str) -> str:
     """The question id for an Anki note GUID (the .apkg and the CSV importers give the same)."""
     return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:10]
@@ -238,10 +265,20 @@ class ImportProblems(ImportProblem):
         super().__init__(first.path, first.line, first.col, first.message)
         self.problems = problems
 
-    def __str__(self) -> str:
+    @property
+    def count(self) -> int:
+        """How many problems the file has."""
+        return len(self.problems)
+
+    def listing(self) -> list[str]:
+        """A line per problem (the first :attr:`LIMIT`, then how many more), without a summary line."""
         lines = [ImportProblem.__str__(p) for p in self.problems[: self.LIMIT]]
         if len(self.problems) > self.LIMIT:
             lines.append(f"{self.path}: … and {len(self.problems) - self.LIMIT} more errors")
+        return lines
+
+    def __str__(self) -> str:
+        lines = self.listing()
         if len(self.problems) > 1:
             lines.append(f"{self.path}: {len(self.problems)} errors; nothing was imported")
         return "\n".join(lines)

@@ -5,11 +5,15 @@
   whichever of tab, ``;`` and ``,`` the first row uses most.
 - Column names come from ``#columns:`` or from a header row whose cells are all known names
   (front/question, back/answer, tags, explanation/extra, topic/deck, id); without either the
-  columns are front, back, tags. ``#tags column:``, ``#deck column:``, ``#guid column:`` and
+  columns are front, back, tags, and any further fields are kept as the explanation.
+  ``#tags column:``, ``#deck column:``, ``#guid column:`` and
   ``#notetype column:`` (1-based, as Anki writes them) are honoured, as are ``#html:true``
   (fields converted from HTML), ``#tags:`` (tags for every row) and ``#deck:`` (the topic).
-- A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question.
-- Ids: the ``id`` column, else a hash of Anki's guid, else a hash of the front.
+- A front holding Anki cloze deletions (``{{c1::answer::hint}}``) becomes a ``cloze`` question;
+  Anki's "Basic (and reversed card)" (and the optional one, when its *Add Reverse* field is
+  filled) gives a second, back-to-front flip with the id ``…-card2``, as the .apkg importer does.
+- Ids: the ``id`` column, else the StudyVM id a ``studyvm::<id>`` tag records (notes StudyVM
+  exported), else a hash of Anki's guid, else a hash of the front.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.importers.common import (
     Collector,
     ImportProblem,
     ImportResult,
     Progress,
     guid_id,
+    id_from_tags,
     name_id,
     read_text,
     topic_of_category,
@@ -112,7 +118,9 @@ def _roles(names: list[str], fixed: dict[int, str], width: int) -> dict[int, str
         if index in roles:
             continue
         taken = set(roles.values())
-        roles[index] = next((r for r in ("front", "back", "tags") if r not in taken), "ignore")
+        # Fields past front and back (Anki's "Back Extra", a note type's third field) are kept as
+        # the explanation rather than dropped without a word (interop review, section 5).
+        roles[index] = next((r for r in ("front", "back", "tags", "explanation") if r not in taken), "extra")
     return roles
 
 
@@ -145,7 +153,10 @@ def parse_csv(text: str, path: str = "<csv>", suffix: str = ".csv", progress: Pr
             except ImportProblem as problem:
                 out.problems.append(problem)
                 continue
+            reverse = data.pop("_reverse", None)
             out.add(data, wanted, line)
+            if reverse is not None:  # "Basic (and reversed card)": the second card, as the .apkg importer makes it
+                out.add(reverse, f"{wanted}-card2" if wanted else "", line)
             if progress is not None and len(out.pending) % 2000 == 0:
                 progress(previous, len(lines))
     except csv.Error as exc:
@@ -170,13 +181,16 @@ def _question(
     media: list[MediaRef] = []
     for index, cell in enumerate(row):
         role = roles.get(index, "ignore")
-        if role != "ignore" and role not in fields:
+        if role == "extra" and cell.strip():
+            more = _cell(cell, header.html, media)
+            fields["explanation"] = f"{fields['explanation']}\n{more}" if fields.get("explanation") else more
+        elif role not in ("ignore", "extra") and role not in fields:
             fields[role] = _cell(cell, header.html and role not in ("guid", "notetype"), media)
     for ref in media:
         out.warn(line, 1, f"{ref.kind} '{ref.src}' is not in a text export (export the deck as .apkg to keep it); "
                  f"shown as {ref.placeholder()}")  # fmt: skip
     front, back = fields.get("front", ""), fields.get("back", "")
-    tags = [t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags
+    recorded, tags = id_from_tags([t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t] + header.tags)
     data: dict[str, Any] = {"type": "flip", "prompt": front, "back": back}
     if _ANKI_CLOZE.search(front):
         hints = [f"{n}. {m.group(2)}" for n, m in enumerate(_ANKI_CLOZE.finditer(front), start=1) if m.group(2)]
@@ -188,22 +202,34 @@ def _question(
     elif not back:
         hint = "" if len(row) > 1 else " (only one field: is the separator right? see #separator:)"
         raise ImportProblem(path, line, 1, f"row has no back (answer){hint}")
+    elif "reverse" in fields.get("notetype", "").lower():
+        # Anki's "Basic (and reversed card)" always has the back-to-front card; "Basic (optional
+        # reversed card)" has it when its third field ("Add Reverse") is filled, and that field
+        # is a switch, not an explanation.
+        switch = fields.pop("explanation", "") if "optional" in fields["notetype"].lower() else "x"
+        if switch:
+            data["_reverse"] = {"type": "flip", "prompt": back, "back": front}
+    shared: dict[str, Any] = {}
     if fields.get("explanation"):
-        data["explanation"] = fields["explanation"]
+        shared["explanation"] = fields["explanation"]
     deck = fields.get("topic") or header.deck
     if deck:
-        data["topic"] = topic_of_category(deck.replace("::", "/"))
+        shared["topic"] = topic_of_category(deck.replace("::", "/"))
     if tags:
-        data["tags"] = list(dict.fromkeys(tags))
+        shared["tags"] = list(dict.fromkeys(tags))
+    data.update(shared)
+    if "_reverse" in data:
+        data["_reverse"].update(shared)
     if fields.get("id"):
         wanted = name_id(fields["id"])
-    elif fields.get("guid"):
-        wanted = guid_id(fields["guid"])
+    elif recorded or fields.get("guid"):
+        wanted = recorded or guid_id(fields["guid"])
     else:
         wanted = ""
     return data, wanted
 
 
+@gc_paused  # every caller, not only `pack import`: the collector costs 15-25 % here
 def import_csv(path: Path, progress: Progress | None = None) -> ImportResult:
     """Read and parse a CSV or TSV file."""
     path = Path(path)

@@ -69,6 +69,9 @@ _INLINE = frozenset(
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
+_ONE_PARAGRAPH = re.compile(r"<p>([^<>\x00\x01]*)</p>")
+
+
 def _simple(html: str) -> str | None:
     """Plain text of HTML that only uses paragraphs, line breaks and inline tags, or ``None``.
 
@@ -76,6 +79,14 @@ def _simple(html: str) -> str | None:
     expressions is forty times faster than a full layout and gives the same text (a property
     test checks this against the full path).
     """
+    one = _ONE_PARAGRAPH.fullmatch(html)
+    if one is not None:  # Moodle's usual question text: the same result as the loop, in a third of the time
+        return _tidy([_HTML_SPACE.sub(" ", unescape(one.group(1)).replace("\xa0", " ")).strip(" ")])
+    return _simple_markup(html)
+
+
+def _simple_markup(html: str) -> str | None:
+    """:func:`_simple` for any mix of paragraphs, line breaks and inline tags."""
     if "<!" in html or "<?" in html:
         return None
     pieces: list[str] = []

@@ -10,27 +10,16 @@ as ``[image: diagram.png]``; ``studyvm pack media PACK NAME`` prints its path or
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
+
+from studyvm.packs.mediarefs import MEDIA_DIR, MEDIA_SUFFIXES, safe_name
+
+__all__ = ["MAX_MEDIA_FILE", "MAX_MEDIA_TOTAL", "MEDIA_DIR", "MEDIA_SUFFIXES", "MediaStore", "safe_name"]
 
 MAX_MEDIA_FILE = 16 * 1024 * 1024
 """Largest single media file kept (bytes)."""
 MAX_MEDIA_TOTAL = 256 * 1024 * 1024
 """Largest total of media kept for one pack (bytes)."""
-MEDIA_DIR = "media"
-"""The folder of a pack that holds its media."""
-MEDIA_SUFFIXES = (
-    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp",
-    ".mp3", ".ogg", ".oga", ".wav", ".m4a", ".flac", ".mp4", ".webm", ".ogv", ".mov",
-)  # fmt: skip
-"""Kinds of file kept; anything else (scripts, archives, documents) is refused with a warning."""
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(name: str) -> str:
-    """A file name that is safe in any folder: ``../x y.PNG`` -> ``x-y.PNG``; may be empty."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return _UNSAFE.sub("-", base).strip(".-")[:120]
 
 
 @dataclass

@@ -43,9 +43,13 @@ class QuestionText:
         self.line = el.sourceline or 1
         self.children: dict[str, list[Any]] = {}
         """The question's child elements by tag, in order (read once: lxml's ``find`` is slow)."""
+        self.comments: list[Any] = []
+        """The question's other child nodes (comments, processing instructions), in order."""
         for child in el:
             if isinstance(child.tag, str):
                 self.children.setdefault(child.tag, []).append(child)
+            else:
+                self.comments.append(child)
         self.name = self.value("name")
         self.files: dict[str, str] = {}
         if reader.has_files:

@@ -31,6 +31,12 @@ class JobDone(Message):
         self.result = result
 
 
+def start_failed(error: BaseException | None, doing: str = "start") -> str:
+    """What a screen shows instead of "Loading…" when it could not ``doing`` (its first job failed)."""
+    why = describe(error) if error is not None else "unknown error"
+    return f"Could not {doing}: {why}. Escape goes back."
+
+
 class BaseScreen(Screen):
     """A screen with the common bindings and :meth:`run_job` for work off the UI thread."""
 
@@ -116,6 +122,8 @@ class BaseScreen(Screen):
 class CardScreen(BaseScreen):
     """A screen showing one :class:`~studyvm.tui.widgets.card.QuestionCard` at a time (review, quiz)."""
 
+    BINDINGS = [Binding("o", "open_media", "Open media", show=False, id="card.open_media")]
+
     busy = False
     """A worker is writing: ignore answer keys until it answers."""
 
@@ -155,3 +163,31 @@ class CardScreen(BaseScreen):
         if not card.answered:
             self.reveal_before_demo()
         self.studyvm.open_screen("lab", scenario=card.question.demo)
+
+    def action_open_media(self) -> None:
+        """o: open the question's picture, sound or video (shown as ``[image: …]``) with the system's
+        viewer, as ``studyvm pack media ID NAME --open`` does; with several, each press opens the next.
+        No media, a missing file or no program to open it is a notification, never a crash."""
+        from studyvm.packs.mediarefs import media_file, open_with_system
+
+        card = self.question_card
+        if card is None:
+            return
+        location, names = self.studyvm.backend.question_media(card.question)
+        if not names:
+            self.notify("This question has no picture, sound or video.")
+            return
+        if not hasattr(self, "media_turns"):
+            self.media_turns: dict[str, int] = {}
+            """Question id -> how many times ``o`` opened one of its files (each press opens the next)."""
+        turns = self.media_turns.get(card.question.id, 0)
+        self.media_turns[card.question.id] = turns + 1
+        name = names[turns % len(names)]
+        path = media_file(location, name) if location is not None else None
+        if path is None:
+            self.notify(f"'{name}' is not in the pack's media folder.", severity="warning", markup=False)
+        elif not open_with_system(path):
+            self.notify(f"No program could open {path}.", severity="warning", markup=False)
+        else:
+            more = f" ({turns % len(names) + 1} of {len(names)}: press o for the next)" if len(names) > 1 else ""
+            self.notify(f"Opened {name}{more}.", markup=False)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input
 
+from studyvm.errors import describe
 from studyvm.study.browse import SORTS, CardInfo
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
@@ -105,7 +106,10 @@ class BrowseScreen(BaseScreen):
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """A query that cannot be read: say why where the count goes."""
         if name == "found":
-            self.query_one("#browse-status", Literal).show(f"Search: {error}")
+            from studyvm.study.search import SearchError
+
+            shown = str(error) if isinstance(error, SearchError) else describe(error) if error else "unknown error"
+            self.query_one("#browse-status", Literal).show(f"Search: {shown}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search box."""

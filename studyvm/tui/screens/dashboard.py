@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +15,10 @@ from studyvm.study.views import Dashboard, TopicMastery
 from studyvm.tui.screens.base import BaseScreen, JobDone
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
+
+if TYPE_CHECKING:
+    from studyvm.study.quiz import QuizRequest
+    from studyvm.study.quiz_setup import SetupChoices
 
 
 class DashboardScreen(BaseScreen):
@@ -122,30 +127,44 @@ class DashboardScreen(BaseScreen):
         self.studyvm.open_screen("review", pack=str(event.row_key.value))
 
     def action_start(self, name: str) -> None:
-        """Open ``name``, on the selected pack where that makes sense (an open exam is offered first)."""
+        """Open ``name``, on the selected pack where that makes sense (an open exam is offered first;
+        a quiz or a new exam asks for its settings)."""
         if name == "exam":
             self.run_job("open_exam", self.studyvm.backend.open_exam)
-            return
-        if name in ("review", "quiz"):
+        elif name == "quiz":
+            self.run_job("setup", self.studyvm.backend.quiz_setup, False)
+        elif name == "review":
             self.studyvm.open_screen(name, pack=self.selected_pack())
         else:
             self.studyvm.open_screen(name)
 
     def done_open_exam(self, open_exam: str | None) -> None:
-        """Resume the unfinished exam (the safe, focused answer) or start a new one."""
+        """Resume the unfinished exam (the safe, focused answer) or set up a new one."""
         if open_exam is None:
-            self.studyvm.open_screen("exam", pack=self.selected_pack())
+            self.run_job("setup", self.studyvm.backend.quiz_setup, True)
             return
         from studyvm.tui.screens.confirm import Confirm
 
         def answered(new: bool | None) -> None:
             if new:
-                self.studyvm.open_screen("exam", pack=self.selected_pack())
+                self.run_job("setup", self.studyvm.backend.quiz_setup, True)
             else:
                 self.studyvm.open_screen("exam", resume=True)
 
         question = f"An exam is still open: {open_exam}. Resume it, or start a new one?"
         self.app.push_screen(Confirm(question, yes="Start a new exam", no="Resume"), callback=answered)
+
+    def done_setup(self, choices: SetupChoices) -> None:
+        """The settings form; the quiz or exam starts with what it returns."""
+        from studyvm.tui.screens.quiz_setup import QuizSetup
+
+        def chosen(request: QuizRequest | None) -> None:
+            if request is None:
+                return
+            options = {k: v for k, v in asdict(request).items() if v is not None and k not in ("exam", "resume")}
+            self.studyvm.open_screen("exam" if request.exam else "quiz", **options)
+
+        self.app.push_screen(QuizSetup(choices, pack=self.selected_pack()), callback=chosen)
 
     def action_next_step(self) -> None:
         """Do what the dashboard suggests."""

@@ -9,7 +9,7 @@ _CLASSES = {
     "dashboard": ("studyvm.tui.screens.dashboard", "DashboardScreen"),
     "review": ("studyvm.tui.screens.review", "ReviewScreen"),
     "quiz": ("studyvm.tui.screens.quiz", "QuizScreen"),
-    "exam": ("studyvm.tui.screens.quiz", "QuizScreen"),
+    "exam": ("studyvm.tui.screens.exam", "ExamScreen"),
     "lab": ("studyvm.tui.screens.lab", "LabScreen"),
     "stats": ("studyvm.tui.screens.stats", "StatsScreen"),
     "packs": ("studyvm.tui.screens.packs", "PacksScreen"),

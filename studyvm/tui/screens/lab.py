@@ -5,13 +5,14 @@ field: edit a price, press Enter, and the table and bars are re-priced from the 
 event trace, the diff between the unmodified and the paravirtualized kernel, and what ``doctor``
 says about this machine. Opened
 with ``scenario=`` (the "Show me" key), it runs that scenario at once and highlights the metric
-that proves the answer, with its one-line verdict. Escape returns to where it was opened.
+that proves the answer, with its one-line verdict; a ``view.<id>`` demo opens that mechanism view
+instead. Escape returns to where it was opened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,15 +32,18 @@ from textual.widgets import (
 )
 from textual.worker import NoActiveWorker, get_current_worker
 
-from studyvm import lab
+from studyvm import lab, labviews
 from studyvm.lab import LabChoices, LabRun
+from studyvm.labviews import LabView
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
+from studyvm.tui.widgets.viewpane import ViewPane
 
 DEFAULT_MODES = ("native", "full", "para", "hw", "hw-ept")
 """Modes ticked at first (those the simulator has)."""
 DEFAULT_PROFILE = "modern"
+T = TypeVar("T")
 
 
 def worker_cancelled() -> bool:
@@ -50,7 +54,7 @@ def worker_cancelled() -> bool:
         return False
 
 
-def cancellable(fn: Callable[..., LabRun], *args: Any) -> LabRun | None:
+def cancellable(fn: Callable[..., T], *args: Any) -> T | None:
     """``fn(*args)`` with the worker's cancel hook; ``None`` when the run was cancelled."""
     try:
         return fn(*args, should_stop=worker_cancelled)
@@ -77,6 +81,7 @@ class LabScreen(BaseScreen):
         Binding("c", "tab('lab-cycles')", "Cycles", id="lab.cycles"),
         Binding("s", "tab('lab-mech')", "Step by step", id="lab.mechanisms"),
         Binding("t", "tab('lab-trace')", "Trace", id="lab.trace"),
+        Binding("v", "tab('lab-views')", "Views", id="lab.views"),
         Binding("k", "tab('lab-diff-tab')", "Kernel diff", id="lab.diff"),
         Binding("o", "tab('lab-doctor-tab')", "Doctor", id="lab.doctor"),
         Binding("m", "tab('lab-results')", "Results", id="lab.results"),
@@ -120,6 +125,8 @@ class LabScreen(BaseScreen):
                 yield Log(id="lab-mech-log")
             with TabPane("Trace", id="lab-trace"):
                 yield Log(id="lab-trace-log", max_lines=lab.TRACE_LIMIT + 10)
+            with TabPane("Views", id="lab-views"):
+                yield ViewPane(id="lab-view-pane")
             with TabPane("Kernel diff", id="lab-diff-tab"):
                 yield Log(id="lab-diff")
             with TabPane("Doctor", id="lab-doctor-tab"), VerticalScroll(id="lab-doctor"):
@@ -145,8 +152,18 @@ class LabScreen(BaseScreen):
         modes.clear_options()
         ticked = [m for m in choices.modes if m in DEFAULT_MODES] or choices.modes[:4]
         modes.add_options([(m, m, m in ticked) for m in choices.modes])
-        if self.scenario:
+        if self.scenario and self.scenario.startswith(labviews.DEMO_PREFIX):
+            self.start_demo_view(self.scenario)
+        elif self.scenario:
             self.start_scenario(self.scenario)
+
+    def start_demo_view(self, demo: str) -> None:
+        """Open the Views tab on a ``view.<id>`` demo, with the view's own workload and the papers' profile."""
+        view = labviews.demo_view(demo)
+        self.runs_started.append(f"view:{view}")
+        self._point_pickers(labviews.PREFERRED.get(view, ""), labviews.PAPER_PROFILE)
+        self.action_tab("lab-views")
+        self.query_one(ViewPane).pick(view)
 
     def start_scenario(self, scenario: str) -> None:
         """Run a demo scenario in a worker."""
@@ -167,6 +184,26 @@ class LabScreen(BaseScreen):
         self.runs_started.append(f"compare:{workload}")
         self.query_one("#lab-verdict", Literal).add_class("hidden")
         self.run_job("ran", cancellable, lab.compare, workload, profile, modes, busy=self.query_one("#lab-tabs"))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A view picked: run it (a newer pick cancels a view still running)."""
+        if event.select.id == "lab-view-pick" and isinstance(event.value, str):
+            self.start_view(event.value)
+
+    def start_view(self, view: str) -> None:
+        """Run ``view`` in a worker for the picked workload, profile and modes (a demo's own when it names them)."""
+        workload = self.query_one("#lab-workload", Select).value
+        profile = self.query_one("#lab-profile", Select).value
+        modes = list(self.query_one("#lab-modes", SelectionList).selected)
+        workload, profile = labviews.defaults(view, workload, profile)
+        self.query_one(ViewPane).say(f"Running {labviews.VIEWS.get(view, view)} on {workload}…")
+        busy = self.query_one("#lab-view-scroll")
+        self.run_job("view", cancellable, labviews.show, view, workload, profile, modes, busy=busy)
+
+    def done_view(self, view: LabView | None) -> None:
+        """Show a finished view (``None``: cancelled, a newer one is on its way)."""
+        if view is not None:
+            self.query_one(ViewPane).show(view)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """The Run button."""
@@ -242,12 +279,15 @@ class LabScreen(BaseScreen):
                 shown.insert(0, Text(metric_text(row.metric), style="bold reverse"))
             table.add_row(*shown, key=row.mode)
 
+    def _point_pickers(self, workload: str, profile: str) -> None:
+        """Set the workload and profile pickers to these values where the simulator has them."""
+        for widget_id, value in (("#lab-workload", workload), ("#lab-profile", profile)):
+            if value and self.choices and value in (self.choices.workloads + self.choices.profiles):
+                self.query_one(widget_id, Select).value = value
+
     def _preselect(self, run: LabRun) -> None:
         """Point the pickers at the scenario's workload and profile, so r reruns it with a trace."""
-        for widget_id, value in (("#lab-workload", run.workload), ("#lab-profile", run.profile)):
-            select = self.query_one(widget_id, Select)
-            if value and self.choices and value in (self.choices.workloads + self.choices.profiles):
-                select.value = value
+        self._point_pickers(run.workload, run.profile)
         modes = [r.mode for r in run.rows if self.choices and r.mode in self.choices.modes]
         if modes:
             picker = self.query_one("#lab-modes", SelectionList)
@@ -261,6 +301,8 @@ class LabScreen(BaseScreen):
             self.query_one("#lab-verdict", Literal).show(f"The run failed: {error}")
         elif name == "priced":  # a price the profile does not know (the base screen said which): edit it again
             self.query_one("#lab-prices", Input).focus()
+        elif name == "view":
+            self.query_one(ViewPane).say(f"The view failed: {error}")
         elif name == "doctor":
             self.query_one("#lab-doctor-text", Literal).show(f"doctor is not available: {error}")
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
+from studyvm.errors import describe
 from studyvm.tui.backend import FailedPack, PackSummary
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
+
+if TYPE_CHECKING:
+    from studyvm.study.itemstats import ItemReport
 
 
 class PacksScreen(BaseScreen):
@@ -23,6 +27,7 @@ class PacksScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "review", "Review pack", id="packs.review"),
         Binding("ctrl+r", "reload", "Reload", id="packs.reload"),
+        Binding("i", "items", "Item analysis", id="packs.items"),
     ]
 
     def __init__(self, **_options: Any) -> None:
@@ -37,6 +42,8 @@ class PacksScreen(BaseScreen):
             yield OptionList(id="packs-list")
             with VerticalScroll(id="packs-detail-box"):
                 yield Literal("", id="packs-detail")
+                yield Literal("", id="packs-items-note")
+                yield DataTable(id="packs-items", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -69,6 +76,7 @@ class PacksScreen(BaseScreen):
         """Details of a pack, or every message of a failed pack (as plain text)."""
         kind, _, key = option_id.partition(":")
         detail = self.query_one("#packs-detail", Literal)
+        self.clear_items()
         if kind == "failed":
             failed = self.failed[int(key)]
             detail.show(f"{failed.location} did not load:\n\n" + "\n".join(failed.messages))
@@ -87,6 +95,8 @@ class PacksScreen(BaseScreen):
             f"topics: {', '.join(pack.topics)}",
             "",
             pack.description,
+            "",
+            "i: item analysis (how each question did in finished quizzes and exams)",
         ]
         detail.show("\n".join(lines))
 
@@ -110,3 +120,51 @@ class PacksScreen(BaseScreen):
         """Read the packs from disk again."""
         self.studyvm.backend.reload()
         self.on_mount()
+
+    # -- item analysis --------------------------------------------------------------------
+    def clear_items(self) -> None:
+        """Hide the item analysis (it belongs to the pack that was highlighted)."""
+        self.query_one("#packs-items-note", Literal).show("")
+        table = self.query_one("#packs-items", DataTable)
+        table.clear(columns=True)
+        table.display = False
+
+    def action_items(self) -> None:
+        """i: item analysis of the highlighted pack, computed in a worker (``report --items``)."""
+        pack = self.current_pack()
+        if pack is None:
+            self.notify("Select a pack that loaded.", severity="warning")
+            return
+        self.clear_items()
+        self.query_one("#packs-items-note", Literal).show(f"Item analysis of {pack}…")
+        self.run_job("items", self.studyvm.backend.item_report, pack, busy=self.query_one("#packs-items-note"))
+
+    def done_items(self, report: ItemReport) -> None:
+        """A row per question: attempts, facility, discrimination and flags (flagged ones first)."""
+        from studyvm.study.itemstats import MIN_ATTEMPTS_TO_FLAG, shown_figures
+
+        if report.pack_id != self.current_pack():
+            return  # the learner moved on to another pack meanwhile
+        note = self.query_one("#packs-items-note", Literal)
+        if not report.questions:
+            note.show(f"Item analysis of {report.pack_id}: no finished quiz or exam attempts yet.")
+            return
+        note.show(
+            f"Item analysis of {report.pack_id}: {len(report.questions)} question(s), {report.attempts} finished "
+            f"attempt(s). Facility = mean score; discr. = 100 x correlation with the rest of the attempt; "
+            f"flags need {MIN_ATTEMPTS_TO_FLAG}+ attempts."
+        )
+        table = self.query_one("#packs-items", DataTable)
+        table.add_columns("question", "attempts", "facility", "discr.", "flags")
+        for stat in report.questions:
+            facility, _sd, disc = shown_figures(stat)
+            table.add_row(
+                lit_cell(stat.question_id), str(stat.attempts), facility, disc, lit_cell(", ".join(stat.flags))
+            )
+        table.display = True
+
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """An item analysis that could not run (a student on a class database) says why in place."""
+        if name == "items":
+            why = describe(error) if error is not None else "unknown error"
+            self.query_one("#packs-items-note", Literal).show(f"Item analysis unavailable: {why}")

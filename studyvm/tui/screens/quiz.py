@@ -1,7 +1,10 @@
 """Practice quiz and mock exam: progress, countdown, CBM confidence, then the end screen.
 
 A practice quiz shows the verdict after each answer; an exam shows nothing until the end (or
-until the clock runs out, which ends it). Answers are stored by the engine in a worker.
+until the clock runs out, which ends it) and works like a Moodle quiz attempt: ``n`` skips to the
+next unanswered question, ``p`` goes back one, ``g`` opens the navigation panel, ``m`` flags;
+an answered question shows what is saved and may be answered again (``y`` changes only the
+certainty) until the exam is submitted. Answers are stored by the core in a worker.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from textual.widgets import Footer, Header
 from studyvm.study.grading import response_problem
 from studyvm.study.quiz import NEEDS_PICK, SELECTION, QuizRun
 from studyvm.study.review import preview
-from studyvm.tui.screens.base import CardScreen
+from studyvm.tui.screens.base import CardScreen, start_failed
 from studyvm.tui.screens.results import ResultView
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
@@ -26,6 +29,7 @@ from studyvm.tui.widgets.literal import Literal
 CONFIDENCE = {1: "low (unsure)", 2: "medium", 3: "high (sure)"}
 FLIP = object()
 """Marks a flip card whose back is shown and whose self-rating is awaited."""
+SURE_PROMPT = "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
 
 
 def clock_text(seconds: float) -> str:
@@ -44,7 +48,6 @@ class QuizScreen(CardScreen):
         Binding("space", "reveal", "Show/next", id="quiz.show"),
         Binding("c", "check", "Check", id="quiz.check"),
         Binding("n", "next", "Next", id="quiz.next"),
-        Binding("m", "flag", "Flag", id="quiz.flag"),
         Binding("f", "submit_all", "Finish", id="quiz.finish"),
         Binding("d", "show_me", "Show me", id="quiz.show_me"),
     ]
@@ -73,8 +76,6 @@ class QuizScreen(CardScreen):
         self.finished = False
         self.result: Any = None
         """The end-screen data once finished."""
-        self.flagged: set[int] = set()
-        """Exam questions flagged for review (m), by position."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
@@ -82,6 +83,7 @@ class QuizScreen(CardScreen):
         with Horizontal(classes="status"):
             yield Literal("Loading…", id="quiz-progress")
             yield Literal("", id="quiz-clock")
+        yield Literal("", classes="hint", id="quiz-nav")
         yield Vertical(id="quiz-body")
         yield Literal("", classes="hint", id="quiz-confidence")
         yield Footer()
@@ -98,8 +100,11 @@ class QuizScreen(CardScreen):
         self.run_job("start", start, self.pack, self.n, self.exam, self.minutes, self.cbm, busy=self.body)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
-        """Keys work again after a failed write."""
+        """Keys work again after a failed write; a quiz that could not start says why where
+        "Loading…" was (adversary F16)."""
         self.busy = False
+        if name == "start":
+            self.query_one("#quiz-progress", Literal).show(start_failed(error))
 
     async def done_start(self, run: QuizRun) -> None:
         """Session ready."""
@@ -146,22 +151,32 @@ class QuizScreen(CardScreen):
         self.run_job("finished", save_then_finish, busy=self.body)
 
     async def show_question(self) -> None:
-        """Put question ``index`` on screen."""
+        """Put question ``index`` on screen (in an exam, with the answer saved for it, if any)."""
+        if self.run is None:
+            return
         card = self.run.questions[self.index]
         self.pending = None
         await self.body.remove_children()
-        await self.body.mount(QuestionCard(card.question, meta=card.meta, presentation=card.presentation))
-        self.query_one("#quiz-confidence", Literal).show("")
+        shown = QuestionCard(card.question, meta=card.meta, presentation=card.presentation)
+        await self.body.mount(shown)
+        self.adjust_card(shown)
+        self.query_one("#quiz-confidence", Literal).show(self.saved_hint())
         self.show_progress()
         self.refresh_bindings()
+
+    def adjust_card(self, card: QuestionCard) -> None:
+        """A hook for what differs on an exam's card (a practice quiz shows it as it is)."""
+
+    def saved_hint(self) -> str:
+        """The line under a question shown again (an exam's saved answer); empty in a quiz."""
+        return ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show me only where there is a demo and never during an exam."""
         if action == "show_me":
             card = self.question_card
             return bool(card and not self.exam and not self.finished)
-        if action == "flag":
-            return self.exam and not self.finished
+
         if action in ("digit", "reveal", "check", "next", "finish", "submit_all"):
             return not self.finished
         return True
@@ -172,31 +187,34 @@ class QuizScreen(CardScreen):
         event.stop()
         self.take_answer(event.value)
 
+    def answer_problem(self, question: Any, value: Any) -> str | None:
+        """Why ``value`` cannot be taken as the answer (nothing picked, a number that is not one)."""
+        if value is None and question.type in NEEDS_PICK:
+            return "Pick an answer first: a number key, or ↑↓ and Enter."
+        return response_problem(question, value)
+
     def take_answer(self, value: Any) -> None:
         """Record ``value`` (after the confidence question when CBM is on)."""
         card = self.question_card
-        if card is None or card.answered or self.busy or self.pending is not None:
+        if card is None or card.answered or self.busy or self.pending is not None or self.run is None:
             return
-        if value is None and card.question.type in NEEDS_PICK:
-            self.notify("Pick an answer first: a number key, or ↑↓ and Enter.", severity="warning")
-            return
-        problem = response_problem(card.question, value)
+        problem = self.answer_problem(card.question, value)
         if problem:
             self.notify(problem, severity="warning", markup=False)
             return
-        if self.run.cbm:
-            self.pending = value
-            if card.area is not None:
-                card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
-            card.focus()
-            self.query_one("#quiz-confidence", Literal).show(
-                "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
-            )
+        if not self.run.cbm:
+            self.record(value, None)
             return
-        self.record(value, None)
+        self.pending = value
+        if card.area is not None:
+            card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
+        card.focus()
+        self.query_one("#quiz-confidence", Literal).show(SURE_PROMPT)
 
     def record(self, value: Any, confidence: int | None) -> None:
         """Store the answer in a worker."""
+        if self.run is None:
+            return
         self.busy = True
         self.run_job("answered", self.run.answer, self.index, value, confidence)
 
@@ -209,8 +227,11 @@ class QuizScreen(CardScreen):
             return
         card.answered = True
         if self.exam or feedback is None:
-            if self.run.remaining() == 0:
+            if self.run is not None and self.run.remaining() == 0:
                 self.action_finish()
+            elif self.run is not None and not self.run.unanswered():
+                await self.show_question()  # every question answered: review them, or submit
+                self.action_submit_all()
             else:
                 await self.action_next()
             return
@@ -262,19 +283,19 @@ class QuizScreen(CardScreen):
                 return index
         return None
 
-    def action_flag(self) -> None:
-        """m: flag this exam question for review (listed before submitting)."""
-        self.flagged ^= {self.index}
-        self.show_progress()
+    @property
+    def answers(self) -> dict[int, Any]:
+        """Answers saved so far, by position."""
+        return self.run.session.answers if self.run is not None else {}
 
     def show_progress(self) -> None:
-        """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered``."""
-        kind = "Exam" if self.exam else "Quiz"
-        text = f"{kind}: question {self.index + 1} of {len(self.run.questions)}" if self.run is not None else kind
-        if self.exam:
-            text += " · ⚑ flagged" if self.index in self.flagged else ""
-            text += f" · {len(self.flagged)} flagged, {self.unanswered()} unanswered · n skips, m flags"
-        self.query_one("#quiz-progress", Literal).show(text)
+        """``Exam: question 3 of 10 · ⚑ flagged · 2 flagged, 4 unanswered``, and the navigation line."""
+        if self.run is None:
+            return
+        self.query_one("#quiz-progress", Literal).show(self.run.progress_text(self.index))
+        nav = self.run.nav_text(self.index) if self.exam else ""
+        keys = "   n skips · p back · g go to · m flags"
+        self.query_one("#quiz-nav", Literal).show(nav + keys if nav and len(nav) + len(keys) <= 78 else nav)
 
     async def action_next(self) -> None:
         """Next question, or the end screen after the last; in an exam, n skips to the next unanswered one."""
@@ -284,8 +305,8 @@ class QuizScreen(CardScreen):
         if self.exam:
             target = self.next_open()
             if target is None:
-                if card.answered:
-                    self.action_finish()
+                if not self.run.unanswered():
+                    self.action_submit_all()
                 else:
                     self.notify("This is the only question left: answer it, or f to submit.")
                 return
@@ -316,23 +337,16 @@ class QuizScreen(CardScreen):
         return f"Leave the quiz? Your {self.run.session.answered} answer(s) are kept; the quiz stays unfinished."
 
     def action_submit_all(self) -> None:
-        """f: finish now, after a confirmation when questions are still unanswered."""
+        """f: finish now, after a confirmation listing what is unanswered and flagged (an exam always asks)."""
         if self.run is None or self.finished:
             return
-        left = self.unanswered()
-        if not left:
+        if not self.unanswered() and not self.exam:
             self.action_finish()
             return
         from studyvm.tui.screens.confirm import Confirm
 
-        kind = "exam" if self.exam else "quiz"
-        answers = self.run.session.answers
-        open_ones = ", ".join(str(i + 1) for i in range(len(self.run.questions)) if i not in answers)
-        question = f"Submit all and finish the {kind}? {left} question(s) unanswered: they score nothing ({open_ones})."
-        if self.flagged:
-            question += f" Flagged for review: {', '.join(str(i + 1) for i in sorted(self.flagged))}."
         self.app.push_screen(
-            Confirm(question, yes="Submit and finish", no="Go back"),
+            Confirm(self.run.submit_question(), yes="Submit and finish", no="Go back"),
             callback=lambda ok: self.action_finish() if ok else None,
         )
 

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header
 from studyvm.study.grading import response_problem, suggested_rating
 from studyvm.study.review import ReviewSession
 from studyvm.study.views import Feedback, ShownCard
-from studyvm.tui.screens.base import CardScreen
+from studyvm.tui.screens.base import CardScreen, start_failed
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
 from studyvm.tui.widgets.literal import Literal
@@ -93,8 +93,11 @@ class ReviewScreen(CardScreen):
         return self.query_one("#review-body", Vertical)
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
-        """A failed write leaves the card as it was, and keys work again."""
+        """A failed write leaves the card as it was, and keys work again; a session that could not
+        start says why where "Loading…" was (adversary F16)."""
         self.busy = False
+        if name == "start":
+            self.query_one("#review-status", Literal).show(start_failed(error))
 
     async def done_start(self, result: tuple[ReviewSession, ShownCard | None]) -> None:
         """Session ready: show its first card."""
@@ -161,6 +164,8 @@ class ReviewScreen(CardScreen):
 
     def grade(self, value: Any) -> None:
         """Ask the engine for the verdict (grading does not write; the rating does)."""
+        if self.run is None:
+            return
         self.busy = True
         self.run_job("grade", self.run.grade, self.card, value)
 
@@ -201,6 +206,8 @@ class ReviewScreen(CardScreen):
         if not widget.answered:
             widget.press_digit(rating)
             return
+        if self.run is None:
+            return
         self.busy = True
         self.suggested = None
         self.rated_at = time.perf_counter()
@@ -225,19 +232,19 @@ class ReviewScreen(CardScreen):
             self.busy = False
             self.notify("Nothing to undo.")
             return
-        self.reviewed = self.run.done
+        self.reviewed = self.run.done if self.run is not None else self.reviewed
         await self.show_card(card)
 
     def action_suspend(self) -> None:
         """Never show this card again until unsuspended."""
-        if self.card is not None and not self.busy:
+        if self.card is not None and self.run is not None and not self.busy:
             self.busy = True
             self.run_job("next", self.run.suspend_and_next, self.card)
             self.notify("Card suspended (u undoes).")
 
     def action_bury(self) -> None:
         """Hide this card until tomorrow."""
-        if self.card is not None and not self.busy:
+        if self.card is not None and self.run is not None and not self.busy:
             self.busy = True
             self.run_job("next", self.run.bury_and_next, self.card)
             self.notify("Card buried until tomorrow (u undoes).")

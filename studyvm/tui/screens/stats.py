@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from studyvm.study.views import StatsData
-from studyvm.tui.screens.base import BaseScreen
+from studyvm.tui.screens.base import BaseScreen, start_failed
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.heatmap import Heatmap
 from studyvm.tui.widgets.literal import Literal
@@ -57,6 +57,10 @@ class StatsScreen(BaseScreen):
     def on_mount(self) -> None:
         """Compute in a worker."""
         self.run_job("stats", self.studyvm.backend.stats, self.pack, busy=self.query_one("#stats-tabs"))
+
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """Figures that could not be read: say why where the summary goes (adversary F16)."""
+        self.query_one("#stats-summary", Literal).show(start_failed(error, "read the statistics"))
 
     def done_stats(self, data: StatsData) -> None:
         """Draw every chart."""

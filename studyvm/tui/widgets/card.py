@@ -52,7 +52,13 @@ class QuestionCard(VerticalScroll):
         """True once feedback (or a flip card's back) is shown."""
 
     def _meta_text(self) -> str:
-        return self.meta + ("  ·  d: Show me" if self.question.demo else "")
+        from studyvm.packs.mediarefs import question_media
+
+        return (
+            self.meta
+            + ("  ·  d: Show me" if self.question.demo else "")
+            + ("  ·  o: Open media" if question_media(self.question) else "")
+        )
 
     def compose(self) -> ComposeResult:
         """The widgets of this widget."""

@@ -1,0 +1,112 @@
+"""Setting up a practice quiz or a mock exam before it starts: defaults, choices, checked values.
+
+The app's setup form (``z`` and ``e`` on the dashboard) and ``studyvm quiz`` ask for the same
+things: how many questions, which pack and topic, and for an exam the time limit, the pass mark
+and certainty-based marking. Defaults come from the ``[quiz]`` table of the settings file
+(``questions``, ``exam_questions``, ``exam_minutes``, ``pass_mark``, ``cbm``), else from
+:mod:`studyvm.study.quiz`. :func:`parse_setup` turns the form's text into a
+:class:`~studyvm.study.quiz.QuizRequest`, or raises :class:`SetupError` naming the bad field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from studyvm.config import Settings
+from studyvm.errors import StudyVMError
+from studyvm.settings_check import MAX_MINUTES, MAX_QUESTIONS, QUIZ_CHECKS, read_settings
+from studyvm.study.quiz import EXAM_MINUTES, EXAM_SIZE, PASS_MARK, QUIZ_SIZE, QuizRequest
+
+if TYPE_CHECKING:
+    from studyvm.study.service import StudyService
+
+
+class SetupError(StudyVMError, ValueError):
+    """A value of the setup form that cannot be used; ``field`` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass
+class SetupChoices:
+    """What the form offers: the defaults and the packs and topics to choose from."""
+
+    exam: bool
+    questions: int
+    minutes: float = EXAM_MINUTES
+    pass_mark: float = PASS_MARK
+    cbm: bool = False
+    packs: list[tuple[str, str]] = field(default_factory=list)
+    """(pack id, title) of every loaded pack."""
+    topics: list[str] = field(default_factory=list)
+    """Every topic of the loaded packs, sorted."""
+
+
+def quiz_defaults(settings: Settings) -> dict[str, object]:
+    """The usable values of the ``[quiz]`` table (wrong ones are left out: ``config check`` reports them)."""
+    data, _problems = read_settings(settings.settings_file)
+    table = data.get("quiz")
+    if not isinstance(table, dict):
+        return {}
+    return {key: value for key, value in table.items() if key in QUIZ_CHECKS and QUIZ_CHECKS[key](value)}
+
+
+def setup_choices(service: StudyService, exam: bool) -> SetupChoices:
+    """Defaults from the settings file, and the packs and topics of ``service``."""
+    table = quiz_defaults(service.settings)
+
+    def number(key: str, default: float) -> float:
+        value = table.get(key, default)
+        return float(value) if isinstance(value, int | float) else default
+
+    packs = sorted(service.packs.values(), key=lambda p: p.id)
+    return SetupChoices(
+        exam=exam,
+        questions=int(number("exam_questions" if exam else "questions", EXAM_SIZE if exam else QUIZ_SIZE)),
+        minutes=number("exam_minutes", EXAM_MINUTES),
+        pass_mark=number("pass_mark", PASS_MARK),
+        cbm=bool(table.get("cbm", False)),
+        packs=[(p.id, p.meta.title) for p in packs],
+        topics=sorted({q.topic for p in packs for q in p.questions if q.topic}),
+    )
+
+
+def _number(field_name: str, text: str, what: str) -> float:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise SetupError(field_name, f"{what}: {text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise SetupError(field_name, f"{what}: {text.strip()!r} is not a number")
+    return value
+
+
+def parse_setup(
+    exam: bool,
+    *,
+    questions: str,
+    minutes: str = "",
+    pass_mark: str = "",
+    pack: str | None = None,
+    topic: str | None = None,
+    cbm: bool = False,
+) -> QuizRequest:
+    """The request the form describes; :class:`SetupError` naming the first bad field."""
+    count = _number("questions", questions, "Number of questions")
+    if count != int(count) or not 1 <= count <= MAX_QUESTIONS:
+        raise SetupError("questions", f"Number of questions must be a whole number from 1 to {MAX_QUESTIONS}")
+    request = QuizRequest(pack=pack or None, n=int(count), exam=exam, topic=topic or None)
+    if not exam:
+        return request
+    limit = _number("minutes", minutes, "Time limit")
+    if not 0 < limit <= MAX_MINUTES:
+        raise SetupError("minutes", f"Time limit must be above 0 and at most {MAX_MINUTES:.0f} minutes")
+    mark = _number("pass_mark", pass_mark, "Pass mark")
+    if not 0 <= mark <= 100:
+        raise SetupError("pass_mark", "Pass mark must be a percentage from 0 to 100")
+    request.minutes, request.pass_mark, request.cbm = limit, mark, cbm
+    return request

@@ -1,0 +1,125 @@
+"""The mock exam screen: a quiz screen that works like a Moodle quiz attempt.
+
+On top of :class:`~studyvm.tui.screens.quiz.QuizScreen` (``n`` skips to the next unanswered
+question, ``f`` submits after a summary): ``p`` goes back one question, ``g`` opens the
+navigation panel (:mod:`studyvm.tui.screens.exam_nav`), ``m`` flags a question for review, and a
+question answered already shows what is saved and may be answered again — the last answer is
+the one graded; ``y`` changes only its certainty in a CBM exam. The core keeps it all
+(:class:`studyvm.study.quiz.QuizRun`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+
+from studyvm.tui.screens.quiz import CONFIDENCE, SURE_PROMPT, QuizScreen
+from studyvm.tui.widgets.card import HINTS, QuestionCard
+from studyvm.tui.widgets.literal import Literal
+
+
+def exam_hint(question: Any) -> str:
+    """The card's help line in an exam: Space shows no answer there, and ``c`` saves rather than checks."""
+    hint = HINTS.get(question.type, "").replace("; Space shows the answer.", ".").replace("c checks", "c saves")
+    return hint + " Answers can change until you submit (f)."
+
+
+CERTAINTY = object()
+"""Marks a new certainty awaited for an answer already saved (``y`` in a CBM exam)."""
+
+
+class ExamScreen(QuizScreen):
+    """A timed mock exam from its first question to the results."""
+
+    SUB_TITLE = "Mock exam"
+
+    BINDINGS = [
+        Binding("g", "go_to", "Go to", id="exam.go_to"),
+        Binding("m", "flag", "Flag", id="quiz.flag"),
+        Binding("p", "previous", "Prev", show=False, id="exam.previous"),  # on the navigation line instead
+        Binding("y", "certainty", "Certainty", id="exam.certainty"),
+    ]
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**{**options, "exam": True})
+
+    @property
+    def flagged(self) -> set[int]:
+        """Exam questions flagged for review (m), by position (kept by the core with the attempt)."""
+        return set(self.run.flagged()) if self.run is not None else set()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Exam keys while the exam is open; ``y`` only on an answered question of a CBM exam."""
+        if action in ("flag", "previous", "go_to"):
+            return not self.finished
+        if action == "certainty":
+            return bool(self.run and self.run.cbm and not self.finished) and self.index in self.answers
+        return super().check_action(action, parameters)
+
+    def adjust_card(self, card: QuestionCard) -> None:
+        """No verdict and no Show me in an exam (newcomer M6): the card's help line and header say so."""
+        card.query_one("#card-meta", Literal).show(card.meta)
+        card.query_one("#card-hint", Literal).show(exam_hint(card.question))
+
+    def saved_hint(self) -> str:
+        """``Saved answer: VT-x (certainty high) · answer again to change it, y changes the certainty``."""
+        saved = self.run.saved_answer(self.index) if self.run is not None else None
+        if self.run is None or saved is None:
+            return ""
+        sure = self.run.overview()[self.index].confidence
+        hint = f"Saved answer: {saved}" + (f" (certainty {CONFIDENCE[sure]})" if sure in CONFIDENCE else "")
+        return hint + " · answer again to change it" + (", y changes the certainty" if self.run.cbm else "")
+
+    def action_digit(self, digit: int) -> None:
+        """A new certainty when one was asked for (``y``), otherwise as in a quiz."""
+        if self.pending is not CERTAINTY:
+            super().action_digit(digit)
+        elif digit in CONFIDENCE and self.run is not None:
+            self.pending = None
+            self.busy = True
+            self.run_job("certainty", self.run.set_confidence, self.index, digit)
+
+    def action_flag(self) -> None:
+        """m: flag this exam question for review (listed before submitting, kept on resume)."""
+        if self.run is not None:
+            self.run_job("flagged", self.run.flag, self.index)
+
+    def done_flagged(self, _flagged: bool) -> None:
+        """The flag is stored."""
+        self.show_progress()
+
+    def action_certainty(self) -> None:
+        """y: change only the certainty of the answer saved for this question (CBM exams)."""
+        if self.index in self.answers and not self.busy:
+            self.pending = CERTAINTY
+            self.query_one("#quiz-confidence", Literal).show(SURE_PROMPT)
+
+    async def done_certainty(self, changed: bool) -> None:
+        """The new certainty is saved (or time ran out first)."""
+        self.busy = False
+        self.notify("Certainty changed." if changed else "The certainty could not change now.")
+        await self.show_question()
+
+    async def action_previous(self) -> None:
+        """p: the question before this one, answered or not."""
+        if self.busy or self.run is None or self.pending is not None:
+            return
+        if self.index == 0:
+            self.notify("This is the first question (g lists them all).")
+            return
+        self.index -= 1
+        await self.show_question()
+
+    def action_go_to(self) -> None:
+        """g: the navigation panel; Enter on a question goes there."""
+        if self.busy or self.run is None or self.pending is not None:
+            return
+        from studyvm.tui.screens.exam_nav import NavPanel
+
+        async def jump(target: int | None) -> None:
+            if target is not None and self.run is not None and not self.finished:
+                self.index = target
+                await self.show_question()
+
+        self.app.push_screen(NavPanel(self.run.overview(), self.index), callback=jump)
