@@ -146,11 +146,11 @@ def show(ctx: typer.Context, pack_id: str = typer.Argument(..., metavar="ID")) -
     typer.echo(f"Location: {pack.location} ({pack.origin})")
     if meta.description:
         typer.echo(f"\n{meta.description}\n")
-    typer.echo(f"Questions: {len(pack.questions)}")
-    for qtype, count in sorted(Counter(q.type for q in pack.questions).items()):
+    typer.echo(f"Questions: {len(pack.index)}")
+    for qtype, count in sorted(Counter(pack.index.types).items()):
         typer.echo(f"  {qtype:<11} {count}")
     typer.echo("Topics:")
-    for topic, count in Counter(q.topic for q in pack.questions).most_common():
+    for topic, count in Counter(pack.index.topics).most_common():
         typer.echo(f"  {topic:<28} {count}")
     if pack.tables:
         typer.echo("Tables:")

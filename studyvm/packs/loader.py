@@ -174,6 +174,16 @@ def _assemble(
     return LoadResult(pack, sorted(diagnostics))
 
 
+def question_files(folder: Path) -> list[Path]:
+    """The YAML files of a pack folder other than ``pack.yaml``, sorted (symlinks are never followed)."""
+    meta_path = folder / "pack.yaml"
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in YAML_SUFFIXES and p.is_file() and p != meta_path and not p.is_symlink()
+    )
+
+
 @gc_paused
 def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | None = None) -> LoadResult:
     """Load a pack folder: ``pack.yaml`` plus every other ``*.yaml``/``*.yml`` below it."""
@@ -197,11 +207,7 @@ def load_pack_dir(folder: Path, origin: str = "file", known_demos: set[str] | No
             meta = PackMeta.model_validate(data if data is not None else {})
         except ValidationError as exc:
             diagnostics.extend(from_validation_error(exc, data, positions, display_meta))
-    files = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix in YAML_SUFFIXES and p.is_file() and p != meta_path and not p.is_symlink()
-    )
+    files = question_files(folder)
     if len(files) > MAX_FILES:
         diagnostics.append(_error(str(folder), f"{len(files)} YAML files; the limit is {MAX_FILES}"))
         return LoadResult(None, diagnostics)

@@ -26,11 +26,11 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
             title=p.meta.title,
             origin=p.origin,
             location=p.location,
-            questions=len(p.questions),
+            questions=len(p.index),
             topics=p.topics(),
             description=p.meta.description,
             version=p.meta.version,
-            demos=sum(1 for q in p.questions if q.demo),
+            demos=len(p.index.demos),
         )
         for p in catalog.packs.values()
     ]
