@@ -17,7 +17,7 @@ import typer
 
 if TYPE_CHECKING:
     from studyvm.config import Settings
-    from studyvm.packs.catalog import Catalog
+    from studyvm.packs.catalog import AnyPack, Catalog
     from studyvm.packs.model import Pack
 
 pack_app = typer.Typer(help="Question packs: validate, list, show, export, add, import.", no_args_is_help=True)
@@ -65,7 +65,7 @@ def load_catalog_for(settings: Settings) -> Catalog:
     return catalog
 
 
-def require_pack(settings: Settings, pack_id: str) -> Pack:
+def require_pack(settings: Settings, pack_id: str) -> AnyPack:
     """The pack with ``pack_id`` or a clear error listing the available ids."""
     catalog = load_catalog_for(settings)
     pack = catalog.get(pack_id)

@@ -19,6 +19,7 @@ File layout: ``MAGIC``, three little-endian 64-bit lengths (header, offsets, rec
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -114,7 +115,8 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
     except OSError as exc:
         logger.debug("pack index not written to %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return False
     return True
 
@@ -122,7 +124,7 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
 def _columns(index: QuestionIndex) -> dict[str, Any]:
     """The index as JSON columns: topics, tag sets and types as codes into their lists of names."""
     codes: dict[str, dict[Any, int]] = {"topics": {}, "tagsets": {}, "types": {}}
-    columns = {"topic_of": [], "tags_of": [], "type_of": []}
+    columns: dict[str, list[int]] = {}
     for name, values, column in (
         ("topics", index.topics, "topic_of"),
         ("tagsets", index.tags, "tags_of"),
