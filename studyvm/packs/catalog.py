@@ -14,15 +14,17 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from studyvm.config import Settings, builtin_content_dir
-from studyvm.packs.diagnostics import Diagnostic
-from studyvm.packs.loader import load_pack_dir, question_files
-from studyvm.packs.model import Pack
-from studyvm.packs.packindex import LazyPack
 
-AnyPack = Pack | LazyPack
-"""A pack as the catalog hands it out: read from its index, or parsed in full when it has none."""
+if TYPE_CHECKING:  # the loader and the model (pydantic, YAML) load only when a pack must be parsed
+    from studyvm.packs.diagnostics import Diagnostic
+    from studyvm.packs.model import Pack
+    from studyvm.packs.packindex import LazyPack
+
+    AnyPack: TypeAlias = Pack | LazyPack
+    """A pack as the catalog hands it out: read from its index, or parsed in full when it has none."""
 
 
 @dataclass
@@ -75,6 +77,8 @@ def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Cat
                 continue
             clash = catalog.packs.get(pack.id)
             if clash is not None:
+                from studyvm.packs.diagnostics import Diagnostic
+
                 catalog.diagnostics.append(
                     Diagnostic(
                         str(folder / "pack.yaml"),
@@ -102,20 +106,16 @@ def load_indexed(
     """
     from studyvm.packs import indexcache
 
-    if cache_dir is None or not hasattr(os, "pread"):
-        result = load_pack_dir(folder, origin=origin, known_demos=known_demos)
-        return result.pack, result.diagnostics
-    where = indexcache.cache_file(cache_dir, folder, origin)
-    try:
-        key = indexcache.source_key(folder, [folder / "pack.yaml", *question_files(folder)])
-    except OSError:
-        key = None  # unreadable now: the full load says what is wrong
-    if key is not None:
+    where = indexcache.cache_file(cache_dir, folder, origin) if cache_dir is not None else None
+    key = indexcache.folder_key(folder) if where is not None and hasattr(os, "pread") else None
+    if where is not None and key is not None:
         lazy = indexcache.read_index(where, key, str(folder), origin)
         if lazy is not None and (known_demos is None or set(lazy.index.demos.values()) <= known_demos):
             return lazy, []
+    from studyvm.packs.loader import load_pack_dir  # pydantic and YAML: only for a pack to parse
+
     result = load_pack_dir(folder, origin=origin, known_demos=known_demos)
-    if result.pack is None or key is None:
+    if result.pack is None or where is None or key is None:
         return result.pack, result.diagnostics
     if indexcache.write_index(where, key, result.pack):
         lazy = indexcache.read_index(where, key, str(folder), origin)

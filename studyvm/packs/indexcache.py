@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from studyvm import __version__
+from studyvm.packs.folders import question_files
 from studyvm.packs.packindex import LazyPack, QuestionIndex
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,14 @@ def cache_file(cache_dir: Path, folder: Path, origin: str) -> Path:
     where = str(Path(folder).resolve()) if origin not in ("builtin", "user") else Path(folder).name
     name = hashlib.blake2b(f"{origin}\0{where}".encode(), digest_size=12).hexdigest()
     return cache_dir / f"{name}.idx"
+
+
+def folder_key(folder: Path) -> dict[str, Any] | None:
+    """:func:`source_key` of every file of the pack folder, or ``None`` if one cannot be read now."""
+    try:
+        return source_key(folder, [folder / "pack.yaml", *question_files(folder)])
+    except OSError:
+        return None  # the full load says what is wrong
 
 
 def source_key(folder: Path, files: list[Path]) -> dict[str, Any]:
@@ -176,8 +185,6 @@ def read_index(path: Path, key: dict[str, Any], location: str, origin: str) -> L
 
 
 def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack | None:
-    from studyvm.packs.model import ComparisonTable, PackMeta
-
     size = os.fstat(fd).st_size
     lead = os.pread(fd, len(MAGIC) + _LENGTHS.size, 0)
     if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _LENGTHS.size:
@@ -196,10 +203,8 @@ def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack 
     index = _index(header)
     if len(offsets) != len(index) + 1 or offsets[-1] != records_len:
         raise ValueError("offsets do not match the questions")
-    meta = PackMeta.model_validate(header["meta"])
-    tables = [ComparisonTable.model_validate(t) for t in header["tables"]]
     records = Records(fd, start + header_len + offsets_len, offsets)
-    return LazyPack(meta, tables, index, records, location=location, origin=origin)
+    return LazyPack(header["meta"], header["tables"], index, records, location=location, origin=origin)
 
 
 def _digest_ok(fd: int, size: int) -> bool:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from studyvm.packs.checks import check_pack
 from studyvm.packs.diagnostics import Diagnostic, from_validation_error, has_errors
+from studyvm.packs.folders import question_files
 from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.model import QUESTION_ADAPTER, ComparisonTable, Pack, PackMeta, Question
 from studyvm.packs.tables import row_questions
@@ -26,7 +27,6 @@ MAX_FILES = 500
 """Most YAML files read from one pack folder."""
 MAX_PACK_BYTES = 64 * 1024 * 1024
 """Largest total size of one pack folder's YAML files."""
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _allowed_fields() -> dict[str, list[str]]:
@@ -172,16 +172,6 @@ def _assemble(
         return LoadResult(None, sorted(diagnostics))
     pack = Pack(meta=meta, questions=questions, tables=parsed.tables, location=location, origin=origin)  # type: ignore[arg-type]
     return LoadResult(pack, sorted(diagnostics))
-
-
-def question_files(folder: Path) -> list[Path]:
-    """The YAML files of a pack folder other than ``pack.yaml``, sorted (symlinks are never followed)."""
-    meta_path = folder / "pack.yaml"
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix in YAML_SUFFIXES and p.is_file() and p != meta_path and not p.is_symlink()
-    )
 
 
 @gc_paused

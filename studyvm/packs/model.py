@@ -26,7 +26,7 @@ from studyvm.packs.modelparts import (
 )
 
 if TYPE_CHECKING:
-    from studyvm.packs.packindex import QuestionIndex
+    from studyvm.packs.packindex import PackHead, QuestionIndex
 
 __all__ = [
     "CLOZE_GAP",
@@ -357,6 +357,13 @@ class Pack(BaseModel):
         if self._qindex is None:
             self._qindex = {q.id: q for q in self.questions}
         return self._qindex
+
+    @property
+    def head(self) -> PackHead:
+        """Id, title, version and description (as :attr:`studyvm.packs.packindex.LazyPack.head`)."""
+        from studyvm.packs.packindex import PackHead
+
+        return PackHead.of(self.meta)
 
     @property
     def index(self) -> QuestionIndex:

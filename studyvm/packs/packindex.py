@@ -125,25 +125,44 @@ class LazyQuestions(Sequence[Any]):
             yield self._pack.at(pos, keep=False)
 
 
+class PackHead(NamedTuple):
+    """What a list of packs shows of one: plain strings, read without the pack model."""
+
+    id: str
+    title: str
+    version: str
+    description: str
+
+    @classmethod
+    def of(cls, meta: Any) -> PackHead:
+        """The head of a :class:`~studyvm.packs.model.PackMeta` (or of its JSON form, a dict)."""
+        fields = meta if isinstance(meta, dict) else vars(meta)
+        return cls(*(str(fields.get(name, "")) for name in cls._fields))
+
+
 class LazyPack:
     """A pack whose questions are parsed one by one, when shown, graded or exported.
 
     ``load(pos)`` returns the pydantic question at a position (see
-    :class:`studyvm.packs.indexcache.Records`); the most recently used ones are kept.
+    :class:`studyvm.packs.indexcache.Records`); the most recently used ones are kept. ``meta``
+    and ``tables`` come as their JSON form and are validated into the model when first read, so
+    opening a pack and listing it (:attr:`head`, :attr:`index`) loads neither pydantic nor YAML.
     """
 
     def __init__(
         self,
-        meta: PackMeta,
-        tables: list[ComparisonTable],
+        meta: dict[str, Any],
+        tables: list[dict[str, Any]],
         index: QuestionIndex,
         load: Callable[[int], Any],
         location: str = "",
         origin: str = "file",
     ) -> None:
-        self.meta = meta
-        self.tables = tables
+        self.head = PackHead.of(meta)
         self.index = index
+        self._raw: tuple[dict[str, Any], list[dict[str, Any]]] | None = (meta, tables)
+        self._meta: PackMeta | None = None
+        self._tables: list[ComparisonTable] = []
         self.location = location
         self.origin = origin
         self._load = load
@@ -153,7 +172,30 @@ class LazyPack:
     @property
     def id(self) -> str:
         """The pack id."""
-        return self.meta.id
+        return self.head.id
+
+    @property
+    def meta(self) -> PackMeta:
+        """The pack's ``pack.yaml``, as the model."""
+        self._validate()
+        assert self._meta is not None
+        return self._meta
+
+    @property
+    def tables(self) -> list[ComparisonTable]:
+        """The comparison tables, as the model."""
+        self._validate()
+        return self._tables
+
+    def _validate(self) -> None:
+        with self._lock:
+            if self._raw is not None:
+                from studyvm.packs.model import ComparisonTable, PackMeta
+
+                meta, tables = self._raw
+                self._meta = PackMeta.model_validate(meta)
+                self._tables = [ComparisonTable.model_validate(t) for t in tables]
+                self._raw = None
 
     @property
     def questions(self) -> LazyQuestions:

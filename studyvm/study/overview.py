@@ -23,13 +23,13 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
     packs = [
         PackSummary(
             id=p.id,
-            title=p.meta.title,
+            title=p.head.title,
             origin=p.origin,
             location=p.location,
             questions=len(p.index),
             topics=p.topics(),
-            description=p.meta.description,
-            version=p.meta.version,
+            description=p.head.description,
+            version=p.head.version,
             demos=len(p.index.demos),
         )
         for p in catalog.packs.values()

@@ -11,7 +11,8 @@ import pytest
 from studyvm.config import Settings
 from studyvm.packs import indexcache
 from studyvm.packs.catalog import load_catalog
-from studyvm.packs.loader import load_pack_dir, question_files
+from studyvm.packs.folders import question_files
+from studyvm.packs.loader import load_pack_dir
 from studyvm.packs.model import Pack
 from studyvm.packs.packindex import PARSED_KEPT, LazyPack
 from tests.support.pack_fixtures import GOOD_QUESTIONS, PACK_YAML
@@ -203,3 +204,27 @@ def test_a_copied_home_reuses_its_indexes(tmp_path: Path) -> None:
     pack = load_catalog(moved).packs["demo"]
     assert isinstance(pack, LazyPack) and pack.location == str(moved.home / "packs" / "demo")
     assert {p.name: p.stat().st_mtime_ns for p in _index_files(moved)} == before  # nothing rebuilt
+
+
+def test_opening_and_listing_indexed_packs_loads_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
+    """The dashboard's first figures come from the index alone: no model or parser on the launch path."""
+    import subprocess
+    import sys
+
+    settings, _folder = _home(tmp_path)
+    load_catalog(settings)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from studyvm.config import Settings\n"
+        "from studyvm.packs.catalog import load_catalog\n"
+        "from studyvm.study.overview import pack_summaries\n"
+        f"catalog = load_catalog(Settings(home=Path({str(settings.home)!r}), learner='t'))\n"
+        "packs, failed = pack_summaries(catalog)\n"
+        "assert {p.id for p in packs} == {'demo', 'virtualization'} and not failed, (packs, failed)\n"
+        "assert all(p.questions and p.title for p in packs)\n"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'studyvm.packs.model') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
