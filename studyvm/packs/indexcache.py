@@ -13,8 +13,8 @@ version, a truncated or corrupted index whose checksum fails) means the folder i
 its YAML again and the index rewritten; a cache that cannot be read or written is never an error.
 
 File layout: ``MAGIC``, three little-endian 64-bit lengths (header, offsets, records), the header
-(JSON), the record offsets (64-bit, one more than there are questions), the records (JSON), and a
-16-byte BLAKE2b digest of everything before it.
+(JSON), the record offsets (64-bit, one more than there are questions), the records (JSON), and the
+CRC-32 of everything before it (4 bytes).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ import json
 import logging
 import os
 import struct
+import sys
 import threading
 import weakref
+import zlib
 from array import array
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 MAGIC = b"studyvm-pack-index/1\n"
 _LENGTHS = struct.Struct("<QQQ")
-_DIGEST = 16
+_DIGEST = 4
 _HERE = Path(__file__).resolve().parent
 SHAPING_CODE = ("model.py", "modelparts.py", "loader.py", "checks.py", "tables.py", "packindex.py", "indexcache.py")
 """Modules whose change may change a loaded pack: their size and time are part of the key."""
@@ -120,7 +122,7 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as out:
             out.write(body)
-            out.write(hashlib.blake2b(body, digest_size=_DIGEST).digest())
+            out.write(checksum(body))
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
     except OSError as exc:
         logger.debug("pack index not written to %s: %s", path, exc)
@@ -207,26 +209,39 @@ def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack 
     return LazyPack(header["meta"], header["tables"], index, records, location=location, origin=origin)
 
 
+def checksum(data: bytes) -> bytes:
+    """The index file's trailing checksum of ``data`` (CRC-32: it catches damage, and is fast)."""
+    return zlib.crc32(data).to_bytes(_DIGEST, "little")
+
+
 def _digest_ok(fd: int, size: int) -> bool:
     # Read in chunks through the page cache: mapping the file would count it in this process's memory.
-    digest = hashlib.blake2b(digest_size=_DIGEST)
-    pos, end = 0, size - _DIGEST
+    crc, pos, end = 0, 0, size - _DIGEST
     while pos < end:
         chunk = os.pread(fd, min(1 << 20, end - pos), pos)
         if not chunk:
             return False
-        digest.update(chunk)
+        crc = zlib.crc32(chunk, crc)
         pos += len(chunk)
-    return digest.digest() == os.pread(fd, _DIGEST, end)
+    return crc.to_bytes(_DIGEST, "little") == os.pread(fd, _DIGEST, end)
 
 
 def _index(header: dict[str, Any]) -> QuestionIndex:
-    topics, types = header["topics"], header["types"]
-    tagsets = [tuple(t) for t in header["tagsets"]]
-    demos = {int(pos): demo for pos, demo in header["demos"].items()}
-    index = QuestionIndex()
-    for pos, (qid, topic, tags, qtype) in enumerate(
-        zip(header["ids"], header["topic_of"], header["tags_of"], header["type_of"], strict=True)
-    ):
-        index.add(qid, topics[topic], tagsets[tags], types[qtype], demos.get(pos))
-    return index
+    # Column by column (a list comprehension each): 100,000 rows in a few milliseconds.
+    topics = [sys.intern(str(t)) for t in header["topics"]]
+    types = [sys.intern(str(t)) for t in header["types"]]
+    tagsets = [tuple(sys.intern(str(t)) for t in tags) for tags in header["tagsets"]]
+    ids = [str(i) for i in header["ids"]]
+    columns = (header["topic_of"], header["tags_of"], header["type_of"])
+    if any(len(column) != len(ids) for column in columns):
+        raise ValueError("index columns of different lengths")
+    demos = {int(pos): str(demo) for pos, demo in header["demos"].items()}
+    if any(not 0 <= pos < len(ids) for pos in demos):
+        raise ValueError("demo of a question that is not there")
+    return QuestionIndex(
+        ids=ids,
+        topics=[topics[c] for c in header["topic_of"]],
+        tags=[tagsets[c] for c in header["tags_of"]],
+        types=[types[c] for c in header["type_of"]],
+        demos=demos,
+    )

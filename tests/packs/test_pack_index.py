@@ -139,9 +139,7 @@ def _damage(path: Path, how: str) -> None:
         data = bytearray()
     elif how == "header":  # a well-formed file whose checksum matches but whose header is nonsense
         body = indexcache.MAGIC + indexcache._LENGTHS.pack(2, 0, 0) + b"[]"
-        import hashlib
-
-        data = bytearray(body + hashlib.blake2b(body, digest_size=16).digest())
+        data = bytearray(body + indexcache.checksum(body))
     path.write_bytes(bytes(data))
 
 
