@@ -34,6 +34,10 @@ class Entry(NamedTuple):
     demo: str | None
 
 
+SCANS_BEFORE_MAP = 8
+"""Lookups by id answered by scanning the id list before an id -> position map is built."""
+
+
 @dataclass
 class QuestionIndex:
     """Parallel columns, one row per question in the pack's order (the card's ``position``)."""
@@ -45,6 +49,7 @@ class QuestionIndex:
     demos: dict[int, str] = field(default_factory=dict)
     """Position -> demo id, for the few questions that have one."""
     _position: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _scans: int = field(default=0, repr=False, compare=False)
 
     @classmethod
     def of(cls, questions: Iterable[Any]) -> QuestionIndex:
@@ -69,7 +74,15 @@ class QuestionIndex:
     def position(self, question_id: str) -> int | None:
         """The position of ``question_id`` in the pack, or ``None``."""
         if self._position is None:
-            self._position = {qid: pos for pos, qid in enumerate(self.ids)}
+            # The first few lookups (the first cards of a session) scan the list, in C, in about a
+            # millisecond at 100,000 questions; building the map costs tens of them, so only then.
+            self._scans += 1
+            if self._scans <= SCANS_BEFORE_MAP:
+                try:
+                    return self.ids.index(question_id)
+                except ValueError:
+                    return None
+            self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
         return self._position.get(question_id)
 
     def entry(self, pos: int) -> Entry:

@@ -226,3 +226,16 @@ def test_opening_and_listing_indexed_packs_loads_neither_pydantic_nor_yaml(tmp_p
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_lookups_by_id_scan_first_then_use_a_map() -> None:
+    from studyvm.packs.packindex import SCANS_BEFORE_MAP, Entry, QuestionIndex
+
+    index = QuestionIndex.of(Entry(f"q{i}", "t", ("a",), "flip", None) for i in range(50))
+    answers = [index.position(f"q{i}") for i in (7, 49, 0)] + [index.position("missing")]
+    assert answers == [7, 49, 0, None] and index._position is None
+    for _ in range(SCANS_BEFORE_MAP):
+        index.position("q3")
+    assert index._position is not None
+    assert [index.position(f"q{i}") for i in (7, 49, 0)] + [index.position("missing")] == answers
+    assert index.entry(49) == Entry("q49", "t", ("a",), "flip", None)
