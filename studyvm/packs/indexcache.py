@@ -206,7 +206,14 @@ def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack 
     if len(offsets) != len(index) + 1 or offsets[-1] != records_len:
         raise ValueError("offsets do not match the questions")
     records = Records(fd, start + header_len + offsets_len, offsets)
-    return LazyPack(header["meta"], header["tables"], index, records, location=location, origin=origin)
+    return LazyPack(header["meta"], header["tables"], index, records, _head_models, location=location, origin=origin)
+
+
+def _head_models(meta: dict[str, Any], tables: list[dict[str, Any]]) -> tuple[Any, list[Any]]:
+    """``pack.yaml`` and the tables of an index as the model (they were valid when indexed)."""
+    from studyvm.packs.model import ComparisonTable, PackMeta
+
+    return PackMeta.model_validate(meta), [ComparisonTable.model_validate(t) for t in tables]
 
 
 def checksum(data: bytes) -> bytes:

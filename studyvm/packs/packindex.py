@@ -158,7 +158,8 @@ class LazyPack:
 
     ``load(pos)`` returns the pydantic question at a position (see
     :class:`studyvm.packs.indexcache.Records`); the most recently used ones are kept. ``meta``
-    and ``tables`` come as their JSON form and are validated into the model when first read, so
+    and ``tables`` come as their JSON form and are validated into the model (by ``validate``)
+    when first read, so
     opening a pack and listing it (:attr:`head`, :attr:`index`) loads neither pydantic nor YAML.
     """
 
@@ -168,6 +169,7 @@ class LazyPack:
         tables: list[dict[str, Any]],
         index: QuestionIndex,
         load: Callable[[int], Any],
+        validate: Callable[[dict[str, Any], list[dict[str, Any]]], tuple[PackMeta, list[ComparisonTable]]],
         location: str = "",
         origin: str = "file",
     ) -> None:
@@ -179,6 +181,7 @@ class LazyPack:
         self.location = location
         self.origin = origin
         self._load = load
+        self._validate_head = validate
         self._kept: OrderedDict[int, Any] = OrderedDict()
         self._lock = threading.Lock()  # the TUI's workers may read questions from two threads
 
@@ -203,11 +206,7 @@ class LazyPack:
     def _validate(self) -> None:
         with self._lock:
             if self._raw is not None:
-                from studyvm.packs.model import ComparisonTable, PackMeta
-
-                meta, tables = self._raw
-                self._meta = PackMeta.model_validate(meta)
-                self._tables = [ComparisonTable.model_validate(t) for t in tables]
+                self._meta, self._tables = self._validate_head(*self._raw)
                 self._raw = None
 
     @property
