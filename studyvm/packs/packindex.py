@@ -159,8 +159,8 @@ class LazyPack:
     ``load(pos)`` returns the pydantic question at a position (see
     :class:`studyvm.packs.indexcache.Records`); the most recently used ones are kept. ``meta``
     and ``tables`` come as their JSON form and are validated into the model (by ``validate``)
-    when first read, so
-    opening a pack and listing it (:attr:`head`, :attr:`index`) loads neither pydantic nor YAML.
+    when first read, so opening a pack and listing it (:attr:`head`, :attr:`index`) loads
+    neither pydantic nor YAML.
     """
 
     def __init__(
