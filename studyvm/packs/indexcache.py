@@ -27,6 +27,7 @@ import os
 import struct
 import sys
 import threading
+import time
 import weakref
 import zlib
 from array import array
@@ -120,6 +121,7 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(path.parent)
         with tmp.open("wb") as out:
             out.write(body)
             out.write(checksum(body))
@@ -130,6 +132,19 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
             tmp.unlink(missing_ok=True)
         return False
     return True
+
+
+LEFTOVER_AGE_S = 3600
+"""A temporary index file this old was left by a process that stopped while writing it."""
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporary files that a killed process left behind (never one still being written)."""
+    now = time.time()
+    for leftover in folder.glob(".*.idx.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > LEFTOVER_AGE_S:
+                leftover.unlink()
 
 
 def _columns(index: QuestionIndex) -> dict[str, Any]:

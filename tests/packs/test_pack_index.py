@@ -239,3 +239,16 @@ def test_lookups_by_id_scan_first_then_use_a_map() -> None:
     assert index._position is not None
     assert [index.position(f"q{i}") for i in (7, 49, 0)] + [index.position("missing")] == answers
     assert index.entry(49) == Entry("q49", "t", ("a",), "flip", None)
+
+
+def test_temporary_files_left_by_a_killed_writer_are_swept(tmp_path: Path) -> None:
+    settings, folder = _home(tmp_path)
+    cache = settings.home / "cache" / "packs"
+    cache.mkdir(parents=True)
+    old = cache / ".abc.idx.123.456.tmp"
+    fresh = cache / ".def.idx.789.1.tmp"  # perhaps still being written by another process
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"half an index")
+    os.utime(old, (1, 1))
+    load_catalog(settings)
+    assert not old.exists() and fresh.exists()
