@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyvm.store import cardlist
 from studyvm.store.engine import write_session
@@ -87,11 +87,23 @@ def _search_text(question: Any) -> str:
     return " ".join(str(p) for p in parts).lower()
 
 
-def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[Any, str]]:
-    """Question id -> (question, search text), cached per pack on the service."""
+class _Listed(NamedTuple):
+    """What the browser lists of a question (kept instead of the question: packs parse lazily)."""
+
+    topic: str
+    type: str
+    tags: tuple[str, ...]
+    prompt: str
+
+
+def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[_Listed, str]]:
+    """Question id -> (what is listed of it, search text), cached per pack on the service."""
     cache = svc.caches.setdefault("browse_texts", {})
     if pack.id not in cache:
-        cache[pack.id] = {q.id: (q, _search_text(q)) for q in pack.questions}
+        cache[pack.id] = {
+            q.id: (_Listed(q.topic, q.type, tuple(q.tags or ()), " ".join(q.prompt.split())), _search_text(q))
+            for q in pack.questions
+        }
     return cache[pack.id]
 
 
@@ -130,7 +142,7 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
         rows = cardlist.listed_cards(svc.learner_id, now, session=session)
     found = []
     probe = _Probe()
-    texts: dict[str, dict[str, tuple[Any, str]]] = {}
+    texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
     for row in rows:
         by_id = texts.get(row.pack_id)
         if by_id is None:
@@ -141,14 +153,14 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
             continue
         question, text = entry
         probe.text, probe.topic, probe.type, probe.pack_id = text, question.topic, question.type, row.pack_id
-        probe.tags = tuple(question.tags or ())
+        probe.tags = question.tags
         probe.flags, probe.lapses, probe.reps, probe.ivl = _flags(row), row.lapses, row.reps, round(row.ivl or 0.0, 2)
         if tree.matches(probe):
             found.append(
                 CardInfo(
                     pack_id=row.pack_id,
                     question_id=row.question_id,
-                    prompt=" ".join(question.prompt.split()),
+                    prompt=question.prompt,
                     topic=question.topic,
                     type=question.type,
                     state=STATE_NAMES.get(row.state, "review"),
@@ -157,7 +169,7 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
                     lapses=row.lapses,
                     reps=row.reps,
                     last_rating=row.last_rating,
-                    tags=tuple(question.tags or ()),
+                    tags=question.tags,
                     flags=probe.flags,
                     text=text,
                 )
