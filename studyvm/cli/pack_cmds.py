@@ -18,7 +18,7 @@ import typer
 if TYPE_CHECKING:
     from studyvm.config import Settings
     from studyvm.errors import PackError
-    from studyvm.packs.catalog import Catalog
+    from studyvm.packs.catalog import AnyPack, Catalog
     from studyvm.packs.model import Pack
 
 pack_app = typer.Typer(help="Question packs: validate, list, show, export, add, import.", no_args_is_help=True)
@@ -69,7 +69,7 @@ def load_catalog_for(settings: Settings) -> Catalog:
     return catalog
 
 
-def require_pack(settings: Settings, pack_id: str) -> Pack:
+def require_pack(settings: Settings, pack_id: str) -> AnyPack:
     """The pack with ``pack_id`` or a clear error listing the available ids."""
     catalog = load_catalog_for(settings)
     pack = catalog.get(pack_id)
@@ -150,11 +150,11 @@ def show(ctx: typer.Context, pack_id: str = typer.Argument(..., metavar="ID")) -
     typer.echo(f"Location: {pack.location} ({pack.origin})")
     if meta.description:
         typer.echo(f"\n{meta.description}\n")
-    typer.echo(f"Questions: {len(pack.questions)}")
-    for qtype, count in sorted(Counter(q.type for q in pack.questions).items()):
+    typer.echo(f"Questions: {len(pack.index)}")
+    for qtype, count in sorted(Counter(pack.index.types).items()):
         typer.echo(f"  {qtype:<11} {count}")
     typer.echo("Topics:")
-    for topic, count in Counter(q.topic for q in pack.questions).most_common():
+    for topic, count in Counter(pack.index.topics).most_common():
         typer.echo(f"  {topic:<28} {count}")
     if pack.tables:
         typer.echo("Tables:")

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studyvm.packs.diagnostics import Diagnostic
-from studyvm.packs.loader import YAML_SUFFIXES, load_path
+from studyvm.packs.folders import YAML_SUFFIXES
+from studyvm.packs.loader import load_path
 from studyvm.packs.model import (
     ClozeQuestion,
     FlipQuestion,

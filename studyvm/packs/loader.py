@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from studyvm.packs.checks import check_pack
 from studyvm.packs.diagnostics import Diagnostic, from_validation_error, has_errors
+from studyvm.packs.folders import question_files
 from studyvm.packs.gcpause import gc_paused
 from studyvm.packs.model import QUESTION_ADAPTER, ComparisonTable, Pack, PackMeta, Question
 from studyvm.packs.tables import row_questions
@@ -26,7 +27,6 @@ MAX_FILES = 500
 """Most YAML files read from one pack folder."""
 MAX_PACK_BYTES = 64 * 1024 * 1024
 """Largest total size of one pack folder's YAML files."""
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _allowed_fields() -> dict[str, list[str]]:
@@ -209,11 +209,7 @@ def load_pack_dir(
             meta = PackMeta.model_validate(data if data is not None else {})
         except ValidationError as exc:
             diagnostics.extend(from_validation_error(exc, data, positions, display_meta))
-    files = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix in YAML_SUFFIXES and p.is_file() and p != meta_path and not p.is_symlink()
-    )
+    files = question_files(folder)
     if len(files) > MAX_FILES:
         diagnostics.append(_error(str(folder), f"{len(files)} YAML files; the limit is {MAX_FILES}"))
         return LoadResult(None, diagnostics)

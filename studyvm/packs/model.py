@@ -7,122 +7,63 @@ other part of StudyVM (study engine, importers, exporters, TUI) reads questions 
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_validator, model_validator
 
-from studyvm.textsafe import inert_data
+from studyvm.packs.modelparts import (
+    CLOZE_GAP,
+    ID_PATTERN,
+    Id,
+    NumericAnswer,
+    Option,
+    Pair,
+    ShortAnswer,
+    Source,
+    SourceRef,
+    StrictModel,
+    Text,
+)
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-"""Ids are lower-case, start with a letter or digit, and use only ``. _ -`` as separators."""
+if TYPE_CHECKING:
+    from studyvm.packs.packindex import PackHead, QuestionIndex
 
-CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
-"""A cloze gap: ``{{answer}}`` or ``{{answer|alternative|...}}``."""
-
-Text = Annotated[str, Field(min_length=1)]
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
-
-
-class StrictModel(BaseModel):
-    """Base class: unknown keys are errors, so a typo in a pack file is reported, not ignored.
-
-    Every string is made inert as it is validated (:func:`studyvm.textsafe.inert`: control
-    characters such as ESC become visible text), whichever source built the model (a pack file,
-    an importer, the generator), and numbers must be finite (``.inf``, ``.nan`` or GIFT's
-    ``1e999`` are refused with a message rather than stored as an answer nobody can give).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, allow_inf_nan=False
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _inert_text(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {inert_data(key): inert_data(value) for key, value in data.items()}
-        return data
-
-
-class SourceRef(StrictModel):
-    """Where a fact comes from: a note of the pack's ``sources`` and a section of it."""
-
-    note: Id
-    """Id of an entry in the pack's ``sources``."""
-    section: str = ""
-    """Heading or part of the note the fact is taken from."""
-
-
-class Source(StrictModel):
-    """A document a pack is built from."""
-
-    id: Id
-    title: Text
-    file: str = ""
-    """File name of the note, if it ships beside the pack or is known."""
-    url: str = ""
-    author: str = ""
-
-
-class Option(StrictModel):
-    """An answer option of an ``mcq`` or ``multi`` question."""
-
-    text: Text
-    correct: bool = False
-    """Shorthand for ``weight: 100`` (mcq) or a positive share of the credit (multi)."""
-    weight: float | None = Field(default=None, ge=-100, le=100)
-    """Credit in percent (GIFT style); negative weights penalise a wrong choice in ``multi``."""
-    feedback: str = ""
-
-    def credit(self) -> float:
-        """The effective weight in percent: ``weight`` if set, else 100 or 0 from ``correct``."""
-        if self.weight is not None:
-            return self.weight
-        return 100.0 if self.correct else 0.0
-
-
-class ShortAnswer(StrictModel):
-    """An accepted answer of a ``short`` question, with its credit."""
-
-    text: Text
-    weight: float = Field(default=100, ge=0, le=100)
-    feedback: str = ""
-
-
-class NumericAnswer(StrictModel):
-    """An accepted numeric answer: ``value`` ± ``tolerance``, or the range ``min``..``max``."""
-
-    value: float | None = None
-    tolerance: float = Field(default=0, ge=0)
-    min: float | None = None
-    max: float | None = None
-    weight: float = Field(default=100, ge=0, le=100)
-    feedback: str = ""
-
-    @model_validator(mode="after")
-    def _value_or_range(self) -> NumericAnswer:
-        has_range = self.min is not None or self.max is not None
-        if self.value is None and not has_range:
-            raise ValueError("give either 'value' (with optional 'tolerance') or 'min' and 'max'")
-        if has_range and (self.min is None or self.max is None):
-            raise ValueError("a range needs both 'min' and 'max'")
-        if has_range and self.min > self.max:  # type: ignore[operator]
-            raise ValueError("'min' is greater than 'max'")
-        return self
-
-    def bounds(self) -> tuple[float, float]:
-        """The closed interval of accepted values."""
-        if self.value is None:
-            return (float(self.min), float(self.max))  # type: ignore[arg-type]
-        return (self.value - self.tolerance, self.value + self.tolerance)
-
-
-class Pair(StrictModel):
-    """One pair of a ``matching`` question."""
-
-    left: Text
-    right: Text
+__all__ = [
+    "CLOZE_GAP",
+    "ClozeQuestion",
+    "ComparisonTable",
+    "DEFAULT_GENERATED",
+    "FlipQuestion",
+    "GeneratedKind",
+    "ID_PATTERN",
+    "Id",
+    "MatchingQuestion",
+    "McqQuestion",
+    "MultiQuestion",
+    "NumericAnswer",
+    "NumericalQuestion",
+    "Option",
+    "OrderingQuestion",
+    "Pack",
+    "PackMeta",
+    "Pair",
+    "QUESTION_ADAPTER",
+    "QUESTION_CLASSES",
+    "QUESTION_TYPES",
+    "Question",
+    "QuestionBase",
+    "QuestionFile",
+    "ShortAnswer",
+    "ShortQuestion",
+    "Source",
+    "SourceRef",
+    "StrictModel",
+    "TableRow",
+    "Text",
+    "TrueFalseQuestion",
+    "curriculum_order",
+]
+"""The pack model's names, those of :mod:`studyvm.packs.modelparts` included (re-exported here)."""
 
 
 class QuestionBase(StrictModel):
@@ -394,6 +335,7 @@ class Pack(BaseModel):
     """Folder or file the pack was loaded from."""
     origin: Literal["builtin", "user", "extra", "file"] = "file"
     _qindex: dict[str, Any] | None = PrivateAttr(default=None)
+    _columns: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _teaching_order(self) -> Pack:
@@ -416,15 +358,28 @@ class Pack(BaseModel):
             self._qindex = {q.id: q for q in self.questions}
         return self._qindex
 
+    @property
+    def head(self) -> PackHead:
+        """Id, title, version and description (as :attr:`studyvm.packs.packindex.LazyPack.head`)."""
+        from studyvm.packs.packindex import PackHead
+
+        return PackHead.of(self.meta)
+
+    @property
+    def index(self) -> QuestionIndex:
+        """Id, topic, tags, type and demo of every question: what listing and scheduling read."""
+        if self._columns is None:
+            from studyvm.packs.packindex import QuestionIndex
+
+            self._columns = QuestionIndex.of(self.questions)
+        return self._columns
+
     def topics(self) -> list[str]:
         """Topics in first-seen order."""
-        return list(dict.fromkeys(q.topic for q in self.questions))
+        return self.index.topic_names()
 
     def export_dict(self) -> dict[str, Any]:
         """The JSON export: pack metadata and every question, generated ones included."""
-        return {
-            "format": "studyvm-pack/1",
-            **self.meta.model_dump(mode="json"),
-            "tables": [t.model_dump(mode="json") for t in self.tables],
-            "questions": [q.model_dump(mode="json") for q in self.questions],
-        }
+        from studyvm.packs.packindex import export_body
+
+        return export_body(self.meta, self.tables, self.questions)

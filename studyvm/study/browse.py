@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyvm.store import cardlist
 from studyvm.store.engine import write_session
@@ -88,12 +88,22 @@ def _search_text(question: Any) -> str:
     return " ".join(str(p) for p in parts).lower()
 
 
-def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[Any, str, str, tuple[str, ...]]]:
-    """Question id -> (question, search text, prompt on one line, tags), cached per pack on the service."""
+class _Listed(NamedTuple):
+    """What the browser lists of a question (kept instead of the question: packs parse lazily)."""
+
+    topic: str
+    type: str
+    tags: tuple[str, ...]
+    prompt: str
+
+
+def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[_Listed, str]]:
+    """Question id -> (what is listed of it, search text), cached per pack on the service."""
     cache = svc.caches.setdefault("browse_texts", {})
     if pack.id not in cache:
         cache[pack.id] = {
-            q.id: (q, _search_text(q), " ".join(q.prompt.split()), tuple(q.tags or ())) for q in pack.questions
+            q.id: (_Listed(q.topic, q.type, tuple(q.tags or ()), " ".join(q.prompt.split())), _search_text(q))
+            for q in pack.questions
         }
     return cache[pack.id]
 
@@ -148,10 +158,10 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
     due_by = cardlist.due_key(now, svc.engine.dialect.name == "sqlite")
     found = []
     probe = _Probe()
-    texts: dict[str, dict[str, tuple[Any, str, str, tuple[str, ...]]]] = {}
+    texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
     current: str | None = None
-    by_id: dict[str, tuple[Any, str, str, tuple[str, ...]]] = {}
+    by_id: dict[str, tuple[_Listed, str]] = {}
     for row in rows:
         pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = row
         if pack_id != current:
@@ -164,29 +174,29 @@ def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool =
         entry = by_id.get(qid)
         if entry is None:
             continue
-        question, text, prompt, tags = entry
+        listed, text = entry
         key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
         flags = flag_sets.get(key)
         if flags is None:
             flags = flag_sets[key] = _flags(state, key[1], suspended, queue == QUEUE_BURIED, leech)
-        probe.text, probe.topic, probe.type, probe.pack_id = text, question.topic, question.type, pack_id
-        probe.tags = tags
+        probe.text, probe.topic, probe.type, probe.pack_id = text, listed.topic, listed.type, pack_id
+        probe.tags = listed.tags
         probe.flags, probe.lapses, probe.reps, probe.raw_ivl = flags, lapses, reps, raw_ivl
         if tree.matches(probe):
             found.append(  # positional, in field order: 100,000 of these must be cheap
                 CardInfo(
                     pack_id,
                     qid,
-                    prompt,
-                    question.topic,
-                    question.type,
+                    listed.prompt,
+                    listed.topic,
+                    listed.type,
                     STATE_NAMES.get(state, "review"),
                     cardlist.as_utc(due),
                     probe.ivl,
                     lapses,
                     reps,
                     last_rating,
-                    tags,
+                    listed.tags,
                     flags,
                     text,
                 )

@@ -97,6 +97,6 @@ def glance_for(settings: Settings, catalog_packs: dict, **service_options: Any) 
         )
     except ValueError:
         return None  # the service reports it
-    ids = {pid: [q.id for q in pack.questions] for pid, pack in catalog_packs.items()}
+    ids = {pid: pack.index.ids for pid, pack in catalog_packs.items()}
     clock = service_options.get("clock") or now_utc
     return glance(settings, ids, clock(), service_options.get("tz") or local_tz(), prefs.limits)

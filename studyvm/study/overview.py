@@ -23,14 +23,14 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
     packs = [
         PackSummary(
             id=p.id,
-            title=p.meta.title,
+            title=p.head.title,
             origin=p.origin,
             location=p.location,
-            questions=len(p.questions),
+            questions=len(p.index),
             topics=p.topics(),
-            description=p.meta.description,
-            version=p.meta.version,
-            demos=sum(1 for q in p.questions if q.demo),
+            description=p.head.description,
+            version=p.head.version,
+            demos=len(p.index.demos),
         )
         for p in catalog.packs.values()
     ]

@@ -90,16 +90,22 @@ def choose(
 ) -> list[tuple[str, Any]]:
     """Up to ``n`` (pack id, question) pairs matching the filters."""
     packs = [svc.pack(pack_id)] if pack_id else list(svc.packs.values())
-    pool = [(p.id, q) for p in packs for q in p.questions if _matches(q, topic, tag, qtype)]
+    # Filter on the packs' indexes; only the questions chosen are parsed (see studyvm.packs.packindex).
+    pool = [(p, e) for p in packs for e in p.index.entries() if _matches(e, topic, tag, qtype)]
     if mistakes:
         with svc.read() as session:
             wanted = bank.open_mistakes(svc.learner_id, session=session, pack_id=pack_id)
-        index = {(p, q.id): (p, q) for p, q in pool}
-        return [index[(p, qid)] for p, qid, _n in wanted if (p, qid) in index][:n]
+        index = {(p.id, e.id): (p, e) for p, e in pool}
+        return _parsed([index[(p, qid)] for p, qid, _n in wanted if (p, qid) in index][:n])
     rng.shuffle(pool)
     if weak_first:
         with svc.read() as session:
             recall = recall_by_question(svc, session, pack_id)
             wrong = bank.mistake_counts(svc.learner_id, session=session)
-        pool.sort(key=lambda pq: (recall.get((pq[0], pq[1].id), UNSEEN_RECALL), -wrong.get((pq[0], pq[1].id), 0)))
-    return pool[:n]
+        pool.sort(key=lambda pe: (recall.get((pe[0].id, pe[1].id), UNSEEN_RECALL), -wrong.get((pe[0].id, pe[1].id), 0)))
+    return _parsed(pool[:n])
+
+
+def _parsed(chosen: list[tuple[Any, Any]]) -> list[tuple[str, Any]]:
+    """(pack, index entry) pairs as (pack id, question) pairs."""
+    return [(pack.id, pack.question(entry.id)) for pack, entry in chosen]

@@ -145,7 +145,7 @@ class ServiceBase:
         """Bring stored cards in line with the loaded packs (cheap when nothing changed)."""
         with write_session(self.engine) as session:
             for pack in self.packs.values():
-                packsync.sync_pack(self.learner_id, pack.id, [q.id for q in pack.questions], session=session)
+                packsync.sync_pack(self.learner_id, pack.id, pack.index.ids, session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
         self._today = None  # the packs may have changed: count again

@@ -164,7 +164,7 @@ def _layout(svc: StudyService, pack: Any) -> tuple[list[str], Counter]:
     """(topic of each position, questions per topic), cached per pack."""
     cache = svc.caches.setdefault("layouts", {})
     if pack.id not in cache:
-        topics = [q.topic for q in pack.questions]
+        topics = pack.index.topics
         cache[pack.id] = (topics, Counter(topics))
     return cache[pack.id]
 
@@ -173,7 +173,7 @@ def _positions(svc: StudyService, pack: Any) -> dict[str, int]:
     """Question id -> position, cached per pack (built only when the learner has quiz answers)."""
     cache = svc.caches.setdefault("positions", {})
     if pack.id not in cache:
-        cache[pack.id] = {q.id: i for i, q in enumerate(pack.questions)}
+        cache[pack.id] = {qid: i for i, qid in enumerate(pack.index.ids)}
     return cache[pack.id]
 
 

@@ -46,8 +46,10 @@ class StudyVMApp(App):
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
-        for problem in self.settings_problems():
-            self.notify(problem, title="Settings", severity="warning", markup=False)
+        if self.settings.settings_file.exists():
+            # Checking the file imports every screen (for their key bindings): off the UI thread,
+            # so the first screen is painted without waiting for it. No file, nothing to check.
+            self.run_worker(self._warn_about_settings, thread=True, group="settings", exit_on_error=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))
@@ -78,6 +80,10 @@ class StudyVMApp(App):
     def unhandled_error(self) -> BaseException | None:
         """The error that ended the app, if one did."""
         return self._exception
+
+    def _warn_about_settings(self) -> None:
+        for problem in self.settings_problems():
+            self.call_from_thread(self.notify, problem, title="Settings", severity="warning", markup=False)
 
     def settings_problems(self) -> list[str]:
         """Every problem of the settings file, checked against this app's themes and bindings."""

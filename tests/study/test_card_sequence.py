@@ -38,10 +38,25 @@ def _flips(prefix: str, n: int) -> list[dict]:
     ]
 
 
-def play(home: Path, db_url: str | None = None) -> list[list]:
-    """Three weeks of study; one entry per step: what was shown (and its counts) or what was done."""
+def play(home: Path, db_url: str | None = None, installed: bool = False) -> list[list]:
+    """Three weeks of study; one entry per step: what was shown (and its counts) or what was done.
+
+    ``installed``: the packs are written to the home's packs folder and read back through the
+    catalog (from their on-disk index, as the app reads them) before being handed to the service.
+    """
     clock = FakeClock()
-    packs = {"alpha": make_pack("alpha", _flips("a", 40)), "beta": make_pack("beta", _flips("b", 25))}
+    packs: dict | None = {"alpha": make_pack("alpha", _flips("a", 40)), "beta": make_pack("beta", _flips("b", 25))}
+    if installed:
+        from studyvm.packs.catalog import load_catalog
+        from studyvm.packs.packindex import LazyPack
+        from studyvm.packs.writer import write_pack
+
+        for pack_id, pack in (packs or {}).items():
+            write_pack(pack, home / "packs" / pack_id)
+        load_catalog(Settings(home=home, learner="ada"))  # the first load writes the indexes
+        opened = load_catalog(Settings(home=home, learner="ada")).packs  # the built-in pack is left out
+        packs = {p: opened[p] for p in ("alpha", "beta")}
+        assert all(isinstance(p, LazyPack) for p in packs.values())
     svc = StudyService(
         Settings(home=home, learner="ada", db_url=db_url),
         packs=packs,
@@ -96,3 +111,11 @@ def test_same_sequence_as_recorded(tmp_path: Path, db_url: str) -> None:
         assert got == want, f"step {i} differs: got {got}, recorded {want}"
     assert len(steps) == len(recorded)
     assert sum(s[0] == "show" for s in steps) > 300  # a long enough run to mean something
+
+
+def test_same_sequence_with_packs_read_from_their_index(tmp_path: Path) -> None:
+    """The packs as the app reads them (a lazily parsed index) give the recorded run too."""
+    steps = json.loads(json.dumps(play(tmp_path / "home", installed=True)))
+    recorded = json.loads(RECORDED["sqlite"].read_text())
+    for i, (got, want) in enumerate(zip(steps, recorded, strict=True)):
+        assert got == want, f"step {i} differs: got {got}, recorded {want}"

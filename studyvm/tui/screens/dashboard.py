@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,8 @@ class DashboardScreen(BaseScreen):
         super().__init__()
         self.data: Dashboard | None = None
         """What the last load returned."""
+        self._figures_shown = threading.Event()
+        """Set once the figures are drawn; the worker waits for it before loading mastery."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
@@ -76,10 +79,14 @@ class DashboardScreen(BaseScreen):
         """Reload everything the dashboard shows, off the UI thread: the counts are shown as soon as they
         are read, then mastery (which reads every reviewed card) follows from the same worker."""
         backend = self.studyvm.backend
+        shown = self._figures_shown = threading.Event()
 
         def counts_then_mastery() -> list[TopicMastery] | None:
             data = backend.dashboard(mastery=False)
             self.post_message(JobDone("dashboard", data))
+            # Mastery opens the study service (imports, queries): let the UI thread draw the figures
+            # first rather than compete with it for the interpreter (bounded, should the screen go).
+            shown.wait(timeout=2.0)
             return None if data.engine_note else backend.mastery()
 
         self.run_job("mastery", counts_then_mastery, busy=self.query_one("#dash-body"))
@@ -104,6 +111,7 @@ class DashboardScreen(BaseScreen):
         self.query_one("#dash-next", Literal).show(f"Next: {data.suggestion}" if data.suggestion else "")
         table.focus()
         self.query_one("#dash-body").loading = False  # mastery follows without hiding the counts
+        self.call_after_refresh(self._figures_shown.set)
 
     def done_mastery(self, mastery: list[TopicMastery] | None) -> None:
         """Show the mastery per topic, loaded after the counts (``None``: progress unavailable)."""
