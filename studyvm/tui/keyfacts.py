@@ -39,10 +39,10 @@ def valid_key(name: str) -> bool:
 
 
 def _screen_classes(app_class: type) -> list[tuple[str, Any]]:
-    from studyvm.tui.screens.base import BaseScreen
+    from studyvm.tui.screens.base import BaseScreen, CardScreen
     from studyvm.tui.screens.factory import _CLASSES
 
-    found: list[tuple[str, Any]] = [("app", app_class), ("nav", BaseScreen)]
+    found: list[tuple[str, Any]] = [("app", app_class), ("nav", BaseScreen), ("card", CardScreen)]
     for name, (module_name, class_name) in _CLASSES.items():
         cls = getattr(import_module(module_name), class_name)
         if all(cls is not seen for _, seen in found):

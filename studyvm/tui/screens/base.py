@@ -94,6 +94,8 @@ class BaseScreen(Screen):
         busy = getattr(event.worker, "_studyvm_busy", None)
         if busy is not None:
             busy.loading = False
+            # what was mounted under the loading indicator could not take focus
+            self.call_after_refresh(lambda: self.focus_start() if self.focused is None else None)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             logger.error("%s: job %s failed", type(self).__name__, event.worker.name, exc_info=error)
@@ -103,6 +105,9 @@ class BaseScreen(Screen):
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """Hook for screens that must leave a waiting state when a job fails."""
+
+    def focus_start(self) -> None:
+        """Give focus to where work starts on this screen (after a loading indicator went away)."""
 
     async def on_job_done(self, message: JobDone) -> None:
         """Dispatch a finished job to ``done_<name>`` (plain or async) if the screen defines it."""
@@ -116,8 +121,25 @@ class BaseScreen(Screen):
 class CardScreen(BaseScreen):
     """A screen showing one :class:`~studyvm.tui.widgets.card.QuestionCard` at a time (review, quiz)."""
 
+    BINDINGS = [
+        Binding("pagedown", "scroll_card(1)", "Scroll down", show=False, id="card.page_down"),
+        Binding("pageup", "scroll_card(-1)", "Scroll up", show=False, id="card.page_up"),
+    ]
+
     busy = False
     """A worker is writing: ignore answer keys until it answers."""
+
+    def focus_start(self) -> None:
+        """The card's input or list, else the card (so Space reveals and PgDn scrolls)."""
+        card = self.question_card
+        if card is not None:
+            card.focus_start()
+
+    def action_scroll_card(self, direction: int) -> None:
+        """PgUp/PgDn scroll a long card whatever has focus (the card itself does when focused)."""
+        card = self.question_card
+        if card is not None:
+            (card.scroll_page_down if direction > 0 else card.scroll_page_up)(animate=False)
 
     @property
     def question_card(self) -> Any:
