@@ -244,6 +244,10 @@ def run_review(svc: StudyService, io: PlainIO, pack_id: str | None = None, limit
             answered += 1
             _say_recorded(io, end.args[0])
     io.say(f"session over: {answered} answered")
+    if limit is not None and answered >= limit:  # stopped by --limit: say what is still waiting
+        waiting = svc.next_card(pack_id)
+        if waiting is not None:
+            io.say(f"session limit reached; still waiting: {waiting.due} due, {waiting.new} new")
     return answered
 
 

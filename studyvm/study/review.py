@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated
 from studyvm.study.verdict import explain
-from studyvm.study.views import CardView, Feedback, ShownCard
+from studyvm.study.views import CardView, Feedback, SessionSummary, ShownCard
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -44,6 +44,18 @@ def preview(question: Any, response: Any, source: str = "", presentation: Any = 
     )
 
 
+MAX_ANSWER_SECONDS = 60
+"""Time on one card is recorded up to this (Anki's default "maximum answer seconds"): a learner
+who walked away from a card does not make it look like a ten-minute struggle."""
+
+
+def answer_ms(seconds: float | None) -> int | None:
+    """Milliseconds spent on a card, capped at :data:`MAX_ANSWER_SECONDS` (``None``: unknown)."""
+    if seconds is None:
+        return None
+    return int(min(max(seconds, 0.0), MAX_ANSWER_SECONDS) * 1000)
+
+
 class ReviewSession:
     """Due cards of one pack (or every pack) until none are left or ``limit`` are done."""
 
@@ -70,11 +82,17 @@ class ReviewSession:
         """Time the last rate-and-next took in the service, in milliseconds."""
         self._set_aside: dict[tuple[str, str], ShownCard] = {}
         """Cards suspended or buried here, to show them as they were when undone."""
+        self.ratings: list[int] = []
+        """The ratings recorded in this session, in order (an undone one is dropped)."""
+        self.started = time.monotonic()
+        self.shown_at: float | None = None
+        """``monotonic`` time the card on screen was first shown (for the time spent on it)."""
 
     def show(self, card: CardView | None) -> ShownCard | None:
         """A service card with the text around it (``None`` stays ``None``)."""
         if card is None:
             return None
+        self.shown_at = time.monotonic()
         q = card.question
         pack = self.service.packs.get(card.pack_id)
         pack_title = pack.meta.title if pack is not None else card.pack_id
@@ -106,6 +124,24 @@ class ReviewSession:
             raise ValueError(f"{shown.question.id} is not a review card")
         return shown.ref
 
+    @property
+    def limit_reached(self) -> bool:
+        """True once this session has rated as many cards as its limit allows."""
+        return self.limit is not None and self.done >= self.limit
+
+    def summary(self) -> SessionSummary:
+        """What this session did and what is still waiting (for the end-of-session screen)."""
+        with self.lock:
+            waiting = self.service.next_card(self.pack) if self.only is None else None
+        return SessionSummary(
+            reviewed=self.done,
+            ratings={r: self.ratings.count(r) for r in (1, 2, 3, 4)},
+            seconds=time.monotonic() - self.started,
+            limit_reached=self.limit_reached,
+            due=waiting.due if waiting is not None else 0,
+            new=waiting.new if waiting is not None else 0,
+        )
+
     def grade(self, shown: ShownCard, response: Any) -> Feedback:
         """The verdict (nothing recorded until the learner rates)."""
         self.responses[shown.question.id] = response
@@ -117,9 +153,11 @@ class ReviewSession:
         started = time.perf_counter()
         response = self.responses.pop(shown.question.id, None)
         card = self._card(shown)
+        spent = None if self.shown_at is None else time.monotonic() - self.shown_at
         with self.lock:
-            self.service.answer(card, response=response, rating=rating)
+            self.service.answer(card, response=response, rating=rating, duration_ms=answer_ms(spent))
             self.done += 1
+            self.ratings.append(rating)
             shown_next = self._next()
         self.last_ms = (time.perf_counter() - started) * 1000
         return shown_next
@@ -135,6 +173,8 @@ class ReviewSession:
                 return self._set_aside.pop(key)
             if undone.kind == "answer":
                 self.done = max(0, self.done - 1)
+                if self.ratings:
+                    self.ratings.pop()
             card = self.service.next_card(self.pack)
             if card is None or (card.pack_id, card.question_id) != key:
                 card = self.service.card(*key)

@@ -101,7 +101,7 @@ class StudyVMApp(App):
         self.prefs.theme = theme.name
         try:
             save_theme(self.settings.settings_file, theme.name)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             self.notify(f"could not save the theme: {exc}", severity="warning", markup=False)
 
     def build_screen(self, name: str, **options: Any) -> Any:

@@ -76,6 +76,7 @@ def test_plain_study_line_by_line(env) -> None:
 def test_limit_and_end_of_input_keep_answers(env) -> None:
     result = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "1"], "\n4\n\n4\n")
     assert result.exit_code == 0 and result.output.count("recorded:") == 1
+    assert "session limit reached; still waiting: 0 due, 3 new" in result.output  # newcomer m3
     result = _run([*env, "study", "--plain", "--pack", "clitest"], "2\n")  # m1 answered, input ends: kept as Again
     assert result.exit_code == 0 and "recorded: m1 Again" in result.output and "session over: 1" in result.output
     assert json.loads(_run([*env, "stats", "--json"]).output)["reviews_total"] == 2

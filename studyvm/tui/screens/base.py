@@ -5,9 +5,10 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -31,6 +32,18 @@ class JobDone(Message):
         self.result = result
 
 
+@lru_cache(maxsize=64)
+def declared_order(cls: type) -> dict[str, int]:
+    """Binding id -> its position in the ``BINDINGS`` of ``cls`` and its bases (bases first, as Textual merges)."""
+    order: dict[str, int] = {}
+    for klass in reversed(cls.__mro__):
+        for binding in klass.__dict__.get("BINDINGS", []):
+            binding_id = getattr(binding, "id", None)
+            if binding_id and binding_id not in order:
+                order[binding_id] = len(order)
+    return order
+
+
 class BaseScreen(Screen):
     """A screen with the common bindings and :meth:`run_job` for work off the UI thread."""
 
@@ -38,6 +51,24 @@ class BaseScreen(Screen):
         Binding("escape", "back", "Back", id="nav.back"),
         Binding("q", "back", "Back", show=False, id="nav.back_q"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The bindings in force, in the order their classes declare them.
+
+        Textual moves a remapped key to the end of its map, which scrambled the footer
+        (``space Show  2 Hard … 1 Again  3 Good``); a fixed order keeps the keys where users
+        learnt them, whatever ``[keys]`` in settings.toml says.
+        """
+        found = super().active_bindings
+        chain = [node for node, _ in self._modal_binding_chain]
+
+        def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+            node, binding = item[1].node, item[1].binding
+            level = chain.index(node) if node in chain else len(chain)
+            return level, declared_order(type(node)).get(binding.id or "", 1_000)
+
+        return dict(sorted(found.items(), key=place))
 
     @property
     def studyvm(self) -> StudyVMApp:

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header
 
 from studyvm.study.grading import response_problem, suggested_rating
 from studyvm.study.review import ReviewSession
-from studyvm.study.views import Feedback, ShownCard
+from studyvm.study.views import Feedback, SessionSummary, ShownCard
 from studyvm.tui.screens.base import CardScreen
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
@@ -110,8 +110,10 @@ class ReviewScreen(CardScreen):
         if card is None:
             await self.body.remove_children()
             status.show(f"Done: {self.reviewed} reviewed this session. Escape goes back.")
-            await self.body.mount(Literal("Nothing is due now. Come back later, or start a quiz.", classes="prompt"))
+            await self.body.mount(Literal("", classes="prompt", id="review-summary"))
             self.refresh_bindings()
+            if self.run is not None:
+                self.run_job("summary", self.run.summary)
             return
         status.show(card.status)
         self.suggested = None
@@ -123,6 +125,12 @@ class ReviewScreen(CardScreen):
         self.refresh_bindings()
         self.call_after_refresh(self._mark_shown)
 
+    def done_summary(self, summary: SessionSummary) -> None:
+        """The end of the session: what was done and what is still waiting (a limit is not "nothing due")."""
+        found = self.query("#review-summary")
+        if found:
+            found.first(Literal).show("\n".join(summary.lines()))
+
     def _mark_shown(self) -> None:
         self.shown_at = time.perf_counter()
 
@@ -130,14 +138,13 @@ class ReviewScreen(CardScreen):
         """Hide Show me without a demo; grey out rating before the answer is shown."""
         card = self.card
         if action == "show_me":
-            return card is not None or None
+            return card is not None
         if action == "accept":
             return card is not None and self.suggested == parameters[0]
         if action == "show_answer" and self.suggested is not None:
             return False
-        if action in ("rate", "undo", "suspend", "bury", "show_answer") and card is None:
-            return action == "undo" or None
-        return True
+        # once the session is over, no rating or card keys in the footer
+        return not (action in ("rate", "suspend", "bury", "show_answer", "digit", "check") and card is None)
 
     # -- answering ----------------------------------------------------------------------
     def action_show_answer(self) -> None:
