@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated
+from studyvm.study.scheduling import interval_text
 from studyvm.study.verdict import explain
 from studyvm.study.views import CardView, Feedback, SessionSummary, ShownCard
 
@@ -147,6 +148,17 @@ class ReviewSession:
         self.responses[shown.question.id] = response
         with self.lock:
             return self.service.preview(self._card(shown), response)
+
+    def intervals(self, shown: ShownCard) -> dict[int, str]:
+        """Rating (1..4) -> the interval it would give this card (``10m``, ``4d``), for the rating keys."""
+        with self.lock:
+            now = self.service.clock()
+            dues = self.service.next_dues(self._card(shown))
+        return {rating: interval_text((due - now).total_seconds()) for rating, due in dues.items()}
+
+    def grade_and_intervals(self, shown: ShownCard, response: Any) -> tuple[Feedback, dict[int, str]]:
+        """:meth:`grade` and :meth:`intervals` in one call (one worker job in the app)."""
+        return self.grade(shown, response), self.intervals(shown)
 
     def rate_and_next(self, shown: ShownCard, rating: int) -> ShownCard | None:
         """Record the answer with the learner's ``rating``, as pressed, whatever the verdict."""

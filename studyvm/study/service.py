@@ -217,6 +217,18 @@ class StudyService(CardActions):
             leech=done.became_leech,
         )
 
+    def next_dues(self, card: CardView) -> dict[int, datetime]:
+        """Rating (1..4) -> when the card would next be due with that rating (nothing is written).
+
+        The rating keys show these as intervals, as Anki's buttons do.
+        """
+        now = self.clock()
+        with self.read() as session:
+            row = repo.get_card(self.learner_id, card.pack_id, card.question.id, session=session)
+        if row is None:
+            return {}
+        return {r: schedule(self.scheduler, row.fields, r, now, card_id=row.id).fields.due for r in (1, 2, 3, 4)}
+
     def preview(self, card: CardView, response: Any) -> Feedback:
         """The verdict on ``response`` without recording anything (``None``: nothing entered)."""
         from studyvm.study.review import preview

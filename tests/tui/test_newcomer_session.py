@@ -12,6 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from studyvm.cli import app as cli_app
+from studyvm.study.scheduling import interval_text
 from studyvm.tui.app import make_app
 from studyvm.tui.prefs import save_theme
 
@@ -96,3 +97,31 @@ def test_config_keys_lists_every_binding_id(tmp_path):
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line.split()[-1] for line in result.output.splitlines()}
     assert lines["review.good"] == "3" and lines["dashboard.review"] == "r" and lines["quiz.finish"] == "f"
+
+
+async def test_the_rating_keys_show_the_interval_each_would_give(settings, backend):
+    # m20: Anki shows "<1m · 6m · 10m · 4d" on its buttons; the footer showed no intervals
+    app = make_app(settings, screen="review", backend=backend, pack="tuitest")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("space")
+        await settle(pilot, app)
+        status = str(app.screen.query_one("#review-status").render())
+        assert "1 Again 1m" in status and "2 Hard 6m" in status and "[3 Good 10m]" in status
+        assert "4 Easy 8d" in status
+        await pilot.press("4")
+        await settle(pilot, app)
+    with backend.service().read() as session:
+        due = session.execute(text("select due from card_state where question_id = 'a.flip'")).scalar_one()
+    assert str(due).startswith("2026-03-10 09:00")  # FIXED_NOW + the 8 days shown on the Easy key
+
+
+def test_interval_text_reads_like_ankis_buttons():
+    assert [interval_text(s) for s in (30, 600, 3 * 3600, 4 * 86400, 45 * 86400, 800 * 86400)] == [
+        "<1m",
+        "10m",
+        "3h",
+        "4d",
+        "1.5mo",
+        "2.2y",
+    ]

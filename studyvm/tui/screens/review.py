@@ -25,10 +25,17 @@ from studyvm.tui.widgets.literal import Literal
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-def rating_hint(suggested: int) -> str:
-    """The rating line after a verdict: every key counts, the suggestion is marked."""
-    keys = "  ".join(f"[{n} {name}]" if n == suggested else f"{n} {name}" for n, name in RATINGS.items())
-    return f"rate: {keys}  ·  Space/Enter keeps the suggested {RATINGS[suggested]}"
+def rating_hint(suggested: int, intervals: dict[int, str] | None = None) -> str:
+    """The rating line after a verdict: every key with the interval it gives (as Anki's buttons
+    show), the suggestion marked."""
+    intervals = intervals or {}
+
+    def key(n: int, name: str) -> str:
+        text = f"{n} {name}" + (f" {intervals[n]}" if n in intervals else "")
+        return f"[{text}]" if n == suggested else text
+
+    keys = "  ".join(key(n, name) for n, name in RATINGS.items())
+    return f"rate: {keys}  ·  Space/Enter keeps {RATINGS[suggested]}"
 
 
 class ReviewScreen(CardScreen):
@@ -169,18 +176,19 @@ class ReviewScreen(CardScreen):
     def grade(self, value: Any) -> None:
         """Ask the engine for the verdict (grading does not write; the rating does)."""
         self.busy = True
-        self.run_job("grade", self.run.grade, self.card, value)
+        self.run_job("grade", self.run.grade_and_intervals, self.card, value)
 
-    def done_grade(self, feedback: Feedback) -> None:
+    def done_grade(self, result: tuple[Feedback, dict[int, str]]) -> None:
         """Show the verdict and preselect a rating; the learner's key decides."""
+        feedback, intervals = result
         self.busy = False
         widget = self.question_card
         if widget is not None:
             widget.show_feedback(feedback)
             widget.focus()  # off the (now locked) input: 1-4 rate, Space/Enter keeps the suggestion
             self.suggested = suggested_rating(None if feedback.correct is None else feedback.score)
-            status = self.card.status if self.card else ""
-            self.query_one("#review-status", Literal).show(f"{status}  ·  {rating_hint(self.suggested)}")
+            status = self.card.status if self.card else ""  # after the keys: at 80 columns it is what gets cut
+            self.query_one("#review-status", Literal).show(f"{rating_hint(self.suggested, intervals)}  ·  {status}")
             self.refresh_bindings()
 
     def action_accept(self, rating: int) -> None:
