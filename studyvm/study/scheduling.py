@@ -149,7 +149,7 @@ def retrievability(scheduler: fsrs.Scheduler, stability: float | None, elapsed_d
 
 
 def interval_text(seconds: float) -> str:
-    """A next-review interval as Anki shows it on its rating buttons: ``<1m``, ``10m``, ``3h``, ``4d``, ``1.5mo``, ``2y``."""
+    """A next-review interval as Anki shows it on its buttons: ``<1m``, ``10m``, ``3h``, ``4d``, ``1.5mo``, ``2y``."""
     if seconds < 60:
         return "<1m"
     minutes = seconds / 60

@@ -35,7 +35,7 @@ def rating_hint(suggested: int, intervals: dict[int, str] | None = None) -> str:
         return f"[{text}]" if n == suggested else text
 
     keys = "  ".join(key(n, name) for n, name in RATINGS.items())
-    return f"rate: {keys}  ·  Space/Enter keeps {RATINGS[suggested]}"
+    return f"rate: {keys} · Space/Enter: {RATINGS[suggested]}"
 
 
 class ReviewScreen(CardScreen):
