@@ -13,6 +13,7 @@ from studyvm.store.models import STATE_NEW, CardState
 from studyvm.store.repo import table_of
 from studyvm.study import mistakes as bank
 from studyvm.study.scheduling import retrievability
+from studyvm.study.siblings import one_per_family
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -67,4 +68,4 @@ def choose(
             recall = recall_by_question(svc, session, pack_id)
             wrong = bank.mistake_counts(svc.learner_id, session=session)
         pool.sort(key=lambda pq: (recall.get((pq[0], pq[1].id), UNSEEN_RECALL), -wrong.get((pq[0], pq[1].id), 0)))
-    return pool[:n]
+    return one_per_family(pool)[:n]  # never two siblings: one would give the other away
