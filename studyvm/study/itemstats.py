@@ -32,6 +32,7 @@ from sqlmodel import SQLModel
 
 import studyvm.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from studyvm.store.classdb import require_instructor
+from studyvm.wording import plural
 
 ATTEMPT = SQLModel.metadata.tables["attempt"]
 ANSWER = SQLModel.metadata.tables["attempt_answer"]
@@ -184,7 +185,8 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 def format_item_report(report: ItemReport) -> str:
     """The human-readable ``studyvm report --items``: the figures, then the question and its flags."""
     scope = f" for pack {report.pack_id}" if report.pack_id else ""
-    lines = [f"item analysis{scope}: {len(report.questions)} question(s), {report.attempts} finished attempt(s)"]
+    counts = f"{plural(len(report.questions), 'question')}, {plural(report.attempts, 'finished attempt')}"
+    lines = [f"item analysis{scope}: {counts}"]
     if not report.questions:
         return "\n".join([*lines, "  no finished quiz or exam attempts yet"])
     lines += ["", f"{'attempts':>8} {'facility':>8} {'sd':>5} {'discr.':>6}  question"]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from studyvm.study.scheduling import day_of
 from studyvm.study.views import Dashboard, FailedPack, PackSummary, StatsData, TopicMastery
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
@@ -57,9 +58,9 @@ def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]
     if not known:
         return "start a practice quiz (z)", "quiz"
     if due_now:
-        return f"review the {due_now} due card(s) — press n", "review"
+        return f"review {plural(due_now, 'due card')} — press n", "review"
     if new_total:
-        return f"learn some of the {new_total} new card(s) — press n", "review"
+        return f"learn {plural(new_total, 'new card')} — press n", "review"
     return "all done for today: try a practice quiz — press n", "quiz"
 
 

@@ -29,6 +29,7 @@ from studyvm.store.models import (
 from studyvm.store.repo import table_of
 from studyvm.study.glance import streak  # noqa: F401  (kept here: part of this module's figures)
 from studyvm.study.scheduling import day_of, retrievability
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -339,7 +340,7 @@ def format_stats(s: Stats) -> str:
     """The human-readable ``studyvm stats``."""
     lines = [
         f"learner: {s.learner}",
-        f"reviews: {s.reviews_total} in all, {s.reviews_today} today; streak {s.streak} day(s)",
+        f"reviews: {s.reviews_total} in all, {s.reviews_today} today; streak {plural(s.streak, 'day')}",
         f"due now: {s.due_now}; new cards waiting: {s.new_available}",
         f"retention (30 days): {'-' if s.retention is None else f'{s.retention:.0%}'}",
         "mastery by topic (last answer right and recall now at or above your target retention):",

@@ -24,6 +24,8 @@ class StudyVMApp(App):
     TITLE = "StudyVM"
     CSS_PATH = "studyvm.tcss"
     COMMANDS = App.COMMANDS | {StudyVMCommands}
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """Screens get ``-tall`` from 32 rows: the stylesheet gives room back to lists there."""
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,12 @@ class BaseScreen(Screen):
             level = chain.index(node) if node in chain else len(chain)
             return level, declared_order(type(node)).get(binding.id or "", 1_000)
 
-        return dict(sorted(found.items(), key=place))
+        ordered = dict(sorted(found.items(), key=place))
+        if len(self.app.screen_stack) <= 1:  # the bottom screen: Esc asks to quit, it goes nowhere "back"
+            for key, active in ordered.items():
+                if active.binding.id == "nav.back":
+                    ordered[key] = active._replace(binding=replace(active.binding, show=False))
+        return ordered
 
     @property
     def studyvm(self) -> StudyVMApp:

@@ -15,6 +15,7 @@ from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.heatmap import Heatmap
 from studyvm.tui.widgets.literal import Literal
+from studyvm.wording import plural
 
 
 class StatsScreen(BaseScreen):
@@ -64,7 +65,7 @@ class StatsScreen(BaseScreen):
         retention = "–" if data.retention is None else f"{data.retention:.0%}"
         self.query_one("#stats-summary", Literal).show(
             f"Reviews: {data.reviews_total} total, {data.reviews_today} today · due now {data.due_now} · "
-            f"streak {data.streak} day(s) · retention {retention} · exams taken {len(data.exams)}"
+            f"streak {plural(data.streak, 'day')} · retention {retention} · exams taken {len(data.exams)}"
         )
         self.query_one("#stats-heatmap", Heatmap).set_counts(data.heatmap, data.today)
         self.query_one("#stats-mastery", Bars).set_bars(

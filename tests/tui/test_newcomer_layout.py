@@ -1,0 +1,41 @@
+"""Layout at 80x24 and in the lab (newcomer review m11, p3): what a learner sees, as text."""
+
+from __future__ import annotations
+
+from studyvm.tui.app import make_app
+
+from .helpers import settle
+from .test_newcomer_answers import screen_text
+
+
+async def test_dashboard_at_80x24_keeps_the_hint_whole_and_the_footer_without_back(settings, backend):
+    # m11: the hint wrapped so `n` sat alone; the footer lost its last keys; p3: "card(s)"
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "Next: learn 9 new cards — press n" in text
+        assert "(s)" not in text
+        footer = text.splitlines()[-1]
+        assert "esc Back" not in footer and "b Browse" in footer  # Esc on the dashboard asks to quit
+
+
+async def test_mastery_names_keep_their_words_and_never_wrap(settings, backend):
+    # m11: topics read `hardware-as…`, `cloud-and-m…` with the bar taking half the width
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        bars = app.screen.query_one("#dash-mastery")
+        bars.set_bars([("cloud-and-migration", 0.5, "5 of 10"), ("para", 0.0, "0 of 3")], width=20)
+        await settle(pilot, app)
+        rows = str(bars.render()).splitlines()
+        assert len(rows) == 2 and rows[0].startswith("cloud-and-mig")  # was "cloud-an…": the bar gives way
+
+
+async def test_the_lab_shows_every_mode_on_a_tall_terminal(settings, backend):
+    # m11: the mode checklist was 3 rows tall even at 120x40
+    app = make_app(settings, screen="lab", backend=backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        modes = app.screen.query_one("#lab-controls SelectionList")
+        assert modes.size.height >= modes.option_count
