@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_rated
 from studyvm.study.scheduling import interval_text
 from studyvm.study.verdict import explain
-from studyvm.study.views import CardView, Feedback, SessionSummary, ShownCard
+from studyvm.study.views import CardView, Feedback, SessionSummary, ShownCard, Undone
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -83,6 +83,8 @@ class ReviewSession:
         """Time the last rate-and-next took in the service, in milliseconds."""
         self._set_aside: dict[tuple[str, str], ShownCard] = {}
         """Cards suspended or buried here, to show them as they were when undone."""
+        self.last_undone: Undone | None = None
+        """What the last :meth:`undo` took back (for the shell's "Undone: …" message)."""
         self.ratings: list[int] = []
         """The ratings recorded in this session, in order (an undone one is dropped)."""
         self.started = time.monotonic()
@@ -178,6 +180,7 @@ class ReviewSession:
         """Take back the last answer, suspension or burial; that card, to answer again (``None``: nothing)."""
         with self.lock:
             undone = self.service.undo_action()
+            self.last_undone = undone
             if undone is None:
                 return None
             key = (undone.pack_id, undone.question_id)

@@ -39,3 +39,30 @@ async def test_the_lab_shows_every_mode_on_a_tall_terminal(settings, backend):
         await settle(pilot, app)
         modes = app.screen.query_one("#lab-controls SelectionList")
         assert modes.size.height >= modes.option_count
+
+
+async def test_a_screenshot_says_where_it_went_without_a_downloads_folder(settings, backend, tmp_path, monkeypatch):
+    # m19: "Failed to save screenshot" on a machine without ~/Downloads, not saying where it tried
+    monkeypatch.setenv("HOME", str(tmp_path / "nohome"))
+    settings.home.mkdir(parents=True, exist_ok=True)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        saved = app.deliver_screenshot()
+        await settle(pilot, app)
+        assert saved is not None and saved.startswith(str(settings.home)) and saved.endswith(".svg")
+        assert any(f"saved to {saved}" in n.message for n in app._notifications)
+
+
+async def test_a_failed_screenshot_names_the_folder_and_the_reason(settings, backend, tmp_path, monkeypatch):
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(app, "save_screenshot", refuse)
+        assert app.deliver_screenshot(path=str(tmp_path)) is None
+        await settle(pilot, app)
+        assert any(f"in {tmp_path}: Permission denied" in n.message for n in app._notifications)

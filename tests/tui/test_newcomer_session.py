@@ -125,3 +125,17 @@ def test_interval_text_reads_like_ankis_buttons():
         "1.5mo",
         "2.2y",
     ]
+
+
+async def test_undo_says_what_it_took_back(settings, backend):
+    # p1: suspend and bury showed a toast, undo showed none
+    app = make_app(settings, screen="review", backend=backend, pack="tuitest")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert any(n.message == "Undone: the rating of a.flip." for n in app._notifications)

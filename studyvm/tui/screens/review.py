@@ -241,6 +241,10 @@ class ReviewScreen(CardScreen):
             self.notify("Nothing to undo.")
             return
         self.reviewed = self.run.done
+        undone = self.run.last_undone
+        what = {"answer": "the rating", "suspend": "the suspension", "bury": "the burial"}
+        if undone is not None:  # say what came back, as suspend and bury do
+            self.notify(f"Undone: {what.get(undone.kind, undone.kind)} of {card.question.id}.")
         await self.show_card(card)
 
     def action_suspend(self) -> None:
