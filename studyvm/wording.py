@@ -10,3 +10,14 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     if count == 1:
         return f"{count} {word}"
     return f"{count:,} {many or IRREGULAR.get(word) or word + 's'}"
+
+
+def one_line(text: str, width: int = 60) -> str:
+    """``text`` on one line (newlines and runs of spaces become one space), cut at a word with ``…``."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    if " " in cut and not flat[width - 1].isspace():
+        cut = cut[: cut.rindex(" ")]  # never half a word
+    return cut.rstrip(" ,;:") + "…"

@@ -32,7 +32,8 @@ from sqlmodel import SQLModel
 
 import studyvm.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from studyvm.store.classdb import require_instructor
-from studyvm.wording import plural
+from studyvm.study.report import shown_prompt
+from studyvm.wording import one_line, plural
 
 ATTEMPT = SQLModel.metadata.tables["attempt"]
 ANSWER = SQLModel.metadata.tables["attempt_answer"]
@@ -163,7 +164,7 @@ def compute_item_report(svc: Any, session: Session, pack_id: str | None = None) 
                 _round(sd),
                 _round(discrimination, 2),
                 flags_for(n, facility, discrimination),
-                question.prompt if question else "(no longer in its pack)",
+                shown_prompt(question) if question else "(no longer in its pack)",
             )
         )
     report.questions.sort(
@@ -196,7 +197,7 @@ def format_item_report(report: ItemReport) -> str:
         disc = f"{s.discrimination:+.0f}" if s.discrimination is not None else "-"
         flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
         lines.append(f"{s.attempts:>8} {facility:>8} {sd:>5} {disc:>6}  {s.pack_id}/{s.question_id}{flags}")
-        lines.append(f"{'':>32}{' '.join(s.prompt.split())[:70]}")
+        lines.append(f"{'':>32}{one_line(s.prompt, 70)}")
     lines += [
         "",
         f"facility = mean score; discr. = 100 x correlation with the rest of the attempt; "
