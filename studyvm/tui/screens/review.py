@@ -175,6 +175,8 @@ class ReviewScreen(CardScreen):
 
     def grade(self, value: Any) -> None:
         """Ask the engine for the verdict (grading does not write; the rating does)."""
+        if self.run is None:
+            return
         self.busy = True
         self.run_job("grade", self.run.grade_and_intervals, self.card, value)
 
@@ -211,7 +213,7 @@ class ReviewScreen(CardScreen):
     def action_rate(self, rating: int) -> None:
         """1-4: pick an option before the answer is shown; rate the card after."""
         widget = self.question_card
-        if widget is None or self.busy or self.card is None:
+        if widget is None or self.busy or self.card is None or self.run is None:
             return
         if not widget.answered:
             widget.press_digit(rating)
@@ -240,8 +242,11 @@ class ReviewScreen(CardScreen):
             self.busy = False
             self.notify("Nothing to undo.")
             return
-        self.reviewed = self.run.done
-        undone = self.run.last_undone
+        run = self.run
+        if run is None:
+            return
+        self.reviewed = run.done
+        undone = run.last_undone
         what = {"answer": "the rating", "suspend": "the suspension", "bury": "the burial"}
         if undone is not None:  # say what came back, as suspend and bury do
             self.notify(f"Undone: {what.get(undone.kind, undone.kind)} of {card.question.id}.")
@@ -249,14 +254,14 @@ class ReviewScreen(CardScreen):
 
     def action_suspend(self) -> None:
         """Never show this card again until unsuspended."""
-        if self.card is not None and not self.busy:
+        if self.card is not None and self.run is not None and not self.busy:
             self.busy = True
             self.run_job("next", self.run.suspend_and_next, self.card)
             self.notify("Card suspended (u undoes).")
 
     def action_bury(self) -> None:
         """Hide this card until tomorrow."""
-        if self.card is not None and not self.busy:
+        if self.card is not None and self.run is not None and not self.busy:
             self.busy = True
             self.run_job("next", self.run.bury_and_next, self.card)
             self.notify("Card buried until tomorrow (u undoes).")

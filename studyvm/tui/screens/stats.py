@@ -81,8 +81,8 @@ class StatsScreen(BaseScreen):
         plt.bar(days or [0], data.forecast or [0])
         top = max([1, *data.forecast])
         plt.ylim(0, top)
-        plt.xticks(days[::7] or [0])  # one label a week, never squeezed into "12 13 1"
-        plt.yticks(list(range(0, top + 1, max(1, top // 5))))  # whole cards, not 0.17
+        plt.xticks([float(d) for d in days[::7]] or [0.0])  # one label a week, never squeezed into "12 13 1"
+        plt.yticks([float(n) for n in range(0, top + 1, max(1, top // 5))])  # whole cards, not 0.17
         plt.title("Cards due per day (0 = today)")
         plt.xlabel("days from today")
         forecast.refresh()
