@@ -37,7 +37,8 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
     ]
     failed = [FailedPack(loc, [str(d) for d in diags]) for loc, diags in catalog.failed.items()]
     if catalog.diagnostics:
-        failed.append(FailedPack("catalog", [str(d) for d in catalog.diagnostics]))
+        # problems between packs (two packs with one id), not of one folder: say so in words (p4)
+        failed.append(FailedPack("packs in conflict", [str(d) for d in catalog.diagnostics]))
     return packs, failed
 
 

@@ -29,3 +29,15 @@ def test_wording_helpers() -> None:
     assert one_line("a  b\nc", 60) == "a b c"
     assert one_line("word " * 20, 12) == "word word…"
     assert plural(1, "card") == "1 card" and plural(3, "day") == "3 days" and plural(0, "pack") == "0 packs"
+
+
+def test_a_pack_id_clash_is_named_in_words_not_catalog() -> None:
+    # p4: the packs screen labelled a duplicate-id conflict "FAILED catalog"
+    from studyvm.packs.catalog import Catalog
+    from studyvm.packs.diagnostics import Diagnostic
+    from studyvm.study.overview import pack_summaries
+
+    catalog = Catalog()
+    catalog.diagnostics.append(Diagnostic("b/pack.yaml", 1, 1, "error", "pack id 'x' is already used by a"))
+    _packs, failed = pack_summaries(catalog)
+    assert [f.location for f in failed] == ["packs in conflict"]
