@@ -66,3 +66,16 @@ async def test_a_failed_screenshot_names_the_folder_and_the_reason(settings, bac
         assert app.deliver_screenshot(path=str(tmp_path)) is None
         await settle(pilot, app)
         assert any(f"in {tmp_path}: Permission denied" in n.message for n in app._notifications)
+
+
+async def test_the_palette_lists_studyvm_commands_not_a_tables_cursor_keys(settings, backend):
+    # p2: the palette listed `DataTable: Cursor up / key up`, `DataTable: Home` among the app's commands
+    from studyvm.tui.commands import StudyVMCommands
+
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.focused is not None and type(app.focused).__name__ == "DataTable"
+        titles = [title for title, _callback, _help in StudyVMCommands(app.screen)._entries()]
+        assert "Dashboard: Review" in titles
+        assert not [t for t in titles if t.startswith("DataTable")]
