@@ -79,3 +79,29 @@ async def test_the_palette_lists_studyvm_commands_not_a_tables_cursor_keys(setti
         titles = [title for title, _callback, _help in StudyVMCommands(app.screen)._entries()]
         assert "Dashboard: Review" in titles
         assert not [t for t in titles if t.startswith("DataTable")]
+
+
+def contrast(fg, bg) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour) -> float:
+        def channel(value: int) -> float:
+            v = value / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+    high, low = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_headings_and_the_next_hint_are_readable_on_the_light_theme(settings, backend):
+    # p9: orange headings (1.5:1) and the green hint (1.8:1) on light grey
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.theme = "textual-light"
+        await settle(pilot, app)
+        for selector in (".section-title", "#dash-next"):
+            widget = app.screen.query(selector).first()
+            assert contrast(widget.styles.color, widget.background_colors[1]) >= 3, selector  # bold text, WCAG AA
