@@ -22,6 +22,7 @@ from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_r
 from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
 from studyvm.study.scheduling import RATING_NAMES, RATINGS_BY_NAME
 from studyvm.study.views import AnswerOutcome
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -30,7 +31,11 @@ RATE_PROMPT = "rate 1 again, 2 hard, 3 good, 4 easy: "
 
 
 class Quit(Exception):
-    """End of input or ``:quit``: leave the session cleanly."""
+    """End of input or ``:quit`` (``args == (QUIT,)``): leave the session cleanly."""
+
+
+QUIT = ":quit"
+"""The argument of a :class:`Quit` the learner asked for (end of input carries none)."""
 
 
 class PlainIO:
@@ -64,7 +69,7 @@ class PlainIO:
             raise Quit
         line = line.rstrip("\r\n")
         if line.strip() in (":quit", ":q"):
-            raise Quit
+            raise Quit(QUIT)
         return line
 
 
@@ -313,8 +318,10 @@ def run_quiz(quiz: Any, io: PlainIO) -> Any:
             io.say(f"recorded: {outcome.question_id} {outcome.score:g}")
             show_feedback(io, outcome, False)
             io.say()
-    except Quit:
-        pass
+    except Quit as end:
+        if end.args == (QUIT,):  # as Esc in the app: the quiz stays unfinished, nothing is marked
+            io.say(f"quiz left unfinished: {plural(quiz.answered, 'answer')} kept")
+            return None
     result = quiz.finish()
     print_result(io, result, exam=False)
     return result

@@ -205,3 +205,10 @@ def test_bad_queries_and_empty_actions_are_messages(env) -> None:
     assert bad.exit_code == 1 and "is:whatever: expected one of" in bad.output and "Traceback" not in bad.output
     empty = _run([*env, "cards", "forget", " "])
     assert empty.exit_code == 1 and "give a query" in empty.output
+
+
+def test_quit_in_a_plain_quiz_leaves_it_unfinished(env) -> None:
+    # newcomer m10: `:quit` straight away stored a finished 0/N attempt and printed a score
+    out = _run([*env, "quiz", "--plain", "--pack", "clitest", "--n", "2"], ":quit\n").output
+    assert "quiz left unfinished: 0 answers kept" in out and "score:" not in out
+    assert "score: 0/2" in _run([*env, "quiz", "--plain", "--pack", "clitest", "--n", "2"], "").output  # end of input
