@@ -21,3 +21,8 @@ def one_line(text: str, width: int = 60) -> str:
     if " " in cut and not flat[width - 1].isspace():
         cut = cut[: cut.rindex(" ")]  # never half a word
     return cut.rstrip(" ,;:") + "…"
+
+
+def marks(value: float) -> str:
+    """A score as people write it: ``1.67``, ``2``, ``0.5`` (never ``1.66667``)."""
+    return f"{round(value, 2):g}"

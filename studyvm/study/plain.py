@@ -22,7 +22,7 @@ from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_r
 from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
 from studyvm.study.scheduling import RATING_NAMES, RATINGS_BY_NAME
 from studyvm.study.views import AnswerOutcome
-from studyvm.wording import plural
+from studyvm.wording import marks, plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -282,7 +282,7 @@ def _read_response(io: PlainIO, question: Any, shown: Any) -> tuple[Any, int | N
 
 def print_result(io: PlainIO, result: Any, exam: bool) -> None:
     """The score, the per-topic breakdown and a review of every wrong answer."""
-    io.say(f"score: {result.score:g}/{result.max_score} ({result.percent:.0f}%), {result.answered} answered")
+    io.say(f"score: {marks(result.score)}/{result.max_score} ({result.percent:.0f}%), {result.answered} answered")
     if exam:
         io.say(
             f"{'PASSED' if result.passed else 'FAILED'} (pass mark {result.pass_mark:g}%)"
@@ -291,7 +291,7 @@ def print_result(io: PlainIO, result: Any, exam: bool) -> None:
     if result.cbm_score is not None:
         io.say(f"certainty-based mark: {result.cbm_score:g} (average {result.cbm_average:.2f} per question)")
     for topic, part in sorted(result.by_topic.items()):
-        io.say(f"  {topic}: {part.score:g}/{part.max} ({part.percent:.0f}%)")
+        io.say(f"  {topic}: {marks(part.score)}/{part.max} ({part.percent:.0f}%)")
     if result.wrong:
         io.say("review of wrong answers:")
     for w in result.wrong:

@@ -41,3 +41,10 @@ def test_a_pack_id_clash_is_named_in_words_not_catalog() -> None:
     catalog.diagnostics.append(Diagnostic("b/pack.yaml", 1, 1, "error", "pack id 'x' is already used by a"))
     _packs, failed = pack_summaries(catalog)
     assert [f.location for f in failed] == ["packs in conflict"]
+
+
+def test_scores_are_rounded_as_people_write_them() -> None:
+    # m12: "Score: 1.66667 / 3", "0.666667/1"
+    from studyvm.wording import marks
+
+    assert [marks(5 / 3), marks(2 / 3), marks(2.0), marks(0.5)] == ["1.67", "0.67", "2", "0.5"]
