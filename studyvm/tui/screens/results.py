@@ -47,7 +47,8 @@ class ResultView(Vertical):
     def on_mount(self) -> None:
         """Fill the bars and show the first wrong answer."""
         self.query_one("#result-topics", Bars).set_bars(
-            [(topic, t.percent / 100, f"{marks(t.score)}/{t.max}") for topic, t in self.result.by_topic.items()], width=20
+            [(topic, t.percent / 100, f"{marks(t.score)}/{t.max}") for topic, t in self.result.by_topic.items()],
+            width=20,
         )
         if self.result.wrong:
             wrong_list = self.query_one("#result-wrong-list", OptionList)
