@@ -102,7 +102,7 @@ class ReviewSession:
         limit = f" · {self.done}/{self.limit} this session" if self.limit else f" · {self.done} this session"
         return ShownCard(
             question=q,
-            meta=f"{pack_title} · {q.topic} · {q.type} · {card.state}",
+            meta=f"{q.type} · {card.state} · {q.topic} · {pack_title}",  # at 60 columns the pack title is cut
             status=f"Due {card.due} · New {card.new}{limit}",
             presentation=card.presentation,
             ref=card,

@@ -105,3 +105,12 @@ async def test_headings_and_the_next_hint_are_readable_on_the_light_theme(settin
         for selector in (".section-title", "#dash-next"):
             widget = app.screen.query(selector).first()
             assert contrast(widget.styles.color, widget.background_colors[1]) >= 3, selector  # bold text, WCAG AA
+
+
+async def test_at_60_columns_the_review_header_keeps_type_and_state(settings, backend):
+    # m11: "at 60 columns the review header line is truncated and loses the card type and state"
+    app = make_app(settings, screen="review", backend=backend, pack="tuitest")
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot, app)
+        header = next(line for line in screen_text(app).splitlines() if "flip" in line)
+        assert header.strip().startswith("flip · new · safety")
