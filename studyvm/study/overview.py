@@ -42,13 +42,28 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
     return packs, failed
 
 
-def mastery_of(stats: Stats) -> list[TopicMastery]:
-    """Mastery per topic (mastered N of M), weakest first, then by name."""
-    rows = [
-        TopicMastery(topic, count.fraction, count.questions, count.mastered, count.seen)
-        for topic, count in stats.mastered_by_topic.items()
-    ]
-    return sorted(rows, key=lambda m: (m.mastery, m.topic))
+def mastery_of(stats: Stats, titles: dict[str, str] | None = None) -> list[TopicMastery]:
+    """Mastery per topic (mastered N of M), weakest first, then by name.
+
+    With more than one pack, each pack's topics come under its title (``titles``: pack id ->
+    title), packs in title order, so one pack's ``general`` is never mixed with another's.
+    """
+    packs = {p: topics for p, topics in stats.mastered_by_pack_topic.items() if topics}
+    if len(packs) <= 1:
+        rows = [
+            TopicMastery(topic, count.fraction, count.questions, count.mastered, count.seen)
+            for topic, count in stats.mastered_by_topic.items()
+        ]
+        return sorted(rows, key=lambda m: (m.mastery, m.topic))
+    names = {p: (titles or {}).get(p) or p for p in packs}
+    out: list[TopicMastery] = []
+    for pack_id in sorted(packs, key=lambda p: names[p].casefold()):
+        rows = [
+            TopicMastery(f"{names[pack_id]} · {topic}", c.fraction, c.questions, c.mastered, c.seen)
+            for topic, c in packs[pack_id].items()
+        ]
+        out += sorted(rows, key=lambda m: (m.mastery, m.topic))
+    return out
 
 
 def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]:
@@ -120,7 +135,7 @@ def stats_view(service: StudyService) -> StatsData:
         retention=s.retention,
         heatmap={date.fromisoformat(d): n for d, n in s.heatmap.items()},
         forecast=list(s.forecast.values()),
-        mastery=mastery_of(s),
+        mastery=mastery_of(s, {pid: pack.meta.title for pid, pack in service.packs.items()}),
         exams=[(str(e["date"])[:10], float(e["percent"])) for e in s.exams],
         retention_by_week=service.retention_by_week(),
     )

@@ -86,6 +86,8 @@ class Stats:
     mastered_by_topic: dict[str, MasteryCount] = field(default_factory=dict)
     """Topic -> mastered N of M questions (and how many were ever answered)."""
     mastered_by_pack: dict[str, MasteryCount] = field(default_factory=dict)
+    mastered_by_pack_topic: dict[str, dict[str, MasteryCount]] = field(default_factory=dict)
+    """Pack id -> topic -> counts (a topic name two packs share is counted apart here)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -94,6 +96,9 @@ class Stats:
         data.pop("extra")
         data["mastered_by_topic"] = {t: c.as_json() for t, c in self.mastered_by_topic.items()}
         data["mastered_by_pack"] = {p: c.as_json() for p, c in self.mastered_by_pack.items()}
+        data["mastered_by_pack_topic"] = {
+            p: {t: c.as_json() for t, c in topics.items()} for p, topics in self.mastered_by_pack_topic.items()
+        }
         return data
 
 
@@ -187,9 +192,17 @@ def is_mastered(last_right: bool, recall: float | None, retention: float) -> boo
 
 
 def mastery_counts(
-    svc: StudyService, session: Session, learner: int, pack_id: str | None = None
+    svc: StudyService,
+    session: Session,
+    learner: int,
+    pack_id: str | None = None,
+    per_pack: dict[str, dict[str, MasteryCount]] | None = None,
 ) -> tuple[dict[str, MasteryCount], dict[str, MasteryCount]]:
-    """(topic -> counts, pack -> counts) over the loaded packs' current questions (see :func:`is_mastered`)."""
+    """(topic -> counts, pack -> counts) over the loaded packs' current questions (see :func:`is_mastered`).
+
+    ``per_pack``, when given, is filled with pack -> topic -> counts (the statistics screen lists
+    each pack's topics under it instead of mixing them).
+    """
     from studyvm.store import repo
     from studyvm.study.grading import FULL
 
@@ -210,18 +223,21 @@ def mastery_counts(
             pos = position_of.get(qid)
             if pos is not None and (pos not in last or at > last[pos][1]):
                 last[pos] = (score >= FULL, at)
+        own = per_pack.setdefault(pack.id, {}) if per_pack is not None else {}
         for topic, n in counts.items():
             by_topic.setdefault(topic, MasteryCount()).questions += n
+            if per_pack is not None:
+                own[topic] = MasteryCount(questions=n)
         total = by_pack.setdefault(pack.id, MasteryCount(questions=len(topics)))
         for pos, (right, _at) in last.items():
             if pos >= len(topics):
                 continue
             topic = by_topic[topics[pos]]
-            topic.seen += 1
-            total.seen += 1
-            if is_mastered(right, recall.get(pos), retention):
-                topic.mastered += 1
-                total.mastered += 1
+            mine = own.get(topics[pos])
+            mastered = is_mastered(right, recall.get(pos), retention)
+            for count in (topic, total, mine) if mine is not None else (topic, total):
+                count.seen += 1
+                count.mastered += mastered
     return by_topic, by_pack
 
 
@@ -315,7 +331,8 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         key = max(str(day), start.isoformat())  # overdue cards are due today
         if key in forecast:
             forecast[key] += count
-    topic_counts, pack_counts = mastery_counts(svc, session, learner)
+    per_pack: dict[str, dict[str, MasteryCount]] = {}
+    topic_counts, pack_counts = mastery_counts(svc, session, learner, per_pack=per_pack)
     by_topic, by_pack = shares(topic_counts), shares(pack_counts)
     year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
     return Stats(
@@ -333,6 +350,7 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         retention=retention,
         mastered_by_topic=topic_counts,
         mastered_by_pack=pack_counts,
+        mastered_by_pack_topic=per_pack,
     )
 
 
