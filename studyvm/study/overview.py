@@ -42,11 +42,11 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
     return packs, failed
 
 
-def mastery_of(stats: Stats, titles: dict[str, str] | None = None) -> list[TopicMastery]:
+def mastery_of(stats: Stats) -> list[TopicMastery]:
     """Mastery per topic (mastered N of M), weakest first, then by name.
 
-    With more than one pack, each pack's topics come under its title (``titles``: pack id ->
-    title), packs in title order, so one pack's ``general`` is never mixed with another's.
+    With more than one pack, each pack's topics come together, named ``pack · topic`` (pack id:
+    short, so a narrow screen cuts neither), so one pack's ``general`` is never mixed with another's.
     """
     packs = {p: topics for p, topics in stats.mastered_by_pack_topic.items() if topics}
     if len(packs) <= 1:
@@ -55,11 +55,10 @@ def mastery_of(stats: Stats, titles: dict[str, str] | None = None) -> list[Topic
             for topic, count in stats.mastered_by_topic.items()
         ]
         return sorted(rows, key=lambda m: (m.mastery, m.topic))
-    names = {p: (titles or {}).get(p) or p for p in packs}
     out: list[TopicMastery] = []
-    for pack_id in sorted(packs, key=lambda p: names[p].casefold()):
+    for pack_id in sorted(packs):
         rows = [
-            TopicMastery(f"{names[pack_id]} · {topic}", c.fraction, c.questions, c.mastered, c.seen)
+            TopicMastery(f"{pack_id} · {topic}", c.fraction, c.questions, c.mastered, c.seen)
             for topic, c in packs[pack_id].items()
         ]
         out += sorted(rows, key=lambda m: (m.mastery, m.topic))
@@ -135,7 +134,7 @@ def stats_view(service: StudyService) -> StatsData:
         retention=s.retention,
         heatmap={date.fromisoformat(d): n for d, n in s.heatmap.items()},
         forecast=list(s.forecast.values()),
-        mastery=mastery_of(s, {pid: pack.meta.title for pid, pack in service.packs.items()}),
+        mastery=mastery_of(s),
         exams=[(str(e["date"])[:10], float(e["percent"])) for e in s.exams],
         retention_by_week=service.retention_by_week(),
     )

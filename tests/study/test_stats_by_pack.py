@@ -22,12 +22,11 @@ def test_two_packs_topics_are_kept_apart_and_grouped_by_pack(tmp_path: Path) -> 
             {"id": "b2", "type": "flip", "prompt": "q", "back": "c", "topic": "general"},
         ],
     )
-    one.meta.title, two.meta.title = "Alpha notes", "Beta notes"
     settings = Settings(home=tmp_path / "home", learner="ada")
     with StudyService(settings, packs={"alpha": one, "beta": two}, clock=FakeClock(), tz=UTC, fuzz=False) as svc:
         data = stats_view(svc)
         assert [(m.topic, m.questions) for m in data.mastery] == [
-            ("Alpha notes · general", 1),
-            ("Beta notes · general", 2),
+            ("alpha · general", 1),
+            ("beta · general", 2),
         ]
         assert svc.stats().as_json()["mastered_by_pack_topic"]["beta"]["general"]["questions"] == 2
