@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from studyvm.cli.study_cmds import _fail, _service
+from studyvm.wording import plural
 
 cards_app = typer.Typer(
     help="Find cards with a search query and act on them (Anki's browser, in the shell).",
@@ -50,7 +51,7 @@ def search(
         if as_json:
             typer.echo(json.dumps([c.as_json() for c in found], indent=2))
             return
-        typer.echo(f"{len(found)} card(s)")
+        typer.echo(plural(len(found), "card"))
         for c in found:
             due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "-"
             flags = ",".join(sorted(c.flags - {"new", "learn", "review"})) or ""
@@ -68,7 +69,7 @@ def _act(ctx: typer.Context, action: str, query: str) -> None:
     with _service(ctx) as svc:
         found = _search(svc, query)
         changed = act(svc, action, found)
-    typer.echo(f"{action}: {changed} of {len(found)} matching card(s) changed")
+    typer.echo(f"{action}: {changed} of {plural(len(found), 'matching card')} changed")
 
 
 @cards_app.command("suspend")

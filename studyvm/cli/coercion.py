@@ -101,7 +101,31 @@ def plain_kind(annotation: Any, info: Any) -> tuple[type, bool] | None:
     return None
 
 
+METAVARS = {int: "N", float: "NUMBER", str: "TEXT", Path: "PATH"}
+"""Help names for values, in place of typer's ``<int range>``, ``<str>`` and ``<list[Path]>``."""
+
+
+def _name_value(param: Any) -> None:
+    """Give a value option a plain metavar (``--n N``, ``--pack TEXT``) unless it has one."""
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is None or getattr(param, "metavar", None) is not None or getattr(param, "is_flag", False):
+        return
+    if getattr(param, "param_type_name", "") != "option":
+        return  # an argument is shown by its own name
+    annotation = descriptor.annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        rest = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else annotation
+    many = get_origin(annotation) is list
+    if many:
+        (annotation,) = get_args(annotation) or (None,)
+    name = METAVARS.get(annotation)
+    if name is not None:
+        param.metavar = name + ("…" if many else "")
+
+
 def _install_param(param: Any) -> None:
+    _name_value(param)
     descriptor = getattr(param, "type_descriptor", None)
     if descriptor is None or getattr(param, "_runtime_param", False) is not None:
         return  # not a typer parameter, or already set up (or an unknown typer release)

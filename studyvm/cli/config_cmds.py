@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 config_app = typer.Typer(
-    help="The settings file (settings.toml): check it, show where it is, daily limits per pack.", no_args_is_help=True
+    help="The settings file (settings.toml): check it, list the key binding ids, daily limits per pack, where it is.",
+    no_args_is_help=True,
 )
 
 
@@ -30,6 +31,18 @@ def check(ctx: typer.Context) -> None:
     if problems:
         raise typer.Exit(1)
     typer.echo(f"{path}: ok" if path.exists() else f"{path}: no settings file (defaults are used)")
+
+
+@config_app.command("keys")
+def keys() -> None:
+    """List every binding id you can remap in [keys], with its screen and default keys."""
+    from studyvm.tui.app import StudyVMApp
+    from studyvm.tui.keyfacts import binding_facts
+
+    facts = sorted(binding_facts(StudyVMApp).values(), key=lambda fact: fact.id)
+    width = max(len(fact.id) for fact in facts)
+    for fact in facts:
+        typer.echo(f"{fact.id:<{width}}  {fact.scope:<9}  {','.join(fact.keys)}")
 
 
 @config_app.command("path")

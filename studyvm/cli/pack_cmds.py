@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from studyvm.wording import plural
+
 if TYPE_CHECKING:
     from studyvm.config import Settings
     from studyvm.errors import PackError
@@ -94,7 +96,7 @@ def validate(paths: list[Path] = typer.Argument(..., help="Pack folders or quest
         warnings += sum(d.severity == "warning" for d in result.diagnostics)
         if result.pack is not None:
             typer.echo(f"{path}: ok: pack '{result.pack.id}', {len(result.pack.questions)} questions", err=True)
-    typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    typer.echo(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", err=True)
     if errors:
         raise typer.Exit(1)
 

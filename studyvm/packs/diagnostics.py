@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from studyvm.packs.yamlsafe import Path_, Positions
 from studyvm.textsafe import inert, inert_name
+from studyvm.wording import plural
 
 Severity = Literal["error", "warning"]
 
@@ -30,7 +31,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         # the path and the message may quote a hostile file name or YAML key: shown inert
-        return f"{inert_name(self.path)}:{self.line}:{self.col}: {self.severity}: {inert(self.message)}"
+        place = f"{self.line}:{self.col}:" if self.line > 0 else ""  # line 0: about the path itself
+        return f"{inert_name(self.path)}:{place} {self.severity}: {inert(self.message)}"
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
@@ -64,6 +66,10 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, Any]:
     return tuple(path), node
 
 
+NUMBER_ERRORS = frozenset({"float_parsing", "int_parsing", "float_type", "int_type", "decimal_parsing"})
+"""pydantic error types that mean "this should have been a number"."""
+
+
 def _describe(err: Any, path: Path_, allowed: list[str] | None) -> str:
     kind = err["type"]
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
@@ -86,7 +92,13 @@ def _describe(err: Any, path: Path_, allowed: list[str] | None) -> str:
     if kind == "string_too_short":
         return f"'{field}' must not be empty"
     if kind == "too_short":
-        return f"'{field}' has too few items: {msg[0].lower()}{msg[1:]}"
+        ctx = err.get("ctx", {})
+        least = plural(ctx.get("min_length", 1), "entry", "entries")
+        return f"'{field}' needs at least {least}, found {ctx.get('actual_length', 0)}"
+    if kind in NUMBER_ERRORS:
+        return f"'{field}' must be a number, not {err.get('input')!r}"
+    if msg.startswith("Input should be "):  # pydantic's wording, in an author's words
+        return f"'{field}' must be {msg[len('Input should be ') :]}" if field else f"must be {msg[16:]}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     elif msg.startswith("Assertion failed, "):

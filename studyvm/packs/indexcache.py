@@ -40,11 +40,20 @@ from studyvm.packs.packindex import LazyPack, QuestionIndex
 
 logger = logging.getLogger(__name__)
 
-MAGIC = b"studyvm-pack-index/1\n"
+MAGIC = b"studyvm-pack-index/2\n"  # 2: question families
 _LENGTHS = struct.Struct("<QQQ")
 _DIGEST = 4
 _HERE = Path(__file__).resolve().parent
-SHAPING_CODE = ("model.py", "modelparts.py", "loader.py", "checks.py", "tables.py", "packindex.py", "indexcache.py")
+SHAPING_CODE = (
+    "model.py",
+    "modelparts.py",
+    "loader.py",
+    "checks.py",
+    "tables.py",
+    "packindex.py",
+    "indexcache.py",
+    "family.py",
+)
 """Modules whose change may change a loaded pack: their size and time are part of the key."""
 
 
@@ -163,6 +172,7 @@ def _columns(index: QuestionIndex) -> dict[str, Any]:
         **{name: [list(v) if isinstance(v, tuple) else v for v in table] for name, table in codes.items()},
         **columns,
         "demos": {str(pos): demo for pos, demo in index.demos.items()},
+        "families": {str(pos): family for pos, family in index.families.items()},
     }
 
 
@@ -260,10 +270,14 @@ def _index(header: dict[str, Any]) -> QuestionIndex:
     demos = {int(pos): str(demo) for pos, demo in header["demos"].items()}
     if any(not 0 <= pos < len(ids) for pos in demos):
         raise ValueError("demo of a question that is not there")
+    families = {int(pos): sys.intern(str(key)) for pos, key in header["families"].items()}
+    if any(not 0 <= pos < len(ids) for pos in families):
+        raise ValueError("family of a question that is not there")
     return QuestionIndex(
         ids=ids,
         topics=[topics[c] for c in header["topic_of"]],
         tags=[tagsets[c] for c in header["tags_of"]],
         types=[types[c] for c in header["type_of"]],
         demos=demos,
+        families=families,
     )

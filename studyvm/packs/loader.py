@@ -93,6 +93,8 @@ class _Parsed:
     row_where: dict[tuple[str, int], Located] = field(default_factory=dict)
     """(table id, row index) -> location of the row."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    raw_ids: dict[str, tuple[Located, bool]] = field(default_factory=dict)
+    """Question id -> where it was first written and whether that entry was valid."""
 
 
 def _error(path: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:
@@ -144,12 +146,35 @@ def _parse_question_file(data: Any, positions: Positions, display: str, parsed: 
             except ValidationError as exc:
                 allowed = ALLOWED_FIELDS if key == "questions" else None
                 parsed.diagnostics.extend(from_validation_error(exc, item, positions, display, base, allowed))
+                _note_id(parsed, key, item, Located(display, positions, base), valid=False)
                 continue
+            _note_id(parsed, key, item, Located(display, positions, base), valid=True)
             bucket.append(obj)
             parsed.where[id(obj)] = Located(display, positions, base)
             if key == "tables":
                 for row_index in range(len(obj.rows)):
                     parsed.row_where[(obj.id, row_index)] = Located(display, positions, (*base, "rows", row_index))
+
+
+def _note_id(parsed: _Parsed, key: str, item: Any, here: Located, valid: bool) -> None:
+    """Report a duplicate question id at once when either entry is invalid (the pack-wide check sees
+    only valid questions), so fixing one round of errors never uncovers another."""
+    qid = item.get("id") if key == "questions" and isinstance(item, dict) else None
+    if not isinstance(qid, str):
+        return
+    first = parsed.raw_ids.get(qid)
+    if first is None:
+        parsed.raw_ids[qid] = (here, valid)
+    elif not (valid and first[1]):
+        where = first[0]
+        parsed.diagnostics.append(
+            _error(
+                here.file,
+                f"duplicate question id '{qid}'; first used at {where.file}:{where.line}:{where.col}",
+                here.line,
+                here.col,
+            )
+        )
 
 
 def _assemble(
@@ -288,7 +313,7 @@ def load_path(path: Path, known_demos: set[str] | None = None, check_media: bool
     if path.is_dir():
         return load_pack_dir(path, known_demos=known_demos, check_media=check_media)
     if not path.exists():
-        return LoadResult(None, [_error(str(path), "no such file or folder")])
+        return LoadResult(None, [_error(str(path), "no such file or folder", 0, 0)])
     if path.name == "pack.yaml":
         return load_pack_dir(path.parent, known_demos=known_demos, check_media=check_media)
     if path.suffix == ".json":

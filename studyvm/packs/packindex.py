@@ -32,6 +32,7 @@ class Entry(NamedTuple):
     tags: tuple[str, ...]
     type: str
     demo: str | None
+    family: str | None = None
 
 
 SCANS_BEFORE_MAP = 8
@@ -48,21 +49,31 @@ class QuestionIndex:
     types: list[str] = field(default_factory=list)
     demos: dict[int, str] = field(default_factory=dict)
     """Position -> demo id, for the few questions that have one."""
+    families: dict[int, str] = field(default_factory=dict)
+    """Position -> family key (:mod:`studyvm.packs.family`), for the questions that have siblings."""
+    _members: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     _position: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _scans: int = field(default=0, repr=False, compare=False)
 
     @classmethod
     def of(cls, questions: Iterable[Any]) -> QuestionIndex:
         """The index of parsed questions (anything with ``id``, ``topic``, ``tags``, ``type``, ``demo``)."""
+        from studyvm.packs.family import family_key
+
         index = cls()
         for question in questions:
-            index.add(question.id, question.topic, tuple(question.tags), question.type, question.demo)
+            family = family_key(question)
+            index.add(question.id, question.topic, tuple(question.tags), question.type, question.demo, family)
         return index
 
-    def add(self, qid: str, topic: str, tags: tuple[str, ...], qtype: str, demo: str | None) -> None:
+    def add(
+        self, qid: str, topic: str, tags: tuple[str, ...], qtype: str, demo: str | None, family: str | None = None
+    ) -> None:
         """Append one question (strings interned: equal topics, tag sets and types share one object)."""
         if demo:
             self.demos[len(self.ids)] = demo
+        if family:
+            self.families[len(self.ids)] = family
         self.ids.append(qid)
         self.topics.append(sys.intern(topic))
         self.tags.append(_shared_tags(tags))
@@ -87,7 +98,17 @@ class QuestionIndex:
 
     def entry(self, pos: int) -> Entry:
         """The indexed fields of the question at ``pos``."""
-        return Entry(self.ids[pos], self.topics[pos], self.tags[pos], self.types[pos], self.demos.get(pos))
+        demo, family = self.demos.get(pos), self.families.get(pos)
+        return Entry(self.ids[pos], self.topics[pos], self.tags[pos], self.types[pos], demo, family)
+
+    def family_members(self, key: str) -> list[str]:
+        """The ids of the questions of family ``key``, in pack order (grouped on first use)."""
+        if self._members is None:
+            members: dict[str, list[str]] = {}
+            for pos, family in sorted(self.families.items()):
+                members.setdefault(family, []).append(self.ids[pos])
+            self._members = members
+        return self._members.get(key, [])
 
     def entries(self) -> Iterator[Entry]:
         """Every question's indexed fields, in order."""

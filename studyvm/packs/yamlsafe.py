@@ -170,6 +170,14 @@ class _Builder:
         return result
 
 
+def _tab_hint(text: str, line: int) -> str:
+    """A hint when line ``line`` (1-based) is indented with a tab, which YAML forbids."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip())]
+    return " (this line is indented with a tab: YAML needs spaces)" if "\t" in indent else ""
+
+
 def _compose(text: str) -> yaml.Node | None:
     """PyYAML's node tree of ``text``, with its errors turned into :class:`YamlProblem`."""
     try:
@@ -180,7 +188,7 @@ def _compose(text: str) -> yaml.Node | None:
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if "nesting depth" in problem or "nesting level" in problem:  # libyaml's own cap (0.2.5 on)
             raise YamlProblem(_TOO_DEEP, line, col) from None
-        raise YamlProblem(f"YAML syntax: {problem}", line, col) from None
+        raise YamlProblem(f"YAML syntax: {problem}{_tab_hint(text, line)}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:

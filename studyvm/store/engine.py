@@ -77,7 +77,19 @@ def make_engine(url: str) -> Engine:
     for alias in ("postgresql://", "postgres://"):  # libpq's spellings: StudyVM talks psycopg 3
         if url.startswith(alias):
             url = "postgresql+psycopg://" + url.removeprefix(alias)
+    require_postgres_driver()
     return create_engine(url, pool_pre_ping=True)
+
+
+def require_postgres_driver() -> None:
+    """A :class:`~studyvm.errors.DatabaseError` saying how to install PostgreSQL support when the
+    driver is missing (it is the ``postgres`` extra: a learner on SQLite never downloads it)."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        raise DatabaseError(
+            "PostgreSQL support is not installed: pip install 'studyvm[postgres]' (SQLite needs nothing more)"
+        )
 
 
 def _sqlite_events(engine: Engine) -> None:

@@ -42,17 +42,24 @@ class CardActions(ServiceBase):
         return None if undone is None else (undone.pack_id, undone.question_id)
 
     def undo_action(self) -> Undone | None:
-        """Undo the most recent answer, suspension or burial of this service; what it was, or ``None``."""
+        """Undo the most recent answer, suspension or burial of this service; what it was, or ``None``.
+
+        Undoing an answer also puts back the siblings it buried.
+        """
         while self._undo:
             kind, log_id, (pack_id, qid) = self._undo.pop()
             with write_session(self.engine) as session:
                 if kind == "suspend":
                     done = card_writes.set_suspended(self.learner_id, pack_id, qid, False, session=session)
-                elif kind == "bury":
+                elif kind in ("bury", "sibling"):
                     done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
+                    done = done and kind == "bury"  # a sibling's burial is part of an answer's undo
                 else:
                     done = card_writes.undo_review(self.learner_id, log_id, session=session) is not None
                     self._today = None  # recount today's limits
+                    while self._undo and self._undo[-1][0] == "sibling":
+                        _, _, (sib_pack, sib_qid) = self._undo.pop()
+                        store_repo.unbury_card(self.learner_id, sib_pack, sib_qid, session=session)
             self._changed()
             if done:
                 logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
@@ -82,6 +89,20 @@ class CardActions(ServiceBase):
         if changed:
             self._undo.append(("bury", 0, (pack_id, qid)))
         return changed
+
+    def _bury_siblings(self, pack_id: str, question: Any) -> list[str]:
+        """Bury until tomorrow the siblings of an answered question (as Anki does); their ids."""
+        from studyvm.study.siblings import siblings_of
+
+        ids = siblings_of(self.pack(pack_id), question)
+        if not ids:
+            return []
+        until = start_of_next_day(self.clock(), self.tz)
+        with write_session(self.engine) as session:
+            buried = [qid for qid in ids if card_writes.bury(self.learner_id, pack_id, qid, until, session=session)]
+        if buried:
+            self._changed()
+        return buried
 
     def unbury(self, card: CardView | tuple[str, str]) -> bool:
         """End a card's burial now; False when it was not buried."""

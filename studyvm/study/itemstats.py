@@ -32,6 +32,8 @@ from sqlmodel import SQLModel
 
 import studyvm.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from studyvm.store.classdb import require_instructor
+from studyvm.study.report import shown_prompt
+from studyvm.wording import one_line, plural
 
 ATTEMPT = SQLModel.metadata.tables["attempt"]
 ANSWER = SQLModel.metadata.tables["attempt_answer"]
@@ -162,7 +164,7 @@ def compute_item_report(svc: Any, session: Session, pack_id: str | None = None) 
                 _round(sd),
                 _round(discrimination, 2),
                 flags_for(n, facility, discrimination),
-                question.prompt if question else "(no longer in its pack)",
+                shown_prompt(question) if question else "(no longer in its pack)",
             )
         )
     report.questions.sort(
@@ -199,7 +201,8 @@ def shown_figures(stat: ItemStat) -> tuple[str, str, str]:
 def format_item_report(report: ItemReport) -> str:
     """The human-readable ``studyvm report --items``: the figures, then the question and its flags."""
     scope = f" for pack {report.pack_id}" if report.pack_id else ""
-    lines = [f"item analysis{scope}: {len(report.questions)} question(s), {report.attempts} finished attempt(s)"]
+    counts = f"{plural(len(report.questions), 'question')}, {plural(report.attempts, 'finished attempt')}"
+    lines = [f"item analysis{scope}: {counts}"]
     if not report.questions:
         return "\n".join([*lines, "  no finished quiz or exam attempts yet"])
     lines += ["", f"{'attempts':>8} {'facility':>8} {'sd':>5} {'discr.':>6}  question"]
@@ -207,7 +210,7 @@ def format_item_report(report: ItemReport) -> str:
         facility, sd, disc = shown_figures(s)
         flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
         lines.append(f"{s.attempts:>8} {facility:>8} {sd:>5} {disc:>6}  {s.pack_id}/{s.question_id}{flags}")
-        lines.append(f"{'':>32}{' '.join(s.prompt.split())[:70]}")
+        lines.append(f"{'':>32}{one_line(s.prompt, 70)}")
     lines += [
         "",
         f"facility = mean score; discr. = 100 x correlation with the rest of the attempt; "

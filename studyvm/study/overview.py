@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from studyvm.study.scheduling import day_of
 from studyvm.study.views import Dashboard, FailedPack, PackSummary, StatsData, TopicMastery
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
@@ -36,17 +37,32 @@ def pack_summaries(catalog: Catalog) -> tuple[list[PackSummary], list[FailedPack
     ]
     failed = [FailedPack(loc, [str(d) for d in diags]) for loc, diags in catalog.failed.items()]
     if catalog.diagnostics:
-        failed.append(FailedPack("catalog", [str(d) for d in catalog.diagnostics]))
+        # problems between packs (two packs with one id), not of one folder: say so in words (p4)
+        failed.append(FailedPack("packs in conflict", [str(d) for d in catalog.diagnostics]))
     return packs, failed
 
 
 def mastery_of(stats: Stats) -> list[TopicMastery]:
-    """Mastery per topic (mastered N of M), weakest first, then by name."""
-    rows = [
-        TopicMastery(topic, count.fraction, count.questions, count.mastered, count.seen)
-        for topic, count in stats.mastered_by_topic.items()
-    ]
-    return sorted(rows, key=lambda m: (m.mastery, m.topic))
+    """Mastery per topic (mastered N of M), weakest first, then by name.
+
+    With more than one pack, each pack's topics come together, named ``pack · topic`` (pack id:
+    short, so a narrow screen cuts neither), so one pack's ``general`` is never mixed with another's.
+    """
+    packs = {p: topics for p, topics in stats.mastered_by_pack_topic.items() if topics}
+    if len(packs) <= 1:
+        rows = [
+            TopicMastery(topic, count.fraction, count.questions, count.mastered, count.seen)
+            for topic, count in stats.mastered_by_topic.items()
+        ]
+        return sorted(rows, key=lambda m: (m.mastery, m.topic))
+    out: list[TopicMastery] = []
+    for pack_id in sorted(packs):
+        rows = [
+            TopicMastery(f"{pack_id} · {topic}", c.fraction, c.questions, c.mastered, c.seen)
+            for topic, c in packs[pack_id].items()
+        ]
+        out += sorted(rows, key=lambda m: (m.mastery, m.topic))
+    return out
 
 
 def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]:
@@ -57,9 +73,9 @@ def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]
     if not known:
         return "start a practice quiz (z)", "quiz"
     if due_now:
-        return f"review the {due_now} due card(s) — press n", "review"
+        return f"review {plural(due_now, 'due card')} — press n", "review"
     if new_total:
-        return f"learn some of the {new_total} new card(s) — press n", "review"
+        return f"learn {plural(new_total, 'new card')} — press n", "review"
     return "all done for today: try a practice quiz — press n", "quiz"
 
 

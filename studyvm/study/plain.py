@@ -22,6 +22,7 @@ from studyvm.study.grading import NotGradable, expected_answer, grade, is_self_r
 from studyvm.study.presentation import HINTS, display_lines, parse_response, prompt_text
 from studyvm.study.scheduling import RATING_NAMES, RATINGS_BY_NAME
 from studyvm.study.views import AnswerOutcome
+from studyvm.wording import marks, plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -30,7 +31,11 @@ RATE_PROMPT = "rate 1 again, 2 hard, 3 good, 4 easy: "
 
 
 class Quit(Exception):
-    """End of input or ``:quit``: leave the session cleanly."""
+    """End of input or ``:quit`` (``args == (QUIT,)``): leave the session cleanly."""
+
+
+QUIT = ":quit"
+"""The argument of a :class:`Quit` the learner asked for (end of input carries none)."""
 
 
 class PlainIO:
@@ -64,7 +69,7 @@ class PlainIO:
             raise Quit
         line = line.rstrip("\r\n")
         if line.strip() in (":quit", ":q"):
-            raise Quit
+            raise Quit(QUIT)
         return line
 
 
@@ -244,6 +249,10 @@ def run_review(svc: StudyService, io: PlainIO, pack_id: str | None = None, limit
             answered += 1
             _say_recorded(io, end.args[0])
     io.say(f"session over: {answered} answered")
+    if limit is not None and answered >= limit:  # stopped by --limit: say what is still waiting
+        waiting = svc.next_card(pack_id)
+        if waiting is not None:
+            io.say(f"session limit reached; still waiting: {waiting.due} due, {waiting.new} new")
     return answered
 
 
@@ -273,7 +282,7 @@ def _read_response(io: PlainIO, question: Any, shown: Any) -> tuple[Any, int | N
 
 def print_result(io: PlainIO, result: Any, exam: bool) -> None:
     """The score, the per-topic breakdown and a review of every wrong answer."""
-    io.say(f"score: {result.score:g}/{result.max_score} ({result.percent:.0f}%), {result.answered} answered")
+    io.say(f"score: {marks(result.score)}/{result.max_score} ({result.percent:.0f}%), {result.answered} answered")
     if exam:
         io.say(
             f"{'PASSED' if result.passed else 'FAILED'} (pass mark {result.pass_mark:g}%)"
@@ -282,7 +291,7 @@ def print_result(io: PlainIO, result: Any, exam: bool) -> None:
     if result.cbm_score is not None:
         io.say(f"certainty-based mark: {result.cbm_score:g} (average {result.cbm_average:.2f} per question)")
     for topic, part in sorted(result.by_topic.items()):
-        io.say(f"  {topic}: {part.score:g}/{part.max} ({part.percent:.0f}%)")
+        io.say(f"  {topic}: {marks(part.score)}/{part.max} ({part.percent:.0f}%)")
     if result.wrong:
         io.say("review of wrong answers:")
     for w in result.wrong:
@@ -309,8 +318,10 @@ def run_quiz(quiz: Any, io: PlainIO) -> Any:
             io.say(f"recorded: {outcome.question_id} {outcome.score:g}")
             show_feedback(io, outcome, False)
             io.say()
-    except Quit:
-        pass
+    except Quit as end:
+        if end.args == (QUIT,):  # as Esc in the app: the quiz stays unfinished, nothing is marked
+            io.say(f"quiz left unfinished: {plural(quiz.answered, 'answer')} kept")
+            return None
     result = quiz.finish()
     print_result(io, result, exam=False)
     return result

@@ -17,6 +17,7 @@ from studyvm.store.classdb import require_instructor
 from studyvm.store.models import Attempt, AttemptAnswer, CardState, Learner, Mistake, ReviewDayStats, ReviewLog
 from studyvm.store.repo import table_of
 from studyvm.study.stats import exam_history, mastery_counts, shares
+from studyvm.wording import one_line, plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -156,7 +157,7 @@ def _question_reports(
         total = max(answered.get((p, q), 0), n)
         pack = svc.packs.get(p)
         question = pack.question(q) if pack else None
-        prompt = question.prompt if question else "(no longer in its pack)"
+        prompt = shown_prompt(question) if question else "(no longer in its pack)"
         found.append(QuestionReport(p, q, total, n, learners, round(n / total, 4), prompt))
     found.sort(key=lambda r: (-r.wrong_rate, -r.wrong, r.pack_id, r.question_id))
     return found
@@ -175,10 +176,15 @@ def compute_report(svc: StudyService, session: Session, pack_id: str | None = No
     )
 
 
+def shown_prompt(question: Any) -> str:
+    """A question's prompt as a report lists it: cloze gaps as ``____``, not ``{{answer}}`` markup."""
+    return question.masked_prompt("____") if question.type == "cloze" else question.prompt
+
+
 def format_report(report: Report, top: int = 20) -> str:
     """The human-readable ``studyvm report``."""
     scope = f" for pack {report.pack_id}" if report.pack_id else ""
-    lines = [f"class report{scope}: {len(report.learners)} learner(s)", ""]
+    lines = [f"class report{scope}: {plural(len(report.learners), 'learner')}", ""]
     for lr in report.learners:
         exams = ", ".join(f"{e['percent']:.0f}%" for e in lr.exams) or "none"
         lines.append(
@@ -194,7 +200,7 @@ def format_report(report: Report, top: int = 20) -> str:
         lines.append("  none yet")
     for qr in report.questions[:top]:
         lines.append(
-            f"  {qr.wrong_rate:4.0%} wrong ({qr.wrong}/{qr.answered}, {qr.learners_wrong} learner(s))  "
-            f"{qr.pack_id}/{qr.question_id}: {qr.prompt[:60]}"
+            f"  {qr.wrong_rate:4.0%} wrong ({qr.wrong}/{qr.answered}, {plural(qr.learners_wrong, 'learner')})  "
+            f"{qr.pack_id}/{qr.question_id}: {one_line(qr.prompt, 60)}"
         )
     return "\n".join(lines)

@@ -146,3 +146,21 @@ def retrievability(scheduler: fsrs.Scheduler, stability: float | None, elapsed_d
     decay = -scheduler.parameters[20]
     factor = 0.9 ** (1 / decay) - 1
     return (1 + factor * max(0, int(elapsed_days)) / stability) ** decay
+
+
+def interval_text(seconds: float) -> str:
+    """A next-review interval as Anki shows it on its buttons: ``<1m``, ``10m``, ``3h``, ``4d``, ``1.5mo``, ``2y``."""
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".rstrip("0").rstrip(".") + "mo"
+    return f"{days / 365:.1f}".rstrip("0").rstrip(".") + "y"

@@ -13,6 +13,7 @@ from studyvm.store.models import STATE_NEW, CardState
 from studyvm.store.repo import table_of
 from studyvm.study import mistakes as bank
 from studyvm.study.scheduling import retrievability
+from studyvm.study.siblings import one_per_family
 from studyvm.textsafe import inert
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def choose(
             recall = recall_by_question(svc, session, pack_id)
             wrong = bank.mistake_counts(svc.learner_id, session=session)
         pool.sort(key=lambda pe: (recall.get((pe[0].id, pe[1].id), UNSEEN_RECALL), -wrong.get((pe[0].id, pe[1].id), 0)))
-    return _parsed(pool[:n])
+    return _parsed(one_per_family(pool)[:n])  # never two siblings: one would give the other away
 
 
 def _parsed(chosen: list[tuple[Any, Any]]) -> list[tuple[str, Any]]:

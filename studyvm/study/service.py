@@ -201,6 +201,8 @@ class StudyService(CardActions):
                     self.clear_mistakes(session, card.pack_id, question.id)
                 else:
                     self.record_mistake(session, card.pack_id, question.id, response, "review", now)
+        for sibling in self._bury_siblings(card.pack_id, question):
+            self._undo.append(("sibling", 0, (card.pack_id, sibling)))  # undone with the answer
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
         self._changed(queue=False)
         if self._today is not None and self._today[0] == day:  # counted in the database too
@@ -220,6 +222,19 @@ class StudyService(CardActions):
             next_due=done.fields.due,
             leech=done.became_leech,
         )
+
+    def next_dues(self, card: CardView) -> dict[int, datetime]:
+        """Rating (1..4) -> when the card would next be due with that rating (nothing is written).
+
+        The rating keys show these as intervals, as Anki's buttons do.
+        """
+        now = self.clock()
+        with self.read() as session:
+            row = repo.get_card(self.learner_id, card.pack_id, card.question.id, session=session)
+        if row is None:
+            return {}
+        dues = {r: schedule(self.scheduler, row.fields, r, now, card_id=row.id).fields.due for r in (1, 2, 3, 4)}
+        return {r: due for r, due in dues.items() if due is not None}
 
     def preview(self, card: CardView, response: Any) -> Feedback:
         """The verdict on ``response`` without recording anything (``None``: nothing entered)."""

@@ -31,6 +31,7 @@ from studyvm.store.models import (
 from studyvm.store.repo import table_of
 from studyvm.study.glance import streak  # noqa: F401  (kept here: part of this module's figures)
 from studyvm.study.scheduling import day_of, retrievability
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -87,6 +88,8 @@ class Stats:
     mastered_by_topic: dict[str, MasteryCount] = field(default_factory=dict)
     """Topic -> mastered N of M questions (and how many were ever answered)."""
     mastered_by_pack: dict[str, MasteryCount] = field(default_factory=dict)
+    mastered_by_pack_topic: dict[str, dict[str, MasteryCount]] = field(default_factory=dict)
+    """Pack id -> topic -> counts (a topic name two packs share is counted apart here)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -95,6 +98,9 @@ class Stats:
         data.pop("extra")
         data["mastered_by_topic"] = {t: c.as_json() for t, c in self.mastered_by_topic.items()}
         data["mastered_by_pack"] = {p: c.as_json() for p, c in self.mastered_by_pack.items()}
+        data["mastered_by_pack_topic"] = {
+            p: {t: c.as_json() for t, c in topics.items()} for p, topics in self.mastered_by_pack_topic.items()
+        }
         return data
 
 
@@ -189,9 +195,17 @@ def is_mastered(last_right: bool, recall: float | None, retention: float) -> boo
 
 
 def mastery_counts(
-    svc: StudyService, session: Session, learner: int, pack_id: str | None = None
+    svc: StudyService,
+    session: Session,
+    learner: int,
+    pack_id: str | None = None,
+    per_pack: dict[str, dict[str, MasteryCount]] | None = None,
 ) -> tuple[dict[str, MasteryCount], dict[str, MasteryCount]]:
-    """(topic -> counts, pack -> counts) over the loaded packs' current questions (see :func:`is_mastered`)."""
+    """(topic -> counts, pack -> counts) over the loaded packs' current questions (see :func:`is_mastered`).
+
+    ``per_pack``, when given, is filled with pack -> topic -> counts (the statistics screen lists
+    each pack's topics under it instead of mixing them).
+    """
     from studyvm.store import repo
     from studyvm.study.grading import FULL
 
@@ -212,18 +226,21 @@ def mastery_counts(
             pos = position_of.get(qid)
             if pos is not None and (pos not in last or at > last[pos][1]):
                 last[pos] = (score >= FULL, at)
+        own = per_pack.setdefault(pack.id, {}) if per_pack is not None else {}
         for topic, n in counts.items():
             by_topic.setdefault(topic, MasteryCount()).questions += n
+            if per_pack is not None:
+                own[topic] = MasteryCount(questions=n)
         total = by_pack.setdefault(pack.id, MasteryCount(questions=len(topics)))
         for pos, (right, _at) in last.items():
             if pos >= len(topics):
                 continue
             topic = by_topic[topics[pos]]
-            topic.seen += 1
-            total.seen += 1
-            if is_mastered(right, recall.get(pos), retention):
-                topic.mastered += 1
-                total.mastered += 1
+            mine = own.get(topics[pos])
+            mastered = is_mastered(right, recall.get(pos), retention)
+            for count in (topic, total, mine) if mine is not None else (topic, total):
+                count.seen += 1
+                count.mastered += mastered
     return by_topic, by_pack
 
 
@@ -327,7 +344,8 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
     new_available = session.execute(
         select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_NEW)
     ).scalar_one()
-    topic_counts, pack_counts = mastery_counts(svc, session, learner)
+    per_pack: dict[str, dict[str, MasteryCount]] = {}
+    topic_counts, pack_counts = mastery_counts(svc, session, learner, per_pack=per_pack)
     by_topic, by_pack = shares(topic_counts), shares(pack_counts)
     year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
     return Stats(
@@ -345,6 +363,7 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
         retention=_retention(days, today),
         mastered_by_topic=topic_counts,
         mastered_by_pack=pack_counts,
+        mastered_by_pack_topic=per_pack,
     )
 
 
@@ -352,7 +371,7 @@ def format_stats(s: Stats) -> str:
     """The human-readable ``studyvm stats``."""
     lines = [
         f"learner: {s.learner}",
-        f"reviews: {s.reviews_total} in all, {s.reviews_today} today; streak {s.streak} day(s)",
+        f"reviews: {s.reviews_total} in all, {s.reviews_today} today; streak {plural(s.streak, 'day')}",
         f"due now: {s.due_now}; new cards waiting: {s.new_available}",
         f"retention (30 days): {'-' if s.retention is None else f'{s.retention:.0%}'}",
         "mastery by topic (last answer right and recall now at or above your target retention):",

@@ -195,6 +195,39 @@ class ShownCard:
 
 
 @dataclass
+class SessionSummary:
+    """How a review session ended: what was done, and what is still waiting."""
+
+    reviewed: int
+    ratings: dict[int, int]
+    """Rating (1 Again … 4 Easy) -> how many cards got it in this session."""
+    seconds: float
+    limit_reached: bool
+    """The session stopped at its ``--limit``, not because nothing was left."""
+    due: int = 0
+    new: int = 0
+    """Cards still waiting now (due, and new within today's limit)."""
+
+    def lines(self) -> list[str]:
+        """Two lines for people: the session, then what is left (never "nothing is due" when it is not)."""
+        names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+        counts = ", ".join(f"{n} {names[r]}" for r, n in sorted(self.ratings.items()) if n)
+        took = "under a minute" if self.seconds < 60 else f"about {round(self.seconds / 60)} min"
+        first = f"Done: {self.reviewed} reviewed" + (f" in {took} ({counts})" if self.reviewed else "")
+        waiting = self.due + self.new
+        if self.limit_reached and waiting:
+            second = (
+                f"Session limit reached. Still waiting: {self.due} due, {self.new} new — "
+                "start another session (r on the dashboard) to go on."
+            )
+        elif waiting:
+            second = f"Still waiting: {self.due} due, {self.new} new."
+        else:
+            second = "Nothing is due now. Come back later, or start a quiz."
+        return [first + ".", second]
+
+
+@dataclass
 class TopicMastery:
     """How well one topic is known: ``mastered`` of ``questions`` (``mastery`` is the share, 0..1)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
@@ -24,6 +25,8 @@ class StudyVMApp(App):
     TITLE = "StudyVM"
     CSS_PATH = "studyvm.tcss"
     COMMANDS = App.COMMANDS | {StudyVMCommands}
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """Screens get ``-tall`` from 32 rows: the stylesheet gives room back to lists there."""
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
@@ -107,8 +110,34 @@ class StudyVMApp(App):
         self.prefs.theme = theme.name
         try:
             save_theme(self.settings.settings_file, theme.name)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             self.notify(f"could not save the theme: {exc}", severity="warning", markup=False)
+
+    def screenshot_folder(self) -> Path:
+        """Where a screenshot goes: ``~/Downloads`` if it exists, else StudyVM's data folder, else here."""
+        for folder in (Path.home() / "Downloads", Path(self.settings.home)):
+            if folder.is_dir():
+                return folder
+        return Path.cwd()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG screenshot and say where it went, or why it failed (Textual only said
+        "Failed to save screenshot" when ``~/Downloads`` was missing)."""
+        folder = Path(path) if path else self.screenshot_folder()
+        try:
+            saved = self.save_screenshot(filename, path=str(folder), time_format=time_format)
+        except OSError as exc:
+            self.notify(
+                f"could not save the screenshot in {folder}: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"saved to {saved}", title="Screenshot", markup=False)
+        return saved
 
     def build_screen(self, name: str, **options: Any) -> Any:
         """A new screen called ``name`` (one of :data:`SCREENS`)."""

@@ -34,6 +34,8 @@ class StudyVMCommands(Provider):
             binding = active.binding
             if not binding.description or binding.action in seen:
                 continue
+            if type(active.node).__module__.startswith("textual."):
+                continue  # a widget's own keys (DataTable: Cursor up) are not StudyVM commands (p2)
             seen.add(binding.action)
             entries.append(
                 (

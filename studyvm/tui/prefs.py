@@ -58,14 +58,25 @@ def load_prefs(path: Path) -> Prefs:
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
 _THEME_LINE = re.compile(r"^\s*theme\s*=")
+_TRAILING_COMMENT = re.compile(r"""^\s*theme\s*=\s*(?:"[^"]*"|'[^']*'|\S*)\s*(#.*)$""")
+"""The comment after a theme value (theme names hold no quotes or ``#``)."""
 
 
 def save_theme(path: Path, theme: str) -> None:
-    """Remember ``theme`` in ``[tui]`` of ``path``, leaving every other line as it was."""
+    """Remember ``theme`` in ``[tui]`` of ``path``, leaving every other line as it was.
+
+    A comment at the end of the old ``theme`` line stays. A file that is not valid TOML is left
+    alone (``ValueError``): appending a table to it would only bury the learner's mistake.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        lines = []
+        text = ""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path} is not valid TOML ({exc}); fix it first") from exc
+    lines = text.splitlines()
     new_line = f'theme = "{theme}"'
     section: str | None = None
     tui_header: int | None = None
@@ -77,7 +88,8 @@ def save_theme(path: Path, theme: str) -> None:
                 tui_header = index
             continue
         if section == "tui" and _THEME_LINE.match(line):
-            lines[index] = new_line
+            comment = _TRAILING_COMMENT.search(line)
+            lines[index] = new_line + (f"  {comment.group(1)}" if comment else "")
             break
     else:
         if tui_header is None:

@@ -76,6 +76,7 @@ def test_plain_study_line_by_line(env) -> None:
 def test_limit_and_end_of_input_keep_answers(env) -> None:
     result = _run([*env, "study", "--plain", "--pack", "clitest", "--limit", "1"], "\n4\n\n4\n")
     assert result.exit_code == 0 and result.output.count("recorded:") == 1
+    assert "session limit reached; still waiting: 0 due, 3 new" in result.output  # newcomer m3
     result = _run([*env, "study", "--plain", "--pack", "clitest"], "2\n")  # m1 answered, input ends: kept as Again
     assert result.exit_code == 0 and "recorded: m1 Again" in result.output and "session over: 1" in result.output
     assert json.loads(_run([*env, "stats", "--json"]).output)["reviews_total"] == 2
@@ -180,7 +181,11 @@ def test_kill_9_loses_no_recorded_answer(tmp_path: Path) -> None:
     db = sqlite3.connect(home / "studyvm.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     logged = [r[0] for r in db.execute("SELECT question_id FROM review_log ORDER BY id")]
-    assert logged[: len(recorded)] == recorded and len(logged) in (len(recorded), len(recorded) + 1, len(recorded) + 2)
+    # Every recorded answer is in the log, in order; at most one more per round (the one in flight
+    # at the kill may or may not have committed, so round 1's can sit between the two rounds).
+    remaining = iter(logged)
+    assert all(qid in remaining for qid in recorded), (recorded, logged)
+    assert len(recorded) <= len(logged) <= len(recorded) + 2
 
 
 def test_search_suspend_unsuspend_and_forget(env) -> None:
@@ -190,9 +195,9 @@ def test_search_suspend_unsuspend_and_forget(env) -> None:
     out = _run([*env, "cards", "suspend", "topic:para"])
     assert out.exit_code == 0 and "suspend: 2 of 2" in out.output
     listed = _run([*env, "cards", "search", "is:suspended", "--sort", "question"]).output
-    assert "2 card(s)" in listed and "clitest/t1" in listed and "clitest/m1" in listed
+    assert "2 cards" in listed and "clitest/t1" in listed and "clitest/m1" in listed
     assert "suspend" in _run([*env, "cards", "unsuspend", "is:suspended"]).output
-    assert "0 card(s)" in _run([*env, "cards", "search", "is:suspended"]).output
+    assert "0 cards" in _run([*env, "cards", "search", "is:suspended"]).output
     assert "forget: 1 of 1" in _run([*env, "cards", "forget", '"modified guest" prop:reps>=1']).output
     assert [
         c["question_id"] for c in json.loads(_run([*env, "cards", "search", "--json", "--", "-is:new"]).output)
@@ -204,3 +209,10 @@ def test_bad_queries_and_empty_actions_are_messages(env) -> None:
     assert bad.exit_code == 1 and "is:whatever: expected one of" in bad.output and "Traceback" not in bad.output
     empty = _run([*env, "cards", "forget", " "])
     assert empty.exit_code == 1 and "give a query" in empty.output
+
+
+def test_quit_in_a_plain_quiz_leaves_it_unfinished(env) -> None:
+    # newcomer m10: `:quit` straight away stored a finished 0/N attempt and printed a score
+    out = _run([*env, "quiz", "--plain", "--pack", "clitest", "--n", "2"], ":quit\n").output
+    assert "quiz left unfinished: 0 answers kept" in out and "score:" not in out
+    assert "score: 0/2" in _run([*env, "quiz", "--plain", "--pack", "clitest", "--n", "2"], "").output  # end of input

@@ -47,7 +47,12 @@ CASES = [
         4,
         "'prompt' must not be empty",
     ),
-    ("empty answers", "questions:\n  - id: a\n    type: short\n    prompt: p\n    answers: []\n", 5, "too few items"),
+    (
+        "empty answers",
+        "questions:\n  - id: a\n    type: short\n    prompt: p\n    answers: []\n",
+        5,
+        "needs at least 1 entry, found 0",
+    ),
     ("cloze without gap", "questions:\n  - id: a\n    type: cloze\n    prompt: no gaps\n", 2, "needs at least one gap"),
     (
         "duplicate id",

@@ -70,8 +70,25 @@ def test_second_open_reads_the_index_and_matches_a_full_load(tmp_path: Path) -> 
         assert pack.export_dict() == full.export_dict()
         assert pack.topics() == full.topics() and pack.location == str(folder) and pack.origin == "user"
         assert pack.index.ids == full.index.ids and pack.index.demos == full.index.demos
+        assert pack.index.families == full.index.families and len(set(full.index.families.values())) == 4
         assert pack.question("q.odd") == full.question("q.odd") and pack.question("nope") is None
     assert "\\x1b[31m" in again.question("q.odd").prompt  # still inert after the round trip
+
+
+def test_siblings_come_from_the_index_without_parsing(tmp_path: Path) -> None:
+    """A table row's questions are one family in the stored index: answering one buries the others
+    (newcomer m16) without parsing the pack (issue 19: a 100,000-question pack stays lazy)."""
+    from studyvm.study.siblings import siblings_of
+
+    settings, _folder = _home(tmp_path)
+    load_catalog(settings)
+    pack = load_catalog(settings).packs["demo"]
+    assert isinstance(pack, LazyPack)
+    row = [e.id for e in pack.index.entries() if e.family == "modes.guest-changes"]
+    assert len(row) >= 2 and all(e.family is None for e in pack.index.entries() if e.id.startswith("q."))
+    shown = pack.question(row[0])
+    assert siblings_of(pack, shown) == row[1:]
+    assert list(pack._kept) == [pack.index.position(row[0])]  # only the shown question was parsed
 
 
 def test_questions_are_parsed_only_when_used(tmp_path: Path) -> None:

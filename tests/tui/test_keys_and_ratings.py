@@ -107,7 +107,7 @@ async def test_a_right_answer_can_be_rated_again(settings, backend):
         await pilot.press(str(order.index(0) + 1))
         await settle(pilot, app)
         assert screen.suggested == 3
-        assert "[3 Good]" in str(screen.query_one("#review-status").render())
+        assert "[3 Good " in str(screen.query_one("#review-status").render())  # marked, with its interval
         await pilot.press("1")
         await settle(pilot, app)
         assert last_ratings(backend, 1) == [1]

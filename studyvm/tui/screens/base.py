@@ -5,9 +5,11 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -37,6 +39,18 @@ def start_failed(error: BaseException | None, doing: str = "start") -> str:
     return f"Could not {doing}: {why}. Escape goes back."
 
 
+@lru_cache(maxsize=64)
+def declared_order(cls: type) -> dict[str, int]:
+    """Binding id -> its position in the ``BINDINGS`` of ``cls`` and its bases (bases first, as Textual merges)."""
+    order: dict[str, int] = {}
+    for klass in reversed(cls.__mro__):
+        for binding in klass.__dict__.get("BINDINGS", []):
+            binding_id = getattr(binding, "id", None)
+            if binding_id and binding_id not in order:
+                order[binding_id] = len(order)
+    return order
+
+
 class BaseScreen(Screen):
     """A screen with the common bindings and :meth:`run_job` for work off the UI thread."""
 
@@ -44,6 +58,29 @@ class BaseScreen(Screen):
         Binding("escape", "back", "Back", id="nav.back"),
         Binding("q", "back", "Back", show=False, id="nav.back_q"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The bindings in force, in the order their classes declare them.
+
+        Textual moves a remapped key to the end of its map, which scrambled the footer
+        (``space Show  2 Hard … 1 Again  3 Good``); a fixed order keeps the keys where users
+        learnt them, whatever ``[keys]`` in settings.toml says.
+        """
+        found = super().active_bindings
+        chain = [node for node, _ in self._modal_binding_chain]
+
+        def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+            node, binding = item[1].node, item[1].binding
+            level = chain.index(node) if node in chain else len(chain)
+            return level, declared_order(type(node)).get(binding.id or "", 1_000)
+
+        ordered = dict(sorted(found.items(), key=place))
+        if len(self.app.screen_stack) <= 1:  # the bottom screen: Esc asks to quit, it goes nowhere "back"
+            for key, active in ordered.items():
+                if active.binding.id == "nav.back":
+                    ordered[key] = active._replace(binding=replace(active.binding, show=False))
+        return ordered
 
     @property
     def studyvm(self) -> StudyVMApp:
@@ -100,6 +137,8 @@ class BaseScreen(Screen):
         busy = getattr(event.worker, "_studyvm_busy", None)
         if busy is not None:
             busy.loading = False
+            # what was mounted under the loading indicator could not take focus
+            self.call_after_refresh(lambda: self.focus_start() if self.focused is None else None)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             logger.error("%s: job %s failed", type(self).__name__, event.worker.name, exc_info=error)
@@ -109,6 +148,9 @@ class BaseScreen(Screen):
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """Hook for screens that must leave a waiting state when a job fails."""
+
+    def focus_start(self) -> None:
+        """Give focus to where work starts on this screen (after a loading indicator went away)."""
 
     async def on_job_done(self, message: JobDone) -> None:
         """Dispatch a finished job to ``done_<name>`` (plain or async) if the screen defines it."""
@@ -122,10 +164,26 @@ class BaseScreen(Screen):
 class CardScreen(BaseScreen):
     """A screen showing one :class:`~studyvm.tui.widgets.card.QuestionCard` at a time (review, quiz)."""
 
-    BINDINGS = [Binding("o", "open_media", "Open media", show=False, id="card.open_media")]
+    BINDINGS = [
+        Binding("o", "open_media", "Open media", show=False, id="card.open_media"),
+        Binding("pagedown", "scroll_card(1)", "Scroll down", show=False, id="card.page_down"),
+        Binding("pageup", "scroll_card(-1)", "Scroll up", show=False, id="card.page_up"),
+    ]
 
     busy = False
     """A worker is writing: ignore answer keys until it answers."""
+
+    def focus_start(self) -> None:
+        """The card's input or list, else the card (so Space reveals and PgDn scrolls)."""
+        card = self.question_card
+        if card is not None:
+            card.focus_start()
+
+    def action_scroll_card(self, direction: int) -> None:
+        """PgUp/PgDn scroll a long card whatever has focus (the card itself does when focused)."""
+        card = self.question_card
+        if card is not None:
+            (card.scroll_page_down if direction > 0 else card.scroll_page_up)(animate=False)
 
     @property
     def question_card(self) -> Any:

@@ -19,6 +19,7 @@ from studyvm.errors import describe
 from studyvm.study.browse import SORTS, CardInfo
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
+from studyvm.wording import plural
 
 COLUMNS = (
     ("Due", "due"),
@@ -138,7 +139,7 @@ class BrowseScreen(BaseScreen):
             )
         order = "descending" if self.reverse else "ascending"
         self.query_one("#browse-status", Literal).show(
-            f"{len(cards)} card(s) · sorted by {self.sort} ({order}) · / search · o sort · s b f r act"
+            f"{plural(len(cards), 'card')} · sorted by {self.sort} ({order}) · / search · o sort · s b f r act"
         )
         if before is not None:
             keys = [(c.pack_id, c.question_id) for c in cards]
@@ -211,7 +212,7 @@ class BrowseScreen(BaseScreen):
     def done_acted(self, result: tuple[str, int]) -> None:
         """Say what changed and search again (the card's flags and dates moved)."""
         action, changed = result
-        self.notify(f"{action}: {changed} card(s)" if changed else f"{action}: nothing to change")
+        self.notify(f"{action}: {plural(changed, 'card')}" if changed else f"{action}: nothing to change")
         self.search()
 
     def action_forget(self) -> None:

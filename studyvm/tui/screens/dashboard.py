@@ -16,6 +16,7 @@ from studyvm.study.views import Dashboard, TopicMastery
 from studyvm.tui.screens.base import BaseScreen, JobDone
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.quiz import QuizRequest
@@ -104,7 +105,7 @@ class DashboardScreen(BaseScreen):
         today.append(f"Reviews today: {data.reviews_today}\n")
         today.append(f"Due now: {data.due_now}")
         if data.failed:
-            today.append(f"\n{len(data.failed)} pack(s) failed to load — press p", style="bold red")
+            today.append(f"\n{plural(len(data.failed), 'pack')} failed to load — press p", style="bold red")
         if data.engine_note:
             today.append(f"\n{data.engine_note}", style="dim")
         self.query_one("#dash-today", Static).update(today)

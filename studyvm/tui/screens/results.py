@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 from studyvm.study.views import ExamResult
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
+from studyvm.wording import marks
 
 
 class ResultView(Vertical):
@@ -22,7 +23,7 @@ class ResultView(Vertical):
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
         r = self.result
-        headline = f"Score: {r.score:g} / {r.max_score:g}  ({r.percent:.0f}%)"
+        headline = f"Score: {marks(r.score)} / {marks(r.max_score)}  ({r.percent:.0f}%)"
         if r.cbm_average is not None:
             headline += f"   CBM: {r.cbm_average:+.2f} per question"
         if r.pass_mark:
@@ -46,7 +47,8 @@ class ResultView(Vertical):
     def on_mount(self) -> None:
         """Fill the bars and show the first wrong answer."""
         self.query_one("#result-topics", Bars).set_bars(
-            [(topic, t.percent / 100, f"{t.score:g}/{t.max}") for topic, t in self.result.by_topic.items()], width=20
+            [(topic, t.percent / 100, f"{marks(t.score)}/{t.max}") for topic, t in self.result.by_topic.items()],
+            width=20,
         )
         if self.result.wrong:
             wrong_list = self.query_one("#result-wrong-list", OptionList)

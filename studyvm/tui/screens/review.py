@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header
 
 from studyvm.study.grading import response_problem, suggested_rating
 from studyvm.study.review import ReviewSession
-from studyvm.study.views import Feedback, ShownCard
+from studyvm.study.views import Feedback, SessionSummary, ShownCard
 from studyvm.tui.screens.base import CardScreen, start_failed
 from studyvm.tui.widgets.answers import AnswerArea
 from studyvm.tui.widgets.card import QuestionCard
@@ -25,10 +25,17 @@ from studyvm.tui.widgets.literal import Literal
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-def rating_hint(suggested: int) -> str:
-    """The rating line after a verdict: every key counts, the suggestion is marked."""
-    keys = "  ".join(f"[{n} {name}]" if n == suggested else f"{n} {name}" for n, name in RATINGS.items())
-    return f"rate: {keys}  ·  Space/Enter keeps the suggested {RATINGS[suggested]}"
+def rating_hint(suggested: int, intervals: dict[int, str] | None = None) -> str:
+    """The rating line after a verdict: every key with the interval it gives (as Anki's buttons
+    show), the suggestion marked."""
+    intervals = intervals or {}
+
+    def key(n: int, name: str) -> str:
+        text = f"{n} {name}" + (f" {intervals[n]}" if n in intervals else "")
+        return f"[{text}]" if n == suggested else text
+
+    keys = "  ".join(key(n, name) for n, name in RATINGS.items())
+    return f"rate: {keys} · Space/Enter: {RATINGS[suggested]}"
 
 
 class ReviewScreen(CardScreen):
@@ -113,8 +120,10 @@ class ReviewScreen(CardScreen):
         if card is None:
             await self.body.remove_children()
             status.show(f"Done: {self.reviewed} reviewed this session. Escape goes back.")
-            await self.body.mount(Literal("Nothing is due now. Come back later, or start a quiz.", classes="prompt"))
+            await self.body.mount(Literal("", classes="prompt", id="review-summary"))
             self.refresh_bindings()
+            if self.run is not None:
+                self.run_job("summary", self.run.summary)
             return
         status.show(card.status)
         self.suggested = None
@@ -126,6 +135,12 @@ class ReviewScreen(CardScreen):
         self.refresh_bindings()
         self.call_after_refresh(self._mark_shown)
 
+    def done_summary(self, summary: SessionSummary) -> None:
+        """The end of the session: what was done and what is still waiting (a limit is not "nothing due")."""
+        found = self.query("#review-summary")
+        if found:
+            found.first(Literal).show("\n".join(summary.lines()))
+
     def _mark_shown(self) -> None:
         self.shown_at = time.perf_counter()
 
@@ -133,14 +148,13 @@ class ReviewScreen(CardScreen):
         """Hide Show me without a demo; grey out rating before the answer is shown."""
         card = self.card
         if action == "show_me":
-            return card is not None or None
+            return card is not None
         if action == "accept":
             return card is not None and self.suggested == parameters[0]
         if action == "show_answer" and self.suggested is not None:
             return False
-        if action in ("rate", "undo", "suspend", "bury", "show_answer") and card is None:
-            return action == "undo" or None
-        return True
+        # once the session is over, no rating or card keys in the footer
+        return not (action in ("rate", "suspend", "bury", "show_answer", "digit", "check") and card is None)
 
     # -- answering ----------------------------------------------------------------------
     def action_show_answer(self) -> None:
@@ -167,18 +181,19 @@ class ReviewScreen(CardScreen):
         if self.run is None:
             return
         self.busy = True
-        self.run_job("grade", self.run.grade, self.card, value)
+        self.run_job("grade", self.run.grade_and_intervals, self.card, value)
 
-    def done_grade(self, feedback: Feedback) -> None:
+    def done_grade(self, result: tuple[Feedback, dict[int, str]]) -> None:
         """Show the verdict and preselect a rating; the learner's key decides."""
+        feedback, intervals = result
         self.busy = False
         widget = self.question_card
         if widget is not None:
             widget.show_feedback(feedback)
             widget.focus()  # off the (now locked) input: 1-4 rate, Space/Enter keeps the suggestion
             self.suggested = suggested_rating(None if feedback.correct is None else feedback.score)
-            status = self.card.status if self.card else ""
-            self.query_one("#review-status", Literal).show(f"{status}  ·  {rating_hint(self.suggested)}")
+            status = self.card.status if self.card else ""  # after the keys: at 80 columns it is what gets cut
+            self.query_one("#review-status", Literal).show(f"{rating_hint(self.suggested, intervals)}  ·  {status}")
             self.refresh_bindings()
 
     def action_accept(self, rating: int) -> None:
@@ -201,7 +216,7 @@ class ReviewScreen(CardScreen):
     def action_rate(self, rating: int) -> None:
         """1-4: pick an option before the answer is shown; rate the card after."""
         widget = self.question_card
-        if widget is None or self.busy or self.card is None:
+        if widget is None or self.busy or self.card is None or self.run is None:
             return
         if not widget.answered:
             widget.press_digit(rating)
@@ -232,7 +247,14 @@ class ReviewScreen(CardScreen):
             self.busy = False
             self.notify("Nothing to undo.")
             return
-        self.reviewed = self.run.done if self.run is not None else self.reviewed
+        run = self.run
+        if run is None:
+            return
+        self.reviewed = run.done
+        undone = run.last_undone
+        what = {"answer": "the rating", "suspend": "the suspension", "bury": "the burial"}
+        if undone is not None:  # say what came back, as suspend and bury do
+            self.notify(f"Undone: {what.get(undone.kind, undone.kind)} of {card.question.id}.")
         await self.show_card(card)
 
     def action_suspend(self) -> None:

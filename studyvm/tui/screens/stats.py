@@ -15,6 +15,7 @@ from studyvm.tui.screens.base import BaseScreen, start_failed
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.heatmap import Heatmap
 from studyvm.tui.widgets.literal import Literal
+from studyvm.wording import plural
 
 
 class StatsScreen(BaseScreen):
@@ -47,6 +48,7 @@ class StatsScreen(BaseScreen):
             with TabPane("Forecast", id="stats-forecast-tab"):
                 yield PlotextPlot(id="stats-forecast")
             with TabPane("Retention", id="stats-retention-tab"):
+                yield Literal("", id="stats-retention-note")
                 yield PlotextPlot(id="stats-retention")
             with TabPane("Mastery", id="stats-mastery-tab"), VerticalScroll():
                 yield Bars(id="stats-mastery")
@@ -68,7 +70,7 @@ class StatsScreen(BaseScreen):
         retention = "–" if data.retention is None else f"{data.retention:.0%}"
         self.query_one("#stats-summary", Literal).show(
             f"Reviews: {data.reviews_total} total, {data.reviews_today} today · due now {data.due_now} · "
-            f"streak {data.streak} day(s) · retention {retention} · exams taken {len(data.exams)}"
+            f"streak {plural(data.streak, 'day')} · retention {retention} · exams taken {len(data.exams)}"
         )
         self.query_one("#stats-heatmap", Heatmap).set_counts(data.heatmap, data.today)
         self.query_one("#stats-mastery", Bars).set_bars(
@@ -81,11 +83,22 @@ class StatsScreen(BaseScreen):
         plt.clear_data()
         days = list(range(len(data.forecast)))
         plt.bar(days or [0], data.forecast or [0])
-        plt.ylim(0, max([1, *data.forecast]))
+        top = max([1, *data.forecast])
+        plt.ylim(0, top)
+        plt.xticks([float(d) for d in days[::7]] or [0.0])  # one label a week, never squeezed into "12 13 1"
+        plt.yticks([float(n) for n in range(0, top + 1, max(1, top // 5))])  # whole cards, not 0.17
         plt.title("Cards due per day (0 = today)")
         plt.xlabel("days from today")
         forecast.refresh()
         retention_plot = self.query_one("#stats-retention", PlotextPlot)
+        has_weeks = any(r is not None for r in data.retention_by_week)
+        retention_plot.display = has_weeks  # no empty frame: say why there is nothing to draw
+        self.query_one("#stats-retention-note", Literal).show(
+            ""
+            if has_weeks
+            else "No retention yet: it is the share of reviews not rated Again, week by week, "
+            "and appears once you have reviewed cards."
+        )
         plt = retention_plot.plt
         plt.clear_data()
         if data.retention_by_week:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, SelectionList
 from textual.widgets.option_list import Option
@@ -59,8 +61,8 @@ class AnswerArea(Vertical):
 
         Lists whose own keys would swallow Space (check lists, drop-downs) are not focused.
         """
-        found = self.query("#choices, #pool, Input").exclude("SelectionList")
-        return found.first() if found else None
+        found = [w for w in self.query("#choices, #pool, Input") if not isinstance(w, SelectionList)]
+        return found[0] if found else None
 
     def submit(self) -> None:
         """Post what is entered now."""
@@ -112,17 +114,50 @@ class ChoiceAnswer(AnswerArea):
         return False
 
 
+class TickList(SelectionList[int]):
+    """A check list whose boxes read ``[x]`` / ``[ ]`` (not only a colour), where Space checks.
+
+    Space means the same on every card (show the answer, or check what is ticked), so here it
+    does not toggle: number keys, Enter or a click do.
+    """
+
+    BINDINGS = [Binding("space", "check", "Check", show=False)]
+
+    class Check(Message):
+        """Space in the list: check the ticked options."""
+
+    def action_check(self) -> None:
+        """Ask the answer area to check what is ticked."""
+        self.post_message(self.Check())
+
+    def render_line(self, y: int) -> Strip:
+        """Draw the box as ``[x]`` when ticked and ``[ ]`` when not, keeping the theme's colours."""
+        line = super().render_line(y)
+        segments = list(line)
+        index = self.scroll_offset.y + y
+        if len(segments) < 3 or index >= self.option_count:
+            return line
+        ticked = self.get_option_at_index(index).value in self._selected
+        marks = ("[", "x" if ticked else " ", "]")
+        boxed = [Segment(mark, seg.style, seg.control) for mark, seg in zip(marks, segments[:3], strict=True)]
+        return Strip(boxed + segments[3:], line.cell_length)
+
+
 class MultiAnswer(AnswerArea):
-    """multi: digits or clicks toggle options; Enter (or c) checks."""
+    """multi: digits, Enter or clicks toggle options; c or Space checks."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this widget."""
         self.order = shown_order(self.question, len(self.question.options), self.presentation)
-        yield SelectionList[int](
+        yield TickList(
             *[(lit_cell(f"{p + 1}. {self.question.options[i].text}"), i) for p, i in enumerate(self.order)],
             id="choices",
         )
-        yield Literal("Number keys or clicks toggle; c checks.", classes="hint")
+
+    def on_tick_list_check(self, event: TickList.Check) -> None:
+        """Space in the list checks what is ticked (nothing ticked: shows the answer)."""
+        event.stop()
+        self.submit()
 
     def current(self) -> Any:
         """The answer entered so far, or ``None``."""
@@ -225,35 +260,45 @@ class MatchingAnswer(AnswerArea):
 
 
 class OrderingAnswer(AnswerArea):
-    """ordering: pick the items in order (digit, Enter or click); Backspace takes the last back."""
+    """ordering: pick the items in order (digit, Enter or click); Backspace takes the last back.
+
+    Every item keeps the number it was shown with, so a learner can plan "4 3 6 1 2 5" from the
+    first screen; a picked item leaves the list, and its number then does nothing.
+    """
 
     def __init__(self, question: Any, presentation: Any = None) -> None:
         super().__init__(question, presentation)
         self.pool = [question.items[i] for i in shown_order(question, len(question.items), presentation)]
-        self.picked: list[str] = []
+        self.picked: list[int] = []
+        """Positions in :attr:`pool`, in the learner's order."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this widget."""
         yield Literal("", id="picked")
         yield OptionList(id="pool")
-        yield Literal("Pick the first item, then the next…; Backspace undoes a pick.", classes="hint")
+        yield Literal("Backspace takes the last pick back.", classes="hint")
 
     def on_mount(self) -> None:
         """Show the pool."""
         self._refresh()
 
     def _refresh(self) -> None:
-        remaining = [item for item in self.pool if item not in self.picked]
         pool = self.query_one("#pool", OptionList)
         pool.clear_options()
-        pool.add_options([Option(lit_cell(f"{n + 1}. {item}")) for n, item in enumerate(remaining)])
-        shown = "\n".join(f"{n + 1}) {item}" for n, item in enumerate(self.picked))
+        pool.add_options(
+            [
+                Option(lit_cell(f"{n + 1}. {item}"), id=str(n))
+                for n, item in enumerate(self.pool)
+                if n not in self.picked
+            ]
+        )
+        pool.display = len(self.picked) < len(self.pool)  # no empty box once every item is placed
+        shown = "\n".join(f"{rank + 1}) {self.pool[n]}" for rank, n in enumerate(self.picked))
         self.query_one("#picked", Literal).show(f"Your order:\n{shown}" if self.picked else "Your order: (none yet)")
 
     def _pick(self, position: int) -> None:
-        remaining = [item for item in self.pool if item not in self.picked]
-        if 0 <= position < len(remaining):
-            self.picked.append(remaining[position])
+        if 0 <= position < len(self.pool) and position not in self.picked:
+            self.picked.append(position)
             self._refresh()
             if len(self.picked) == len(self.pool):
                 self.submit()
@@ -261,10 +306,10 @@ class OrderingAnswer(AnswerArea):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter or click picks the highlighted item."""
         event.stop()
-        self._pick(event.option_index)
+        self._pick(int(event.option.id or 0))
 
     def press_digit(self, digit: int) -> bool:
-        """Number key ``digit``: True if it meant something here."""
+        """Number key ``digit`` picks the item shown with that number."""
         self._pick(digit - 1)
         return True
 
@@ -278,7 +323,7 @@ class OrderingAnswer(AnswerArea):
     def current(self) -> Any:
         """The answer entered so far, or ``None``."""
         items = list(self.question.items)
-        return [items.index(item) for item in self.picked] or None
+        return [items.index(self.pool[n]) for n in self.picked] or None
 
 
 def answer_area(question: Any, presentation: Any = None) -> AnswerArea | None:

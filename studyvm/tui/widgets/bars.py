@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 FULL, EMPTY = "█", "░"
+MIN_BAR = 6
+"""The fewest cells a bar keeps when labels are long and the terminal narrow."""
 
 
 def bar_text(
@@ -84,12 +86,13 @@ class Bars(Static):
             return
         total = self.size.width
         suffix_width = max(len(s) if s else 4 for _, _, s in self.rows) + 1
-        label_width = min(max(len(label) for label, _, _ in self.rows), max(6, (total - suffix_width) // 2))
-        bar = max(4, min(self.max_bar, total - label_width - suffix_width - 1))
+        # names first (a topic cut to "cloud-an…" says little), the bar keeps at least MIN_BAR cells
+        label_width = min(max(len(label) for label, _, _ in self.rows), max(6, total - suffix_width - 1 - MIN_BAR))
+        bar = max(MIN_BAR, min(self.max_bar, total - label_width - suffix_width - 1))
         styles: list[str | None] = list(self.bar_styles) if self.bar_styles else [None] * len(self.rows)
-        self.update(
-            Text("\n").join(
-                bar_text(lbl, frac, bar, label_width, sfx, self.good_high, style, self.mark)
-                for (lbl, frac, sfx), style in zip(self.rows, styles, strict=False)
-            )
+        drawn = Text("\n").join(
+            bar_text(lbl, frac, bar, label_width, sfx, self.good_high, style, self.mark)
+            for (lbl, frac, sfx), style in zip(self.rows, styles, strict=False)
         )
+        drawn.no_wrap, drawn.overflow = True, "crop"  # a scrollbar appearing never wraps a row in two
+        self.update(drawn)

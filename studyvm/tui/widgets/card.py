@@ -30,12 +30,12 @@ HINTS = {
     "flip": "Recall the answer, then Space shows it.",
     "mcq": "A number key or ↑↓ Enter answers; Space shows the answer.",
     "true_false": "1 True · 2 False; Space shows the answer.",
-    "multi": "Number keys toggle, c checks; Space shows the answer.",
+    "multi": "Number keys tick or untick; Space or c checks (none ticked: shows the answer).",
     "short": "Type the answer and press Enter (Esc leaves the box).",
     "numerical": "Type a number and press Enter (Esc leaves the box).",
     "cloze": "Fill each gap; Enter moves on, then answers (Esc leaves the box).",
     "matching": "Choose a match for each item (Tab moves), then c checks.",
-    "ordering": "Pick the items in order: numbers or ↑↓ Enter.",
+    "ordering": "Pick the items in order by their numbers (they stay fixed) or ↑↓ Enter.",
 }
 """One line of help under the prompt, per question type."""
 
@@ -74,9 +74,9 @@ class QuestionCard(VerticalScroll):
 
     def on_mount(self) -> None:
         """Focus where answering starts."""
-        self._focus_start()
+        self.focus_start()
 
-    def _focus_start(self) -> None:
+    def focus_start(self) -> None:
         """Focus the input or list, else the card itself (so Space reveals)."""
         target = self.area.focus_target() if self.area is not None else None
         (target or self).focus()
@@ -98,7 +98,7 @@ class QuestionCard(VerticalScroll):
         if self.area is not None:
             await self.mount(self.area, after="#card-hint")
         self.scroll_home(animate=False)
-        self._focus_start()
+        self.focus_start()
 
     def current(self) -> Any:
         """What the learner has entered so far (``None`` if nothing)."""
@@ -143,7 +143,10 @@ class QuestionCard(VerticalScroll):
         self.query_one("#card-feedback", Literal).show("\n".join(body))
         self.query_one("#card-caveat", Literal).show(f"Caveat: {feedback.caveat}" if feedback.caveat else "")
         self.query_one("#card-source", Literal).show(f"Source: {feedback.source}" if feedback.source else "")
-        self.scroll_end(animate=False)
+        # The (now locked) input had focus: give it to the card, so PgUp/PgDn and the arrows scroll
+        # long feedback at 80x24 at once, and start reading at the verdict.
+        self.focus()
+        self.call_after_refresh(self.scroll_to_widget, verdict, animate=False, top=True)
 
     def hide_feedback(self) -> None:
         """Back to unanswered (after an undo of a grading that never reached the store)."""

@@ -28,7 +28,7 @@ def heatmap_text(counts: dict[date, int], today: date, weeks: int = 16) -> Text:
             level = 0 if n == 0 or top == 0 else 1 + min(3, (n * 4 - 1) // top)
             text.append(SHADES[level], style=STYLES[level])
         text.append("\n")
-    text.append(f"   {start:%d %b} … {today:%d %b}   max {top}/day")
+    text.append(f"   {start:%d %b %Y} … {today:%d %b %Y}   max {top}/day")  # the range may span a new year
     return text
 
 
