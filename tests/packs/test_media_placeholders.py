@@ -64,7 +64,7 @@ def test_validate_warns_at_the_field_of_each_missing_file(tmp_path: Path) -> Non
         f"{questions}:11:5: warning: question 'q.sound': [audio: …] names 'hello.mp3', which is not in the "
         "pack's media/ folder (add the file, or remove the placeholder)",
     ]
-    assert "0 error(s), 2 warning(s)" in result.stderr
+    assert "0 errors, 2 warnings" in result.stderr
 
 
 def test_a_name_that_could_not_be_stored_is_missing_even_if_a_file_matches(tmp_path: Path) -> None:
