@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 
+from studyvm.wording import plural
+
 
 def lint(
     paths: list[Path] = typer.Argument(..., help="Pack folders, question files or JSON exports."),
@@ -42,8 +44,8 @@ def lint(
         typer.echo(json.dumps(totals, indent=2))
     summary = ", ".join(f"{rule} {count}" for rule, count in totals.items() if count) or "no giveaway found"
     if failed:
-        summary += f"; {failed} path(s) not linted"
-    typer.echo(f"{sum(totals.values())} warning(s): {summary}", err=True)
+        summary += f"; {plural(failed, 'path')} not linted"
+    typer.echo(f"{plural(sum(totals.values()), 'warning')}: {summary}", err=True)
     if failed:
         raise typer.Exit(2)
     if warned:

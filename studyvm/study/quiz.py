@@ -19,6 +19,7 @@ from studyvm.study.grading import NotGradable, is_self_rated
 from studyvm.study.sessions import ExamSession, NavEntry, QuizSession, TimeUp
 from studyvm.study.verdict import explain
 from studyvm.study.views import ExamResult, Feedback, ShownCard
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -190,7 +191,7 @@ class QuizRun:
         left = self.unanswered()
         if left:
             text = (
-                f"Submit all and finish the {kind}? {len(left)} question(s) unanswered: they score nothing "
+                f"Submit all and finish the {kind}? {plural(len(left), 'question')} unanswered: they score nothing "
                 f"({', '.join(str(i + 1) for i in left)})."
             )
         else:

@@ -102,7 +102,7 @@ def test_cli_prints_positions_and_exits_non_zero(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["--home", str(tmp_path), "pack", "lint", str(tmp_path / "nope")])
     assert missing.exit_code == 2
     assert "Traceback" not in missing.output
-    assert "1 path(s) not linted" in missing.output
+    assert "1 path not linted" in missing.output
 
 
 def test_cli_json_counts_every_rule(tmp_path: Path) -> None:

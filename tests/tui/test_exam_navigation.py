@@ -54,7 +54,7 @@ async def test_jump_change_an_answer_and_the_last_one_is_graded(settings, backen
         await leave_box(pilot, app)
         await pilot.press("f")
         await pilot.pause()
-        assert isinstance(app.screen, Confirm) and "1 question(s) unanswered" in app.screen.question
+        assert isinstance(app.screen, Confirm) and "1 question unanswered" in app.screen.question
         await pilot.press("y")
         await settle(pilot, app)
         assert exam.finished and exam.result.score == 1.0 and exam.result.answered == 1

@@ -71,7 +71,7 @@ async def test_i_shows_the_item_analysis_of_the_highlighted_pack(settings, backe
         assert by_id["e.num"][1:] == ["5", "0%", "-", "too hard"]
         assert by_id["b.mcq"][1:3] == ["5", "60%"] and by_id["b.mcq"][3].startswith("+")
         note = str(screen.query_one("#packs-items-note").render())
-        assert "4 question(s), 5 finished attempt(s)" in note
+        assert "4 questions, 5 finished attempts" in note
 
 
 async def test_no_attempts_and_a_refusal_are_said_in_place(settings, backend, monkeypatch):

@@ -76,7 +76,7 @@ async def test_leaving_an_exam_and_submitting_with_unanswered_questions_ask_firs
         assert app.screen is exam
         await pilot.press("f")
         await pilot.pause()
-        assert isinstance(app.screen, Confirm) and "1 question(s) unanswered" in app.screen.question
+        assert isinstance(app.screen, Confirm) and "1 question unanswered" in app.screen.question
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.screen is exam and not exam.finished

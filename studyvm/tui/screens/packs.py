@@ -14,6 +14,7 @@ from studyvm.errors import describe
 from studyvm.tui.backend import FailedPack, PackSummary
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
+from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.itemstats import ItemReport
@@ -150,8 +151,9 @@ class PacksScreen(BaseScreen):
             note.show(f"Item analysis of {report.pack_id}: no finished quiz or exam attempts yet.")
             return
         note.show(
-            f"Item analysis of {report.pack_id}: {len(report.questions)} question(s), {report.attempts} finished "
-            f"attempt(s). Facility = mean score; discr. = 100 x correlation with the rest of the attempt; "
+            f"Item analysis of {report.pack_id}: {plural(len(report.questions), 'question')}, "
+            f"{plural(report.attempts, 'finished attempt')}. "
+            "Facility = mean score; discr. = 100 x correlation with the rest of the attempt; "
             f"flags need {MIN_ATTEMPTS_TO_FLAG}+ attempts."
         )
         table = self.query_one("#packs-items", DataTable)
