@@ -1,8 +1,9 @@
 """Checking ``settings.toml``: every problem becomes a warning that names its key, never silence.
 
 The file has these tables: ``[study]`` (``desired_retention``, ``new_per_day``,
-``reviews_per_day``), ``[tui]`` (``theme``), ``[keys]`` (binding id = comma-separated keys) and
-``[quiz]`` (the quiz and exam setup form's defaults, :data:`QUIZ_KEYS`).
+``reviews_per_day``), ``[limits]`` (every pack's ``new_per_day`` and ``reviews_per_day``, and one
+pack's own under ``[limits.packs.ID]``), ``[tui]`` (``theme``), ``[keys]`` (binding id =
+comma-separated keys) and ``[quiz]`` (the quiz and exam setup form's defaults, :data:`QUIZ_KEYS`).
 :func:`check_settings` reports a file that is not TOML (with its line and column), unknown tables
 and keys (with "did you mean"), values of the wrong type or out of range, and, given what the
 terminal app knows (:class:`TuiFacts`: its themes, its bindings and a key-name test), unknown
@@ -34,7 +35,12 @@ STUDY_KEYS = {
 """Keys of ``[study]`` and what each takes."""
 TUI_KEYS = {"theme": "the name of a theme (ctrl+p, then 'theme', lists them)"}
 """Keys of ``[tui]`` and what each takes."""
-TABLES = ("study", "tui", "keys", "quiz")
+LIMIT_KEYS = {
+    "new_per_day": "a whole number, 0 or more (new cards a day in each pack)",
+    "reviews_per_day": "a whole number, 0 or more (reviews a day in each pack)",
+}
+"""Keys of ``[limits]`` and of each ``[limits.packs.ID]``, and what each takes."""
+TABLES = ("study", "limits", "tui", "keys", "quiz")
 """The tables the file may have."""
 GLOBAL_SCOPES = ("app", "nav")
 """Binding scopes active on every screen (the app's and the common navigation bindings)."""
@@ -186,6 +192,7 @@ def check_settings(path: Path, tui: TuiFacts | None = None) -> list[SettingsProb
         elif not isinstance(value, dict):
             report.add(table, f"must be a table ([{table}]), not a single value; it is ignored")
     _check_study(data.get("study"), report)
+    _check_limits(data.get("limits"), report)
     _check_quiz(data.get("quiz"), report)
     _check_tui(data.get("tui"), report, tui)
     _check_keys(data.get("keys"), report, tui)
@@ -202,6 +209,28 @@ def _check_study(table: Any, report: _Report) -> None:
             report.add(f"study.{key}", f"{_toml(value)} is not {STUDY_KEYS[key]}; the default is used")
         elif not _STUDY_RANGES[key](value):
             report.add(f"study.{key}", f"{_toml(value)} is out of range: it must be {STUDY_KEYS[key]}")
+
+
+def _check_limits(table: Any, report: _Report) -> None:
+    if not isinstance(table, dict):
+        return
+    packs = table.get("packs")
+    if "packs" in table and not isinstance(packs, dict):
+        report.add("limits.packs", "must be a table of packs ([limits.packs.ID]); it is ignored")
+    for pack_id, own in packs.items() if isinstance(packs, dict) else ():
+        if isinstance(own, dict):
+            _check_limit_values(own, f"limits.packs.{pack_id}", report)
+        else:
+            report.add(f"limits.packs.{pack_id}", "must be a table ([limits.packs.ID]) of limits; it is ignored")
+    _check_limit_values({k: v for k, v in table.items() if k != "packs"}, "limits", report)
+
+
+def _check_limit_values(table: dict[str, Any], prefix: str, report: _Report) -> None:
+    for key, value in table.items():
+        if key not in LIMIT_KEYS:
+            report.add(f"{prefix}.{key}", f"unknown key{_did_you_mean(key, [*LIMIT_KEYS, 'packs'])}; it is ignored")
+        elif not _is_whole(value) or value < 0:
+            report.add(f"{prefix}.{key}", f"{_toml(value)} is not {LIMIT_KEYS[key]}; the default is used")
 
 
 def _check_quiz(table: Any, report: _Report) -> None:

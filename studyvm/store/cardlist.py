@@ -6,26 +6,28 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import DateTime, String, and_, case, func, literal, select, type_coerce, update
+from sqlalchemy import String, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from studyvm.store.models import (
-    QUEUE_BURIED,
     QUEUE_NEW,
-    QUEUE_SCHEDULED,
     QUEUE_SUSPENDED,
     STATE_NEW,
     CardState,
     ReviewLog,
 )
-from studyvm.store.repo import last_rating_of_card, table_of
+from studyvm.store.repo import table_of
 
 CARD = table_of(CardState)
 LOG = table_of(ReviewLog)
 
 
 class ListedCard(NamedTuple):
-    """One stored card as the browser lists it (``due`` raw from the driver: see :func:`as_utc`)."""
+    """One stored card as the browser lists it (``due`` raw from the driver: see :func:`as_utc`).
+
+    :func:`listed_cards` returns plain tuples in this order (building 100,000 named tuples costs more
+    than the query); ``ListedCard(*row)`` names one.
+    """
 
     pack_id: str
     question_id: str
@@ -33,11 +35,10 @@ class ListedCard(NamedTuple):
     due: Any
     ivl: float | None
     """Days from the last review to the due date (``None`` for a new card)."""
-    is_due: bool
+    queue: int
     reps: int
     lapses: int
     suspended: bool
-    buried: bool
     leech: bool
     last_rating: int | None
 
@@ -46,6 +47,8 @@ def as_utc(raw: Any) -> datetime | None:
     """An aware UTC datetime from a raw driver value (SQLite gives text, PostgreSQL a naive datetime)."""
     if raw is None:
         return None
+    if isinstance(raw, str) and len(raw) == 26:  # SQLite's naive UTC text: one parse, zone included
+        return datetime.fromisoformat(raw + "+00:00")
     value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -61,20 +64,27 @@ class HistoryRow(NamedTuple):
     state_before: int
 
 
-def listed_cards(learner: int, now: datetime, *, session: Session) -> list[ListedCard]:
-    """Every card of the learner still in a pack, with the rating of its last review.
+def due_key(now: datetime, sqlite: bool) -> Any:
+    """``now`` as the raw ``due`` values of :func:`listed_cards` compare with it (column text on SQLite,
+    a naive UTC datetime on PostgreSQL): a card is due when ``due <= due_key(now)``."""
+    naive = now.astimezone(UTC).replace(tzinfo=None)
+    return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else naive
+
+
+def listed_cards(learner: int, *, session: Session) -> list[tuple]:
+    """Every card of the learner still in a pack, with the rating of its last review, as tuples in
+    the order of :class:`ListedCard`.
 
     Read through the DB-API cursor (no per-row result processing): 100,000 cards in a fraction
-    of a second. Whether a card is due and its interval are computed in SQL.
+    of a second. The interval is computed in SQL; the last rating is kept on the card
+    (``card_state.last_rating``). Nothing depends on the time, so a listing can be reused until the
+    cards change (whether one is due: compare its ``due`` with :func:`due_key`).
     """
-    last_rating = last_rating_of_card()
     sqlite = session.get_bind().dialect.name == "sqlite"
-    naive_now = now.astimezone(UTC).replace(tzinfo=None)
     if sqlite:
         ivl = func.julianday(CARD.c.due) - func.julianday(CARD.c.last_review)
     else:
         ivl = func.extract("epoch", CARD.c.due - CARD.c.last_review) / 86400.0
-    is_due = case((and_(CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= literal(naive_now, DateTime())), 1), else_=0)
     result = session.execute(
         select(
             CARD.c.pack_id,
@@ -82,32 +92,36 @@ def listed_cards(learner: int, now: datetime, *, session: Session) -> list[Liste
             CARD.c.state,
             type_coerce(CARD.c.due, String),
             ivl,
-            is_due,
+            CARD.c.queue,
             CARD.c.reps,
             CARD.c.lapses,
             CARD.c.suspended,
-            CARD.c.queue == QUEUE_BURIED,
             CARD.c.leech,
-            last_rating,
+            CARD.c.last_rating,
         ).where(CARD.c.learner_id == learner, CARD.c.removed.is_(False))
     )
     cursor = getattr(result, "cursor", None)  # a CursorResult: its raw rows skip per-row processing
-    rows = cursor.fetchall() if cursor is not None else result.all()
-    return [ListedCard(*row) for row in rows]
+    return cursor.fetchall() if cursor is not None else [tuple(row) for row in result.all()]
 
 
 def review_history(learner: int, pack_id: str, question_id: str, *, session: Session) -> list[HistoryRow]:
-    """Every review of one card, oldest first."""
+    """Every review of one card, oldest first (found by the card's id: the log's one index)."""
+    card_id = (
+        select(CARD.c.id)
+        .where(CARD.c.learner_id == learner, CARD.c.pack_id == pack_id, CARD.c.question_id == question_id)
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(LOG.c.reviewed_at, LOG.c.rating, LOG.c.score, LOG.c.response, LOG.c.duration_ms, LOG.c.state_before)
-        .where(LOG.c.learner_id == learner, LOG.c.pack_id == pack_id, LOG.c.question_id == question_id)
+        .where(LOG.c.card_id == card_id)
         .order_by(LOG.c.id)
     ).all()
     return [HistoryRow(*row) for row in rows]
 
 
 def forget(learner: int, pack_id: str, question_id: str, *, session: Session) -> bool:
-    """Put a card back to new (its history is kept; a suspension stays); False when no such card."""
+    """Put a card back to new (its history is kept; a suspension stays; it has no last rating until
+    answered again, as Anki's reset starts afresh); False when no such card."""
     where = (
         CARD.c.learner_id == learner,
         CARD.c.pack_id == pack_id,
@@ -129,6 +143,7 @@ def forget(learner: int, pack_id: str, question_id: str, *, session: Session) ->
         "lapses": 0,
         "leech": False,
         "buried_until": None,
+        "last_rating": None,
     }
     session.execute(update(CARD).where(*where).values(**values))
     return True

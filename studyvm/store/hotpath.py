@@ -22,7 +22,7 @@ from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED, STATE
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 CARD_COLUMNS = (
     "id, pack_id, question_id, queue, state, step, stability, difficulty, due, last_review, reps, "
-    "lapses, suspended, leech, removed, buried_until"
+    "lapses, suspended, leech, removed, buried_until, last_rating"
 )
 """The ``card_state`` columns :func:`card` returns, in order."""
 
@@ -128,10 +128,10 @@ def card(conn: sqlite3.Connection, learner: int, pack_id: str, question_id: str)
 
 def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
     """Store a card's new scheduling fields and flags (``values``: state, step, stability, difficulty,
-    due, last_review, reps, lapses, leech, suspended, queue)."""
+    due, last_review, reps, lapses, leech, suspended, queue, last_rating)."""
     conn.execute(
         "UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-        "reps = ?, lapses = ?, leech = ?, suspended = ?, buried_until = NULL, queue = ? WHERE id = ?",
+        "reps = ?, lapses = ?, leech = ?, suspended = ?, buried_until = NULL, queue = ?, last_rating = ? WHERE id = ?",
         (
             values["state"],
             values["step"],
@@ -144,6 +144,7 @@ def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
             int(values["leech"]),
             int(values["suspended"]),
             values["queue"],
+            values["last_rating"],
             card_id,
         ),
     )
@@ -152,12 +153,13 @@ def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
 def insert_review(conn: sqlite3.Connection, row: dict) -> int:
     """Append to the review log; the new row's id."""
     cur = conn.execute(
-        "INSERT INTO review_log (learner_id, pack_id, question_id, rating, reviewed_at, review_day, duration_ms, "
-        "state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO review_log (learner_id, pack_id, question_id, card_id, rating, reviewed_at, review_day, "
+        "duration_ms, state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row["learner_id"],
             row["pack_id"],
             row["question_id"],
+            row["card_id"],
             row["rating"],
             to_text(row["reviewed_at"]),
             row["review_day"],
@@ -179,6 +181,16 @@ def count_day(conn: sqlite3.Connection, learner: int, day: int, counts: tuple[in
         "reviews = reviews + excluded.reviews, new_cards = new_cards + excluded.new_cards, "
         "review_cards = review_cards + excluded.review_cards, lapses = lapses + excluded.lapses",
         (learner, day, *counts),
+    )
+
+
+def count_pack_day(conn: sqlite3.Connection, learner: int, day: int, pack_id: str, counts: tuple[int, int]) -> None:
+    """Add (new cards, review cards) to the learner's totals for ``pack_id`` on ``day``."""
+    conn.execute(
+        "INSERT INTO pack_day_stats (learner_id, review_day, pack_id, new_cards, review_cards) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (learner_id, review_day, pack_id) DO UPDATE SET "
+        "new_cards = new_cards + excluded.new_cards, review_cards = review_cards + excluded.review_cards",
+        (learner, day, pack_id, *counts),
     )
 
 
@@ -253,10 +265,10 @@ def unbury(conn: sqlite3.Connection, learner: int, now: str) -> int:
     ).rowcount
 
 
-def done_on(conn: sqlite3.Connection, learner: int, day: int) -> tuple[int, int]:
-    """(new cards introduced, review-state cards reviewed) on local day ``day``."""
-    found = conn.execute(
-        "SELECT new_cards, review_cards FROM review_day_stats WHERE learner_id = ? AND review_day = ?",
+def done_on(conn: sqlite3.Connection, learner: int, day: int) -> dict[str, tuple[int, int]]:
+    """Pack id -> (new cards introduced, review-state cards reviewed) on local day ``day``."""
+    rows = conn.execute(
+        "SELECT pack_id, new_cards, review_cards FROM pack_day_stats WHERE learner_id = ? AND review_day = ?",
         (learner, day),
-    ).fetchone()
-    return (found[0], found[1]) if found else (0, 0)
+    ).fetchall()
+    return {pack: (new, review) for pack, new, review in rows}

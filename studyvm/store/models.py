@@ -97,21 +97,24 @@ class CardState(SQLModel, table=True):
     leech: bool = False
     removed: bool = False
     buried_until: datetime | None = Field(default=None, sa_column=utc_col())
+    last_rating: int | None = None
+    """The rating of the last answer since the card was new (``None`` for a new or forgotten card):
+    kept with every answer, so the browser and mastery never look for it in the log."""
 
 
 class ReviewLog(SQLModel, table=True):
     """One answer in a review session; ``prev`` (JSON of the card before) makes it undoable."""
 
     __tablename__ = "review_log"
-    __table_args__ = (
-        Index("ix_review_log_day", "learner_id", "review_day", "state_before", "rating"),
-        Index("ix_review_log_card", "learner_id", "pack_id", "question_id"),
-    )
+    # One narrow index, for a card's history; totals per day live in ``review_day_stats``.
+    __table_args__ = (Index("ix_review_log_card_id", "card_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(sa_column=_learner_fk())
     pack_id: str = Field(max_length=200)
     question_id: str = Field(max_length=200)
+    card_id: int | None = None
+    """The ``card_state`` row reviewed (its history is read by this id)."""
     rating: int
     """fsrs ``Rating``: 1 Again, 2 Hard, 3 Good, 4 Easy."""
     reviewed_at: datetime = Field(sa_column=utc_col(nullable=False))
@@ -213,6 +216,20 @@ class ReviewDayStats(SQLModel, table=True):
     """Reviews of cards in the Review state (the daily review limit and retention count these)."""
     lapses: int = 0
     """Review-state cards rated Again."""
+
+
+class PackDayStats(SQLModel, table=True):
+    """New cards introduced and review cards reviewed by one learner in one pack on one local day,
+    kept with the log like :class:`ReviewDayStats`: the per-pack daily limits are counted here, so
+    every session of the learner sees the same counts."""
+
+    __tablename__ = "pack_day_stats"
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True))
+    review_day: int = Field(primary_key=True)
+    pack_id: str = Field(max_length=200, primary_key=True)
+    new_cards: int = 0
+    review_cards: int = 0
 
 
 class ClassRole(SQLModel, table=True):

@@ -1,8 +1,8 @@
 """Repository functions the shells once ran themselves: each takes ``*, session``, returns plain data.
 
 The terminal app used to issue these statements from its own package (an ``UPDATE`` to unbury one
-card, a ``SELECT`` on the review log for retention per week); they live here now, beside the
-tables, and the study service is their only caller.
+card, retention per week); they live here now, beside the tables, and the study service is their
+only caller.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from studyvm.store.models import (
     QUEUE_NEW,
     QUEUE_SCHEDULED,
     STATE_NEW,
-    STATE_REVIEW,
     Attempt,
     AttemptAnswer,
     CardState,
-    ReviewLog,
+    ReviewDayStats,
 )
 
 
@@ -32,7 +31,7 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 CARD = table_of(CardState)
-LOG = table_of(ReviewLog)
+DAY = table_of(ReviewDayStats)
 ATTEMPT = table_of(Attempt)
 ANSWER = table_of(AttemptAnswer)
 
@@ -56,23 +55,18 @@ def retention_by_week(learner: int, today: int, weeks: int, *, session: Session)
     """Share of review-state answers not rated Again, per week of the last ``weeks``, oldest first.
 
     ``today`` is the learner's local day number (as stored in ``review_day``); weeks without a
-    review-state answer are left out.
+    review-state answer are left out. Read from the day totals (``review_day_stats``), never the log.
     """
     found = session.execute(
-        select(LOG.c.review_day, LOG.c.rating, func.count())
-        .where(
-            LOG.c.learner_id == learner,
-            LOG.c.review_day > today - 7 * weeks,
-            LOG.c.state_before == STATE_REVIEW,
+        select(DAY.c.review_day, DAY.c.review_cards, DAY.c.lapses).where(
+            DAY.c.learner_id == learner, DAY.c.review_day > today - 7 * weeks
         )
-        .group_by(LOG.c.review_day, LOG.c.rating)
     ).all()
     tallies: dict[int, list[int]] = {}
-    for day, rating, count in found:
+    for day, reviewed, lapses in found:
         tally = tallies.setdefault((today - day) // 7, [0, 0])
-        tally[1] += count
-        if rating != 1:
-            tally[0] += count
+        tally[1] += reviewed
+        tally[0] += reviewed - lapses
     return [tallies[w][0] / tallies[w][1] for w in sorted(tallies, reverse=True) if tallies[w][1]]
 
 
@@ -87,26 +81,10 @@ def unfinished_exam(learner: int, *, session: Session) -> int | None:
     return None if found is None else int(found)
 
 
-def last_rating_of_card() -> Any:
-    """A correlated subquery: the rating of the last review-log row of the outer query's card."""
-    return (
-        select(LOG.c.rating)
-        .where(
-            LOG.c.learner_id == CARD.c.learner_id,
-            LOG.c.pack_id == CARD.c.pack_id,
-            LOG.c.question_id == CARD.c.question_id,
-        )
-        .order_by(LOG.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def last_review_ratings(learner: int, pack_id: str, *, session: Session) -> dict[int, tuple[int, Any]]:
     """Position in pack -> (rating, time) of the learner's last review of each reviewed card of a pack."""
-    last_rating = last_rating_of_card()
     rows = session.execute(
-        select(CARD.c.position, last_rating, CARD.c.last_review).where(
+        select(CARD.c.position, CARD.c.last_rating, CARD.c.last_review).where(
             CARD.c.learner_id == learner,
             CARD.c.pack_id == pack_id,
             CARD.c.state != STATE_NEW,

@@ -23,6 +23,7 @@ PROGRESS_TABLES: dict[str, str] = {
     "mistake": f"learner_id = {OWN_LEARNER}",
     "attempt": f"learner_id = {OWN_LEARNER}",
     "review_day_stats": f"learner_id = {OWN_LEARNER}",
+    "pack_day_stats": f"learner_id = {OWN_LEARNER}",
     "attempt_answer": f"attempt_id IN (SELECT a.id FROM attempt a WHERE a.learner_id = {OWN_LEARNER})",
 }
 """Every table holding a learner's data, with the row predicate a student's policy enforces."""

@@ -8,24 +8,21 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, CursorResult, Result, and_, bindparam, case, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Result, and_, bindparam, case, delete, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from studyvm.store.models import (
     QUEUE_BURIED,
     QUEUE_NEW,
     QUEUE_SCHEDULED,
     STATE_NEW,
-    STATE_REVIEW,
     ReviewLog,
 )
 from studyvm.store.repo import table_of
-from studyvm.study.cards import CARD, DAY, CardRow, queue_for
+from studyvm.study.cards import CARD, CardRow, queue_for
+from studyvm.study.daytotals import count_day, count_pack_day
 from studyvm.study.scheduling import CardFields
 
 LOG = table_of(ReviewLog)
@@ -48,37 +45,6 @@ def new_id(result: Result[Any]) -> int:
 # Prepared once: on the answer path, building statements costs more than running them.
 _UPDATE_CARD = update(CARD).where(CARD.c.id == bindparam("card_id"))
 _INSERT_LOG = insert(LOG)
-_DAY_COUNTS = ("reviews", "new_cards", "review_cards", "lapses")
-
-
-@lru_cache(maxsize=4)
-def _bump_day(dialect: str) -> Insert:
-    """``INSERT … ON CONFLICT DO UPDATE`` adding to one learner-day row (SQLite and PostgreSQL)."""
-    values: dict[str, BindParameter[Any]] = {
-        "learner_id": bindparam("b_learner"),
-        "review_day": bindparam("b_day"),
-        **{k: bindparam(f"b_{k}") for k in _DAY_COUNTS},
-    }
-    key = [DAY.c.learner_id, DAY.c.review_day]
-    if dialect == "sqlite":
-        lite = sqlite.insert(DAY).values(values)
-        added = {k: DAY.c[k] + lite.excluded[k] for k in _DAY_COUNTS}
-        return lite.on_conflict_do_update(index_elements=key, set_=added)
-    pg = postgresql.insert(DAY).values(values)
-    return pg.on_conflict_do_update(index_elements=key, set_={k: DAY.c[k] + pg.excluded[k] for k in _DAY_COUNTS})
-
-
-def _count_day(session: Session, learner: int, day: int, state_before: int, rating: int, sign: int) -> None:
-    """Add (``sign`` 1) or remove (-1) one review in the learner's day totals."""
-    counts = day_counts(state_before, rating, sign)
-    session.execute(
-        _bump_day(session.get_bind().dialect.name),
-        {
-            "b_learner": learner,
-            "b_day": day,
-            **{f"b_{k}": n for k, n in zip(_DAY_COUNTS, counts, strict=True)},
-        },
-    )
 
 
 def _snapshot(card: CardRow) -> str:
@@ -88,12 +54,13 @@ def _snapshot(card: CardRow) -> str:
             "suspended": card.suspended,
             "leech": card.leech,
             "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+            "last_rating": card.last_rating,
         }
     )
 
 
-def answer_values(card: CardRow, after: CardFields, leech: bool) -> dict[str, object]:
-    """The ``card_state`` columns an answer sets."""
+def answer_values(card: CardRow, after: CardFields, leech: bool, rating: int) -> dict[str, object]:
+    """The ``card_state`` columns an answer rated ``rating`` sets."""
     suspended = card.suspended or leech
     return {
         "state": after.state,
@@ -108,6 +75,7 @@ def answer_values(card: CardRow, after: CardFields, leech: bool) -> dict[str, ob
         "suspended": suspended,
         "buried_until": None,
         "queue": queue_for(after.state, suspended, card.removed),
+        "last_rating": rating,
     }
 
 
@@ -126,6 +94,7 @@ def log_values(
         "learner_id": learner,
         "pack_id": card.pack_id,
         "question_id": card.question_id,
+        "card_id": card.id,
         "rating": rating,
         "reviewed_at": now,
         "review_day": day,
@@ -135,13 +104,6 @@ def log_values(
         "response": None if response is None else json.dumps(response, default=str),
         "prev": _snapshot(card),
     }
-
-
-def day_counts(state_before: int, rating: int, sign: int = 1) -> tuple[int, int, int, int]:
-    """What one review adds (``sign`` 1) to or removes (-1) from a day's (reviews, new cards, review
-    cards, lapses)."""
-    review = state_before == STATE_REVIEW
-    return sign, sign * (state_before == STATE_NEW), sign * review, sign * (review and rating == 1)
 
 
 def record_review(
@@ -159,9 +121,10 @@ def record_review(
     duration_ms: int | None = None,
 ) -> int:
     """Store the new card state and the review log row (undo snapshot included); the log id."""
-    session.execute(_UPDATE_CARD, {"card_id": card.id, **answer_values(card, after, leech)})
+    session.execute(_UPDATE_CARD, {"card_id": card.id, **answer_values(card, after, leech, rating)})
     result = session.execute(_INSERT_LOG, log_values(learner, card, rating, now, day, score, response, duration_ms))
-    _count_day(session, learner, day, card.fields.state, rating, 1)
+    count_day(session, learner, day, card.fields.state, rating, 1)
+    count_pack_day(session, learner, day, card.pack_id, card.fields.state, 1)
     return new_id(result)
 
 
@@ -171,14 +134,29 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     Returns the (pack id, question id) of the card, or ``None`` if there was nothing to undo.
     """
     log = session.execute(
-        select(LOG.c.pack_id, LOG.c.question_id, LOG.c.prev, LOG.c.review_day, LOG.c.state_before, LOG.c.rating).where(
-            LOG.c.id == log_id, LOG.c.learner_id == learner
-        )
+        select(
+            LOG.c.pack_id,
+            LOG.c.question_id,
+            LOG.c.card_id,
+            LOG.c.prev,
+            LOG.c.review_day,
+            LOG.c.state_before,
+            LOG.c.rating,
+        ).where(LOG.c.id == log_id, LOG.c.learner_id == learner)
     ).first()
     if log is None or log.prev is None:
         return None
     snap = json.loads(log.prev)
     fields = CardFields.from_dict(snap)
+    if "last_rating" in snap or fields.state == STATE_NEW:
+        last_rating = snap.get("last_rating")
+    else:  # a snapshot from before the column: the card's previous answer in the log
+        last_rating = session.execute(
+            select(LOG.c.rating)
+            .where(LOG.c.card_id == log.card_id, LOG.c.id != log_id)
+            .order_by(LOG.c.id.desc())
+            .limit(1)
+        ).scalar()
     buried = snap.get("buried_until")
     key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == log.pack_id, CARD.c.question_id == log.question_id)
     removed = session.execute(select(CARD.c.removed).where(key)).scalar()
@@ -198,10 +176,12 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
             leech=snap["leech"],
             buried_until=datetime.fromisoformat(buried) if buried else None,
             queue=queue_for(fields.state, snap["suspended"], bool(removed), bool(buried)),
+            last_rating=last_rating,
         )
     )
     session.execute(delete(LOG).where(LOG.c.id == log_id))
-    _count_day(session, learner, log.review_day, log.state_before, log.rating, -1)
+    count_day(session, learner, log.review_day, log.state_before, log.rating, -1)
+    count_pack_day(session, learner, log.review_day, log.pack_id, log.state_before, -1)
     return (log.pack_id, log.question_id)
 
 

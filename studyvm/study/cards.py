@@ -25,14 +25,12 @@ from studyvm.store.models import (
     STATE_REVIEW,
     CardState,
     PackSync,
-    ReviewDayStats,
 )
 from studyvm.store.repo import table_of
 from studyvm.study.scheduling import CardFields
 
 CARD = table_of(CardState)
 SYNC = table_of(PackSync)
-DAY = table_of(ReviewDayStats)
 LEARN_AHEAD = timedelta(minutes=20)
 """Learning cards due this soon are shown when nothing else is left (as Anki does)."""
 
@@ -50,6 +48,7 @@ class CardRow:
     leech: bool = False
     removed: bool = False
     buried_until: datetime | None = None
+    last_rating: int | None = None
 
 
 _CARD_COLS = (
@@ -69,6 +68,7 @@ _CARD_COLS = (
     CARD.c.leech,
     CARD.c.removed,
     CARD.c.buried_until,
+    CARD.c.last_rating,
 )
 
 
@@ -83,6 +83,7 @@ def _row(r: Row[*tuple[Any, ...]]) -> CardRow:
         leech=bool(r.leech),
         removed=bool(r.removed),
         buried_until=r.buried_until,
+        last_rating=r.last_rating,
     )
 
 
@@ -127,14 +128,30 @@ def next_card(
     allow_new: bool = True,
     allow_reviews: bool = True,
     exclude_packs: tuple[str, ...] = (),
+    no_new: frozenset[str] = frozenset(),
+    no_reviews: frozenset[str] = frozenset(),
 ) -> CardRow | None:
     """The card to show next: due cards by due time, then new cards in pack order, then
-    learning cards due within :data:`LEARN_AHEAD`; ``None`` when nothing is left."""
+    learning cards due within :data:`LEARN_AHEAD`; ``None`` when nothing is left. The packs in
+    ``no_new`` and ``no_reviews`` have reached their daily limit of new cards or of reviews: they
+    show only learning cards."""
     params = {"learner": learner, "pack": pack_id, "exclude": list(exclude_packs)}
     flags = (pack_id is not None, allow_reviews, bool(exclude_packs))
-    found = session.execute(_pick("due", *flags), {**params, "until": now}).first()
+    found = None
+    if allow_reviews and no_reviews:  # review cards of the other packs, then learning cards of any
+        others = {**params, "until": now, "exclude": [*exclude_packs, *no_reviews]}
+        found = session.execute(_pick("due", pack_id is not None, True, True), others).first()
+        learning = session.execute(
+            _pick("due", pack_id is not None, False, bool(exclude_packs)), {**params, "until": now}
+        ).first()
+        if found is None or (learning is not None and (learning.due, learning.id) < (found.due, found.id)):
+            found = learning
+    else:
+        found = session.execute(_pick("due", *flags), {**params, "until": now}).first()
     if found is None and allow_new:
-        found = session.execute(_pick("new", *flags), params).first()
+        blocked = [*exclude_packs, *no_new]
+        new_flags = (pack_id is not None, allow_reviews, bool(blocked))
+        found = session.execute(_pick("new", *new_flags), {**params, "exclude": blocked}).first()
     if found is None:
         found = session.execute(_pick("ahead", *flags), {**params, "until": now + LEARN_AHEAD}).first()
     return _row(found) if found else None
@@ -151,14 +168,6 @@ def get_card(learner: int, pack_id: str, question_id: str, *, session: Session) 
     """The stored card for a question, or ``None``."""
     found = session.execute(_GET_CARD, {"learner": learner, "pack": pack_id, "qid": question_id}).first()
     return _row(found) if found else None
-
-
-def done_today(learner: int, day: int, *, session: Session) -> tuple[int, int]:
-    """(new cards introduced, review-state cards reviewed) on local day ``day``."""
-    row = session.execute(
-        select(DAY.c.new_cards, DAY.c.review_cards).where(DAY.c.learner_id == learner, DAY.c.review_day == day)
-    ).first()
-    return (row.new_cards, row.review_cards) if row else (0, 0)
 
 
 def _capped(queue: int, by_pack: bool, excluding: bool, cap: str) -> ScalarSelect[int]:

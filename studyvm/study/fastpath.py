@@ -19,8 +19,9 @@ from typing import Any, cast
 from sqlalchemy import Engine
 
 from studyvm.store import hotpath
-from studyvm.study import card_writes
+from studyvm.study import card_writes, daytotals
 from studyvm.study import cards as repo
+from studyvm.study.limits import Allowance
 from studyvm.study.queue import DueQueue
 from studyvm.study.scheduling import CardFields, Scheduled
 
@@ -48,6 +49,7 @@ def _row(r: tuple) -> repo.CardRow:
         leech,
         removed,
         buried,
+        last_rating,
     ) = r
     fields = CardFields(
         state, step, stability, difficulty, hotpath.from_text(due), hotpath.from_text(last), reps, lapses
@@ -62,6 +64,7 @@ def _row(r: tuple) -> repo.CardRow:
         leech=bool(leech),
         removed=bool(removed),
         buried_until=hotpath.from_text(buried),
+        last_rating=last_rating,
     )
 
 
@@ -77,6 +80,8 @@ class ReviewPath:
         self.new_limit = max(1, new_limit)
         self.queue: DueQueue | None = None
         self._version = -1
+        self._counted = -1
+        """``data_version`` when today's counts were last read (see :meth:`counted_elsewhere`)."""
 
     def close(self) -> None:
         """Give the connection back."""
@@ -116,16 +121,25 @@ class ReviewPath:
         return DueQueue(horizon, pack, scheduled, counts, resolve, refill)  # details read when needed
 
     def next(
-        self, now: datetime, pack: str | None, new_left: int, reviews_left: int
+        self, now: datetime, pack: str | None, allowed: Allowance
     ) -> tuple[tuple[str, int, str, int], tuple[int, int]] | None:
-        """((pack id, card id, question id, state), (due, new) counts) of the next card, or ``None``."""
+        """((pack id, card id, question id, state), (due, new) counts) of the next card within the
+        daily limits ``allowed``, or ``None``."""
         queue = self.fresh(now, pack)
         at = hotpath.text_of(now)
-        picked = queue.next(at, hotpath.text_of(now + repo.LEARN_AHEAD), new_left > 0, reviews_left > 0)
+        new_left, reviews_left = allowed.new_left(pack), allowed.reviews_left(pack)
+        picked = queue.next(
+            at,
+            hotpath.text_of(now + repo.LEARN_AHEAD),
+            new_left > 0,
+            reviews_left > 0,
+            no_new=allowed.blocked("new"),
+            no_reviews=allowed.blocked("reviews"),
+        )
         if picked is None:
             return None
         # Learning steps go on past the review limit, so allow a little over it.
-        return picked, queue.counts(at, reviews_left + 100, new_left)
+        return picked, queue.counts(at, reviews_left + 100, new_left, allowed.new_left)
 
     def counts_by_pack(self, now: datetime, packs: list[str]) -> dict[str, tuple[int, int]]:
         """Pack id -> (cards due by ``now``, new cards waiting), daily limits aside: index-only counts."""
@@ -133,12 +147,27 @@ class ReviewPath:
         new = hotpath.new_counts(self.conn, self.learner)
         return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
 
-    def new_day(self, now: datetime, day: int) -> tuple[int, int]:
-        """Start a day: put back the cards whose burial is over; (new cards, reviews) done on ``day``."""
+    def new_day(self, now: datetime, day: int) -> dict[str, tuple[int, int]]:
+        """Start a day: put back the cards whose burial is over; pack id -> (new cards, reviews) done
+        on ``day``."""
         with hotpath.write(self.conn):
             hotpath.unbury(self.conn, self.learner, hotpath.text_of(now))
         self.invalidate()
+        return self.done_on(day)
+
+    def done_on(self, day: int) -> dict[str, tuple[int, int]]:
+        """Pack id -> (new cards introduced, review cards reviewed) on ``day``, read now."""
+        self._counted = hotpath.data_version(self.conn)
         return hotpath.done_on(self.conn, self.learner, day)
+
+    def stamp(self) -> tuple[int, int]:
+        """(commits by other connections, changes made by this one): moves with any change to the database."""
+        return hotpath.data_version(self.conn), self.conn.total_changes
+
+    def counted_elsewhere(self) -> bool:
+        """Whether another connection (another session, an undo) has committed since the day's counts
+        were read: they are read again then."""
+        return hotpath.data_version(self.conn) != self._counted
 
     def reviews_by_day(self) -> dict[int, int]:
         """Local day -> reviews, for the days the learner reviewed."""
@@ -165,7 +194,7 @@ class ReviewPath:
                 return None
             card = _row(found)
             done = decide(card)
-            values = card_writes.answer_values(card, done.fields, done.became_leech)
+            values = card_writes.answer_values(card, done.fields, done.became_leech, log["rating"])
             hotpath.update_card(conn, card.id, values)
             log_id = hotpath.insert_review(
                 conn,
@@ -180,7 +209,8 @@ class ReviewPath:
                     log["duration_ms"],
                 ),
             )
-            hotpath.count_day(conn, learner, log["day"], card_writes.day_counts(card.fields.state, log["rating"]))
+            hotpath.count_day(conn, learner, log["day"], daytotals.day_counts(card.fields.state, log["rating"]))
+            hotpath.count_pack_day(conn, learner, log["day"], pack_id, daytotals.pack_day_counts(card.fields.state))
             if mistake is None:
                 hotpath.clear_mistakes(conn, learner, pack_id, qid)
             else:

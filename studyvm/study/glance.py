@@ -16,6 +16,7 @@ from typing import Any
 
 from studyvm.config import Settings
 from studyvm.store import hotpath
+from studyvm.study.limits import Allowance, DailyLimits
 from studyvm.study.scheduling import day_of
 
 
@@ -34,7 +35,7 @@ Glance = tuple[dict[str, tuple[int, int]], int, int]
 
 
 def glance(
-    settings: Settings, packs: dict[str, list[str]], now: datetime, tz: tzinfo, new_per_day: int
+    settings: Settings, packs: dict[str, list[str]], now: datetime, tz: tzinfo, limits: DailyLimits
 ) -> Glance | None:
     """(pack id -> (due now, new available today), streak, reviews today) or ``None`` (ask the service).
 
@@ -50,7 +51,7 @@ def glance(
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, settings.learner, packs, now, tz, new_per_day)
+        return _read(conn, settings.learner, packs, now, tz, limits)
     except sqlite3.Error:
         return None
     finally:
@@ -63,7 +64,7 @@ def _read(
     packs: dict[str, list[str]],
     now: datetime,
     tz: tzinfo,
-    new_per_day: int,
+    limits: DailyLimits,
 ) -> Glance | None:
     learner = hotpath.learner_named(conn, learner_name)
     at = hotpath.text_of(now)
@@ -73,9 +74,11 @@ def _read(
         return None
     today = day_of(now, tz)
     days = {day: (reviews, new) for day, reviews, new in hotpath.day_totals(conn, learner)}
-    new_left = max(0, new_per_day - days.get(today, (0, 0))[1])
+    allowed = Allowance(limits, hotpath.done_on(conn, learner, today), tuple(packs))
     new = hotpath.new_counts(conn, learner)
-    counts = {pid: (hotpath.due_count(conn, learner, pid, at), min(new_left, new.get(pid, 0))) for pid in packs}
+    counts = {
+        pid: (hotpath.due_count(conn, learner, pid, at), min(allowed.new_left(pid), new.get(pid, 0))) for pid in packs
+    }
     return counts, streak(set(days), today), days.get(today, (0, 0))[0]
 
 
@@ -96,4 +99,4 @@ def glance_for(settings: Settings, catalog_packs: dict, **service_options: Any) 
         return None  # the service reports it
     ids = {pid: pack.index.ids for pid, pack in catalog_packs.items()}
     clock = service_options.get("clock") or now_utc
-    return glance(settings, ids, clock(), service_options.get("tz") or local_tz(), prefs.new_per_day)
+    return glance(settings, ids, clock(), service_options.get("tz") or local_tz(), prefs.limits)

@@ -80,12 +80,16 @@ def suggest(due_now: int, new_total: int, known: bool = True) -> tuple[str, str]
 
 
 def fill_counts(service: StudyService, packs: list[PackSummary]) -> None:
-    """Cards due now and new cards available today, per pack (the same figures everywhere)."""
+    """Cards due now and new cards available today, per pack (the same figures everywhere), and each
+    pack's daily limits."""
+    from studyvm.study.limits import describe
+
     counts = service.due_counts()
     for pack in packs:
         count = counts.get(pack.id)
         if count is not None:
             pack.due, pack.new = count.due, count.new
+        pack.limits = describe(service.limits, pack.id)
 
 
 def fill_dashboard(service: StudyService, data: Dashboard, mastery: bool = True) -> None:

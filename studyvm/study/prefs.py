@@ -1,19 +1,18 @@
-"""Study preferences: the ``[study]`` table of the user's settings file.
+"""Study preferences: the ``[study]`` and ``[limits]`` tables of the user's settings file.
 
 ``desired_retention`` (default 0.9), ``new_per_day`` (20) and ``reviews_per_day`` (200); explicit
-arguments (tests, the TUI) win over the file.
+arguments (tests, the TUI) win over the file. The daily limits per pack are resolved by
+:mod:`studyvm.study.limits`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from studyvm.config import Settings
+from studyvm.study.limits import NEW_PER_DAY, REVIEWS_PER_DAY, DailyLimits, resolve
 from studyvm.study.scheduling import DEFAULT_RETENTION
-
-NEW_PER_DAY = 20
-REVIEWS_PER_DAY = 200
 
 
 @dataclass
@@ -23,15 +22,19 @@ class StudyPrefs:
     retention: float = DEFAULT_RETENTION
     new_per_day: int = NEW_PER_DAY
     reviews_per_day: int = REVIEWS_PER_DAY
+    limits: DailyLimits = field(default_factory=DailyLimits)
+    """The daily limits of every pack (see :mod:`studyvm.study.limits`)."""
 
 
-def _study_table(settings: Settings) -> dict[str, Any]:
-    """The valid values of the ``[study]`` table of the settings file (a broken file, a wrong
-    type or an out-of-range value counts as missing: :mod:`studyvm.settings_check` reports it)."""
+def _tables(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The valid values of the ``[study]`` table of the settings file, and its ``[limits]`` table (a
+    broken file, a wrong type or an out-of-range value counts as missing:
+    :mod:`studyvm.settings_check` reports it)."""
     from studyvm.settings_check import read_settings, usable_study_values
 
     data, _problems = read_settings(settings.settings_file)  # reported by the CLI and the app
-    return usable_study_values(data)
+    limits = data.get("limits")
+    return usable_study_values(data), limits if isinstance(limits, dict) else {}
 
 
 def load_study_prefs(
@@ -41,7 +44,7 @@ def load_study_prefs(
     reviews_per_day: int | None = None,
 ) -> StudyPrefs:
     """Arguments, else the settings file, else defaults; ``ValueError`` naming a bad value."""
-    table = _study_table(settings)
+    table, limits = _tables(settings)
     try:
         prefs = StudyPrefs(
             retention=float(retention if retention is not None else table.get("desired_retention", DEFAULT_RETENTION)),
@@ -56,4 +59,5 @@ def load_study_prefs(
         raise ValueError("desired retention must be between 0.5 and 0.99")
     if prefs.new_per_day < 0 or prefs.reviews_per_day < 0:
         raise ValueError("daily limits cannot be negative")
+    prefs.limits = resolve(table, limits, new_per_day, reviews_per_day)
     return prefs

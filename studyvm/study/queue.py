@@ -66,23 +66,37 @@ class DueQueue:
         if missing:
             self._meta.update(self._resolve(missing))
 
-    def _first(self, until: str, learning_only: bool, start: int = 0) -> tuple[int, int] | None:
-        """(index, card id) of the first entry due by ``until`` (a learning one if ``learning_only``)."""
+    def _first(
+        self, until: str, learning_only: bool, start: int = 0, no_reviews: frozenset[str] = frozenset()
+    ) -> tuple[int, int] | None:
+        """(index, card id) of the first entry due by ``until`` (a learning one if ``learning_only``, or
+        if its pack is in ``no_reviews``)."""
         end = bisect_right(self._due, (until, _LAST))
+        batch = _BATCH if learning_only or no_reviews else 1
         for at in range(start, end):
             card_id = self._due[at][1]
             if card_id not in self._meta:
-                self._meta_of(at, min(end, at + (_BATCH if learning_only else 1)))
-            if not learning_only or self._meta[card_id][2] != STATE_REVIEW:
+                self._meta_of(at, min(end, at + batch))
+            pack, _qid, state = self._meta[card_id]
+            if state != STATE_REVIEW or not (learning_only or pack in no_reviews):
                 return at, card_id
         return None
 
-    def next(self, now: str, ahead: str, allow_new: bool, allow_reviews: bool) -> tuple[str, int, str, int] | None:
-        """(pack id, card id, question id, state) of the card to show, or ``None``."""
-        found = self._first(now, not allow_reviews)
+    def next(
+        self,
+        now: str,
+        ahead: str,
+        allow_new: bool,
+        allow_reviews: bool,
+        no_new: frozenset[str] = frozenset(),
+        no_reviews: frozenset[str] = frozenset(),
+    ) -> tuple[str, int, str, int] | None:
+        """(pack id, card id, question id, state) of the card to show, or ``None``; the packs in
+        ``no_new`` and ``no_reviews`` have reached their daily limit of new cards or of reviews."""
+        found = self._first(now, not allow_reviews, no_reviews=no_reviews)
         if found is None and allow_new:
             for pid in sorted(self._new_counts):
-                if not self._new_counts[pid]:
+                if not self._new_counts[pid] or pid in no_new:
                     continue
                 entries = self._new.get(pid)
                 if not entries:
@@ -98,10 +112,13 @@ class DueQueue:
         pack, qid, state = self._meta[card_id]
         return pack, card_id, qid, state
 
-    def counts(self, now: str, due_cap: int, new_cap: int) -> tuple[int, int]:
-        """(cards due by ``now``, new cards), each at most its cap."""
+    def counts(
+        self, now: str, due_cap: int, new_cap: int, pack_cap: Callable[[str], int] | None = None
+    ) -> tuple[int, int]:
+        """(cards due by ``now``, new cards), each at most its cap (``pack_cap(pack)``: new cards a
+        pack may still show)."""
         due = bisect_right(self._due, (now, _LAST))
-        new = sum(self._new_counts.values())
+        new = sum(n if pack_cap is None else min(n, pack_cap(p)) for p, n in self._new_counts.items())
         return min(max(0, due_cap), due), min(max(0, new_cap), new)
 
     def _drop_new(self, pack: str, card_id: int) -> None:

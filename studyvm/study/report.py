@@ -10,11 +10,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from studyvm.store.classdb import require_instructor
-from studyvm.store.models import Attempt, AttemptAnswer, Learner, Mistake, ReviewLog
+from studyvm.store.models import Attempt, AttemptAnswer, CardState, Learner, Mistake, ReviewDayStats, ReviewLog
 from studyvm.store.repo import table_of
 from studyvm.study.stats import exam_history, mastery_counts, shares
 from studyvm.wording import one_line, plural
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
 LOG = table_of(ReviewLog)
+CARD = table_of(CardState)
+DAY = table_of(ReviewDayStats)
 ATTEMPT = table_of(Attempt)
 ANSWER = table_of(AttemptAnswer)
 MISTAKE = table_of(Mistake)
@@ -100,7 +102,12 @@ def _learner_reports(
     svc: StudyService, session: Session, pack_id: str | None, log_pack: list[Any], ans_pack: list[Any]
 ) -> list[LearnerReport]:
     """One :class:`LearnerReport` per learner, by name."""
-    reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
+    if pack_id:
+        reviews = _grouped(session, select(LOG.c.learner_id, func.count()).where(*log_pack).group_by(LOG.c.learner_id))
+    else:  # the day totals hold them: no scan of the log
+        reviews = _grouped(
+            session, select(DAY.c.learner_id, cast(func.sum(DAY.c.reviews), Integer)).group_by(DAY.c.learner_id)
+        )
     latest = _last_activity(session, log_pack, ans_pack)
     found = []
     for learner_id, name in session.execute(select(LEARNER.c.id, LEARNER.c.name).order_by(LEARNER.c.name)):
@@ -122,14 +129,18 @@ def _learner_reports(
 
 
 def _question_reports(
-    svc: StudyService, session: Session, log_pack: list[Any], ans_pack: list[Any], mis_pack: list[Any]
+    svc: StudyService, session: Session, pack_id: str | None, ans_pack: list[Any], mis_pack: list[Any]
 ) -> list[QuestionReport]:
     """Questions answered wrongly at least once, worst first."""
     answered: dict[tuple[str, str], int] = {}
+    # Reviews per card along the log's one index (card_id), then per question over the learners' cards.
+    per_card = select(LOG.c.card_id, func.count().label("n")).group_by(LOG.c.card_id).subquery()
+    card_pack = [CARD.c.pack_id == pack_id] if pack_id else []
     for query in (
-        select(LOG.c.pack_id, LOG.c.question_id, func.count())
-        .where(*log_pack)
-        .group_by(LOG.c.pack_id, LOG.c.question_id),
+        select(CARD.c.pack_id, CARD.c.question_id, cast(func.sum(per_card.c.n), Integer))
+        .join_from(per_card, CARD, CARD.c.id == per_card.c.card_id)
+        .where(*card_pack)
+        .group_by(CARD.c.pack_id, CARD.c.question_id),
         select(ANSWER.c.pack_id, ANSWER.c.question_id, func.count())
         .where(*ans_pack)
         .group_by(ANSWER.c.pack_id, ANSWER.c.question_id),
@@ -161,7 +172,7 @@ def compute_report(svc: StudyService, session: Session, pack_id: str | None = No
     return Report(
         pack_id=pack_id,
         learners=_learner_reports(svc, session, pack_id, log_pack, ans_pack),
-        questions=_question_reports(svc, session, log_pack, ans_pack, mis_pack),
+        questions=_question_reports(svc, session, pack_id, ans_pack, mis_pack),
     )
 
 

@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import cached_property
 from typing import Protocol
 
 FIELDS = ("topic", "tag", "type", "pack", "is", "prop")
@@ -61,8 +62,11 @@ class Searchable(Protocol):
     """Which of :data:`STATES` hold for the card now."""
     lapses: int
     reps: int
-    ivl: float
-    """Days between the last review and the due date (0 for a new card)."""
+
+    @property
+    def ivl(self) -> float:
+        """Days between the last review and the due date (0 for a new card)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,19 @@ class Term:
     field: str
     value: str
 
+    @cached_property
+    def _lower(self) -> str:
+        return self.value.lower()
+
+    @cached_property
+    def _prop(self) -> tuple[str, Callable[[float, float], bool], float]:
+        name, op, number = split_prop(self.value)
+        return name, OPS[op], number
+
     def matches(self, card: Searchable) -> bool:
-        """True when ``card`` satisfies this term."""
-        value = self.value.lower()
+        """True when ``card`` satisfies this term (the value is read once, then kept: a search tests
+        every card)."""
+        value = self._lower
         if not self.field:
             return value in card.text
         if self.field == "topic":
@@ -87,8 +101,8 @@ class Term:
             return fnmatchcase(card.pack_id.lower(), value)
         if self.field == "is":
             return value in card.flags
-        name, op, number = split_prop(self.value)
-        return OPS[op](float(getattr(card, name)), number)
+        name, test, number = self._prop
+        return test(float(getattr(card, name)), number)
 
 
 @dataclass(frozen=True)
@@ -110,7 +124,10 @@ class And:
 
     def matches(self, card: Searchable) -> bool:
         """True when all match."""
-        return all(n.matches(card) for n in self.nodes)
+        for node in self.nodes:  # noqa: SIM110 (a plain loop: cheaper than all() over a generator, per card)
+            if not node.matches(card):
+                return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from studyvm.study import card_writes
 from studyvm.study import cards as repo
 from studyvm.study.card_actions import CardActions
 from studyvm.study.grading import expected_answer, grade, is_self_rated, suggested_rating
+from studyvm.study.limits import Allowance
 from studyvm.study.presentation import present
 from studyvm.study.scheduling import Scheduled, day_of, schedule
 from studyvm.study.servicebase import StudyError
@@ -50,10 +51,10 @@ class StudyService(CardActions):
         if pack_id is not None:
             self.pack(pack_id)
         now = self.clock()
-        new_left, reviews_left = self._limits(now)
+        allowed = self._limits(now)
         fast = self._review_path()
         if fast is not None:
-            found = fast.next(now, pack_id, new_left, reviews_left)
+            found = fast.next(now, pack_id, allowed)
             if found is None:
                 return None
             (pid, card_id, qid, state), counts = found
@@ -64,23 +65,25 @@ class StudyService(CardActions):
                 now,
                 session=session,
                 pack_id=pack_id,
-                allow_new=new_left > 0,
-                allow_reviews=reviews_left > 0,
+                allow_new=allowed.new_left(pack_id) > 0,
+                allow_reviews=allowed.reviews_left(pack_id) > 0,
                 exclude_packs=self._missing,
+                no_new=allowed.blocked("new"),
+                no_reviews=allowed.blocked("reviews"),
             )
             if row is None:
                 return None
-            return self._view(session, row, now, pack_id, new_left, reviews_left)
+            return self._view(session, row, now, pack_id, allowed)
 
     def _view(
-        self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, new_left: int, reviews_left: int
+        self, session: Session, row: repo.CardRow, now: datetime, pack_id: str | None, allowed: Allowance
     ) -> CardView:
         # Learning steps go on past the review limit, so allow a little over it.
         counts = repo.capped_counts(
             self.learner_id,
             now,
-            reviews_left + 100,
-            new_left,
+            allowed.reviews_left(pack_id) + 100,
+            allowed.new_left(pack_id),
             session=session,
             pack_id=pack_id,
             exclude_packs=self._missing,
@@ -107,17 +110,17 @@ class StudyService(CardActions):
         if self.pack(pack_id).question(question_id) is None:
             raise StudyError(f"no question '{question_id}' in pack '{pack_id}'")
         now = self.clock()
-        new_left, reviews_left = self._limits(now)
+        allowed = self._limits(now)
         with self.read() as session:
             row = repo.get_card(self.learner_id, pack_id, question_id, session=session)
             if row is None:
                 raise StudyError(f"no card for {pack_id}/{question_id}")
-            return self._view(session, row, now, pack_id, new_left, reviews_left)
+            return self._view(session, row, now, pack_id, allowed)
 
     def due_counts(self) -> dict[str, DueCount]:
-        """Every loaded pack -> cards due now and new cards available today."""
+        """Every loaded pack -> cards due now and new cards available today (within its limits)."""
         now = self.clock()
-        new_left, _ = self._limits(now)
+        allowed = self._limits(now)
         fast = self._review_path()
         if fast is not None:  # the review queue holds both (and is then ready for the first card)
             counts = fast.counts_by_pack(now, list(self.packs))
@@ -125,7 +128,7 @@ class StudyService(CardActions):
             with self.read() as session:
                 counts = repo.due_counts(self.learner_id, now, session=session)
         return {
-            pid: DueCount(pid, counts.get(pid, (0, 0))[0], min(new_left, counts.get(pid, (0, 0))[1]))
+            pid: DueCount(pid, counts.get(pid, (0, 0))[0], min(allowed.new_left(pid), counts.get(pid, (0, 0))[1]))
             for pid in self.packs
         }
 
@@ -201,10 +204,10 @@ class StudyService(CardActions):
         for sibling in self._bury_siblings(card.pack_id, question):
             self._undo.append(("sibling", 0, (card.pack_id, sibling)))  # undone with the answer
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
-        if self._today is not None and self._today[0] == day:
+        self._changed(queue=False)
+        if self._today is not None and self._today[0] == day:  # counted in the database too
             before = row.fields.state
-            self._today[1] += before == STATE_NEW
-            self._today[2] += before == STATE_REVIEW
+            self._today[1].count(card.pack_id, before == STATE_NEW, before == STATE_REVIEW)
         return AnswerOutcome(
             pack_id=card.pack_id,
             question_id=question.id,

@@ -21,9 +21,9 @@ from studyvm.config import Settings
 from studyvm.errors import StudyVMError
 from studyvm.store.classdb import session_role
 from studyvm.store.engine import open_database, write_session
-from studyvm.study import card_writes
-from studyvm.study import cards as repo
+from studyvm.study import card_writes, daytotals
 from studyvm.study import sync as packsync
+from studyvm.study.limits import Allowance
 from studyvm.study.prefs import load_study_prefs
 from studyvm.study.scheduling import day_of, local_tz, make_scheduler, now_utc
 from studyvm.study.views import CardView
@@ -63,8 +63,8 @@ class ServiceBase:
         except ValueError as exc:
             raise StudyError(f"{settings.settings_file}: error: [study] {exc}") from None
         self.scheduler = make_scheduler(prefs.retention, fuzz)
-        self.new_per_day = prefs.new_per_day
-        self.reviews_per_day = prefs.reviews_per_day
+        self.limits = prefs.limits
+        """Daily limits per pack and over all packs (:mod:`studyvm.study.limits`)."""
         self.rng = random.Random(seed)
         self._packs = packs
         self._engine = engine
@@ -74,9 +74,9 @@ class ServiceBase:
         self.caches: dict[str, dict[str, Any]] = {}
         """Per-pack figures derived from the loaded packs (see :mod:`studyvm.study.stats`)."""
         self._missing: tuple[str, ...] = ()
-        self._today: list[int] | None = None
+        self._today: tuple[int, Allowance] | None = None
+        """(local day, what the limits still allow that day) (see :meth:`_limits`)."""
         self._reader: Engine | None = None
-        """[local day, new cards introduced, review cards reviewed] (see :meth:`_limits`)."""
         self._fast: ReviewPath | None = None
         """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
 
@@ -148,15 +148,19 @@ class ServiceBase:
                 packsync.sync_pack(self.learner_id, pack.id, pack.index.ids, session=session)
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
+        self._today = None  # the packs may have changed: count again
         if self._missing:
             logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
         if self._fast is not None:  # made again with the packs now missing
             self._fast.close()
             self._fast = None
 
-    def _changed(self) -> None:
-        """Cards changed other than by an answer: the in-memory queue is built again when next needed."""
-        if self._fast is not None:
+    def _changed(self, queue: bool = True) -> None:
+        """Cards changed: the browser's listing (:mod:`studyvm.study.browse`, some 30 MB at 100,000
+        cards) is let go, and unless ``queue`` is False (an answer keeps the queue up to date itself)
+        the in-memory queue is built again when next needed."""
+        self.caches.pop("browse_rows", None)
+        if queue and self._fast is not None:
             self._fast.invalidate()
 
     def _review_path(self) -> ReviewPath | None:
@@ -164,8 +168,15 @@ class ServiceBase:
         if self._fast is None and self.engine.dialect.name == "sqlite":
             from studyvm.study.fastpath import ReviewPath
 
-            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.new_per_day)
+            self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.limits.most_new())
         return self._fast
+
+    def change_stamp(self) -> object | None:
+        """Something that changes whenever any card or review may have changed (a commit by any
+        connection, this service's answers included), so a listing can be reused until then; ``None``
+        on a database server, where nothing is kept."""
+        fast = self._review_path()
+        return None if fast is None else fast.stamp()
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
@@ -177,21 +188,27 @@ class ServiceBase:
             self._reader = self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         return Session(self._reader)
 
-    def _limits(self, now: datetime) -> tuple[int, int]:
-        """(new cards, reviews) still allowed today. Counted once a day (and after an undo), then
-        kept up to date by :meth:`answer`; a new day also puts buried cards back."""
+    def _limits(self, now: datetime) -> Allowance:
+        """What the daily limits still allow, per pack. Counted from the database, so another
+        session of the learner counts too: on SQLite again whenever another connection has committed
+        (this service's own answers are added by :meth:`answer`), on a server at every call. A new
+        day also puts buried cards back."""
         day = day_of(now, self.tz)
-        if self._today is None or self._today[0] != day:
-            fast = self._review_path()
-            if fast is not None:
-                self._today = [day, *fast.new_day(now, day)]
-            else:
+        fast = self._review_path()
+        today = self._today
+        same_day = today is not None and today[0] == day
+        if today is not None and same_day and fast is not None and not fast.counted_elsewhere():
+            return today[1]  # nothing changed but this service's own answers, counted as they came
+        if fast is not None:
+            done = fast.done_on(day) if same_day else fast.new_day(now, day)
+        else:
+            if not same_day:
                 with write_session(self.engine) as writer:
                     card_writes.unbury(self.learner_id, now, session=writer)
-                with self.read() as session:
-                    self._today = [day, *repo.done_today(self.learner_id, day, session=session)]
-        _day, new_done, reviews_done = self._today
-        return max(0, self.new_per_day - new_done), max(0, self.reviews_per_day - reviews_done)
+            with self.read() as session:
+                done = daytotals.done_today(self.learner_id, day, session=session)
+        self._today = (day, Allowance(self.limits, done, tuple(self.packs)))
+        return self._today[1]
 
 
 def card_key(card: CardView | tuple[str, str]) -> tuple[str, str]:

@@ -260,6 +260,8 @@ class PackSummary:
     version: str = ""
     demos: int = 0
     """Questions that have a simulator demo."""
+    limits: str = ""
+    """The pack's daily limits in words (``20 new and 200 reviews a day (every pack's)``)."""
 
 
 @dataclass

@@ -209,6 +209,11 @@ def test_apkg_import_with_history_replays_the_reviews(tmp_path: Path) -> None:
     with StudyService(Settings(home=home)) as svc:
         assert svc.card("sport-deck", guid_id("guid-1")).state == "review"
         assert svc.card("sport-deck", guid_id("guid-2")).state == "new"
+        from studyvm.study.browse import find_cards, history
+
+        listed = {c.question_id: c for c in find_cards(svc, "pack:sport-deck")}  # the last rating kept on the card
+        assert listed[guid_id("guid-1")].last_rating is not None and listed[guid_id("guid-2")].last_rating is None
+        assert history(svc, "sport-deck", guid_id("guid-1"))  # found along the log's card_id index
     with_out = _run(home, str(tmp_path / "Sport deck.apkg"), "--with-history", "--out", str(tmp_path / "x"))
     assert with_out.exit_code == 1 and "cannot be used with --out" in with_out.stderr
 

@@ -181,7 +181,11 @@ def test_kill_9_loses_no_recorded_answer(tmp_path: Path) -> None:
     db = sqlite3.connect(home / "studyvm.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     logged = [r[0] for r in db.execute("SELECT question_id FROM review_log ORDER BY id")]
-    assert logged[: len(recorded)] == recorded and len(logged) in (len(recorded), len(recorded) + 1, len(recorded) + 2)
+    # Every recorded answer is in the log, in order; at most one more per round (the one in flight
+    # at the kill may or may not have committed, so round 1's can sit between the two rounds).
+    remaining = iter(logged)
+    assert all(qid in remaining for qid in recorded), (recorded, logged)
+    assert len(recorded) <= len(logged) <= len(recorded) + 2
 
 
 def test_search_suspend_unsuspend_and_forget(env) -> None:

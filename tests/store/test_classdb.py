@@ -249,8 +249,17 @@ def test_class_set_up_needs_postgresql_and_an_initialised_database(tmp_path, pg_
 
 def test_a_student_cannot_migrate_an_old_schema(klass: Klass) -> None:
     with klass.connect(klass.pg.teacher) as teacher:
-        teacher.execute("DROP TABLE class_role")  # as if written by the StudyVM before 0004
-        teacher.execute("UPDATE alembic_version SET version_num = '0003'")
+        # as if written by the StudyVM before 0004 (and 0005)
+        for statement in (
+            "DROP TABLE class_role",
+            "DROP TABLE pack_day_stats",
+            "ALTER TABLE card_state DROP COLUMN last_rating",
+            "ALTER TABLE review_log DROP COLUMN card_id",
+            "CREATE INDEX ix_review_log_day ON review_log (learner_id, review_day, state_before, rating)",
+            "CREATE INDEX ix_review_log_card ON review_log (learner_id, pack_id, question_id)",
+            "UPDATE alembic_version SET version_num = '0003'",
+        ):
+            teacher.execute(statement)
     with pytest.raises(SchemaError, match="ask the instructor"):
         open_database(klass.pg.url(klass.bob))
     engine = make_engine(klass.pg.teacher_url)

@@ -53,6 +53,21 @@ def test_same_figures_as_the_service(tmp_path: Path) -> None:
     assert figures[0][1] > 0 and any(f[0]["a"][0] > 0 for f in figures)  # a streak, cards due: it means something
 
 
+def test_same_figures_with_limits_per_pack(tmp_path: Path) -> None:
+    clock = FakeClock()
+    (tmp_path / "settings.toml").write_text('[limits]\nnew_per_day = 4\n\n[limits.packs."a"]\nnew_per_day = 2\n')
+    packs = {"a": make_pack("a", _flips("a", 30)), "b": make_pack("b", _flips("b", 12))}
+    options = {"clock": clock, "tz": UTC, "fuzz": False, "seed": 3}
+    with StudyService(Settings(home=tmp_path, learner="ada"), packs=packs, **options) as svc:
+        for _ in range(3):
+            card = svc.next_card()
+            assert card is not None
+            svc.answer(card, rating=4)
+    seen = glance_for(Settings(home=tmp_path, learner="ada"), packs, **options)
+    assert seen is not None and seen == _service_figures(tmp_path, packs, options)
+    assert {p: new for p, (_due, new) in seen[0].items()} == {"a": 0, "b": 3}  # a: 2 of 2 used, b: 1 of 4
+
+
 def test_no_figures_when_the_service_must_act_first(tmp_path: Path) -> None:
     clock = FakeClock()
     settings = Settings(home=tmp_path, learner="ada")

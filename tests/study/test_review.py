@@ -235,7 +235,7 @@ def test_study_settings_from_the_settings_file(settings, clock) -> None:
     settings.home.mkdir(parents=True)
     settings.settings_file.write_text("[tui]\ntheme = 'x'\n\n[study]\ndesired_retention = 0.85\nnew_per_day = 1\n")
     with StudyService(settings, packs={"virt": make_pack()}, clock=clock, tz=UTC) as svc:
-        assert svc.scheduler.desired_retention == 0.85 and svc.new_per_day == 1
+        assert svc.scheduler.desired_retention == 0.85 and svc.limits.total_new == 1
         svc.answer(svc.next_card(), rating=4)
         assert svc.next_card() is None
     settings.settings_file.write_text("[study]\ndesired_retention = 1.5\n")

@@ -149,5 +149,8 @@ async def test_packs_screen_counts_match_the_dashboard_and_reload_reaches_review
         await settle(pilot, app)
         assert "tuitest2" in [p.id for p in app.screen.packs]
         assert next(p for p in app.screen.packs if p.id == "tuitest2").new > 0
+        assert "daily limits: 20 new and 200 reviews a day (every pack's)" in str(
+            app.screen.query_one("#packs-detail").render()
+        )
     _run, first = backend.start_review("tuitest2", None)  # failed before: "no pack with id 'tuitest2'"
     assert first is not None and first.pack_id == "tuitest2"

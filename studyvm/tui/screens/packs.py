@@ -92,6 +92,7 @@ class PacksScreen(BaseScreen):
             "",
             f"{pack.questions} questions, {pack.demos} with a simulator demo",
             f"due {pack.due} · new {pack.new}",
+            f"daily limits: {pack.limits}" if pack.limits else "",
             f"topics: {', '.join(pack.topics)}",
             "",
             pack.description,
