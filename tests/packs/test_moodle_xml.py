@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -137,15 +138,68 @@ def test_not_a_quiz_is_refused():
         parse_moodle_xml(b"<html><body/></html>", "page.xml")
 
 
-@pytest.mark.skipif(not MOODLE_DIR.is_dir(), reason="Moodle's XML fixtures are not available")
-def test_moodle_fixtures_conformance():
-    nested = import_moodle_xml(MOODLE_DIR / "nested_categories_with_questions.xml").questions
-    assert [(q.type, q.topic) for q in nested] == [
-        ("true_false", "Iota"),
-        ("flip", "Iota/Kappa"),
-        ("true_false", "Iota/Kappa"),
-        ("true_false", "Iota/Kappa/Lambda"),
-        ("true_false", "Iota/Mu"),
+def _bank(*questions: str) -> bytes:
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n" + "\n".join(questions) + "\n</quiz>\n").encode()
+
+
+def _choice(name: str, single: str, *fractions: str, comment: str = "") -> str:
+    answers = "".join(f'<answer fraction="{f}"><text>option {i}</text></answer>' for i, f in enumerate(fractions))
+    return (
+        f'<question type="multichoice"><name><text>{name}</text></name>{comment}'
+        f"<questiontext><text>Pick one about {name}.</text></questiontext><single>{single}</single>{answers}</question>"
+    )
+
+
+def test_grades_off_moodle_grade_list_skip_the_question_as_moodle_does():
+    doc = _bank(
+        _choice("thirds", "false", "33", "33.33333", "-50"),
+        _choice("close enough", "false", "33.3333", "66.66667", "-100"),
+        _choice("flagged", "false", "9.09091", "0", comment='<!-- studyvm: {"flags": true} -->'),
+        '<question type="shortanswer"><name><text>typed</text></name><questiontext><text>Name it.</text>'
+        '</questiontext><answer fraction="100"><text>VMX</text></answer><answer fraction="45"><text>VT</text></answer>'
+        "</question>",
+        '<question type="numerical"><name><text>count</text></name><questiontext><text>How many?</text>'
+        '</questiontext><answer fraction="100"><text>4</text></answer><answer fraction="12"><text>5</text></answer>'
+        "</question>",
+    )
+    result = parse_moodle_xml(doc, "grades.xml")
+    assert [q.id for q in result.questions] == ["close-enough", "flagged"]
+    assert [o.credit() for o in result.questions[0].options] == [33.3333, 66.66667, -100]
+    skipped = [w.message for w in result.warnings]
+    assert skipped == [
+        "question 'thirds': answer grade 33 % is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does",
+        "question 'typed': answer grade 45 % is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does",
+        "question 'count': answer grade 12 % is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does",
     ]
-    broken = import_moodle_xml(MOODLE_DIR / "broken_cloze_questions.xml")
-    assert broken.questions == [] and len(broken.warnings) == 5
+
+
+def test_a_moodle_19_picture_field_is_kept_at_the_end_of_the_prompt():
+    dot = b"\x89PNG\r\n\x1a\n" + b"a tiny stand-in picture"
+    doc = _bank(
+        _choice("with picture", "true", "100", "0").replace(
+            "</questiontext>",
+            f"</questiontext><image>maps/dot.png</image><image_base64>\n{base64.b64encode(dot).decode()}\n</image_base64>",
+        ),
+        _choice("picture elsewhere", "true", "100", "0").replace(
+            "</questiontext>", "</questiontext><image>far.png</image>"
+        ),
+    )
+    result = parse_moodle_xml(doc, "old.xml")
+    assert [q.prompt for q in result.questions] == [
+        "Pick one about with picture. [image: maps_dot.png]",
+        "Pick one about picture elsewhere.",
+    ]
+    assert result.media == {"maps_dot.png": dot}
+    assert [w.message for w in result.warnings] == [
+        "question 'picture elsewhere': picture 'far.png' (Moodle 1.9 <image>) is not embedded in the file: dropped"
+    ]
+
+
+def test_html_tags_in_a_name_are_dropped_as_moodle_cleans_names():
+    doc = _bank(
+        _choice("<![CDATA[<b>Traps</b> & <i>exits</i>: cost < 2]]>", "true", "100", "10"),
+        _choice("<![CDATA[<em>Odd</em> grade]]>", "true", "100", "37"),
+    )
+    result = parse_moodle_xml(doc, "names.xml")
+    assert [q.id for q in result.questions] == ["traps-exits-cost-2"]
+    assert result.warnings[0].message.startswith("question 'Odd grade': answer grade 37 %")

@@ -98,6 +98,9 @@ class _Reader:
         if body is None:
             return
         data.update(body)
+        picture = q.legacy_image()
+        if picture:
+            data["prompt"] = f"{data['prompt']} {picture}".strip()
         explanation = "\n".join(x for x in (data.get("explanation", ""), self.combined(el, q)) if x)
         if explanation:
             data["explanation"] = explanation
