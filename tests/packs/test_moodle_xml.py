@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -137,15 +138,184 @@ def test_not_a_quiz_is_refused():
         parse_moodle_xml(b"<html><body/></html>", "page.xml")
 
 
-@pytest.mark.skipif(not MOODLE_DIR.is_dir(), reason="Moodle's XML fixtures are not available")
-def test_moodle_fixtures_conformance():
-    nested = import_moodle_xml(MOODLE_DIR / "nested_categories_with_questions.xml").questions
-    assert [(q.type, q.topic) for q in nested] == [
-        ("true_false", "Iota"),
-        ("flip", "Iota/Kappa"),
-        ("true_false", "Iota/Kappa"),
-        ("true_false", "Iota/Kappa/Lambda"),
-        ("true_false", "Iota/Mu"),
+def _bank(*questions: str) -> bytes:
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n" + "\n".join(questions) + "\n</quiz>\n").encode()
+
+
+def _choice(name: str, single: str, *fractions: str, comment: str = "") -> str:
+    answers = "".join(f'<answer fraction="{f}"><text>option {i}</text></answer>' for i, f in enumerate(fractions))
+    return (
+        f'<question type="multichoice"><name><text>{name}</text></name>{comment}'
+        f"<questiontext><text>Pick one about {name}.</text></questiontext><single>{single}</single>{answers}</question>"
+    )
+
+
+def test_grades_off_moodle_grade_list_skip_the_question_as_moodle_does():
+    doc = _bank(
+        _choice("thirds", "false", "33", "33.33333", "-50"),
+        _choice("close enough", "false", "33.3333", "66.66667", "-100"),
+        _choice("flagged", "false", "9.09091", "0", comment='<!-- studyvm: {"flags": true} -->'),
+        '<question type="shortanswer"><name><text>typed</text></name><questiontext><text>Name it.</text>'
+        '</questiontext><answer fraction="100"><text>VMX</text></answer><answer fraction="45"><text>VT</text></answer>'
+        "</question>",
+        '<question type="numerical"><name><text>count</text></name><questiontext><text>How many?</text>'
+        '</questiontext><answer fraction="100"><text>4</text></answer><answer fraction="12"><text>5</text></answer>'
+        "</question>",
+    )
+    result = parse_moodle_xml(doc, "grades.xml")
+    assert [q.id for q in result.questions] == ["close-enough", "flagged"]
+    assert [o.credit() for o in result.questions[0].options] == [33.3333, 66.66667, -100]
+    skipped = [w.message for w in result.warnings]
+    assert skipped == [
+        "question 'thirds': answer grade 33 % is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does",
+        "question 'typed': answer grade 45 % is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does",
+        "question 'count': answer grade 12 % is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does",
     ]
-    broken = import_moodle_xml(MOODLE_DIR / "broken_cloze_questions.xml")
-    assert broken.questions == [] and len(broken.warnings) == 5
+
+
+def test_a_moodle_19_picture_field_is_kept_at_the_end_of_the_prompt():
+    dot = b"\x89PNG\r\n\x1a\n" + b"a tiny stand-in picture"
+    doc = _bank(
+        _choice("with picture", "true", "100", "0").replace(
+            "</questiontext>",
+            f"</questiontext><image>maps/dot.png</image><image_base64>\n{base64.b64encode(dot).decode()}\n</image_base64>",
+        ),
+        _choice("picture elsewhere", "true", "100", "0").replace(
+            "</questiontext>", "</questiontext><image>far.png</image>"
+        ),
+    )
+    result = parse_moodle_xml(doc, "old.xml")
+    assert [q.prompt for q in result.questions] == [
+        "Pick one about with picture. [image: maps_dot.png]",
+        "Pick one about picture elsewhere.",
+    ]
+    assert result.media == {"maps_dot.png": dot}
+    assert [w.message for w in result.warnings] == [
+        "question 'picture elsewhere': picture 'far.png' (Moodle 1.9 <image>) is not embedded in the file: dropped"
+    ]
+
+
+def test_files_of_a_skipped_question_are_not_kept():
+    dot = base64.b64encode(b"\x89PNG\r\n\x1a\nstand-in").decode()
+
+    def question(kind: str, name: str, text: str) -> str:
+        return (
+            f'<question type="{kind}"><name><text>{name}</text></name><questiontext format="html">'
+            f'<text><![CDATA[<img src="@@PLUGINFILE@@/{name}.png"> {text}]]></text>'
+            f'<file name="{name}.png" encoding="base64">{dot}</file></questiontext>'
+            '<answer fraction="100"><text>yes</text></answer><answer fraction="0"><text>no</text></answer></question>'
+        )
+
+    doc = _bank(question("cloze", "gap", "Pick {1:MULTICHOICE:=yes~no}"), question("truefalse", "plain", "Is it?"))
+    result = parse_moodle_xml(doc, "files.xml")
+    assert [q.id for q in result.questions] == ["plain"]
+    assert list(result.media) == ["plain.png"]
+
+
+def test_html_tags_in_a_name_are_dropped_as_moodle_cleans_names():
+    doc = _bank(
+        _choice("<![CDATA[<b>Traps</b> & <i>exits</i>: cost < 2]]>", "true", "100", "10"),
+        _choice("<![CDATA[<em>Odd</em> grade]]>", "true", "100", "37"),
+    )
+    result = parse_moodle_xml(doc, "names.xml")
+    assert [q.id for q in result.questions] == ["traps-exits-cost-2"]
+    assert result.warnings[0].message.startswith("question 'Odd grade': answer grade 37 %")
+
+
+_ALPHA = [("alpha-question", "true_false", "Alpha")]
+MOODLE_FIXTURES = {
+    # file: ([(id, type, topic)...], words every warning of the file must contain, media kept)
+    "broken_cloze_questions": (
+        [],
+        ["without embedded answers"] * 2 + ["MULTICHOICE gap"] * 2 + ["'zero' is not a number"],
+        [],
+    ),
+    "categories_reverse_order": ([("tau-question", "flip", "Sigma/Tau"), ("sigma-question", "short", "Sigma")], [], []),
+    "category_with_description": (_ALPHA, [], []),
+    "deprecated_category": (_ALPHA, [], []),
+    "error_invalid_grades": ([], ["'Question with invalid grades : x > 1 & x < 2': answer grade 33 %"], []),
+    "export_category": (_ALPHA, [], []),
+    "html_chars_in_idnumbers": ([("t-f", "true_false", "Alpha")], [], []),
+    "multianswer": ([], ["'cloze with images': cloze gap 1"], []),
+    "multichoice": (
+        [("greeting", "mcq", "Default for testhead/Multichoice")],
+        [],
+        ["bonjour.mp3", "flag-uk.jpg", "flag-france.jpg", "flag-german.jpg", "flag-denmark.jpg"],
+    ),
+    "nested_categories": ([("zeta-question", "true_false", "Delta/Epsilon/Zeta")], [], []),
+    "nested_categories_with_questions": (
+        [
+            ("iota-question", "true_false", "Iota"),
+            ("kappa-essay-question", "flip", "Iota/Kappa"),
+            ("kappa-question", "true_false", "Iota/Kappa"),
+            ("lambda-question", "true_false", "Iota/Kappa/Lambda"),
+            ("mu-question", "true_false", "Iota/Mu"),
+        ],
+        [],
+        [],
+    ),
+    "old_format_file": ([("pi-question", "true_false", "Pi"), ("rho-question", "true_false", "Pi/Rho")], [], []),
+    "sample_questions_with_old_image_tag": (
+        [("mcq-with-image", "mcq", "Default for Test images in backup")],
+        ["'cloze question with image': cloze gap 1"],
+        ["moodle.png"],
+    ),
+    "truefalse": (
+        [
+            ("moodle-acronym-false", "true_false", "Default for testhead/TrueFalse"),
+            ("moodle-acronym-true", "true_false", "Default for testhead/TrueFalse"),
+        ],
+        [],
+        ["logo.jpg", "infos.jpg", "thumbdown.jpg", "thumbup.jpg"],
+    ),
+}
+
+
+def _moodle(name: str):
+    path = MOODLE_DIR / f"{name}.xml"
+    if not path.is_file():
+        pytest.skip(f"Moodle's fixture {path} is not available")
+    return import_moodle_xml(path)
+
+
+@pytest.mark.skipif(not MOODLE_DIR.is_dir(), reason="Moodle's XML fixtures are not available")
+@pytest.mark.parametrize("name", sorted(MOODLE_FIXTURES))
+def test_moodle_fixtures_conformance(name):
+    """Each of Moodle's own fixtures: the questions Moodle keeps, the ones it refuses, their files."""
+    questions, warnings, media = MOODLE_FIXTURES[name]
+    result = _moodle(name)
+    assert [(q.id, q.type, q.topic) for q in result.questions] == questions
+    assert len(result.warnings) == len(warnings)
+    for warning, words in zip(result.warnings, warnings, strict=True):
+        assert words in warning.message
+    assert sorted(result.media) == sorted(media)
+
+
+@pytest.mark.skipif(not MOODLE_DIR.is_dir(), reason="Moodle's XML fixtures are not available")
+def test_moodle_fixtures_content():
+    """Stems, answers, grades and feedback of Moodle's fixtures as Moodle's importer reads them."""
+    short = _moodle("categories_reverse_order").questions[1]
+    assert short.prompt == "Testing Sigma Question"
+    assert [(a.text, a.weight) for a in short.answers] == [("yes", 100), ("no", 0), ("may be", 0)]
+    tf_false, tf_true = _moodle("truefalse").questions
+    assert (tf_false.answer, tf_true.answer) == (False, True)
+    assert tf_false.prompt.startswith("Moodle [image: Moodle logo (logo.jpg)] is an acronym for Modular")
+    assert tf_false.feedback_true == "[image: Thumb down (thumbdown.jpg)] Your answer is incorrect."
+    assert tf_false.feedback_false == "[image: Thumb up (thumbup.jpg)] Your answer is correct."
+    assert "documentation about Moodle (http://docs.moodle.org/en/About_Moodle)" in tf_true.explanation
+    greeting = _moodle("multichoice").questions[0]
+    assert greeting.prompt == "[audio: Listen to this greeting: (bonjour.mp3)]\n\nWhat language is being spoken?"
+    assert [(o.text.split("] ")[-1], o.credit(), o.feedback) for o in greeting.options] == [
+        ("English", 0, "Sorry, listen again."),
+        ("French", 100, "Yes, well done!"),
+        ("German", 0, "Sorry, listen again."),
+        ("Danish", 0, "Sorry, listen again."),
+    ]
+    old = _moodle("sample_questions_with_old_image_tag")
+    assert old.questions[0].prompt.endswith("used in Moodle 1.9 [image: moodle.png]")
+    assert [(o.text, o.credit()) for o in old.questions[0].options] == [
+        ("wrong answer", 0),
+        ("another wrong answer", 0),
+        ("right answer", 100),
+    ]
+    assert old.media["moodle.png"].startswith(b"\x89PNG")

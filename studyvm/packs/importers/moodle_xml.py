@@ -77,6 +77,8 @@ class _Reader:
         self.media = MediaStore()
         self.out.media = self.media.files
         self.topic = "general"
+        self.kept_files: set[str] = set()
+        """Stored media of the questions kept: a skipped question's files are not kept in the pack."""
 
     def question(self, el: Any) -> None:
         kind = el.get("type") or ""
@@ -98,6 +100,9 @@ class _Reader:
         if body is None:
             return
         data.update(body)
+        picture = q.legacy_image()
+        if picture:
+            data["prompt"] = f"{data['prompt']} {picture}".strip()
         explanation = "\n".join(x for x in (data.get("explanation", ""), self.combined(el, q)) if x)
         if explanation:
             data["explanation"] = explanation
@@ -111,6 +116,7 @@ class _Reader:
         idnumber = q.value("idnumber")
         wanted = name_id(idnumber) if idnumber else (name_id(q.name) if q.name else "")
         self.out.add(data, wanted, q.line)
+        self.kept_files.update(q.files.values())
 
     def meta(self, el: Any, q: QuestionText) -> dict[str, Any]:
         from lxml import etree
@@ -154,6 +160,8 @@ def parse_moodle_xml(raw: bytes, path: str = "<moodle-xml>", progress: Progress 
             reader.out.problems.append(problem)
         if progress is not None and index % 1000 == 0:
             progress(index, len(questions))
+    for name in [n for n in reader.media.files if n not in reader.kept_files]:
+        del reader.media.files[name]  # only a skipped question showed it
     result = reader.out.finish()
     if progress is not None:
         progress(len(questions), len(questions))

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, looks_like_html
+
+_TAG = re.compile(r"</?[A-Za-z!?][^>]*>")
+"""An HTML tag or comment; a ``<`` followed by a space or digit is text, as for PHP's ``strip_tags``."""
 
 
 def inner_text(node: Any) -> str:
@@ -50,7 +55,8 @@ class QuestionText:
                 self.children.setdefault(child.tag, []).append(child)
             else:
                 self.comments.append(child)
-        self.name = self.value("name")
+        self.name = _TAG.sub("", self.value("name")).strip()
+        """The question name without HTML tags, as Moodle's importer cleans it (``PARAM_TEXT``)."""
         self.files: dict[str, str] = {}
         if reader.has_files:
             for file_el in el.iter("file"):
@@ -78,17 +84,40 @@ class QuestionText:
         self.reader.out.warn(line or self.line, 1, f"question '{self.label}': {message}")
 
     def keep_file(self, file_el: Any) -> None:
-        name = file_el.get("name") or ""
+        self._keep(file_el.get("name") or "", file_el.text or "", file_el.sourceline)
+
+    def _keep(self, name: str, encoded: str, line: int | None) -> bool:
         try:
-            data = base64.b64decode((file_el.text or "").strip(), validate=False)
+            data = base64.b64decode(encoded.strip(), validate=False)
         except (binascii.Error, ValueError):
-            self.warn(f"file '{name}' is not valid base64: dropped", file_el.sourceline)
-            return
+            self.warn(f"file '{name}' is not valid base64: dropped", line)
+            return False
         stored, why = self.reader.media.add(name, data)
         if stored is None:
-            self.warn(f"file {why}: dropped", file_el.sourceline)
-        else:
-            self.files[name] = stored
+            self.warn(f"file {why}: dropped", line)
+            return False
+        self.files[name] = stored
+        return True
+
+    def legacy_image(self) -> str:
+        """The placeholder of a Moodle 1.9 picture (``<image>`` + ``<image_base64>``), '' if none.
+
+        Moodle's importer appends such a picture to the question text, so it is kept and shown
+        at the end of the prompt; a named picture without its data is reported, not dropped silently.
+        """
+        image = self.kid("image")
+        name = (image.text or "").strip().replace("/", "_") if image is not None else ""
+        if not name:
+            return ""
+        data = self.kid("image_base64")
+        encoded = (data.text or "") if data is not None else ""
+        line = image.sourceline
+        if not encoded.strip():
+            self.warn(f"picture '{name}' (Moodle 1.9 <image>) is not embedded in the file: dropped", line)
+            return ""
+        if not self._keep(name, encoded, line):
+            return ""
+        return self.plain(f'<img src="@@PLUGINFILE@@/{escape(name, {chr(34): "&quot;"})}">', "html", line)
 
     def media_label(self, ref: MediaRef) -> str | None:
         if ref.src.startswith("@@PLUGINFILE@@"):

@@ -30,6 +30,11 @@ SKIPPED = {
 }
 """Moodle types StudyVM has no equivalent for, with the name a warning gives them."""
 _TRUE = {"1", "true", "yes"}
+MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+                 12.5, 11.11111, 10, 5, 0)  # fmt: skip
+"""The answer grades (%) Moodle accepts, each also negated: p/q for q <= 6, tenths, 1/q for q <= 10, 1/20."""
+GRADE_SLACK = 0.001
+"""How far (in %) a grade may be from one of :data:`MOODLE_GRADES`: Moodle allows 0.00001 of a fraction."""
 
 
 def _first(el: Any, tag: str) -> Any:
@@ -58,10 +63,26 @@ def _answers(q: _Question) -> list[tuple[Any, float, str, str]]:
     return out
 
 
-def _multichoice(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any]:
+def _off_grades(q: _Question, answers: list[tuple[Any, float, str, str]]) -> bool:
+    """True (with a warning) when an answer's grade is not on Moodle's grade list.
+
+    Moodle's importer refuses such a question ("Grades (…) do not match grade options - question
+    skipped"), so a bank read here holds what the same bank holds in Moodle.
+    """
+    off = [f for _, f, _, _ in answers if not any(abs(abs(f) - g) < GRADE_SLACK for g in MOODLE_GRADES)]
+    if off:
+        shown = ", ".join(f"{f:g} %" for f in off)
+        q.warn(f"answer grade {shown} is not on Moodle's grade list (33.33333 %, 50 %…): skipped, as Moodle does")
+    return bool(off)
+
+
+def _multichoice(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any] | None:
     single = q.value("single").lower() in _TRUE
+    answers = _answers(q)
+    if not meta.get("flags") and _off_grades(q, answers):  # with flags the fractions are computed shares
+        return None
     options = []
-    for _, fraction, text, feedback in _answers(q):
+    for _, fraction, text, feedback in answers:
         option: dict[str, Any] = {"text": text}
         if meta.get("flags") and not single:
             option["correct"] = fraction > 0
@@ -90,11 +111,14 @@ def _truefalse(q: _Question, meta: dict[str, Any], general: str) -> dict[str, An
     return body
 
 
-def _shortanswer(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any]:
+def _shortanswer(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any] | None:
+    read = _answers(q)
+    if _off_grades(q, read):
+        return None
     if q.value("usecase") == "1":
         q.warn("case-sensitive matching is not kept (StudyVM grades typed answers leniently)")
     answers = []
-    for _, fraction, text, feedback in _answers(q):
+    for _, fraction, text, feedback in read:
         item: dict[str, Any] = {"text": text}
         if fraction != 100:
             item["weight"] = fraction
@@ -104,10 +128,13 @@ def _shortanswer(q: _Question, meta: dict[str, Any], general: str) -> dict[str, 
     return {"type": "short", "answers": answers, "explanation": general}
 
 
-def _numerical(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any]:
+def _numerical(q: _Question, meta: dict[str, Any], general: str) -> dict[str, Any] | None:
     ranges = meta.get("ranges") or []
+    read = _answers(q)
+    if _off_grades(q, read):
+        return None
     answers, other = [], ""
-    for index, (answer, fraction, text, feedback) in enumerate(_answers(q)):
+    for index, (answer, fraction, text, feedback) in enumerate(read):
         if text == "*":
             other = feedback or other
             continue
