@@ -13,6 +13,7 @@ import typer
 
 from studyvm.cli.progress import TtyProgress
 from studyvm.errors import PackError  # raised: the boundary prints "studyvm: error: …"
+from studyvm.wording import plural
 
 
 def _clash(settings, pack_id: str, target: Path) -> str | None:
@@ -116,7 +117,7 @@ def import_pack(
         counts[question.type] = counts.get(question.type, 0) + 1
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     where = f"written to {target}" if out else f"installed as pack '{pack_id}' in {target}"
-    typer.echo(f"Imported {len(result.questions)} questions ({summary}) from {file.name}; {where}.")
+    typer.echo(f"Imported {plural(len(result.questions), 'question')} ({summary}) from {file.name}; {where}.")
     if result.history:
         from studyvm.study.service import StudyError
 

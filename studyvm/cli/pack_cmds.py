@@ -227,7 +227,7 @@ def export(
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
     if output != "-":
-        typer.echo(f"wrote {len(pack.questions)} questions to {output}", err=True)
+        typer.echo(f"wrote {plural(len(pack.questions), 'question')} to {output}", err=True)
 
 
 @pack_app.command("add")
