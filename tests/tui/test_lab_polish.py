@@ -80,6 +80,8 @@ async def test_rows_follow_the_simulators_mode_order_not_the_ticking_order(setti
         assert shown == ["native", "full", "para"]
         header = next(line for line in screen_text(app).splitlines() if "mode" in line and "instructions" in line)
         assert "traps" in header and "hcalls" in header and "hypercall" not in header  # p6: the CLI's names
+        text = screen_text(app)
+        assert "1.00x" in text and "×" not in text  # p6: overheads read 1.00x as in `sim compare` and the verdicts
 
 
 async def test_workload_picker_says_what_each_workload_runs(settings, backend):

@@ -217,13 +217,13 @@ class LabScreen(BaseScreen):
         self._fill_table(run)
         scale = overhead_scale(run.rows)
         self.query_one("#lab-bars", Bars).set_bars(
-            [(r.mode, overhead_fraction(r.overhead, run.rows), f"{r.overhead:.2f}×") for r in run.rows],
+            [(r.mode, overhead_fraction(r.overhead, run.rows), f"{r.overhead:.2f}x") for r in run.rows],
             width=30,
             styles=[overhead_style(r.overhead) for r in run.rows],
             mark=1.0 / scale,
         )
         self.query_one("#lab-scale", Literal).show(
-            f"linear scale: a full bar is {scale:.2f}× native; │ marks native (1.00×); shorter than it is faster"
+            f"linear scale: a full bar is {scale:.2f}x native; │ marks native (1.00x); shorter than it is faster"
         )
         cycles = self.query_one("#lab-breakdown", Log)
         cycles.clear()
@@ -272,7 +272,7 @@ class LabScreen(BaseScreen):
                 row.mode,
                 f"{row.instructions:,}",
                 f"{row.cycles:,}",
-                f"{row.overhead:.2f}×",
+                f"{row.overhead:.2f}x",  # the CLI's and the verdicts' "x"
                 {True: "yes", False: "NO", None: "–"}[row.equivalent],
                 *[f"{row.events.get(k, 0):,}" for k in kinds],
             ]
