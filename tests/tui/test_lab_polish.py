@@ -34,6 +34,7 @@ async def test_mode_boxes_read_x_and_show_me_ticks_the_scenarios_modes(settings,
         text = screen_text(app)
         assert "[x] native" in text and "[x] para" in text
         assert "[ ] full" in text and "[ ] hw-ept" in text and "[ ] trap-emulate" in text
+        assert "[ ] hybrid" in text  # all seven modes in view on a tall screen (it was 3 rows)
         assert "▐X▌" not in text
 
 
