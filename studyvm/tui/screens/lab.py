@@ -25,8 +25,8 @@ from textual.widgets import (
     Header,
     Input,
     Log,
+    RichLog,
     Select,
-    SelectionList,
     TabbedContent,
     TabPane,
 )
@@ -37,6 +37,8 @@ from studyvm.lab import LabChoices, LabRun
 from studyvm.labviews import LabView
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.bars import Bars
+from studyvm.tui.widgets.boxlist import BoxList
+from studyvm.tui.widgets.labparts import column_name, diff_lines, metric_header, metric_text, workload_label
 from studyvm.tui.widgets.literal import Literal, lit_cell
 from studyvm.tui.widgets.viewpane import ViewPane
 
@@ -60,15 +62,6 @@ def cancellable(fn: Callable[..., T], *args: Any) -> T | None:
         return fn(*args, should_stop=worker_cancelled)
     except lab.LabCancelled:
         return None
-
-
-def metric_text(value: object) -> str:
-    """A metric value for the table: yes/NO for truths, a few digits for numbers."""
-    if isinstance(value, bool):
-        return "yes" if value else "NO"
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return "–" if value is None else str(value)
 
 
 class LabScreen(BaseScreen):
@@ -106,7 +99,7 @@ class LabScreen(BaseScreen):
         with Horizontal(id="lab-controls"):
             yield Select[str]([], prompt="workload", id="lab-workload", allow_blank=True)
             yield Select[str]([], prompt="profile", id="lab-profile", allow_blank=True)
-            yield SelectionList[str](id="lab-modes")
+            yield BoxList[str](id="lab-modes")
             yield Button("Run", id="lab-run-button", variant="primary")
         yield Literal("", id="lab-verdict", classes="hidden")
         with TabbedContent(id="lab-tabs"):
@@ -128,7 +121,7 @@ class LabScreen(BaseScreen):
             with TabPane("Views", id="lab-views"):
                 yield ViewPane(id="lab-view-pane")
             with TabPane("Kernel diff", id="lab-diff-tab"):
-                yield Log(id="lab-diff")
+                yield RichLog(id="lab-diff", wrap=False, markup=False, highlight=False, auto_scroll=False)
             with TabPane("Doctor", id="lab-doctor-tab"), VerticalScroll(id="lab-doctor"):
                 yield Literal("Open this tab to inspect the machine.", id="lab-doctor-text")
         yield Footer()
@@ -141,14 +134,14 @@ class LabScreen(BaseScreen):
         """Fill the pickers."""
         self.choices = choices
         workload = self.query_one("#lab-workload", Select)
-        workload.set_options([(w, w) for w in choices.workloads])
+        workload.set_options([(workload_label(w), w) for w in choices.workloads])
         if choices.workloads:
             workload.value = self.workload if self.workload in choices.workloads else choices.workloads[0]
         profile = self.query_one("#lab-profile", Select)
         profile.set_options([(p, p) for p in choices.profiles])
         if choices.profiles:
             profile.value = DEFAULT_PROFILE if DEFAULT_PROFILE in choices.profiles else choices.profiles[0]
-        modes = self.query_one("#lab-modes", SelectionList)
+        modes = self.query_one("#lab-modes", BoxList)
         modes.clear_options()
         ticked = [m for m in choices.modes if m in DEFAULT_MODES] or choices.modes[:4]
         modes.add_options([(m, m, m in ticked) for m in choices.modes])
@@ -177,13 +170,19 @@ class LabScreen(BaseScreen):
         """Run the picked workload under the picked modes."""
         workload = self.query_one("#lab-workload", Select).value
         profile = self.query_one("#lab-profile", Select).value
-        modes = list(self.query_one("#lab-modes", SelectionList).selected)
+        modes = self.ticked_modes()
         if not isinstance(workload, str) or not isinstance(profile, str) or not modes:
             self.notify("Pick a workload, a profile and at least one mode.", severity="warning")
             return
         self.runs_started.append(f"compare:{workload}")
         self.query_one("#lab-verdict", Literal).add_class("hidden")
         self.run_job("ran", cancellable, lab.compare, workload, profile, modes, busy=self.query_one("#lab-tabs"))
+
+    def ticked_modes(self) -> list[str]:
+        """The ticked modes in the simulator's order (native first), whatever order they were ticked in."""
+        ticked = set(self.query_one("#lab-modes", BoxList).selected)
+        order = self.choices.modes if self.choices else sorted(ticked)
+        return [m for m in order if m in ticked]
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """A view picked: run it (a newer pick cancels a view still running)."""
@@ -194,7 +193,7 @@ class LabScreen(BaseScreen):
         """Run ``view`` in a worker for the picked workload, profile and modes (a demo's own when it names them)."""
         workload = self.query_one("#lab-workload", Select).value
         profile = self.query_one("#lab-profile", Select).value
-        modes = list(self.query_one("#lab-modes", SelectionList).selected)
+        modes = self.ticked_modes()
         workload, profile = labviews.defaults(view, workload, profile)
         self.query_one(ViewPane).say(f"Running {labviews.VIEWS.get(view, view)} on {workload}…")
         busy = self.query_one("#lab-view-scroll")
@@ -218,13 +217,13 @@ class LabScreen(BaseScreen):
         self._fill_table(run)
         scale = overhead_scale(run.rows)
         self.query_one("#lab-bars", Bars).set_bars(
-            [(r.mode, overhead_fraction(r.overhead, run.rows), f"{r.overhead:.2f}×") for r in run.rows],
+            [(r.mode, overhead_fraction(r.overhead, run.rows), f"{r.overhead:.2f}x") for r in run.rows],
             width=30,
             styles=[overhead_style(r.overhead) for r in run.rows],
             mark=1.0 / scale,
         )
         self.query_one("#lab-scale", Literal).show(
-            f"linear scale: a full bar is {scale:.2f}× native; │ marks native (1.00×); shorter than it is faster"
+            f"linear scale: a full bar is {scale:.2f}x native; │ marks native (1.00x); shorter than it is faster"
         )
         cycles = self.query_one("#lab-breakdown", Log)
         cycles.clear()
@@ -261,22 +260,25 @@ class LabScreen(BaseScreen):
         table = self.query_one("#lab-table", DataTable)
         table.clear(columns=True)
         proof = "proof" if run.metric else None
-        if proof:
-            table.add_column(Text(run.metric, style="bold reverse"), key=proof)
-        for label in ["mode", "instructions", "cycles", "overhead", "equivalent", *kinds]:
+        table.add_column(Text("mode"), key="mode")
+        if proof:  # right after the mode, under a short name (the full one heads the verdict above)
+            table.add_column(Text(metric_header(run.metric), style="bold reverse"), key=proof)
+        for label in ["instructions", "cycles", "overhead", "equivalent"]:
             table.add_column(Text(label), key=label)
+        for kind in kinds:
+            table.add_column(Text(column_name(kind)), key=kind)
         for row in run.rows:
             cells = [
                 row.mode,
                 f"{row.instructions:,}",
                 f"{row.cycles:,}",
-                f"{row.overhead:.2f}×",
+                f"{row.overhead:.2f}x",  # the CLI's and the verdicts' "x"
                 {True: "yes", False: "NO", None: "–"}[row.equivalent],
                 *[f"{row.events.get(k, 0):,}" for k in kinds],
             ]
             shown = [lit_cell(c) for c in cells]
             if proof:
-                shown.insert(0, Text(metric_text(row.metric), style="bold reverse"))
+                shown.insert(1, Text(metric_text(row.metric), style="bold reverse"))
             table.add_row(*shown, key=row.mode)
 
     def _point_pickers(self, workload: str, profile: str) -> None:
@@ -288,9 +290,10 @@ class LabScreen(BaseScreen):
     def _preselect(self, run: LabRun) -> None:
         """Point the pickers at the scenario's workload and profile, so r reruns it with a trace."""
         self._point_pickers(run.workload, run.profile)
-        modes = [r.mode for r in run.rows if self.choices and r.mode in self.choices.modes]
+        ran = {r.mode.split(" (")[0] for r in run.rows}  # a run labelled "para (pv-ops kernel)" is para
+        modes = [m for m in (self.choices.modes if self.choices else []) if m in ran]
         if modes:
-            picker = self.query_one("#lab-modes", SelectionList)
+            picker = self.query_one("#lab-modes", BoxList)
             picker.deselect_all()
             for mode in modes:
                 picker.select(mode)
@@ -317,7 +320,7 @@ class LabScreen(BaseScreen):
             self.run_job("mech", lab.mechanism, run.workload, run.profile, modes, busy=busy)
         elif pane == "lab-mech" and (run is None or run.source is None):
             self.query_one("#lab-mech-log", Log).clear().write_line("Run a workload (r) to follow one operation.")
-        if pane == "lab-diff-tab" and not self.query_one("#lab-diff", Log).line_count:
+        if pane == "lab-diff-tab" and not self.query_one("#lab-diff", RichLog).lines:
             self.run_job("diff", lab.kernel_diff, busy=self.query_one("#lab-diff"))
         elif pane == "lab-doctor-tab" and not getattr(self, "_doctor_loaded", False):
             self._doctor_loaded = True
@@ -328,8 +331,10 @@ class LabScreen(BaseScreen):
         self.query_one("#lab-mech-log", Log).clear().write(text)
 
     def done_diff(self, diff: str) -> None:
-        """Show the kernel diff."""
-        self.query_one("#lab-diff", Log).write(diff)
+        """Show the kernel diff, coloured and with notes on the paravirtual lines."""
+        out = self.query_one("#lab-diff", RichLog)
+        for line in diff_lines(diff):
+            out.write(line)
 
     def done_doctor(self, report: str) -> None:
         """Show the doctor's report."""

@@ -11,17 +11,16 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, SelectionList
 from textual.widgets.option_list import Option
 
+from studyvm.tui.widgets.boxlist import BoxList
 from studyvm.tui.widgets.literal import Literal, lit_cell
 
 
@@ -114,7 +113,7 @@ class ChoiceAnswer(AnswerArea):
         return False
 
 
-class TickList(SelectionList[int]):
+class TickList(BoxList[int]):
     """A check list whose boxes read ``[x]`` / ``[ ]`` (not only a colour), where Space checks.
 
     Space means the same on every card (show the answer, or check what is ticked), so here it
@@ -129,18 +128,6 @@ class TickList(SelectionList[int]):
     def action_check(self) -> None:
         """Ask the answer area to check what is ticked."""
         self.post_message(self.Check())
-
-    def render_line(self, y: int) -> Strip:
-        """Draw the box as ``[x]`` when ticked and ``[ ]`` when not, keeping the theme's colours."""
-        line = super().render_line(y)
-        segments = list(line)
-        index = self.scroll_offset.y + y
-        if len(segments) < 3 or index >= self.option_count:
-            return line
-        ticked = self.get_option_at_index(index).value in self._selected
-        marks = ("[", "x" if ticked else " ", "]")
-        boxed = [Segment(mark, seg.style, seg.control) for mark, seg in zip(marks, segments[:3], strict=True)]
-        return Strip(boxed + segments[3:], line.cell_length)
 
 
 class MultiAnswer(AnswerArea):
