@@ -136,72 +136,172 @@ def _flags(state: int, due: bool, suspended: bool, buried: bool, leech: bool) ->
     return frozenset(flags)
 
 
-def _listing(svc: StudyService) -> list[tuple]:
-    """Every stored card (:func:`studyvm.store.cardlist.listed_cards`), kept until the cards change."""
+class _Listing:
+    """Every stored card (:func:`studyvm.store.cardlist.listed_cards`) with what a search needs of
+    each, and the order of all of them under each sort asked for so far: a search filters in that
+    order and keeps row numbers, so only the page shown becomes :class:`CardInfo` objects."""
+
+    __slots__ = ("rows", "entries", "orders", "last")
+
+    def __init__(self, svc: StudyService, rows: list[tuple]) -> None:
+        self.rows = rows
+        texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
+        entries: list[tuple[_Listed, str] | None] = []
+        for row in rows:
+            known = texts.get(row[0])
+            if known is None:
+                pack = svc.packs.get(row[0])
+                known = texts[row[0]] = _question_texts(svc, pack) if pack is not None else {}
+            entries.append(known.get(row[1]))
+        self.entries = entries
+        """Per row: (what is listed, search text), or None for a question no longer in its pack."""
+        self.orders: dict[tuple[str, bool], list[int]] = {}
+        self.last: tuple[tuple, list[int]] | None = None
+        """The last search (query, sort, reverse, due key) and its matching rows, for its next pages."""
+
+    def order(self, sort: str, reverse: bool) -> list[int]:
+        """Row numbers of every card in the order of :func:`sort_cards` (worked out once per sort)."""
+        known = self.orders.get((sort, reverse))
+        if known is not None:
+            return known
+        rows, entries = self.rows, self.entries
+        out = sorted(range(len(rows)), key=[r[1] for r in rows].__getitem__, reverse=reverse)
+        if sort == "due":
+            dues = [cardlist.as_utc(r[3]) for r in rows]
+            dated = [i for i in out if dues[i] is not None]
+            undated = [i for i in out if dues[i] is None]
+            dated.sort(key=dues.__getitem__, reverse=reverse)
+            out = undated + dated if reverse else dated + undated
+        else:
+            if sort == "ivl":
+                column: list[Any] = [round(r[4] or 0.0, 2) for r in rows]
+            elif sort in ("lapses", "reps"):
+                column = [r[7] if sort == "lapses" else r[6] for r in rows]
+            elif sort == "rating":
+                column = [r[10] or 0 for r in rows]
+            elif sort == "topic":
+                column = [e[0].topic if e else "" for e in entries]
+            else:
+                column = [e[0].prompt.lower() if e else "" for e in entries]
+            out.sort(key=column.__getitem__, reverse=reverse)
+        self.orders[(sort, reverse)] = out
+        return out
+
+
+def _listing(svc: StudyService) -> _Listing:
+    """Every stored card, kept until the cards change."""
     stamp = svc.change_stamp()
     cached = svc.caches.get("browse_rows")
     if stamp is not None and cached is not None and cached.get("stamp") == stamp:
-        return cached["rows"]
+        return cached["listing"]
     with svc.read() as session:
         rows = cardlist.listed_cards(svc.learner_id, session=session)
-    svc.caches["browse_rows"] = {"stamp": stamp, "rows": rows}
-    return rows
+    listing = _Listing(svc, rows)
+    svc.caches["browse_rows"] = {"stamp": stamp, "listing": listing}
+    return listing
+
+
+@dataclass
+class SearchPage:
+    """One page of a search: how many cards match in all, and those of the page in sort order."""
+
+    total: int
+    cards: list[CardInfo]
+    offset: int = 0
+    """Where the page starts among all matches."""
+
+    @property
+    def more(self) -> bool:
+        """Whether matches follow this page."""
+        return self.offset + len(self.cards) < self.total
 
 
 def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool = False) -> list[CardInfo]:
-    """Every card of the learner matching ``query`` (see :mod:`studyvm.study.search`), sorted by ``sort``."""
+    """Every card of the learner matching ``query`` (see :mod:`studyvm.study.search`), sorted by ``sort``.
+
+    For a screen, :func:`search_cards` returns one page and the count without building the rest.
+    """
+    return search_cards(svc, query, sort, reverse).cards
+
+
+def search_cards(
+    svc: StudyService, query: str, sort: str = "due", reverse: bool = False, offset: int = 0, limit: int | None = None
+) -> SearchPage:
+    """The cards matching ``query`` from ``offset`` (``limit`` of them, or all), and how many match.
+
+    Matching runs over plain rows in the sort's order (cached per listing), so only the page
+    becomes :class:`CardInfo`; asking for the next page of the same search reuses its matches.
+    """
     tree = parse(query)
     if sort not in SORTS:
         raise ValueError(f"unknown sort '{sort}' (known: {', '.join(SORTS)})")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
     now = svc.clock()
-    rows = _listing(svc)
+    listing = _listing(svc)
     due_by = cardlist.due_key(now, svc.engine.dialect.name == "sqlite")
-    found = []
+    asked = (query, sort, reverse, due_by)
+    if listing.last is not None and listing.last[0] == asked:
+        matched = listing.last[1]
+    else:
+        matched = _match(listing, tree, listing.order(sort, reverse), due_by)
+        listing.last = (asked, matched)
+    chosen = matched[offset:] if limit is None else matched[offset : offset + limit]
+    cards = [_card(listing, i, due_by) for i in chosen]
+    return SearchPage(total=len(matched), cards=cards, offset=offset)
+
+
+def _flag_key(row: tuple, due_by: Any) -> tuple:
+    state, due, queue, suspended, leech = row[2], row[3], row[5], row[8], row[9]
+    return (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
+
+
+def _match(listing: _Listing, tree: Any, order: list[int], due_by: Any) -> list[int]:
+    """Row numbers, in ``order``, of the cards ``tree`` matches."""
+    rows, entries = listing.rows, listing.entries
+    found: list[int] = []
     probe = _Probe()
-    texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
-    current: str | None = None
-    by_id: dict[str, tuple[_Listed, str]] = {}
-    for row in rows:
-        pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = row
-        if pack_id != current:
-            current = pack_id
-            known = texts.get(pack_id)
-            if known is None:
-                pack = svc.packs.get(pack_id)
-                known = texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
-            by_id = known
-        entry = by_id.get(qid)
+    for i in order:
+        entry = entries[i]
         if entry is None:
             continue
-        listed, text = entry
-        key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
+        row = rows[i]
+        listed, probe.text = entry
+        key = _flag_key(row, due_by)
         flags = flag_sets.get(key)
         if flags is None:
-            flags = flag_sets[key] = _flags(state, key[1], suspended, queue == QUEUE_BURIED, leech)
-        probe.text, probe.topic, probe.type, probe.pack_id = text, listed.topic, listed.type, pack_id
-        probe.tags = listed.tags
-        probe.flags, probe.lapses, probe.reps, probe.raw_ivl = flags, lapses, reps, raw_ivl
+            flags = flag_sets[key] = _flags(row[2], key[1], row[8], row[5] == QUEUE_BURIED, row[9])
+        probe.topic, probe.type, probe.pack_id, probe.tags = listed.topic, listed.type, row[0], listed.tags
+        probe.flags, probe.reps, probe.lapses, probe.raw_ivl = flags, row[6], row[7], row[4]
         if tree.matches(probe):
-            found.append(  # positional, in field order: 100,000 of these must be cheap
-                CardInfo(
-                    pack_id,
-                    qid,
-                    listed.prompt,
-                    listed.topic,
-                    listed.type,
-                    STATE_NAMES.get(state, "review"),
-                    cardlist.as_utc(due),
-                    probe.ivl,
-                    lapses,
-                    reps,
-                    last_rating,
-                    listed.tags,
-                    flags,
-                    text,
-                )
-            )
-    return sort_cards(found, sort, reverse)
+            found.append(i)
+    return found
+
+
+def _card(listing: _Listing, i: int, due_by: Any) -> CardInfo:
+    """The :class:`CardInfo` of row ``i``."""
+    pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = listing.rows[i]
+    entry = listing.entries[i]
+    assert entry is not None  # only matched rows come here
+    listed, text = entry
+    key = _flag_key(listing.rows[i], due_by)
+    return CardInfo(
+        pack_id,
+        qid,
+        listed.prompt,
+        listed.topic,
+        listed.type,
+        STATE_NAMES.get(state, "review"),
+        cardlist.as_utc(due),
+        round(raw_ivl or 0.0, 2),
+        lapses,
+        reps,
+        last_rating,
+        listed.tags,
+        _flags(state, key[1], suspended, queue == QUEUE_BURIED, leech),
+        text,
+    )
 
 
 def sort_cards(cards: list[CardInfo], sort: str, reverse: bool = False) -> list[CardInfo]:
