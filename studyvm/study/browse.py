@@ -20,7 +20,7 @@ from studyvm.store.engine import write_session
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED, STATE_LEARNING, STATE_NEW, STATE_RELEARNING
 from studyvm.study.grading import describe_response, expected_answer
 from studyvm.study.scheduling import RATING_NAMES
-from studyvm.study.search import parse
+from studyvm.study.search import And, parse
 from studyvm.study.views import STATE_NAMES
 
 if TYPE_CHECKING:
@@ -244,7 +244,12 @@ def search_cards(
     if listing.last is not None and listing.last[0] == asked:
         matched = listing.last[1]
     else:
-        matched = _match(listing, tree, listing.order(sort, reverse), due_by)
+        order = listing.order(sort, reverse)
+        if isinstance(tree, And) and not tree.nodes:  # the empty query: every card still in a pack
+            entries = listing.entries
+            matched = [i for i in order if entries[i] is not None]
+        else:
+            matched = _match(listing, tree, order, due_by)
         listing.last = (asked, matched)
     chosen = matched[offset:] if limit is None else matched[offset : offset + limit]
     cards = [_card(listing, i, due_by) for i in chosen]
