@@ -167,7 +167,7 @@ class _Listing:
         rows, entries = self.rows, self.entries
         out = sorted(range(len(rows)), key=[r[1] for r in rows].__getitem__, reverse=reverse)
         if sort == "due":
-            dues = [cardlist.as_utc(r[3]) for r in rows]
+            dues: list[Any] = [cardlist.as_utc(r[3]) for r in rows]
             dated = [i for i in out if dues[i] is not None]
             undated = [i for i in out if dues[i] is None]
             dated.sort(key=dues.__getitem__, reverse=reverse)
