@@ -2,8 +2,9 @@
 
 Shared by ``studyvm cards`` and the terminal app's Browse screen. :func:`find_cards` parses
 the query first (a :class:`~studyvm.study.search.SearchError` costs no database work), reads
-every card of the learner in one query and tests each against the search tree, so a search over
-100,000 cards stays a fraction of a second. Headless: no Textual; the SQL is in
+every card of the learner in one query (kept until the cards change) and evaluates the search
+over whole columns (:mod:`studyvm.study.cardselect`); :func:`search_cards` builds objects only
+for the page a screen shows. Headless: no Textual; the SQL is in
 :mod:`studyvm.store.cardlist`.
 """
 
@@ -18,9 +19,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from studyvm.store import cardlist
 from studyvm.store.engine import write_session
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED, STATE_LEARNING, STATE_NEW, STATE_RELEARNING
+from studyvm.study.cardselect import Columns, select
 from studyvm.study.grading import describe_response, expected_answer
 from studyvm.study.scheduling import RATING_NAMES
-from studyvm.study.search import And, parse
+from studyvm.study.search import parse
 from studyvm.study.views import STATE_NAMES
 
 if TYPE_CHECKING:
@@ -108,26 +110,6 @@ def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[_Listed, st
     return cache[pack.id]
 
 
-class _Probe:
-    """The attributes a search looks at, refilled for each stored card (a CardInfo is built only for matches)."""
-
-    __slots__ = ("text", "topic", "tags", "type", "pack_id", "flags", "lapses", "reps", "raw_ivl")
-    text: str
-    topic: str
-    tags: tuple[str, ...]
-    type: str
-    pack_id: str
-    flags: frozenset[str]
-    lapses: int
-    reps: int
-    raw_ivl: float | None
-
-    @property
-    def ivl(self) -> float:
-        """Days between the last review and the due date, to 0.01 (worked out only when a search asks)."""
-        return round(self.raw_ivl or 0.0, 2)
-
-
 def _flags(state: int, due: bool, suspended: bool, buried: bool, leech: bool) -> frozenset[str]:
     flags = {"new" if state == STATE_NEW else "learn" if state in (STATE_LEARNING, STATE_RELEARNING) else "review"}
     for name, on in (("due", due), ("suspended", suspended), ("buried", buried), ("leech", leech)):
@@ -141,7 +123,7 @@ class _Listing:
     each, and the order of all of them under each sort asked for so far: a search filters in that
     order and keeps row numbers, so only the page shown becomes :class:`CardInfo` objects."""
 
-    __slots__ = ("rows", "entries", "orders", "last")
+    __slots__ = ("rows", "entries", "orders", "last", "columns")
 
     def __init__(self, svc: StudyService, rows: list[tuple]) -> None:
         self.rows = rows
@@ -156,6 +138,8 @@ class _Listing:
         self.entries = entries
         """Per row: (what is listed, search text), or None for a question no longer in its pack."""
         self.orders: dict[tuple[str, bool], list[int]] = {}
+        self.columns: Columns | None = None
+        """The rows grouped by field value (:mod:`studyvm.study.cardselect`), made at the first search."""
         self.last: tuple[tuple, list[int]] | None = None
         """The last search (query, sort, reverse, due key) and its matching rows, for its next pages."""
 
@@ -229,8 +213,9 @@ def search_cards(
 ) -> SearchPage:
     """The cards matching ``query`` from ``offset`` (``limit`` of them, or all), and how many match.
 
-    Matching runs over plain rows in the sort's order (cached per listing), so only the page
-    becomes :class:`CardInfo`; asking for the next page of the same search reuses its matches.
+    Matching works on whole columns of plain rows (:mod:`studyvm.study.cardselect`), the matches
+    are taken in the sort's order (cached per listing), and only the page becomes
+    :class:`CardInfo`; asking for the next page of the same search reuses its matches.
     """
     tree = parse(query)
     if sort not in SORTS:
@@ -244,12 +229,10 @@ def search_cards(
     if listing.last is not None and listing.last[0] == asked:
         matched = listing.last[1]
     else:
-        order = listing.order(sort, reverse)
-        if isinstance(tree, And) and not tree.nodes:  # the empty query: every card still in a pack
-            entries = listing.entries
-            matched = [i for i in order if entries[i] is not None]
-        else:
-            matched = _match(listing, tree, order, due_by)
+        if listing.columns is None:
+            listing.columns = Columns(listing.rows, listing.entries)
+        rows = select(tree, listing.columns, due_by, _flags)
+        matched = [i for i in listing.order(sort, reverse) if i in rows]
         listing.last = (asked, matched)
     chosen = matched[offset:] if limit is None else matched[offset : offset + limit]
     cards = [_card(listing, i, due_by) for i in chosen]
@@ -259,29 +242,6 @@ def search_cards(
 def _flag_key(row: tuple, due_by: Any) -> tuple:
     state, due, queue, suspended, leech = row[2], row[3], row[5], row[8], row[9]
     return (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
-
-
-def _match(listing: _Listing, tree: Any, order: list[int], due_by: Any) -> list[int]:
-    """Row numbers, in ``order``, of the cards ``tree`` matches."""
-    rows, entries = listing.rows, listing.entries
-    found: list[int] = []
-    probe = _Probe()
-    flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
-    for i in order:
-        entry = entries[i]
-        if entry is None:
-            continue
-        row = rows[i]
-        listed, probe.text = entry
-        key = _flag_key(row, due_by)
-        flags = flag_sets.get(key)
-        if flags is None:
-            flags = flag_sets[key] = _flags(row[2], key[1], row[8], row[5] == QUEUE_BURIED, row[9])
-        probe.topic, probe.type, probe.pack_id, probe.tags = listed.topic, listed.type, row[0], listed.tags
-        probe.flags, probe.reps, probe.lapses, probe.raw_ivl = flags, row[6], row[7], row[4]
-        if tree.matches(probe):
-            found.append(i)
-    return found
 
 
 def _card(listing: _Listing, i: int, due_by: Any) -> CardInfo:

@@ -94,3 +94,44 @@ def test_a_change_between_pages_shows_on_the_next_page(svc) -> None:
     assert search_cards(svc, "is:suspended", offset=0, limit=5).total == 2
     pages = [search_cards(svc, "is:suspended", "question", offset=n, limit=1).cards for n in (0, 1)]
     assert sorted(_ids(pages[0] + pages[1])) == ["q03", "q39"]
+
+
+TERMS = [
+    "alpha",
+    '"card 3"',
+    "answer",
+    "topic:mem*",
+    "topic:io",
+    "type:flip",
+    "type:mcq",
+    "pack:virt",
+    "pack:other",
+    "tag:*",
+    *(f"is:{flag}" for flag in ("due", "new", "learn", "review", "suspended", "buried", "leech")),
+    "prop:lapses>0",
+    "prop:reps>=2",
+    "prop:ivl<1.5",
+    "prop:ivl!=0",
+    "prop:reps=1",
+]
+
+
+def _query(rng: random.Random, depth: int = 0) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 3)):
+        term = f"({_query(rng, depth + 1)})" if depth < 2 and rng.random() < 0.2 else rng.choice(TERMS)
+        parts.append(("-" if rng.random() < 0.3 else "") + term)
+    joiner = " or " if rng.random() < 0.4 else " "
+    return joiner.join(parts)
+
+
+def test_the_column_search_matches_testing_each_card(svc) -> None:
+    from studyvm.study.search import parse
+
+    svc.bury(("virt", "q05"))
+    every = find_cards(svc, "")
+    rng = random.Random(11)
+    for _ in range(300):
+        query = _query(rng)
+        tree = parse(query)
+        assert _ids(find_cards(svc, query)) == [c.question_id for c in every if tree.matches(c)], query
