@@ -120,23 +120,23 @@ def _flags(state: int, due: bool, suspended: bool, buried: bool, leech: bool) ->
 
 class _Listing:
     """Every stored card (:func:`studyvm.store.cardlist.listed_cards`) with what a search needs of
-    each, and the order of all of them under each sort asked for so far: a search filters in that
-    order and keeps row numbers, so only the page shown becomes :class:`CardInfo` objects."""
+    each, and the order of all of them under each sort asked for so far: a search takes its
+    matches in that order as row numbers, so only the page shown becomes :class:`CardInfo` objects."""
 
     __slots__ = ("rows", "entries", "orders", "last", "columns")
 
     def __init__(self, svc: StudyService, rows: list[tuple]) -> None:
         self.rows = rows
+        # entries: per row, (what is listed, search text), or None for a question no longer in its pack
         texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
-        entries: list[tuple[_Listed, str] | None] = []
-        for row in rows:
-            known = texts.get(row[0])
-            if known is None:
-                pack = svc.packs.get(row[0])
-                known = texts[row[0]] = _question_texts(svc, pack) if pack is not None else {}
-            entries.append(known.get(row[1]))
-        self.entries = entries
-        """Per row: (what is listed, search text), or None for a question no longer in its pack."""
+        for pack_id in {row[0] for row in rows}:
+            pack = svc.packs.get(pack_id)
+            texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
+        if len(texts) == 1:  # the usual case: one lookup per row
+            get = next(iter(texts.values())).get
+            self.entries: list[tuple[_Listed, str] | None] = [get(row[1]) for row in rows]
+        else:
+            self.entries = [texts[row[0]].get(row[1]) for row in rows]
         self.orders: dict[tuple[str, bool], list[int]] = {}
         self.columns: Columns | None = None
         """The rows grouped by field value (:mod:`studyvm.study.cardselect`), made at the first search."""

@@ -10,23 +10,24 @@ substring test on the lower-cased text (what :class:`~studyvm.study.search.Term`
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED
 from studyvm.study.search import And, Node, Not, Or, Term, split_prop
 
-GROUPED: dict[str, Callable[[tuple, Any], Any]] = {
-    "topic": lambda row, entry: entry[0].topic,
-    "type": lambda row, entry: entry[0].type,
-    "tag": lambda row, entry: entry[0].tags,
-    "pack": lambda row, entry: row[0],
-    "lapses": lambda row, entry: row[7],
-    "reps": lambda row, entry: row[6],
-    "ivl": lambda row, entry: round(row[4] or 0.0, 2),
-    "state": lambda row, entry: (row[2], row[5] == QUEUE_SCHEDULED, row[8], row[5] == QUEUE_BURIED, row[9]),
+GROUPED: dict[str, Callable[[Sequence[tuple], Sequence[Any]], list[Any]]] = {
+    "topic": lambda rows, entries: [e[0].topic if e else None for e in entries],
+    "type": lambda rows, entries: [e[0].type if e else None for e in entries],
+    "tag": lambda rows, entries: [e[0].tags if e else None for e in entries],
+    "pack": lambda rows, entries: [r[0] for r in rows],
+    "lapses": lambda rows, entries: [r[7] for r in rows],
+    "reps": lambda rows, entries: [r[6] for r in rows],
+    "ivl": lambda rows, entries: [round(r[4] or 0.0, 2) for r in rows],
+    "state": lambda rows, entries: [(r[2], r[5] == QUEUE_SCHEDULED, r[8], r[5] == QUEUE_BURIED, r[9]) for r in rows],
 }
-"""Per field: its value in a listing row (and its (listed, text) entry)."""
+"""Per field: its value in each listing row (given the rows and their (listed, text) entries)."""
 ATTRIBUTE = {"topic": "topic", "type": "type", "tag": "tags", "pack": "pack_id", "lapses": "lapses", "reps": "reps"}
 
 
@@ -55,10 +56,12 @@ class Columns:
         """Distinct value of ``field`` -> its rows."""
         known = self._groups.get(field)
         if known is None:
-            value, rows, entries = GROUPED[field], self.rows, self.entries
-            known = self._groups[field] = {}
-            for i in sorted(self.universe):
-                known.setdefault(value(rows[i], entries[i]), []).append(i)
+            entries = self.entries
+            grouped: defaultdict[Any, list[int]] = defaultdict(list)
+            for i, value in enumerate(GROUPED[field](self.rows, entries)):
+                if entries[i] is not None:
+                    grouped[value].append(i)
+            known = self._groups[field] = dict(grouped)
         return known
 
 
