@@ -1,8 +1,12 @@
 """Benchmark of the card browser's search and of ``stats`` (mastery) on a big synthetic history.
 
 Reuses :mod:`bench_study`'s generator: 100,000 questions and 1,000,000 review-log rows on
-SQLite. Times ``find_cards`` for a few typical queries (median of 3, wall and process CPU) and
-``stats().as_json()`` with the mastery definition. Prints one JSON object.
+SQLite. Times, for a few typical queries (median of 3, wall and process CPU): ``find_cards``
+(every match as an object, what ``cards search`` prints), the browser's first page
+(``search_cards`` with ``limit=200``: the count and 200 rows; a new query on a listing already
+read and sorted), the same first page after the cards changed (the listing read and sorted again)
+and the next page of a search (its matches kept). Then ``stats().as_json()`` with the mastery
+definition. Prints one JSON object.
 
     .venv/bin/python bench/bench_browse.py [--questions N] [--reviews N]
 """
@@ -24,9 +28,11 @@ from bench_study import NOW, PACK_ID, generate, make_pack  # noqa: E402
 
 from studyvm.config import Settings  # noqa: E402
 from studyvm.store.engine import open_database  # noqa: E402
-from studyvm.study.browse import find_cards  # noqa: E402
+from studyvm.study.browse import find_cards, search_cards  # noqa: E402
 from studyvm.study.service import StudyService  # noqa: E402
 
+PAGE = 200
+"""Rows the Browse screen asks for at a time."""
 QUERIES = ("is:due", "topic:topic-07 prop:lapses>0", '"question 4242"', "-is:new or is:suspended", "")
 
 
@@ -38,7 +44,7 @@ def timed(fn, runs: int = 3) -> dict[str, float]:
         result = fn()
         wall.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    size = len(result) if isinstance(result, list) else None
+    size = len(result) if isinstance(result, list) else getattr(result, "total", None)
     out = {"median_ms": round(statistics.median(wall) * 1000, 1), "cpu_ms": round(statistics.median(cpu) * 1000, 1)}
     return {**out, "cards": size} if size is not None else out
 
@@ -64,7 +70,28 @@ def main() -> None:
         settings = Settings(home=Path(tmp), db_url=url, learner="bench")
         svc = StudyService(settings, packs={PACK_ID: pack}, clock=lambda: NOW).open()
         find_cards(svc, "")  # the first search builds the per-pack search texts once
-        out["search"] = {query or "(everything)": timed(lambda q=query: find_cards(svc, q)) for query in QUERIES}
+
+        def every_match(query: str) -> object:
+            svc.caches["browse_rows"]["listing"].last = None  # each run filters again
+            return find_cards(svc, query)
+
+        out["search"] = {query or "(everything)": timed(lambda q=query: every_match(q)) for query in QUERIES}
+
+        def first_page(query: str, cold: bool = False) -> object:
+            if cold:  # as after an answer or a suspension: the listing is read and sorted again
+                svc.caches.pop("browse_rows", None)
+            else:  # a new query: the listing and its order are kept, the last search's matches not
+                svc.caches["browse_rows"]["listing"].last = None
+            return search_cards(svc, query, limit=PAGE)
+
+        out["first_page"] = {query or "(everything)": timed(lambda q=query: first_page(q)) for query in QUERIES}
+        out["first_page_after_change"] = {
+            query or "(everything)": timed(lambda q=query: first_page(q, cold=True)) for query in QUERIES
+        }
+        out["next_page"] = {
+            query or "(everything)": timed(lambda q=query: search_cards(svc, q, offset=PAGE, limit=PAGE))
+            for query in QUERIES
+        }
         out["stats_json"] = timed(lambda: json.dumps(svc.stats().as_json()))
         svc.close()
     out["load_average_after"] = os.getloadavg()[0]

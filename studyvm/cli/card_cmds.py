@@ -7,10 +7,15 @@ The query language is the browser's (:mod:`studyvm.study.search`): words, ``"exa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from studyvm.cli.study_cmds import _fail, _service
 from studyvm.wording import plural
+
+if TYPE_CHECKING:
+    from studyvm.study.browse import SearchPage
 
 cards_app = typer.Typer(
     help="Find cards with a search query and act on them (Anki's browser, in the shell).",
@@ -25,13 +30,14 @@ QUERY_HELP = (
 )
 
 
-def _search(svc: object, query: str, sort: str = "due") -> list:
-    """The matching cards; a query that cannot be read is a message and exit 1."""
-    from studyvm.study.browse import find_cards
+def _search(svc: object, query: str, sort: str = "due", limit: int | None = None) -> SearchPage:
+    """The matching cards (every one, or the first ``limit``) and their count; a query that
+    cannot be read is a message and exit 1."""
+    from studyvm.study.browse import search_cards
     from studyvm.study.search import SearchError
 
     try:
-        return find_cards(svc, query, sort=sort)  # type: ignore[arg-type]
+        return search_cards(svc, query, sort=sort, limit=limit)  # type: ignore[arg-type]
     except (SearchError, ValueError) as exc:
         raise _fail(f"search: {exc}") from None
 
@@ -42,17 +48,19 @@ def search(
     query: str = typer.Argument("", help=QUERY_HELP),
     sort: str = typer.Option("due", "--sort", help="due, ivl, lapses, reps, rating, question or topic."),
     as_json: bool = typer.Option(False, "--json", help="Print the cards as a JSON list."),
+    limit: int | None = typer.Option(None, "--limit", min=0, help="Print only the first N cards (counting all)."),
 ) -> None:
     """List the cards matching QUERY: due date, interval, lapses, last rating, state and prompt."""
     import json
 
     with _service(ctx) as svc:
-        found = _search(svc, query, sort)
+        page = _search(svc, query, sort, limit)
         if as_json:
-            typer.echo(json.dumps([c.as_json() for c in found], indent=2))
+            typer.echo(json.dumps([c.as_json() for c in page.cards], indent=2))
             return
-        typer.echo(plural(len(found), "card"))
-        for c in found:
+        shown = f" (the first {len(page.cards)} shown)" if page.more else ""
+        typer.echo(plural(page.total, "card") + shown)
+        for c in page.cards:
             due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "-"
             flags = ",".join(sorted(c.flags - {"new", "learn", "review"})) or ""
             typer.echo(
@@ -67,7 +75,7 @@ def _act(ctx: typer.Context, action: str, query: str) -> None:
     if not query.strip():
         raise _fail(f"give a query: cards {action} acts on every card it matches")
     with _service(ctx) as svc:
-        found = _search(svc, query)
+        found = _search(svc, query).cards  # every match, never a page
         changed = act(svc, action, found)
     typer.echo(f"{action}: {changed} of {plural(len(found), 'matching card')} changed")
 

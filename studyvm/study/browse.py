@@ -2,8 +2,9 @@
 
 Shared by ``studyvm cards`` and the terminal app's Browse screen. :func:`find_cards` parses
 the query first (a :class:`~studyvm.study.search.SearchError` costs no database work), reads
-every card of the learner in one query and tests each against the search tree, so a search over
-100,000 cards stays a fraction of a second. Headless: no Textual; the SQL is in
+every card of the learner in one query (kept until the cards change) and evaluates the search
+over whole columns (:mod:`studyvm.study.cardselect`); :func:`search_cards` builds objects only
+for the page a screen shows. Headless: no Textual; the SQL is in
 :mod:`studyvm.store.cardlist`.
 """
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from studyvm.store import cardlist
 from studyvm.store.engine import write_session
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED, STATE_LEARNING, STATE_NEW, STATE_RELEARNING
+from studyvm.study.cardselect import Columns, select
 from studyvm.study.grading import describe_response, expected_answer
 from studyvm.study.scheduling import RATING_NAMES
 from studyvm.study.search import parse
@@ -108,26 +110,6 @@ def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[_Listed, st
     return cache[pack.id]
 
 
-class _Probe:
-    """The attributes a search looks at, refilled for each stored card (a CardInfo is built only for matches)."""
-
-    __slots__ = ("text", "topic", "tags", "type", "pack_id", "flags", "lapses", "reps", "raw_ivl")
-    text: str
-    topic: str
-    tags: tuple[str, ...]
-    type: str
-    pack_id: str
-    flags: frozenset[str]
-    lapses: int
-    reps: int
-    raw_ivl: float | None
-
-    @property
-    def ivl(self) -> float:
-        """Days between the last review and the due date, to 0.01 (worked out only when a search asks)."""
-        return round(self.raw_ivl or 0.0, 2)
-
-
 def _flags(state: int, due: bool, suspended: bool, buried: bool, leech: bool) -> frozenset[str]:
     flags = {"new" if state == STATE_NEW else "learn" if state in (STATE_LEARNING, STATE_RELEARNING) else "review"}
     for name, on in (("due", due), ("suspended", suspended), ("buried", buried), ("leech", leech)):
@@ -136,72 +118,160 @@ def _flags(state: int, due: bool, suspended: bool, buried: bool, leech: bool) ->
     return frozenset(flags)
 
 
-def _listing(svc: StudyService) -> list[tuple]:
-    """Every stored card (:func:`studyvm.store.cardlist.listed_cards`), kept until the cards change."""
+class _Listing:
+    """Every stored card (:func:`studyvm.store.cardlist.listed_cards`) with what a search needs of
+    each, and the order of all of them under each sort asked for so far: a search takes its
+    matches in that order as row numbers, so only the page shown becomes :class:`CardInfo` objects."""
+
+    __slots__ = ("rows", "entries", "orders", "last", "columns")
+
+    def __init__(self, svc: StudyService, rows: list[tuple]) -> None:
+        self.rows = rows
+        # entries: per row, (what is listed, search text), or None for a question no longer in its pack
+        texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
+        for pack_id in {row[0] for row in rows}:
+            pack = svc.packs.get(pack_id)
+            texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
+        if len(texts) == 1:  # the usual case: one lookup per row
+            get = next(iter(texts.values())).get
+            self.entries: list[tuple[_Listed, str] | None] = [get(row[1]) for row in rows]
+        else:
+            self.entries = [texts[row[0]].get(row[1]) for row in rows]
+        self.orders: dict[tuple[str, bool], list[int]] = {}
+        self.columns: Columns | None = None
+        """The rows grouped by field value (:mod:`studyvm.study.cardselect`), made at the first search."""
+        self.last: tuple[tuple, list[int]] | None = None
+        """The last search (query, sort, reverse, due key) and its matching rows, for its next pages."""
+
+    def order(self, sort: str, reverse: bool) -> list[int]:
+        """Row numbers of every card in the order of :func:`sort_cards` (worked out once per sort)."""
+        known = self.orders.get((sort, reverse))
+        if known is not None:
+            return known
+        rows, entries = self.rows, self.entries
+        out = sorted(range(len(rows)), key=[r[1] for r in rows].__getitem__, reverse=reverse)
+        if sort == "due":
+            # the raw values sort as the dates they stand for (one text format on SQLite, naive UTC
+            # datetimes on PostgreSQL), as the due test compares them (cardlist.due_key)
+            dues: list[Any] = [r[3] for r in rows]
+            dated = [i for i in out if dues[i] is not None]
+            undated = [i for i in out if dues[i] is None]
+            dated.sort(key=dues.__getitem__, reverse=reverse)
+            out = undated + dated if reverse else dated + undated
+        else:
+            if sort == "ivl":
+                column: list[Any] = [round(r[4] or 0.0, 2) for r in rows]
+            elif sort in ("lapses", "reps"):
+                column = [r[7] if sort == "lapses" else r[6] for r in rows]
+            elif sort == "rating":
+                column = [r[10] or 0 for r in rows]
+            elif sort == "topic":
+                column = [e[0].topic if e else "" for e in entries]
+            else:
+                column = [e[0].prompt.lower() if e else "" for e in entries]
+            out.sort(key=column.__getitem__, reverse=reverse)
+        self.orders[(sort, reverse)] = out
+        return out
+
+
+def _listing(svc: StudyService) -> _Listing:
+    """Every stored card, kept until the cards change."""
     stamp = svc.change_stamp()
     cached = svc.caches.get("browse_rows")
     if stamp is not None and cached is not None and cached.get("stamp") == stamp:
-        return cached["rows"]
+        return cached["listing"]
     with svc.read() as session:
         rows = cardlist.listed_cards(svc.learner_id, session=session)
-    svc.caches["browse_rows"] = {"stamp": stamp, "rows": rows}
-    return rows
+    listing = _Listing(svc, rows)
+    svc.caches["browse_rows"] = {"stamp": stamp, "listing": listing}
+    return listing
+
+
+@dataclass
+class SearchPage:
+    """One page of a search: how many cards match in all, and those of the page in sort order."""
+
+    total: int
+    cards: list[CardInfo]
+    offset: int = 0
+    """Where the page starts among all matches."""
+
+    @property
+    def more(self) -> bool:
+        """Whether matches follow this page."""
+        return self.offset + len(self.cards) < self.total
 
 
 def find_cards(svc: StudyService, query: str, sort: str = "due", reverse: bool = False) -> list[CardInfo]:
-    """Every card of the learner matching ``query`` (see :mod:`studyvm.study.search`), sorted by ``sort``."""
+    """Every card of the learner matching ``query`` (see :mod:`studyvm.study.search`), sorted by ``sort``.
+
+    For a screen, :func:`search_cards` returns one page and the count without building the rest.
+    """
+    return search_cards(svc, query, sort, reverse).cards
+
+
+def search_cards(
+    svc: StudyService, query: str, sort: str = "due", reverse: bool = False, offset: int = 0, limit: int | None = None
+) -> SearchPage:
+    """The cards matching ``query`` from ``offset`` (``limit`` of them, or all), and how many match.
+
+    Matching works on whole columns of plain rows (:mod:`studyvm.study.cardselect`), the matches
+    are taken in the sort's order (cached per listing), and only the page becomes
+    :class:`CardInfo`; asking for the next page of the same search reuses its matches.
+    """
     tree = parse(query)
     if sort not in SORTS:
         raise ValueError(f"unknown sort '{sort}' (known: {', '.join(SORTS)})")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
     now = svc.clock()
-    rows = _listing(svc)
+    listing = _listing(svc)
     due_by = cardlist.due_key(now, svc.engine.dialect.name == "sqlite")
-    found = []
-    probe = _Probe()
-    texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
+    asked = (query, sort, reverse, due_by)
+    if listing.last is not None and listing.last[0] == asked:
+        matched = listing.last[1]
+    else:
+        if listing.columns is None:
+            listing.columns = Columns(listing.rows, listing.entries)
+        rows = select(tree, listing.columns, due_by, _flags)
+        matched = [i for i in listing.order(sort, reverse) if i in rows]
+        listing.last = (asked, matched)
+    chosen = matched[offset:] if limit is None else matched[offset : offset + limit]
+    cards = _cards(listing, chosen, due_by)
+    return SearchPage(total=len(matched), cards=cards, offset=offset)
+
+
+def _cards(listing: _Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
+    """The :class:`CardInfo` of each row in ``chosen`` (all 100,000 for ``cards search``: kept cheap)."""
+    rows, entries = listing.rows, listing.entries
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
-    current: str | None = None
-    by_id: dict[str, tuple[_Listed, str]] = {}
-    for row in rows:
-        pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = row
-        if pack_id != current:
-            current = pack_id
-            known = texts.get(pack_id)
-            if known is None:
-                pack = svc.packs.get(pack_id)
-                known = texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
-            by_id = known
-        entry = by_id.get(qid)
-        if entry is None:
-            continue
-        listed, text = entry
+    out = []
+    for i in chosen:
+        pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = rows[i]
+        listed, text = entries[i]  # type: ignore[misc]  # only rows still in a pack are matched
         key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
         flags = flag_sets.get(key)
         if flags is None:
             flags = flag_sets[key] = _flags(state, key[1], suspended, queue == QUEUE_BURIED, leech)
-        probe.text, probe.topic, probe.type, probe.pack_id = text, listed.topic, listed.type, pack_id
-        probe.tags = listed.tags
-        probe.flags, probe.lapses, probe.reps, probe.raw_ivl = flags, lapses, reps, raw_ivl
-        if tree.matches(probe):
-            found.append(  # positional, in field order: 100,000 of these must be cheap
-                CardInfo(
-                    pack_id,
-                    qid,
-                    listed.prompt,
-                    listed.topic,
-                    listed.type,
-                    STATE_NAMES.get(state, "review"),
-                    cardlist.as_utc(due),
-                    probe.ivl,
-                    lapses,
-                    reps,
-                    last_rating,
-                    listed.tags,
-                    flags,
-                    text,
-                )
+        out.append(  # positional, in field order
+            CardInfo(
+                pack_id,
+                qid,
+                listed.prompt,
+                listed.topic,
+                listed.type,
+                STATE_NAMES.get(state, "review"),
+                cardlist.as_utc(due),
+                round(raw_ivl or 0.0, 2),
+                lapses,
+                reps,
+                last_rating,
+                listed.tags,
+                flags,
+                text,
             )
-    return sort_cards(found, sort, reverse)
+        )
+    return out
 
 
 def sort_cards(cards: list[CardInfo], sort: str, reverse: bool = False) -> list[CardInfo]:

@@ -25,7 +25,7 @@ from studyvm.study.views import (
 
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
-    from studyvm.study.browse import CardInfo, HistoryEntry
+    from studyvm.study.browse import CardInfo, HistoryEntry, SearchPage
     from studyvm.study.itemstats import ItemReport
     from studyvm.study.quiz import QuizRun
     from studyvm.study.quiz_setup import SetupChoices
@@ -163,6 +163,15 @@ class Backend:
 
         with self.lock:
             return find_cards(self.service(), query, sort, reverse)
+
+    def search_cards(
+        self, query: str, sort: str = "due", reverse: bool = False, offset: int = 0, limit: int | None = None
+    ) -> SearchPage:
+        """One page of the cards matching a search query, and how many match in all."""
+        from studyvm.study.browse import search_cards
+
+        with self.lock:
+            return search_cards(self.service(), query, sort, reverse, offset, limit)
 
     def card_history(self, pack_id: str, question_id: str) -> list[HistoryEntry]:
         """Every review of one card, oldest first."""

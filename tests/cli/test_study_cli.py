@@ -198,6 +198,11 @@ def test_search_suspend_unsuspend_and_forget(env) -> None:
     assert "2 cards" in listed and "clitest/t1" in listed and "clitest/m1" in listed
     assert "suspend" in _run([*env, "cards", "unsuspend", "is:suspended"]).output
     assert "0 cards" in _run([*env, "cards", "search", "is:suspended"]).output
+    everything = _run([*env, "cards", "search", "--sort", "question"]).output.splitlines()
+    first = _run([*env, "cards", "search", "--sort", "question", "--limit", "2"]).output.splitlines()
+    total = len(everything) - 1
+    assert total > 2 and first == [f"{total} cards (the first 2 shown)", *everything[1:3]]
+    assert len(json.loads(_run([*env, "cards", "search", "--json", "--limit", "1"]).output)) == 1
     assert "forget: 1 of 1" in _run([*env, "cards", "forget", '"modified guest" prop:reps>=1']).output
     assert [
         c["question_id"] for c in json.loads(_run([*env, "cards", "search", "--json", "--", "-is:new"]).output)

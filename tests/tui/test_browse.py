@@ -72,3 +72,37 @@ async def test_sorting_by_header_and_a_bad_query(settings, backend):
         await pilot.press("slash", "ctrl+u", *"is:nonsense", "enter")
         await settle(pilot, app)
         assert "is:nonsense: expected one of" in str(screen.query_one("#browse-status").render())
+
+
+async def test_the_table_loads_a_page_at_a_time(settings, backend, monkeypatch):
+    from studyvm.tui.screens import browse as browse_screen
+
+    monkeypatch.setattr(browse_screen, "PAGE", 4)
+    svc = backend.service()
+    svc.suspend(("tuitest", "b.mcq"))
+    whole = [c.question_id for c in backend.find_cards("", "question")]
+    assert len(whole) == 9
+    app = make_app(settings, screen="browse", backend=backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        screen.sort = "question"
+        screen.search()
+        await settle(pilot, app)
+        status = screen.query_one("#browse-status")
+        assert len(screen.cards) == 4 and screen.total == 9
+        assert str(status.render()).startswith("9 cards (4 loaded, more below)")
+        await pilot.press("ctrl+end")  # to the last row loaded: the next page comes
+        await settle(pilot, app)
+        assert len(screen.cards) == 8
+        await pilot.press("ctrl+end")
+        await settle(pilot, app)
+        assert [c.question_id for c in screen.cards] == whole  # the sort order runs on across pages
+        assert screen.query_one(DataTable).row_count == 9 and str(status.render()).startswith("9 cards ·")
+        await pilot.press("ctrl+end")  # nothing more to load
+        await settle(pilot, app)
+        assert len(screen.cards) == 9
+        screen.query_one(DataTable).move_cursor(row=6)
+        await pilot.press("s")  # an action searches again with as many rows as were loaded
+        await settle(pilot, app)
+        assert len(screen.cards) == 9 and screen.selected().question_id == whole[6]

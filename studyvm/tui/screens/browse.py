@@ -2,8 +2,10 @@
 
 ``/`` focuses the search box and Enter runs the query; a click on a column header (or ``o``)
 sorts by it, again to reverse; the card under the cursor shows its details and review history
-below the table. ``s`` suspends or unsuspends, ``b`` buries or unburies, ``f`` forgets (resets
-to new, after a confirmation), ``r`` studies the card now. Searches and actions run in workers.
+below the table. The table holds one page of the matches at a time (:data:`PAGE` rows); moving
+or scrolling to its end loads the next page, while the status line counts every match. ``s``
+suspends or unsuspends, ``b`` buries or unburies, ``f`` forgets (resets to new, after a
+confirmation), ``r`` studies the card now. Searches and actions run in workers.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input
 
 from studyvm.errors import describe
-from studyvm.study.browse import SORTS, CardInfo
+from studyvm.study.browse import SORTS, CardInfo, SearchPage
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
 from studyvm.wording import plural
@@ -31,6 +33,9 @@ COLUMNS = (
     ("Question", "question"),
 )
 """Table columns: (heading, the sort key a click on it uses)."""
+
+PAGE = 200
+"""Rows loaded at a time: a search over 100,000 cards builds only what the table shows."""
 
 
 def card_details(card: CardInfo, entries: list[Any]) -> str:
@@ -73,7 +78,10 @@ class BrowseScreen(BaseScreen):
         """The query of the table on screen."""
         self.sort, self.reverse = "due", False
         self.cards: list[CardInfo] = []
-        """The cards in the table, in its order."""
+        """The cards in the table, in its order (the pages loaded so far)."""
+        self.total = 0
+        """How many cards match the query (loaded or not)."""
+        self.loading_more = False
 
     def compose(self) -> ComposeResult:
         """Search box, table, details."""
@@ -95,14 +103,43 @@ class BrowseScreen(BaseScreen):
         for heading, key in COLUMNS:
             table.add_column(heading, key=key)
         table.focus()
+        self.watch(table, "scroll_y", self._scrolled, init=False)
         self.search()
 
     # -- searching ------------------------------------------------------------------------
     def search(self) -> None:
-        """Run the query in a worker."""
+        """Run the query in a worker: the first page, or as many rows as the table held (so the
+        cursor stays on its card after an action)."""
         self.query_one("#browse-status", Literal).show("Searching…")
         backend = self.studyvm.backend
-        self.run_job("found", backend.find_cards, self.query_text, self.sort, self.reverse)
+        rows = max(PAGE, len(self.cards))
+        self.loading_more = False
+        self.run_job("found", backend.search_cards, self.query_text, self.sort, self.reverse, 0, rows)
+
+    def load_more(self) -> None:
+        """The next page of the same search, appended to the table."""
+        if self.loading_more or len(self.cards) >= self.total:
+            return
+        self.loading_more = True
+        asked = (self.query_text, self.sort, self.reverse, len(self.cards))
+        backend = self.studyvm.backend
+        self.run_job("more", lambda: (asked, backend.search_cards(*asked[:3], asked[3], PAGE)))
+
+    def done_more(self, result: tuple[tuple, SearchPage]) -> None:
+        """Append a page, unless the search changed while it was read."""
+        asked, page = result
+        self.loading_more = False
+        if asked != (self.query_text, self.sort, self.reverse, len(self.cards)):
+            return
+        self.cards.extend(page.cards)
+        self.total = page.total
+        self._add_rows(page.cards)
+        self._show_status()
+
+    def _scrolled(self, _old: float, _new: float) -> None:
+        table = self.query_one("#browse-table", DataTable)
+        if table.max_scroll_y and table.scroll_y >= table.max_scroll_y - 1:
+            self.load_more()
 
     def job_failed(self, name: str, error: BaseException | None) -> None:
         """A query that cannot be read: say why where the count goes."""
@@ -119,12 +156,30 @@ class BrowseScreen(BaseScreen):
         self.search()
         self.query_one("#browse-table", DataTable).focus()
 
-    def done_found(self, cards: list[CardInfo]) -> None:
+    def done_found(self, page: SearchPage) -> None:
         """Fill the table, keeping the cursor on the same card where it can."""
         table = self.query_one("#browse-table", DataTable)
         before = self.selected()
-        self.cards = cards
+        cards = self.cards = page.cards
+        self.total = page.total
         table.clear()
+        self._add_rows(cards)
+        self._show_status()
+        if before is not None:
+            keys = [(c.pack_id, c.question_id) for c in cards]
+            if (before.pack_id, before.question_id) in keys:
+                table.move_cursor(row=keys.index((before.pack_id, before.question_id)))
+        self.show_details()
+
+    def _show_status(self) -> None:
+        order = "descending" if self.reverse else "ascending"
+        shown = f" ({len(self.cards)} loaded, more below)" if len(self.cards) < self.total else ""
+        self.query_one("#browse-status", Literal).show(
+            f"{plural(self.total, 'card')}{shown} · sorted by {self.sort} ({order}) · / search · o sort · s b f r act"
+        )
+
+    def _add_rows(self, cards: list[CardInfo]) -> None:
+        table = self.query_one("#browse-table", DataTable)
         for c in cards:
             due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "new"
             table.add_row(
@@ -137,15 +192,6 @@ class BrowseScreen(BaseScreen):
                 lit_cell(c.prompt[:80]),
                 key=f"{c.pack_id}/{c.question_id}",
             )
-        order = "descending" if self.reverse else "ascending"
-        self.query_one("#browse-status", Literal).show(
-            f"{plural(len(cards), 'card')} · sorted by {self.sort} ({order}) · / search · o sort · s b f r act"
-        )
-        if before is not None:
-            keys = [(c.pack_id, c.question_id) for c in cards]
-            if (before.pack_id, before.question_id) in keys:
-                table.move_cursor(row=keys.index((before.pack_id, before.question_id)))
-        self.show_details()
 
     def action_focus_search(self) -> None:
         """/: type a new query."""
@@ -174,7 +220,9 @@ class BrowseScreen(BaseScreen):
         return self.cards[table.cursor_row]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """The cursor moved: show that card."""
+        """The cursor moved: show that card (and on the last row loaded, load the next page)."""
+        if event.cursor_row >= len(self.cards) - 1:
+            self.load_more()
         self.show_details()
 
     def show_details(self) -> None:
