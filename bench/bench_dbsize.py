@@ -62,9 +62,7 @@ def sizes(path: Path) -> dict[str, object]:
     """Bytes per table and index (``dbstat``), largest first, with the file's size."""
     con = sqlite3.connect(path)
     try:
-        rows = con.execute(
-            "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC, name"
-        ).fetchall()
+        rows = con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC, name").fetchall()
         kinds = dict(con.execute("SELECT name, type FROM sqlite_master").fetchall())
     finally:
         con.close()

@@ -153,12 +153,10 @@ def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
 def insert_review(conn: sqlite3.Connection, row: dict) -> int:
     """Append to the review log; the new row's id."""
     cur = conn.execute(
-        "INSERT INTO review_log (learner_id, pack_id, question_id, card_id, rating, reviewed_at, review_day, "
-        "duration_ms, state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO review_log (learner_id, card_id, rating, reviewed_at, review_day, "
+        "duration_ms, state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row["learner_id"],
-            row["pack_id"],
-            row["question_id"],
             row["card_id"],
             row["rating"],
             to_text(row["reviewed_at"]),

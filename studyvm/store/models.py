@@ -111,10 +111,8 @@ class ReviewLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(sa_column=_learner_fk())
-    pack_id: str = Field(max_length=200)
-    question_id: str = Field(max_length=200)
-    card_id: int | None = None
-    """The ``card_state`` row reviewed (its history is read by this id)."""
+    card_id: int
+    """The ``card_state`` row reviewed, which names the pack and question (its history is read by this id)."""
     rating: int
     """fsrs ``Rating``: 1 Again, 2 Hard, 3 Good, 4 Easy."""
     reviewed_at: datetime = Field(sa_column=utc_col(nullable=False))

@@ -85,8 +85,6 @@ def log_values(
     """The ``review_log`` row of an answer (undo snapshot included)."""
     return {
         "learner_id": learner,
-        "pack_id": card.pack_id,
-        "question_id": card.question_id,
         "card_id": card.id,
         "rating": rating,
         "reviewed_at": now,
@@ -128,14 +126,16 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     """
     log = session.execute(
         select(
-            LOG.c.pack_id,
-            LOG.c.question_id,
+            CARD.c.pack_id,
+            CARD.c.question_id,
             LOG.c.card_id,
             LOG.c.prev,
             LOG.c.review_day,
             LOG.c.state_before,
             LOG.c.rating,
-        ).where(LOG.c.id == log_id, LOG.c.learner_id == learner)
+        )
+        .join_from(LOG, CARD, CARD.c.id == LOG.c.card_id)
+        .where(LOG.c.id == log_id, LOG.c.learner_id == learner)
     ).first()
     if log is None or log.prev is None:
         return None

@@ -50,7 +50,11 @@ def test_upgrade_from_0004_keeps_the_history_and_fills_the_new_columns(db_url: s
     with engine.connect() as conn:
         ratings = dict(conn.execute(text("SELECT question_id, last_rating FROM card_state")).all())
         assert ratings == {"q1": 3, "q2": None, "q3": None}  # q2 was forgotten: new again, no last rating
-        cards = conn.execute(text("SELECT question_id, card_id FROM review_log ORDER BY id")).all()
+        cards = conn.execute(
+            text(
+                "SELECT c.question_id, l.card_id FROM review_log l JOIN card_state c ON c.id = l.card_id ORDER BY l.id"
+            )
+        ).all()
         assert [tuple(r) for r in cards] == [("q1", 1), ("q2", 2), ("q1", 1)]
         days = conn.execute(
             text("SELECT review_day, pack_id, new_cards, review_cards FROM pack_day_stats ORDER BY review_day")
