@@ -74,7 +74,7 @@ r AS MATERIALIZED (SELECT abs(random()) % 730 AS d, abs(random()) % 86400 AS s, 
                           abs(random()) % 7 AS k, abs(random()) % 7 AS st, abs(random()) % 18000 AS ms FROM n)
 INSERT INTO review_log ({_LOG_COLS})
 SELECT 1, q + 1, {_RATING},
-       strftime('%Y-%m-%d %H:%M:%S.000000', :first_jd + d + s / 86400.0), :first_day + d, 2000 + ms, {_STATE}
+       (:first_s + d * 86400 + s) * 1000000, :first_day + d, 2000 + ms, {_STATE}
 FROM r
 """
 POSTGRES_LOG = f"""
@@ -150,7 +150,7 @@ def generate(engine, pack: Pack, reviews: int) -> dict[str, float]:
         for index in log_indexes:
             index.drop(conn)
         conn.execute(insert(Learner.__table__).values(id=1, name="bench", created_at=NOW))
-        now_jd, first_jd = (t.timestamp() / 86400 + 2440587.5 for t in (NOW, first))
+        now_jd = NOW.timestamp() / 86400 + 2440587.5
         cards = {"count": len(pack.questions), "reviewed": reviewed, "pack": PACK_ID}
         if sqlite:
             conn.execute(text(SQLITE_CARDS), {**cards, "now_jd": now_jd})
@@ -159,7 +159,7 @@ def generate(engine, pack: Pack, reviews: int) -> dict[str, float]:
         cards_s = time.perf_counter() - started
         params = {"count": reviews, "reviewed": reviewed, "pack": PACK_ID, "first_day": first.date().toordinal()}
         if sqlite:
-            conn.execute(text(SQLITE_LOG), {**params, "first_jd": first_jd})
+            conn.execute(text(SQLITE_LOG), {**params, "first_s": int(first.timestamp())})
         else:
             conn.execute(text(POSTGRES_LOG), {**params, "first_ts": first.replace(tzinfo=None)})
         conn.execute(text(DAY_TOTALS))

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from studyvm.store.micros import micros_of
 from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -159,7 +160,7 @@ def insert_review(conn: sqlite3.Connection, row: dict) -> int:
             row["learner_id"],
             row["card_id"],
             row["rating"],
-            to_text(row["reviewed_at"]),
+            micros_of(row["reviewed_at"]),
             row["review_day"],
             row["duration_ms"],
             row["state_before"],

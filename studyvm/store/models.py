@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from studyvm.store.micros import from_micros, micros_of
 from studyvm.store.states import (  # noqa: F401  (re-exported: the tables' own vocabulary)
     QUEUE_BURIED,
     QUEUE_NEW,
@@ -47,6 +48,35 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class UTCMicros(TypeDecorator):
+    """A UTC datetime stored compactly: integer microseconds since the epoch in SQLite (8 bytes
+    instead of 26 of text), ``timestamp`` in PostgreSQL as :class:`UTCDateTime`; aware UTC back."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        """BIGINT in SQLite, the plain ``timestamp`` elsewhere."""
+        return dialect.type_descriptor(BigInteger() if dialect.name == "sqlite" else DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect) -> object:
+        """Aware or naive-UTC datetime -> microseconds (SQLite) or naive UTC."""
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return micros_of(value)
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+
+    def process_result_value(self, value: object, dialect) -> datetime | None:
+        """Back to an aware UTC datetime."""
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return from_micros(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def utc_col(nullable: bool = True, index: bool = False) -> Column:
@@ -115,7 +145,8 @@ class ReviewLog(SQLModel, table=True):
     """The ``card_state`` row reviewed, which names the pack and question (its history is read by this id)."""
     rating: int
     """fsrs ``Rating``: 1 Again, 2 Hard, 3 Good, 4 Easy."""
-    reviewed_at: datetime = Field(sa_column=utc_col(nullable=False))
+    reviewed_at: datetime = Field(sa_column=Column(UTCMicros(), nullable=False))
+    """In SQLite, integer microseconds since the epoch (:class:`UTCMicros`): a third of the text."""
     review_day: int
     """The learner's local calendar day of the review (proleptic ordinal), for heatmap and limits."""
     duration_ms: int | None = None

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from studyvm.store.micros import from_micros, micros_of
 from studyvm.study.scheduling import CardFields
 
 FORMAT = 1
 """The first item of a compact snapshot, so a later layout can be told apart."""
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -38,15 +36,11 @@ class Snapshot:
 
 
 def _micros(when: datetime | None) -> int | None:
-    if when is None:
-        return None
-    if when.tzinfo is None:  # stored times are UTC
-        when = when.replace(tzinfo=UTC)
-    return (when - _EPOCH) // _MICRO
+    return None if when is None else micros_of(when)
 
 
 def _time(micros: int | None) -> datetime | None:
-    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
+    return None if micros is None else from_micros(micros)
 
 
 def encode(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from studyvm.store.engine import _alembic_config, make_engine, migrate, open_database, writer
+from studyvm.store.models import ReviewLog
 
 LOG = (
     "INSERT INTO review_log (learner_id, pack_id, question_id, card_id, rating, reviewed_at, review_day,"
     " state_before, prev) VALUES (1, 'virt', :q, (SELECT id FROM card_state WHERE question_id = :card), :rating,"
-    " '2026-01-05 08:30:00', 739256, 0, :prev)"
+    " :t, 739256, 0, :prev)"
 )
 
 
@@ -24,8 +27,12 @@ def _seed_0005(engine) -> None:
         conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', '2026-01-05')"))
         for pos, q in enumerate(("q1", "q2")):
             conn.execute(text(card), {"pos": pos, "q": q})
-        for q, rating, prev in (("q1", 3, '{"state": 0}'), ("q2", 4, None), ("gone", 1, None)):
-            conn.execute(text(LOG), {"q": q, "card": q, "rating": rating, "prev": prev})
+        for q, rating, prev, at in (
+            ("q1", 3, '{"state": 0}', "2026-01-05 08:30:00.000001"),
+            ("q2", 4, None, "1969-12-31 23:59:59.999999"),
+            ("gone", 1, None, "2026-01-05 08:30:00"),
+        ):
+            conn.execute(text(LOG), {"q": q, "card": q, "rating": rating, "prev": prev, "t": at})
 
 
 def test_upgrade_from_0005_keeps_every_answer_and_its_question(db_url: str) -> None:
@@ -41,6 +48,9 @@ def test_upgrade_from_0005_keeps_every_answer_and_its_question(db_url: str) -> N
                 " JOIN card_state c ON c.id = l.card_id ORDER BY l.id"
             )
         ).all()
+        times = conn.execute(select(ReviewLog.__table__.c.reviewed_at).order_by(ReviewLog.__table__.c.id)).scalars()
+        times = list(times)
+        stored = conn.execute(text("SELECT reviewed_at FROM review_log ORDER BY id")).scalars().all()
         columns = {col["name"]: col for col in inspect(conn).get_columns("review_log")}
         indexes = {ix["name"] for ix in inspect(conn).get_indexes("review_log")}
     engine.dispose()
@@ -52,6 +62,13 @@ def test_upgrade_from_0005_keeps_every_answer_and_its_question(db_url: str) -> N
     assert "pack_id" not in columns and "question_id" not in columns
     assert columns["card_id"]["nullable"] is False
     assert indexes == {"ix_review_log_card_id"}
+    assert times == [  # exact to the microsecond, aware UTC
+        datetime(2026, 1, 5, 8, 30, 0, 1, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 1, 5, 8, 30, tzinfo=UTC),
+    ]
+    if db_url.startswith("sqlite"):  # stored as integer microseconds since the epoch
+        assert stored == [1767601800000001, -1, 1767601800000000]
 
 
 def test_downgrade_to_0005_puts_the_ids_back(db_url: str) -> None:
@@ -62,6 +79,7 @@ def test_downgrade_to_0005_puts_the_ids_back(db_url: str) -> None:
     with writer(engine).begin() as conn:
         command.downgrade(_alembic_config(conn), "0005")
     with engine.connect() as conn:
+        times = conn.execute(text("SELECT reviewed_at FROM review_log ORDER BY id")).scalars().all()
         rows = conn.execute(
             text(
                 "SELECT l.pack_id, l.question_id, c.question_id FROM review_log l"
@@ -70,3 +88,5 @@ def test_downgrade_to_0005_puts_the_ids_back(db_url: str) -> None:
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("virt", "q1", "q1"), ("virt", "q2", "q2"), ("virt", "gone", "gone")]
+    if db_url.startswith("sqlite"):  # the text 0005 wrote
+        assert times == ["2026-01-05 08:30:00.000001", "1969-12-31 23:59:59.999999", "2026-01-05 08:30:00.000000"]
