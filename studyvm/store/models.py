@@ -6,7 +6,8 @@ bank. The alembic migrations in :mod:`studyvm.store.migrations` create exactly t
 ``tests/store/test_migrations.py`` checks that the two never drift apart.
 
 Datetimes are stored as naive UTC (the same text in SQLite, ``timestamp`` in PostgreSQL) and
-always come back as aware UTC datetimes, because fsrs refuses naive ones.
+always come back as aware UTC datetimes, because fsrs refuses naive ones. The review log's time,
+a million rows in a big history, is an integer in SQLite instead (:class:`UTCMicros`).
 """
 
 from __future__ import annotations
