@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from studyvm.store.micros import micros_of
 from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -153,15 +154,13 @@ def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
 def insert_review(conn: sqlite3.Connection, row: dict) -> int:
     """Append to the review log; the new row's id."""
     cur = conn.execute(
-        "INSERT INTO review_log (learner_id, pack_id, question_id, card_id, rating, reviewed_at, review_day, "
-        "duration_ms, state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO review_log (learner_id, card_id, rating, reviewed_at, review_day, "
+        "duration_ms, state_before, score, response, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row["learner_id"],
-            row["pack_id"],
-            row["question_id"],
             row["card_id"],
             row["rating"],
-            to_text(row["reviewed_at"]),
+            micros_of(row["reviewed_at"]),
             row["review_day"],
             row["duration_ms"],
             row["state_before"],

@@ -21,6 +21,7 @@ from studyvm.store.models import (
     ReviewLog,
 )
 from studyvm.store.repo import table_of
+from studyvm.study import undosnap
 from studyvm.study.cards import CARD, CardRow, queue_for
 from studyvm.study.daytotals import count_day, count_pack_day
 from studyvm.study.scheduling import CardFields
@@ -48,15 +49,7 @@ _INSERT_LOG = insert(LOG)
 
 
 def _snapshot(card: CardRow) -> str:
-    return json.dumps(
-        {
-            **card.fields.as_dict(),
-            "suspended": card.suspended,
-            "leech": card.leech,
-            "buried_until": card.buried_until.isoformat() if card.buried_until else None,
-            "last_rating": card.last_rating,
-        }
-    )
+    return undosnap.encode(card.fields, card.suspended, card.leech, card.buried_until, card.last_rating)
 
 
 def answer_values(card: CardRow, after: CardFields, leech: bool, rating: int) -> dict[str, object]:
@@ -92,8 +85,6 @@ def log_values(
     """The ``review_log`` row of an answer (undo snapshot included)."""
     return {
         "learner_id": learner,
-        "pack_id": card.pack_id,
-        "question_id": card.question_id,
         "card_id": card.id,
         "rating": rating,
         "reviewed_at": now,
@@ -135,21 +126,23 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
     """
     log = session.execute(
         select(
-            LOG.c.pack_id,
-            LOG.c.question_id,
+            CARD.c.pack_id,
+            CARD.c.question_id,
             LOG.c.card_id,
             LOG.c.prev,
             LOG.c.review_day,
             LOG.c.state_before,
             LOG.c.rating,
-        ).where(LOG.c.id == log_id, LOG.c.learner_id == learner)
+        )
+        .join_from(LOG, CARD, CARD.c.id == LOG.c.card_id)
+        .where(LOG.c.id == log_id, LOG.c.learner_id == learner)
     ).first()
     if log is None or log.prev is None:
         return None
-    snap = json.loads(log.prev)
-    fields = CardFields.from_dict(snap)
-    if "last_rating" in snap or fields.state == STATE_NEW:
-        last_rating = snap.get("last_rating")
+    snap = undosnap.decode(log.prev)
+    fields = snap.fields
+    if snap.has_last_rating or fields.state == STATE_NEW:
+        last_rating = snap.last_rating
     else:  # a snapshot from before the column: the card's previous answer in the log
         last_rating = session.execute(
             select(LOG.c.rating)
@@ -157,7 +150,6 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
             .order_by(LOG.c.id.desc())
             .limit(1)
         ).scalar()
-    buried = snap.get("buried_until")
     key = and_(CARD.c.learner_id == learner, CARD.c.pack_id == log.pack_id, CARD.c.question_id == log.question_id)
     removed = session.execute(select(CARD.c.removed).where(key)).scalar()
     session.execute(
@@ -172,10 +164,10 @@ def undo_review(learner: int, log_id: int, *, session: Session) -> tuple[str, st
             last_review=fields.last_review,
             reps=fields.reps,
             lapses=fields.lapses,
-            suspended=snap["suspended"],
-            leech=snap["leech"],
-            buried_until=datetime.fromisoformat(buried) if buried else None,
-            queue=queue_for(fields.state, snap["suspended"], bool(removed), bool(buried)),
+            suspended=snap.suspended,
+            leech=snap.leech,
+            buried_until=snap.buried_until,
+            queue=queue_for(fields.state, snap.suspended, bool(removed), snap.buried_until is not None),
             last_rating=last_rating,
         )
     )

@@ -166,7 +166,7 @@ def _question_reports(
 def compute_report(svc: StudyService, session: Session, pack_id: str | None = None) -> Report:
     """Build the report over every learner in the database (instructors only on a class database)."""
     require_instructor(svc.engine, "the class report")
-    log_pack = [LOG.c.pack_id == pack_id] if pack_id else []
+    log_pack = [LOG.c.card_id.in_(select(CARD.c.id).where(CARD.c.pack_id == pack_id))] if pack_id else []
     ans_pack = [ANSWER.c.pack_id == pack_id] if pack_id else []
     mis_pack = [MISTAKE.c.pack_id == pack_id] if pack_id else []
     return Report(

@@ -180,7 +180,12 @@ def test_kill_9_loses_no_recorded_answer(tmp_path: Path) -> None:
         proc.wait(timeout=10)
     db = sqlite3.connect(home / "studyvm.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    logged = [r[0] for r in db.execute("SELECT question_id FROM review_log ORDER BY id")]
+    logged = [
+        r[0]
+        for r in db.execute(
+            "SELECT c.question_id FROM review_log l JOIN card_state c ON c.id = l.card_id ORDER BY l.id"
+        )
+    ]
     # Every recorded answer is in the log, in order; at most one more per round (the one in flight
     # at the kill may or may not have committed, so round 1's can sit between the two rounds).
     remaining = iter(logged)

@@ -136,8 +136,8 @@ def test_bob_cannot_change_or_delete_alices_rows(klass: Klass) -> None:
 @pytest.mark.parametrize(
     "statement",
     [
-        "INSERT INTO review_log (learner_id, pack_id, question_id, rating, reviewed_at, review_day, state_before)"
-        " VALUES ({alice}, 'virt', 'flip-1', 3, now(), 1, 0)",
+        "INSERT INTO review_log (learner_id, card_id, rating, reviewed_at, review_day, state_before)"
+        " VALUES ({alice}, 1, 3, now(), 1, 0)",
         "INSERT INTO mistake (learner_id, pack_id, question_id, at, origin, cleared)"
         " VALUES ({alice}, 'virt', 'mcq-1', now(), 'quiz', false)",
         "INSERT INTO learner (name, created_at) VALUES ('{alice_name}', now())",
@@ -254,6 +254,10 @@ def test_a_student_cannot_migrate_an_old_schema(klass: Klass) -> None:
             "DROP TABLE class_role",
             "DROP TABLE pack_day_stats",
             "ALTER TABLE card_state DROP COLUMN last_rating",
+            "ALTER TABLE review_log ADD COLUMN pack_id varchar(200)",
+            "ALTER TABLE review_log ADD COLUMN question_id varchar(200)",
+            "UPDATE review_log l SET pack_id = c.pack_id, question_id = c.question_id FROM card_state c"
+            " WHERE c.id = l.card_id",
             "ALTER TABLE review_log DROP COLUMN card_id",
             "CREATE INDEX ix_review_log_day ON review_log (learner_id, review_day, state_before, rating)",
             "CREATE INDEX ix_review_log_card ON review_log (learner_id, pack_id, question_id)",

@@ -113,6 +113,8 @@ def test_migration_from_the_first_schema_keeps_every_row(db_url: str) -> None:
         row = conn.execute(text("SELECT stability, reps, lapses FROM card_state")).one()
         assert (row.stability, row.reps, row.lapses) == (12.5, 3, 1)
         assert conn.execute(text("SELECT count(*) FROM review_log")).scalar() == 1
+        logged = "SELECT c.pack_id, c.question_id FROM review_log l JOIN card_state c ON c.id = l.card_id"
+        assert tuple(conn.execute(text(logged)).one()) == ("virt", "q1")  # 0006: the card names the question
         assert conn.execute(text("SELECT count(*) FROM attempt")).scalar() == 0
         day = conn.execute(text("SELECT review_day, reviews, review_cards, lapses FROM review_day_stats")).one()
         assert tuple(day) == (739256, 1, 1, 0)  # the log's history summed by the migration

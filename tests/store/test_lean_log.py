@@ -3,6 +3,7 @@ review log with one narrow index (a card's history), retention from the day tota
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from study.helpers import FakeClock, make_pack
 
 from studyvm.config import Settings
 from studyvm.store.engine import make_engine, migrate, open_database
+from studyvm.study import undosnap
 from studyvm.study.browse import act, find_cards, history
 from studyvm.study.service import StudyService
 
@@ -48,7 +50,11 @@ def test_upgrade_from_0004_keeps_the_history_and_fills_the_new_columns(db_url: s
     with engine.connect() as conn:
         ratings = dict(conn.execute(text("SELECT question_id, last_rating FROM card_state")).all())
         assert ratings == {"q1": 3, "q2": None, "q3": None}  # q2 was forgotten: new again, no last rating
-        cards = conn.execute(text("SELECT question_id, card_id FROM review_log ORDER BY id")).all()
+        cards = conn.execute(
+            text(
+                "SELECT c.question_id, l.card_id FROM review_log l JOIN card_state c ON c.id = l.card_id ORDER BY l.id"
+            )
+        ).all()
         assert [tuple(r) for r in cards] == [("q1", 1), ("q2", 2), ("q1", 1)]
         days = conn.execute(
             text("SELECT review_day, pack_id, new_cards, review_cards FROM pack_day_stats ORDER BY review_day")
@@ -113,11 +119,14 @@ def test_undo_of_an_answer_recorded_before_the_column_reads_the_log(tmp_path: Pa
         clock.advance(minutes=10)
         svc.answer(svc.card("virt", "flip-1"), rating=3)
         with svc.engine.begin() as conn:  # the snapshot of an answer written by 0004's code
-            prev = conn.execute(text("SELECT prev FROM review_log ORDER BY id DESC LIMIT 1")).scalar_one()
-            assert ', "last_rating": 2' in prev
+            prev = undosnap.decode(
+                conn.execute(text("SELECT prev FROM review_log ORDER BY id DESC LIMIT 1")).scalar_one()
+            )
+            assert prev.last_rating == 2
+            old = {**prev.fields.as_dict(), "suspended": prev.suspended, "leech": prev.leech, "buried_until": None}
             conn.execute(
                 text("UPDATE review_log SET prev = :p WHERE id = (SELECT max(id) FROM review_log)"),
-                {"p": prev.replace(', "last_rating": 2', "")},
+                {"p": json.dumps(old)},
             )
         svc.undo()
         assert _last(svc, "flip-1") == 2

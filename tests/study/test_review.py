@@ -78,7 +78,9 @@ def test_answers_are_committed_before_returning(service, settings) -> None:
     service.answer(card, rating=4)
     other = StudyService(settings, packs=service.packs, tz=UTC).open()  # another connection sees it at once
     with other.read() as s:
-        assert s.execute(select(LOG.c.question_id, LOG.c.rating)).all() == [("flip-1", 4)]
+        assert s.execute(
+            select(CARD.c.question_id, LOG.c.rating).join_from(LOG, CARD, CARD.c.id == LOG.c.card_id)
+        ).all() == [("flip-1", 4)]
     other.close()
 
 
@@ -93,7 +95,9 @@ def test_undo_at_least_ten_answers(settings, clock) -> None:
             assert s.execute(select(DAY.c.reviews, DAY.c.new_cards)).all() == [(1, 1)]
         assert [u[1] for u in undone] == [f"c{i}" for i in range(11, 0, -1)]
         with svc.read() as s:
-            assert s.execute(select(LOG.c.question_id)).scalars().all() == ["c0"]
+            assert s.execute(
+                select(CARD.c.question_id).join_from(LOG, CARD, CARD.c.id == LOG.c.card_id)
+            ).scalars().all() == ["c0"]
             states = dict(s.execute(select(CARD.c.question_id, CARD.c.state)).all())
         assert states["c0"] == 1 and all(states[f"c{i}"] == 0 for i in range(1, 12))
         assert svc.next_card().question_id == "c1"
@@ -162,7 +166,9 @@ def test_editing_a_pack_keeps_history(settings, clock) -> None:
     with StudyService(settings, packs={"virt": make_pack(questions=edited)}, clock=clock, tz=UTC) as svc:
         with svc.read() as s:
             rows = {r.question_id: r for r in s.execute(select(CARD))}
-            logs = s.execute(select(LOG.c.question_id)).scalars().all()
+            logs = (
+                s.execute(select(CARD.c.question_id).join_from(LOG, CARD, CARD.c.id == LOG.c.card_id)).scalars().all()
+            )
         assert rows["flip-1"].reps == 1  # unchanged id keeps its state
         assert rows["mcq-1"].removed and rows["mcq-1"].reps == 1 and "mcq-1" in logs
         assert rows["new-1"].state == 0
