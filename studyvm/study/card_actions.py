@@ -36,6 +36,25 @@ class CardActions(ServiceBase):
 
         mistakes.clear(self.learner_id, pack_id, qid, session=session)
 
+    def close(self) -> None:
+        """Release the database, after dropping the undo snapshots of this session's answers: the
+        undo stack dies with the service, so they could never be used again."""
+        self.release_undo()
+        super().close()
+
+    def release_undo(self) -> None:
+        """Forget this service's undo stack and drop its answers' snapshots from the database (a
+        failure only costs space: it is logged, never raised, as closing must not fail)."""
+        answered = [log_id for kind, log_id, _ in self._undo if kind == "answer" and log_id]
+        self._undo.clear()
+        if not answered or self._engine is None:
+            return
+        try:
+            with write_session(self.engine) as session:
+                card_writes.release_snapshots(self.learner_id, answered, session=session)
+        except Exception:  # noqa: BLE001 - see the docstring
+            logger.warning("could not drop %d undo snapshots", len(answered), exc_info=True)
+
     def undo(self) -> tuple[str, str] | None:
         """Undo the most recent answer, suspension or burial (repeatable); (pack id, question id) or ``None``."""
         undone = self.undo_action()
