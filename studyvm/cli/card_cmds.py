@@ -16,6 +16,7 @@ from studyvm.wording import plural
 
 if TYPE_CHECKING:
     from studyvm.study.browse import SearchPage
+    from studyvm.study.service import StudyService
 
 cards_app = typer.Typer(
     help="Find cards with a search query and act on them (Anki's browser, in the shell).",
@@ -30,14 +31,14 @@ QUERY_HELP = (
 )
 
 
-def _search(svc: object, query: str, sort: str = "due", limit: int | None = None) -> SearchPage:
+def _search(svc: StudyService, query: str, sort: str = "due", limit: int | None = None) -> SearchPage:
     """The matching cards (every one, or the first ``limit``) and their count; a query that
     cannot be read is a message and exit 1."""
     from studyvm.study.browse import search_cards
     from studyvm.study.search import SearchError
 
     try:
-        return search_cards(svc, query, sort=sort, limit=limit)  # type: ignore[arg-type]
+        return search_cards(svc, query, sort=sort, limit=limit)
     except (SearchError, ValueError) as exc:
         raise _fail(f"search: {exc}") from None
 

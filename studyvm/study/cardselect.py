@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED
-from studyvm.study.search import And, Node, Not, Or, Term, split_prop
+from studyvm.study.search import And, Node, Not, Or, Searchable, Term, split_prop
 
 GROUPED: dict[str, Callable[[Sequence[tuple], Sequence[Any]], list[Any]]] = {
     "topic": lambda rows, entries: [e[0].topic if e else None for e in entries],
@@ -34,13 +34,19 @@ ATTRIBUTE = {"topic": "topic", "type": "type", "tag": "tags", "pack": "pack_id",
 class _StandIn:
     """A card with only the one attribute a term looks at."""
 
+    raw_ivl: float
+
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
 
     @property
     def ivl(self) -> float:
         """As the browser's cards: days to 0.01."""
-        return self.raw_ivl  # type: ignore[attr-defined, no-any-return]
+        return self.raw_ivl
+
+    def card(self) -> Searchable:
+        """This stand-in where a term expects a card (it has the one attribute the term reads)."""
+        return cast(Searchable, self)
 
 
 class Columns:
@@ -109,12 +115,12 @@ def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozen
             due_set = set(due_rows)
             not_due = [i for i in members if i not in due_set] if due_rows else members
             for due, part in ((True, due_rows), (False, not_due)):
-                if part and node.matches(_StandIn(flags=flags(state, due, suspended, buried, leech))):  # type: ignore[arg-type]
+                if part and node.matches(_StandIn(flags=flags(state, due, suspended, buried, leech)).card()):
                     out += part
         return frozenset(out)
     out = []
     for value, members in columns.groups(field).items():
         stand_in = _StandIn(raw_ivl=value) if field == "ivl" else _StandIn(**{ATTRIBUTE[field]: value})
-        if node.matches(stand_in):  # type: ignore[arg-type]
+        if node.matches(stand_in.card()):
             out += members
     return frozenset(out)
