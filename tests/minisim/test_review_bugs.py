@@ -25,6 +25,11 @@ def test_para_keeps_the_event_mask_across_a_kernel_iret() -> None:
     c = minisim.compare("popf", "p4-2005", scale=2, modes=["native", "para"]).results
     assert c["para"].console == c["native"].console
     assert c["para"].equivalent, c["para"].violation
+    # The popf workload's console no longer shows the ticks it counts, so the bug (events left
+    # masked after a kernel iret) only shows as ticks lost: at scale 3 it delivered 4 to native's
+    # 6. The pv-ops build runs a few more instructions, so it takes at least as many as native.
+    c = minisim.compare("popf", "p4-2005", scale=3, modes=["native", "para"]).results
+    assert c["para"].events["interrupt"] >= c["native"].events["interrupt"]
 
 
 def test_para_iret_to_the_kernel_restores_the_saved_mask() -> None:
