@@ -113,14 +113,16 @@ P4_2005 = Profile(
         #                         the minimal handler vmexit has; the guest's own delivery is `interrupt`
         "hlt": 0,  # derived: halting needs no handler work beyond the minimal one vmexit includes
         "cr_write": 0,  # derived: emulating a control-register write reads the exit qualification and writes
-        #                 one guest-state field -- the minimal handler [GEN]'s round trip (vmexit) already has
+        #                 one guest-state field -- the minimal handler [GEN]'s round trip (vmexit) already has;
+        #                 a lower bound (Xen's whole CR exits measure 3-6x a KVM exit: CALIBRATION.md)
         "vmcall": 0,  # derived: a vmcall the hypervisor does not serve is the null exit that exit-latency
         #               microbenchmarks time, i.e. vmexit's round trip and minimal handler [GEN], nothing more
     },
     hypercall=500,  # [BAR03] null call 0.45 -> 0.46 µs shows the syscall path; a hypercall is a syscall-like
     #                 round trip into Xen (≈240 [AA06]) plus argument checks [EST]
     mmu_validate=150,  # [EST] validating one entry of a batch; [BAR03] fork 110 -> 198 µs includes it but
-    #                    does not say how many updates a fork makes, so it gives no per-entry figure
+    #                    does not say how many updates a fork makes; a 2006 xen-devel fork timing bounds it
+    #                    at <= 0.29 µs an entry (CALIBRATION.md)
     para_bounce=2494,  # derived from [BAR03] lmbench page fault, Xen 2.73 vs native 1.42 µs: the Xen path of
     #                    one fault is +1.31 µs = 3,144 cycles at 2.4 GHz; its two transitions (deliver the
     #                    fault, install the entry: the reference notes' reading of BAR03) are this bounce and
