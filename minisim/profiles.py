@@ -13,16 +13,24 @@ Sources (abbreviations used below):
           (Prescott 2,000-3,000+, Sandy Bridge+ 400-500 hardware only, a complete KVM exit 1,000-1,500).
   [BHA08] Bhargava et al., "Accelerating Two-Dimensional Page Walks for Virtualized Systems", ASPLOS 2008.
   [SVL01] Sugerman, Venkitachalam & Lim, "Virtualizing I/O Devices on VMware Workstation's Hosted Virtual
-          Machine Monitor", USENIX ATC 2001 -- a 733 MHz Pentium III; microseconds are converted at
-          733 MHz, the machine they were measured on (its Table of time spent in the VMApp).
+          Machine Monitor", USENIX ATC 2001 -- PC-733, a 733 MHz Pentium III (its section on the
+          experimental setup); microseconds are converted at 733 MHz, the machine they were measured on.
+          Table 2 ("Distribution of CPU time during network transmission, with VMM optimizations").
+  [IOPT]  IA-32 Intel Architecture Optimization Reference Manual, Table 1-1 ("Pentium 4 and Intel Xeon
+          Processor Cache Parameters"): Intel's stated access latencies, in clocks.
+  [ANT17] AnandTech, "The Intel Skylake-X Review" (2017), the table comparing Skylake-S and Skylake-SP caches.
   [ATA]   Interface transfer rates from the standards: Ultra DMA mode 5 (ATA/ATAPI-6) 100 MB/s;
           SATA 3.0 6 Gb/s, 600 MB/s after 8b/10b coding. A sector here is 64 32-bit words, 256 bytes.
   The modern profile has few measurements of its own: each figure without one is p4-2005's, carried
   over by [GEN]'s ratio of the two generations' VM exit round trips (see _gen); an [EST] figure of
   p4-2005 stays an estimate on the modern core too.
-  [EST]   A modelling estimate with no measurement of its own. The comment names the measured total
-          that bounds it; none is chosen for the result it produces.
-Figures marked "≈" are as commonly cited; check the paper before quoting one.
+  [EST]   A modelling estimate with no measurement of its own (none was found: minisim/CALIBRATION.md
+          says where we looked). The comment names the measured total that bounds it; none is chosen
+          for the result it produces.
+  "derived" A figure computed from measured totals or from other figures here; the comment shows the
+          arithmetic and the one assumption it rests on.
+Figures marked "≈" are as commonly cited; check the paper before quoting one. minisim/CALIBRATION.md
+lists every source with the figure taken from it and where in the source it is.
 """
 
 from __future__ import annotations
@@ -74,42 +82,60 @@ P4_2005 = Profile(
     interrupt=889,  # as exception, derived: the CPU delivers an interrupt through the same IDT gate path
     io_native=3200,  # [AA06] `in` ≈3,200 native: one port access over the chipset (every device register is one)
     blk_sector=9700,  # [ATA] 256 bytes at Ultra DMA/100's 100 MB/s: 2.56 µs ≈ 9,700 cycles at 3.8 GHz
-    walk_ref=20,  # [EST] a page-walk reference mostly hitting Prescott's L2 (load-to-use ≈27 cycles), some L1
+    walk_ref=20,  # [IOPT] Table 1-1: the 2 MB L2 of Prescott (CPUID models 3, 4, 6) answers in 20 clocks; a
+    #               walk reference is priced as an L2 hit (AnandTech measured 27 cycles on that core, 4 for L1)
     trap=1900,  # [AA06] divide-by-zero ≈3,200 under BT vs ≈900 native, less iret's callout (400, charged
     #             on its own): ≈1,900 for taking a trap into the VMM and reflecting it into the guest
     dev_emulate=200,  # [AA06] `in` ≈200 under BT, emulated inline: the device model's work per register access
-    bt_translate=1000,  # [EST] one-time translation of a basic block; [AA06] reports no per-block figure
+    bt_translate=1000,  # [EST] one-time translation of a basic block: [AA06] reports no per-block figure and
+    #                     no measurement of VMware's translator was found (see CALIBRATION.md)
     bt_inline=4,  # [AA06] cr8 write ≈35 under BT vs ≈150 native: a few inline instructions, here 4 cycles
     bt_callout=400,  # [AA06] PTE modification ≈400 under BT: one translated callout, its shadow update included
     bt_indirect=40,  # [AA06] call/ret ≈50 under BT vs ≈11 native
     bt_syscall=1700,  # [AA06] syscall ≈2,300 under BT, of which iret's callout (400) and native entry (240)
     bt_fill=200,  # [AA06] page fault ≈3,900 under BT = native ≈1,100 + reflection (trap, 1,900) + iret's
     #               callout (400) + the retry's hidden fill: this trap into the VMM + its shadow update (300)
-    shadow_update=300,  # [EST] computing one shadow entry; [AA06]'s BT PTE write (≈400 in all) bounds it
+    shadow_update=300,  # [EST] computing one shadow entry: [AA06]'s BT PTE write (≈400 in all: a callout
+    #                     and one shadow-entry update) bounds it above; no measurement of its own was found
     vmexit=2500,  # [GEN] Prescott round trip 2,000-3,000+
     exit_work={  # [AA06] totals (vmexit + work) where measured; each total includes the handler's work
         "io": 13300,  # [AA06] `in` ≈15,800 with one exit, the device model included
         "pt_write": 10200,  # [AA06] PTE modification ≈12,700 with one exit, the shadow update included
         "page_fault": 2400,  # [AA06] page fault ≈11,200 = native ≈1,100 + this exit and the retry's shadow-fill
-        "shadow_fill": 2400,  # exit (2 x 2,500) + a shadow update (300) + 2 x 2,400 of handler work
+        "shadow_fill": 2400,  # exit (2 x 2,500) + a shadow update (300) + 2 x 2,400 of handler work -- but the
+        #                     nanobenchmark program causes no retry fill (CALIBRATION.md: an open question)
         "hidden_dirty": 2400,  # as shadow_fill, derived: the same hidden #PF exit and one shadow-entry update
-        "cr3_load": 1500,  # [EST] switching the shadow root; bounded by the PTE-write exit's work [AA06]
-        "invlpg": 500,  # [EST] dropping one shadow entry
-        "external_interrupt": 500,  # [EST] exit + virtual interrupt injection
-        "hlt": 0,
-        "cr_write": 200,  # [EST]
-        "vmcall": 100,  # [EST]
+        "cr3_load": 1500,  # [EST] switching to the cached shadow of the new root; no per-reason Prescott
+        #                    measurement was found; the PTE-write exit's work (10,200 [AA06]) bounds it
+        "invlpg": 300,  # derived: the handler drops one shadow entry, the work of one shadow_update (above)
+        "external_interrupt": 0,  # derived: that era's VMMs acknowledge the interrupt on exit, so the host
+        #                         takes no IDT delivery -- Xen 3.0's VMX code sets VM_EXIT_ACK_INTR_ON_EXIT and
+        #                         injects with two VMCS writes (xen/include/asm-x86/vmx.h, vmx_inject_extint):
+        #                         the minimal handler vmexit has; the guest's own delivery is `interrupt`
+        "hlt": 0,  # derived: halting needs no handler work beyond the minimal one vmexit includes
+        "cr_write": 0,  # derived: emulating a control-register write reads the exit qualification and writes
+        #                 one guest-state field -- the minimal handler [GEN]'s round trip (vmexit) already has;
+        #                 a lower bound (Xen's whole CR exits measure 3-6x a KVM exit: CALIBRATION.md)
+        "vmcall": 0,  # derived: a vmcall the hypervisor does not serve is the null exit that exit-latency
+        #               microbenchmarks time, i.e. vmexit's round trip and minimal handler [GEN], nothing more
     },
     hypercall=500,  # [BAR03] null call 0.45 -> 0.46 µs shows the syscall path; a hypercall is a syscall-like
     #                 round trip into Xen (≈240 [AA06]) plus argument checks [EST]
-    mmu_validate=150,  # [EST] [BAR03] fork 110 -> 198 µs: validation is the cost batching amortises
-    para_bounce=1500,  # [EST] bounded by [BAR03] page fault 1.42 -> 2.73 µs: +1.31 µs ≈ 3,100 cycles at 2.4 GHz
-    #                    for the whole Xen path -- this bounce (two transitions) plus the fault's page-table
-    #                    hypercalls (500 + 150 each, above) and the guest handler's extra work
-    upcall=1000,  # [EST] event-channel upcall, two transitions (like para_bounce's two, without the update)
-    ring_backend=2000,  # [EST] backend wake-up per notification
-    world_switch=16600,  # [SVL01] a packet sent from the VMM through the host (world switch to the VMApp,
-    #                      write() into the host's VMNet driver, world switch back) averaged 22.7 µs at 733 MHz
+    mmu_validate=150,  # [EST] validating one entry of a batch; [BAR03] fork 110 -> 198 µs includes it but
+    #                    does not say how many updates a fork makes; a 2006 xen-devel fork timing bounds it
+    #                    at <= 0.29 µs an entry (CALIBRATION.md)
+    para_bounce=2494,  # derived from [BAR03] lmbench page fault, Xen 2.73 vs native 1.42 µs: the Xen path of
+    #                    one fault is +1.31 µs = 3,144 cycles at 2.4 GHz; its two transitions (deliver the
+    #                    fault, install the entry: the reference notes' reading of BAR03) are this bounce and
+    #                    one update_va_mapping (hypercall 500 + mmu_validate 150): 3,144 - 650 = 2,494. The
+    #                    guest's own handler is guest code, executed and counted on its own.
+    upcall=2494,  # derived: an event-channel upcall is the same pair of transitions as a bounce (into Xen,
+    #               then a frame built on the guest's stack to its callback), so para_bounce's price
+    ring_backend=1848,  # derived from [BAR03] lmbench context switch (2 processes, 0 KB), native 0.77 µs x 2.4 GHz
+    #                     = 1,848: a notification wakes the backend (Xen's blkback, a KVM I/O thread), one switch
+    world_switch=16600,  # [SVL01] Table 2, "Transmitting via the VMNet": 22.7 µs on average (17.9% of the time) --
+    #                      the VMM's world switch to the VMApp, its write() into the host's VMNet driver and the
+    #                      switch back -- x 733 MHz = 16,639 cycles, rounded to 16,600
 )
 
 
@@ -131,7 +157,7 @@ MODERN = Profile(
     interrupt=_gen(_P4.interrupt),
     io_native=_gen(_P4.io_native),
     blk_sector=1700,  # [ATA] 256 bytes at SATA 3.0's 600 MB/s: 0.43 µs ≈ 1,700 cycles at 4 GHz
-    walk_ref=10,  # [EST] page-walk caches make most references L1/L2 hits [BHA08]
+    walk_ref=11,  # [ANT17] Skylake-S L2: 11 cycles; as on p4-2005, a walk reference is priced as an L2 hit
     trap=_gen(_P4.trap),
     dev_emulate=200,  # [AA06] as p4-2005: a device model's work is instructions, not transitions
     bt_translate=_gen(_P4.bt_translate),

@@ -58,6 +58,8 @@ def test_adams_agesen_syscall_and_io_p4() -> None:
 def test_barham_para_close_to_native() -> None:
     c = {w: minisim.compare(w, "p4-2005", modes=["native", "para", "full"]).results for w in ("syscall", "fork")}
     assert c["syscall"]["para"].overhead < 1.05 < c["syscall"]["full"].overhead
+    # Para's fork is 2.50x today, at the edge of this band: its bounce is now derived from BAR03's page
+    # fault (profiles.py), and it rests on the estimate mmu_validate (minisim/CALIBRATION.md). BAR03: 1.8x.
     assert c["fork"]["para"].overhead < 2.5 < c["fork"]["full"].overhead  # 110 -> 198 µs vs 874 µs
     para = c["fork"]["para"].events
     assert para["pt_updates"] >= 5 * para["hypercall"]["mmu_update"]  # batched

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from conftest import SMC_TWICE
 
@@ -27,6 +25,11 @@ def test_para_keeps_the_event_mask_across_a_kernel_iret() -> None:
     c = minisim.compare("popf", "p4-2005", scale=2, modes=["native", "para"]).results
     assert c["para"].console == c["native"].console
     assert c["para"].equivalent, c["para"].violation
+    # The popf workload's console no longer shows the ticks it counts, so the bug (events left
+    # masked after a kernel iret) only shows as ticks lost: at scale 3 it delivered 4 to native's
+    # 6. The pv-ops build runs a few more instructions, so it takes at least as many as native.
+    c = minisim.compare("popf", "p4-2005", scale=3, modes=["native", "para"]).results
+    assert c["para"].events["interrupt"] >= c["native"].events["interrupt"]
 
 
 def test_para_iret_to_the_kernel_restores_the_saved_mask() -> None:
@@ -38,11 +41,22 @@ def test_para_iret_to_the_kernel_restores_the_saved_mask() -> None:
     assert (r.registers[8], r.registers[7]) == (1, 0)  # masked inside the handler, unmasked after
 
 
-def test_budget_holds_when_every_block_faults() -> None:
+def test_budget_holds_when_every_block_faults(monkeypatch) -> None:
+    # Before the fix this run never returned. A cap on the faults delivered makes the unfixed
+    # machine fail here instead of hanging: with the fix the budget stops it after about 500.
+    from minisim.machine import Machine
+
+    deliver, delivered = Machine.deliver, [0]
+
+    def capped(self, fault):
+        delivered[0] += 1
+        if delivered[0] > 100_000:
+            raise AssertionError("the instruction budget is never checked on the fault path")
+        return deliver(self, fault)
+
+    monkeypatch.setattr(Machine, "deliver", capped)
     src = "    la r1, spin\n    mtc tvec, r1\nspin:\n    li sp, 0x8000\n    div r5, r6, r0\n"
-    t = time.process_time()
     r = minisim.run(None, "native", program=src, max_instructions=1000)
-    assert time.process_time() - t < 10  # not a timing assertion on speed: it used to never return
     assert r.stopped and "budget" in r.stopped
 
 
