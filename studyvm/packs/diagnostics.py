@@ -129,7 +129,7 @@ def from_validation_error(
             allowed = allowed_fields.get(str(data.get("type")))
         if err["type"] == "missing" and path:
             line, col = positions.locate(base + path[:-1])
-        else:
-            line, col = positions.locate(base + path)
+        else:  # a bad value is pointed at where it is written; an unknown key at the key
+            line, col = positions.locate(base + path, value=err["type"] != "extra_forbidden")
         out.append(Diagnostic(file_path, line, col, "error", _describe(err, path, allowed)))
     return out

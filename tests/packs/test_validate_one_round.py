@@ -41,7 +41,7 @@ def test_every_problem_in_one_round_without_library_wording(tmp_path: Path) -> N
     (folder / "q.yaml").write_text(QUESTIONS, encoding="utf-8")
     out = validate(folder).output
     # the duplicate id is reported with the invalid entry, not after it is fixed
-    assert "q.yaml:6:5: error: duplicate question id 'q1'; first used at" in out
+    assert "q.yaml:6:9: error: duplicate question id 'q1'; first used at" in out
     assert "'items' needs at least 2 entries, found 1" in out
     assert "'value' must be a number, not 'abc'" in out
     assert "Input should be" not in out and "after validation" not in out
@@ -53,7 +53,9 @@ def test_a_tab_is_named_and_a_missing_path_has_no_line(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "pack.yaml").write_text(PACK, encoding="utf-8")
     (folder / "q.yaml").write_text("questions:\n\t- id: x\n", encoding="utf-8")
-    assert "indented with a tab: YAML needs spaces" in validate(folder).output
+    assert (
+        "q.yaml:2:1: error: YAML syntax: this line is indented with a tab; YAML needs spaces" in validate(folder).output
+    )
     missing = validate(tmp_path / "nonexistent").output
     assert f"{tmp_path / 'nonexistent'}: error: no such file or folder" in missing
     assert ":1:1:" not in missing
