@@ -86,7 +86,7 @@ def test_weights_are_written_as_moodle_grades_and_read_back_exactly():
     changed = pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]})
     text, warnings = export_gift(changed)
     assert "%33.33333%" in text and "%66.66667%" in text and "%33.3%" not in text
-    assert any("33.3% as 33.33333%, 66.7% as 66.66667%" in w for w in warnings)
+    assert any("(33.3% as 33.33333%; 66.7% as 66.66667%) in 1 question (t.multi-weights)" in w for w in warnings)
     assert [o.weight for o in parse_gift(text).questions[0].options] == [33.3, 66.7, -100]
     options = [o.model_copy(update={"weight": w}) for o, w in zip(q.options, (12.3, 87.7, -100), strict=True)]
     _, warnings = export_gift(pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]}))
@@ -133,3 +133,13 @@ def test_missing_word_questions_are_written_in_missing_word_form():
     assert "Grant is {~buried =entombed ~living} in Grant's tomb." in text
     assert "It has {#8} bits." in text
     assert parse_gift(text).questions == questions
+
+
+def test_weights_moved_to_moodle_grades_are_one_warning_not_one_per_question():
+    # newcomer m17: the built-in pack's thirds gave a warning per question
+    pack = load_pack_dir(builtin_content_dir() / "virtualization").pack
+    _, warnings = export_gift(pack)
+    snapped = [w for w in warnings if "nearest of Moodle's grades" in w]
+    assert len(snapped) == 1, snapped
+    assert "33.3% as 33.33333%" in snapped[0] and "StudyVM reads the exact weights back" in snapped[0]
+    assert not any(w.startswith("question '") and "Moodle's grades" in w for w in warnings)

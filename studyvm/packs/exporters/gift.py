@@ -26,6 +26,7 @@ from typing import Any
 from studyvm.packs.exporters.common import option_order
 from studyvm.packs.model import CLOZE_GAP
 from studyvm.packs.questions import names
+from studyvm.wording import plural
 
 _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
                      12.5, 11.11111, 10, 5, 0)  # fmt: skip
@@ -63,15 +64,27 @@ def _note(notes: list[str], head: str, entry: str, sep: str) -> None:
         notes.append(f"{head} {entry}")
 
 
-def _weight(value: float, qid: str, notes: list[str]) -> str:
+def _weight(value: float, qid: str, notes: list[str], snapped_in: dict[str, list[str]]) -> str:
     snapped = snap(value)
-    if snapped != value:  # Moodle's import only takes its own grades
-        head = f"question '{qid}': weights written as the nearest of Moodle's grades:"
-        _note(notes, head, f"{num(value)}% as {num(snapped)}%", ", ")
+    if snapped != value:  # Moodle's import only takes its own grades; one summary line says so (m17)
+        ids = snapped_in.setdefault(f"{num(value)}% as {num(snapped)}%", [])
+        if qid not in ids:
+            ids.append(qid)
         return f"%{num(snapped)}%"
     if not any(abs(abs(value) - f) < 0.0001 for f in _MOODLE_FRACTIONS):
         _note(notes, f"question '{qid}': weights that Moodle does not accept (StudyVM does):", f"{num(value)}%", " ")
     return f"%{num(value)}%"
+
+
+def _snapped_note(snapped: dict[str, list[str]]) -> str:
+    """One warning for every weight written as the nearest Moodle grade, rather than one per question."""
+    ids = list(dict.fromkeys(qid for qids in snapped.values() for qid in qids))
+    named = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    return (
+        f"weights written as the nearest of Moodle's grades ({'; '.join(snapped)}) in "
+        f"{plural(len(ids), 'question')} ({named}); StudyVM reads the exact weights back from the "
+        "'// studyvm:' comment"
+    )
 
 
 def txt(text: str) -> str:
@@ -86,10 +99,14 @@ def _fb(feedback: str) -> str:
 class _Writer:
     """Builds the GIFT text of one question: its answer lines and its comment fields."""
 
-    def __init__(self, q: Any, notes: list[str], pack_id: str = "") -> None:
+    def __init__(
+        self, q: Any, notes: list[str], pack_id: str = "", snapped: dict[str, list[str]] | None = None
+    ) -> None:
         self.q = q
         self.pack_id = pack_id
         self.notes = notes
+        self.snapped: dict[str, list[str]] = {} if snapped is None else snapped
+        """Weight written as a Moodle grade ("33.3% as 33.33333%") -> the questions it was in."""
         self.prompt = q.prompt
         self.meta: dict[str, Any] = {}
         self.general = q.explanation
@@ -127,7 +144,7 @@ class _Writer:
             elif credit == 0:
                 out.append(f"~{txt(o.text)}{_fb(o.feedback)}")
             else:
-                out.append(f"~{_weight(credit, q.id, self.notes)}{txt(o.text)}{_fb(o.feedback)}")
+                out.append(f"~{_weight(credit, q.id, self.notes, self.snapped)}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
     def _multi(self, q: Any) -> list[str]:
@@ -139,7 +156,9 @@ class _Writer:
         out = []
         for o in q.options:
             credit = o.credit() if explicit else (share if o.correct else -share)
-            weight = "" if explicit and o.weight is None and credit == 0 else _weight(credit, q.id, self.notes)
+            weight = (
+                "" if explicit and o.weight is None and credit == 0 else _weight(credit, q.id, self.notes, self.snapped)
+            )
             out.append(f"~{weight}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
@@ -151,7 +170,7 @@ class _Writer:
     def _short(self, q: Any) -> list[str]:
         out = []
         for a in q.answers:
-            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
+            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes, self.snapped)
             if "->" in a.text:
                 self.notes.append(f"question '{q.id}': answer {a.text!r} contains '->', which GIFT reads as matching")
             out.append(f"={weight}{txt(a.text)}{_fb(a.feedback)}")
@@ -162,7 +181,7 @@ class _Writer:
             self.meta["unit"] = q.unit
         out = []
         for a in q.answers:
-            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
+            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes, self.snapped)
             if a.value is None:
                 body = f"{num(a.min)}..{num(a.max)}"
             else:
@@ -218,8 +237,10 @@ def carried_fields(q: Any) -> dict[str, Any]:
     return out
 
 
-def _question(q: Any, notes: list[str], carried: list[str], pack_id: str = "") -> str:
-    w = _Writer(q, notes, pack_id)
+def _question(
+    q: Any, notes: list[str], carried: list[str], pack_id: str = "", snapped: dict[str, list[str]] | None = None
+) -> str:
+    w = _Writer(q, notes, pack_id, snapped)
     answers = w.answers()
     w.meta.update(carried_fields(q))
     if set(w.meta) & {"caveat", "demo", "source", "unit", "explanation"}:
@@ -252,6 +273,7 @@ def export_gift(pack: Any, progress: Callable[[int, int], None] | None = None) -
     """
     notes: list[str] = []
     carried: list[str] = []
+    snapped: dict[str, list[str]] = {}
     parts = [f"// {pack.meta.title} ({pack.meta.id} {pack.meta.version}), exported by StudyVM", ""]
     topic = None
     total = len(pack.questions)
@@ -259,11 +281,13 @@ def export_gift(pack: Any, progress: Callable[[int, int], None] | None = None) -
         if q.topic != topic:
             topic = q.topic
             parts += [f"$CATEGORY: {esc(topic)}", ""]
-        parts += [_question(q, notes, carried, pack.meta.id), ""]
+        parts += [_question(q, notes, carried, pack.meta.id, snapped), ""]
         if progress is not None and index % 1000 == 0:
             progress(index, total)
     if progress is not None:
         progress(total, total)
+    if snapped:
+        notes.append(_snapped_note(snapped))
     if carried:
         notes.append(
             f"{len(carried)} questions have fields GIFT has no place for (caveat, source, demo, unit, a flip's "

@@ -6,6 +6,8 @@ second answer block) we report ``path:line:col: error: message`` instead, for ev
 the file at once, and import nothing until all are fixed. As in Moodle: an empty answer
 (``{~=right}``) is dropped (with a warning), several ``=`` answers in a choice each give full
 credit, ``=%0%*#feedback`` is the catch-all answer, and HTML in the default format is rendered.
+Text formats become plain text as Moodle shows them: ``[html]`` rendered, ``[markdown]`` rendered
+(``**KVM**`` reads ``KVM``, a link ``docs (url)``, code keeps its backticks), ``[plain]`` as written.
 
 Mapping to StudyVM types:
 
