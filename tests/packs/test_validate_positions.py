@@ -82,3 +82,43 @@ def test_problems_on_stdout_the_count_on_stderr_and_the_exit_code_says_it(tmp_pa
     assert run.returncode == 1
     assert all(line.startswith(str(folder)) for line in run.stdout.splitlines()) and ": error: " in run.stdout
     assert run.stderr.strip().endswith("errors, 0 warnings") and ": error: " not in run.stderr
+
+
+WRONG_KINDS = """\
+questions:
+  - id: q1
+    type: mcq
+    prompt: P
+    shuffle: maybe
+    options:
+      - {text: a, correct: true}
+      - {text: b, weight: 150}
+  - id: q2
+    type: flip
+    prompt: [a, b]
+    back: {x: 1}
+    tags: notalist
+  - id: q3
+    type: numerical
+    prompt: P
+    answers:
+      - {value: 1, tolerance: -1}
+  - id: ""
+    type: flip
+    prompt: P
+    back: B
+  - 42
+"""
+
+
+def test_wrong_kinds_of_value_are_named_in_an_authors_words(tmp_path: Path) -> None:
+    lines = _lines(_pack(tmp_path, questions=WRONG_KINDS))
+    assert "q.yaml:5:14: error: 'shuffle' must be true or false, not 'maybe'" in lines
+    assert "q.yaml:8:27: error: 'weight' must be at most 100, not 150" in lines
+    assert "q.yaml:11:5: error: 'prompt' must be text, not a list" in lines
+    assert "q.yaml:12:5: error: 'back' must be text, not a mapping" in lines
+    assert "q.yaml:13:11: error: 'tags' must be a list, not 'notalist'" in lines
+    assert "q.yaml:18:31: error: 'tolerance' must be at least 0, not -1" in lines
+    assert "q.yaml:19:9: error: 'id' must not be empty" in lines
+    assert "q.yaml:23:5: error: this entry must be a mapping of fields (key: value lines), not 42" in lines
+    assert not any("valid" in line or "Input should" in line or "unable to" in line for line in lines), lines
