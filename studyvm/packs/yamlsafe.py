@@ -176,12 +176,19 @@ class _Builder:
         return result
 
 
-def _tab_hint(text: str, line: int) -> str:
-    """A hint when line ``line`` (1-based) is indented with a tab, which YAML forbids."""
+def _tab_hint(text: str, line: int, problem: str = "") -> str:
+    """A hint for the commonest mistakes at line ``line`` (1-based): a tab in the indentation, which
+    YAML forbids, or a ``: `` inside unquoted text, which YAML reads as a second key."""
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = here[: len(here) - len(here.lstrip())]
-    return " (this line is indented with a tab: YAML needs spaces)" if "\t" in indent else ""
+    if "\t" in indent:
+        return " (this line is indented with a tab: YAML needs spaces)"
+    key, _, value = here.strip().removeprefix("- ").partition(": ")
+    if "mapping values are not allowed" in problem and ": " in value and value[:1] not in "\"'[{|>":
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        return f' (text holding ": " must be quoted: {key}: "{shown}")'
+    return ""
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -194,7 +201,7 @@ def _compose(text: str) -> yaml.Node | None:
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if "nesting depth" in problem or "nesting level" in problem:  # libyaml's own cap (0.2.5 on)
             raise YamlProblem(_TOO_DEEP, line, col) from None
-        hint = _tab_hint(text, line)
+        hint = _tab_hint(text, line, problem)
         if hint and "cannot start any token" in problem:  # the tab is the whole story; the parser's words hide it
             raise YamlProblem("YAML syntax: this line is indented with a tab; YAML needs spaces", line, col) from None
         raise YamlProblem(f"YAML syntax: {problem}{hint}", line, col) from None

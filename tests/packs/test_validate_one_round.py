@@ -59,3 +59,15 @@ def test_a_tab_is_named_and_a_missing_path_has_no_line(tmp_path: Path) -> None:
     missing = validate(tmp_path / "nonexistent").output
     assert f"{tmp_path / 'nonexistent'}: error: no such file or folder" in missing
     assert ":1:1:" not in missing
+
+
+def test_an_unquoted_colon_in_text_says_to_quote_it(tmp_path: Path) -> None:
+    folder = tmp_path / "colon"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(PACK, encoding="utf-8")
+    (folder / "q.yaml").write_text(
+        "questions:\n  - id: q1\n    type: flip\n    prompt: What is: this?\n", encoding="utf-8"
+    )
+    out = validate(folder).output
+    assert "q.yaml:4:20: error: YAML syntax: mapping values are not allowed in this context" in out
+    assert '(text holding ": " must be quoted: prompt: "What is: this?")' in out
