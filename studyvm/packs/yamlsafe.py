@@ -176,7 +176,7 @@ class _Builder:
         return result
 
 
-def _tab_hint(text: str, line: int, problem: str = "") -> str:
+def _syntax_hint(text: str, line: int, problem: str = "") -> str:
     """A hint for the commonest mistakes at line ``line`` (1-based): a tab in the indentation, which
     YAML forbids, or a ``: `` inside unquoted text, which YAML reads as a second key."""
     lines = text.splitlines()
@@ -201,7 +201,7 @@ def _compose(text: str) -> yaml.Node | None:
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if "nesting depth" in problem or "nesting level" in problem:  # libyaml's own cap (0.2.5 on)
             raise YamlProblem(_TOO_DEEP, line, col) from None
-        hint = _tab_hint(text, line, problem)
+        hint = _syntax_hint(text, line, problem)
         if hint and "cannot start any token" in problem:  # the tab is the whole story; the parser's words hide it
             raise YamlProblem("YAML syntax: this line is indented with a tab; YAML needs spaces", line, col) from None
         raise YamlProblem(f"YAML syntax: {problem}{hint}", line, col) from None
