@@ -76,6 +76,8 @@ class LabRun:
     """The results the figures come from, by mode (kept so that a price change re-prices them)."""
     view: str = "results"
     """The tab to land on: "results" or "cycles" (a scenario's proving view)."""
+    faster: list[str] = field(default_factory=list)
+    """Why a mode beat native, one line per such mode (a ratio below 1.00x is never left unexplained)."""
 
 
 VIEW_DEMO_PREFIX = "view."
@@ -171,6 +173,7 @@ def compare(workload: str, profile: str, modes: list[str], scale: int = 1, shoul
         profile=profile,
         breakdown=_breakdown(results),
         source=results,
+        faster=_faster(results),
     )
 
 
@@ -178,6 +181,12 @@ def _breakdown(results: dict[str, Any], overrides: dict[str, int] | None = None)
     from minisim import breakdown
 
     return breakdown.table(breakdown.of_all(results, overrides))
+
+
+def _faster(results: dict[str, Any], overrides: dict[str, int] | None = None) -> list[str]:
+    from minisim import breakdown
+
+    return breakdown.faster_than_native(breakdown.of_all(results, overrides))
 
 
 def reprice(run: LabRun, settings: str) -> LabRun:
@@ -195,7 +204,8 @@ def reprice(run: LabRun, settings: str) -> LabRun:
         m: dataclasses.replace(r, cycles=priced[m].cycles, overhead=priced[m].overhead) for m, r in run.source.items()
     }
     text = _breakdown(run.source, overrides)
-    return dataclasses.replace(run, rows=rows_of(results), prices=overrides, breakdown=text)
+    faster = _faster(run.source, overrides)
+    return dataclasses.replace(run, rows=rows_of(results), prices=overrides, breakdown=text, faster=faster)
 
 
 MECHANISMS = {"syscall": "syscall", "pagefault": "pagefault", "io": "sector"}
@@ -245,6 +255,7 @@ def demo(scenario_id: str, should_stop: ShouldStop = None) -> LabRun:
         profile=s.profile,
         breakdown=_breakdown(results),
         view=s.view,
+        faster=_faster(results),
     )
 
 

@@ -14,6 +14,7 @@ conversion runs as before: slower, never wrong.
 from __future__ import annotations
 
 import types
+from enum import Enum
 from pathlib import Path
 from typing import Any, Union, cast, get_args, get_origin
 
@@ -102,26 +103,87 @@ def plain_kind(annotation: Any, info: Any) -> tuple[type, bool] | None:
 
 
 METAVARS = {int: "N", float: "NUMBER", str: "TEXT", Path: "PATH"}
-"""Help names for values, in place of typer's ``<int range>``, ``<str>`` and ``<list[Path]>``."""
+"""Help names by type, for a value no name below fits (typer would show ``<int range>``, ``<str>``)."""
+NAMED_VALUES = {
+    "home": "FOLDER",
+    "packs": "FOLDER",
+    "out": "FOLDER",
+    "db": "URL",
+    "learner": "NAME",
+    "sort": "FIELD",
+    "output": "FILE",
+    "program": "FILE",
+    "va": "ADDRESS",
+    "block": "ADDRESS",
+    "set": "NAME=CYCLES",
+    "vary": "PRICE",
+    "minutes": "MINUTES",
+    "pass-mark": "PERCENT",
+    "pack_id": "PACK",
+    "scenario_id": "SCENARIO",
+    "paths": "PATH",
+}
+"""Help names by option (long name) or argument (parameter name), where the name alone would not do."""
 
 
-def _name_value(param: Any) -> None:
-    """Give a value option a plain metavar (``--n N``, ``--pack TEXT``) unless it has one."""
-    descriptor = getattr(param, "type_descriptor", None)
-    if descriptor is None or getattr(param, "metavar", None) is not None or getattr(param, "is_flag", False):
-        return
-    if getattr(param, "param_type_name", "") != "option":
-        return  # an argument is shown by its own name
-    annotation = descriptor.annotation
+def _annotation(param: Any) -> tuple[Any, bool]:
+    """(value type, is a list) of a typer parameter, ``Optional`` removed."""
+    annotation = param.type_descriptor.annotation
     if get_origin(annotation) in (Union, types.UnionType):
         rest = [a for a in get_args(annotation) if a is not type(None)]
         annotation = rest[0] if len(rest) == 1 else annotation
     many = get_origin(annotation) is list
     if many:
         (annotation,) = get_args(annotation) or (None,)
-    name = METAVARS.get(annotation)
-    if name is not None:
-        param.metavar = name + ("…" if many else "")
+    return annotation, many
+
+
+def value_name(param: Any) -> str | None:
+    """The help name of a parameter's value: ``--pack PACK``, ``--minutes MINUTES``, ``QUERY``.
+
+    Numbers read ``N``; other values are named after their option's last word (``--log-file
+    FILE``) or their argument, unless :data:`NAMED_VALUES` says better. ``None`` for an option
+    with choices (typer lists them) or a type nothing here knows.
+    """
+    annotation, _ = _annotation(param)
+    if param.param_type_name == "argument":  # a choice keeps its list after the name
+        key = param.name or ""
+        return NAMED_VALUES.get(key, key.upper())
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return None
+    longs = [opt for opt in param.opts if opt.startswith("--")]
+    key = longs[0][2:] if longs else ""
+    if key in NAMED_VALUES:
+        return NAMED_VALUES[key]
+    if annotation in (str, Path) and key:
+        return key.rsplit("-", 1)[-1].upper()
+    return METAVARS.get(annotation)
+
+
+def _no_type(ctx: Any) -> None:
+    """An argument's help shows its name only, not typer's ``<str>`` after it."""
+    return None
+
+
+def _name_value(param: Any) -> None:
+    """Give a value parameter a human metavar (``--n N``, ``--pack PACK``, ``QUERY``) unless it has one."""
+    if getattr(param, "type_descriptor", None) is None or getattr(param, "is_flag", False):
+        return
+    kind = getattr(param, "param_type_name", "")
+    if kind not in ("option", "argument"):
+        return
+    if getattr(param, "metavar", None) is None:
+        name = value_name(param)
+        if name is None:
+            return
+        many = _annotation(param)[1] or param.nargs != 1
+        # an argument's usage line adds "..." itself, so only its help line gets one here
+        param.metavar = name + ("…" if many and kind == "option" else "")
+    if kind == "argument" and not param.type_descriptor.is_choice:
+        param.display_type_rich = _no_type
+        if param.nargs != 1:
+            metavar = param.metavar
+            param._rich_display_name = lambda: metavar + "..."
 
 
 def _install_param(param: Any) -> None:

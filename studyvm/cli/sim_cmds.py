@@ -251,6 +251,10 @@ def scenario_cmd(
     s = o.scenario
     typer.echo(f"{s.title}\nclaim: {s.claim}\n{s.workload} on {s.profile}, scale {s.scale}")
     typer.echo(_table(o.results))
+    from minisim import breakdown
+
+    for line in breakdown.faster_than_native(breakdown.of_all(o.results)):
+        typer.echo(line)
     typer.echo(f"{s.metric}: " + ", ".join(f"{k} {_value(v)}" for k, v in o.values.items()))
     typer.echo(f"verdict: {o.verdict}")
 

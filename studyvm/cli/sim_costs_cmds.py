@@ -79,6 +79,8 @@ def show_compare(c, overrides: dict[str, int], as_json: bool, table: Callable[[d
         changes = ", ".join(f"{n} {pricing.value(p, n):,} -> {v:,}" for n, v in overrides.items())
         typer.echo(f"re-priced from the same event counts (no guest re-run): {changes}")
     typer.echo(table(shown.results))
+    for line in breakdown.faster_than_native(bds):  # a ratio below 1.00x needs its reason beside it
+        typer.echo(line)
     typer.echo("")
     typer.echo(breakdown.table(bds))
 

@@ -28,6 +28,14 @@ class _Where(Protocol):
     @property
     def col(self) -> int: ...
 
+    def value_of(self, *keys: str) -> _Where:
+        """The place of the value written under ``keys`` (the nearest place written when there is none)."""
+        ...
+
+
+def _value_of(where: _Where | None, *keys: str) -> _Where | None:
+    return where.value_of(*keys) if where is not None else None
+
 
 def _at(where: _Where | None, fallback: _Where, severity: Severity, message: str) -> Diagnostic:
     place = where or fallback
@@ -54,7 +62,7 @@ def check_pack(
         if q.source is not None and meta.sources and q.source.note not in note_ids:
             out.append(
                 _at(
-                    here,
+                    _value_of(here, "source", "note"),
                     meta_where,
                     "error",
                     f"question '{q.id}': source note '{q.source.note}' is not listed in pack.yaml 'sources'",
@@ -63,7 +71,7 @@ def check_pack(
         if q.demo and known_demos is not None and q.demo not in known_demos:
             out.append(
                 _at(
-                    here,
+                    _value_of(here, "demo"),
                     meta_where,
                     "error",
                     f"question '{q.id}': unknown demo scenario '{q.demo}' (see `studyvm sim list`)",
@@ -110,14 +118,14 @@ def _check_ids(questions, where, meta_where) -> list[Diagnostic]:
             origin = f" (generated from table '{q.generated_from}')" if q.generated_from else ""
             out.append(
                 _at(
-                    here,
+                    _value_of(here, "id"),
                     meta_where,
                     "error",
                     f"duplicate question id '{q.id}'{origin}; first used at {first.file}:{first.line}:{first.col}",
                 )
             )
         else:
-            first_seen[q.id] = here or meta_where
+            first_seen[q.id] = _value_of(here, "id") or meta_where
     return out
 
 

@@ -70,6 +70,29 @@ NUMBER_ERRORS = frozenset({"float_parsing", "int_parsing", "float_type", "int_ty
 """pydantic error types that mean "this should have been a number"."""
 
 
+_BOUNDS = {
+    "less_than_equal": ("at most", "le"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "greater_than": ("more than", "gt"),
+}
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as an author would name it: ``'maybe'``, ``42``, ``a list``, ``an empty value``."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:39] + "…")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _describe(err: Any, path: Path_, allowed: list[str] | None) -> str:
     kind = err["type"]
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
@@ -87,6 +110,8 @@ def _describe(err: Any, path: Path_, allowed: list[str] | None) -> str:
         return f"unknown question type {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
         return "missing field 'type' (flip, mcq, multi, true_false, short, numerical, cloze, matching, ordering)"
+    if kind == "string_pattern_mismatch" and err.get("input") == "":
+        return f"'{field}' must not be empty"
     if kind == "string_pattern_mismatch":
         return f"'{field}' must use only lower-case letters, digits, '.', '_' and '-'"
     if kind == "string_too_short":
@@ -97,6 +122,23 @@ def _describe(err: Any, path: Path_, allowed: list[str] | None) -> str:
         return f"'{field}' needs at least {least}, found {ctx.get('actual_length', 0)}"
     if kind in NUMBER_ERRORS:
         return f"'{field}' must be a number, not {err.get('input')!r}"
+    given = _shown(err.get("input"))
+    if kind in ("bool_parsing", "bool_type"):
+        return f"'{field}' must be true or false, not {given}"
+    if kind == "string_type":
+        return f"'{field}' must be text, not {given}"
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return f"'{field}' must be a list, not {given}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        whose = f"'{field}'" if field else "this entry"
+        if path and isinstance(path[-1], int):
+            whose = f"each entry of '{field}'"
+        return f"{whose} must be a mapping of fields (key: value lines), not {given}"
+    if kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        return f"'{field}' must be {word} {_shown(err.get('ctx', {}).get(key))}, not {given}"
+    if kind == "literal_error":
+        return f"'{field}' must be {err.get('ctx', {}).get('expected')}, not {given}"
     if msg.startswith("Input should be "):  # pydantic's wording, in an author's words
         return f"'{field}' must be {msg[len('Input should be ') :]}" if field else f"must be {msg[16:]}"
     if msg.startswith("Value error, "):
@@ -129,7 +171,7 @@ def from_validation_error(
             allowed = allowed_fields.get(str(data.get("type")))
         if err["type"] == "missing" and path:
             line, col = positions.locate(base + path[:-1])
-        else:
-            line, col = positions.locate(base + path)
+        else:  # a bad value is pointed at where it is written; an unknown key at the key
+            line, col = positions.locate(base + path, value=err["type"] != "extra_forbidden")
         out.append(Diagnostic(file_path, line, col, "error", _describe(err, path, allowed)))
     return out

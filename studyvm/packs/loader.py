@@ -41,16 +41,23 @@ ALLOWED_FIELDS = _allowed_fields()
 class Located:
     """Where an authored question or table came from; the line is looked up only when needed."""
 
-    def __init__(self, file: str, positions: Positions | None = None, path: tuple = ()) -> None:
+    def __init__(self, file: str, positions: Positions | None = None, path: tuple = (), value: bool = False) -> None:
         self.file = file
         self._positions = positions
         self._path = path
+        self._value = value
         self._where: tuple[int, int] | None = None if positions is not None else (1, 1)
 
     def _locate(self) -> tuple[int, int]:
         if self._where is None:
-            self._where = self._positions.locate(self._path)  # type: ignore[union-attr]
+            self._where = self._positions.locate(self._path, self._value)  # type: ignore[union-attr]
         return self._where
+
+    def value_of(self, *keys: str) -> Located:
+        """The place of the value written under ``keys`` here (the nearest place written when there is none)."""
+        if self._positions is None:
+            return self
+        return Located(self.file, self._positions, (*self._path, *keys), value=True)
 
     @property
     def line(self) -> int:
@@ -167,6 +174,7 @@ def _note_id(parsed: _Parsed, key: str, item: Any, here: Located, valid: bool) -
         parsed.raw_ids[qid] = (here, valid)
     elif not (valid and first[1]):
         where = first[0]
+        where, here = where.value_of("id"), here.value_of("id")
         parsed.diagnostics.append(
             _error(
                 here.file,

@@ -57,8 +57,12 @@ class Positions:
     def __init__(self, root: yaml.Node | None = None) -> None:
         self._root = root
 
-    def locate(self, path: Path_) -> tuple[int, int]:
-        """Position of ``path`` (a mapping key's position for a key), or of its nearest ancestor."""
+    def locate(self, path: Path_, value: bool = False) -> tuple[int, int]:
+        """Position of ``path`` (a mapping key's position for a key), or of its nearest ancestor.
+
+        With ``value``, a key holding a scalar gives the scalar's position instead: a wrong
+        value is fixed where it is written, not where its key is.
+        """
         node = self._root
         if node is None:
             return (1, 1)
@@ -76,6 +80,8 @@ class Positions:
                 where = _mark(node)
             else:
                 return where
+        if value and path and isinstance(node, yaml.ScalarNode):
+            return _mark(node)
         return where
 
 
@@ -170,12 +176,19 @@ class _Builder:
         return result
 
 
-def _tab_hint(text: str, line: int) -> str:
-    """A hint when line ``line`` (1-based) is indented with a tab, which YAML forbids."""
+def _syntax_hint(text: str, line: int, problem: str = "") -> str:
+    """A hint for the commonest mistakes at line ``line`` (1-based): a tab in the indentation, which
+    YAML forbids, or a ``: `` inside unquoted text, which YAML reads as a second key."""
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = here[: len(here) - len(here.lstrip())]
-    return " (this line is indented with a tab: YAML needs spaces)" if "\t" in indent else ""
+    if "\t" in indent:
+        return " (this line is indented with a tab: YAML needs spaces)"
+    key, _, value = here.strip().removeprefix("- ").partition(": ")
+    if "mapping values are not allowed" in problem and ": " in value and value[:1] not in "\"'[{|>":
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        return f' (text holding ": " must be quoted: {key}: "{shown}")'
+    return ""
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -188,7 +201,10 @@ def _compose(text: str) -> yaml.Node | None:
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if "nesting depth" in problem or "nesting level" in problem:  # libyaml's own cap (0.2.5 on)
             raise YamlProblem(_TOO_DEEP, line, col) from None
-        raise YamlProblem(f"YAML syntax: {problem}{_tab_hint(text, line)}", line, col) from None
+        hint = _syntax_hint(text, line, problem)
+        if hint and "cannot start any token" in problem:  # the tab is the whole story; the parser's words hide it
+            raise YamlProblem("YAML syntax: this line is indented with a tab; YAML needs spaces", line, col) from None
+        raise YamlProblem(f"YAML syntax: {problem}{hint}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:
@@ -217,14 +233,15 @@ class LazyPositions(Positions):
         super().__init__(None)
         self._text: str | None = text
 
-    def locate(self, path: Path_) -> tuple[int, int]:
+    def locate(self, path: Path_, value: bool = False) -> tuple[int, int]:
+        """Compose the text on the first call, then as :meth:`Positions.locate`."""
         if self._text is not None:
             try:
                 self._root = _compose(self._text)
             except YamlProblem:
                 self._root = None
             self._text = None
-        return super().locate(path)
+        return super().locate(path, value)
 
 
 _NEEDS_STRICT_CHECK = re.compile(r"^(?:---|\.\.\.)(?:\s|$)|(?:^|[\s\[\{,:-])!", re.MULTILINE)

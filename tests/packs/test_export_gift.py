@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from studyvm.packs.loader import load_pack_dir
 from studyvm.packs.model import Pack, PackMeta
 
 PACK = Path(__file__).parent / "fixtures" / "import" / "every_type_pack"
-NOT_IN_GIFT = {"t.ordering", "t.cloze-two"}
 
 
 @pytest.fixture(scope="module")
@@ -29,28 +29,35 @@ def exported(pack):
     return export_gift(pack)
 
 
-def test_every_gift_type_round_trips_exactly(pack, exported):
+def test_every_type_round_trips_exactly(pack, exported):
+    # ordering and a cloze with several gaps too (newcomer m17: they came back as matching and flip)
     text, _ = exported
     back = {q.id: q for q in parse_gift(text, "out.gift").questions}
     assert set(back) == {q.id for q in pack.questions}
     for q in pack.questions:
-        if q.id not in NOT_IN_GIFT:
-            assert back[q.id].model_dump() == q.model_dump(), q.id
+        assert back[q.id].model_dump() == q.model_dump(), q.id
 
 
-def test_what_gift_cannot_hold_is_converted_and_warned(pack, exported):
+def test_what_gift_cannot_hold_is_converted_for_moodle_and_warned_once(exported):
     text, warnings = exported
-    back = {q.id: q for q in parse_gift(text, "out.gift").questions}
-    ordering = back["t.ordering"]
+    # what Moodle reads: the studyvm comments dropped, as Moodle ignores them
+    moodle = {q.id: q for q in parse_gift(re.sub(r"(?m)^// studyvm: .*\n", "", text), "out.gift").questions}
+    ordering = moodle["t.ordering"]
     assert ordering.type == "matching"
     assert [(p.left, p.right) for p in ordering.pairs][0] == ("Guest executes a sensitive instruction", "1")
-    cloze = back["t.cloze-two"]
+    assert ordering.prompt.endswith("(Match each item to its position; 1 is first.)")
+    cloze = moodle["t.cloze-two"]
     assert cloze.type == "flip"
     assert cloze.prompt == "_____ is Intel's and _____ is AMD's nested paging."
     assert cloze.back == "1. EPT\n2. NPT | RVI"
-    assert any("t.ordering" in w and "matching" in w for w in warnings)
-    assert any("t.cloze-two" in w and "2 gaps" in w for w in warnings)
+    assert any(
+        w.startswith("1 ordering question exported as matching (item -> position) (t.ordering)") for w in warnings
+    )
+    assert any(
+        w.startswith("1 cloze with several gaps exported as essays listing the answers (t.cloze-two)") for w in warnings
+    )
     assert any("'// studyvm:' comments" in w for w in warnings)
+    assert not any(w.startswith("question 't.") for w in warnings)  # one line per kind, not per question
 
 
 def test_moodle_readable_shapes(exported):
@@ -86,7 +93,7 @@ def test_weights_are_written_as_moodle_grades_and_read_back_exactly():
     changed = pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]})
     text, warnings = export_gift(changed)
     assert "%33.33333%" in text and "%66.66667%" in text and "%33.3%" not in text
-    assert any("33.3% as 33.33333%, 66.7% as 66.66667%" in w for w in warnings)
+    assert any("(33.3% as 33.33333%; 66.7% as 66.66667%) in 1 question (t.multi-weights)" in w for w in warnings)
     assert [o.weight for o in parse_gift(text).questions[0].options] == [33.3, 66.7, -100]
     options = [o.model_copy(update={"weight": w}) for o, w in zip(q.options, (12.3, 87.7, -100), strict=True)]
     _, warnings = export_gift(pack.model_copy(update={"questions": [q.model_copy(update={"options": options})]}))
@@ -115,10 +122,9 @@ def test_builtin_pack_round_trips():
     text, warnings = export_gift(result.pack)
     back = {q.id: q for q in parse_gift(text, "builtin.gift").questions}
     assert len(back) == len(result.pack.questions)
-    converted = {w.split("'")[1] for w in warnings if "exported as" in w}
-    for q in result.pack.questions:
-        if q.id not in converted:  # generated questions come back as plain authored ones
-            assert back[q.id].model_dump() == q.model_dump() | {"generated_from": None}, q.id
+    assert any("ordering questions exported as matching" in w for w in warnings)  # there are some to restore
+    for q in result.pack.questions:  # generated questions come back as plain authored ones
+        assert back[q.id].model_dump() == q.model_dump() | {"generated_from": None}, q.id
 
 
 def test_progress_is_reported(pack):
@@ -133,3 +139,23 @@ def test_missing_word_questions_are_written_in_missing_word_form():
     assert "Grant is {~buried =entombed ~living} in Grant's tomb." in text
     assert "It has {#8} bits." in text
     assert parse_gift(text).questions == questions
+
+
+def test_weights_moved_to_moodle_grades_are_one_warning_not_one_per_question():
+    # newcomer m17: the built-in pack's thirds gave a warning per question
+    pack = load_pack_dir(builtin_content_dir() / "virtualization").pack
+    _, warnings = export_gift(pack)
+    snapped = [w for w in warnings if "nearest of Moodle's grades" in w]
+    assert len(snapped) == 1, snapped
+    assert "33.3% as 33.33333%" in snapped[0] and "StudyVM reads the exact weights back" in snapped[0]
+    assert not any(w.startswith("question '") and "Moodle's grades" in w for w in warnings)
+
+
+def test_an_ordering_comment_that_does_not_fit_its_matching_is_an_error():
+    from studyvm.packs.importers.common import ImportProblem
+
+    fits = '// studyvm: {"ordering":true}\n::o::Order them{=b -> 2 =a -> 1}\n'
+    q = parse_gift(fits).questions[0]
+    assert (q.type, q.items, q.prompt) == ("ordering", ["a", "b"], "Order them")
+    with pytest.raises(ImportProblem, match="'ordering' does not fit"):
+        parse_gift('// studyvm: {"ordering":true}\n::o::Order them{=b -> 3 =a -> 1}\n')

@@ -121,7 +121,7 @@ def test_essay_becomes_a_flip(bank):
 def test_text_formats(bank):
     questions = bank[0]
     assert questions["html-text"].prompt == "Which register points to the page table?"
-    assert questions["markdown"].prompt == "Is **EPT** Intel's name for nested paging?"
+    assert questions["markdown"].prompt == "Is EPT Intel's name for nested paging?"  # rendered, as Moodle shows it
     assert questions["moodle-format"].prompt == "Name the VMCS field area for guest state."
 
 

@@ -11,7 +11,11 @@ from studyvm.packs.exporters.gift import export_gift
 from studyvm.packs.importers.gift import GAP, import_gift, parse_gift
 from studyvm.packs.model import Pack, PackMeta
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "gift"
+# ../shared from the main checkout, ../../shared from a worktree under wt/
+CONFORMANCE = next(
+    (p / "shared/conformance/gift" for p in Path(__file__).resolve().parents if (p / "shared/conformance/gift").is_dir()),
+    Path("/nonexistent"),
+)
 pytestmark = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="../shared/conformance is not available")
 
 

@@ -124,3 +124,13 @@ def test_event_columns_are_named_as_the_cli_names_them():
     from studyvm.cli.sim_cmds import _COLUMNS
 
     assert {kind: header for header, kind in _COLUMNS} == COLUMN_NAMES
+
+
+async def test_a_bar_shorter_than_natives_says_why(settings, backend):
+    # p8: a mode faster than native needs one line explaining why, next to the bars
+    pytest.importorskip("minisim")
+    app = lab_app(settings, backend, scenario="popf-equivalence")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        scale = app.screen.query_one("#lab-scale")
+        assert "para beat native (0.98x): its ported guest code saves" in str(scale.render())

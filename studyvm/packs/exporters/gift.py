@@ -4,8 +4,10 @@ Every type GIFT can hold is written natively: ``flip`` as an essay whose general
 back, ``mcq``/``multi`` with weights (flag-only ``multi`` options get equal shares, wrong ones
 the same share negative, as StudyVM grades them), ``true_false`` with both feedbacks, ``short``,
 ``numerical``, ``matching`` with distractors, and a one-gap ``cloze`` as a missing-word short
-answer. What GIFT cannot hold is converted and reported in the warnings: ``ordering`` becomes
-matching (item -> position), a cloze with several gaps becomes an essay whose back lists the gaps.
+answer. What GIFT cannot hold is converted for Moodle and reported in the warnings (one line per
+kind of change, naming the questions): ``ordering`` becomes matching (item -> position), a cloze
+with several gaps an essay whose back lists the gaps; the ``// studyvm:`` comment keeps the
+original, so StudyVM reads back the very questions it wrote.
 
 Each question carries Moodle's ``// [id:…] [tag:…]`` comment; fields GIFT has no place for
 (caveat, source, demo, unit, a flip's explanation, the one-gap cloze marker, a
@@ -21,17 +23,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from studyvm.packs.exporters.common import option_order
+from studyvm.packs.importers.gift_text import ORDERING_HINT
 from studyvm.packs.model import CLOZE_GAP
 from studyvm.packs.questions import names
+from studyvm.wording import plural
 
 _MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
                      12.5, 11.11111, 10, 5, 0)  # fmt: skip
 _GAP_TYPES = names(gift_missing_word=True)  # from the question-type table
 GAP = "_____"
 """The gap of a missing-word question, as the GIFT importer writes it in the prompt."""
+_AS_MATCHING = ("ordering question", "ordering questions", "matching (item -> position)")
+_AS_ESSAY = ("cloze with several gaps", "clozes with several gaps", "essays listing the answers")
 _ESCAPES = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r": ""})
 
 
@@ -63,14 +70,59 @@ def _note(notes: list[str], head: str, entry: str, sep: str) -> None:
         notes.append(f"{head} {entry}")
 
 
-def _weight(value: float, qid: str, notes: list[str]) -> str:
+def _some(ids: list[str]) -> str:
+    """``a, b, c and 4 more``: the first few ids of a summary line."""
+    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+@dataclass
+class _Summary:
+    """What an export changed, gathered over every question and reported once per kind (newcomer m17:
+    the same warning 30 times, once per question, hid the ones that mattered)."""
+
+    notes: list[str] = field(default_factory=list)
+    """Warnings about one question each (a weight Moodle refuses, a '->' in a text)."""
+    snapped: dict[str, list[str]] = field(default_factory=dict)
+    """A weight written as Moodle's nearest grade ("33.3% as 33.33333%") -> the questions."""
+    converted: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    """What GIFT has no type for -- (one, many, what it was written as) -> the questions."""
+    carried: list[str] = field(default_factory=list)
+    """Questions with fields kept only in their '// studyvm:' comment."""
+
+    def warnings(self) -> list[str]:
+        """Every warning of the export, each kind of change on one line."""
+        out = list(self.notes)
+        for (one, many, written), ids in self.converted.items():
+            out.append(
+                f"{plural(len(ids), one, many)} exported as {written} ({_some(ids)}): GIFT has no such type; "
+                "Moodle sees the conversion, and StudyVM reads the original back from the '// studyvm:' comment"
+            )
+        if self.snapped:
+            ids = list(dict.fromkeys(qid for qids in self.snapped.values() for qid in qids))
+            out.append(
+                f"weights written as the nearest of Moodle's grades ({'; '.join(self.snapped)}) in "
+                f"{plural(len(ids), 'question')} ({_some(ids)}); StudyVM reads the exact weights back from the "
+                "'// studyvm:' comment"
+            )
+        if self.carried:
+            out.append(
+                f"{len(self.carried)} questions have fields GIFT has no place for (caveat, source, demo, unit, a "
+                "flip's explanation); they are kept in '// studyvm:' comments, which StudyVM reads back and Moodle "
+                "ignores"
+            )
+        return out
+
+
+def _weight(value: float, qid: str, summary: _Summary) -> str:
     snapped = snap(value)
     if snapped != value:  # Moodle's import only takes its own grades
-        head = f"question '{qid}': weights written as the nearest of Moodle's grades:"
-        _note(notes, head, f"{num(value)}% as {num(snapped)}%", ", ")
+        ids = summary.snapped.setdefault(f"{num(value)}% as {num(snapped)}%", [])
+        if qid not in ids:
+            ids.append(qid)
         return f"%{num(snapped)}%"
     if not any(abs(abs(value) - f) < 0.0001 for f in _MOODLE_FRACTIONS):
-        _note(notes, f"question '{qid}': weights that Moodle does not accept (StudyVM does):", f"{num(value)}%", " ")
+        head = f"question '{qid}': weights that Moodle does not accept (StudyVM does):"
+        _note(summary.notes, head, f"{num(value)}%", " ")
     return f"%{num(value)}%"
 
 
@@ -86,10 +138,11 @@ def _fb(feedback: str) -> str:
 class _Writer:
     """Builds the GIFT text of one question: its answer lines and its comment fields."""
 
-    def __init__(self, q: Any, notes: list[str], pack_id: str = "") -> None:
+    def __init__(self, q: Any, summary: _Summary, pack_id: str = "") -> None:
         self.q = q
         self.pack_id = pack_id
-        self.notes = notes
+        self.summary = summary
+        self.notes = summary.notes
         self.prompt = q.prompt
         self.meta: dict[str, Any] = {}
         self.general = q.explanation
@@ -127,7 +180,7 @@ class _Writer:
             elif credit == 0:
                 out.append(f"~{txt(o.text)}{_fb(o.feedback)}")
             else:
-                out.append(f"~{_weight(credit, q.id, self.notes)}{txt(o.text)}{_fb(o.feedback)}")
+                out.append(f"~{_weight(credit, q.id, self.summary)}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
     def _multi(self, q: Any) -> list[str]:
@@ -139,7 +192,7 @@ class _Writer:
         out = []
         for o in q.options:
             credit = o.credit() if explicit else (share if o.correct else -share)
-            weight = "" if explicit and o.weight is None and credit == 0 else _weight(credit, q.id, self.notes)
+            weight = "" if explicit and o.weight is None and credit == 0 else _weight(credit, q.id, self.summary)
             out.append(f"~{weight}{txt(o.text)}{_fb(o.feedback)}")
         return out
 
@@ -151,7 +204,7 @@ class _Writer:
     def _short(self, q: Any) -> list[str]:
         out = []
         for a in q.answers:
-            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
+            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.summary)
             if "->" in a.text:
                 self.notes.append(f"question '{q.id}': answer {a.text!r} contains '->', which GIFT reads as matching")
             out.append(f"={weight}{txt(a.text)}{_fb(a.feedback)}")
@@ -162,7 +215,7 @@ class _Writer:
             self.meta["unit"] = q.unit
         out = []
         for a in q.answers:
-            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.notes)
+            weight = "" if a.weight == 100 else _weight(a.weight, q.id, self.summary)
             if a.value is None:
                 body = f"{num(a.min)}..{num(a.max)}"
             else:
@@ -179,8 +232,9 @@ class _Writer:
         return out + [f"= -> {esc(d)}" for d in q.distractors]
 
     def _ordering(self, q: Any) -> list[str]:
-        self.notes.append(f"question '{q.id}': ordering exported as matching (item -> position); GIFT has no ordering")
-        self.prompt = f"{q.prompt}\n(Match each item to its position; 1 is first.)"
+        self.summary.converted.setdefault(_AS_MATCHING, []).append(q.id)
+        self.meta["ordering"] = True  # StudyVM reads it back as the ordering it was
+        self.prompt = f"{q.prompt}{ORDERING_HINT}"
         return [f"={txt(item)} -> {n}" for n, item in enumerate(q.items, start=1)]
 
     def _cloze(self, q: Any) -> list[str]:
@@ -188,7 +242,10 @@ class _Writer:
         if len(gaps) == 1:
             self.meta["cloze"] = True
             return [f"={txt(alt)}" for alt in gaps[0]]
-        self.notes.append(f"question '{q.id}': cloze with {len(gaps)} gaps exported as an essay listing the answers")
+        self.summary.converted.setdefault(_AS_ESSAY, []).append(q.id)
+        self.meta["cloze"] = q.prompt  # StudyVM reads the cloze back from it
+        if q.explanation:
+            self.meta["explanation"] = q.explanation
         self.prompt = q.masked_prompt("_____")
         answers = "\n".join(f"{n}. {' | '.join(alts)}" for n, alts in enumerate(gaps, start=1))
         self.general = f"{answers}\n{q.explanation}".strip()
@@ -218,12 +275,12 @@ def carried_fields(q: Any) -> dict[str, Any]:
     return out
 
 
-def _question(q: Any, notes: list[str], carried: list[str], pack_id: str = "") -> str:
-    w = _Writer(q, notes, pack_id)
+def _question(q: Any, summary: _Summary, pack_id: str = "") -> str:
+    w = _Writer(q, summary, pack_id)
     answers = w.answers()
     w.meta.update(carried_fields(q))
     if set(w.meta) & {"caveat", "demo", "source", "unit", "explanation"}:
-        carried.append(q.id)
+        summary.carried.append(q.id)
     tags = [" ".join(t.split()).replace("]", "\\]") for t in q.tags]  # one comment line, ']' escaped
     head = f"// [id:{q.id}]" + "".join(f" [tag:{t}]" for t in tags)
     lines = [head]
@@ -250,8 +307,7 @@ def export_gift(pack: Any, progress: Callable[[int, int], None] | None = None) -
 
     ``progress(done, total)`` is called as questions are written.
     """
-    notes: list[str] = []
-    carried: list[str] = []
+    summary = _Summary()
     parts = [f"// {pack.meta.title} ({pack.meta.id} {pack.meta.version}), exported by StudyVM", ""]
     topic = None
     total = len(pack.questions)
@@ -259,14 +315,9 @@ def export_gift(pack: Any, progress: Callable[[int, int], None] | None = None) -
         if q.topic != topic:
             topic = q.topic
             parts += [f"$CATEGORY: {esc(topic)}", ""]
-        parts += [_question(q, notes, carried, pack.meta.id), ""]
+        parts += [_question(q, summary, pack.meta.id), ""]
         if progress is not None and index % 1000 == 0:
             progress(index, total)
     if progress is not None:
         progress(total, total)
-    if carried:
-        notes.append(
-            f"{len(carried)} questions have fields GIFT has no place for (caveat, source, demo, unit, a flip's "
-            "explanation); they are kept in '// studyvm:' comments, which StudyVM reads back and Moodle ignores"
-        )
-    return "\n".join(parts), notes
+    return "\n".join(parts), summary.warnings()

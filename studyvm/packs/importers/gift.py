@@ -6,6 +6,8 @@ second answer block) we report ``path:line:col: error: message`` instead, for ev
 the file at once, and import nothing until all are fixed. As in Moodle: an empty answer
 (``{~=right}``) is dropped (with a warning), several ``=`` answers in a choice each give full
 credit, ``=%0%*#feedback`` is the catch-all answer, and HTML in the default format is rendered.
+Text formats become plain text as Moodle shows them: ``[html]`` rendered, ``[markdown]`` rendered
+(``**KVM**`` reads ``KVM``, a link ``docs (url)``, code keeps its backticks), ``[plain]`` as written.
 
 Mapping to StudyVM types:
 
@@ -44,7 +46,7 @@ from studyvm.packs.importers.common import (
     topic_of_category,
 )
 from studyvm.packs.importers.gift_answers import Context, Piece, build_answers, plain_text
-from studyvm.packs.importers.gift_text import Block, Comment, restore, split_blocks
+from studyvm.packs.importers.gift_text import ORDERING_HINT, Block, Comment, restore, split_blocks
 from studyvm.packs.importers.htmltext import Label, MediaRef
 from studyvm.packs.importers.media import MAX_MEDIA_FILE, MediaStore
 
@@ -58,7 +60,7 @@ _MOODLE_CLOZE = re.compile(
     r"\{\d*:(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|MULTICHOICE|MC|MULTICHOICE_V|MCV|MULTICHOICE_H"
     r"|MCH|MULTIRESPONSE|MR|MULTICHOICE_S|MCS|MULTIRESPONSE_H|MRH):"
 )
-_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze", "flags", "order", "weights"}
+_META_KEYS = {"explanation", "caveat", "source", "demo", "unit", "cloze", "flags", "order", "weights", "ordering"}
 
 
 def split_format(text: str, default: str = "moodle") -> tuple[str, str]:
@@ -242,7 +244,13 @@ class _Reader:
             raise ImportProblem(
                 self.path, line.number, line.col + 1, f"studyvm comment keys must be among {sorted(_META_KEYS)}"
             )
-        if meta.pop("cloze", False) and data.get("type") == "short":
+        cloze = meta.pop("cloze", False)
+        if isinstance(cloze, str) and data.get("type") == "flip":  # several gaps, written as an essay
+            data.pop("back", None)
+            data.update(type="cloze", prompt=cloze)
+        if meta.pop("ordering", False) and data.get("type") == "matching":  # written as item -> position
+            self.restore_ordering(block, line, data)
+        if cloze is True and data.get("type") == "short":
             gap = "{{" + "|".join(a["text"] for a in data.pop("answers")) + "}}"
             data.pop("_where", None)
             data["type"] = "cloze"
@@ -269,6 +277,17 @@ class _Reader:
         if data.get("type") != "numerical":
             meta.pop("unit", None)
         data.update(meta)
+
+    def restore_ordering(self, block: Block, line: Comment, data: dict[str, Any]) -> None:
+        """The ordering question StudyVM exported as matching: items sorted by the position they match."""
+        pairs = data.pop("pairs")
+        positions = [p["right"] for p in pairs]
+        if sorted(positions) != [str(n) for n in range(1, len(pairs) + 1)] or data.get("distractors"):
+            raise ImportProblem(self.path, line.number, line.col + 1, "studyvm comment: 'ordering' does not fit")
+        data.pop("_where", None)
+        data["type"] = "ordering"
+        data["items"] = [p["left"] for p in sorted(pairs, key=lambda p: int(p["right"]))]
+        data["prompt"] = data["prompt"].removesuffix(ORDERING_HINT.strip()).rstrip()
 
     def warn(self, block: Block, offset: int, message: str) -> None:
         self.out.warn(*block.locate(offset), message)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from studyvm.packs.importers.gift_text import restore
-from studyvm.packs.importers.htmltext import Label, MediaRef, html_to_text_media, looks_like_html
+from studyvm.packs.importers.htmltext import Label, MediaRef, html_to_text_media, looks_like_html, markdown_to_html
 
 Problem = Callable[[int, str], Exception]
 """Makes the exception for an error at an offset of the question's text."""
@@ -61,10 +61,13 @@ def plain_text(text: str, fmt: str, media: list[MediaRef], label: Label | None =
 
     ``html`` is rendered; so is the default ``moodle`` format when the text holds tags or
     entities, since Moodle's auto-format shows them rendered (its line breaks stay breaks).
+    ``markdown`` is rendered as Moodle shows it (``**KVM**`` reads ``KVM``); ``plain`` stays as written.
     """
     text = restore(text)
     if fmt == "moodle" and looks_like_html(text):
         text, fmt = text.strip().replace("\n", "<br>"), "html"
+    elif fmt == "markdown":
+        text, fmt = markdown_to_html(text), "html"
     if fmt != "html":
         return text.strip()
     out, found = html_to_text_media(text, label)

@@ -17,6 +17,9 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
+ORDERING_HINT = "\n(Match each item to its position; 1 is first.)"
+"""What StudyVM's GIFT export adds to the prompt of an ordering question it writes as matching;
+its importer takes it off again."""
 _ESCAPABLE = "\\~=#{}:n"
 PLACEHOLDER = {ch: chr(0x10FFF0 + i) for i, ch in enumerate(_ESCAPABLE)}
 """Escaped character -> the private code point standing for it while parsing."""

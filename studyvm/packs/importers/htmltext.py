@@ -54,12 +54,22 @@ def looks_like_html(text: str) -> bool:
     return ("<" in text or "&" in text) and _TAG_OR_ENTITY.search(text) is not None
 
 
+_INHERIT_SPACE = ("code", "kbd", "samp", "tt", "var", "span", "b", "strong", "i", "em", "u", "a", "font", "small")
+"""Inline tags that keep the white space of their block: ``<pre><code>`` keeps its lines."""
+
+
 @lru_cache(maxsize=1)
 def _config() -> Any:
     from inscriptis.css_profiles import CSS_PROFILES
     from inscriptis.model.config import ParserConfig
+    from inscriptis.model.html_element import HtmlElement
 
-    return ParserConfig(css=CSS_PROFILES["strict"], display_images=False, display_links=False)
+    css = dict(CSS_PROFILES["strict"])
+    for tag in _INHERIT_SPACE:  # inscriptis gives unlisted tags normal white space, even inside <pre>
+        element = HtmlElement(tag)
+        element.whitespace = None  # None: inherit the block's
+        css[tag] = element
+    return ParserConfig(css=css, display_images=False, display_links=False)
 
 
 _SIMPLE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*)>")
@@ -201,6 +211,29 @@ def _full(html: str, label: Label | None = None) -> tuple[str, list[MediaRef]]:
                 element.tail = f" ({href}){element.tail or ''}"
     text = Inscriptis(root, _config()).get_text()
     return _tidy(text.replace("\xa0", " ").split("\n")), media
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+    from markdown_it.common.utils import escapeHtml
+
+    # CommonMark with inline HTML, as Moodle's Markdown allows it; the HTML is then made text
+    # like any other. A code span keeps its backticks: StudyVM's packs write code that way.
+    md = MarkdownIt("commonmark", {"html": True})
+    md.add_render_rule(
+        "code_inline", lambda renderer, tokens, idx, options, env: f"`{escapeHtml(tokens[idx].content)}`"
+    )
+    return md
+
+
+def markdown_to_html(text: str) -> str:
+    """HTML of a Markdown text (Moodle's ``markdown`` format), for :func:`html_to_text_media`.
+
+    Emphasis, headings and links become HTML (so the text reads without ``**`` or ``[..](..)``),
+    code spans keep their backticks, and code blocks keep their lines.
+    """
+    return str(_markdown().render(text)).strip()
 
 
 def html_to_text(html: str) -> str:

@@ -11,7 +11,8 @@ grader information (else the general feedback); ``ordering`` -> ``ordering``; ``
 has no equivalent for (calculated, drag and drop, ``random``…) are skipped with a message naming
 the question. Categories become topics, ``<idnumber>`` the id (else the name, else a hash of the
 text), ``<tags>`` tags, the general feedback the explanation. Text formats: ``html`` and HTML in
-``moodle_auto_format`` become plain text, ``plain_text`` and ``markdown`` stay as written. Files
+``moodle_auto_format`` and ``markdown`` (rendered first) become plain text, ``plain_text`` stays as
+written. Files
 embedded as base64 ``<file>`` are kept in the pack's ``media/`` and shown as placeholders.
 
 The XML is parsed by lxml without network access, DTD loading or entity expansion; a document

@@ -14,7 +14,7 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, looks_like_html
+from studyvm.packs.importers.htmltext import MediaRef, html_to_text_media, looks_like_html, markdown_to_html
 
 _TAG = re.compile(r"</?[A-Za-z!?][^>]*>")
 """An HTML tag or comment; a ``<`` followed by a space or digit is text, as for PHP's ``strip_tags``."""
@@ -134,6 +134,8 @@ class QuestionText:
     def plain(self, raw: str, fmt: str, line: int | None = None) -> str:
         if fmt == "moodle_auto_format" and looks_like_html(raw):
             raw, fmt = raw.strip().replace("\n", "<br>"), "html"
+        elif fmt == "markdown":  # rendered as Moodle shows it: no ** or [text](url) left
+            raw, fmt = markdown_to_html(raw), "html"
         if fmt != "html":
             return raw.strip()
         text, refs = html_to_text_media(raw, self.media_label)

@@ -223,7 +223,10 @@ class LabScreen(BaseScreen):
             mark=1.0 / scale,
         )
         self.query_one("#lab-scale", Literal).show(
-            f"linear scale: a full bar is {scale:.2f}x native; │ marks native (1.00x); shorter than it is faster"
+            "\n".join(
+                [f"linear scale: a full bar is {scale:.2f}x native; │ marks native (1.00x); shorter than it is faster"]
+                + run.faster  # a bar shorter than native's says why
+            )
         )
         cycles = self.query_one("#lab-breakdown", Log)
         cycles.clear()
