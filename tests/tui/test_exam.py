@@ -51,7 +51,11 @@ async def test_the_clock_runs_while_away_and_e_offers_to_resume(settings, tmp_pa
         await pilot.press("e")
         await settle(pilot, app)
         assert isinstance(app.screen, QuizSetup)  # the exam's settings first
-        await pilot.press("enter")  # the defaults
+        await pilot.press("enter")  # the defaults: 20 questions, more than the pack's 8 auto-graded ones
+        await settle(pilot, app)
+        assert isinstance(app.screen, QuizSetup)  # the form says so and offers 8
+        assert "Only 8 auto-graded questions can be drawn" in str(app.screen.query_one("#setup-error").render())
+        await pilot.press("enter")
         await settle(pilot, app)
         first = app.screen
         assert isinstance(first, QuizScreen) and first.exam

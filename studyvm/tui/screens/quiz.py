@@ -29,6 +29,8 @@ from studyvm.tui.widgets.literal import Literal
 CONFIDENCE = {1: "low (unsure)", 2: "medium", 3: "high (sure)"}
 FLIP = object()
 """Marks a flip card whose back is shown and whose self-rating is awaited."""
+NOTHING = object()
+"""Marks "nothing entered" waiting for its certainty (``None`` would read as nothing pending)."""
 SURE_PROMPT = "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
 
 
@@ -113,6 +115,8 @@ class QuizScreen(CardScreen):
         if not run.questions:
             self.body.mount(Literal("No questions to ask: check the pack on the packs screen.", classes="prompt"))
             return
+        if run.note:
+            self.notify(run.note[0].upper() + run.note[1:] + ".", markup=False, timeout=8)
         self.index = min(run.first_index, len(run.questions) - 1)
         if run.first_index:
             self.exam = True
@@ -136,7 +140,7 @@ class QuizScreen(CardScreen):
     def finish_at_time_up(self) -> None:
         """Time is up: keep what is entered on screen (typed or picked, not yet submitted), then mark."""
         card = self.question_card
-        pending = self.pending if self.pending is not None and self.pending is not FLIP else None
+        pending = self.pending if self.pending not in (None, FLIP, NOTHING) else None
         value = pending if pending is not None else (card.current() if card is not None and not card.answered else None)
         if self.run is None or self.finished:
             return
@@ -205,7 +209,7 @@ class QuizScreen(CardScreen):
         if not self.run.cbm:
             self.record(value, None)
             return
-        self.pending = value
+        self.pending = NOTHING if value is None else value
         if card.area is not None:
             card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
         card.focus()
@@ -248,7 +252,7 @@ class QuizScreen(CardScreen):
         if self.pending is not None:
             if digit in CONFIDENCE:
                 value, self.pending = self.pending, None
-                self.record(value, digit)
+                self.record(None if value is NOTHING else value, digit)
             return
         card = self.question_card
         if card is not None and not self.busy:
