@@ -88,7 +88,8 @@ class QuizScreen(CardScreen):
         yield Literal("", classes="hint", id="quiz-nav")
         yield Vertical(id="quiz-body")
         yield Literal("", classes="hint", id="quiz-confidence")
-        yield Footer()
+        # An exam has more keys: compact, and without the palette hint (Ctrl+P still works), they fit in 80 columns.
+        yield Footer(compact=self.exam, show_command_palette=not self.exam)
 
     @property
     def body(self) -> Vertical:
