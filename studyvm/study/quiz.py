@@ -193,7 +193,8 @@ class QuizRun:
         left = self.unanswered()
         if left:
             text = (
-                f"Submit all and finish the {kind}? {plural(len(left), 'question')} unanswered: they score nothing "
+                f"Submit all and finish the {kind}? {plural(len(left), 'question')} unanswered: "
+                f"{'it scores' if len(left) == 1 else 'they score'} nothing "
                 f"({', '.join(str(i + 1) for i in left)})."
             )
         else:

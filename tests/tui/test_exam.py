@@ -107,7 +107,7 @@ async def test_skip_flag_and_the_summary_before_submitting(settings, backend):
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
-        assert "1 question unanswered: they score nothing (1)" in app.screen.question
+        assert "1 question unanswered: it scores nothing (1)" in app.screen.question
         assert "Flagged for review: 2" in app.screen.question
         await pilot.press("y")
         await settle(pilot, app)
