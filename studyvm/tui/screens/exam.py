@@ -15,15 +15,26 @@ from typing import Any
 
 from textual.binding import ActiveBinding, Binding
 
+from studyvm.packs.mediarefs import question_media
 from studyvm.tui.screens.quiz import CONFIDENCE, SURE_PROMPT, QuizScreen
 from studyvm.tui.widgets.card import HINTS, QuestionCard
 from studyvm.tui.widgets.literal import Literal
 
+EXAM_HINTS = {
+    **HINTS,
+    "mcq": "A number key or ↑↓ Enter saves the answer.",
+    "true_false": "1 True · 2 False.",
+    "multi": "Number keys tick or untick; Space or c saves (none ticked: no credit).",
+    "matching": "Choose a match for each item (Tab moves), then c saves.",
+    "flip": "Recall the answer, then Space shows it and you say whether you knew it.",
+}
+"""The card's help line in an exam, per type: Space and ``c`` save there, and show no answer
+(newcomer M6: a multi card still promised to show the answer)."""
+
 
 def exam_hint(question: Any) -> str:
-    """The card's help line in an exam: Space shows no answer there, and ``c`` saves rather than checks."""
-    hint = HINTS.get(question.type, "").replace("; Space shows the answer.", ".").replace("c checks", "c saves")
-    return hint + " Answers can change until you submit (f)."
+    """The card's help line in an exam (:data:`EXAM_HINTS`), with how to change an answer."""
+    return EXAM_HINTS.get(question.type, "") + " Answers can change until you submit (f)."
 
 
 EXAM_LABELS = {"quiz.show": "Save", "exam.previous": "Prev", "exam.certainty": "Sure"}
@@ -80,7 +91,8 @@ class ExamScreen(QuizScreen):
 
     def adjust_card(self, card: QuestionCard) -> None:
         """No verdict and no Show me in an exam (newcomer M6): the card's help line and header say so."""
-        card.query_one("#card-meta", Literal).show(card.meta)
+        media = "  ·  o: Open media" if question_media(card.question) else ""  # pictures are part of the question
+        card.query_one("#card-meta", Literal).show(card.meta + media)
         card.query_one("#card-hint", Literal).show(exam_hint(card.question))
 
     def saved_hint(self) -> str:

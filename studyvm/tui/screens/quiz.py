@@ -136,6 +136,8 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-clock", Literal).show(clock_text(left))
         if left <= 0 and not self.busy:
             self.notify("Time is up: the exam has ended.", severity="warning")
+            while self.app.screen is not self and self in self.app.screen_stack:
+                self.app.pop_screen()  # a navigation panel or a confirmation open at time-up: the results come
             self.finish_at_time_up()
 
     def finish_at_time_up(self) -> None:
@@ -371,7 +373,7 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-clock", Literal).show("")
         self.query_one("#quiz-progress", Literal).show("Finished — Escape goes back")
         self.query_one("#quiz-confidence", Literal).show("")
-        await self.body.mount(ResultView(result))
+        await self.body.mount(ResultView(result, exam=self.exam))
         self.refresh_bindings()
 
     def reveal_before_demo(self) -> None:
