@@ -63,3 +63,35 @@ def test_the_setup_form_refuses_none_and_offers_fewer(service) -> None:
     assert caught.value.field == "topic"
     quiz = setup_choices(service, False)
     assert exam_size(quiz, parse_setup(False, questions="30")) == 30  # a quiz is not limited
+
+
+def test_pool_sizes_agree_with_drawing_one_per_family() -> None:
+    # the form's count must match what choose() can draw: auto-graded, one question per family
+    import random
+    from types import SimpleNamespace
+
+    from studyvm.packs.packindex import QuestionIndex
+    from studyvm.study.siblings import one_per_family
+
+    rng = random.Random(13)
+    packs = {}
+    for name in ("a", "b"):
+        index = QuestionIndex()
+        for pos in range(200):
+            index.ids.append(f"{name}{pos}")
+            index.topics.append(rng.choice(["t1", "t2", "t3"]))
+            index.tags.append(())
+            index.types.append(rng.choice(["flip", "mcq", "short", "cloze"]))
+            if rng.random() < 0.4:
+                index.families[pos] = f"fam{rng.randrange(30)}"  # some families span topics
+        packs[name] = SimpleNamespace(id=name, index=index)
+    sizes = pool_sizes(SimpleNamespace(packs=packs))
+    for pack_id in ("a", "b", None):
+        for topic in ("t1", "t2", "t3", None):
+            pool = [
+                (p, e)
+                for p in packs.values()
+                for e in p.index.entries()
+                if pack_id in (None, p.id) and topic in (None, e.topic) and e.type != "flip"
+            ]
+            assert sizes.get((pack_id, topic), 0) == len(one_per_family(pool)), (pack_id, topic)

@@ -115,9 +115,9 @@ async def test_skip_flag_and_the_summary_before_submitting(settings, backend):
 
 
 def exam_app(settings, tmp_path, clock, **options):
-    """An exam over the fixture pack whose clock the test moves."""
+    """An exam over the fixture pack whose clock the test moves (one question, two minutes, unless told)."""
     backend = Backend(settings, catalog=fixture_catalog(tmp_path / "packs"), clock=clock, fuzz=False, seed=7)
-    return make_app(settings, screen="exam", backend=backend, pack="tuitest", n=1, minutes=2, **options)
+    return make_app(settings, screen="exam", backend=backend, pack="tuitest", **{"n": 1, "minutes": 2, **options})
 
 
 async def test_a_gap_filled_but_not_submitted_counts_even_with_the_panel_open_at_time_up(settings, tmp_path):
@@ -158,3 +158,18 @@ async def test_a_multi_card_in_an_exam_promises_no_answer(settings, tmp_path):
         await settle(pilot, app)
         hint = str(app.screen.question_card.query_one("#card-hint").render())
         assert "shows the answer" not in hint and "Space or c saves" in hint
+
+
+async def test_an_exam_from_the_command_line_says_why_it_is_short_or_cannot_start(settings, tmp_path):
+    # `studyvm quiz --exam --n 20` over a pack of 8 auto-graded questions and one flip card
+    short = exam_app(settings, tmp_path / "a", Clock(), n=20)
+    async with short.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, short)
+        assert len(short.screen.run.questions) == 8
+        notes = [n.message for n in short._notifications]
+        assert any(m.startswith("Only 8 auto-graded questions can be drawn, so the exam has 8, not 20") for m in notes)
+    flips = exam_app(settings, tmp_path / "b", Clock(), qtype="flip")
+    async with flips.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, flips)
+        shown = str(flips.screen.query_one("#quiz-progress").render())
+        assert shown.startswith("Could not start: no auto-graded question in pack tuitest matches")
