@@ -132,36 +132,45 @@ class PlainExam:
         """Run a ``:command``: :data:`MOVED` when it changed the question, :data:`SUBMIT` when the
         learner confirmed submitting, ``None`` to read another line for this question."""
         word, _, rest = text.strip().lower().partition(" ")
-        rest = rest.strip()
-        if word == ":next":
-            return self.go(self.index + 1, "this is the last question (:submit finishes)")
-        if word == ":prev":
-            return self.go(self.index - 1, "this is the first question")
-        if word == ":goto" and rest.isdigit():
-            return self.go(int(rest) - 1)
-        if word == ":flag":
-            on = self.run.flag(self.index)
-            self.io.say(f"question {self.index + 1} {'flagged for review' if on else 'no longer flagged'}")
-        elif word == ":sure" and rest in ("1", "2", "3"):
-            self.change_certainty(int(rest))
-        elif word == ":summary":
-            self.summary()
-        elif word == ":submit":
-            return SUBMIT if self.confirm_submit() else None
-        else:
-            if word != ":help":
-                self.io.say(f"not understood: {text.strip()!r}")
-            say_exam_help(self.io)
+        handlers = {
+            ":next": lambda _: self.go(self.index + 1, "this is the last question (:submit finishes)"),
+            ":prev": lambda _: self.go(self.index - 1, "this is the first question"),
+            ":goto": self.go_to,
+            ":flag": self.flag,
+            ":sure": self.change_certainty,
+            ":summary": lambda _: self.summary(),
+            ":submit": lambda _: SUBMIT if self.confirm_submit() else None,
+        }
+        handler = handlers.get(word)
+        if handler is not None:
+            return handler(rest.strip())
+        if word != ":help":
+            self.io.say(f"not understood: {text.strip()!r}")
+        say_exam_help(self.io)
         return None
 
-    def change_certainty(self, level: int) -> None:
+    def go_to(self, number: str) -> object | None:
+        """``:goto N``."""
+        if not number.isdigit():
+            self.io.say("type :goto and a question number, for example :goto 3")
+            return None
+        return self.go(int(number) - 1)
+
+    def flag(self, _rest: str) -> None:
+        """``:flag``: flag the question on screen for review, or take the flag off."""
+        on = self.run.flag(self.index)
+        self.io.say(f"question {self.index + 1} {'flagged for review' if on else 'no longer flagged'}")
+
+    def change_certainty(self, level: str) -> None:
         """``:sure N``: a new certainty for the saved answer."""
         if not self.exam.cbm:
             self.io.say("this exam has no certainty-based marking")
+        elif level not in ("1", "2", "3"):
+            self.io.say("type :sure 1 (low), :sure 2 (medium) or :sure 3 (high)")
         elif self.index not in self.exam.answers:
             self.io.say("answer the question first")
-        elif self.run.set_confidence(self.index, level):
-            self.io.say(f"certainty of question {self.index + 1}: {('low', 'medium', 'high')[level - 1]}")
+        elif self.run.set_confidence(self.index, int(level)):
+            self.io.say(f"certainty of question {self.index + 1}: {('low', 'medium', 'high')[int(level) - 1]}")
         else:
             self.io.say("the certainty could not change: time is up")
 

@@ -89,7 +89,10 @@ def test_quit_leaves_the_exam_open_and_resuming_carries_on(service) -> None:
 
 def test_cbm_certainty_changes_alone_and_help_lists_every_command(service) -> None:
     exam, right, _wrong = _exam(service, cbm=True)
-    result, out = _play(exam, [right[0], "1", ":prev", ":sure 3", ":help", ":bogus", ":submit", "y"])
+    lines = [right[0], "1", ":prev", ":sure 7", ":goto x", ":sure 3", ":help", ":bogus", ":submit", "y"]
+    result, out = _play(exam, lines)
+    assert "type :sure 1 (low), :sure 2 (medium) or :sure 3 (high)" in out
+    assert "type :goto and a question number, for example :goto 3" in out
     assert "certainty of question 1: high" in out
     assert all(out.count(command) >= 2 for command in EXAM_COMMANDS)  # :help, and again after :bogus
     assert "not understood: ':bogus'" in out
