@@ -47,3 +47,12 @@ async def test_every_exam_key_is_whole_in_the_footer_at_80x24(settings, backend)
         assert all(label in footer for label in [*EXAM_KEYS, "y Sure"]), footer  # y changes the certainty
         assert all(label in footer for label in shown_labels(app)), footer
         assert "Saved answer: True (certainty high)" in screen_text(app)
+
+
+async def test_every_practice_quiz_key_is_whole_in_the_footer_at_80x24(settings, backend):
+    app = make_app(settings, screen="quiz", backend=backend, pack="tuitest", n=1, qtype="mcq")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        footer = footer_line(app)
+        assert "d Show me" in footer and "^p palette" in footer  # the mcq has a demo
+        assert all(label in footer for label in shown_labels(app)), footer

@@ -88,8 +88,8 @@ class QuizScreen(CardScreen):
         yield Literal("", classes="hint", id="quiz-nav")
         yield Vertical(id="quiz-body")
         yield Literal("", classes="hint", id="quiz-confidence")
-        # An exam has more keys: compact, and without the palette hint (Ctrl+P still works), they fit in 80 columns.
-        yield Footer(compact=self.exam, show_command_palette=not self.exam)
+        # Compact, and in an exam (more keys) without the palette hint (Ctrl+P works): every key fits 80 columns.
+        yield Footer(compact=True, show_command_palette=not self.exam)
 
     @property
     def body(self) -> Vertical:
