@@ -121,7 +121,8 @@ def quiz(
         else:
             open_app(settings, screen="quiz", **selection)
         return
-    from studyvm.study.plain import PlainIO, run_exam, run_quiz
+    from studyvm.study.plain import PlainIO, run_quiz
+    from studyvm.study.plain_exam import run_exam
 
     io = PlainIO()
     with _service(ctx) as svc:

@@ -10,7 +10,7 @@ In reviews the verdict comes first, then the learner rates: the suggested rating
 Good, partly right -> Hard, wrong -> Again) is kept with an empty line, any of 1-4 replaces
 it, and an answer ending with ``/hard`` or ``/easy`` rates at once. An empty answer line means
 "I don't know" (the answer is shown). Lines starting with ``:`` are commands: ``:undo``,
-``:suspend``, ``:bury``, ``:help``, ``:quit``.
+``:suspend``, ``:bury``, ``:help``, ``:quit``. A mock exam is in :mod:`studyvm.study.plain_exam`.
 """
 
 from __future__ import annotations
@@ -327,39 +327,10 @@ def run_quiz(quiz: Any, io: PlainIO) -> Any:
     return result
 
 
-def _read_confidence(io: PlainIO) -> int:
+def read_confidence(io: PlainIO) -> int:
+    """Ask until a certainty 1-3 is given (certainty-based marking)."""
     while True:
         text = io.ask("confidence 1 low, 2 medium, 3 high: ").strip()
         if text in ("1", "2", "3"):
             return int(text)
         io.say("please type 1, 2 or 3")
-
-
-def run_exam(exam: Any, io: PlainIO) -> Any:
-    """A timed mock exam: no feedback until the end; end of input scores what was answered."""
-    from studyvm.study.sessions import TimeUp
-
-    cbm = bool(exam.row.cbm)
-    io.say(
-        f"exam: {exam.total} questions, {clock(exam.remaining_seconds())} left, "
-        f"pass mark {exam.row.pass_mark:g}%" + (", certainty-based marking" if cbm else "")
-    )
-    try:
-        while (item := exam.current()) is not None:
-            header = f"question {item.index + 1} of {item.total} — {clock(exam.remaining_seconds())} left"
-            show_question(io, item.question, item.presentation, header)
-            response, rating = _read_response(io, item.question, item.presentation)
-            confidence = _read_confidence(io) if cbm else None
-            try:
-                qid = exam.submit(response, rating=rating, confidence=confidence)
-            except TimeUp as exc:
-                io.say(str(exc))
-                break
-            io.say(f"recorded: {qid} answered")
-    except Quit:
-        pass
-    if exam.time_up:
-        io.say("time is up")
-    result = exam.finish()
-    print_result(io, result, exam=True)
-    return result

@@ -91,6 +91,8 @@ class QuizRun:
         """Seconds allowed, or ``None`` for an untimed quiz."""
         self.first_index = len(session.answers)
         """Where to start: a resumed exam skips the questions already answered."""
+        self.note = session.note if isinstance(session, ExamSession) else None
+        """Why a new exam has fewer questions than asked (flip cards are left out), to say once."""
 
     def remaining(self) -> float | None:
         """Seconds left in an exam (``None`` for a quiz)."""
@@ -191,7 +193,8 @@ class QuizRun:
         left = self.unanswered()
         if left:
             text = (
-                f"Submit all and finish the {kind}? {plural(len(left), 'question')} unanswered: they score nothing "
+                f"Submit all and finish the {kind}? {plural(len(left), 'question')} unanswered: "
+                f"{'it scores' if len(left) == 1 else 'they score'} nothing "
                 f"({', '.join(str(i + 1) for i in left)})."
             )
         else:

@@ -44,6 +44,9 @@ class SetupChoices:
     """(pack id, title) of every loaded pack."""
     topics: list[str] = field(default_factory=list)
     """Every topic of the loaded packs, sorted."""
+    drawable: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
+    """For an exam: (pack or ``None``, topic or ``None``) -> how many questions it can draw there
+    (auto-graded ones: flip cards stay out of exams; see :func:`studyvm.study.selection.pool_sizes`)."""
 
 
 def quiz_defaults(settings: Settings) -> dict[str, object]:
@@ -57,6 +60,8 @@ def quiz_defaults(settings: Settings) -> dict[str, object]:
 
 def setup_choices(service: StudyService, exam: bool) -> SetupChoices:
     """Defaults from the settings file, and the packs and topics of ``service``."""
+    from studyvm.study.selection import pool_sizes  # sqlalchemy and the store: only once a form opens
+
     table = quiz_defaults(service.settings)
 
     def number(key: str, default: float) -> float:
@@ -72,6 +77,7 @@ def setup_choices(service: StudyService, exam: bool) -> SetupChoices:
         cbm=bool(table.get("cbm", False)),
         packs=[(p.id, p.meta.title) for p in packs],
         topics=sorted({q.topic for p in packs for q in p.questions if q.topic}),
+        drawable=pool_sizes(service) if exam else {},
     )
 
 
@@ -110,3 +116,22 @@ def parse_setup(
         raise SetupError("pass_mark", "Pass mark must be a percentage from 0 to 100")
     request.minutes, request.pass_mark, request.cbm = limit, mark, cbm
     return request
+
+
+def exam_size(choices: SetupChoices, request: QuizRequest) -> int:
+    """How many questions the exam ``request`` describes can have: the number asked, or fewer when
+    its pack and topic have fewer auto-graded questions; :class:`SetupError` when they have none."""
+    from studyvm.study.selection import SELF_GRADED_LEFT_OUT
+
+    if not choices.exam:
+        return request.n or choices.questions
+    available = choices.drawable.get((request.pack, request.topic), 0)
+    if not available:
+        named = (("pack", request.pack), ("topic", request.topic))
+        where = " and ".join(f"{what} {name!r}" for what, name in named if name)
+        raise SetupError(
+            "topic" if request.topic else "pack",
+            f"No auto-graded question in {where or 'the loaded packs'}: {SELF_GRADED_LEFT_OUT}. "
+            "Choose another pack or topic, or practise flip cards in a quiz (z).",
+        )
+    return min(request.n or choices.questions, available)

@@ -245,6 +245,7 @@ class StudyService(CardActions):
 
     # -- quizzes and exams ---------------------------------------------------------------------
     def _pick(self, n: int, **filters: Any) -> list[tuple[str, Any, Any]]:
+        """``filters`` as :func:`studyvm.study.selection.choose` takes them (``graded_only`` for an exam)."""
         from studyvm.study.selection import choose, no_match
 
         picked = choose(self, self.rng, n=n, **filters)
@@ -287,17 +288,20 @@ class StudyService(CardActions):
         weak_first: bool = False,
         mistakes: bool = False,
     ) -> ExamSession:
-        """A timed mock exam (``pass_mark`` in percent; ``clock`` for tests)."""
+        """A timed mock exam (``pass_mark`` in percent; ``clock`` for tests) of auto-graded questions
+        only: flip cards stay in reviews and quizzes (see :mod:`studyvm.study.selection`)."""
+        from studyvm.study.selection import shortfall
         from studyvm.study.sessions import ExamSession, create_attempt
 
-        items = self._pick(
-            n, pack_id=pack_id, topic=topic, tag=tag, qtype=qtype, weak_first=weak_first, mistakes=mistakes
-        )
+        filters = {"pack_id": pack_id, "topic": topic, "tag": tag, "qtype": qtype}
+        items = self._pick(n, weak_first=weak_first, mistakes=mistakes, graded_only=True, **filters)
         now = (clock or self.clock)()
         attempt = create_attempt(
             self, "exam", items, now, time_limit_s=round(minutes * 60), pass_mark=pass_mark, cbm=cbm
         )
-        return ExamSession(self, attempt, clock=clock)
+        exam = ExamSession(self, attempt, clock=clock)
+        exam.note = None if mistakes else shortfall(self, n, len(items), **filters)
+        return exam
 
     def unfinished_exam(self) -> int | None:
         """The id of the latest exam never finished (left, closed or cut short by a crash), or ``None``."""

@@ -117,6 +117,8 @@ class ExamSession(AttemptSession):
         stored = json.loads(self.row.items)
         self.flagged: set[int] = {pos for pos, entry in enumerate(stored) if entry.get("flagged")}
         """Positions flagged for review; kept with the attempt, so a resumed exam keeps them."""
+        self.note: str | None = None
+        """Said once when the exam starts: why it has fewer questions than asked (set by ``start_exam``)."""
 
     def elapsed_seconds(self) -> float:
         """Wall-clock time since the exam began: it keeps running while the learner is away or the app is closed."""

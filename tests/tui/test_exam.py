@@ -51,7 +51,11 @@ async def test_the_clock_runs_while_away_and_e_offers_to_resume(settings, tmp_pa
         await pilot.press("e")
         await settle(pilot, app)
         assert isinstance(app.screen, QuizSetup)  # the exam's settings first
-        await pilot.press("enter")  # the defaults
+        await pilot.press("enter")  # the defaults: 20 questions, more than the pack's 8 auto-graded ones
+        await settle(pilot, app)
+        assert isinstance(app.screen, QuizSetup)  # the form says so and offers 8
+        assert "Only 8 auto-graded questions can be drawn" in str(app.screen.query_one("#setup-error").render())
+        await pilot.press("enter")
         await settle(pilot, app)
         first = app.screen
         assert isinstance(first, QuizScreen) and first.exam
@@ -103,8 +107,69 @@ async def test_skip_flag_and_the_summary_before_submitting(settings, backend):
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
-        assert "1 question unanswered: they score nothing (1)" in app.screen.question
+        assert "1 question unanswered: it scores nothing (1)" in app.screen.question
         assert "Flagged for review: 2" in app.screen.question
         await pilot.press("y")
         await settle(pilot, app)
         assert exam.finished and exam.result.answered == 1
+
+
+def exam_app(settings, tmp_path, clock, **options):
+    """An exam over the fixture pack whose clock the test moves (one question, two minutes, unless told)."""
+    backend = Backend(settings, catalog=fixture_catalog(tmp_path / "packs"), clock=clock, fuzz=False, seed=7)
+    return make_app(settings, screen="exam", backend=backend, pack="tuitest", **{"n": 1, "minutes": 2, **options})
+
+
+async def test_a_gap_filled_but_not_submitted_counts_even_with_the_panel_open_at_time_up(settings, tmp_path):
+    # newcomer M6: "Denali" typed into a gap showed "Your answer: (none)" after the time ran out
+    clock = Clock()
+    app = exam_app(settings, tmp_path, clock, qtype="cloze")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        exam = app.screen
+        await pilot.press(*"VT-x")  # the first gap, never submitted
+        await leave_box(pilot, app)
+        await pilot.press("g")  # the navigation panel is open when the time runs out
+        await pilot.pause()
+        clock.now += timedelta(minutes=3)
+        await pilot.pause(0.4)
+        await settle(pilot, app)
+        assert app.screen is exam and exam.finished  # the panel closed: the results are on screen
+        assert exam.result.answered == 1 and exam.result.score == 0.5
+        assert exam.result.wrong[0].given_text.startswith("VT-x")
+
+
+async def test_pass_or_fail_shows_even_with_a_pass_mark_of_zero(settings, tmp_path):
+    # M6 asks for PASS/FAIL against the pass mark; a pass mark of 0 hid it
+    app = exam_app(settings, tmp_path, Clock(), qtype="short", pass_mark=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await leave_box(pilot, app)
+        await pilot.press("f", "y")
+        await settle(pilot, app)
+        headline = str(app.screen.query_one("#result-score").render())
+        assert "PASS (pass mark 0%)" in headline
+
+
+async def test_a_multi_card_in_an_exam_promises_no_answer(settings, tmp_path):
+    # M6: the exam's hint said Space shows the answer; on a multi card it still did
+    app = exam_app(settings, tmp_path, Clock(), qtype="multi")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        hint = str(app.screen.question_card.query_one("#card-hint").render())
+        assert "shows the answer" not in hint and "Space or c saves" in hint
+
+
+async def test_an_exam_from_the_command_line_says_why_it_is_short_or_cannot_start(settings, tmp_path):
+    # `studyvm quiz --exam --n 20` over a pack of 8 auto-graded questions and one flip card
+    short = exam_app(settings, tmp_path / "a", Clock(), n=20)
+    async with short.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, short)
+        assert len(short.screen.run.questions) == 8
+        notes = [n.message for n in short._notifications]
+        assert any(m.startswith("Only 8 auto-graded questions can be drawn, so the exam has 8, not 20") for m in notes)
+    flips = exam_app(settings, tmp_path / "b", Clock(), qtype="flip")
+    async with flips.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, flips)
+        shown = str(flips.screen.query_one("#quiz-progress").render())
+        assert shown.startswith("Could not start: no auto-graded question in pack tuitest matches")

@@ -102,13 +102,19 @@ async def test_y_changes_only_the_certainty_until_submit(settings, backend):
         assert exam.finished and exam.result.cbm_score == 3
 
 
+async def exam_form(pilot, app) -> QuizSetup:
+    """``e`` on the dashboard: the exam's settings form."""
+    await settle(pilot, app)
+    await pilot.press("e")
+    await settle(pilot, app)
+    assert isinstance(app.screen, QuizSetup)
+    return app.screen
+
+
 async def test_exam_settings_form_reaches_the_started_exam(settings, backend):
     app = make_app(settings, backend=backend)
     async with app.run_test(size=(100, 34)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("e")
-        await settle(pilot, app)
-        form = app.screen
+        form = await exam_form(pilot, app)
         assert isinstance(form, QuizSetup) and form.query_one("#setup-questions", Input).value == "20"
         form.query_one("#setup-questions", Input).value = "0"
         await pilot.press("enter")
@@ -165,3 +171,26 @@ async def test_an_exam_card_promises_no_answer_and_no_show_me(settings, backend)
         hint, meta = str(card.query_one("#card-hint").render()), str(card.query_one("#card-meta").render())
         assert "Space shows the answer" not in hint and "change until you submit" in hint
         assert "Show me" not in meta
+
+
+async def test_the_exam_form_refuses_a_topic_of_flip_cards_only(settings, backend):
+    # newcomer M6: an exam leaves flip cards out; a topic with nothing else says so on the form
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(100, 34)) as pilot:
+        form = await exam_form(pilot, app)
+        form.query_one("#setup-topic", Select).value = "safety"  # the fixture's one flip card
+        form.query_one("#setup-questions", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and app.focused is form.query_one("#setup-topic", Select)
+        assert "No auto-graded question in pack 'tuitest' and topic 'safety'" in str(
+            form.query_one("#setup-error").render()
+        )
+        form.query_one("#setup-topic", Select).value = "theory"  # three auto-graded questions
+        form.query_one("#setup-questions", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#setup-questions", Input).value == "3"
+        await pilot.press("enter")  # the exam of 3 the form offered
+        await settle(pilot, app)
+        assert isinstance(app.screen, ExamScreen) and len(app.screen.run.questions) == 3

@@ -10,19 +10,38 @@ the one graded; ``y`` changes only its certainty in a CBM exam. The core keeps i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 
+from studyvm.packs.mediarefs import question_media
 from studyvm.tui.screens.quiz import CONFIDENCE, SURE_PROMPT, QuizScreen
 from studyvm.tui.widgets.card import HINTS, QuestionCard
 from studyvm.tui.widgets.literal import Literal
 
+EXAM_HINTS = {
+    **HINTS,
+    "mcq": "A number key or ↑↓ Enter saves the answer.",
+    "true_false": "1 True · 2 False.",
+    "multi": "Number keys tick or untick; Space or c saves (none ticked: no credit).",
+    "matching": "Choose a match for each item (Tab moves), then c saves.",
+    "flip": "Recall the answer, then Space shows it and you say whether you knew it.",
+}
+"""The card's help line in an exam, per type: Space and ``c`` save there, and show no answer
+(newcomer M6: a multi card still promised to show the answer)."""
+
 
 def exam_hint(question: Any) -> str:
-    """The card's help line in an exam: Space shows no answer there, and ``c`` saves rather than checks."""
-    hint = HINTS.get(question.type, "").replace("; Space shows the answer.", ".").replace("c checks", "c saves")
-    return hint + " Answers can change until you submit (f)."
+    """The card's help line in an exam (:data:`EXAM_HINTS`), with how to change an answer."""
+    return EXAM_HINTS.get(question.type, "") + " Answers can change until you submit (f)."
+
+
+EXAM_LABELS = {"quiz.show": "Save", "exam.previous": "Prev", "exam.certainty": "Sure"}
+"""Footer labels that differ in an exam: Space saves (it shows no answer there), and short words
+keep every exam key visible at 80 columns."""
+HIDDEN_IN_EXAM = frozenset({"quiz.check"})
+"""Shown once is enough: ``c`` saves as Space does (the key still works)."""
 
 
 CERTAINTY = object()
@@ -35,14 +54,27 @@ class ExamScreen(QuizScreen):
     SUB_TITLE = "Mock exam"
 
     BINDINGS = [
+        Binding("p", "previous", "Prev", id="exam.previous"),
         Binding("g", "go_to", "Go to", id="exam.go_to"),
         Binding("m", "flag", "Flag", id="quiz.flag"),
-        Binding("p", "previous", "Prev", show=False, id="exam.previous"),  # on the navigation line instead
         Binding("y", "certainty", "Certainty", id="exam.certainty"),
     ]
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**{**options, "exam": True})
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The quiz's bindings with the exam's labels: every exam key fits the footer at 80x24."""
+        shown = {}
+        for key, active in super().active_bindings.items():
+            binding = active.binding
+            if binding.id in HIDDEN_IN_EXAM:
+                binding = replace(binding, show=False)
+            elif binding.id in EXAM_LABELS:
+                binding = replace(binding, description=EXAM_LABELS[binding.id])
+            shown[key] = active._replace(binding=binding)
+        return shown
 
     @property
     def flagged(self) -> set[int]:
@@ -59,7 +91,8 @@ class ExamScreen(QuizScreen):
 
     def adjust_card(self, card: QuestionCard) -> None:
         """No verdict and no Show me in an exam (newcomer M6): the card's help line and header say so."""
-        card.query_one("#card-meta", Literal).show(card.meta)
+        media = "  ·  o: Open media" if question_media(card.question) else ""  # pictures are part of the question
+        card.query_one("#card-meta", Literal).show(card.meta + media)
         card.query_one("#card-hint", Literal).show(exam_hint(card.question))
 
     def saved_hint(self) -> str:
@@ -68,7 +101,9 @@ class ExamScreen(QuizScreen):
         if self.run is None or saved is None:
             return ""
         sure = self.run.overview()[self.index].confidence
-        hint = f"Saved answer: {saved}" + (f" (certainty {CONFIDENCE[sure]})" if sure in CONFIDENCE else "")
+        hint = f"Saved answer: {saved}" + (
+            f" (certainty {CONFIDENCE[sure].split(' (')[0]})" if sure in CONFIDENCE else ""
+        )
         return hint + " · answer again to change it" + (", y changes the certainty" if self.run.cbm else "")
 
     def action_digit(self, digit: int) -> None:

@@ -29,6 +29,8 @@ from studyvm.tui.widgets.literal import Literal
 CONFIDENCE = {1: "low (unsure)", 2: "medium", 3: "high (sure)"}
 FLIP = object()
 """Marks a flip card whose back is shown and whose self-rating is awaited."""
+NOTHING = object()
+"""Marks "nothing entered" waiting for its certainty (``None`` would read as nothing pending)."""
 SURE_PROMPT = "How sure are you?  1 low  ·  2 medium  ·  3 high   (a wrong sure answer costs marks)"
 
 
@@ -86,7 +88,8 @@ class QuizScreen(CardScreen):
         yield Literal("", classes="hint", id="quiz-nav")
         yield Vertical(id="quiz-body")
         yield Literal("", classes="hint", id="quiz-confidence")
-        yield Footer()
+        # Compact, and in an exam (more keys) without the palette hint (Ctrl+P works): every key fits 80 columns.
+        yield Footer(compact=True, show_command_palette=not self.exam)
 
     @property
     def body(self) -> Vertical:
@@ -113,6 +116,8 @@ class QuizScreen(CardScreen):
         if not run.questions:
             self.body.mount(Literal("No questions to ask: check the pack on the packs screen.", classes="prompt"))
             return
+        if run.note:
+            self.notify(run.note[0].upper() + run.note[1:] + ".", markup=False, timeout=8)
         self.index = min(run.first_index, len(run.questions) - 1)
         if run.first_index:
             self.exam = True
@@ -131,12 +136,14 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-clock", Literal).show(clock_text(left))
         if left <= 0 and not self.busy:
             self.notify("Time is up: the exam has ended.", severity="warning")
+            while self.app.screen is not self and self in self.app.screen_stack:
+                self.app.pop_screen()  # a navigation panel or a confirmation open at time-up: the results come
             self.finish_at_time_up()
 
     def finish_at_time_up(self) -> None:
         """Time is up: keep what is entered on screen (typed or picked, not yet submitted), then mark."""
         card = self.question_card
-        pending = self.pending if self.pending is not None and self.pending is not FLIP else None
+        pending = self.pending if self.pending not in (None, FLIP, NOTHING) else None
         value = pending if pending is not None else (card.current() if card is not None and not card.answered else None)
         if self.run is None or self.finished:
             return
@@ -205,7 +212,7 @@ class QuizScreen(CardScreen):
         if not self.run.cbm:
             self.record(value, None)
             return
-        self.pending = value
+        self.pending = NOTHING if value is None else value
         if card.area is not None:
             card.area.freeze()  # the answer is given: 1/2/3 now mean certainty, not text
         card.focus()
@@ -248,7 +255,7 @@ class QuizScreen(CardScreen):
         if self.pending is not None:
             if digit in CONFIDENCE:
                 value, self.pending = self.pending, None
-                self.record(value, digit)
+                self.record(None if value is NOTHING else value, digit)
             return
         card = self.question_card
         if card is not None and not self.busy:
@@ -366,7 +373,7 @@ class QuizScreen(CardScreen):
         self.query_one("#quiz-clock", Literal).show("")
         self.query_one("#quiz-progress", Literal).show("Finished — Escape goes back")
         self.query_one("#quiz-confidence", Literal).show("")
-        await self.body.mount(ResultView(result))
+        await self.body.mount(ResultView(result, exam=self.exam))
         self.refresh_bindings()
 
     def reveal_before_demo(self) -> None:

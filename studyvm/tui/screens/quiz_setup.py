@@ -16,8 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select
 
 from studyvm.study.quiz import QuizRequest
-from studyvm.study.quiz_setup import SetupChoices, SetupError, parse_setup
+from studyvm.study.quiz_setup import SetupChoices, SetupError, exam_size, parse_setup
 from studyvm.tui.widgets.literal import Literal, lit_cell
+from studyvm.wording import plural
 
 
 def _number(value: float) -> str:
@@ -102,14 +103,26 @@ class QuizSetup(ModalScreen[QuizRequest | None]):
         )
 
     def action_start(self) -> None:
-        """Start with these settings, or say what is wrong and go to it."""
+        """Start with these settings, or say what is wrong and go to it.
+
+        An exam draws only auto-graded questions: when the pack and topic have fewer than asked,
+        the form says so and sets the number it can draw; Enter again starts with that many."""
         try:
             request = self.request()
+            size = exam_size(self.choices, request)
         except SetupError as error:
             self.query_one("#setup-error", Literal).show(str(error))
             target = self.query(f"#setup-{error.field.replace('_', '-')}")
             if target:
                 target.first().focus()
+            return
+        if request.n is not None and size < request.n:
+            self.query_one("#setup-questions", Input).value = str(size)
+            self.query_one("#setup-questions", Input).focus()
+            self.query_one("#setup-error", Literal).show(
+                f"Only {plural(size, 'auto-graded question')} can be drawn (exams leave out flip cards, "
+                f"which you grade yourself). Enter starts an exam of {size}."
+            )
             return
         self.dismiss(request)
 

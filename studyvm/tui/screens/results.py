@@ -16,9 +16,11 @@ from studyvm.wording import marks
 class ResultView(Vertical):
     """Shows a quiz's or an exam's :class:`~studyvm.study.views.ExamResult`."""
 
-    def __init__(self, result: ExamResult) -> None:
+    def __init__(self, result: ExamResult, exam: bool = False) -> None:
         super().__init__(id="result-body")
         self.result = result
+        self.exam = exam
+        """An exam's result says PASS or FAIL, whatever its pass mark (0 included)."""
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
@@ -26,7 +28,7 @@ class ResultView(Vertical):
         headline = f"Score: {marks(r.score)} / {marks(r.max_score)}  ({r.percent:.0f}%)"
         if r.cbm_average is not None:
             headline += f"   CBM: {r.cbm_average:+.2f} per question"
-        if r.pass_mark:
+        if self.exam or r.pass_mark:
             headline += f"   {'PASS' if r.passed else 'FAIL'} (pass mark {r.pass_mark:g}%)"
         if r.timed_out:
             headline += "   — time ran out"
