@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from studyvm.store.micros import from_micros, micros_of
+from studyvm.store.revision import SCHEMA_HEAD
 from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -55,6 +56,16 @@ def _as_text(moment: datetime) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return moment.strftime(_FORMAT)
+
+
+def schema_current(conn: sqlite3.Connection) -> bool:
+    """Whether the database is at the revision this version writes (:data:`SCHEMA_HEAD`): the
+    statements here assume its column types."""
+    try:
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:  # no such table: never migrated
+        return False
+    return found is not None and found[0] == SCHEMA_HEAD
 
 
 def data_version(conn: sqlite3.Connection) -> int:

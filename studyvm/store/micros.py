@@ -38,6 +38,5 @@ def sqlite_micros_to_text(column: str) -> str:
     """SQLite SQL: integer microseconds in ``column`` back to SQLAlchemy's text, fraction always there."""
     fraction = f"(({column} % 1000000 + 1000000) % 1000000)"  # floored: a time before 1970 too
     return (
-        f"strftime('%Y-%m-%d %H:%M:%S', ({column} - {fraction}) / 1000000, 'unixepoch')"
-        f" || printf('.%06d', {fraction})"
+        f"strftime('%Y-%m-%d %H:%M:%S', ({column} - {fraction}) / 1000000, 'unixepoch') || printf('.%06d', {fraction})"
     )
