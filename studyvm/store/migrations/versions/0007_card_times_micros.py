@@ -1,9 +1,14 @@
-"""card_state's times as integers in SQLite, and one index fewer.
+"""card_state's times as integers in SQLite.
 
 ``due``, ``last_review`` and ``buried_until`` were SQLAlchemy's 26-byte text in SQLite; they become
 integer microseconds since the epoch, as ``review_log.reviewed_at`` did in 0006 (exact: the text
-had microseconds). ``due`` is also in the queue's index, so every scheduled card costs twice.
-PostgreSQL keeps ``timestamp``.
+had microseconds). ``due`` is also in two of the queue's indexes, so a scheduled card saved its
+18 bytes three times. PostgreSQL keeps ``timestamp``.
+
+The three card_state indexes stay: each is the only one some plan uses (``bench/bench_plans.py``).
+Without ``ix_card_state_queue`` PostgreSQL's next card over all packs sorts every scheduled card;
+without ``ix_card_state_pack_queue`` a pack's due count reads the table; without
+``ix_card_state_new`` a pack's first new card is a sort.
 
 Revision ID: 0007
 Revises: 0006
