@@ -87,7 +87,7 @@ FROM (SELECT floor(random() * 730)::int AS d, floor(random() * 86400)::int AS s,
       FROM generate_series(1, :count)) AS r
 """
 # Cards: the first 60% in the Review state, due from 10 days ago to 60 days ahead, last reviewed
-# 1 to 40 days before that; the rest new.
+# 1 to 40 days before that; the rest new. SQLite's times are integer microseconds (0007).
 _CARD_COLS = (
     "learner_id, pack_id, question_id, position, queue, state, stability, difficulty, due, last_review, "
     "reps, lapses, suspended, leech, removed"
@@ -100,8 +100,8 @@ r AS MATERIALIZED (SELECT i, i < :reviewed AS seen, (abs(random()) % 70000) / 10
                           abs(random()) % 4 AS lapses FROM n)
 INSERT INTO card_state ({_CARD_COLS})
 SELECT 1, :pack, printf('q%06d', i), i, seen, 2 * seen, CASE WHEN seen THEN stab END, CASE WHEN seen THEN diff END,
-       CASE WHEN seen THEN strftime('%Y-%m-%d %H:%M:%S.000000', :now_jd + due_in) END,
-       CASE WHEN seen THEN strftime('%Y-%m-%d %H:%M:%S.000000', :now_jd + due_in - age) END,
+       CASE WHEN seen THEN CAST(strftime('%s', :now_jd + due_in) AS INTEGER) * 1000000 END,
+       CASE WHEN seen THEN CAST(strftime('%s', :now_jd + due_in - age) AS INTEGER) * 1000000 END,
        CASE WHEN seen THEN 1 + reps ELSE 0 END, CASE WHEN seen THEN lapses ELSE 0 END, 0, 0, 0
 FROM r
 """

@@ -90,6 +90,10 @@ def load_catalog(settings: Settings, known_demos: set[str] | None = None) -> Cat
                 )
                 continue
             catalog.packs[pack.id] = pack
+    if cache_dir is not None:  # every pack is indexed by now: the indexes of removed ones can go
+        from studyvm.packs.indexcache import sweep_stale
+
+        sweep_stale(cache_dir, {origin: root for root, origin in search_roots(settings) if origin != "extra"})
     logger.debug("catalog: %d pack(s) loaded, %d refused", len(catalog.packs), len(catalog.failed))
     return catalog
 

@@ -12,9 +12,13 @@ size and time of the code that shapes a loaded pack. Anything else (an edited fi
 version, a truncated or corrupted index whose checksum fails) means the folder is loaded from
 its YAML again and the index rewritten; a cache that cannot be read or written is never an error.
 
-File layout: ``MAGIC``, three little-endian 64-bit lengths (header, offsets, records), the header
+File layout: ``MAGIC``, the source (a little-endian 32-bit length, then JSON: the pack folder the
+index stands for), three little-endian 64-bit lengths (header, offsets, records), the header
 (JSON), the record offsets (64-bit, one more than there are questions), the records (JSON), and the
 CRC-32 of everything before it (4 bytes).
+
+An index whose pack folder is gone (the pack was removed) is deleted by :func:`sweep_stale`, which
+reads only the source of each file.
 """
 
 from __future__ import annotations
@@ -40,7 +44,12 @@ from studyvm.packs.packindex import LazyPack, QuestionIndex
 
 logger = logging.getLogger(__name__)
 
-MAGIC = b"studyvm-pack-index/2\n"  # 2: question families
+MAGIC = b"studyvm-pack-index/3\n"  # 3: the source first; 2: question families
+OLD_MAGICS = (b"studyvm-pack-index/1\n", b"studyvm-pack-index/2\n")
+"""Earlier layouts: this version rewrites the index of every pack it opens, so such a file is left
+over from a pack that is no longer opened."""
+_SOURCE_LEN = struct.Struct("<I")
+_SOURCE_MAX = 1 << 16
 _LENGTHS = struct.Struct("<QQQ")
 _DIGEST = 4
 _HERE = Path(__file__).resolve().parent
@@ -126,7 +135,9 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
     offset_bytes = offsets.tobytes() if offsets.itemsize == 8 else b""
     if not offset_bytes:
         return False  # no 64-bit array type on this platform: go without an index
-    body = b"".join([MAGIC, _LENGTHS.pack(len(header), len(offset_bytes), offsets[-1]), header, offset_bytes, *records])
+    source = _source(pack)
+    lengths = _LENGTHS.pack(len(header), len(offset_bytes), offsets[-1])
+    body = b"".join([MAGIC, _SOURCE_LEN.pack(len(source)), source, lengths, header, offset_bytes, *records])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,10 +161,85 @@ LEFTOVER_AGE_S = 3600
 def _sweep(folder: Path) -> None:
     """Remove temporary files that a killed process left behind (never one still being written)."""
     now = time.time()
-    for leftover in folder.glob(".*.idx.*.tmp"):
+    for pattern in (".*.idx.*.tmp", ".*.idx.*.sweep"):
+        for leftover in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > LEFTOVER_AGE_S:
+                    leftover.unlink()
+
+
+def _source(pack: Any) -> bytes:
+    """The source record: the pack folder's origin, name and full path."""
+    folder = Path(pack.location)
+    return json.dumps({"origin": pack.origin, "name": folder.name, "path": str(folder.resolve())}).encode()
+
+
+# -- removed packs -------------------------------------------------------------------------------
+def sweep_stale(cache_dir: Path, roots: dict[str, Path]) -> list[Path]:
+    """Delete the index files whose pack folder no longer holds a pack; the paths deleted.
+
+    ``roots``: origin -> the folder its packs are in now (``builtin`` and ``user``; their indexes are
+    named by folder name, so a moved home keeps them); any other pack is looked for at its full path.
+    A file of a layout this version does not know (a newer one) is left alone, and so is one that
+    cannot be read. Safe beside other processes: a writer replaces an index in one rename, and a file
+    replaced between the check and the deletion is put back (:func:`_remove_if_unchanged`). Nothing
+    here is an error; it only frees space.
+    """
+    removed: list[Path] = []
+    try:
+        files = sorted(cache_dir.glob("*.idx"))
+    except OSError:
+        return removed
+    for path in files:
+        try:
+            inode = _stale_inode(path, roots)
+        except (OSError, ValueError):
+            continue
+        if inode is not None and _remove_if_unchanged(path, inode):
+            logger.debug("index of a removed pack deleted: %s", path)
+            removed.append(path)
+    return removed
+
+
+def _stale_inode(path: Path, roots: dict[str, Path]) -> int | None:
+    """The inode of ``path`` if it is the index of a pack folder that is gone, else ``None``."""
+    with path.open("rb") as handle:
+        inode = os.fstat(handle.fileno()).st_ino
+        lead = handle.read(len(MAGIC) + _SOURCE_LEN.size)
+        if lead[: len(MAGIC)] in OLD_MAGICS:
+            return inode
+        if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _SOURCE_LEN.size:
+            return None  # a newer layout, or damaged: its own pack's load deals with it
+        (size,) = _SOURCE_LEN.unpack_from(lead, len(MAGIC))
+        if size > _SOURCE_MAX:
+            return None
+        source = json.loads(handle.read(size))
+    root = roots.get(source["origin"])
+    folder = root / source["name"] if root is not None else Path(source["path"])
+    return None if (folder / "pack.yaml").is_file() else inode
+
+
+def _remove_if_unchanged(path: Path, inode: int) -> bool:
+    """Delete ``path`` if it is still the file ``inode``; whether it was deleted.
+
+    The file is first renamed to a private name (atomic): a writer replacing ``path`` meanwhile
+    makes a new file there. If the file renamed is not the one checked, it is linked back (never
+    over a newer one).
+    """
+    private = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.sweep")
+    try:
+        os.rename(path, private)
+    except OSError:
+        return False
+    try:
+        if os.stat(private).st_ino == inode:
+            return True
         with contextlib.suppress(OSError):
-            if now - leftover.stat().st_mtime > LEFTOVER_AGE_S:
-                leftover.unlink()
+            os.link(private, path)
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            private.unlink()
 
 
 def _columns(index: QuestionIndex) -> dict[str, Any]:
@@ -213,11 +299,15 @@ def read_index(path: Path, key: dict[str, Any], location: str, origin: str) -> L
 
 def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack | None:
     size = os.fstat(fd).st_size
-    lead = os.pread(fd, len(MAGIC) + _LENGTHS.size, 0)
-    if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _LENGTHS.size:
+    lead = os.pread(fd, len(MAGIC) + _SOURCE_LEN.size, 0)
+    if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _SOURCE_LEN.size:
         raise ValueError("not a pack index")
-    header_len, offsets_len, records_len = _LENGTHS.unpack_from(lead, len(MAGIC))
-    start = len(lead)
+    start = len(lead) + _SOURCE_LEN.unpack_from(lead, len(MAGIC))[0]
+    lengths = os.pread(fd, _LENGTHS.size, start)
+    if len(lengths) != _LENGTHS.size:
+        raise ValueError("truncated")
+    header_len, offsets_len, records_len = _LENGTHS.unpack(lengths)
+    start += _LENGTHS.size
     if start + header_len + offsets_len + records_len + _DIGEST != size:
         raise ValueError("truncated or padded")
     if not _digest_ok(fd, size):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, func, select, type_coerce, update
+from sqlalchemy import BigInteger, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from studyvm.store.micros import from_micros, micros_of
 from studyvm.store.models import (
     QUEUE_NEW,
     QUEUE_SUSPENDED,
@@ -44,11 +45,12 @@ class ListedCard(NamedTuple):
 
 
 def as_utc(raw: Any) -> datetime | None:
-    """An aware UTC datetime from a raw driver value (SQLite gives text, PostgreSQL a naive datetime)."""
+    """An aware UTC datetime from a raw driver value (SQLite gives integer microseconds, PostgreSQL a
+    naive datetime)."""
     if raw is None:
         return None
-    if isinstance(raw, str) and len(raw) == 26:  # SQLite's naive UTC text: one parse, zone included
-        return datetime.fromisoformat(raw + "+00:00")
+    if isinstance(raw, int):
+        return from_micros(raw)
     value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -65,10 +67,11 @@ class HistoryRow(NamedTuple):
 
 
 def due_key(now: datetime, sqlite: bool) -> Any:
-    """``now`` as the raw ``due`` values of :func:`listed_cards` compare with it (column text on SQLite,
-    a naive UTC datetime on PostgreSQL): a card is due when ``due <= due_key(now)``."""
-    naive = now.astimezone(UTC).replace(tzinfo=None)
-    return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else naive
+    """``now`` as the raw ``due`` values of :func:`listed_cards` compare with it (integer microseconds
+    on SQLite, a naive UTC datetime on PostgreSQL): a card is due when ``due <= due_key(now)``."""
+    if sqlite:
+        return micros_of(now)
+    return now.astimezone(UTC).replace(tzinfo=None)
 
 
 def listed_cards(learner: int, *, session: Session) -> list[tuple]:
@@ -82,7 +85,7 @@ def listed_cards(learner: int, *, session: Session) -> list[tuple]:
     """
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
-        ivl = func.julianday(CARD.c.due) - func.julianday(CARD.c.last_review)
+        ivl = (type_coerce(CARD.c.due, BigInteger) - type_coerce(CARD.c.last_review, BigInteger)) / 86_400e6
     else:
         ivl = func.extract("epoch", CARD.c.due - CARD.c.last_review) / 86400.0
     result = session.execute(
@@ -90,7 +93,7 @@ def listed_cards(learner: int, *, session: Session) -> list[tuple]:
             CARD.c.pack_id,
             CARD.c.question_id,
             CARD.c.state,
-            type_coerce(CARD.c.due, String),
+            CARD.c.due,
             ivl,
             CARD.c.queue,
             CARD.c.reps,

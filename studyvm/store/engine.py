@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from studyvm.errors import DatabaseError
+from studyvm.store.revision import SCHEMA_HEAD
 from studyvm.store.security import owns_table, reapply_security
 
 BUSY_TIMEOUT_MS = 30_000
@@ -27,13 +28,10 @@ BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK_KEY = 0x5354_5544
 """PostgreSQL advisory lock taken while migrating, so two first starts do not race."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0006"
-"""The newest migration's revision; a test checks it against alembic, so opening an up-to-date
-database needs no alembic import (half a second of every command's start-up)."""
-SHRINK_FROM = {"0001", "0002", "0003", "0004", "0005"}
+SHRINK_FROM = {"0001", "0002", "0003", "0004", "0005", "0006"}
 """Revisions whose SQLite file is compacted after upgrading: 0005 drops a third of a big database
-(two wide review-log indexes), 0006 copies the log without two columns; SQLite only gives the
-space back to the disk with ``VACUUM``."""
+(two wide review-log indexes), 0006 copies the log without two columns, 0007 copies ``card_state``
+with integer times; SQLite only gives the space back to the disk with ``VACUUM``."""
 WRITE = "studyvm_write"
 """Execution option marking an engine whose transactions write (``BEGIN IMMEDIATE`` on SQLite)."""
 

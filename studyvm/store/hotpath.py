@@ -4,8 +4,9 @@ Choosing a card and recording an answer happen hundreds of times in a sitting; t
 each statement cost more to prepare than to run. These functions take the service's own sqlite3
 connection (held for the life of the service, in autocommit mode: every write is one explicit
 ``BEGIN IMMEDIATE`` … ``COMMIT``), run statements that SQLite caches once compiled, and write
-exactly what the SQLAlchemy tables would: datetimes as naive UTC text in SQLAlchemy's format,
-booleans as 0/1. The same WAL journal and ``synchronous`` setting apply (the connection comes from
+exactly what the SQLAlchemy tables would: the times of ``card_state`` and ``review_log`` as integer
+microseconds (:mod:`studyvm.store.micros`), other datetimes as naive UTC text in SQLAlchemy's
+format, booleans as 0/1. The same WAL journal and ``synchronous`` setting apply (the connection comes from
 the engine, whose connect hook sets them), so an answer is as durable as before.
 """
 
@@ -17,7 +18,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from studyvm.store.micros import micros_of
+from studyvm.store.micros import from_micros, micros_of
+from studyvm.store.revision import SCHEMA_HEAD
 from studyvm.store.states import QUEUE_BURIED, QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -28,21 +30,42 @@ CARD_COLUMNS = (
 """The ``card_state`` columns :func:`card` returns, in order."""
 
 
-def to_text(moment: datetime | None) -> str | None:
-    """A datetime as the column text SQLAlchemy writes (naive UTC)."""
-    return None if moment is None else text_of(moment)
+def stamp_of(moment: datetime) -> int:
+    """A datetime as ``card_state`` stores its times: integer microseconds since the epoch (0007)."""
+    return micros_of(moment)
 
 
-def text_of(moment: datetime) -> str:
-    """:func:`to_text` of a datetime that is there."""
+def to_stamp(moment: datetime | None) -> int | None:
+    """:func:`stamp_of`, ``None`` kept."""
+    return None if moment is None else micros_of(moment)
+
+
+def from_stamp(value: int | None) -> datetime | None:
+    """A stored ``card_state`` time back to an aware UTC datetime."""
+    return None if value is None else from_micros(value)
+
+
+# The names from before 0007, when the times were text: study/ still calls them (same values).
+text_of = stamp_of
+to_text = to_stamp
+from_text = from_stamp
+
+
+def _as_text(moment: datetime) -> str:
+    """A datetime as the naive UTC text SQLAlchemy writes (``mistake.at`` is still text)."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return moment.strftime(_FORMAT)
 
 
-def from_text(value: str | None) -> datetime | None:
-    """Column text back to an aware UTC datetime."""
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+def schema_current(conn: sqlite3.Connection) -> bool:
+    """Whether the database is at the revision this version writes (:data:`SCHEMA_HEAD`): the
+    statements here assume its column types."""
+    try:
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:  # no such table: never migrated
+        return False
+    return found is not None and found[0] == SCHEMA_HEAD
 
 
 def data_version(conn: sqlite3.Connection) -> int:
@@ -63,9 +86,9 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def scheduled(
-    conn: sqlite3.Connection, learner: int, until: str, pack_id: str | None = None, exclude: Sequence[str] = ()
-) -> list[tuple[str, int]]:
-    """(due text, id) of every scheduled card due by ``until`` (column text, see :func:`to_text`), by
+    conn: sqlite3.Connection, learner: int, until: int, pack_id: str | None = None, exclude: Sequence[str] = ()
+) -> list[tuple[int, int]]:
+    """(due, id) of every scheduled card due by ``until`` (stored values, see :func:`stamp_of`), by
     due time then id: of one pack, or of all but ``exclude``. Read from an index alone (unless
     ``exclude``)."""
     sql = "SELECT due, id FROM card_state WHERE learner_id = ? AND queue = ? AND due <= ?"
@@ -92,7 +115,7 @@ def card_meta(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[s
     return out
 
 
-def due_count(conn: sqlite3.Connection, learner: int, pack_id: str, now: str) -> int:
+def due_count(conn: sqlite3.Connection, learner: int, pack_id: str, now: int) -> int:
     """Scheduled cards of a pack due by ``now`` (an index-only count)."""
     return conn.execute(
         "SELECT count(*) FROM card_state WHERE learner_id = ? AND pack_id = ? AND queue = ? AND due <= ?",
@@ -138,8 +161,8 @@ def update_card(conn: sqlite3.Connection, card_id: int, values: dict) -> None:
             values["step"],
             values["stability"],
             values["difficulty"],
-            to_text(values["due"]),
-            to_text(values["last_review"]),
+            to_stamp(values["due"]),
+            to_stamp(values["last_review"]),
             values["reps"],
             values["lapses"],
             int(values["leech"]),
@@ -214,7 +237,7 @@ def record_mistake(
     conn.execute(
         "INSERT INTO mistake (learner_id, pack_id, question_id, at, origin, response, cleared) "
         "VALUES (?, ?, ?, ?, ?, ?, 0)",
-        (learner, pack_id, question_id, to_text(at), origin, response),
+        (learner, pack_id, question_id, _as_text(at), origin, response),
     )
 
 
@@ -237,7 +260,7 @@ def synced_hash(conn: sqlite3.Connection, learner: int, pack_id: str) -> str | N
     return None if found is None else found[0]
 
 
-def burial_over(conn: sqlite3.Connection, learner: int, now: str) -> bool:
+def burial_over(conn: sqlite3.Connection, learner: int, now: int) -> bool:
     """Whether a buried card is due back (the service puts it back before counting)."""
     return (
         conn.execute(
@@ -255,7 +278,7 @@ def day_totals(conn: sqlite3.Connection, learner: int) -> list[tuple[int, int, i
     ).fetchall()
 
 
-def unbury(conn: sqlite3.Connection, learner: int, now: str) -> int:
+def unbury(conn: sqlite3.Connection, learner: int, now: int) -> int:
     """Put back the cards whose burial is over (in the caller's transaction); how many."""
     return conn.execute(
         "UPDATE card_state SET queue = CASE WHEN state = ? THEN ? ELSE ? END, buried_until = NULL "

@@ -6,8 +6,8 @@ bank. The alembic migrations in :mod:`studyvm.store.migrations` create exactly t
 ``tests/store/test_migrations.py`` checks that the two never drift apart.
 
 Datetimes are stored as naive UTC (the same text in SQLite, ``timestamp`` in PostgreSQL) and
-always come back as aware UTC datetimes, because fsrs refuses naive ones. The review log's time,
-a million rows in a big history, is an integer in SQLite instead (:class:`UTCMicros`).
+always come back as aware UTC datetimes, because fsrs refuses naive ones. The times of the two big
+tables, the review log and the card states, are integers in SQLite instead (:class:`UTCMicros`).
 """
 
 from __future__ import annotations
@@ -85,6 +85,11 @@ def utc_col(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 
+def micros_col() -> Column:
+    """A nullable column of :class:`UTCMicros`."""
+    return Column(UTCMicros(), nullable=True)
+
+
 def _learner_fk() -> Column:
     return Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
 
@@ -98,7 +103,8 @@ class Learner(SQLModel, table=True):
 
 
 class CardState(SQLModel, table=True):
-    """The FSRS state of one question for one learner."""
+    """The FSRS state of one question for one learner; its times are :class:`UTCMicros` (integers in
+    SQLite, so the queue's index holds 8 bytes a card for ``due`` instead of 26)."""
 
     __tablename__ = "card_state"
     __table_args__ = (
@@ -120,14 +126,14 @@ class CardState(SQLModel, table=True):
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
-    due: datetime | None = Field(default=None, sa_column=utc_col())
-    last_review: datetime | None = Field(default=None, sa_column=utc_col())
+    due: datetime | None = Field(default=None, sa_column=micros_col())
+    last_review: datetime | None = Field(default=None, sa_column=micros_col())
     reps: int = 0
     lapses: int = 0
     suspended: bool = False
     leech: bool = False
     removed: bool = False
-    buried_until: datetime | None = Field(default=None, sa_column=utc_col())
+    buried_until: datetime | None = Field(default=None, sa_column=micros_col())
     last_rating: int | None = None
     """The rating of the last answer since the card was new (``None`` for a new or forgotten card):
     kept with every answer, so the browser and mastery never look for it in the log."""

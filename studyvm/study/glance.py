@@ -66,6 +66,8 @@ def _read(
     tz: tzinfo,
     limits: DailyLimits,
 ) -> Glance | None:
+    if not hotpath.schema_current(conn):  # an older schema stores other types: the service migrates it
+        return None
     learner = hotpath.learner_named(conn, learner_name)
     at = hotpath.text_of(now)
     if learner is None or hotpath.burial_over(conn, learner, at):

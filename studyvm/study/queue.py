@@ -8,8 +8,8 @@ pack at a time (``refill``). It gives the same cards in the same order as the SQ
 learning cards only once the day's review limit is reached, then new cards in pack order, then
 learning cards due within :data:`studyvm.study.cards.LEARN_AHEAD`.
 
-Times are the database's own text (``YYYY-MM-DD HH:MM:SS.ffffff``, naive UTC), which sorts as the
-times do: building the queue parses nothing.
+Times are the database's own values (integer microseconds since the epoch, migration 0007), which
+sort as the times do: building the queue parses nothing.
 
 Anything else that changes cards (undo, suspend, bury, a pack sync, another process) makes the
 owner throw the queue away and build a new one.
@@ -42,9 +42,9 @@ class DueQueue:
 
     def __init__(
         self,
-        horizon: str,
+        horizon: int,
         pack: str | None,
-        scheduled: list[tuple[str, int]],
+        scheduled: list[tuple[int, int]],
         new_counts: dict[str, int],
         resolve: Callable[[list[int]], dict[int, Meta]],
         refill: Callable[[str], list[NewEntry]],
@@ -67,7 +67,7 @@ class DueQueue:
             self._meta.update(self._resolve(missing))
 
     def _first(
-        self, until: str, learning_only: bool, start: int = 0, no_reviews: frozenset[str] = frozenset()
+        self, until: int, learning_only: bool, start: int = 0, no_reviews: frozenset[str] = frozenset()
     ) -> tuple[int, int] | None:
         """(index, card id) of the first entry due by ``until`` (a learning one if ``learning_only``, or
         if its pack is in ``no_reviews``)."""
@@ -84,8 +84,8 @@ class DueQueue:
 
     def next(
         self,
-        now: str,
-        ahead: str,
+        now: int,
+        ahead: int,
         allow_new: bool,
         allow_reviews: bool,
         no_new: frozenset[str] = frozenset(),
@@ -113,7 +113,7 @@ class DueQueue:
         return pack, card_id, qid, state
 
     def counts(
-        self, now: str, due_cap: int, new_cap: int, pack_cap: Callable[[str], int] | None = None
+        self, now: int, due_cap: int, new_cap: int, pack_cap: Callable[[str], int] | None = None
     ) -> tuple[int, int]:
         """(cards due by ``now``, new cards), each at most its cap (``pack_cap(pack)``: new cards a
         pack may still show)."""
@@ -128,7 +128,7 @@ class DueQueue:
         if self._new_counts.get(pack):
             self._new_counts[pack] -= 1
 
-    def _drop_due(self, due: str, card_id: int) -> None:
+    def _drop_due(self, due: int, card_id: int) -> None:
         """Take a card out of the due list (found by its due time, else by a search)."""
         at = bisect_right(self._due, (due, card_id)) - 1
         if at >= 0 and self._due[at][1] == card_id:
@@ -137,7 +137,7 @@ class DueQueue:
             self._due = [e for e in self._due if e[1] != card_id]
 
     def answered(
-        self, pack: str, card_id: int, qid: str, before: tuple[int, str | None], after: tuple[int, str | None, bool]
+        self, pack: str, card_id: int, qid: str, before: tuple[int, int | None], after: tuple[int, int | None, bool]
     ) -> None:
         """Move a card after an answer: ``before`` is its (state, due), ``after`` its (state, due, still
         in the scheduled queue)."""

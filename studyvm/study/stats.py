@@ -15,10 +15,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, CursorResult, Integer, Row, cast, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, CursorResult, Integer, Row, cast, func, literal, select, type_coerce
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from studyvm.store.micros import micros_of
 from studyvm.store.models import (
     QUEUE_NEW,
     QUEUE_SCHEDULED,
@@ -105,17 +106,17 @@ class Stats:
 
 
 def days_since(column: ColumnElement[datetime], now: datetime, dialect: str) -> ColumnElement[float | Decimal]:
-    """SQL: fractional days from ``column`` to ``now`` (PostgreSQL gives a ``numeric``)."""
+    """SQL: fractional days from ``column`` (a card_state time) to ``now`` (PostgreSQL gives a ``numeric``)."""
+    if dialect == "sqlite":  # integer microseconds (0007)
+        return (literal(micros_of(now)) - type_coerce(column, BigInteger)) / 86_400e6
     naive = now.replace(tzinfo=None) - (now.utcoffset() or timedelta(0))
-    if dialect == "sqlite":
-        return func.julianday(literal(naive.isoformat(" "))) - func.julianday(column)
     return func.extract("epoch", literal(naive) - column) / 86400.0
 
 
 def local_date(column: ColumnElement[datetime], offset_s: int, dialect: str) -> ColumnElement[str]:
-    """SQL: the ``YYYY-MM-DD`` local date of a stored UTC datetime."""
-    if dialect == "sqlite":
-        return func.date(column, f"{offset_s:+d} seconds")
+    """SQL: the ``YYYY-MM-DD`` local date of a stored UTC datetime (a card_state time)."""
+    if dialect == "sqlite":  # integer microseconds (0007)
+        return func.date(type_coerce(column, BigInteger) / 1_000_000, "unixepoch", f"{offset_s:+d} seconds")
     return func.to_char(column + func.make_interval(0, 0, 0, 0, 0, 0, offset_s), "YYYY-MM-DD")
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from studyvm.config import Settings
+from studyvm.store.micros import micros_of
 from studyvm.study.queue import DueQueue
 from studyvm.study.service import StudyService
 
@@ -15,8 +16,8 @@ from .helpers import FakeClock, make_pack
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _t(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+def _t(moment: datetime) -> int:
+    return micros_of(moment)
 
 
 def _queue(cards, counts=None, new=None, pack=None) -> DueQueue:
@@ -104,8 +105,8 @@ def test_cards_coming_due_later_in_the_day_are_shown(tmp_path: Path) -> None:
         db = sqlite3.connect(tmp_path / "studyvm.sqlite3")
         with db:  # a learning card due in two hours (past the queue's horizon when it is built)
             db.execute(
-                "UPDATE card_state SET queue = 1, state = 1, step = 1, stability = 1, difficulty = 5, "
-                "due = '2026-03-02 11:00:00.000000', last_review = '2026-03-02 08:50:00.000000'"
+                "UPDATE card_state SET queue = 1, state = 1, step = 1, stability = 1, difficulty = 5, due = ?, last_review = ?",
+                (micros_of(datetime(2026, 3, 2, 11, tzinfo=UTC)), micros_of(datetime(2026, 3, 2, 8, 50, tzinfo=UTC))),
             )
         db.close()
         assert svc.next_card() is None

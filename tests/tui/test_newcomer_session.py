@@ -12,6 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from studyvm.cli import app as cli_app
+from studyvm.store.micros import from_micros
 from studyvm.study.scheduling import interval_text
 from studyvm.tui.app import make_app
 from studyvm.tui.prefs import save_theme
@@ -113,7 +114,7 @@ async def test_the_rating_keys_show_the_interval_each_would_give(settings, backe
         await settle(pilot, app)
     with backend.service().read() as session:
         due = session.execute(text("select due from card_state where question_id = 'a.flip'")).scalar_one()
-    assert str(due).startswith("2026-03-10 09:00")  # FIXED_NOW + the 8 days shown on the Easy key
+    assert str(from_micros(due)).startswith("2026-03-10 09:00")  # FIXED_NOW + the 8 days shown on the Easy key
 
 
 def test_interval_text_reads_like_ankis_buttons():

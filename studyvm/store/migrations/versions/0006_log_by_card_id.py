@@ -13,6 +13,8 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
+from studyvm.store.micros import sqlite_micros_to_text, sqlite_text_to_micros
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -20,16 +22,8 @@ depends_on = None
 
 _SAME_CARD = "c.learner_id = l.learner_id AND c.pack_id = l.pack_id AND c.question_id = l.question_id"
 _QUEUE_REMOVED = -3
-# The text SQLAlchemy writes ('YYYY-MM-DD HH:MM:SS.ffffff', the fraction optional) -> microseconds.
-_TEXT_TO_MICROS = (
-    "CAST(strftime('%s', substr(reviewed_at, 1, 19)) AS INTEGER) * 1000000"
-    " + CAST(substr(substr(reviewed_at, 21) || '000000', 1, 6) AS INTEGER)"
-)
-_FRACTION = "((reviewed_at % 1000000 + 1000000) % 1000000)"  # floored: a time before 1970 too
-_MICROS_TO_TEXT = (
-    f"strftime('%Y-%m-%d %H:%M:%S', (reviewed_at - {_FRACTION}) / 1000000, 'unixepoch')"
-    f" || printf('.%06d', {_FRACTION})"
-)
+_TEXT_TO_MICROS = sqlite_text_to_micros("reviewed_at")
+_MICROS_TO_TEXT = sqlite_micros_to_text("reviewed_at")
 
 
 def upgrade() -> None:
