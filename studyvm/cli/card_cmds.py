@@ -7,7 +7,8 @@ The query language is the browser's (:mod:`studyvm.study.search`): words, ``"exa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
@@ -59,15 +60,21 @@ def search(
         if as_json:
             typer.echo(json.dumps([c.as_json() for c in page.cards], indent=2))
             return
-        shown = f" (the first {len(page.cards)} shown)" if page.more else ""
-        typer.echo(plural(page.total, "card") + shown)
-        for c in page.cards:
-            due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "-"
-            flags = ",".join(sorted(c.flags - {"new", "learn", "review"})) or ""
-            typer.echo(
-                f"{c.pack_id}/{c.question_id}  {c.state:<10} due {due:<10} ivl {c.ivl:>6.1f}d  "
-                f"lapses {c.lapses:<2} last {c.last_rating_name or '-':<5} {flags:<16} {c.prompt[:60]}"
-            )
+        write_cards(page, sys.stdout)
+
+
+def write_cards(page: SearchPage, out: TextIO) -> None:
+    """The count and one line per card of ``page``, as ``cards search`` prints them, to ``out``."""
+    shown = f" (the first {len(page.cards)} shown)" if page.more else ""
+    typer.echo(plural(page.total, "card") + shown, file=out)
+    for c in page.cards:
+        due = c.due.astimezone().strftime("%Y-%m-%d") if c.due else "-"
+        flags = ",".join(sorted(c.flags - {"new", "learn", "review"})) or ""
+        typer.echo(
+            f"{c.pack_id}/{c.question_id}  {c.state:<10} due {due:<10} ivl {c.ivl:>6.1f}d  "
+            f"lapses {c.lapses:<2} last {c.last_rating_name or '-':<5} {flags:<16} {c.prompt[:60]}",
+            file=out,
+        )
 
 
 def _act(ctx: typer.Context, action: str, query: str) -> None:
