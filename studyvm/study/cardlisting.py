@@ -1,9 +1,10 @@
 """The browser's listing of every stored card, kept between searches and updated in place.
 
-Reading 100,000 cards costs about 200 ms, so the listing is kept on the service. A change made by
-this service (an answer, a suspension, a burial, a forget, an undo) re-reads only the cards it
-changed, at the next search; a change made by any other connection (another session, another
-process, a pack sync) reads everything again.
+Reading 100,000 cards and making what a search needs of them costs about 250 ms, so the listing
+is kept on the service. A change made by this service (an answer, a suspension, a burial, a
+forget, an undo) re-reads only the cards it changed, at the next search; after a change made by
+any other connection (another session, another process) every card is read again and compared,
+and only the rows that differ are put in place (a pack sync starts a new listing).
 
 Telling the two apart on SQLite, where ``PRAGMA data_version`` moves on a connection whenever *another*
 connection commits: the service writes cards on two connections of its own, the review path's
@@ -11,8 +12,9 @@ connection commits: the service writes cards on two connections of its own, the 
 on either moves the other's version only; a commit by anyone else moves both. The service asks
 for both versions (:meth:`ServiceBase.change_stamp`) right after each of its own card writes
 (:meth:`Listing.changed_here`), so between two readings at most one of its own connections has
-committed: both versions moved means someone else committed, and the listing is dropped. At a
-search, nothing of its own has committed since the last reading, so any movement means a re-read.
+committed: both versions moved means someone else committed, and every card is read again at the
+next search. At a search, nothing of its own has committed since the last reading, so any movement
+means the same.
 On a database server nothing is kept (each search reads every card).
 """
 
@@ -30,10 +32,11 @@ if TYPE_CHECKING:
 
 CACHE = "browse_rows"
 """The listing's key in ``svc.caches``."""
-REREAD_SHARE = 20
-"""More changed cards than one in this many (and over :data:`REREAD_MIN`): reading every card is
-cheaper than patching them in."""
-REREAD_MIN = 200
+KEYED_MOST = 1000
+"""More cards changed by this service than this: reading every card (and comparing) is cheaper than
+reading them by key."""
+PATCH_MOST = 200
+"""More changed cards than this: their groups are made again rather than moved one by one."""
 
 
 class Listed(NamedTuple):
@@ -134,55 +137,82 @@ class Listing:
         self.orders[(sort, reverse)] = out
         return out
 
-    def changed_here(self, svc: ServiceBase, keys: Iterable[tuple[str, str]]) -> bool:
-        """Note that this service has just changed ``keys`` (one commit on one of its connections):
-        False when someone else committed too, and the listing must be read again."""
+    def changed_here(self, svc: ServiceBase, keys: Iterable[tuple[str, str]]) -> None:
+        """Note that this service has just changed ``keys`` (one commit on one of its connections);
+        when someone else has committed too, every card is read again at the next search."""
         stamp = svc.change_stamp()
         old = self.stamp
         if stamp is None or old is None or (stamp[0] != old[0] and stamp[1] != old[1]):
-            return False
+            self.stamp = None
+            return
         self.stamp = stamp
         self.dirty.update(keys)
-        return True
 
     def refresh(self, svc: ServiceBase) -> bool:
-        """Read again the cards this service changed and put them in place (their groups and the
-        sorts they moved in follow); False when so many changed that reading every card is cheaper."""
+        """Read again the cards this service changed and put them in place; False when so many
+        changed that reading every card is cheaper (:meth:`reread`)."""
         keys, self.dirty = self.dirty, set()
         if not keys:
             return True
-        if len(keys) > REREAD_MIN and len(keys) * REREAD_SHARE > len(self.rows):
+        if len(keys) > KEYED_MOST:
             return False
         if self._where is None:
             self._where = {(r[0], r[1]): i for i, r in enumerate(self.rows)}
         with svc.read() as session:
             fresh = cardlist.listed_cards(svc.learner_id, session=session, keys=sorted(keys))
-        rows, where = self.rows, self._where
+        where, changes = self._where, []
         for row in fresh:
             i = where.get((row[0], row[1]))
             if i is None:  # a card not listed before (only a pack sync adds cards, and it re-reads)
                 return False
+            changes.append((i, row))
+        self._put(changes)
+        return True
+
+    def reread(self, rows: list[tuple], stamp: Any) -> bool:
+        """Take ``rows``, every card read again, keeping what a search built for the cards that did
+        not change (their texts, groups and sort orders); False when the cards themselves differ (a
+        pack sync added or removed some), and a new listing is needed."""
+        old = self.rows
+        if len(rows) != len(old):
+            return False
+        changes = [(i, row) for i, (was, row) in enumerate(zip(old, rows, strict=True)) if was != row]
+        for i, row in changes:
+            if row[0] != old[i][0] or row[1] != old[i][1]:
+                return False
+        self._put(changes)
+        self.stamp, self.dirty = stamp, set()
+        return True
+
+    def _put(self, changes: list[tuple[int, tuple]]) -> None:
+        """Put changed rows in place: their groups and the sorts they moved in follow (past
+        :data:`PATCH_MOST` changes the groups are made again at the next search)."""
+        rows = self.rows
+        if len(changes) > PATCH_MOST:
+            self.columns = None
+        for i, row in changes:
             old, rows[i] = rows[i], row
             if self.columns is not None:
                 self.columns.moved(i, old, row)
             for sort, reverse in list(self.orders):
                 if _sort_value(sort, old) != _sort_value(sort, row):
                     del self.orders[(sort, reverse)]
-        self.last = None
-        return True
+        if changes:
+            self.last = None
 
 
 def listing_of(svc: ServiceBase) -> Listing:
     """Every stored card, current: kept from the last search when only this service changed cards
-    since (those re-read), read again otherwise."""
+    since (those re-read); otherwise every card is read again, and what did not change is kept."""
     stamp = svc.change_stamp()
     cached = svc.caches.get(CACHE)
-    if stamp is not None and cached is not None:
-        listing: Listing = cached["listing"]
-        if listing.stamp == stamp and listing.refresh(svc):
-            return listing
+    listing: Listing | None = cached["listing"] if stamp is not None and cached is not None else None
+    if listing is not None and listing.stamp == stamp and listing.refresh(svc):
+        return listing
     with svc.read() as session:
         rows = cardlist.listed_cards(svc.learner_id, session=session)
+    if listing is not None and listing.reread(rows, stamp):
+        return listing
     listing = Listing(svc, rows, stamp)
     if stamp is not None:
         svc.caches[CACHE] = {"listing": listing}
@@ -192,8 +222,8 @@ def listing_of(svc: ServiceBase) -> Listing:
 
 
 def changed_here(svc: ServiceBase, keys: Iterable[tuple[str, str]]) -> None:
-    """This service changed the cards ``keys``: the kept listing re-reads them at the next search,
-    or is let go (some 30 MB at 100,000 cards) when another connection has committed meanwhile."""
+    """This service changed the cards ``keys``: the kept listing re-reads them at the next search
+    (or every card, when another connection has committed meanwhile)."""
     cached = svc.caches.get(CACHE)
-    if cached is not None and not cached["listing"].changed_here(svc, keys):
-        svc.caches.pop(CACHE, None)
+    if cached is not None:
+        cached["listing"].changed_here(svc, keys)

@@ -99,9 +99,9 @@ def test_another_sessions_change_is_seen(world) -> None:
     qids = [q.id for q in one.pack("sib").questions]
     _agrees(one, ref, ("due",))
     kept = _listing(one)
-    two.suspend(("sib", qids[0]))  # another session: everything is read again
+    two.suspend(("sib", qids[0]))  # another session: every card is read again and compared
     assert _rows(one, "is:suspended") == _fresh(ref, "is:suspended") != []
-    assert _listing(one) is not kept
+    assert _listing(one) is kept  # the same cards: only the changed row was replaced
     card = two.next_card()
     assert card is not None
     two.answer(card, rating=3)
@@ -141,7 +141,13 @@ def test_a_commit_by_another_session_right_after_this_services_own_is_seen(world
     _agrees(one, ref, ("due",))
 
 
-def test_random_changes_from_two_sessions_always_match_a_fresh_read(world) -> None:
+@pytest.mark.parametrize(("keyed", "patched"), [(1000, 200), (0, 0), (1, 1)])
+def test_random_changes_from_two_sessions_always_match_a_fresh_read(world, monkeypatch, keyed, patched) -> None:
+    """Through every path: changed cards read by key or all read and compared, groups moved or made again."""
+    from studyvm.study import cardlisting
+
+    monkeypatch.setattr(cardlisting, "KEYED_MOST", keyed)
+    monkeypatch.setattr(cardlisting, "PATCH_MOST", patched)
     one, two, ref, clock = world
     rng = random.Random(13)
     qids = [q.id for q in one.pack("sib").questions]
