@@ -4,9 +4,12 @@ Reuses :mod:`bench_study`'s generator: 100,000 questions and 1,000,000 review-lo
 SQLite. Times, for a few typical queries (median of 3, wall and process CPU): ``find_cards``
 (every match as an object, what ``cards search`` prints), the browser's first page
 (``search_cards`` with ``limit=200``: the count and 200 rows; a new query on a listing already
-read and sorted), the same first page after the cards changed (the listing read and sorted again)
-and the next page of a search (its matches kept). Then ``stats().as_json()`` with the mastery
-definition. Prints one JSON object.
+read and sorted), the same first page with no listing kept (the first search of a session: every
+card read and sorted), the first page right after this service answered a card or suspended one
+(the listing kept, those cards read again), right after another session suspended one (every card
+read again and compared) and the next page of a search (its matches kept). ``cards_search_print_all``
+is ``cards search ''`` without the start-up: every card as an object, then as a line. Then
+``stats().as_json()`` with the mastery definition. Prints one JSON object.
 
     .venv/bin/python bench/bench_browse.py [--questions N] [--reviews N]
 """
@@ -118,7 +121,7 @@ def main() -> None:
         out["search"] = {query or "(everything)": timed(lambda q=query: every_match(q)) for query in QUERIES}
 
         def first_page(query: str, cold: bool = False) -> object:
-            if cold:  # as after an answer or a suspension: the listing is read and sorted again
+            if cold:  # no listing kept: it is read and sorted again
                 svc.caches.pop("browse_rows", None)
             else:  # a new query: the listing and its order are kept, the last search's matches not
                 svc.caches["browse_rows"]["listing"].last = None

@@ -170,3 +170,17 @@ def test_random_changes_from_two_sessions_always_match_a_fresh_read(world, monke
         query, sort = rng.choice(QUERIES), rng.choice(SORTS)
         reverse = rng.random() < 0.5
         assert _rows(one, query, sort, reverse) == _fresh(ref, query, sort, reverse), (action, query, sort)
+
+
+def test_a_long_result_pauses_the_collector_and_gives_the_same_cards(world, monkeypatch) -> None:
+    import gc
+
+    from studyvm.study import browse
+
+    one, _two, ref, _clock = world
+    monkeypatch.setattr(browse, "GC_PAUSE_FROM", 10**9)
+    plain = _rows(one, "")
+    monkeypatch.setattr(browse, "GC_PAUSE_FROM", 1)
+    one.caches["browse_rows"]["listing"].last = None
+    assert _rows(one, "") == plain == _fresh(ref, "")
+    assert gc.isenabled()
