@@ -4,9 +4,12 @@ Reuses :mod:`bench_study`'s generator: 100,000 questions and 1,000,000 review-lo
 SQLite. Times, for a few typical queries (median of 3, wall and process CPU): ``find_cards``
 (every match as an object, what ``cards search`` prints), the browser's first page
 (``search_cards`` with ``limit=200``: the count and 200 rows; a new query on a listing already
-read and sorted), the same first page after the cards changed (the listing read and sorted again)
-and the next page of a search (its matches kept). Then ``stats().as_json()`` with the mastery
-definition. Prints one JSON object.
+read and sorted), the same first page with no listing kept (the first search of a session: every
+card read and sorted), the first page right after this service answered a card or suspended one
+(the listing kept, those cards read again), right after another session suspended one (every card
+read again and compared) and the next page of a search (its matches kept). ``cards_search_print_all``
+is ``cards search ''`` without the start-up: every card as an object, then as a line. Then
+``stats().as_json()`` with the mastery definition. Prints one JSON object.
 
     .venv/bin/python bench/bench_browse.py [--questions N] [--reviews N]
 """
@@ -49,6 +52,46 @@ def timed(fn, runs: int = 3) -> dict[str, float]:
     return {**out, "cards": size} if size is not None else out
 
 
+def after_change(svc: StudyService, change, query: str, runs: int = 3) -> dict[str, float]:
+    """Median CPU and wall ms of the first page of ``query`` right after ``change()`` (not timed)."""
+    wall, cpu, total = [], [], 0
+    for _ in range(runs):
+        change()
+        t, c = time.perf_counter(), time.process_time()
+        total = search_cards(svc, query, limit=PAGE).total
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return {
+        "median_ms": round(statistics.median(wall) * 1000, 1),
+        "cpu_ms": round(statistics.median(cpu) * 1000, 1),
+        "cards": total,
+    }
+
+
+def answer_one(svc: StudyService) -> None:
+    """Answer the next card Good, as the review screen does."""
+    card = svc.next_card()
+    assert card is not None
+    svc.answer(card, rating=3)
+
+
+_SUSPENDED = iter(range(1, 1_000_000))
+
+
+def suspend_one(svc: StudyService) -> None:
+    """Suspend one more card (another each call)."""
+    svc.suspend((PACK_ID, f"q{next(_SUSPENDED):06d}"))
+
+
+def print_all(svc: StudyService) -> int:
+    """What ``studyvm cards search ''`` does: every card as a line, written to a null stream."""
+    from studyvm.cli.card_cmds import write_cards
+
+    with open(os.devnull, "w") as sink:
+        write_cards(search_cards(svc, ""), sink)
+    return 0
+
+
 def main() -> None:
     """Generate, then time the searches and the statistics."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,7 +121,7 @@ def main() -> None:
         out["search"] = {query or "(everything)": timed(lambda q=query: every_match(q)) for query in QUERIES}
 
         def first_page(query: str, cold: bool = False) -> object:
-            if cold:  # as after an answer or a suspension: the listing is read and sorted again
+            if cold:  # no listing kept: it is read and sorted again
                 svc.caches.pop("browse_rows", None)
             else:  # a new query: the listing and its order are kept, the last search's matches not
                 svc.caches["browse_rows"]["listing"].last = None
@@ -88,10 +131,22 @@ def main() -> None:
         out["first_page_after_change"] = {
             query or "(everything)": timed(lambda q=query: first_page(q, cold=True)) for query in QUERIES
         }
+        out["first_page_after_answer"] = {
+            query or "(everything)": after_change(svc, lambda: answer_one(svc), query) for query in QUERIES
+        }
+        out["first_page_after_suspend"] = {
+            query or "(everything)": after_change(svc, lambda: suspend_one(svc), query) for query in QUERIES
+        }
+        other = StudyService(settings, packs={PACK_ID: pack}, clock=lambda: NOW).open()
+        out["first_page_after_other_session"] = {
+            query or "(everything)": after_change(svc, lambda: suspend_one(other), query) for query in QUERIES
+        }
+        other.close()
         out["next_page"] = {
             query or "(everything)": timed(lambda q=query: search_cards(svc, q, offset=PAGE, limit=PAGE))
             for query in QUERIES
         }
+        out["cards_search_print_all"] = timed(lambda: print_all(svc))
         out["stats_json"] = timed(lambda: json.dumps(svc.stats().as_json()))
         svc.close()
     out["load_average_after"] = os.getloadavg()[0]

@@ -2,7 +2,8 @@
 
 Shared by ``studyvm cards`` and the terminal app's Browse screen. :func:`find_cards` parses
 the query first (a :class:`~studyvm.study.search.SearchError` costs no database work), reads
-every card of the learner in one query (kept until the cards change) and evaluates the search
+every card of the learner in one query (kept, and updated in place when this service changes cards:
+:mod:`studyvm.study.cardlisting`) and evaluates the search
 over whole columns (:mod:`studyvm.study.cardselect`); :func:`search_cards` builds objects only
 for the page a screen shows. Headless: no Textual; the SQL is in
 :mod:`studyvm.store.cardlist`.
@@ -14,13 +15,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from studyvm.packs.gcpause import gc_paused
 from studyvm.store import cardlist
-from studyvm.store.engine import write_session
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED, STATE_LEARNING, STATE_NEW, STATE_RELEARNING
+from studyvm.study.cardlisting import Listing, listing_of
 from studyvm.study.cardselect import Columns, select
-from studyvm.study.grading import describe_response, expected_answer
+from studyvm.study.grading import describe_response
 from studyvm.study.scheduling import RATING_NAMES
 from studyvm.study.search import parse
 from studyvm.study.views import STATE_NAMES
@@ -84,107 +86,12 @@ class HistoryEntry:
     seconds: float | None
 
 
-def _search_text(question: Any) -> str:
-    parts = [question.prompt, expected_answer(question), getattr(question, "explanation", "") or ""]
-    parts += [o.text for o in getattr(question, "options", None) or []]
-    return " ".join(str(p) for p in parts).lower()
-
-
-class _Listed(NamedTuple):
-    """What the browser lists of a question (kept instead of the question: packs parse lazily)."""
-
-    topic: str
-    type: str
-    tags: tuple[str, ...]
-    prompt: str
-
-
-def _question_texts(svc: StudyService, pack: Any) -> dict[str, tuple[_Listed, str]]:
-    """Question id -> (what is listed of it, search text), cached per pack on the service."""
-    cache = svc.caches.setdefault("browse_texts", {})
-    if pack.id not in cache:
-        cache[pack.id] = {
-            q.id: (_Listed(q.topic, q.type, tuple(q.tags or ()), " ".join(q.prompt.split())), _search_text(q))
-            for q in pack.questions
-        }
-    return cache[pack.id]
-
-
 def _flags(state: int, due: bool, suspended: bool, buried: bool, leech: bool) -> frozenset[str]:
     flags = {"new" if state == STATE_NEW else "learn" if state in (STATE_LEARNING, STATE_RELEARNING) else "review"}
     for name, on in (("due", due), ("suspended", suspended), ("buried", buried), ("leech", leech)):
         if on:
             flags.add(name)
     return frozenset(flags)
-
-
-class _Listing:
-    """Every stored card (:func:`studyvm.store.cardlist.listed_cards`) with what a search needs of
-    each, and the order of all of them under each sort asked for so far: a search takes its
-    matches in that order as row numbers, so only the page shown becomes :class:`CardInfo` objects."""
-
-    __slots__ = ("rows", "entries", "orders", "last", "columns")
-
-    def __init__(self, svc: StudyService, rows: list[tuple]) -> None:
-        self.rows = rows
-        # entries: per row, (what is listed, search text), or None for a question no longer in its pack
-        texts: dict[str, dict[str, tuple[_Listed, str]]] = {}
-        for pack_id in {row[0] for row in rows}:
-            pack = svc.packs.get(pack_id)
-            texts[pack_id] = _question_texts(svc, pack) if pack is not None else {}
-        if len(texts) == 1:  # the usual case: one lookup per row
-            get = next(iter(texts.values())).get
-            self.entries: list[tuple[_Listed, str] | None] = [get(row[1]) for row in rows]
-        else:
-            self.entries = [texts[row[0]].get(row[1]) for row in rows]
-        self.orders: dict[tuple[str, bool], list[int]] = {}
-        self.columns: Columns | None = None
-        """The rows grouped by field value (:mod:`studyvm.study.cardselect`), made at the first search."""
-        self.last: tuple[tuple, list[int]] | None = None
-        """The last search (query, sort, reverse, due key) and its matching rows, for its next pages."""
-
-    def order(self, sort: str, reverse: bool) -> list[int]:
-        """Row numbers of every card in the order of :func:`sort_cards` (worked out once per sort)."""
-        known = self.orders.get((sort, reverse))
-        if known is not None:
-            return known
-        rows, entries = self.rows, self.entries
-        out = sorted(range(len(rows)), key=[r[1] for r in rows].__getitem__, reverse=reverse)
-        if sort == "due":
-            # the raw values sort as the dates they stand for (one text format on SQLite, naive UTC
-            # datetimes on PostgreSQL), as the due test compares them (cardlist.due_key)
-            dues: list[Any] = [r[3] for r in rows]
-            dated = [i for i in out if dues[i] is not None]
-            undated = [i for i in out if dues[i] is None]
-            dated.sort(key=dues.__getitem__, reverse=reverse)
-            out = undated + dated if reverse else dated + undated
-        else:
-            if sort == "ivl":
-                column: list[Any] = [round(r[4] or 0.0, 2) for r in rows]
-            elif sort in ("lapses", "reps"):
-                column = [r[7] if sort == "lapses" else r[6] for r in rows]
-            elif sort == "rating":
-                column = [r[10] or 0 for r in rows]
-            elif sort == "topic":
-                column = [e[0].topic if e else "" for e in entries]
-            else:
-                column = [e[0].prompt.lower() if e else "" for e in entries]
-            out.sort(key=column.__getitem__, reverse=reverse)
-        self.orders[(sort, reverse)] = out
-        return out
-
-
-def _listing(svc: StudyService) -> _Listing:
-    """Every stored card, kept until the cards change."""
-    stamp = svc.change_stamp()
-    cached = svc.caches.get("browse_rows")
-    if stamp is not None and cached is not None and cached.get("stamp") == stamp:
-        return cached["listing"]
-    with svc.read() as session:
-        rows = cardlist.listed_cards(svc.learner_id, session=session)
-    listing = _Listing(svc, rows)
-    svc.caches["browse_rows"] = {"stamp": stamp, "listing": listing}
-    return listing
 
 
 @dataclass
@@ -225,7 +132,7 @@ def search_cards(
     if offset < 0 or (limit is not None and limit < 0):
         raise ValueError("offset and limit must not be negative")
     now = svc.clock()
-    listing = _listing(svc)
+    listing = listing_of(svc)
     due_by = cardlist.due_key(now, svc.engine.dialect.name == "sqlite")
     asked = (query, sort, reverse, due_by)
     if listing.last is not None and listing.last[0] == asked:
@@ -241,8 +148,21 @@ def search_cards(
     return SearchPage(total=len(matched), cards=cards, offset=offset)
 
 
-def _cards(listing: _Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
+def _cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
     """The :class:`CardInfo` of each row in ``chosen`` (all 100,000 for ``cards search``: kept cheap)."""
+    if len(chosen) < GC_PAUSE_FROM:
+        return _make_cards(listing, chosen, due_by)
+    # Every object made here is kept by the caller: the collector would walk the growing list (and
+    # the listing) again and again for nothing, two thirds of the time at 100,000 cards
+    # (studyvm.packs.gcpause says more).
+    return gc_paused(_make_cards)(listing, chosen, due_by)
+
+
+GC_PAUSE_FROM = 5000
+"""Cards from which :func:`_cards` pauses the cyclic collector."""
+
+
+def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
     rows, entries = listing.rows, listing.entries
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
     out = []
@@ -332,6 +252,5 @@ def act(svc: StudyService, action: str, cards: list[CardInfo] | list[tuple[str, 
         elif action == "unbury":
             changed += svc.unbury(key)
         else:
-            with write_session(svc.engine) as session:
-                changed += cardlist.forget(svc.learner_id, *key, session=session)
+            changed += svc.forget(key)
     return changed

@@ -67,7 +67,8 @@ class CardActions(ServiceBase):
         """
         while self._undo:
             kind, log_id, (pack_id, qid) = self._undo.pop()
-            with write_session(self.engine) as session:
+            keys = [(pack_id, qid)]
+            with self.card_writer() as session:
                 if kind == "suspend":
                     done = card_writes.set_suspended(self.learner_id, pack_id, qid, False, session=session)
                 elif kind in ("bury", "sibling"):
@@ -79,7 +80,8 @@ class CardActions(ServiceBase):
                     while self._undo and self._undo[-1][0] == "sibling":
                         _, _, (sib_pack, sib_qid) = self._undo.pop()
                         store_repo.unbury_card(self.learner_id, sib_pack, sib_qid, session=session)
-            self._changed()
+                        keys.append((sib_pack, sib_qid))
+            self._changed(*keys)
             if done:
                 logger.debug("undone: %s of %s/%s", kind, pack_id, qid)
                 return Undone(kind, pack_id, qid)
@@ -91,9 +93,9 @@ class CardActions(ServiceBase):
         A suspension is on the undo stack (:meth:`undo`); an unsuspension is not.
         """
         pack_id, qid = card_key(card)
-        with write_session(self.engine) as session:
+        with self.card_writer() as session:
             changed = card_writes.set_suspended(self.learner_id, pack_id, qid, suspended, session=session)
-        self._changed()
+        self._changed((pack_id, qid))
         if changed and suspended:
             self._undo.append(("suspend", 0, (pack_id, qid)))
         return changed
@@ -102,9 +104,9 @@ class CardActions(ServiceBase):
         """Hide a card until the start of the learner's next day (on the undo stack)."""
         pack_id, qid = card_key(card)
         until = start_of_next_day(self.clock(), self.tz)
-        with write_session(self.engine) as session:
+        with self.card_writer() as session:
             changed = card_writes.bury(self.learner_id, pack_id, qid, until, session=session)
-        self._changed()
+        self._changed((pack_id, qid))
         if changed:
             self._undo.append(("bury", 0, (pack_id, qid)))
         return changed
@@ -117,16 +119,26 @@ class CardActions(ServiceBase):
         if not ids:
             return []
         until = start_of_next_day(self.clock(), self.tz)
-        with write_session(self.engine) as session:
+        with self.card_writer() as session:
             buried = [qid for qid in ids if card_writes.bury(self.learner_id, pack_id, qid, until, session=session)]
         if buried:
-            self._changed()
+            self._changed(*((pack_id, qid) for qid in buried))
         return buried
 
     def unbury(self, card: CardView | tuple[str, str]) -> bool:
         """End a card's burial now; False when it was not buried."""
         pack_id, qid = card_key(card)
-        with write_session(self.engine) as session:
+        with self.card_writer() as session:
             done = store_repo.unbury_card(self.learner_id, pack_id, qid, session=session)
-        self._changed()
+        self._changed((pack_id, qid))
+        return done
+
+    def forget(self, card: CardView | tuple[str, str]) -> bool:
+        """Reset a card to new (its history is kept; not on the undo stack); False when no such card."""
+        from studyvm.store import cardlist
+
+        pack_id, qid = card_key(card)
+        with self.card_writer() as session:
+            done = cardlist.forget(self.learner_id, pack_id, qid, session=session)
+        self._changed((pack_id, qid))
         return done

@@ -53,7 +53,7 @@ class Columns:
     """Groups of a listing's rows by field value, made on first use and kept with the listing."""
 
     def __init__(self, rows: Sequence[tuple], entries: Sequence[Any]) -> None:
-        self.rows, self.entries = rows, entries
+        self.rows, self.entries = rows, entries  # the listing's own lists: a changed row is seen here
         self.universe = frozenset(i for i, e in enumerate(entries) if e is not None)
         """Every row still in a pack (what an empty query matches)."""
         self._groups: dict[str, dict[Any, list[int]]] = {}
@@ -69,6 +69,21 @@ class Columns:
                     grouped[value].append(i)
             known = self._groups[field] = dict(grouped)
         return known
+
+    def moved(self, i: int, old: tuple, new: tuple) -> None:
+        """Row ``i`` changed from ``old`` to ``new`` (its card's state; its question is the same):
+        move it between the groups made so far."""
+        entry = self.entries[i]
+        if entry is None:  # never in a group
+            return
+        for field, groups in self._groups.items():
+            was, now = GROUPED[field]((old,), (entry,))[0], GROUPED[field]((new,), (entry,))[0]
+            if was != now:
+                members = groups[was]
+                members.remove(i)
+                if not members:
+                    del groups[was]
+                groups.setdefault(now, []).append(i)
 
 
 def select(tree: Node, columns: Columns, due_by: Any, flags: Callable[..., frozenset[str]]) -> frozenset[int]:

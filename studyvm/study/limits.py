@@ -7,7 +7,10 @@ together, as a parent deck caps its children in Anki, and stand in for ``[limits
 missing, so a file written before per-pack limits keeps meaning what it did.
 
 What was done today is counted in the database (``pack_day_stats``), never in one process: two
-sessions of one learner share one count.
+sessions of one learner share one count. As in Anki, a limit is checked when a card is drawn and
+an answer is always recorded, so a new card already on screen in a second session when the first
+uses the day's last one still counts: the day ends at most one new card over per extra session
+(``tests/study/test_limits_race.py``).
 """
 
 from __future__ import annotations

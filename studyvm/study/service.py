@@ -201,10 +201,10 @@ class StudyService(CardActions):
                     self.clear_mistakes(session, card.pack_id, question.id)
                 else:
                     self.record_mistake(session, card.pack_id, question.id, response, "review", now)
+        self._changed((card.pack_id, question.id), queue=False)  # before the siblings' own commit
         for sibling in self._bury_siblings(card.pack_id, question):
             self._undo.append(("sibling", 0, (card.pack_id, sibling)))  # undone with the answer
         self._undo.append(("answer", log_id, (card.pack_id, question.id)))
-        self._changed(queue=False)
         if self._today is not None and self._today[0] == day:  # counted in the database too
             before = row.fields.state
             self._today[1].count(card.pack_id, before == STATE_NEW, before == STATE_REVIEW)

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from studyvm.config import Settings
 from studyvm.errors import StudyVMError
+from studyvm.store import hotpath
 from studyvm.store.classdb import session_role
-from studyvm.store.engine import open_database, write_session
+from studyvm.store.engine import open_database, write_session, writer
 from studyvm.study import card_writes, daytotals
 from studyvm.study import sync as packsync
 from studyvm.study.limits import Allowance
@@ -78,6 +81,8 @@ class ServiceBase:
         """(local day, what the limits still allow that day) (see :meth:`_limits`)."""
         self._reader: Engine | None = None
         self._fast: ReviewPath | None = None
+        self._card_conn: Connection | None = None
+        """The SQLite connection of :meth:`card_writer`, held for the life of the service."""
         """The in-memory queue and plain-SQL answers, on SQLite (see :mod:`studyvm.study.fastpath`)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -108,6 +113,9 @@ class ServiceBase:
         if self._fast is not None:
             self._fast.close()
             self._fast = None
+        if self._card_conn is not None:
+            self._card_conn.close()
+            self._card_conn = None
         if self._engine is not None:
             self._engine.dispose()
 
@@ -149,19 +157,39 @@ class ServiceBase:
             stored = packsync.stored_packs(self.learner_id, session=session)
         self._missing = tuple(sorted(p for p in stored if p not in self.packs))
         self._today = None  # the packs may have changed: count again
+        self.caches.pop("browse_rows", None)  # cards may have come or gone: the browser reads them again
         if self._missing:
             logger.info("progress kept for packs not loaded now: %s", ", ".join(self._missing))
         if self._fast is not None:  # made again with the packs now missing
             self._fast.close()
             self._fast = None
 
-    def _changed(self, queue: bool = True) -> None:
-        """Cards changed: the browser's listing (:mod:`studyvm.study.browse`, some 30 MB at 100,000
-        cards) is let go, and unless ``queue`` is False (an answer keeps the queue up to date itself)
-        the in-memory queue is built again when next needed."""
-        self.caches.pop("browse_rows", None)
+    def _changed(self, *keys: tuple[str, str], queue: bool = True) -> None:
+        """This service has just changed the cards ``keys`` (called right after each commit that
+        changes cards, before the next one): the browser's listing re-reads them at its next search
+        (:mod:`studyvm.study.cardlisting`), and unless ``queue`` is False (an answer keeps the queue
+        up to date itself) the in-memory queue is built again when next needed."""
+        if "browse_rows" in self.caches:
+            from studyvm.study.cardlisting import changed_here
+
+            changed_here(self, keys)
         if queue and self._fast is not None:
             self._fast.invalidate()
+
+    @contextmanager
+    def card_writer(self) -> Iterator[Session]:
+        """A write transaction for a card action (suspend, bury, forget, undo…), committed on
+        success. On SQLite it runs on a connection the service keeps for these alone, so the
+        browser's listing can tell this service's commits from everyone else's
+        (:mod:`studyvm.study.cardlisting`); call :meth:`_changed` after it."""
+        if self.engine.dialect.name != "sqlite":
+            with write_session(self.engine) as session:
+                yield session
+            return
+        if self._card_conn is None:
+            self._card_conn = writer(self.engine).connect()
+        with Session(self._card_conn, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def _review_path(self) -> ReviewPath | None:
         """The SQLite review path (``None`` on a database server, where each card is a query)."""
@@ -171,12 +199,22 @@ class ServiceBase:
             self._fast = ReviewPath(self.engine, self.learner_id, self._missing, self.limits.most_new())
         return self._fast
 
-    def change_stamp(self) -> object | None:
-        """Something that changes whenever any card or review may have changed (a commit by any
-        connection, this service's answers included), so a listing can be reused until then; ``None``
-        on a database server, where nothing is kept."""
+    def change_stamp(self) -> tuple[int, int] | None:
+        """SQLite's ``data_version`` on the review path's connection and on the card writer's
+        (:meth:`card_writer`), read at one moment: a commit by either of them moves only the other's,
+        a commit by anyone else moves both (see :mod:`studyvm.study.cardlisting`). ``None`` on a
+        database server, where the browser keeps nothing."""
         fast = self._review_path()
-        return None if fast is None else fast.stamp()
+        if fast is None:
+            return None
+        if self._card_conn is None:
+            self._card_conn = writer(self.engine).connect()
+        card_conn = cast(sqlite3.Connection, self._card_conn.connection.driver_connection)
+        while True:  # the two readings with no commit between them: the first one, read again, agrees
+            first = hotpath.data_version(fast.conn)
+            second = hotpath.data_version(card_conn)
+            if hotpath.data_version(fast.conn) == first:
+                return first, second
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).

@@ -1,0 +1,235 @@
+"""The browser's listing of every stored card, kept between searches and updated in place.
+
+Reading 100,000 cards and making what a search needs of them costs about 250 ms, so the listing
+is kept on the service. A change made by this service (an answer, a suspension, a burial, a
+forget, an undo) re-reads only the cards it changed, at the next search; after a change made by
+any other connection (another session, another process) every card is read again and compared,
+and only the rows that differ are put in place (a pack sync starts a new listing).
+
+Telling the two apart on SQLite, where ``PRAGMA data_version`` moves on a connection whenever *another*
+connection commits: the service writes cards on two connections of its own, the review path's
+(answers) and its card writer (every other card action, :meth:`ServiceBase.card_writer`). A commit
+on either moves the other's version only; a commit by anyone else moves both. The service asks
+for both versions (:meth:`ServiceBase.change_stamp`) right after each of its own card writes
+(:meth:`Listing.changed_here`), so between two readings at most one of its own connections has
+committed: both versions moved means someone else committed, and every card is read again at the
+next search. At a search, nothing of its own has committed since the last reading, so any movement
+means the same.
+On a database server nothing is kept (each search reads every card).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from studyvm.packs.gcpause import gc_paused
+from studyvm.store import cardlist
+from studyvm.study.cardselect import Columns
+from studyvm.study.grading import expected_answer
+
+if TYPE_CHECKING:
+    from studyvm.study.servicebase import ServiceBase
+
+CACHE = "browse_rows"
+"""The listing's key in ``svc.caches``."""
+KEYED_MOST = 1000
+"""More cards changed by this service than this: reading every card (and comparing) is cheaper than
+reading them by key."""
+PATCH_MOST = 200
+"""More changed cards than this: their groups are made again rather than moved one by one."""
+
+
+class Listed(NamedTuple):
+    """What the browser lists of a question (kept instead of the question: packs parse lazily)."""
+
+    topic: str
+    type: str
+    tags: tuple[str, ...]
+    prompt: str
+
+
+def search_text(question: Any) -> str:
+    """Prompt, answers, explanation and options of ``question``, lower-cased: what words search."""
+    parts = [question.prompt, expected_answer(question), getattr(question, "explanation", "") or ""]
+    parts += [o.text for o in getattr(question, "options", None) or []]
+    return " ".join(str(p) for p in parts).lower()
+
+
+def question_texts(svc: ServiceBase, pack: Any) -> dict[str, tuple[Listed, str]]:
+    """Question id -> (what is listed of it, search text), cached per pack on the service."""
+    cache = svc.caches.setdefault("browse_texts", {})
+    if pack.id not in cache:
+        cache[pack.id] = _texts_of(pack)
+    return cache[pack.id]
+
+
+@gc_paused  # an indexed pack parses every question here (about 1.1 s at 100,000; 1.4 s with the collector on)
+def _texts_of(pack: Any) -> dict[str, tuple[Listed, str]]:
+    return {
+        q.id: (Listed(q.topic, q.type, tuple(q.tags or ()), " ".join(q.prompt.split())), search_text(q))
+        for q in pack.questions
+    }
+
+
+def _sort_value(sort: str, row: tuple) -> Any:
+    """What ``sort`` orders a row by, for the sorts that look at the card's state (``None`` for the
+    ones that look at the question, which a card action never changes)."""
+    if sort == "due":
+        return row[3]
+    if sort == "ivl":
+        return round(row[4] or 0.0, 2)
+    if sort in ("lapses", "reps"):
+        return row[7] if sort == "lapses" else row[6]
+    if sort == "rating":
+        return row[10] or 0
+    return None
+
+
+class Listing:
+    """Every stored card (:func:`studyvm.store.cardlist.listed_cards`) with what a search needs of
+    each, and the order of all of them under each sort asked for so far: a search takes its
+    matches in that order as row numbers, so only the page shown becomes objects."""
+
+    __slots__ = ("rows", "entries", "orders", "last", "columns", "stamp", "dirty", "_where")
+
+    def __init__(self, svc: ServiceBase, rows: list[tuple], stamp: Any) -> None:
+        self.rows = rows
+        # entries: per row, (what is listed, search text), or None for a question no longer in its pack
+        texts: dict[str, dict[str, tuple[Listed, str]]] = {}
+        for pack_id in {row[0] for row in rows}:
+            pack = svc.packs.get(pack_id)
+            texts[pack_id] = question_texts(svc, pack) if pack is not None else {}
+        if len(texts) == 1:  # the usual case: one lookup per row
+            get = next(iter(texts.values())).get
+            self.entries: list[tuple[Listed, str] | None] = [get(row[1]) for row in rows]
+        else:
+            self.entries = [texts[row[0]].get(row[1]) for row in rows]
+        self.orders: dict[tuple[str, bool], list[int]] = {}
+        self.columns: Columns | None = None
+        """The rows grouped by field value (:mod:`studyvm.study.cardselect`), made at the first search."""
+        self.last: tuple[tuple, list[int]] | None = None
+        """The last search (query, sort, reverse, due key) and its matching rows, for its next pages."""
+        self.stamp = stamp
+        """The service's :meth:`~ServiceBase.change_stamp` when the rows were last known to be current."""
+        self.dirty: set[tuple[str, str]] = set()
+        """Cards this service changed since: read again at the next search."""
+        self._where: dict[tuple[str, str], int] | None = None
+
+    def order(self, sort: str, reverse: bool) -> list[int]:
+        """Row numbers of every card in the order of :func:`studyvm.study.browse.sort_cards`
+        (worked out once per sort, and again only when a changed card moved in it)."""
+        known = self.orders.get((sort, reverse))
+        if known is not None:
+            return known
+        rows, entries = self.rows, self.entries
+        out = sorted(range(len(rows)), key=[r[1] for r in rows].__getitem__, reverse=reverse)
+        if sort == "due":
+            # the raw values sort as the dates they stand for (integer microseconds on SQLite, naive UTC
+            # datetimes on PostgreSQL), as the due test compares them (cardlist.due_key)
+            dues: list[Any] = [r[3] for r in rows]
+            dated = [i for i in out if dues[i] is not None]
+            undated = [i for i in out if dues[i] is None]
+            dated.sort(key=dues.__getitem__, reverse=reverse)
+            out = undated + dated if reverse else dated + undated
+        else:
+            if sort in ("ivl", "lapses", "reps", "rating"):
+                column: list[Any] = [_sort_value(sort, r) for r in rows]
+            elif sort == "topic":
+                column = [e[0].topic if e else "" for e in entries]
+            else:
+                column = [e[0].prompt.lower() if e else "" for e in entries]
+            out.sort(key=column.__getitem__, reverse=reverse)
+        self.orders[(sort, reverse)] = out
+        return out
+
+    def changed_here(self, svc: ServiceBase, keys: Iterable[tuple[str, str]]) -> None:
+        """Note that this service has just changed ``keys`` (one commit on one of its connections);
+        when someone else has committed too, every card is read again at the next search."""
+        stamp = svc.change_stamp()
+        old = self.stamp
+        if stamp is None or old is None or (stamp[0] != old[0] and stamp[1] != old[1]):
+            self.stamp = None
+            return
+        self.stamp = stamp
+        self.dirty.update(keys)
+
+    def refresh(self, svc: ServiceBase) -> bool:
+        """Read again the cards this service changed and put them in place; False when so many
+        changed that reading every card is cheaper (:meth:`reread`)."""
+        keys, self.dirty = self.dirty, set()
+        if not keys:
+            return True
+        if len(keys) > KEYED_MOST:
+            return False
+        if self._where is None:
+            self._where = {(r[0], r[1]): i for i, r in enumerate(self.rows)}
+        with svc.read() as session:
+            fresh = cardlist.listed_cards(svc.learner_id, session=session, keys=sorted(keys))
+        where, changes = self._where, []
+        for row in fresh:
+            i = where.get((row[0], row[1]))
+            if i is None:  # a card not listed before (only a pack sync adds cards, and it re-reads)
+                return False
+            changes.append((i, row))
+        self._put(changes)
+        return True
+
+    def reread(self, rows: list[tuple], stamp: Any) -> bool:
+        """Take ``rows``, every card read again, keeping what a search built for the cards that did
+        not change (their texts, groups and sort orders); False when the cards themselves differ (a
+        pack sync added or removed some), and a new listing is needed."""
+        old = self.rows
+        if len(rows) != len(old):
+            return False
+        changes = [(i, row) for i, (was, row) in enumerate(zip(old, rows, strict=True)) if was != row]
+        for i, row in changes:
+            if row[0] != old[i][0] or row[1] != old[i][1]:
+                return False
+        self._put(changes)
+        self.stamp, self.dirty = stamp, set()
+        return True
+
+    def _put(self, changes: list[tuple[int, tuple]]) -> None:
+        """Put changed rows in place: their groups and the sorts they moved in follow (past
+        :data:`PATCH_MOST` changes the groups are made again at the next search)."""
+        rows = self.rows
+        if len(changes) > PATCH_MOST:
+            self.columns = None
+        for i, row in changes:
+            old, rows[i] = rows[i], row
+            if self.columns is not None:
+                self.columns.moved(i, old, row)
+            for sort, reverse in list(self.orders):
+                if _sort_value(sort, old) != _sort_value(sort, row):
+                    del self.orders[(sort, reverse)]
+        if changes:
+            self.last = None
+
+
+def listing_of(svc: ServiceBase) -> Listing:
+    """Every stored card, current: kept from the last search when only this service changed cards
+    since (those re-read); otherwise every card is read again, and what did not change is kept."""
+    stamp = svc.change_stamp()
+    cached = svc.caches.get(CACHE)
+    listing: Listing | None = cached["listing"] if stamp is not None and cached is not None else None
+    if listing is not None and listing.stamp == stamp and listing.refresh(svc):
+        return listing
+    with svc.read() as session:
+        rows = cardlist.listed_cards(svc.learner_id, session=session)
+    if listing is not None and listing.reread(rows, stamp):
+        return listing
+    listing = Listing(svc, rows, stamp)
+    if stamp is not None:
+        svc.caches[CACHE] = {"listing": listing}
+    else:
+        svc.caches.pop(CACHE, None)
+    return listing
+
+
+def changed_here(svc: ServiceBase, keys: Iterable[tuple[str, str]]) -> None:
+    """This service changed the cards ``keys``: the kept listing re-reads them at the next search
+    (or every card, when another connection has committed meanwhile)."""
+    cached = svc.caches.get(CACHE)
+    if cached is not None:
+        cached["listing"].changed_here(svc, keys)
