@@ -4,7 +4,8 @@
    when its first screen is mounted (widgets composed) and then painted once, with the message
    loop running so keys are handled; the same for a bare
    Textual app with only a Header, in the same run, alternating, median of ``--starts``.
-   StudyVM goes through its real CLI module and the built-in packs, on a home made by a first
+   StudyVM runs as the ``studyvm`` command does with no arguments (its console script's ``main``,
+   ``studyvm.cli``'s before ``studyvm.console`` existed) over the built-in packs, on a home made by a first
    start that is not counted; its dashboard figures (counts, streak, next step) arrive later
    from a worker and are reported too ("data on screen"), then the mastery per topic.
    Measured headless and in a real terminal (a tmux window, 80x24).
@@ -40,13 +41,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 PROBE = """
 import asyncio, sys, time
 
+REPORT_TO = sys.argv[-1]  # (read now: the StudyVM probe clears its arguments to run `studyvm` alone)
+
 def report(*stamps):
     # into the file named by the last argument when run in tmux (its screen is not ours), else stdout
     line = "READY " + " ".join(str(s) for s in stamps)
     if RUN_KW:
         print(line, flush=True)
     else:
-        with open(sys.argv[-1], "w") as out:
+        with open(REPORT_TO, "w") as out:
             out.write(line + "\\n")
 
 async def painted(app):
@@ -82,11 +85,13 @@ Bare().run(**RUN_KW, auto_pilot=auto_pilot)
 STUDYVM = (
     PROBE
     + """
-import time, sys
-from pathlib import Path
-import studyvm.cli  # the module the `studyvm` command loads
-from studyvm.config import Settings
-from studyvm.tui.app import make_app
+import os, time, sys
+from textual.app import App
+
+try:
+    from studyvm.console import main  # what the `studyvm` command runs
+except ImportError:  # before studyvm.console, the command was studyvm.cli's main
+    from studyvm.cli import main
 
 async def auto_pilot(pilot):  # Textual calls this once the app is ready
     ready = await painted(pilot.app)
@@ -106,8 +111,11 @@ async def auto_pilot(pilot):  # Textual calls this once the app is ready
     report(ready, figures, time.time())
     pilot.app.exit()
 
-settings = Settings.from_env(home=Path(sys.argv[1]), learner="bench")
-make_app(settings).run(**RUN_KW, auto_pilot=auto_pilot)
+run = App.run
+App.run = lambda app: run(app, **RUN_KW, auto_pilot=auto_pilot)  # the probe, on the app the command opens
+os.environ.update(STUDYVM_HOME=sys.argv[1], STUDYVM_LEARNER="bench")
+sys.argv[1:] = []  # `studyvm` alone, the whole launch path: settings, log, leftovers, app
+main()
 """
 )
 
