@@ -52,14 +52,20 @@ def report(*stamps):
         with open(REPORT_TO, "w") as out:
             out.write(line + "\\n")
 
+async def after_refresh(screen):
+    # the time of the screen's next refresh: taken in the callback that runs after it, not when this
+    # coroutine wakes up (by then the app may have run what it does after painting)
+    stamps = []
+    done = asyncio.Event()
+    screen.call_after_refresh(lambda: (stamps.append(time.time()), done.set()))
+    await done.wait()
+    return stamps[0]
+
 async def painted(app):
     # wait until the first screen is mounted (its widgets composed), then painted once
     while not app.screen.is_mounted:
         await asyncio.sleep(0.001)
-    done = asyncio.Event()
-    app.screen.call_after_refresh(done.set)
-    await done.wait()
-    return time.time()
+    return await after_refresh(app.screen)
 """
 
 BARE = (
@@ -99,16 +105,10 @@ async def auto_pilot(pilot):  # Textual calls this once the app is ready
     assert screen.__class__.__name__ == "DashboardScreen"
     while screen.data is None:  # the counts, streak and next step arrive from the worker
         await asyncio.sleep(0.001)
-    shown = asyncio.Event()  # ... and are on screen once the refresh after them is done
-    screen.call_after_refresh(shown.set)
-    await shown.wait()
-    figures = time.time()
+    figures = await after_refresh(screen)  # ... and are on screen once the refresh after them is done
     await pilot.app.workers.wait_for_complete()  # mastery per topic follows from the same worker
     await pilot.pause()
-    shown = asyncio.Event()
-    screen.call_after_refresh(shown.set)
-    await shown.wait()
-    report(ready, figures, time.time())
+    report(ready, figures, await after_refresh(screen))
     pilot.app.exit()
 
 run = App.run
