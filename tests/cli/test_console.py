@@ -95,3 +95,24 @@ def test_no_leftovers_no_staging_code(tmp_path: Path) -> None:
     assert not launch._may_have_leftovers(settings)
     (settings.user_packs_dir / ".tmp-old").mkdir(parents=True)
     assert launch._may_have_leftovers(settings)
+
+
+def test_a_command_without_settings_file_or_leftovers_loads_neither_checker(tmp_path: Path) -> None:
+    """Every command ran the settings check (tomllib) and the leftovers' cleaner (ctypes, secrets)
+    even with no settings file and nothing to clean."""
+    probe = SCRIPT.replace(
+        '"TYPER", "typer" in sys.modules',
+        '"SKIPPED", "studyvm.settings_check" not in sys.modules and "studyvm.packs.staging" not in sys.modules',
+    )
+    environ = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "STUDYVM_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "sim", "list"], capture_output=True, text=True, env=environ, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "SKIPPED True" in done.stdout, done.stdout[-500:]
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "settings.toml").write_text("[study]\nretention = 7\n")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "sim", "list"], capture_output=True, text=True, env=environ, timeout=120
+    )
+    assert "retention" in done.stderr  # with a file, it is still checked
