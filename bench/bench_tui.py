@@ -4,7 +4,8 @@
    when its first screen is mounted (widgets composed) and then painted once, with the message
    loop running so keys are handled; the same for a bare
    Textual app with only a Header, in the same run, alternating, median of ``--starts``.
-   StudyVM goes through its real CLI module and the built-in packs, on a home made by a first
+   StudyVM runs as the ``studyvm`` command does with no arguments (its console script's ``main``,
+   ``studyvm.cli``'s before ``studyvm.console`` existed) over the built-in packs, on a home made by a first
    start that is not counted; its dashboard figures (counts, streak, next step) arrive later
    from a worker and are reported too ("data on screen"), then the mastery per topic.
    Measured headless and in a real terminal (a tmux window, 80x24).
@@ -40,23 +41,31 @@ sys.path.insert(0, str(ROOT / "bench"))
 PROBE = """
 import asyncio, sys, time
 
+REPORT_TO = sys.argv[-1]  # (read now: the StudyVM probe clears its arguments to run `studyvm` alone)
+
 def report(*stamps):
     # into the file named by the last argument when run in tmux (its screen is not ours), else stdout
     line = "READY " + " ".join(str(s) for s in stamps)
     if RUN_KW:
         print(line, flush=True)
     else:
-        with open(sys.argv[-1], "w") as out:
+        with open(REPORT_TO, "w") as out:
             out.write(line + "\\n")
+
+async def after_refresh(screen):
+    # the time of the screen's next refresh: taken in the callback that runs after it, not when this
+    # coroutine wakes up (by then the app may have run what it does after painting)
+    stamps = []
+    done = asyncio.Event()
+    screen.call_after_refresh(lambda: (stamps.append(time.time()), done.set()))
+    await done.wait()
+    return stamps[0]
 
 async def painted(app):
     # wait until the first screen is mounted (its widgets composed), then painted once
     while not app.screen.is_mounted:
         await asyncio.sleep(0.001)
-    done = asyncio.Event()
-    app.screen.call_after_refresh(done.set)
-    await done.wait()
-    return time.time()
+    return await after_refresh(app.screen)
 """
 
 BARE = (
@@ -82,11 +91,13 @@ Bare().run(**RUN_KW, auto_pilot=auto_pilot)
 STUDYVM = (
     PROBE
     + """
-import time, sys
-from pathlib import Path
-import studyvm.cli  # the module the `studyvm` command loads
-from studyvm.config import Settings
-from studyvm.tui.app import make_app
+import os, time, sys
+from textual.app import App
+
+try:
+    from studyvm.console import main  # what the `studyvm` command runs
+except ImportError:  # before studyvm.console, the command was studyvm.cli's main
+    from studyvm.cli import main
 
 async def auto_pilot(pilot):  # Textual calls this once the app is ready
     ready = await painted(pilot.app)
@@ -94,20 +105,17 @@ async def auto_pilot(pilot):  # Textual calls this once the app is ready
     assert screen.__class__.__name__ == "DashboardScreen"
     while screen.data is None:  # the counts, streak and next step arrive from the worker
         await asyncio.sleep(0.001)
-    shown = asyncio.Event()  # ... and are on screen once the refresh after them is done
-    screen.call_after_refresh(shown.set)
-    await shown.wait()
-    figures = time.time()
+    figures = await after_refresh(screen)  # ... and are on screen once the refresh after them is done
     await pilot.app.workers.wait_for_complete()  # mastery per topic follows from the same worker
     await pilot.pause()
-    shown = asyncio.Event()
-    screen.call_after_refresh(shown.set)
-    await shown.wait()
-    report(ready, figures, time.time())
+    report(ready, figures, await after_refresh(screen))
     pilot.app.exit()
 
-settings = Settings.from_env(home=Path(sys.argv[1]), learner="bench")
-make_app(settings).run(**RUN_KW, auto_pilot=auto_pilot)
+run = App.run
+App.run = lambda app: run(app, **RUN_KW, auto_pilot=auto_pilot)  # the probe, on the app the command opens
+os.environ.update(STUDYVM_HOME=sys.argv[1], STUDYVM_LEARNER="bench")
+sys.argv[1:] = []  # `studyvm` alone, the whole launch path: settings, log, leftovers, app
+main()
 """
 )
 

@@ -1,5 +1,5 @@
 """``python -m studyvm`` runs the command line."""
 
-from studyvm.cli import main
+from studyvm.console import main
 
 main()

@@ -15,14 +15,19 @@ differently from what it is, are shown the same way (``\\u202e``).
 escapes newline and tab, so a name cannot fake a second line of output.
 
 :class:`InertStream` applies :func:`inert` to everything written to a text stream; the command
-line wraps stdout and stderr in it (see :mod:`studyvm.cli`), so no CLI path can forget it.
+line wraps stdout and stderr in it (see :func:`guarded_streams`, used by :mod:`studyvm.cli` and
+:mod:`studyvm.console`), so no CLI path can forget it.
 
 This module imports nothing from StudyVM: every layer may use it.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, TextIO
 
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"  # all but \t \n \r
@@ -100,3 +105,41 @@ class InertStream:
         if name == "buffer":  # writing bytes past the filter is not offered (click looks for it)
             raise AttributeError(name)
         return getattr(self.stream, name)
+
+
+def _reserve_closed_descriptors() -> None:
+    """Point a closed descriptor 0, 1 or 2 at /dev/null, so no file opened later (the database!)
+    gets that number and receives what a library writes to "standard output"."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+            if opened != fd:
+                os.close(opened)
+
+
+@contextmanager
+def guarded_streams() -> Iterator[None]:
+    """Closed stdin/stdout replaced, encoders made lenient, stdout and stderr neutralised."""
+    _reserve_closed_descriptors()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    opened: list[Any] = []
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 -- closed below
+        opened.append(sys.stdin)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 -- closed below
+            opened.append(stream)
+        elif hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            with suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+        setattr(sys, name, stream if isinstance(stream, InertStream) else InertStream(stream))
+    try:
+        yield
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        for stream in opened:
+            stream.close()

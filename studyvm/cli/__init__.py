@@ -6,7 +6,6 @@ inside the command functions so that ``studyvm --help`` costs little more than i
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 
 import typer
@@ -24,6 +23,7 @@ from studyvm.cli import (
 )
 from studyvm.cli.boundary import BoundaryGroup
 from studyvm.config import Settings
+from studyvm.launch import prepare
 from studyvm.textsafe import inert_name
 
 app = typer.Typer(
@@ -75,10 +75,7 @@ def root(
 ) -> None:
     """StudyVM: with no command, open the terminal app on the dashboard."""
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
-    from studyvm.logs import configure
-
-    configure(ctx.obj.home, log_file)
-    _clean_leftovers(ctx.obj)
+    prepare(ctx.obj, log_file)  # the log, leftovers of killed installs (as bare `studyvm` does, see console.py)
     for folder in packs:
         if not folder.is_dir():
             typer.echo(f"warning: --packs {inert_name(folder)}: no such folder (nothing is loaded from it)", err=True)
@@ -87,14 +84,6 @@ def root(
             typer.echo(warning, err=True)
     if ctx.invoked_subcommand is None:
         tui_cmds.open_app(ctx.obj, screen="dashboard")
-
-
-def _clean_leftovers(settings: Settings) -> None:
-    """Remove what a killed ``pack add`` or ``pack import`` left behind (best effort, silent)."""
-    from studyvm.packs.staging import clean_leftovers
-
-    with suppress(OSError):
-        clean_leftovers(settings.home, settings.user_packs_dir)
 
 
 for _area in (media_cmds, pack_cmds, lint_cmds, study_cmds, card_cmds, sim_cmds, tui_cmds, class_cmds, config_cmds):

@@ -17,15 +17,14 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Any
 
 import typer
 
 from studyvm.cli.coercion import PlainGroup
 from studyvm.errors import StudyVMError, database_message
-from studyvm.textsafe import InertStream, inert, inert_name
+from studyvm.textsafe import guarded_streams, inert, inert_name
 
 ENV_DEBUG = "STUDYVM_DEBUG"
 """Set to 1 to let unexpected errors end in their traceback (for bug reports)."""
@@ -97,44 +96,6 @@ def _silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
-
-
-def _reserve_closed_descriptors() -> None:
-    """Point a closed descriptor 0, 1 or 2 at /dev/null, so no file opened later (the database!)
-    gets that number and receives what a library writes to "standard output"."""
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            opened = os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
-            if opened != fd:
-                os.close(opened)
-
-
-@contextmanager
-def guarded_streams() -> Iterator[None]:
-    """Closed stdin/stdout replaced, encoders made lenient, stdout and stderr neutralised."""
-    _reserve_closed_descriptors()
-    saved = sys.stdin, sys.stdout, sys.stderr
-    opened: list[Any] = []
-    if sys.stdin is None:
-        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 -- closed below
-        opened.append(sys.stdin)
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if stream is None:
-            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 -- closed below
-            opened.append(stream)
-        elif hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
-            with suppress(ValueError, OSError):
-                stream.reconfigure(errors="replace")
-        setattr(sys, name, stream if isinstance(stream, InertStream) else InertStream(stream))
-    try:
-        yield
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = saved
-        for stream in opened:
-            stream.close()
 
 
 class BoundaryGroup(PlainGroup):

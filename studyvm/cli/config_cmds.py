@@ -12,6 +12,8 @@ config_app = typer.Typer(
 
 def settings_warnings(settings) -> list[str]:
     """The settings file's problems the command line can see without the terminal app (one line each)."""
+    if not settings.settings_file.exists():  # no file, no problem: every command skips loading the checker
+        return []
     from studyvm.settings_check import check_settings
 
     return [str(problem) for problem in check_settings(settings.settings_file)]

@@ -50,9 +50,11 @@ class StudyVMApp(App):
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
         if self.settings.settings_file.exists():
-            # Checking the file imports every screen (for their key bindings): off the UI thread,
-            # so the first screen is painted without waiting for it. No file, nothing to check.
-            self.run_worker(self._warn_about_settings, thread=True, group="settings", exit_on_error=False)
+            # Checking the file imports every screen (for their key bindings): after the first
+            # paint and off the UI thread, so the first screen waits for neither. No file, no check.
+            self.call_after_refresh(
+                self.run_worker, self._warn_about_settings, thread=True, group="settings", exit_on_error=False
+            )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.start_screen != "dashboard":
             self.push_screen(self.build_screen(self.start_screen, **self.start_options))

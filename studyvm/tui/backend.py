@@ -13,15 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from studyvm.config import Settings
 from studyvm.errors import StudyVMError, describe
-from studyvm.study.views import (
-    Dashboard,
-    FailedPack,
-    Feedback,
-    PackSummary,
-    ShownCard,
-    StatsData,
-    TopicMastery,
-)
 
 if TYPE_CHECKING:
     from studyvm.packs.catalog import Catalog
@@ -31,8 +22,9 @@ if TYPE_CHECKING:
     from studyvm.study.quiz_setup import SetupChoices
     from studyvm.study.review import ReviewSession
     from studyvm.study.service import StudyService
+    from studyvm.study.views import Dashboard, FailedPack, PackSummary, ShownCard, StatsData, TopicMastery
 
-__all__ = ["Backend", "Dashboard", "FailedPack", "Feedback", "PackSummary", "ShownCard", "StatsData", "TopicMastery"]
+__all__ = ["Backend"]
 
 
 class Backend:
@@ -216,6 +208,7 @@ class Backend:
     def mastery(self) -> list[TopicMastery]:
         """Mastery per topic (the dashboard's slow figure, loaded after the others)."""
         from studyvm.study.overview import fill_mastery
+        from studyvm.study.views import Dashboard
 
         data = Dashboard(packs=[], failed=[])
         with self.lock:
@@ -233,6 +226,7 @@ class Backend:
         """Packs with due/new counts, streak, today's reviews, a suggestion and (``mastery``) the mastery
         per topic, which reads every reviewed card (:meth:`mastery` gets it on its own)."""
         from studyvm.study.overview import fill_dashboard, show_counts, suggest
+        from studyvm.study.views import Dashboard
 
         packs, failed = self.pack_summaries()
         data = Dashboard(packs=packs, failed=failed)

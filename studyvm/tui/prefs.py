@@ -13,7 +13,6 @@ so settings other areas keep in the same file survive::
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +34,17 @@ def load_prefs(path: Path) -> Prefs:
     """Read ``path``; a missing file gives defaults, a broken one gives defaults and an error."""
     prefs = Prefs()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return prefs
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        prefs.errors.append(f"{path}: error: {exc}")
+        return prefs
+    import tomllib  # only with a file to read: the app starts without it otherwise
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         prefs.errors.append(f"{path}: error: {exc}")
         return prefs
     tui = data.get("tui", {})
@@ -72,6 +78,8 @@ def save_theme(path: Path, theme: str) -> None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
+    import tomllib
+
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

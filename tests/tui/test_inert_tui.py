@@ -199,7 +199,7 @@ def test_the_cli_reports_an_error_that_ended_the_app_in_one_line(tmp_path: Path,
         run=lambda: None, unhandled_error=RuntimeError("widget exploded\nsecond line"), return_code=1
     )
     monkeypatch.setattr(app_module, "make_app", lambda *_a, **_k: ended)
-    monkeypatch.setattr("studyvm.cli.tui_cmds.check_terminal_size", lambda *_a: None)
+    monkeypatch.setattr("studyvm.launch.check_terminal_size", lambda *_a: None)
     result = CliRunner().invoke(cli_app, ["--home", str(tmp_path / "home")])
     assert result.exit_code == 70, result.output
     assert "studyvm: error: internal error: RuntimeError: widget exploded (this is a bug" in result.output

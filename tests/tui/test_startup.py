@@ -3,45 +3,101 @@ still checked (after it)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from studyvm.tui.app import make_app
 
 from .helpers import settle
 
 FIRST_PAINT = """
-import asyncio, sys
-from pathlib import Path
-from studyvm.config import Settings
-from studyvm.tui.app import make_app
+import json, os, sys
+from textual.app import App
+from studyvm.console import main
+from studyvm.tui.screens import dashboard
+
+seen = {}
+on_mount = dashboard.DashboardScreen.on_mount
+
+def painted(screen):
+    # the first callback after the dashboard's first refresh: what was imported to paint it?
+    seen["modules"] = sorted(sys.modules)
+    seen["widgets"] = sorted(type(w).__name__ for w in screen.query("*"))
+
+def mounted(screen):
+    screen.call_after_refresh(painted, screen)  # before the screen's own after-paint work
+    on_mount(screen)
 
 async def auto_pilot(pilot):
-    while not pilot.app.screen.is_mounted:
-        await asyncio.sleep(0.001)
-    done = asyncio.Event()
-    pilot.app.screen.call_after_refresh(done.set)
-    await done.wait()
-    print(sorted(m for m in sys.modules if m.startswith("studyvm.tui.screens.")))
+    while not seen:
+        await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     pilot.app.exit()
 
-make_app(Settings(home=Path(sys.argv[1]), learner="t")).run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+dashboard.DashboardScreen.on_mount = mounted
+run = App.run
+App.run = lambda app: run(app, headless=True, size=(80, 24), auto_pilot=auto_pilot)
+os.environ.update(STUDYVM_HOME=sys.argv[1], STUDYVM_LEARNER="t")
+sys.argv[1:] = []  # `studyvm` alone
+try:
+    main()
+finally:
+    print(json.dumps(seen), file=sys.__stdout__)
 """
 
+DEFERRED = [
+    "typer",  # the command line's parser: `studyvm` alone does not need it
+    "click",
+    "studyvm.cli",
+    "pydantic",  # packs, the store and the study service come with the figures, from the worker
+    "yaml",
+    "sqlalchemy",
+    "sqlmodel",
+    "studyvm.store",
+    "studyvm.packs",
+    "studyvm.study.service",
+    "studyvm.study.views",
+    "studyvm.settings_check",  # the settings file is checked after the first paint
+    "studyvm.tui.screens.review",  # other screens
+    "studyvm.tui.screens.quiz",
+    "studyvm.tui.screens.exam",
+    "studyvm.tui.screens.lab",
+    "studyvm.tui.screens.stats",
+    "studyvm.tui.screens.packs",
+    "studyvm.tui.screens.browse",
+    "textual.widgets._data_table",  # the table of packs comes with its figures
+    "textual.widgets._footer",  # mounted after the first paint
+]
+"""Modules the first frame does not need, none of which may be imported before it is painted."""
 
-def test_first_paint_loads_only_the_dashboard_screen(tmp_path: Path) -> None:
-    """Checking settings imported every screen (for its key bindings) before the first paint."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "settings.toml").write_text('[tui]\ntheme = "textual-dark"\n')
+
+def _first_paint(home: Path) -> dict[str, list[str]]:
     done = subprocess.run(
         [sys.executable, "-c", FIRST_PAINT, str(home)], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    loaded = done.stdout.strip().splitlines()[-1]
-    assert "studyvm.tui.screens.lab" not in loaded and "studyvm.tui.screens.quiz" not in loaded, loaded
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("with_settings", [False, True], ids=["no-settings-file", "settings-file"])
+def test_first_paint_imports_only_what_it_shows(tmp_path: Path, with_settings: bool) -> None:
+    """`studyvm` alone paints the dashboard's layout before loading the parser, the store, the packs,
+    the settings check, other screens, the table of packs or the footer (issue 19: first paint)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    if with_settings:  # its check imports every screen: it used to run before the first paint
+        (home / "settings.toml").write_text('[tui]\ntheme = "textual-dark"\n')
+    seen = _first_paint(home)
+    loaded = set(seen["modules"])
+    early = [name for name in DEFERRED if name in loaded or any(m.startswith(name + ".") for m in loaded)]
+    assert early == [], early
     assert "studyvm.tui.screens.dashboard" in loaded
+    assert ("tomllib" in loaded) == with_settings  # the theme is read before the first paint, if saved
+    assert "Header" in seen["widgets"] and "DataTable" not in seen["widgets"]
 
 
 async def test_settings_problems_are_still_shown(settings, backend) -> None:
@@ -54,3 +110,32 @@ async def test_settings_problems_are_still_shown(settings, backend) -> None:
         await pilot.pause()
         shown = [n.message for n in app._notifications if n.title == "Settings"]
     assert any("review.nope" in m for m in shown) and any("retention" in m for m in shown), shown
+
+
+async def test_dashboard_says_why_when_its_first_load_fails(settings, backend, monkeypatch) -> None:
+    """The packs' place says "Loading…" until the table replaces it; a failed load says why there."""
+
+    def broken(**_kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backend, "dashboard", broken)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        shown = str(app.screen.query_one("#dash-loading").render())
+        assert shown.startswith("Could not load the dashboard:") and "Loading" not in shown, shown
+        assert app.screen.packs_table() is None and app.screen.selected_pack() is None
+
+
+async def test_the_table_of_packs_replaces_loading(settings, backend) -> None:
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert not screen.query("#dash-loading")
+        table = screen.packs_table()
+        assert table is not None and table.row_count == 1 and screen.focused is table
+        assert screen.selected_pack() == "tuitest"
+        screen.refresh_data()  # a reload (back from a review) keeps the table, under the busy indicator
+        await settle(pilot, app)
+        assert screen.packs_table() is table and table.row_count == 1

@@ -10,23 +10,32 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
-from studyvm.study.views import Dashboard, TopicMastery
-from studyvm.tui.screens.base import BaseScreen, JobDone
+from studyvm.tui.screens.base import BaseScreen, JobDone, start_failed
 from studyvm.tui.widgets.bars import Bars
 from studyvm.tui.widgets.literal import Literal, lit_cell
 from studyvm.wording import plural
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from studyvm.study.quiz import QuizRequest
     from studyvm.study.quiz_setup import SetupChoices
+    from studyvm.study.views import Dashboard, TopicMastery
 
 
 class DashboardScreen(BaseScreen):
-    """Start page. Enter on a pack reviews it; letter keys open every other screen."""
+    """Start page. Enter on a pack reviews it; letter keys open every other screen.
+
+    The first frame is the layout with "Loading…" where the packs go: the table of packs (and its
+    code and styles), the footer and the figures all come after it (issue 19: first paint).
+    """
 
     SUB_TITLE = "Dashboard"
+    VERTICAL_BREAKPOINTS = []  # noqa: RUF012 -- Textual declares it
+    """None: no dashboard rule depends on the height, and the class a breakpoint adds on the first
+    resize restyles every widget before the first paint."""
 
     BINDINGS = [
         Binding("r", "start('review')", "Review", id="dashboard.review"),
@@ -52,7 +61,7 @@ class DashboardScreen(BaseScreen):
         with Horizontal(id="dash-body"):
             with Vertical(id="dash-left"):
                 yield Static("Packs — Enter reviews the selected pack", classes="section-title")
-                yield DataTable(id="dash-packs", cursor_type="row", zebra_stripes=True)
+                yield Literal("Loading…", id="dash-loading")  # the table of packs replaces it
                 yield Literal("", id="dash-next")
             with VerticalScroll(id="dash-right"):
                 yield Static("Today", classes="section-title")
@@ -61,15 +70,37 @@ class DashboardScreen(BaseScreen):
                 yield Bars(id="dash-mastery")
 
     def on_mount(self) -> None:
-        """Set up the table and load the figures in a worker."""
-        table = self.query_one("#dash-packs", DataTable)
+        """Load the figures in a worker, once the first frame is painted."""
+        # The first paint comes first: the data (its worker started first) and the footer (costly to
+        # lay out) follow it.
+        self.call_after_refresh(self.refresh_data)
+        self.call_after_refresh(self._mount_footer)
+
+    def _mount_footer(self) -> None:
+        from textual.widgets import Footer
+
+        self.mount(Footer())
+
+    def packs_table(self) -> DataTable | None:
+        """The table of packs, once the first figures have arrived (``None`` before)."""
+        from textual.widgets import DataTable
+
+        tables = self.query("#dash-packs").results(DataTable)
+        return next(tables, None)
+
+    async def _make_packs_table(self) -> DataTable:
+        """Put the table of packs where "Loading…" was."""
+        from textual.widgets import DataTable
+
+        table: DataTable = DataTable(id="dash-packs", cursor_type="row", zebra_stripes=True)
         table.add_column("Due", key="due")
         table.add_column("New", key="new")
         table.add_column("Qs", key="qs")
         table.add_column("Pack", key="pack")
-        # The first paint comes first: the footer (costly to lay out) and the data follow it.
-        self.call_after_refresh(self.mount, Footer())
-        self.call_after_refresh(self.refresh_data)
+        placeholder = self.query_one("#dash-loading")
+        await self.query_one("#dash-left").mount(table, after=placeholder)
+        await placeholder.remove()
+        return table
 
     def on_screen_resume(self) -> None:
         """Coming back from a review or an exam: the figures have changed."""
@@ -81,6 +112,8 @@ class DashboardScreen(BaseScreen):
         are read, then mastery (which reads every reviewed card) follows from the same worker."""
         backend = self.studyvm.backend
         shown = self._figures_shown = threading.Event()
+        # A reload shows the loading indicator over the figures; the first load has "Loading…"
+        busy = self.query_one("#dash-body") if self.packs_table() is not None else None
 
         def counts_then_mastery() -> list[TopicMastery] | None:
             data = backend.dashboard(mastery=False)
@@ -90,12 +123,16 @@ class DashboardScreen(BaseScreen):
             shown.wait(timeout=2.0)
             return None if data.engine_note else backend.mastery()
 
-        self.run_job("mastery", counts_then_mastery, busy=self.query_one("#dash-body"))
+        self.run_job("mastery", counts_then_mastery, busy=busy)
 
-    def done_dashboard(self, data: Dashboard) -> None:
-        """Show freshly loaded figures."""
-        self.data = data
-        table = self.query_one("#dash-packs", DataTable)
+    def job_failed(self, name: str, error: BaseException | None) -> None:
+        """The first load failed: say why where "Loading…" was (the notification may be gone)."""
+        for placeholder in self.query("#dash-loading").results(Literal):
+            placeholder.show(start_failed(error, "load the dashboard"))
+
+    async def done_dashboard(self, data: Dashboard) -> None:
+        """Show freshly loaded figures (:attr:`data` is set once they are all in place)."""
+        table = self.packs_table() or await self._make_packs_table()
         table.loading = False
         table.clear()
         for pack in data.packs:
@@ -112,6 +149,7 @@ class DashboardScreen(BaseScreen):
         self.query_one("#dash-next", Literal).show(f"Next: {data.suggestion}" if data.suggestion else "")
         table.focus()
         self.query_one("#dash-body").loading = False  # mastery follows without hiding the counts
+        self.data = data
         self.call_after_refresh(self._figures_shown.set)
 
     def done_mastery(self, mastery: list[TopicMastery] | None) -> None:
@@ -126,8 +164,8 @@ class DashboardScreen(BaseScreen):
 
     def selected_pack(self) -> str | None:
         """Id of the pack under the cursor, if any."""
-        table = self.query_one("#dash-packs", DataTable)
-        if not table.row_count:
+        table = self.packs_table()
+        if table is None or not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 

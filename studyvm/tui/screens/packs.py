@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from studyvm.errors import describe
-from studyvm.tui.backend import FailedPack, PackSummary
+from studyvm.study.views import FailedPack, PackSummary
 from studyvm.tui.screens.base import BaseScreen
 from studyvm.tui.widgets.literal import Literal, lit_cell
 from studyvm.wording import plural

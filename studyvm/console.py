@@ -1,0 +1,45 @@
+"""The ``studyvm`` console script.
+
+With arguments it is the command line (:mod:`studyvm.cli`). Without any, it opens the terminal app
+on the dashboard straight away, doing what the root command does with no options (settings from
+the ``STUDYVM_*`` variables, the log, leftovers of killed installs) but without importing typer and
+every command's module first: the first paint comes about 70 ms sooner.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if sys.argv[1:]:
+        from studyvm.cli import main as command_line
+
+        command_line()
+        return
+    sys.exit(open_dashboard())
+
+
+def open_dashboard() -> int:
+    """``studyvm`` alone: the app on the dashboard; the exit code, errors reported as the command
+    line reports them (``studyvm: error: …``, never a traceback)."""
+    from studyvm.textsafe import guarded_streams
+
+    with guarded_streams():
+        try:
+            from studyvm.config import Settings
+            from studyvm.launch import prepare, run_app
+
+            settings = Settings.from_env()
+            prepare(settings)
+            return run_app(settings, screen="dashboard")
+        except BaseException as exc:
+            if isinstance(exc, SystemExit):
+                raise
+            from studyvm.cli.boundary import translate  # only now: the error path may load typer
+
+            exit_ = translate(exc)
+            if exit_ is None:
+                raise
+            return exit_.exit_code
