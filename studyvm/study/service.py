@@ -317,6 +317,11 @@ class StudyService(CardActions):
     # -- progress ------------------------------------------------------------------------------
     def stats(self) -> Stats:
         """Progress figures (:class:`studyvm.study.stats.Stats`)."""
+        conn = self.plain_sqlite()
+        if conn is not None:
+            from studyvm.study import statslite
+
+            return statslite.compute_stats(self, conn)
         from studyvm.study.stats import compute_stats
 
         with self.read() as session:

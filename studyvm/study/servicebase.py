@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, tzinfo
@@ -177,6 +178,12 @@ class ServiceBase:
         on a database server, where nothing is kept."""
         fast = self._review_path()
         return None if fast is None else fast.stamp()
+
+    def plain_sqlite(self) -> sqlite3.Connection | None:
+        """The review path's own SQLite connection, for reads in plain SQL (the statistics); ``None`` on
+        a database server. Used from the thread using the service, like every call."""
+        fast = self._review_path()
+        return None if fast is None else fast.conn
 
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
