@@ -42,6 +42,9 @@ def test_kept_figures_follow_own_and_other_answers(tmp_path: Path) -> None:
         two.answer(two.next_card(), rating=3)
         two.answer(two.next_card(), rating=3)
         assert one.today() == (1, 3) and _new_waiting(one) == 5  # another session's: read again
+        assert one.undo_action() is not None  # this service's undo, written through the engine
+        assert one.today() == (1, 2) and _new_waiting(one) == 6
+        one.answer(one.next_card(), rating=3)
         clock.advance(days=1)
         assert one.today() == (1, 0)  # a new day: yesterday's reviews keep the streak
         one.answer(one.next_card(), rating=3)
