@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from studyvm.store import hotpath
 from studyvm.store.states import QUEUE_NEW, QUEUE_SCHEDULED, STATE_NEW
@@ -53,6 +53,11 @@ def _local_date(column: str, offset_s: int, now: datetime) -> str:
     return f"date({column}, '{offset_s:+d} seconds')"
 
 
+def _naive_text(now: datetime) -> str:
+    """``now`` as naive UTC ISO text, for SQLite's ``julianday`` (a naive ``now`` is taken as UTC)."""
+    return (now.replace(tzinfo=None) - (now.utcoffset() or timedelta(0))).isoformat(" ")
+
+
 def has_pow(conn: sqlite3.Connection) -> bool:
     """Whether this SQLite has ``pow`` (asked once per connection)."""
     found = _POW.get(id(conn))
@@ -87,9 +92,8 @@ def card_counts(conn: sqlite3.Connection, learner: int, now: datetime) -> tuple[
 
 def _recall(now: datetime, factor: float, decay: float) -> tuple[str, list[object]]:
     """SQL and its parameters: fsrs retrievability now of a card (whole days since its last review)."""
-    naive = now.astimezone(UTC).replace(tzinfo=None)
     days = f"(julianday(?) - {_julian('last_review', now)})"
-    return f"pow(1 + ? * max(0, CAST({days} AS INTEGER)) / stability, ?)", [factor, naive.isoformat(" "), decay]
+    return f"pow(1 + ? * max(0, CAST({days} AS INTEGER)) / stability, ?)", [factor, _naive_text(now), decay]
 
 
 _REVIEWED = "learner_id = ? AND pack_id = ? AND state <> ? AND removed = 0"
@@ -122,7 +126,7 @@ def review_details(
     last review) of the reviewed cards of a pack (``question_ids``: of those questions only). With
     ``fsrs`` (factor, decay; needs :func:`has_pow`) SQL works out the retrievability, and the last two are
     ``None``; without, the retrievability is ``None``."""
-    naive = now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    naive = _naive_text(now)
     where, params = _REVIEWED, [learner, pack_id, STATE_NEW]
     if question_ids is not None:
         where += f" AND question_id IN ({', '.join('?' * len(question_ids))})"
