@@ -31,6 +31,7 @@ from studyvm.study.statsdata import (
     MasteryCount,
     Stats,
     assemble,
+    count_marks,
     exam_entry,
     fold_forecast,
     forecast_window,
@@ -144,21 +145,9 @@ def mastery_counts(
             pos = position_of.get(qid)
             if pos is not None and (pos not in last or at > last[pos][1]):
                 last[pos] = (score >= FULL, at)
-        own = per_pack.setdefault(pack.id, {}) if per_pack is not None else {}
-        for topic, n in counts.items():
-            by_topic.setdefault(topic, MasteryCount()).questions += n
-            if per_pack is not None:
-                own[topic] = MasteryCount(questions=n)
-        total = by_pack.setdefault(pack.id, MasteryCount(questions=len(topics)))
-        for pos, (right, _at) in last.items():
-            if pos >= len(topics):
-                continue
-            topic = by_topic[topics[pos]]
-            mine = own.get(topics[pos])
-            mastered = is_mastered(right, recall.get(pos), retention)
-            for count in (topic, total, mine) if mine is not None else (topic, total):
-                count.seen += 1
-                count.mastered += mastered
+        marks = {pos: is_mastered(right, recall.get(pos), retention) for pos, (right, _at) in last.items()}
+        own = per_pack.setdefault(pack.id, {}) if per_pack is not None else None
+        count_marks(marks, (pack.id, topics, counts), by_topic, by_pack, own)
     return by_topic, by_pack
 
 

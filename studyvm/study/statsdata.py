@@ -203,3 +203,30 @@ def assemble(
         mastered_by_pack=pack_counts,
         mastered_by_pack_topic=per_pack,
     )
+
+
+def count_marks(
+    marks: dict[int, Any],
+    pack: tuple[str, list[str], Counter[str]],
+    by_topic: dict[str, MasteryCount],
+    by_pack: dict[str, MasteryCount],
+    own: dict[str, MasteryCount] | None,
+) -> None:
+    """Add one pack (id, topic of each position, questions per topic) to the counts per topic and per
+    pack (``own``: that pack's topics, filled in), from ``marks``: position -> mastered, for every
+    question the learner answered (positions past the pack's end are left out)."""
+    pack_id, topics, counts = pack
+    size = len(topics)
+    topic_at = topics.__getitem__
+    seen = Counter(map(topic_at, [pos for pos in marks if pos < size]))
+    mastered = Counter(map(topic_at, [pos for pos, right in marks.items() if right and pos < size]))
+    for topic, n in counts.items():
+        shared = by_topic.setdefault(topic, MasteryCount())
+        shared.questions += n
+        shared.seen += seen[topic]
+        shared.mastered += mastered[topic]
+        if own is not None:
+            own[topic] = MasteryCount(mastered[topic], seen[topic], n)
+    total = by_pack.setdefault(pack_id, MasteryCount(questions=size))
+    total.seen += sum(seen.values())
+    total.mastered += sum(mastered.values())

@@ -10,7 +10,6 @@ topic, and looks at a card's last-review time only where a quiz or exam answer m
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from datetime import datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from studyvm.study.statsdata import (
     MasteryCount,
     Stats,
     assemble,
+    count_marks,
     exam_entry,
     fold_forecast,
     forecast_window,
@@ -102,33 +102,8 @@ def mastery_counts(
                 if pos not in marks or reviewed_at is None or at > reviewed_at:
                     marks[pos] = is_mastered(score >= FULL, recall, retention)
         own = per_pack.setdefault(pack.id, {}) if per_pack is not None else None
-        _count(marks, topics, counts, by_topic, own)
-        total = by_pack.setdefault(pack.id, MasteryCount(questions=len(topics)))
-        inside = [pos for pos in marks if pos < len(topics)]
-        total.seen += len(inside)
-        total.mastered += sum(1 for pos in inside if marks[pos])
+        count_marks(marks, (pack.id, topics, counts), by_topic, by_pack, own)
     return by_topic, by_pack
-
-
-def _count(
-    marks: dict[int, Any],
-    topics: list[str],
-    counts: Counter[str],
-    by_topic: dict[str, MasteryCount],
-    own: dict[str, MasteryCount] | None,
-) -> None:
-    """Add one pack's questions, seen and mastered per topic (``own``: that pack's topics, filled)."""
-    size = len(topics)
-    topic_at = topics.__getitem__
-    seen = Counter(map(topic_at, [pos for pos in marks if pos < size]))
-    mastered = Counter(map(topic_at, [pos for pos, right in marks.items() if right and pos < size]))
-    for topic, n in counts.items():
-        shared = by_topic.setdefault(topic, MasteryCount())
-        shared.questions += n
-        shared.seen += seen[topic]
-        shared.mastered += mastered[topic]
-        if own is not None:
-            own[topic] = MasteryCount(mastered[topic], seen[topic], n)
 
 
 def _details(
