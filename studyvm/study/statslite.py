@@ -98,7 +98,7 @@ def mastery_counts(
                 pos = position_of.get(qid)
                 if pos is None:
                     continue
-                rating, reviewed_at, recall = details.get(pos, (None, None, None))
+                _rating, reviewed_at, recall = details.get(pos, (None, None, None))
                 if pos not in marks or reviewed_at is None or at > reviewed_at:
                     marks[pos] = is_mastered(score >= FULL, recall, retention)
         own = per_pack.setdefault(pack.id, {}) if per_pack is not None else None
