@@ -294,3 +294,28 @@ def done_on(conn: sqlite3.Connection, learner: int, day: int) -> dict[str, tuple
         (learner, day),
     ).fetchall()
     return {pack: (new, review) for pack, new, review in rows}
+
+
+def streak_and_reviews(conn: sqlite3.Connection, learner: int, today: int) -> tuple[int, int]:
+    """(consecutive days with reviews ending ``today``, or yesterday if ``today`` has none yet; reviews
+    on ``today``), reading the day totals back from ``today`` only as far as the streak goes."""
+    rows = conn.execute(
+        "SELECT review_day, reviews FROM review_day_stats WHERE learner_id = ? AND review_day <= ? AND reviews > 0 "
+        "ORDER BY review_day DESC",
+        (learner, today),
+    )
+    reviews = streak = 0
+    expected = today
+    try:
+        for day, count in rows:
+            if day == today:
+                reviews = count
+            elif expected == today:  # none today yet: the streak may end yesterday
+                expected = today - 1
+            if day != expected:
+                break
+            streak += 1
+            expected -= 1
+    finally:
+        rows.close()  # an unfinished read must not hold its snapshot
+    return streak, reviews

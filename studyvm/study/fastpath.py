@@ -82,6 +82,14 @@ class ReviewPath:
         self._version = -1
         self._counted = -1
         """``data_version`` when today's counts were last read (see :meth:`counted_elsewhere`)."""
+        self._new: tuple[int, dict[str, int]] | None = None
+        """(``data_version``, pack id -> new cards waiting): read once, then kept up to date by :meth:`answer`."""
+        self._days: tuple[int, int, int, int] | None = None
+        """(``data_version``, day, streak, reviews that day) (see :meth:`today`), kept up to date by :meth:`answer`."""
+
+    def poll(self) -> int:
+        """SQLite's ``data_version`` now (one read per call of the service, shared by what it checks)."""
+        return hotpath.data_version(self.conn)
 
     def close(self) -> None:
         """Give the connection back."""
@@ -91,26 +99,34 @@ class ReviewPath:
         """Forget the queue (cards changed elsewhere); the next call rebuilds it."""
         self.queue = None
 
-    def fresh(self, now: datetime, pack: str | None) -> DueQueue:
+    def fresh(self, now: datetime, pack: str | None, version: int | None = None, ahead: Any = None) -> DueQueue:
         """The queue for ``pack`` (``None``: every pack), rebuilt first if cards changed elsewhere, the
-        pack is another one or ``now`` nears its horizon."""
-        version = hotpath.data_version(self.conn)
+        pack is another one or ``now`` nears its horizon (``version``: :meth:`poll`, if just read;
+        ``ahead``: the column value of ``now`` + the learn-ahead window, if already made)."""
+        if version is None:
+            version = self.poll()
         queue = self.queue
         if (
             queue is None
             or version != self._version
             or queue.pack != pack
-            or hotpath.text_of(now + repo.LEARN_AHEAD) > queue.horizon
+            or (hotpath.text_of(now + repo.LEARN_AHEAD) if ahead is None else ahead) > queue.horizon
         ):
-            queue = self.queue = self._build(now, pack)
+            queue = self.queue = self._build(now, pack, version)
             self._version = version
         return queue
 
-    def _build(self, now: datetime, pack: str | None) -> DueQueue:
+    def new_counts(self, version: int) -> dict[str, int]:
+        """Pack id -> new cards waiting (a read of the index only when another connection committed)."""
+        if self._new is None or self._new[0] != version:
+            self._new = (version, hotpath.new_counts(self.conn, self.learner))
+        return self._new[1]
+
+    def _build(self, now: datetime, pack: str | None, version: int) -> DueQueue:
         horizon = hotpath.text_of(now + repo.LEARN_AHEAD + HORIZON)
         conn, learner, exclude = self.conn, self.learner, self.exclude
         scheduled = hotpath.scheduled(conn, learner, horizon, pack, exclude)
-        counts = {p: n for p, n in hotpath.new_counts(conn, learner).items() if p not in exclude}
+        counts = {p: n for p, n in self.new_counts(version).items() if p not in exclude}
 
         def resolve(ids: list[int]) -> dict[int, tuple[str, str, int]]:
             return hotpath.card_meta(conn, ids)
@@ -121,16 +137,16 @@ class ReviewPath:
         return DueQueue(horizon, pack, scheduled, counts, resolve, refill)  # details read when needed
 
     def next(
-        self, now: datetime, pack: str | None, allowed: Allowance
+        self, now: datetime, pack: str | None, allowed: Allowance, version: int | None = None
     ) -> tuple[tuple[str, int, str, int], tuple[int, int]] | None:
         """((pack id, card id, question id, state), (due, new) counts) of the next card within the
-        daily limits ``allowed``, or ``None``."""
-        queue = self.fresh(now, pack)
-        at = hotpath.text_of(now)
+        daily limits ``allowed``, or ``None`` (``version``: :meth:`poll`, if just read)."""
+        at, ahead = hotpath.text_of(now), hotpath.text_of(now + repo.LEARN_AHEAD)
+        queue = self.fresh(now, pack, version, ahead)
         new_left, reviews_left = allowed.new_left(pack), allowed.reviews_left(pack)
         picked = queue.next(
             at,
-            hotpath.text_of(now + repo.LEARN_AHEAD),
+            ahead,
             new_left > 0,
             reviews_left > 0,
             no_new=allowed.blocked("new"),
@@ -144,34 +160,51 @@ class ReviewPath:
     def counts_by_pack(self, now: datetime, packs: list[str]) -> dict[str, tuple[int, int]]:
         """Pack id -> (cards due by ``now``, new cards waiting), daily limits aside: index-only counts."""
         at = hotpath.text_of(now)
-        new = hotpath.new_counts(self.conn, self.learner)
+        new = self.new_counts(self.poll())
         return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
 
     def new_day(self, now: datetime, day: int) -> dict[str, tuple[int, int]]:
         """Start a day: put back the cards whose burial is over; pack id -> (new cards, reviews) done
         on ``day``."""
-        with hotpath.write(self.conn):
-            hotpath.unbury(self.conn, self.learner, hotpath.text_of(now))
-        self.invalidate()
+        at = hotpath.text_of(now)
+        # Most days nothing is buried: a read then spares a write transaction (and its lock).
+        if hotpath.burial_over(self.conn, self.learner, at):
+            with hotpath.write(self.conn):
+                hotpath.unbury(self.conn, self.learner, at)
+            self.invalidate()
+            self._new = None
         return self.done_on(day)
 
-    def done_on(self, day: int) -> dict[str, tuple[int, int]]:
+    def done_on(self, day: int, version: int | None = None) -> dict[str, tuple[int, int]]:
         """Pack id -> (new cards introduced, review cards reviewed) on ``day``, read now."""
-        self._counted = hotpath.data_version(self.conn)
+        self._counted = self.poll() if version is None else version
         return hotpath.done_on(self.conn, self.learner, day)
 
     def stamp(self) -> tuple[int, int]:
         """(commits by other connections, changes made by this one): moves with any change to the database."""
         return hotpath.data_version(self.conn), self.conn.total_changes
 
-    def counted_elsewhere(self) -> bool:
+    def counted_elsewhere(self, version: int | None = None) -> bool:
         """Whether another connection (another session, an undo) has committed since the day's counts
-        were read: they are read again then."""
-        return hotpath.data_version(self.conn) != self._counted
+        were read: they are read again then (``version``: :meth:`poll`, if just read)."""
+        return (self.poll() if version is None else version) != self._counted
 
-    def reviews_by_day(self) -> dict[int, int]:
-        """Local day -> reviews, for the days the learner reviewed."""
-        return {day: reviews for day, reviews, _new in hotpath.day_totals(self.conn, self.learner)}
+    def today(self, day: int) -> tuple[int, int]:
+        """(streak in days, reviews on ``day``): read again only when another connection has committed
+        (this one's answers are added as they are recorded)."""
+        version = self.poll()
+        kept = self._days
+        if kept is None or kept[0] != version or kept[1] != day:
+            streak, reviews = hotpath.streak_and_reviews(self.conn, self.learner, day)
+            kept = self._days = (version, day, streak, reviews)
+        return kept[2], kept[3]
+
+    def _counted_today(self, day: int) -> None:
+        """Add one answer of this connection to the kept streak and reviews of ``day``."""
+        kept = self._days
+        if kept is not None and kept[1] == day:
+            _version, _day, streak, reviews = kept
+            self._days = (kept[0], day, streak + (reviews == 0), reviews + 1)
 
     def answer(
         self,
@@ -215,6 +248,9 @@ class ReviewPath:
                 hotpath.clear_mistakes(conn, learner, pack_id, qid)
             else:
                 hotpath.record_mistake(conn, learner, pack_id, qid, log["now"], mistake[0], mistake[1])
+        self._counted_today(log["day"])
+        if card.queue == repo.QUEUE_NEW and self._new is not None and self._new[1].get(pack_id):
+            self._new[1][pack_id] -= 1
         if self.queue is not None:
             self.queue.answered(
                 pack_id,

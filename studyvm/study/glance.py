@@ -75,13 +75,12 @@ def _read(
     if any(hotpath.synced_hash(conn, learner, pid) != hotpath.ids_fingerprint(ids) for pid, ids in packs.items()):
         return None
     today = day_of(now, tz)
-    days = {day: (reviews, new) for day, reviews, new in hotpath.day_totals(conn, learner)}
     allowed = Allowance(limits, hotpath.done_on(conn, learner, today), tuple(packs))
     new = hotpath.new_counts(conn, learner)
     counts = {
         pid: (hotpath.due_count(conn, learner, pid, at), min(allowed.new_left(pid), new.get(pid, 0))) for pid in packs
     }
-    return counts, streak(set(days), today), days.get(today, (0, 0))[0]
+    return counts, *hotpath.streak_and_reviews(conn, learner, today)
 
 
 def glance_for(settings: Settings, catalog_packs: dict, **service_options: Any) -> Glance | None:

@@ -117,10 +117,9 @@ def show_counts(data: Dashboard, counts: dict[str, tuple[int, int]], streak: int
 
 def fill_mastery(service: StudyService, data: Dashboard) -> None:
     """Mastery per topic (mastered N of M, see :func:`studyvm.study.stats.is_mastered`), weakest first."""
-    from studyvm.study.stats import mastery_counts
+    from studyvm.study.stats import topic_mastery
 
-    with service.read() as session:
-        by_topic, _ = mastery_counts(service, session, service.learner_id)
+    by_topic = topic_mastery(service)
     rows = [TopicMastery(topic, c.fraction, c.questions, c.mastered, c.seen) for topic, c in by_topic.items()]
     data.mastery = sorted(rows, key=lambda m: (m.mastery, m.topic))
 

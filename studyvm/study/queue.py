@@ -24,7 +24,8 @@ STATE_REVIEW = 2
 _LAST = 1 << 62
 """Larger than any card id: ``(moment, _LAST)`` sorts after every entry due at ``moment``."""
 _BATCH = 64
-"""Cards whose details are read at once when looking past review cards."""
+"""Cards whose details are read at once: one query serves this many cards shown (and the search
+past review cards when only learning ones may come)."""
 
 Meta = tuple[str, str, int]
 """A card's (pack id, question id, fsrs state)."""
@@ -72,11 +73,10 @@ class DueQueue:
         """(index, card id) of the first entry due by ``until`` (a learning one if ``learning_only``, or
         if its pack is in ``no_reviews``)."""
         end = bisect_right(self._due, (until, _LAST))
-        batch = _BATCH if learning_only or no_reviews else 1
         for at in range(start, end):
             card_id = self._due[at][1]
             if card_id not in self._meta:
-                self._meta_of(at, min(end, at + batch))
+                self._meta_of(at, min(end, at + _BATCH))
             pack, _qid, state = self._meta[card_id]
             if state != STATE_REVIEW or not (learning_only or pack in no_reviews):
                 return at, card_id

@@ -51,10 +51,11 @@ class StudyService(CardActions):
         if pack_id is not None:
             self.pack(pack_id)
         now = self.clock()
-        allowed = self._limits(now)
         fast = self._review_path()
+        version = None if fast is None else fast.poll()  # one read of it serves the limits and the queue
+        allowed = self._limits(now, version)
         if fast is not None:
-            found = fast.next(now, pack_id, allowed)
+            found = fast.next(now, pack_id, allowed, version)
             if found is None:
                 return None
             (pid, card_id, qid, state), counts = found
@@ -122,7 +123,7 @@ class StudyService(CardActions):
         now = self.clock()
         allowed = self._limits(now)
         fast = self._review_path()
-        if fast is not None:  # the review queue holds both (and is then ready for the first card)
+        if fast is not None:  # index-only counts, and the new ones kept between calls
             counts = fast.counts_by_pack(now, list(self.packs))
         else:
             with self.read() as session:
@@ -320,6 +321,11 @@ class StudyService(CardActions):
     # -- progress ------------------------------------------------------------------------------
     def stats(self) -> Stats:
         """Progress figures (:class:`studyvm.study.stats.Stats`)."""
+        conn = self.plain_sqlite()
+        if conn is not None:
+            from studyvm.study import statslite
+
+            return statslite.compute_stats(self, conn)
         from studyvm.study.stats import compute_stats
 
         with self.read() as session:
@@ -327,17 +333,15 @@ class StudyService(CardActions):
 
     def today(self) -> tuple[int, int]:
         """(streak in days, reviews today): what the dashboard shows of the learner's history."""
-        from studyvm.study.glance import streak
-
         today = day_of(self.clock(), self.tz)
         fast = self._review_path()
         if fast is not None:
-            days = fast.reviews_by_day()
-        else:
-            from studyvm.study.stats import days_reviewed
+            return fast.today(today)
+        from studyvm.study.glance import streak
+        from studyvm.study.stats import days_reviewed
 
-            with self.read() as session:
-                days = days_reviewed(session, self.learner_id)
+        with self.read() as session:
+            days = days_reviewed(session, self.learner_id)
         return streak(set(days), today), days.get(today, 0)
 
     def report(self, pack_id: str | None = None) -> Report:

@@ -216,6 +216,12 @@ class ServiceBase:
             if hotpath.data_version(fast.conn) == first:
                 return first, second
 
+    def plain_sqlite(self) -> sqlite3.Connection | None:
+        """The review path's own SQLite connection, for reads in plain SQL (the statistics); ``None`` on
+        a database server. Used from the thread using the service, like every call."""
+        fast = self._review_path()
+        return None if fast is None else fast.conn
+
     def read(self) -> Session:
         """A read-only session (callers use it as a context manager).
 
@@ -226,19 +232,19 @@ class ServiceBase:
             self._reader = self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         return Session(self._reader)
 
-    def _limits(self, now: datetime) -> Allowance:
+    def _limits(self, now: datetime, version: int | None = None) -> Allowance:
         """What the daily limits still allow, per pack. Counted from the database, so another
         session of the learner counts too: on SQLite again whenever another connection has committed
         (this service's own answers are added by :meth:`answer`), on a server at every call. A new
-        day also puts buried cards back."""
+        day also puts buried cards back. ``version``: the review path's ``poll()``, if just read."""
         day = day_of(now, self.tz)
         fast = self._review_path()
         today = self._today
         same_day = today is not None and today[0] == day
-        if today is not None and same_day and fast is not None and not fast.counted_elsewhere():
+        if today is not None and same_day and fast is not None and not fast.counted_elsewhere(version):
             return today[1]  # nothing changed but this service's own answers, counted as they came
         if fast is not None:
-            done = fast.done_on(day) if same_day else fast.new_day(now, day)
+            done = fast.done_on(day, version) if same_day else fast.new_day(now, day)
         else:
             if not same_day:
                 with write_session(self.engine) as writer:

@@ -8,14 +8,11 @@ live in the packs, not in the database.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, ColumnElement, CursorResult, Integer, Row, cast, func, literal, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, CursorResult, Integer, cast, func, literal, select, type_coerce
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,8 +27,20 @@ from studyvm.store.models import (
     ReviewDayStats,
 )
 from studyvm.store.repo import table_of
-from studyvm.study.glance import streak  # noqa: F401  (kept here: part of this module's figures)
 from studyvm.study.scheduling import day_of, retrievability
+from studyvm.study.statsdata import (
+    MasteryCount,
+    Stats,
+    assemble,
+    count_marks,
+    exam_entry,
+    fold_forecast,
+    forecast_window,
+    is_mastered,
+    layout,
+    positions_of,
+    shares,
+)
 from studyvm.wording import plural
 
 if TYPE_CHECKING:
@@ -41,68 +50,6 @@ CARD = table_of(CardState)
 DAY = table_of(ReviewDayStats)
 ATTEMPT = table_of(Attempt)
 ANSWER = table_of(AttemptAnswer)
-FORECAST_DAYS = 30
-HEATMAP_DAYS = 365
-RETENTION_DAYS = 30
-
-
-@dataclass
-class MasteryCount:
-    """Questions of a topic (or pack): how many are mastered, how many were ever answered."""
-
-    mastered: int = 0
-    seen: int = 0
-    questions: int = 0
-
-    @property
-    def fraction(self) -> float:
-        """Share mastered, 0..1 (unseen questions count as not mastered)."""
-        return self.mastered / self.questions if self.questions else 0.0
-
-    def as_json(self) -> dict[str, Any]:
-        """``{"mastered", "seen", "questions", "share"}``."""
-        return {**asdict(self), "share": round(self.fraction, 4)}
-
-
-@dataclass
-class Stats:
-    """What ``studyvm stats`` shows; :meth:`as_json` is the ``--json`` output."""
-
-    learner: str
-    reviews_total: int
-    reviews_today: int
-    due_now: int
-    new_available: int
-    by_topic: dict[str, float]
-    """Topic -> share of its questions mastered, 0..1 (see :func:`is_mastered`)."""
-    by_pack: dict[str, float]
-    exams: list[dict[str, Any]]
-    """Finished exams, oldest first: id, date, score, max_score, percent, passed, cbm_score."""
-    forecast: dict[str, int]
-    """Local date -> cards falling due that day, for the next 30 days (today includes overdue)."""
-    heatmap: dict[str, int]
-    """Local date -> reviews, for days with reviews in the last year."""
-    streak: int
-    """Consecutive days with reviews, ending today (or yesterday, if none yet today)."""
-    retention: float | None
-    """Share of review-state cards recalled (not Again) in the last 30 days."""
-    mastered_by_topic: dict[str, MasteryCount] = field(default_factory=dict)
-    """Topic -> mastered N of M questions (and how many were ever answered)."""
-    mastered_by_pack: dict[str, MasteryCount] = field(default_factory=dict)
-    mastered_by_pack_topic: dict[str, dict[str, MasteryCount]] = field(default_factory=dict)
-    """Pack id -> topic -> counts (a topic name two packs share is counted apart here)."""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        """A JSON-able dict."""
-        data = asdict(self)
-        data.pop("extra")
-        data["mastered_by_topic"] = {t: c.as_json() for t, c in self.mastered_by_topic.items()}
-        data["mastered_by_pack"] = {p: c.as_json() for p, c in self.mastered_by_pack.items()}
-        data["mastered_by_pack_topic"] = {
-            p: {t: c.as_json() for t, c in topics.items()} for p, topics in self.mastered_by_pack_topic.items()
-        }
-        return data
 
 
 def days_since(column: ColumnElement[datetime], now: datetime, dialect: str) -> ColumnElement[float | Decimal]:
@@ -167,34 +114,6 @@ def _recall_by_position(svc: StudyService, session: Session, learner: int, pack_
     return {pos: retrievability(svc.scheduler, s, d) for pos, s, d in rows}
 
 
-def _layout(svc: StudyService, pack: Any) -> tuple[list[str], Counter]:
-    """(topic of each position, questions per topic), cached per pack."""
-    cache = svc.caches.setdefault("layouts", {})
-    if pack.id not in cache:
-        topics = pack.index.topics
-        cache[pack.id] = (topics, Counter(topics))
-    return cache[pack.id]
-
-
-def _positions(svc: StudyService, pack: Any) -> dict[str, int]:
-    """Question id -> position, cached per pack (built only when the learner has quiz answers)."""
-    cache = svc.caches.setdefault("positions", {})
-    if pack.id not in cache:
-        cache[pack.id] = {qid: i for i, qid in enumerate(pack.index.ids)}
-    return cache[pack.id]
-
-
-def is_mastered(last_right: bool, recall: float | None, retention: float) -> bool:
-    """The definition of mastery, for one question.
-
-    Mastered when the learner's last answer to it (a review, a quiz or an exam answer) was right
-    (a review rated Hard, Good or Easy; a quiz or exam answer with full credit) *and* its fsrs
-    retrievability now is at least the desired retention. A question never reviewed has no
-    retrievability and is not mastered; neither is one last failed, however recently.
-    """
-    return last_right and recall is not None and recall >= retention
-
-
 def mastery_counts(
     svc: StudyService,
     session: Session,
@@ -217,31 +136,19 @@ def mastery_counts(
     for pack in svc.packs.values():
         if pack_id is not None and pack.id != pack_id:
             continue
-        topics, counts = _layout(svc, pack)
+        topics, counts = layout(svc, pack)
         recall = _recall_by_position(svc, session, learner, pack.id)
         reviewed = repo.last_review_ratings(learner, pack.id, session=session)
         last: dict[int, tuple[bool, Any]] = {pos: (rating > 1, at) for pos, (rating, at) in reviewed.items()}
         quizzed = [(qid, score, at) for (p, qid), (score, at) in attempts.items() if p == pack.id]
-        position_of = _positions(svc, pack) if quizzed else {}
+        position_of = positions_of(svc, pack) if quizzed else {}
         for qid, score, at in quizzed:
             pos = position_of.get(qid)
             if pos is not None and (pos not in last or at > last[pos][1]):
                 last[pos] = (score >= FULL, at)
-        own = per_pack.setdefault(pack.id, {}) if per_pack is not None else {}
-        for topic, n in counts.items():
-            by_topic.setdefault(topic, MasteryCount()).questions += n
-            if per_pack is not None:
-                own[topic] = MasteryCount(questions=n)
-        total = by_pack.setdefault(pack.id, MasteryCount(questions=len(topics)))
-        for pos, (right, _at) in last.items():
-            if pos >= len(topics):
-                continue
-            topic = by_topic[topics[pos]]
-            mine = own.get(topics[pos])
-            mastered = is_mastered(right, recall.get(pos), retention)
-            for count in (topic, total, mine) if mine is not None else (topic, total):
-                count.seen += 1
-                count.mastered += mastered
+        marks = {pos: is_mastered(right, recall.get(pos), retention) for pos, (right, _at) in last.items()}
+        own = per_pack.setdefault(pack.id, {}) if per_pack is not None else None
+        count_marks(marks, (pack.id, topics, counts), by_topic, by_pack, own)
     return by_topic, by_pack
 
 
@@ -251,11 +158,6 @@ def mastery(
     """(topic -> share mastered, pack -> share mastered), 0..1 (see :func:`is_mastered`)."""
     by_topic, by_pack = mastery_counts(svc, session, learner, pack_id)
     return shares(by_topic), shares(by_pack)
-
-
-def shares(counts: dict[str, MasteryCount]) -> dict[str, float]:
-    """Key -> share mastered, rounded to 4 places."""
-    return {key: round(count.fraction, 4) for key, count in counts.items()}
 
 
 def exam_history(session: Session, learner: int) -> list[dict[str, Any]]:
@@ -272,18 +174,7 @@ def exam_history(session: Session, learner: int) -> list[dict[str, Any]]:
         .where(ATTEMPT.c.learner_id == learner, ATTEMPT.c.kind == "exam", ATTEMPT.c.finished_at.is_not(None))
         .order_by(ATTEMPT.c.finished_at)
     ).all()
-    return [
-        {
-            "id": r.id,
-            "date": r.finished_at.isoformat(),
-            "score": r.score,
-            "max_score": r.max_score,
-            "percent": round(100.0 * r.score / r.max_score, 1) if r.max_score else 0.0,
-            "passed": bool(r.passed),
-            "cbm_score": r.cbm_score,
-        }
-        for r in rows
-    ]
+    return [exam_entry(r.id, r.finished_at, r.score, r.max_score, bool(r.passed), r.cbm_score) for r in rows]
 
 
 def days_reviewed(session: Session, learner: int) -> dict[int, int]:
@@ -296,21 +187,23 @@ def days_reviewed(session: Session, learner: int) -> dict[int, int]:
 
 def mastery_by_topic(svc: StudyService) -> dict[str, float]:
     """Topic -> mastery over the loaded packs (see :func:`mastery`)."""
+    return shares(topic_mastery(svc))
+
+
+def topic_mastery(svc: StudyService) -> dict[str, MasteryCount]:
+    """Topic -> mastered N of M over the loaded packs: on SQLite through the review path's connection."""
+    conn = svc.plain_sqlite()
+    if conn is not None:
+        from studyvm.study import statslite
+
+        return statslite.topic_mastery(svc, conn)
     with svc.read() as session:
-        return mastery(svc, session, svc.learner_id)[0]
-
-
-def _retention(days: Sequence[Row[int, int, int, int]], today: int) -> float | None:
-    """Share of review-state cards recalled over the last :data:`RETENTION_DAYS` (``None``: none reviewed)."""
-    recent = [d for d in days if d.review_day > today - RETENTION_DAYS]
-    reviewed = sum(d.review_cards for d in recent)
-    return round(1 - sum(d.lapses for d in recent) / reviewed, 4) if reviewed else None
+        return mastery_counts(svc, session, svc.learner_id)[0]
 
 
 def _forecast(svc: StudyService, session: Session, now: datetime, today: int) -> dict[str, int]:
     """Local date -> cards falling due, for the next :data:`FORECAST_DAYS` (overdue ones count today)."""
-    offset = int((now.astimezone(svc.tz).utcoffset() or timedelta(0)).total_seconds())
-    horizon = now.astimezone(svc.tz).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=FORECAST_DAYS)
+    offset, horizon = forecast_window(svc, now)
     day_col = local_date(CARD.c.due, offset, session.get_bind().dialect.name)
     upcoming: dict[str, int] = dict(
         session.execute(
@@ -319,13 +212,7 @@ def _forecast(svc: StudyService, session: Session, now: datetime, today: int) ->
             .group_by(day_col)
         ).all()
     )
-    start = date.fromordinal(today)
-    forecast = {(start + timedelta(days=i)).isoformat(): 0 for i in range(FORECAST_DAYS)}
-    for day, count in upcoming.items():
-        key = max(str(day), start.isoformat())  # overdue cards are due today
-        if key in forecast:
-            forecast[key] += count
-    return forecast
+    return fold_forecast(upcoming, today)
 
 
 def compute_stats(svc: StudyService, session: Session) -> Stats:
@@ -336,8 +223,6 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
     days = session.execute(
         select(DAY.c.review_day, DAY.c.reviews, DAY.c.review_cards, DAY.c.lapses).where(DAY.c.learner_id == learner)
     ).all()
-    total = sum(d.reviews for d in days)
-    per_day = {d.review_day: d.reviews for d in days if d.reviews > 0}
     mine_card = CARD.c.learner_id == learner
     due_now = session.execute(
         select(func.count()).select_from(CARD).where(mine_card, CARD.c.queue == QUEUE_SCHEDULED, CARD.c.due <= now)
@@ -347,24 +232,14 @@ def compute_stats(svc: StudyService, session: Session) -> Stats:
     ).scalar_one()
     per_pack: dict[str, dict[str, MasteryCount]] = {}
     topic_counts, pack_counts = mastery_counts(svc, session, learner, per_pack=per_pack)
-    by_topic, by_pack = shares(topic_counts), shares(pack_counts)
-    year = {d: n for d, n in per_day.items() if d > today - HEATMAP_DAYS}
-    return Stats(
-        learner=svc.settings.learner,
-        reviews_total=total,
-        reviews_today=per_day.get(today, 0),
-        due_now=due_now,
-        new_available=new_available,
-        by_topic=by_topic,
-        by_pack=by_pack,
-        exams=exam_history(session, learner),
-        forecast=_forecast(svc, session, now, today),
-        heatmap={date.fromordinal(d).isoformat(): n for d, n in sorted(year.items())},
-        streak=streak(set(per_day), today),
-        retention=_retention(days, today),
-        mastered_by_topic=topic_counts,
-        mastered_by_pack=pack_counts,
-        mastered_by_pack_topic=per_pack,
+    return assemble(
+        svc,
+        today,
+        days,
+        (due_now, new_available),
+        (topic_counts, pack_counts, per_pack),
+        exam_history(session, learner),
+        _forecast(svc, session, now, today),
     )
 
 
