@@ -45,12 +45,6 @@ def from_stamp(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-# The names from before 0007, when the times were text: study/ still calls them (same values).
-text_of = stamp_of
-to_text = to_stamp
-from_text = from_stamp
-
-
 def _as_text(moment: datetime) -> str:
     """A datetime as the naive UTC text SQLAlchemy writes (``mistake.at`` is still text)."""
     if moment.tzinfo is not None:
@@ -269,13 +263,6 @@ def burial_over(conn: sqlite3.Connection, learner: int, now: int) -> bool:
         ).fetchone()
         is not None
     )
-
-
-def day_totals(conn: sqlite3.Connection, learner: int) -> list[tuple[int, int, int]]:
-    """(local day, reviews, new cards) of every day the learner reviewed."""
-    return conn.execute(
-        "SELECT review_day, reviews, new_cards FROM review_day_stats WHERE learner_id = ? AND reviews > 0", (learner,)
-    ).fetchall()
 
 
 def unbury(conn: sqlite3.Connection, learner: int, now: int) -> int:

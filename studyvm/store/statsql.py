@@ -5,9 +5,8 @@ still runs), without building statements or processing results row by row: on a 
 statements cost more to build than to run, on a large one each card's last-review time cost more
 to turn into a datetime than to read. Every function here reads only.
 
-``card_state``'s times are compared in SQL in whatever form the column holds them: text in
-SQLAlchemy's format, or integer microseconds (:func:`studyvm.store.hotpath.text_of` says which),
-so the SQL below follows that one function.
+``card_state``'s times are integer microseconds since the epoch (migration 0007), so the SQL below
+turns them into Julian days and local dates arithmetically.
 """
 
 from __future__ import annotations
@@ -34,23 +33,14 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
-def _micros(sample: object) -> bool:
-    """Whether ``card_state``'s times are integer microseconds (else SQLAlchemy's text)."""
-    return isinstance(sample, int)
+def _julian(column: str) -> str:
+    """SQL: ``column`` (a ``card_state`` time, integer microseconds) as a Julian day number."""
+    return f"({column} / 86400000000.0 + 2440587.5)"
 
 
-def _julian(column: str, now: datetime) -> str:
-    """SQL: ``column`` (a ``card_state`` time) as a Julian day number."""
-    if _micros(hotpath.text_of(now)):
-        return f"({column} / 86400000000.0 + 2440587.5)"
-    return f"julianday({column})"
-
-
-def _local_date(column: str, offset_s: int, now: datetime) -> str:
-    """SQL: the ``YYYY-MM-DD`` local date of a ``card_state`` time."""
-    if _micros(hotpath.text_of(now)):
-        return f"date({column} / 1000000, 'unixepoch', '{offset_s:+d} seconds')"
-    return f"date({column}, '{offset_s:+d} seconds')"
+def _local_date(column: str, offset_s: int) -> str:
+    """SQL: the ``YYYY-MM-DD`` local date of a ``card_state`` time, ``offset_s`` east of UTC."""
+    return f"date({column} / 1000000, 'unixepoch', '{offset_s:+d} seconds')"
 
 
 def _naive_text(now: datetime) -> str:
@@ -82,7 +72,7 @@ def card_counts(conn: sqlite3.Connection, learner: int, now: datetime) -> tuple[
     """(scheduled cards due by ``now``, new cards), over every pack of the learner (index-only counts)."""
     due = conn.execute(
         "SELECT count(*) FROM card_state WHERE learner_id = ? AND queue = ? AND due <= ?",
-        (learner, QUEUE_SCHEDULED, hotpath.text_of(now)),
+        (learner, QUEUE_SCHEDULED, hotpath.stamp_of(now)),
     ).fetchone()[0]
     new = conn.execute(
         "SELECT count(*) FROM card_state WHERE learner_id = ? AND queue = ?", (learner, QUEUE_NEW)
@@ -92,7 +82,7 @@ def card_counts(conn: sqlite3.Connection, learner: int, now: datetime) -> tuple[
 
 def _recall(now: datetime, factor: float, decay: float) -> tuple[str, list[object]]:
     """SQL and its parameters: fsrs retrievability now of a card (whole days since its last review)."""
-    days = f"(julianday(?) - {_julian('last_review', now)})"
+    days = f"(julianday(?) - {_julian('last_review')})"
     return f"pow(1 + ? * max(0, CAST({days} AS INTEGER)) / stability, ?)", [factor, _naive_text(now), decay]
 
 
@@ -132,7 +122,7 @@ def review_details(
         where += f" AND question_id IN ({', '.join('?' * len(question_ids))})"
         params += list(question_ids)
     if fsrs is None:
-        days = f"julianday(?) - {_julian('last_review', now)}"
+        days = f"julianday(?) - {_julian('last_review')}"
         sql = f"SELECT position, last_rating, last_review, NULL, stability, {days} FROM card_state WHERE {where}"
         return conn.execute(sql, [naive, *params]).fetchall()
     recall, args = _recall(now, *fsrs)
@@ -165,18 +155,18 @@ def due_by_date(
     conn: sqlite3.Connection, learner: int, horizon: datetime, offset_s: int, now: datetime
 ) -> dict[str, int]:
     """Local date (``YYYY-MM-DD``, ``offset_s`` from UTC) -> scheduled cards falling due before ``horizon``."""
-    day = _local_date("due", offset_s, now)
+    day = _local_date("due", offset_s)
     return dict(
         conn.execute(
             f"SELECT {day}, count(*) FROM card_state WHERE learner_id = ? AND queue = ? AND due < ? GROUP BY {day}",
-            (learner, QUEUE_SCHEDULED, hotpath.text_of(horizon)),
+            (learner, QUEUE_SCHEDULED, hotpath.stamp_of(horizon)),
         ).fetchall()
     )
 
 
 def card_time(value: object) -> datetime | None:
     """A ``card_state`` time as read here, as an aware UTC datetime."""
-    return None if value is None else hotpath.from_text(value)  # type: ignore[arg-type]
+    return None if value is None else hotpath.from_stamp(value)  # type: ignore[arg-type]
 
 
 def _utc(value: str | datetime) -> datetime:

@@ -52,7 +52,7 @@ def _row(r: tuple) -> repo.CardRow:
         last_rating,
     ) = r
     fields = CardFields(
-        state, step, stability, difficulty, hotpath.from_text(due), hotpath.from_text(last), reps, lapses
+        state, step, stability, difficulty, hotpath.from_stamp(due), hotpath.from_stamp(last), reps, lapses
     )
     return repo.CardRow(
         id=card_id,
@@ -63,7 +63,7 @@ def _row(r: tuple) -> repo.CardRow:
         suspended=bool(suspended),
         leech=bool(leech),
         removed=bool(removed),
-        buried_until=hotpath.from_text(buried),
+        buried_until=hotpath.from_stamp(buried),
         last_rating=last_rating,
     )
 
@@ -110,7 +110,7 @@ class ReviewPath:
             queue is None
             or version != self._version
             or queue.pack != pack
-            or (hotpath.text_of(now + repo.LEARN_AHEAD) if ahead is None else ahead) > queue.horizon
+            or (hotpath.stamp_of(now + repo.LEARN_AHEAD) if ahead is None else ahead) > queue.horizon
         ):
             queue = self.queue = self._build(now, pack, version)
             self._version = version
@@ -123,7 +123,7 @@ class ReviewPath:
         return self._new[1]
 
     def _build(self, now: datetime, pack: str | None, version: int) -> DueQueue:
-        horizon = hotpath.text_of(now + repo.LEARN_AHEAD + HORIZON)
+        horizon = hotpath.stamp_of(now + repo.LEARN_AHEAD + HORIZON)
         conn, learner, exclude = self.conn, self.learner, self.exclude
         scheduled = hotpath.scheduled(conn, learner, horizon, pack, exclude)
         counts = {p: n for p, n in self.new_counts(version).items() if p not in exclude}
@@ -141,7 +141,7 @@ class ReviewPath:
     ) -> tuple[tuple[str, int, str, int], tuple[int, int]] | None:
         """((pack id, card id, question id, state), (due, new) counts) of the next card within the
         daily limits ``allowed``, or ``None`` (``version``: :meth:`poll`, if just read)."""
-        at, ahead = hotpath.text_of(now), hotpath.text_of(now + repo.LEARN_AHEAD)
+        at, ahead = hotpath.stamp_of(now), hotpath.stamp_of(now + repo.LEARN_AHEAD)
         queue = self.fresh(now, pack, version, ahead)
         new_left, reviews_left = allowed.new_left(pack), allowed.reviews_left(pack)
         picked = queue.next(
@@ -159,14 +159,14 @@ class ReviewPath:
 
     def counts_by_pack(self, now: datetime, packs: list[str]) -> dict[str, tuple[int, int]]:
         """Pack id -> (cards due by ``now``, new cards waiting), daily limits aside: index-only counts."""
-        at = hotpath.text_of(now)
+        at = hotpath.stamp_of(now)
         new = self.new_counts(self.poll())
         return {p: (hotpath.due_count(self.conn, self.learner, p, at), new.get(p, 0)) for p in packs}
 
     def new_day(self, now: datetime, day: int) -> dict[str, tuple[int, int]]:
         """Start a day: put back the cards whose burial is over; pack id -> (new cards, reviews) done
         on ``day``."""
-        at = hotpath.text_of(now)
+        at = hotpath.stamp_of(now)
         # Most days nothing is buried: a read then spares a write transaction (and its lock).
         if hotpath.burial_over(self.conn, self.learner, at):
             with hotpath.write(self.conn):
@@ -256,7 +256,7 @@ class ReviewPath:
                 pack_id,
                 card.id,
                 qid,
-                (card.fields.state, hotpath.to_text(card.fields.due)),
-                (done.fields.state, hotpath.to_text(done.fields.due), values["queue"] == repo.QUEUE_SCHEDULED),
+                (card.fields.state, hotpath.to_stamp(card.fields.due)),
+                (done.fields.state, hotpath.to_stamp(done.fields.due), values["queue"] == repo.QUEUE_SCHEDULED),
             )
         return card, done, log_id

@@ -69,7 +69,7 @@ def _read(
     if not hotpath.schema_current(conn):  # an older schema stores other types: the service migrates it
         return None
     learner = hotpath.learner_named(conn, learner_name)
-    at = hotpath.text_of(now)
+    at = hotpath.stamp_of(now)
     if learner is None or hotpath.burial_over(conn, learner, at):
         return None
     if any(hotpath.synced_hash(conn, learner, pid) != hotpath.ids_fingerprint(ids) for pid, ids in packs.items()):
