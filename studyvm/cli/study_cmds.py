@@ -94,10 +94,21 @@ def study(
         run_review(svc, PlainIO(), pack_id=pack, limit=limit)
 
 
+QUIZ_HELP = {
+    "n": "Number of questions (default: [quiz] questions, 10; with --exam [quiz] exam_questions, 20).",
+    "minutes": "Exam time limit in minutes (default: [quiz] exam_minutes, 30).",
+    "pass_mark": "Exam pass mark in percent (default: [quiz] pass_mark, 70).",
+    "cbm": "Certainty-based marking: rate your confidence 1-3 (default: [quiz] cbm, off).",
+}
+"""Help of the options whose defaults come from the settings file's ``[quiz]`` table (the built-in
+values are :class:`studyvm.study.quiz_setup.QuizDefaults`'; a test keeps the two in step, since
+importing the study core here would slow every command's start)."""
+
+
 def quiz(
     ctx: typer.Context,
     plain: bool = typer.Option(False, "--plain", help="Line by line on stdin/stdout instead of the app."),
-    n: int = typer.Option(10, "--n", "-n", min=1, help="Number of questions."),
+    n: int | None = typer.Option(None, "--n", "-n", min=1, help=QUIZ_HELP["n"]),
     pack: str | None = typer.Option(None, "--pack", help="Only this pack."),
     topic: str | None = typer.Option(None, "--topic", help="Only this topic."),
     tag: str | None = typer.Option(None, "--tag", help="Only questions with this tag."),
@@ -105,13 +116,22 @@ def quiz(
     weak: bool = typer.Option(False, "--weak", help="Weak areas first: lowest recall, most mistakes."),
     mistakes: bool = typer.Option(False, "--mistakes", help="Ask the questions of the mistake bank again."),
     exam: bool = typer.Option(False, "--exam", help="A timed mock exam: feedback only at the end."),
-    minutes: float = typer.Option(30, "--minutes", min=0.1, max=MAX_EXAM_MINUTES, help="Exam time limit."),
-    pass_mark: float = typer.Option(70, "--pass-mark", min=0, max=100, help="Exam pass mark in percent."),
-    cbm: bool = typer.Option(False, "--cbm", help="Certainty-based marking: rate your confidence 1-3."),
+    minutes: float | None = typer.Option(None, "--minutes", min=0.1, max=MAX_EXAM_MINUTES, help=QUIZ_HELP["minutes"]),
+    pass_mark: float | None = typer.Option(None, "--pass-mark", min=0, max=100, help=QUIZ_HELP["pass_mark"]),
+    cbm: bool | None = typer.Option(None, "--cbm/--no-cbm", help=QUIZ_HELP["cbm"], show_default=False),
     resume: bool = typer.Option(False, "--resume", help="Resume an exam cut short (or score it if time is up)."),
 ) -> None:
-    """A practice quiz with instant feedback, or with --exam a timed mock exam."""
+    """A practice quiz with instant feedback, or with --exam a timed mock exam.
+
+    Unset options take the [quiz] table of settings.toml (as the app's setup form does), else the
+    built-in defaults; options given here win.
+    """
+    from studyvm.study.quiz_setup import resolve_options
+
     settings = ctx.obj
+    # --resume starts an exam when none is open, so it takes the exam's defaults too
+    chosen = resolve_options(settings, exam or resume, n=n, minutes=minutes, pass_mark=pass_mark, cbm=cbm)
+    n, minutes, pass_mark, cbm = chosen.n, chosen.minutes, chosen.pass_mark, chosen.cbm
     selection = {"n": n, "pack": pack, "topic": topic, "tag": tag, "qtype": qtype, "weak": weak, "mistakes": mistakes}
     if not plain:
         from studyvm.cli.tui_cmds import open_app

@@ -4,8 +4,10 @@ The app's setup form (``z`` and ``e`` on the dashboard) and ``studyvm quiz`` ask
 things: how many questions, which pack and topic, and for an exam the time limit, the pass mark
 and certainty-based marking. Defaults come from the ``[quiz]`` table of the settings file
 (``questions``, ``exam_questions``, ``exam_minutes``, ``pass_mark``, ``cbm``), else from
-:mod:`studyvm.study.quiz`. :func:`parse_setup` turns the form's text into a
-:class:`~studyvm.study.quiz.QuizRequest`, or raises :class:`SetupError` naming the bad field.
+:mod:`studyvm.study.quiz`: :func:`read_defaults` is the one place both read them, and
+:func:`resolve_options` gives the command line's unset options those values. :func:`parse_setup`
+turns the form's text into a :class:`~studyvm.study.quiz.QuizRequest`, or raises
+:class:`SetupError` naming the bad field.
 """
 
 from __future__ import annotations
@@ -58,23 +60,87 @@ def quiz_defaults(settings: Settings) -> dict[str, object]:
     return {key: value for key, value in table.items() if key in QUIZ_CHECKS and QUIZ_CHECKS[key](value)}
 
 
+@dataclass(frozen=True)
+class QuizDefaults:
+    """The starting values of a quiz or an exam: the ``[quiz]`` table's, else the built-in ones."""
+
+    questions: int = QUIZ_SIZE
+    """Questions in a practice quiz."""
+    exam_questions: int = EXAM_SIZE
+    """Questions in a mock exam."""
+    exam_minutes: float = EXAM_MINUTES
+    """A mock exam's time limit."""
+    pass_mark: float = PASS_MARK
+    """A mock exam's pass mark, in percent."""
+    cbm: bool = False
+    """Certainty-based marking in mock exams."""
+
+    def count(self, exam: bool) -> int:
+        """How many questions a quiz (or, with ``exam``, an exam) has when none is asked for."""
+        return self.exam_questions if exam else self.questions
+
+
+def read_defaults(settings: Settings) -> QuizDefaults:
+    """The defaults the setup form and ``studyvm quiz`` start from (a wrong value keeps its built-in one)."""
+    table = quiz_defaults(settings)
+    built_in = QuizDefaults()
+
+    def number(key: str) -> float:
+        value = table.get(key)
+        # bool is an int to Python; QUIZ_CHECKS already refused it, this keeps mypy and readers sure
+        return float(value) if isinstance(value, int | float) else float(getattr(built_in, key))
+
+    return QuizDefaults(
+        questions=int(number("questions")),
+        exam_questions=int(number("exam_questions")),
+        exam_minutes=number("exam_minutes"),
+        pass_mark=number("pass_mark"),
+        cbm=bool(table.get("cbm", built_in.cbm)),
+    )
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    """The values a quiz or exam starts with once the defaults have filled what was left unset."""
+
+    n: int
+    minutes: float
+    pass_mark: float
+    cbm: bool
+
+
+def resolve_options(
+    settings: Settings,
+    exam: bool,
+    *,
+    n: int | None = None,
+    minutes: float | None = None,
+    pass_mark: float | None = None,
+    cbm: bool | None = None,
+) -> QuizOptions:
+    """``studyvm quiz``'s options: each one given wins, each ``None`` takes :func:`read_defaults`' value
+    (``exam`` picks between ``questions`` and ``exam_questions``)."""
+    defaults = read_defaults(settings)
+    return QuizOptions(
+        n=n if n is not None else defaults.count(exam),
+        minutes=minutes if minutes is not None else defaults.exam_minutes,
+        pass_mark=pass_mark if pass_mark is not None else defaults.pass_mark,
+        cbm=cbm if cbm is not None else defaults.cbm,
+    )
+
+
 def setup_choices(service: StudyService, exam: bool) -> SetupChoices:
     """Defaults from the settings file, and the packs and topics of ``service``."""
     from studyvm.study.selection import pool_sizes  # sqlalchemy and the store: only once a form opens
 
-    table = quiz_defaults(service.settings)
-
-    def number(key: str, default: float) -> float:
-        value = table.get(key, default)
-        return float(value) if isinstance(value, int | float) else default
-
+    defaults = read_defaults(service.settings)
     packs = sorted(service.packs.values(), key=lambda p: p.id)
     return SetupChoices(
         exam=exam,
-        questions=int(number("exam_questions" if exam else "questions", EXAM_SIZE if exam else QUIZ_SIZE)),
-        minutes=number("exam_minutes", EXAM_MINUTES),
-        pass_mark=number("pass_mark", PASS_MARK),
-        cbm=bool(table.get("cbm", False)),
+        questions=defaults.count(exam),
+        minutes=defaults.exam_minutes,
+        pass_mark=defaults.pass_mark,
+        cbm=defaults.cbm,
         packs=[(p.id, p.meta.title) for p in packs],
         topics=sorted({q.topic for p in packs for q in p.questions if q.topic}),
         drawable=pool_sizes(service) if exam else {},
