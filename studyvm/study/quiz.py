@@ -239,7 +239,10 @@ def start_quiz_run(
         "weak_first": bool(request.weak),
         "mistakes": bool(request.mistakes),
     }
-    exam, cbm = request.exam, request.cbm
+    from studyvm.study.quiz_setup import read_defaults  # (quiz_setup imports this module)
+
+    defaults = read_defaults(service.settings)  # [quiz], as the setup form and `studyvm quiz` use it
+    exam, cbm = request.exam, (request.cbm if request.cbm is not None else defaults.cbm)
     with lock:
         unfinished = service.unfinished_exam() if request.resume else None
         session: QuizSession | ExamSession
@@ -248,12 +251,12 @@ def start_quiz_run(
             exam, cbm = True, session.cbm
         elif exam:
             session = service.start_exam(
-                minutes=request.minutes if request.minutes is not None else EXAM_MINUTES,
-                pass_mark=request.pass_mark if request.pass_mark is not None else PASS_MARK,
+                minutes=request.minutes if request.minutes is not None else defaults.exam_minutes,
+                pass_mark=request.pass_mark if request.pass_mark is not None else defaults.pass_mark,
                 cbm=bool(cbm),
-                n=request.n or EXAM_SIZE,
+                n=request.n or defaults.exam_questions,
                 **pick,
             )
         else:
-            session = service.start_quiz(request.n or QUIZ_SIZE, **pick)
+            session = service.start_quiz(request.n or defaults.questions, **pick)
     return QuizRun(session, exam, bool(cbm) and exam, lock)

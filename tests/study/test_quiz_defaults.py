@@ -43,3 +43,19 @@ def test_values_given_win_over_the_settings_file(tmp_path: Path, text: str | Non
     settings = _settings(tmp_path, text)
     given = resolve_options(settings, exam=True, n=3, minutes=2.0, pass_mark=0.0, cbm=False)
     assert given == QuizOptions(n=3, minutes=2.0, pass_mark=0.0, cbm=False)  # 0 and False are given, not unset
+
+
+def test_a_run_started_without_the_form_takes_the_quiz_table(service) -> None:
+    # the command palette's "Start a mock exam" / "Start a practice quiz" pass no values at all
+    from studyvm.study.quiz import QuizRequest, start_quiz_run
+
+    settings = service.settings
+    settings.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.settings_file.write_text(
+        "[quiz]\nquestions = 2\nexam_questions = 3\nexam_minutes = 7\npass_mark = 55\ncbm = true\n", encoding="utf-8"
+    )
+    exam = start_quiz_run(service, QuizRequest(exam=True))
+    assert len(exam.session.items) == 3 and exam.cbm
+    assert exam.session.row.pass_mark == 55 and exam.session.time_limit_s == 7 * 60
+    quiz = start_quiz_run(service, QuizRequest())
+    assert len(quiz.session.items) == 2
