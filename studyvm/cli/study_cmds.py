@@ -101,7 +101,7 @@ QUIZ_HELP = {
     "cbm": "Certainty-based marking: rate your confidence 1-3 (default: [quiz] cbm, off).",
 }
 """Help of the options whose defaults come from the settings file's ``[quiz]`` table (the built-in
-values are :class:`studyvm.study.quiz_setup.QuizDefaults`'; a test keeps the two in step, since
+values are :class:`studyvm.study.quizdefaults.QuizDefaults`'; a test keeps the two in step, since
 importing the study core here would slow every command's start)."""
 
 

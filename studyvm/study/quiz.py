@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyvm.packs.questions import TYPES, names, row
 from studyvm.study.grading import NotGradable, is_self_rated
+from studyvm.study.quizdefaults import read_defaults
 from studyvm.study.sessions import ExamSession, NavEntry, QuizSession, TimeUp
 from studyvm.study.verdict import explain
 from studyvm.study.views import ExamResult, Feedback, ShownCard
@@ -24,11 +25,6 @@ from studyvm.wording import plural
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
 
-QUIZ_SIZE = 10
-EXAM_SIZE = 20
-EXAM_MINUTES = 30.0
-PASS_MARK = 70.0
-"""An exam's pass mark (percent) when none is chosen."""
 NO_ANSWER: dict[str, Any] = {name: t.no_answer for name, t in TYPES.items() if not t.needs_pick}
 """What "nothing entered" is submitted as, per type (it scores 0); other types need a pick."""
 NEEDS_PICK = names(needs_pick=True, self_rated=False)
@@ -43,10 +39,10 @@ class QuizRequest:
 
     pack: str | None = None
     n: int | None = None
-    """Questions (default :data:`QUIZ_SIZE`, or :data:`EXAM_SIZE` for an exam)."""
+    """Questions (default: the [quiz] table, else :mod:`studyvm.study.quizdefaults`)."""
     exam: bool = False
     minutes: float | None = None
-    """An exam's time limit (default :data:`EXAM_MINUTES`)."""
+    """An exam's time limit (default :data:`~studyvm.study.quizdefaults.EXAM_MINUTES`)."""
     cbm: bool | None = None
     """Certainty-based marking (exams only)."""
     topic: str | None = None
@@ -239,8 +235,6 @@ def start_quiz_run(
         "weak_first": bool(request.weak),
         "mistakes": bool(request.mistakes),
     }
-    from studyvm.study.quiz_setup import read_defaults  # (quiz_setup imports this module)
-
     defaults = read_defaults(service.settings)  # [quiz], as the setup form and `studyvm quiz` use it
     exam, cbm = request.exam, (request.cbm if request.cbm is not None else defaults.cbm)
     with lock:

@@ -3,8 +3,8 @@
 The app's setup form (``z`` and ``e`` on the dashboard) and ``studyvm quiz`` ask for the same
 things: how many questions, which pack and topic, and for an exam the time limit, the pass mark
 and certainty-based marking. Defaults come from the ``[quiz]`` table of the settings file
-(``questions``, ``exam_questions``, ``exam_minutes``, ``pass_mark``, ``cbm``), else from
-:mod:`studyvm.study.quiz`: :func:`read_defaults` is the one place both read them, and
+(``questions``, ``exam_questions``, ``exam_minutes``, ``pass_mark``, ``cbm``), else the built-in
+values: :func:`~studyvm.study.quizdefaults.read_defaults` is the one place both read them, and
 :func:`resolve_options` gives the command line's unset options those values. :func:`parse_setup`
 turns the form's text into a :class:`~studyvm.study.quiz.QuizRequest`, or raises
 :class:`SetupError` naming the bad field.
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 from studyvm.config import Settings
 from studyvm.errors import StudyVMError
-from studyvm.settings_check import MAX_MINUTES, MAX_QUESTIONS, QUIZ_CHECKS, read_settings
-from studyvm.study.quiz import EXAM_MINUTES, EXAM_SIZE, PASS_MARK, QUIZ_SIZE, QuizRequest
+from studyvm.settings_check import MAX_MINUTES, MAX_QUESTIONS
+from studyvm.study.quiz import QuizRequest
+from studyvm.study.quizdefaults import EXAM_MINUTES, PASS_MARK, read_defaults
 
 if TYPE_CHECKING:
     from studyvm.study.service import StudyService
@@ -49,54 +50,6 @@ class SetupChoices:
     drawable: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
     """For an exam: (pack or ``None``, topic or ``None``) -> how many questions it can draw there
     (auto-graded ones: flip cards stay out of exams; see :func:`studyvm.study.selection.pool_sizes`)."""
-
-
-def quiz_defaults(settings: Settings) -> dict[str, object]:
-    """The usable values of the ``[quiz]`` table (wrong ones are left out: ``config check`` reports them)."""
-    data, _problems = read_settings(settings.settings_file)
-    table = data.get("quiz")
-    if not isinstance(table, dict):
-        return {}
-    return {key: value for key, value in table.items() if key in QUIZ_CHECKS and QUIZ_CHECKS[key](value)}
-
-
-@dataclass(frozen=True)
-class QuizDefaults:
-    """The starting values of a quiz or an exam: the ``[quiz]`` table's, else the built-in ones."""
-
-    questions: int = QUIZ_SIZE
-    """Questions in a practice quiz."""
-    exam_questions: int = EXAM_SIZE
-    """Questions in a mock exam."""
-    exam_minutes: float = EXAM_MINUTES
-    """A mock exam's time limit."""
-    pass_mark: float = PASS_MARK
-    """A mock exam's pass mark, in percent."""
-    cbm: bool = False
-    """Certainty-based marking in mock exams."""
-
-    def count(self, exam: bool) -> int:
-        """How many questions a quiz (or, with ``exam``, an exam) has when none is asked for."""
-        return self.exam_questions if exam else self.questions
-
-
-def read_defaults(settings: Settings) -> QuizDefaults:
-    """The defaults the setup form and ``studyvm quiz`` start from (a wrong value keeps its built-in one)."""
-    table = quiz_defaults(settings)
-    built_in = QuizDefaults()
-
-    def number(key: str) -> float:
-        value = table.get(key)
-        # bool is an int to Python; QUIZ_CHECKS already refused it, this keeps mypy and readers sure
-        return float(value) if isinstance(value, int | float) else float(getattr(built_in, key))
-
-    return QuizDefaults(
-        questions=int(number("questions")),
-        exam_questions=int(number("exam_questions")),
-        exam_minutes=number("exam_minutes"),
-        pass_mark=number("pass_mark"),
-        cbm=bool(table.get("cbm", built_in.cbm)),
-    )
 
 
 @dataclass(frozen=True)

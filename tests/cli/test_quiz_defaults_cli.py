@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from studyvm.cli import app
 from studyvm.cli.study_cmds import QUIZ_HELP
-from studyvm.study.quiz_setup import QuizDefaults
+from studyvm.study.quizdefaults import QuizDefaults
 
 QUESTIONS = "questions:\n" + "".join(
     f"  - {{id: t{i:02d}, type: true_false, prompt: claim {i}, answer: true, topic: drill}}\n" for i in range(30)

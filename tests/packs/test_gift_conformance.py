@@ -13,7 +13,11 @@ from studyvm.packs.model import Pack, PackMeta
 
 # ../shared from the main checkout, ../../shared from a worktree under wt/
 CONFORMANCE = next(
-    (p / "shared/conformance/gift" for p in Path(__file__).resolve().parents if (p / "shared/conformance/gift").is_dir()),
+    (
+        p / "shared/conformance/gift"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared/conformance/gift").is_dir()
+    ),
     Path("/nonexistent"),
 )
 pytestmark = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="../shared/conformance is not available")

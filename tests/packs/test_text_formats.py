@@ -35,7 +35,9 @@ def test_markdown_prompt_reads_without_its_markup() -> None:
 
 
 def test_markdown_answers_and_feedback_and_inherited_format() -> None:
-    q = parse_gift("::q::[markdown]Which is **type 1**?{=[markdown]**Xen**#[markdown]_right_ ~*QEMU*#*no*}\n").questions[0]
+    q = parse_gift(
+        "::q::[markdown]Which is **type 1**?{=[markdown]**Xen**#[markdown]_right_ ~*QEMU*#*no*}\n"
+    ).questions[0]
     # an answer with no prefix of its own takes the question's format, as in Moodle
     assert [(o.text, o.feedback) for o in q.options] == [("Xen", "right"), ("QEMU", "no")]
 

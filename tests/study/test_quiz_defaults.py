@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from studyvm.config import Settings
-from studyvm.study.quiz import EXAM_MINUTES, EXAM_SIZE, PASS_MARK, QUIZ_SIZE
-from studyvm.study.quiz_setup import QuizDefaults, QuizOptions, read_defaults, resolve_options
+from studyvm.study.quiz_setup import QuizOptions, resolve_options
+from studyvm.study.quizdefaults import EXAM_MINUTES, EXAM_SIZE, PASS_MARK, QUIZ_SIZE, QuizDefaults, read_defaults
 
 
 def _settings(tmp_path: Path, text: str | None) -> Settings:
