@@ -193,6 +193,7 @@ class LazyPack:
         validate: Callable[[dict[str, Any], list[dict[str, Any]]], tuple[PackMeta, list[ComparisonTable]]],
         location: str = "",
         origin: str = "file",
+        texts: Callable[[], tuple[list[str], list[str]] | None] | None = None,
     ) -> None:
         self.head = PackHead.of(meta)
         self.index = index
@@ -203,6 +204,7 @@ class LazyPack:
         self.origin = origin
         self._load = load
         self._validate_head = validate
+        self._texts = texts
         self._kept: OrderedDict[int, Any] = OrderedDict()
         self._lock = threading.Lock()  # the TUI's workers may read questions from two threads
 
@@ -249,6 +251,12 @@ class LazyPack:
                 if len(self._kept) > PARSED_KEPT:
                     self._kept.popitem(last=False)
         return question
+
+    def listing_texts(self) -> tuple[list[str], list[str]] | None:
+        """Every question's prompt on one line and its search text (:mod:`studyvm.packs.answertext`),
+        in pack order, as the index stores them (read from the file each call); ``None`` when the
+        index has none to give (the caller parses the questions)."""
+        return self._texts() if self._texts is not None else None
 
     def question(self, question_id: str) -> Any:
         """The question with ``question_id``, or ``None``."""
