@@ -16,8 +16,9 @@ its YAML again and the index rewritten; a cache that cannot be read or written i
 File layout: ``MAGIC``, the source (a little-endian 32-bit length, then JSON: the pack folder the
 index stands for), four little-endian 64-bit lengths (header, offsets, records, texts), the header
 (JSON), the record offsets (64-bit, one more than there are questions), the records (JSON), the
-CRC-32 of everything before it (4 bytes), then the texts (JSON: ``prompts`` and ``texts``, one each
-per question) and their own CRC-32: opening a pack checks and reads everything but the texts.
+CRC-32 of everything before it (4 bytes), then the texts (two columns, :mod:`studyvm.packs.textcolumns`:
+each question's prompt on one line and its search text) and their own CRC-32: opening a pack checks
+and reads everything but the texts.
 
 An index whose pack folder is gone (the pack was removed) is deleted by :func:`sweep_stale`, which
 reads only the source of each file.
@@ -43,6 +44,7 @@ from typing import Any
 from studyvm import __version__
 from studyvm.packs.folders import question_files
 from studyvm.packs.packindex import LazyPack, QuestionIndex
+from studyvm.packs.textcolumns import TextColumn, decode_columns, encode_columns
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ SHAPING_CODE = (
     "indexcache.py",
     "family.py",
     "answertext.py",
+    "textcolumns.py",
 )
 """Modules whose change may change a loaded pack: their size and time are part of the key."""
 
@@ -130,7 +133,7 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
         offsets.append(offsets[-1] + len(record))
         prompts.append(listed_prompt(question))
         texts.append(search_text(question))
-    text_bytes = json.dumps({"prompts": prompts, "texts": texts}, ensure_ascii=False, separators=(",", ":")).encode()
+    text_bytes = encode_columns([prompts, texts])
     header = json.dumps(
         {
             "key": key,
@@ -292,7 +295,7 @@ class Records:
         begin, end = self._offsets[pos], self._offsets[pos + 1]
         return QUESTION_ADAPTER.validate_json(os.pread(self._fd, end - begin, self._start + begin))
 
-    def texts(self) -> tuple[list[str], list[str]] | None:
+    def texts(self) -> tuple[TextColumn, TextColumn] | None:
         """Every question's prompt on one line and search text, in pack order; ``None`` if that part
         of the file is damaged (the caller parses the questions instead)."""
         at, length = self._texts
@@ -300,12 +303,11 @@ class Records:
             data = os.pread(self._fd, length + _DIGEST, at)
             if len(data) != length + _DIGEST or checksum(data[:length]) != data[length:]:
                 raise ValueError("checksum mismatch")
-            stored = json.loads(data[:length])
-            prompts, texts = stored["prompts"], stored["texts"]
+            prompts, texts = decode_columns(data[:length])
             count = len(self._offsets) - 1
             if len(prompts) != count or len(texts) != count:
                 raise ValueError("texts do not match the questions")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, TypeError, struct.error) as exc:
             logger.info("pack index texts ignored: %s", exc)
             return None
         return prompts, texts

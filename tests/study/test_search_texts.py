@@ -62,8 +62,8 @@ def test_index_texts_equal_the_parsed_questions_texts_for_every_type(tmp_path: P
         assert stored is not None
         full = load_pack_dir(Path(pack.location), origin=pack.origin).pack
         assert full is not None
-        assert stored[0] == [" ".join(q.prompt.split()) for q in full.questions]
-        assert stored[1] == [_old_text(q) for q in full.questions]
+        assert list(stored[0]) == [" ".join(q.prompt.split()) for q in full.questions]
+        assert list(stored[1]) == [_old_text(q) for q in full.questions]
         seen |= {q.type for q in full.questions}
     assert seen == set(QUESTION_TYPES)
 
