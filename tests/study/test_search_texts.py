@@ -121,3 +121,15 @@ def test_damaged_texts_are_ignored_and_the_questions_parsed(tmp_path: Path) -> N
     lazy = load_catalog(settings).packs["demo"]
     assert isinstance(lazy, LazyPack) and lazy.listing_texts() is None
     assert _results(settings, {"demo": lazy}, "lazy.db") == expected
+
+
+def test_an_index_of_the_last_layout_is_rebuilt_with_texts(tmp_path: Path) -> None:
+    settings, folder = _home(tmp_path)
+    load_catalog(settings)
+    path = indexcache.cache_file(settings.home / "cache" / "packs", folder, "user")
+    data = path.read_bytes()
+    assert data.startswith(indexcache.MAGIC) and indexcache.MAGIC not in indexcache.OLD_MAGICS
+    path.write_bytes(b"studyvm-pack-index/3\n" + data[len(indexcache.MAGIC) :])  # as the last version wrote it
+    pack = load_catalog(settings).packs["demo"]
+    assert isinstance(pack, LazyPack) and pack.listing_texts() is not None
+    assert path.read_bytes().startswith(indexcache.MAGIC)
