@@ -21,6 +21,7 @@ On a database server nothing is kept (each search reads every card).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -63,8 +64,7 @@ class PackTexts:
 
     def __init__(self, pack: Any) -> None:
         index = pack.index
-        self.position: dict[str, int] = index.positions()
-        """Question id -> position (the pack index's own map: the study path may have made it already)."""
+        self.index = index
         self._pack = pack
         self._values: dict[str, list[Any]] = {"topic": index.topics, "type": index.types, "tags": index.tags}
         self._stored: dict[str, Sequence[str]] = {}
@@ -104,7 +104,31 @@ def pack_texts(svc: ServiceBase, pack: Any) -> PackTexts:
     return found
 
 
-_QID = itemgetter(1)
+_PACK, _QID = itemgetter(0), itemgetter(1)
+
+
+def _positions(rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, PackTexts]) -> list[int | None]:
+    """The position of each row's question in its pack (``None``: not in it); ``runs``: the rows as
+    (pack id, how many) runs. Cards are stored in the order their pack listed them when they were
+    first synced, so a run is usually a slice of its pack's ids: that is checked in C (one list
+    comparison), and only a run that is not is looked up id by id."""
+    out: list[int | None] = []
+    at = 0
+    for pack_id, count in runs:
+        chunk = rows[at : at + count]
+        at += count
+        texts = packs.get(pack_id)
+        if texts is None:
+            out += [None] * count
+            continue
+        qids = list(map(_QID, chunk))
+        ids = texts.index.ids
+        first = texts.index.position(qids[0])
+        if first is not None and ids[first : first + count] == qids:
+            out += range(first, first + count)
+        else:
+            out += map(texts.index.positions().get, qids)
+    return out
 
 
 def _sort_value(sort: str, row: tuple) -> Any:
@@ -130,19 +154,14 @@ class Listing:
 
     def __init__(self, svc: ServiceBase, rows: list[tuple], stamp: Any) -> None:
         self.rows = rows
+        runs = [(pack_id, len(list(run))) for pack_id, run in groupby(map(_PACK, rows))]
         self._packs: dict[str, PackTexts] = {}
-        stored = {row[0] for row in rows}
-        for pack_id in stored:
+        for pack_id in {pack_id for pack_id, _ in runs}:
             pack = svc.packs.get(pack_id)
             if pack is not None:
                 self._packs[pack_id] = pack_texts(svc, pack)
-        # pos: per row, its question's position in its pack, or None for a question no longer in it
-        stored = {row[0] for row in rows}
-        if len(self._packs) == 1 and stored == set(self._packs):  # the usual case: one lookup per row, in C
-            self.pos: list[int | None] = list(map(next(iter(self._packs.values())).position.get, map(_QID, rows)))
-        else:
-            packs = self._packs
-            self.pos = [packs[row[0]].position.get(row[1]) if row[0] in packs else None for row in rows]
+        self.pos = _positions(rows, runs, self._packs)
+        """Per row, its question's position in its pack, or None for a question no longer in it."""
         self._columns: dict[str, list[Any]] = {}
         self.orders: dict[tuple[str, bool], list[int]] = {}
         self.columns: Columns | None = None

@@ -133,3 +133,39 @@ def test_an_index_of_the_last_layout_is_rebuilt_with_texts(tmp_path: Path) -> No
     pack = load_catalog(settings).packs["demo"]
     assert isinstance(pack, LazyPack) and pack.listing_texts() is not None
     assert path.read_bytes().startswith(indexcache.MAGIC)
+
+
+def test_row_positions_agree_with_a_lookup_by_id_in_any_order() -> None:
+    """Rows in pack order take a fast path; shuffled rows, rows of questions no longer in the pack
+    and rows of an unknown pack are looked up id by id: the same answer as a plain lookup."""
+    import random
+    from itertools import groupby
+    from types import SimpleNamespace
+
+    from studyvm.packs.packindex import QuestionIndex
+    from studyvm.study.cardlisting import PackTexts, _positions
+
+    def index(prefix: str, n: int) -> QuestionIndex:
+        out = QuestionIndex()
+        for i in range(n):
+            out.add(f"{prefix}{i}", "t", (), "flip", None)
+        return out
+
+    packs = {
+        "a": PackTexts(SimpleNamespace(index=index("a", 50))),
+        "b": PackTexts(SimpleNamespace(index=index("b", 7))),
+    }
+    rng = random.Random(5)
+    in_order = [("a", f"a{i}") for i in range(50)] + [("b", f"b{i}") for i in range(7)]
+    cases = [
+        in_order,
+        in_order[10:30] + in_order[50:],
+        list(reversed(in_order)),
+        rng.sample(in_order, len(in_order)),
+        [("a", "a3"), ("a", "gone"), ("a", "a4"), ("x", "a1"), ("b", "b0"), ("a", "a5")],
+        [],
+    ]
+    for rows in cases:
+        runs = [(pack_id, len(list(run))) for pack_id, run in groupby(r[0] for r in rows)]
+        expected = [packs[p].index.positions().get(q) if p in packs else None for p, q in rows]
+        assert _positions(rows, runs, packs) == expected
