@@ -171,9 +171,8 @@ def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardIn
     rows = listing.rows
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
     out = []
-    for i in chosen:
+    for i, topic, qtype, tags, prompt, text in zip(chosen, *listing.fields_of(chosen), strict=True):
         pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = rows[i]
-        listed, text = listing.entry(i)  # type: ignore[misc]  # only rows still in a pack are matched
         key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
         flags = flag_sets.get(key)
         if flags is None:
@@ -182,16 +181,16 @@ def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardIn
             CardInfo(
                 pack_id,
                 qid,
-                listed.prompt,
-                listed.topic,
-                listed.type,
+                prompt,
+                topic,
+                qtype,
                 STATE_NAMES.get(state, "review"),
                 cardlist.as_utc(due),
                 round(raw_ivl or 0.0, 2),
                 lapses,
                 reps,
                 last_rating,
-                listed.tags,
+                tags,
                 flags,
                 text,
             )

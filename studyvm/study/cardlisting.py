@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from studyvm.packs.answertext import listed_prompt, search_text
 from studyvm.packs.gcpause import gc_paused
@@ -43,17 +43,11 @@ PATCH_MOST = 200
 """More changed cards than this: their groups are made again rather than moved one by one."""
 
 
-class Listed(NamedTuple):
-    """What the browser lists of a question (kept instead of the question: packs parse lazily)."""
-
-    topic: str
-    type: str
-    tags: tuple[str, ...]
-    prompt: str
-
-
 FIELDS = ("topic", "type", "tags", "prompt", "text")
-"""What a listing knows of each card's question, column by column (:meth:`Listing.column`)."""
+"""What a listing knows of each card's question, column by column (:meth:`Listing.column`): the prompt
+on one line, and the search text (:func:`studyvm.packs.answertext.search_text`)."""
+FEW_ROWS = 8
+"""Rows asked for under one in this many of a listing's: taken one by one rather than from whole columns."""
 
 
 class PackTexts:
@@ -191,14 +185,14 @@ class Listing:
             self._columns[name] = known
         return known
 
-    def entry(self, i: int) -> tuple[Listed, str] | None:
-        """What is listed of row ``i``'s question and its search text (``None``: no longer in its pack)."""
-        p = self.pos[i]
-        if p is None:
-            return None
-        texts = self._packs[self.rows[i][0]]
-        topic, qtype, tags, prompt, text = (texts.one(name, p) for name in FIELDS)
-        return Listed(topic, qtype, tags, prompt), text
+    def fields_of(self, chosen: list[int]) -> list[list[Any]]:
+        """:data:`FIELDS` of the rows ``chosen`` (each still in its pack), one list per field: from whole
+        columns for many rows, one by one for a page (no column made for it)."""
+        if len(chosen) * FEW_ROWS >= len(self.rows):
+            return [[column[i] for i in chosen] for column in map(self.column, FIELDS)]
+        rows, packs = self.rows, self._packs
+        where = [(packs[rows[i][0]], self.pos[i]) for i in chosen]
+        return [[texts.one(name, p) for texts, p in where if p is not None] for name in FIELDS]
 
     def order(self, sort: str, reverse: bool) -> list[int]:
         """Row numbers of every card in the order of :func:`studyvm.study.browse.sort_cards`
