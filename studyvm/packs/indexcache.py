@@ -44,7 +44,7 @@ from typing import Any
 from studyvm import __version__
 from studyvm.packs.folders import question_files
 from studyvm.packs.packindex import LazyPack, QuestionIndex
-from studyvm.packs.textcolumns import TextColumn, decode_columns, encode_columns
+from studyvm.packs.textcolumns import TextColumn, encode_columns, read_columns
 
 logger = logging.getLogger(__name__)
 
@@ -298,19 +298,8 @@ class Records:
     def texts(self) -> tuple[TextColumn, TextColumn] | None:
         """Every question's prompt on one line and search text, in pack order; ``None`` if that part
         of the file is damaged (the caller parses the questions instead)."""
-        at, length = self._texts
-        try:
-            data = os.pread(self._fd, length + _DIGEST, at)
-            if len(data) != length + _DIGEST or checksum(data[:length]) != data[length:]:
-                raise ValueError("checksum mismatch")
-            prompts, texts = decode_columns(data[:length])
-            count = len(self._offsets) - 1
-            if len(prompts) != count or len(texts) != count:
-                raise ValueError("texts do not match the questions")
-        except (OSError, ValueError, TypeError, struct.error) as exc:
-            logger.info("pack index texts ignored: %s", exc)
-            return None
-        return prompts, texts
+        found = read_columns(self._fd, *self._texts, strings=len(self._offsets) - 1)
+        return (found[0], found[1]) if found is not None and len(found) == 2 else None
 
 
 def read_index(path: Path, key: dict[str, Any], location: str, origin: str) -> LazyPack | None:

@@ -9,13 +9,18 @@ are strings) and its bytes.
 
 from __future__ import annotations
 
+import logging
+import os
 import struct
+import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import overload
 
 _WORD = struct.Struct("<Q")
+_CRC = 4
+logger = logging.getLogger(__name__)
 
 
 def encode_columns(columns: Sequence[Sequence[str]]) -> bytes:
@@ -92,3 +97,20 @@ class TextColumn(Sequence[str]):
         text, offsets = self._text, self._offsets
         # offsets has one more entry than there are strings: each string ends where the next starts
         return [text[a:b] for a, b in zip(offsets, islice(offsets, 1, None), strict=False)]
+
+
+def read_columns(fd: int, at: int, length: int, strings: int) -> list[TextColumn] | None:
+    """The columns stored at ``at`` in the open file ``fd`` (``length`` bytes, then their CRC-32, 4
+    bytes little-endian), each of ``strings`` strings; ``None`` when that part of the file is
+    damaged or cannot be read (never an error: the caller makes the strings another way)."""
+    try:
+        data = os.pread(fd, length + _CRC, at)
+        if len(data) != length + _CRC or zlib.crc32(data[:length]).to_bytes(_CRC, "little") != data[length:]:
+            raise ValueError("checksum mismatch")
+        columns = decode_columns(data[:length])
+        if any(len(column) != strings for column in columns):
+            raise ValueError("text columns do not match the questions")
+    except (OSError, ValueError) as exc:
+        logger.info("stored text columns ignored: %s", exc)
+        return None
+    return columns

@@ -144,11 +144,13 @@ class Listing:
     each, and the order of all of them under each sort asked for so far: a search takes its
     matches in that order as row numbers, so only the page shown becomes objects."""
 
-    __slots__ = ("rows", "pos", "orders", "last", "columns", "stamp", "dirty", "_where", "_packs", "_columns")
+    __slots__ = ("rows", "pos", "orders", "last", "columns", "stamp", "dirty", "_where", "_packs", "_columns", "_runs")
 
     def __init__(self, svc: ServiceBase, rows: list[tuple], stamp: Any) -> None:
         self.rows = rows
         runs = [(pack_id, len(list(run))) for pack_id, run in groupby(map(_PACK, rows))]
+        self._runs = runs
+        """The rows as runs of one pack's cards: (pack id, how many); rows never move in a listing."""
         self._packs: dict[str, PackTexts] = {}
         for pack_id in {pack_id for pack_id, _ in runs}:
             pack = svc.packs.get(pack_id)
@@ -173,15 +175,16 @@ class Listing:
         on first use: a search by state never reads the texts."""
         known = self._columns.get(name)
         if known is None:
-            pos, packs = self.pos, self._packs
-            if len(packs) == 1:
-                values = next(iter(packs.values())).values(name)
-                known = [values[p] if p is not None else None for p in pos]
-            else:
-                known = [
-                    packs[row[0]].values(name)[p] if p is not None else None
-                    for row, p in zip(self.rows, pos, strict=True)
-                ]
+            known, at = [], 0
+            for pack_id, count in self._runs:  # run by run: one pack's values each
+                part = self.pos[at : at + count]
+                at += count
+                texts = self._packs.get(pack_id)
+                if texts is None:
+                    known += [None] * count
+                else:
+                    values = texts.values(name)
+                    known += [values[p] if p is not None else None for p in part]
             self._columns[name] = known
         return known
 
