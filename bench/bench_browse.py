@@ -9,9 +9,13 @@ card read and sorted), the first page right after this service answered a card o
 (the listing kept, those cards read again), right after another session suspended one (every card
 read again and compared) and the next page of a search (its matches kept). ``cards_search_print_all``
 is ``cards search ''`` without the start-up: every card as an object, then as a line. Then
-``stats().as_json()`` with the mastery definition. Prints one JSON object.
+``stats().as_json()`` with the mastery definition. ``first_search_indexed``: the pack written as YAML
+to the home folder and indexed as the app's first start does (``<home>/cache/packs``), then, per query,
+a fresh process opens a service over that index (a :class:`~studyvm.packs.packindex.LazyPack`) and
+times its first search (the first page): what a learner waits for at the first search of a session.
+Prints one JSON object.
 
-    .venv/bin/python bench/bench_browse.py [--questions N] [--reviews N]
+    .venv/bin/python bench/bench_browse.py [--questions N] [--reviews N] [--first-search-only]
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +42,8 @@ from studyvm.study.service import StudyService  # noqa: E402
 PAGE = 200
 """Rows the Browse screen asks for at a time."""
 QUERIES = ("is:due", "topic:topic-07 prop:lapses>0", '"question 4242"', "-is:new or is:suspended", "")
+FIRST_QUERIES = ("answer 4242", "is:due", "topic:topic-07")
+"""First searches of a session: a word query (the search texts), a state and a field."""
 
 
 def timed(fn, runs: int = 3) -> dict[str, float]:
@@ -92,12 +99,53 @@ def print_all(svc: StudyService) -> int:
     return 0
 
 
+def first_search(home: Path, url: str, query: str) -> dict[str, object]:
+    """In this (fresh) process: open a service over the indexed packs of ``home``, then time the
+    first page of ``query`` (the packs are opened before the clock starts: that is start-up)."""
+    settings = Settings(home=home, db_url=url, learner="bench")
+    svc = StudyService(settings, clock=lambda: NOW).open()
+    pack = svc.packs[PACK_ID]
+    t, c = time.perf_counter(), time.process_time()
+    total = search_cards(svc, query, limit=PAGE).total
+    out = {"ms": round((time.perf_counter() - t) * 1000, 1), "cpu_ms": round((time.process_time() - c) * 1000, 1)}
+    svc.close()
+    return {**out, "cards": total, "pack": type(pack).__name__}
+
+
+def first_searches(home: Path, url: str, questions: int, runs: int = 3) -> dict[str, object]:
+    """The pack written to ``home`` and indexed (as the app's first start), then each first search in a
+    child process, ``runs`` times (median CPU ms)."""
+    from bench_vs_anki import write_pack
+
+    from studyvm.packs.catalog import load_catalog
+
+    write_pack(home / "packs" / "bench", questions)
+    t = time.process_time()
+    load_catalog(Settings(home=home, db_url=url, learner="bench"))
+    out: dict[str, object] = {"index_cpu_ms": round((time.process_time() - t) * 1000, 1)}
+    for query in FIRST_QUERIES:
+        samples = []
+        for _ in range(runs):
+            child = [sys.executable, __file__, "--first-search", query, "--home", str(home), "--url", url]
+            samples.append(json.loads(subprocess.run(child, check=True, capture_output=True, text=True).stdout))
+        cpu = [float(s["cpu_ms"]) for s in samples]  # type: ignore[arg-type]
+        out[query] = {"cpu_ms": round(statistics.median(cpu), 1), "cpu_ms_runs": cpu, **samples[-1]}
+    return out
+
+
 def main() -> None:
     """Generate, then time the searches and the statistics."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=100_000)
     parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--first-search-only", action="store_true", help="only first_search_indexed")
+    parser.add_argument("--first-search", help=argparse.SUPPRESS)  # the child of first_searches
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.first_search is not None:
+        print(json.dumps(first_search(Path(args.home), args.url, args.first_search)))
+        return
     pack = make_pack(args.questions)
     out: dict[str, object] = {
         "questions": args.questions,
@@ -110,6 +158,10 @@ def main() -> None:
         engine = open_database(url)
         out["generate"] = generate(engine, pack, args.reviews)
         engine.dispose()
+        out["first_search_indexed"] = first_searches(Path(tmp), url, args.questions)
+        if args.first_search_only:
+            print(json.dumps(out, indent=2))
+            return
         settings = Settings(home=Path(tmp), db_url=url, learner="bench")
         svc = StudyService(settings, packs={PACK_ID: pack}, clock=lambda: NOW).open()
         find_cards(svc, "")  # the first search builds the per-pack search texts once

@@ -4,7 +4,8 @@ After a pack folder loads cleanly, its index is written to ``<home>/cache/packs/
 pack's metadata and tables, the :class:`~studyvm.packs.packindex.QuestionIndex` columns, and
 each question as one compact JSON record. The next start reads only the metadata and columns;
 a question's record is read (``os.pread``) and validated into its pydantic model when it is
-shown, graded or exported.
+shown, graded or exported. The browser's texts of every question (its prompt on one line and its
+search text, :mod:`studyvm.packs.answertext`) are stored too, and read only at the first search.
 
 The index is used only if its key matches the pack as it is now: the size, modification time
 and path of every YAML file of the folder, a hash of their bytes, the StudyVM version and the
@@ -13,9 +14,11 @@ version, a truncated or corrupted index whose checksum fails) means the folder i
 its YAML again and the index rewritten; a cache that cannot be read or written is never an error.
 
 File layout: ``MAGIC``, the source (a little-endian 32-bit length, then JSON: the pack folder the
-index stands for), three little-endian 64-bit lengths (header, offsets, records), the header
-(JSON), the record offsets (64-bit, one more than there are questions), the records (JSON), and the
-CRC-32 of everything before it (4 bytes).
+index stands for), four little-endian 64-bit lengths (header, offsets, records, texts), the header
+(JSON), the record offsets (64-bit, one more than there are questions), the records (JSON), the
+CRC-32 of everything before it (4 bytes), then the texts (two columns, :mod:`studyvm.packs.textcolumns`:
+each question's prompt on one line and its search text) and their own CRC-32: opening a pack checks
+and reads everything but the texts.
 
 An index whose pack folder is gone (the pack was removed) is deleted by :func:`sweep_stale`, which
 reads only the source of each file.
@@ -41,16 +44,17 @@ from typing import Any
 from studyvm import __version__
 from studyvm.packs.folders import question_files
 from studyvm.packs.packindex import LazyPack, QuestionIndex
+from studyvm.packs.textcolumns import TextColumn, encode_columns, read_columns
 
 logger = logging.getLogger(__name__)
 
-MAGIC = b"studyvm-pack-index/3\n"  # 3: the source first; 2: question families
-OLD_MAGICS = (b"studyvm-pack-index/1\n", b"studyvm-pack-index/2\n")
+MAGIC = b"studyvm-pack-index/4\n"  # 4: the browser's texts; 3: the source first; 2: question families
+OLD_MAGICS = (b"studyvm-pack-index/1\n", b"studyvm-pack-index/2\n", b"studyvm-pack-index/3\n")
 """Earlier layouts: this version rewrites the index of every pack it opens, so such a file is left
 over from a pack that is no longer opened."""
 _SOURCE_LEN = struct.Struct("<I")
 _SOURCE_MAX = 1 << 16
-_LENGTHS = struct.Struct("<QQQ")
+_LENGTHS = struct.Struct("<QQQQ")
 _DIGEST = 4
 _HERE = Path(__file__).resolve().parent
 SHAPING_CODE = (
@@ -62,6 +66,8 @@ SHAPING_CODE = (
     "packindex.py",
     "indexcache.py",
     "family.py",
+    "answertext.py",
+    "textcolumns.py",
 )
 """Modules whose change may change a loaded pack: their size and time are part of the key."""
 
@@ -115,13 +121,19 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
 
     Returns whether it was written; a folder that cannot be created or written is only logged.
     """
+    from studyvm.packs.answertext import listed_prompt, search_text
+
     index = QuestionIndex.of(pack.questions)
     offsets = array("Q", [0])
     records = []
+    prompts, texts = [], []
     for question in pack.questions:
         record = question.model_dump_json(exclude_defaults=True).encode()
         records.append(record)
         offsets.append(offsets[-1] + len(record))
+        prompts.append(listed_prompt(question))
+        texts.append(search_text(question))
+    text_bytes = encode_columns([prompts, texts])
     header = json.dumps(
         {
             "key": key,
@@ -136,7 +148,7 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
     if not offset_bytes:
         return False  # no 64-bit array type on this platform: go without an index
     source = _source(pack)
-    lengths = _LENGTHS.pack(len(header), len(offset_bytes), offsets[-1])
+    lengths = _LENGTHS.pack(len(header), len(offset_bytes), offsets[-1], len(text_bytes))
     body = b"".join([MAGIC, _SOURCE_LEN.pack(len(source)), source, lengths, header, offset_bytes, *records])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
@@ -145,6 +157,8 @@ def write_index(path: Path, key: dict[str, Any], pack: Any) -> bool:
         with tmp.open("wb") as out:
             out.write(body)
             out.write(checksum(body))
+            out.write(text_bytes)
+            out.write(checksum(text_bytes))
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
     except OSError as exc:
         logger.debug("pack index not written to %s: %s", path, exc)
@@ -266,10 +280,11 @@ def _columns(index: QuestionIndex) -> dict[str, Any]:
 class Records:
     """Random access to the question records of one open index file (closed with its pack)."""
 
-    def __init__(self, fd: int, start: int, offsets: array) -> None:
+    def __init__(self, fd: int, start: int, offsets: array, texts_at: int = 0, texts_len: int = 0) -> None:
         self._fd = fd
         self._start = start
         self._offsets = offsets
+        self._texts = (texts_at, texts_len)
         # The file stays open: another process may replace it, this one keeps reading its own copy.
         weakref.finalize(self, os.close, fd)
 
@@ -279,6 +294,12 @@ class Records:
 
         begin, end = self._offsets[pos], self._offsets[pos + 1]
         return QUESTION_ADAPTER.validate_json(os.pread(self._fd, end - begin, self._start + begin))
+
+    def texts(self) -> tuple[TextColumn, TextColumn] | None:
+        """Every question's prompt on one line and search text, in pack order; ``None`` if that part
+        of the file is damaged (the caller parses the questions instead)."""
+        found = read_columns(self._fd, *self._texts, strings=len(self._offsets) - 1)
+        return (found[0], found[1]) if found is not None and len(found) == 2 else None
 
 
 def read_index(path: Path, key: dict[str, Any], location: str, origin: str) -> LazyPack | None:
@@ -306,11 +327,12 @@ def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack 
     lengths = os.pread(fd, _LENGTHS.size, start)
     if len(lengths) != _LENGTHS.size:
         raise ValueError("truncated")
-    header_len, offsets_len, records_len = _LENGTHS.unpack(lengths)
+    header_len, offsets_len, records_len, texts_len = _LENGTHS.unpack(lengths)
     start += _LENGTHS.size
-    if start + header_len + offsets_len + records_len + _DIGEST != size:
+    main_end = start + header_len + offsets_len + records_len + _DIGEST
+    if main_end + texts_len + _DIGEST != size:
         raise ValueError("truncated or padded")
-    if not _digest_ok(fd, size):
+    if not _digest_ok(fd, main_end):  # the texts have their own checksum, checked when read
         raise ValueError("checksum mismatch")
     header = json.loads(os.pread(fd, header_len, start))
     if header["key"] != key:
@@ -320,8 +342,10 @@ def _read(fd: int, key: dict[str, Any], location: str, origin: str) -> LazyPack 
     index = _index(header)
     if len(offsets) != len(index) + 1 or offsets[-1] != records_len:
         raise ValueError("offsets do not match the questions")
-    records = Records(fd, start + header_len + offsets_len, offsets)
-    return LazyPack(header["meta"], header["tables"], index, records, _head_models, location=location, origin=origin)
+    records = Records(fd, start + header_len + offsets_len, offsets, main_end, texts_len)
+    return LazyPack(
+        header["meta"], header["tables"], index, records, _head_models, location, origin, texts=records.texts
+    )
 
 
 def _head_models(meta: dict[str, Any], tables: list[dict[str, Any]]) -> tuple[Any, list[Any]]:

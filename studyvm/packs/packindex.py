@@ -96,6 +96,12 @@ class QuestionIndex:
             self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
         return self._position.get(question_id)
 
+    def positions(self) -> dict[str, int]:
+        """Question id -> position, for every question (made once; :meth:`position` then uses it)."""
+        if self._position is None:
+            self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._position
+
     def entry(self, pos: int) -> Entry:
         """The indexed fields of the question at ``pos``."""
         demo, family = self.demos.get(pos), self.families.get(pos)
@@ -193,6 +199,7 @@ class LazyPack:
         validate: Callable[[dict[str, Any], list[dict[str, Any]]], tuple[PackMeta, list[ComparisonTable]]],
         location: str = "",
         origin: str = "file",
+        texts: Callable[[], tuple[Sequence[str], Sequence[str]] | None] | None = None,
     ) -> None:
         self.head = PackHead.of(meta)
         self.index = index
@@ -203,6 +210,7 @@ class LazyPack:
         self.origin = origin
         self._load = load
         self._validate_head = validate
+        self._texts = texts
         self._kept: OrderedDict[int, Any] = OrderedDict()
         self._lock = threading.Lock()  # the TUI's workers may read questions from two threads
 
@@ -249,6 +257,12 @@ class LazyPack:
                 if len(self._kept) > PARSED_KEPT:
                     self._kept.popitem(last=False)
         return question
+
+    def listing_texts(self) -> tuple[Sequence[str], Sequence[str]] | None:
+        """Every question's prompt on one line and its search text (:mod:`studyvm.packs.answertext`),
+        in pack order, as the index stores them (read from the file each call); ``None`` when the
+        index has none to give (the caller parses the questions)."""
+        return self._texts() if self._texts is not None else None
 
     def question(self, question_id: str) -> Any:
         """The question with ``question_id``, or ``None``."""

@@ -139,9 +139,12 @@ def search_cards(
         matched = listing.last[1]
     else:
         if listing.columns is None:
-            listing.columns = Columns(listing.rows, listing.entries)
+            listing.columns = Columns(listing.rows, listing.pos, listing.column)
         rows = select(tree, listing.columns, due_by, _flags)
-        matched = [i for i in listing.order(sort, reverse) if i in rows]
+        if (sort, reverse) in listing.orders or len(rows) * FEW_MATCHES >= len(listing.rows):
+            matched = [i for i in listing.order(sort, reverse) if i in rows]
+        else:  # a few matches and no order kept yet: sort only them (the same order)
+            matched = listing.sorted_rows(sorted(rows), sort, reverse)
         listing.last = (asked, matched)
     chosen = matched[offset:] if limit is None else matched[offset : offset + limit]
     cards = _cards(listing, chosen, due_by)
@@ -158,17 +161,18 @@ def _cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
     return gc_paused(_make_cards)(listing, chosen, due_by)
 
 
+FEW_MATCHES = 4
+"""Matches fewer than one card in this many: sorted alone rather than in the order of every card."""
 GC_PAUSE_FROM = 5000
 """Cards from which :func:`_cards` pauses the cyclic collector."""
 
 
 def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
-    rows, entries = listing.rows, listing.entries
+    rows = listing.rows
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
     out = []
-    for i in chosen:
+    for i, topic, qtype, tags, prompt, text in zip(chosen, *listing.fields_of(chosen), strict=True):
         pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = rows[i]
-        listed, text = entries[i]  # type: ignore[misc]  # only rows still in a pack are matched
         key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
         flags = flag_sets.get(key)
         if flags is None:
@@ -177,16 +181,16 @@ def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardIn
             CardInfo(
                 pack_id,
                 qid,
-                listed.prompt,
-                listed.topic,
-                listed.type,
+                prompt,
+                topic,
+                qtype,
                 STATE_NAMES.get(state, "review"),
                 cardlist.as_utc(due),
                 round(raw_ivl or 0.0, 2),
                 lapses,
                 reps,
                 last_rating,
-                listed.tags,
+                tags,
                 flags,
                 text,
             )

@@ -20,13 +20,16 @@ On a database server nothing is kept (each search reads every card).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
+from studyvm.packs.answertext import listed_prompt, search_text
 from studyvm.packs.gcpause import gc_paused
+from studyvm.packs.textcolumns import TextColumn
 from studyvm.store import cardlist
 from studyvm.study.cardselect import Columns
-from studyvm.study.grading import expected_answer
 
 if TYPE_CHECKING:
     from studyvm.study.servicebase import ServiceBase
@@ -40,36 +43,86 @@ PATCH_MOST = 200
 """More changed cards than this: their groups are made again rather than moved one by one."""
 
 
-class Listed(NamedTuple):
-    """What the browser lists of a question (kept instead of the question: packs parse lazily)."""
-
-    topic: str
-    type: str
-    tags: tuple[str, ...]
-    prompt: str
+FIELDS = ("topic", "type", "tags", "prompt", "text")
+"""What a listing knows of each card's question, column by column (:meth:`Listing.column`): the prompt
+on one line, and the search text (:func:`studyvm.packs.answertext.search_text`)."""
+FEW_ROWS = 8
+"""Rows asked for under one in this many of a listing's: taken one by one rather than from whole columns."""
 
 
-def search_text(question: Any) -> str:
-    """Prompt, answers, explanation and options of ``question``, lower-cased: what words search."""
-    parts = [question.prompt, expected_answer(question), getattr(question, "explanation", "") or ""]
-    parts += [o.text for o in getattr(question, "options", None) or []]
-    return " ".join(str(p) for p in parts).lower()
+class PackTexts:
+    """What the browser needs of one pack's questions, by position in the pack: topic, type and tags
+    from the pack index, and each question's prompt on one line and search text, read at first use
+    from the on-disk index (:meth:`~studyvm.packs.packindex.LazyPack.listing_texts`): no question is
+    parsed. A pack parsed in full, or an index whose texts are damaged, makes them from the questions."""
+
+    def __init__(self, pack: Any) -> None:
+        index = pack.index
+        self.index = index
+        self._pack = pack
+        self._values: dict[str, list[Any]] = {"topic": index.topics, "type": index.types, "tags": index.tags}
+        self._stored: dict[str, Sequence[str]] = {}
+
+    def values(self, name: str) -> list[Any]:
+        """One of :data:`FIELDS` for every question, in pack order."""
+        known = self._values.get(name)
+        if known is None:
+            stored = self._texts()[name]
+            known = self._values[name] = stored.tolist() if isinstance(stored, TextColumn) else list(stored)
+        return known
+
+    def one(self, name: str, pos: int) -> Any:
+        """One of :data:`FIELDS` of the question at ``pos`` (a page's rows: no whole column made)."""
+        known = self._values.get(name)
+        return known[pos] if known is not None else self._texts()[name][pos]
+
+    def _texts(self) -> dict[str, Sequence[str]]:
+        if not self._stored:
+            stored = self._pack.listing_texts() if hasattr(self._pack, "listing_texts") else None
+            self._stored["prompt"], self._stored["text"] = stored if stored is not None else _parsed_texts(self._pack)
+        return self._stored
 
 
-def question_texts(svc: ServiceBase, pack: Any) -> dict[str, tuple[Listed, str]]:
-    """Question id -> (what is listed of it, search text), cached per pack on the service."""
+@gc_paused  # an indexed pack parses every question here (about 1.1 s at 100,000): only when its texts are damaged
+def _parsed_texts(pack: Any) -> tuple[list[str], list[str]]:
+    questions = list(pack.questions)
+    return [listed_prompt(q) for q in questions], [search_text(q) for q in questions]
+
+
+def pack_texts(svc: ServiceBase, pack: Any) -> PackTexts:
+    """The :class:`PackTexts` of ``pack``, kept on the service."""
     cache = svc.caches.setdefault("browse_texts", {})
-    if pack.id not in cache:
-        cache[pack.id] = _texts_of(pack)
-    return cache[pack.id]
+    found = cache.get(pack.id)
+    if found is None:
+        found = cache[pack.id] = PackTexts(pack)
+    return found
 
 
-@gc_paused  # an indexed pack parses every question here (about 1.1 s at 100,000; 1.4 s with the collector on)
-def _texts_of(pack: Any) -> dict[str, tuple[Listed, str]]:
-    return {
-        q.id: (Listed(q.topic, q.type, tuple(q.tags or ()), " ".join(q.prompt.split())), search_text(q))
-        for q in pack.questions
-    }
+_PACK, _QID = itemgetter(0), itemgetter(1)
+
+
+def _positions(rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, PackTexts]) -> list[int | None]:
+    """The position of each row's question in its pack (``None``: not in it); ``runs``: the rows as
+    (pack id, how many) runs. Cards are stored in the order their pack listed them when they were
+    first synced, so a run is usually a slice of its pack's ids: that is checked in C (one list
+    comparison), and only a run that is not is looked up id by id."""
+    out: list[int | None] = []
+    at = 0
+    for pack_id, count in runs:
+        chunk = rows[at : at + count]
+        at += count
+        texts = packs.get(pack_id)
+        if texts is None:
+            out += [None] * count
+            continue
+        qids = list(map(_QID, chunk))
+        ids = texts.index.ids
+        first = texts.index.position(qids[0])
+        if first is not None and ids[first : first + count] == qids:
+            out += range(first, first + count)
+        else:
+            out += map(texts.index.positions().get, qids)
+    return out
 
 
 def _sort_value(sort: str, row: tuple) -> Any:
@@ -91,20 +144,21 @@ class Listing:
     each, and the order of all of them under each sort asked for so far: a search takes its
     matches in that order as row numbers, so only the page shown becomes objects."""
 
-    __slots__ = ("rows", "entries", "orders", "last", "columns", "stamp", "dirty", "_where")
+    __slots__ = ("rows", "pos", "orders", "last", "columns", "stamp", "dirty", "_where", "_packs", "_columns", "_runs")
 
     def __init__(self, svc: ServiceBase, rows: list[tuple], stamp: Any) -> None:
         self.rows = rows
-        # entries: per row, (what is listed, search text), or None for a question no longer in its pack
-        texts: dict[str, dict[str, tuple[Listed, str]]] = {}
-        for pack_id in {row[0] for row in rows}:
+        runs = [(pack_id, len(list(run))) for pack_id, run in groupby(map(_PACK, rows))]
+        self._runs = runs
+        """The rows as runs of one pack's cards: (pack id, how many); rows never move in a listing."""
+        self._packs: dict[str, PackTexts] = {}
+        for pack_id in {pack_id for pack_id, _ in runs}:
             pack = svc.packs.get(pack_id)
-            texts[pack_id] = question_texts(svc, pack) if pack is not None else {}
-        if len(texts) == 1:  # the usual case: one lookup per row
-            get = next(iter(texts.values())).get
-            self.entries: list[tuple[Listed, str] | None] = [get(row[1]) for row in rows]
-        else:
-            self.entries = [texts[row[0]].get(row[1]) for row in rows]
+            if pack is not None:
+                self._packs[pack_id] = pack_texts(svc, pack)
+        self.pos = _positions(rows, runs, self._packs)
+        """Per row, its question's position in its pack, or None for a question no longer in it."""
+        self._columns: dict[str, list[Any]] = {}
         self.orders: dict[tuple[str, bool], list[int]] = {}
         self.columns: Columns | None = None
         """The rows grouped by field value (:mod:`studyvm.study.cardselect`), made at the first search."""
@@ -116,31 +170,64 @@ class Listing:
         """Cards this service changed since: read again at the next search."""
         self._where: dict[tuple[str, str], int] | None = None
 
+    def column(self, name: str) -> list[Any]:
+        """One of :data:`FIELDS` for every row (``None`` for a question no longer in its pack), made
+        on first use: a search by state never reads the texts."""
+        known = self._columns.get(name)
+        if known is None:
+            known, at = [], 0
+            for pack_id, count in self._runs:  # run by run: one pack's values each
+                part = self.pos[at : at + count]
+                at += count
+                texts = self._packs.get(pack_id)
+                if texts is None:
+                    known += [None] * count
+                else:
+                    values = texts.values(name)
+                    known += [values[p] if p is not None else None for p in part]
+            self._columns[name] = known
+        return known
+
+    def fields_of(self, chosen: list[int]) -> list[list[Any]]:
+        """:data:`FIELDS` of the rows ``chosen`` (each still in its pack), one list per field: from whole
+        columns for many rows, one by one for a page (no column made for it)."""
+        if len(chosen) * FEW_ROWS >= len(self.rows):
+            return [[column[i] for i in chosen] for column in map(self.column, FIELDS)]
+        rows, packs = self.rows, self._packs
+        where = [(packs[rows[i][0]], self.pos[i]) for i in chosen]
+        return [[texts.one(name, p) for texts, p in where if p is not None] for name in FIELDS]
+
     def order(self, sort: str, reverse: bool) -> list[int]:
         """Row numbers of every card in the order of :func:`studyvm.study.browse.sort_cards`
         (worked out once per sort, and again only when a changed card moved in it)."""
         known = self.orders.get((sort, reverse))
-        if known is not None:
-            return known
-        rows, entries = self.rows, self.entries
-        out = sorted(range(len(rows)), key=[r[1] for r in rows].__getitem__, reverse=reverse)
+        if known is None:
+            known = self.orders[(sort, reverse)] = self.sorted_rows(list(range(len(self.rows))), sort, reverse)
+        return known
+
+    def sorted_rows(self, chosen: list[int], sort: str, reverse: bool) -> list[int]:
+        """``chosen`` (row numbers, ascending) in the order of :meth:`order`: the same relative order
+        as there (two stable sorts from row order), without sorting every row for a few matches."""
+        rows = self.rows
+        # a key per row chosen (a few) or a column of every row (many: a list lookup is cheaper)
+        few = len(chosen) * 4 < len(rows)
+        qids: Any = {i: rows[i][1] for i in chosen} if few else [r[1] for r in rows]
+        out = sorted(chosen, key=qids.__getitem__, reverse=reverse)
         if sort == "due":
             # the raw values sort as the dates they stand for (integer microseconds on SQLite, naive UTC
             # datetimes on PostgreSQL), as the due test compares them (cardlist.due_key)
-            dues: list[Any] = [r[3] for r in rows]
+            dues: Any = {i: rows[i][3] for i in chosen} if few else [r[3] for r in rows]
             dated = [i for i in out if dues[i] is not None]
             undated = [i for i in out if dues[i] is None]
             dated.sort(key=dues.__getitem__, reverse=reverse)
-            out = undated + dated if reverse else dated + undated
+            return undated + dated if reverse else dated + undated
+        if sort in ("ivl", "lapses", "reps", "rating"):
+            column: list[Any] = [_sort_value(sort, r) for r in rows]
+        elif sort == "topic":
+            column = [t if t is not None else "" for t in self.column("topic")]
         else:
-            if sort in ("ivl", "lapses", "reps", "rating"):
-                column: list[Any] = [_sort_value(sort, r) for r in rows]
-            elif sort == "topic":
-                column = [e[0].topic if e else "" for e in entries]
-            else:
-                column = [e[0].prompt.lower() if e else "" for e in entries]
-            out.sort(key=column.__getitem__, reverse=reverse)
-        self.orders[(sort, reverse)] = out
+            column = [p.lower() if p is not None else "" for p in self.column("prompt")]
+        out.sort(key=column.__getitem__, reverse=reverse)
         return out
 
     def changed_here(self, svc: ServiceBase, keys: Iterable[tuple[str, str]]) -> None:

@@ -12,22 +12,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED
 from studyvm.study.search import And, Node, Not, Or, Searchable, Term, split_prop
 
-GROUPED: dict[str, Callable[[Sequence[tuple], Sequence[Any]], list[Any]]] = {
-    "topic": lambda rows, entries: [e[0].topic if e else None for e in entries],
-    "type": lambda rows, entries: [e[0].type if e else None for e in entries],
-    "tag": lambda rows, entries: [e[0].tags if e else None for e in entries],
-    "pack": lambda rows, entries: [r[0] for r in rows],
-    "lapses": lambda rows, entries: [r[7] for r in rows],
-    "reps": lambda rows, entries: [r[6] for r in rows],
-    "ivl": lambda rows, entries: [round(r[4] or 0.0, 2) for r in rows],
-    "state": lambda rows, entries: [(r[2], r[5] == QUEUE_SCHEDULED, r[8], r[5] == QUEUE_BURIED, r[9]) for r in rows],
+ROW_KEYS: dict[str, Callable[[tuple], Any]] = {
+    "pack": itemgetter(0),
+    "lapses": itemgetter(7),
+    "reps": itemgetter(6),
+    "ivl": lambda r: round(r[4] or 0.0, 2),
+    "state": itemgetter(2, 5, 8, 9),  # state, queue, suspended, leech
 }
-"""Per field: its value in each listing row (given the rows and their (listed, text) entries)."""
+"""Per field read from a listing row (the card's state): its value in a row."""
+QUESTION_FIELDS = {"topic": "topic", "type": "type", "tag": "tags"}
+"""Per field of the question: its listing column (:meth:`~studyvm.study.cardlisting.Listing.column`)."""
 ATTRIBUTE = {"topic": "topic", "type": "type", "tag": "tags", "pack": "pack_id", "lapses": "lapses", "reps": "reps"}
 
 
@@ -52,32 +52,47 @@ class _StandIn:
 class Columns:
     """Groups of a listing's rows by field value, made on first use and kept with the listing."""
 
-    def __init__(self, rows: Sequence[tuple], entries: Sequence[Any]) -> None:
-        self.rows, self.entries = rows, entries  # the listing's own lists: a changed row is seen here
-        self.universe = frozenset(i for i, e in enumerate(entries) if e is not None)
+    def __init__(self, rows: Sequence[tuple], pos: Sequence[int | None], column: Callable[[str], list[Any]]) -> None:
+        self.rows = rows  # the listing's own list: a changed row is seen here
+        self.column = column
+        """A listing column by name (``topic``, ``text``…): ``None`` in a row no longer in its pack."""
+        if None not in pos:  # the usual case: every card's question is in its pack
+            self.universe = frozenset(range(len(pos)))
+        else:
+            self.universe = frozenset(i for i, p in enumerate(pos) if p is not None)
         """Every row still in a pack (what an empty query matches)."""
         self._groups: dict[str, dict[Any, list[int]]] = {}
 
     def groups(self, field: str) -> dict[Any, list[int]]:
-        """Distinct value of ``field`` -> its rows."""
+        """Distinct value of ``field`` -> its rows (only rows still in a pack)."""
         known = self._groups.get(field)
         if known is None:
-            entries = self.entries
+            if field in ROW_KEYS:
+                values: list[Any] = list(map(ROW_KEYS[field], self.rows))
+            else:
+                values = self.column(QUESTION_FIELDS[field])
             grouped: defaultdict[Any, list[int]] = defaultdict(list)
-            for i, value in enumerate(GROUPED[field](self.rows, entries)):
-                if entries[i] is not None:
+            if len(self.universe) == len(values):
+                for i, value in enumerate(values):
                     grouped[value].append(i)
+            else:
+                universe = self.universe
+                for i, value in enumerate(values):
+                    if i in universe:
+                        grouped[value].append(i)
             known = self._groups[field] = dict(grouped)
         return known
 
     def moved(self, i: int, old: tuple, new: tuple) -> None:
         """Row ``i`` changed from ``old`` to ``new`` (its card's state; its question is the same):
         move it between the groups made so far."""
-        entry = self.entries[i]
-        if entry is None:  # never in a group
+        if i not in self.universe:  # never in a group
             return
         for field, groups in self._groups.items():
-            was, now = GROUPED[field]((old,), (entry,))[0], GROUPED[field]((new,), (entry,))[0]
+            key = ROW_KEYS.get(field)
+            if key is None:  # a field of the question: unchanged
+                continue
+            was, now = key(old), key(new)
             if was != now:
                 members = groups[was]
                 members.remove(i)
@@ -118,14 +133,16 @@ def select(tree: Node, columns: Columns, due_by: Any, flags: Callable[..., froze
 
 
 def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozenset[str]]) -> frozenset[int]:
-    rows, entries = columns.rows, columns.entries
+    rows = columns.rows
     if not node.field:  # a word or phrase: Term.matches is `value.lower() in text`
         value = node.value.lower()
-        return frozenset(i for i in columns.universe if value in entries[i][1])
+        texts = columns.column("text")
+        return frozenset(i for i in columns.universe if value in texts[i])
     field = split_prop(node.value)[0] if node.field == "prop" else node.field
     if field == "is":
         out: list[int] = []
-        for (state, scheduled, suspended, buried, leech), members in columns.groups("state").items():
+        for (state, queue, suspended, leech), members in columns.groups("state").items():
+            scheduled, buried = queue == QUEUE_SCHEDULED, queue == QUEUE_BURIED
             due_rows = [i for i in members if rows[i][3] is not None and rows[i][3] <= due_by] if scheduled else []
             due_set = set(due_rows)
             not_due = [i for i in members if i not in due_set] if due_rows else members

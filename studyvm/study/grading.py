@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from studyvm.packs.answertext import answer_in_words
 from studyvm.packs.model import (
     ClozeQuestion,
     FlipQuestion,
@@ -139,10 +140,6 @@ def parse_number(value: Any, unit: str = "") -> float:
     return float(text)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
-
 def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
@@ -152,9 +149,8 @@ def _grade_mcq(q: McqQuestion, response: Any) -> Grade:
     idx = int(response)
     if not 0 <= idx < len(q.options):
         raise NotGradable("no such option")
-    right = " / ".join(o.text for o in q.options if o.credit() >= 100)  # Moodle allows several
     score = _clamp(q.options[idx].credit() / 100)
-    return Grade(score, score >= FULL, right, q.options[idx].feedback)
+    return Grade(score, score >= FULL, answer_in_words(q), q.options[idx].feedback)
 
 
 @register("multi", "grade")
@@ -169,9 +165,8 @@ def _grade_multi(q: MultiQuestion, response: Any) -> Grade:
         hits = len(chosen & correct)
         misses = len(chosen - correct)
         score = _clamp((hits - misses) / len(correct))  # each wrong pick cancels a right one
-    expected = "; ".join(q.options[i].text for i in sorted(correct))
     feedback = " ".join(q.options[i].feedback for i in sorted(chosen) if q.options[i].feedback)
-    return Grade(score, score >= FULL, expected, feedback)
+    return Grade(score, score >= FULL, answer_in_words(q), feedback)
 
 
 @register("true_false", "grade")
@@ -180,31 +175,24 @@ def _grade_true_false(q: TrueFalseQuestion, response: Any) -> Grade:
         raise NotGradable("answer true or false")
     score = 1.0 if response == q.answer else 0.0
     feedback = q.feedback_true if response else q.feedback_false
-    return Grade(score, score >= FULL, "True" if q.answer else "False", feedback)
+    return Grade(score, score >= FULL, answer_in_words(q), feedback)
 
 
 @register("short", "grade")
 def _grade_short(q: ShortQuestion, response: Any) -> Grade:
-    best = max((a for a in q.answers if a.text != "*"), key=lambda a: a.weight, default=q.answers[0])
     # A "*" answer is Moodle's catch-all: it matches any response (usually at 0% with feedback).
     matched = [a for a in q.answers if a.text == "*" or text_matches(str(response), a.text)]
     if not matched:
-        return Grade(0.0, False, best.text)
+        return Grade(0.0, False, answer_in_words(q))
     top = max(matched, key=lambda a: a.weight)
     score = _clamp(top.weight / 100)
-    return Grade(score, score >= FULL, best.text, top.feedback)
+    return Grade(score, score >= FULL, answer_in_words(q), top.feedback)
 
 
 @register("numerical", "grade")
 def _grade_numerical(q: NumericalQuestion, response: Any) -> Grade:
     value = parse_number(response, q.unit)
-    best = max(q.answers, key=lambda a: a.weight)
-    lo, hi = best.bounds()
-    unit = f" {q.unit}" if q.unit else ""
-    if best.value is None:
-        expected = f"{_fmt(lo)}..{_fmt(hi)}{unit}"
-    else:
-        expected = f"{_fmt(best.value)}{unit}" + (f" ± {_fmt(best.tolerance)}" if best.tolerance else "")
+    expected = answer_in_words(q)
     eps = 1e-9 * max(1.0, abs(value))
     hits = [a for a in q.answers if a.bounds()[0] - eps <= value <= a.bounds()[1] + eps]
     if not hits:
@@ -220,19 +208,16 @@ def _grade_cloze(q: ClozeQuestion, response: Any) -> Grade:
     given = [response] if isinstance(response, str) else list(response)
     given += [""] * (len(gaps) - len(given))
     right = sum(any(text_matches(g, alt) for alt in alts) for g, alts in zip(given, gaps, strict=False))
-    filled = iter(alts[0] for alts in gaps)
-    expected = re.sub(r"\{\{(.+?)\}\}", lambda _m: next(filled), q.prompt)
     score = right / len(gaps)
-    return Grade(score, score >= FULL, expected)
+    return Grade(score, score >= FULL, answer_in_words(q))
 
 
 @register("matching", "grade")
 def _grade_matching(q: MatchingQuestion, response: Any) -> Grade:
     given = dict(response)
     right = sum(1 for p in q.pairs if normalize(given.get(p.left, "")) == normalize(p.right))
-    expected = "; ".join(f"{p.left} → {p.right}" for p in q.pairs)
     score = right / len(q.pairs)
-    return Grade(score, score >= FULL, expected)
+    return Grade(score, score >= FULL, answer_in_words(q))
 
 
 @register("ordering", "grade")
@@ -243,7 +228,7 @@ def _grade_ordering(q: OrderingQuestion, response: Any) -> Grade:
     # Credit for each neighbour pair placed in the right relative order (Moodle's "next item").
     good = sum(1 for a, b in zip(order, order[1:], strict=False) if b == a + 1)
     score = good / (len(order) - 1)
-    return Grade(score, score >= FULL, " → ".join(q.items))
+    return Grade(score, score >= FULL, answer_in_words(q))
 
 
 def is_self_rated(question: Any) -> bool:

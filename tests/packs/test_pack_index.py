@@ -155,7 +155,7 @@ def _damage(path: Path, how: str) -> None:
     elif how == "empty":
         data = bytearray()
     elif how == "header":  # a well-formed file whose checksum matches but whose header is nonsense
-        body = indexcache.MAGIC + indexcache._LENGTHS.pack(2, 0, 0) + b"[]"
+        body = indexcache.MAGIC + indexcache._LENGTHS.pack(2, 0, 0, 0) + b"[]"
         data = bytearray(body + indexcache.checksum(body))
     path.write_bytes(bytes(data))
 

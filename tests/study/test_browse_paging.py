@@ -135,3 +135,18 @@ def test_the_column_search_matches_testing_each_card(svc) -> None:
         query = _query(rng)
         tree = parse(query)
         assert _ids(find_cards(svc, query)) == [c.question_id for c in every if tree.matches(c)], query
+
+
+def test_few_matches_sorted_alone_come_in_the_order_of_every_card(svc) -> None:
+    """A search with few matches and no order kept sorts only its matches: the same order."""
+    from studyvm.study.cardlisting import listing_of
+
+    find_cards(svc, "")
+    listing = listing_of(svc)
+    rng = random.Random(7)
+    for sort in SORTS:
+        for reverse in (False, True):
+            for size in (0, 1, 3, 9, 40):
+                chosen = sorted(rng.sample(range(len(listing.rows)), min(size, len(listing.rows))))
+                alone = listing.sorted_rows(chosen, sort, reverse)
+                assert alone == [i for i in listing.order(sort, reverse) if i in set(chosen)], (sort, reverse, size)
