@@ -149,22 +149,33 @@ try:
     main()
 except SystemExit:
     pass
+import gc
+print("FROZEN", gc.get_freeze_count())
 print("LOADED", ",".join(sorted(m for m in sys.modules if m.startswith("studyvm.cli.") and m.endswith("_cmds"))))
 """
 
 
-def _loaded(argv: list[str], tmp_path: Any) -> set[str]:
+def _started(argv: list[str], tmp_path: Any) -> dict[str, str]:
+    """What ``studyvm *argv`` left behind, run as the console script in a fresh interpreter."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "STUDYVM_HOME": str(tmp_path / "home")}
     done = subprocess.run(
         [sys.executable, "-c", LOADED.format(argv=argv)], capture_output=True, text=True, env=env, check=True
     )
-    line = done.stdout.splitlines()[-1]
-    assert line.startswith("LOADED"), done.stdout + done.stderr
-    return set(filter(None, line.split(" ", 1)[1].split(","))) if " " in line else set()
+    found = dict(line.partition(" ")[::2] for line in done.stdout.splitlines()[-2:])
+    assert set(found) == {"FROZEN", "LOADED"}, done.stdout + done.stderr
+    return found
+
+
+def _loaded(argv: list[str], tmp_path: Any) -> set[str]:
+    return set(filter(None, _started(argv, tmp_path)["LOADED"].split(",")))
 
 
 def test_root_help_imports_no_command_module(tmp_path: Any) -> None:
     assert _loaded(["--help"], tmp_path) == set()
+
+
+def test_the_console_script_freezes_what_the_parser_loaded(tmp_path: Any) -> None:
+    assert int(_started(["--version"], tmp_path)["FROZEN"]) > 10_000  # typer's objects and the command line's
 
 
 def test_sim_list_imports_only_the_sim_commands(tmp_path: Any) -> None:
