@@ -65,7 +65,8 @@ COMMANDS: dict[str, Entry] = {
         "The settings file (settings.toml): check it, list the key binding ids, daily limits per pack, where it is.",
     ),
 }
-"""Every root command, in the order of the root help, with its area and one-line help."""
+"""Every root command, in the order of the root help, with its area and one-line help. A new root
+command needs its row here (and a new module its area above): the lazy-CLI tests fail without."""
 
 _registered: dict[str, typer.Typer] = {}
 """Area -> the scratch app its modules registered on (once per process, as the eager app did)."""
@@ -122,7 +123,8 @@ def trimmed(app: typer.Typer, name: str, rest: list[str]) -> typer.Typer:
         if _group_name(info) != name:
             continue
         sub = info.typer_instance
-        if rest and sub is not None and not sub.registered_groups:
+        # a group with a callback of its own might read ``rest[0]`` as its argument: kept whole
+        if rest and sub is not None and not sub.registered_groups and sub.registered_callback is None:
             only = [c for c in sub.registered_commands if _command_name(c) == rest[0]]
             if only:
                 info = copy.copy(info)
