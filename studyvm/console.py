@@ -3,7 +3,8 @@
 With arguments it is the command line (:mod:`studyvm.cli`). Without any, it opens the terminal app
 on the dashboard straight away, doing what the root command does with no options (settings from
 the ``STUDYVM_*`` variables, the log, leftovers of killed installs) but without importing typer and
-every command's module first: the first paint comes about 70 ms sooner.
+every command's module first: the first paint comes about 70 ms sooner. With arguments, what is
+loaded to parse them is frozen out of the garbage collector's scans (:func:`gc.freeze`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,13 @@ import sys
 def main() -> None:
     """Console-script entry point."""
     if sys.argv[1:]:
+        import gc
+
         from studyvm.cli import main as command_line
 
+        # typer's and the command line's own objects live as long as the process: frozen, no
+        # collection scans them again, nor the one at exit (about 10 ms of a 70 ms `studyvm --help`)
+        gc.freeze()
         command_line()
         return
     sys.exit(open_dashboard())

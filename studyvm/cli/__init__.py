@@ -1,34 +1,26 @@
-"""The ``studyvm`` command: global options and the registration of every area's commands.
+"""The ``studyvm`` command: global options; every area's commands are loaded when they are used.
 
-Each area keeps its commands in its own module exposing ``register(app)``; heavy imports stay
-inside the command functions so that ``studyvm --help`` costs little more than importing typer.
+Each area keeps its commands in its own module exposing ``register(app)``; :mod:`studyvm.cli.lazy`
+lists them in the root help without importing those modules and loads one area when one of its
+commands runs, and heavy imports stay inside the command functions, so that ``studyvm --help``
+and ``studyvm sim list`` cost little more than importing typer.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from studyvm.cli import (
-    card_cmds,
-    class_cmds,
-    config_cmds,
-    lint_cmds,
-    media_cmds,
-    pack_cmds,
-    sim_cmds,
-    study_cmds,
-    tui_cmds,
-)
-from studyvm.cli.boundary import BoundaryGroup
-from studyvm.config import Settings
-from studyvm.launch import prepare
-from studyvm.textsafe import inert_name
+from studyvm.cli.lazy import LazyGroup
+
+if TYPE_CHECKING:
+    from studyvm.config import Settings
 
 app = typer.Typer(
     name="studyvm",
-    cls=BoundaryGroup,
+    cls=LazyGroup,
     help="Exam preparation for virtualization: flashcards, quizzes, mock exams and a simulator lab.",
     no_args_is_help=False,
     add_completion=False,
@@ -74,20 +66,31 @@ def root(
     ),
 ) -> None:
     """StudyVM: with no command, open the terminal app on the dashboard."""
+    from studyvm.config import Settings
+    from studyvm.launch import prepare
+    from studyvm.textsafe import inert_name
+
     ctx.obj = Settings.from_env(home=home, db_url=db, learner=learner, extra_pack_dirs=packs)
     prepare(ctx.obj, log_file)  # the log, leftovers of killed installs (as bare `studyvm` does, see console.py)
     for folder in packs:
         if not folder.is_dir():
             typer.echo(f"warning: --packs {inert_name(folder)}: no such folder (nothing is loaded from it)", err=True)
     if ctx.invoked_subcommand not in (None, "config", "lab"):  # the app and `config check` say it themselves
-        for warning in config_cmds.settings_warnings(ctx.obj):
+        for warning in settings_warnings(ctx.obj):
             typer.echo(warning, err=True)
     if ctx.invoked_subcommand is None:
-        tui_cmds.open_app(ctx.obj, screen="dashboard")
+        from studyvm.cli.tui_cmds import open_app
+
+        open_app(ctx.obj, screen="dashboard")
 
 
-for _area in (media_cmds, pack_cmds, lint_cmds, study_cmds, card_cmds, sim_cmds, tui_cmds, class_cmds, config_cmds):
-    _area.register(app)
+def settings_warnings(settings: Settings) -> list[str]:
+    """The settings file's problems the command line can see without the terminal app (one line each)."""
+    if not settings.settings_file.exists():  # no file, no problem: every command skips loading the checker
+        return []
+    from studyvm.settings_check import check_settings
+
+    return [str(problem) for problem in check_settings(settings.settings_file)]
 
 
 def main() -> None:

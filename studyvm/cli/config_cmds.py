@@ -10,15 +10,6 @@ config_app = typer.Typer(
 )
 
 
-def settings_warnings(settings) -> list[str]:
-    """The settings file's problems the command line can see without the terminal app (one line each)."""
-    if not settings.settings_file.exists():  # no file, no problem: every command skips loading the checker
-        return []
-    from studyvm.settings_check import check_settings
-
-    return [str(problem) for problem in check_settings(settings.settings_file)]
-
-
 @config_app.command("check")
 def check(ctx: typer.Context) -> None:
     """Report every problem in settings.toml (TOML syntax, unknown keys, types, bindings, theme); exit 1 if any."""

@@ -5,7 +5,6 @@ minisim is imported inside the commands so ``studyvm --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -145,6 +144,8 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
         "scenarios": scenarios,
     }
     if as_json:
+        import json  # only here: the plain listing is the fast one (`studyvm sim list`, issue 19)
+
         typer.echo(json.dumps(data, indent=2))
         return
     for key in ("workloads", "modes", "profiles"):
@@ -171,6 +172,8 @@ def run_cmd(
     trace: bool = typer.Option(False, "--trace", help="Include the event trace."),
 ) -> None:
     """Run one workload (or --program FILE.s) under one mode."""
+    import json
+
     import minisim
 
     check_bounds(scale, max_instructions)
@@ -239,6 +242,8 @@ def scenario_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Run a demonstration scenario and print its verdict."""
+    import json
+
     import minisim
 
     try:
@@ -329,6 +334,8 @@ def kernel_diff_cmd() -> None:
 
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Describe this machine: virtualization flags, /dev/kvm, and whether it is itself a guest."""
+    import json
+
     from studyvm.doctor import inspect
 
     report = inspect()

@@ -8,7 +8,6 @@ overtakes another. minisim is imported inside the functions so ``studyvm --help`
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 
 import typer
@@ -60,6 +59,8 @@ def parse_settings(settings: list[str] | None, profile: str) -> dict[str, int]:
 
 def show_compare(c, overrides: dict[str, int], as_json: bool, table: Callable[[dict], str]) -> None:
     """Print a comparison: the modes side by side, then where each mode's cycles go."""
+    import json
+
     from minisim import breakdown, pricing, profiles
 
     bds = breakdown.of_all(c.results, overrides)
@@ -101,6 +102,8 @@ def crossover_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Find the price at which one mode overtakes another (bisection over re-pricing; no guest re-runs)."""
+    import json
+
     import minisim
     from minisim import pricing
 
@@ -154,6 +157,8 @@ def prices_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the prices a profile sets: the names `--set` and `--vary` take."""
+    import json
+
     from minisim import pricing
 
     try:

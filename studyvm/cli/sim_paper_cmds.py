@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from studyvm.cli.sim_costs_cmds import fail
@@ -17,6 +15,8 @@ def paper_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Reproduce a paper's table: the model's figures (from running guest programs) beside the paper's."""
+    import json
+
     from minisim import papers, papertext
 
     try:

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from studyvm.cli.sim_costs_cmds import fail
@@ -18,6 +16,8 @@ def timeline_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show one operation's events in order, with cycles, under each mode."""
+    import json
+
     from minisim import timeline
 
     try:
@@ -36,6 +36,8 @@ def walk_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show one TLB miss's two-dimensional (nested paging) walk, reference by reference."""
+    import json
+
     from minisim import walk2d
 
     try:
@@ -56,6 +58,8 @@ def shadow_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show the guest's page table beside the shadow table the MMU walks."""
+    import json
+
     from minisim import shadowview
 
     try:

@@ -17,10 +17,13 @@ TYPE_NAMES = re.compile(r"<list\[|range>|<(?:str|int|float|path|Path|bool)>")
 
 
 def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """The path of every command and sub-command, the root included (hidden ones too)."""
+    """The path of every command and sub-command, the root included (hidden ones too), found as click
+    finds them (the root loads its commands on demand, see studyvm.cli.lazy)."""
     yield path
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
-        yield from _commands(sub, (*path, name))
+    if hasattr(command, "list_commands"):
+        ctx = typer.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            yield from _commands(command.get_command(ctx, name), (*path, name))
 
 
 ALL = list(_commands(typer.main.get_command(app)))
