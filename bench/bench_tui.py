@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import inspect
 import json
+import os
 import random
 import shlex
 import shutil
@@ -92,7 +93,7 @@ STUDYVM = (
     PROBE
     + """
 import os, time, sys
-from textual.app import App
+from importlib.machinery import PathFinder
 
 try:
     from studyvm.console import main  # what the `studyvm` command runs
@@ -111,8 +112,25 @@ async def auto_pilot(pilot):  # Textual calls this once the app is ready
     report(ready, figures, await after_refresh(screen))
     pilot.app.exit()
 
-run = App.run
-App.run = lambda app: run(app, **RUN_KW, auto_pilot=auto_pilot)  # the probe, on the app the command opens
+class ProbeOnRun:
+    # puts the probe on the app the command opens, once the command imports Textual: importing it here
+    # first would take that import out of the command's own start-up (as it runs it)
+    def find_spec(self, name, path=None, target=None):
+        if name != "textual.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(name, path)
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            run = module.App.run
+            module.App.run = lambda app: run(app, **RUN_KW, auto_pilot=auto_pilot)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, ProbeOnRun())
 os.environ.update(STUDYVM_HOME=sys.argv[1], STUDYVM_LEARNER="bench")
 sys.argv[1:] = []  # `studyvm` alone, the whole launch path: settings, log, leftovers, app
 main()
@@ -122,7 +140,8 @@ main()
 
 HEADLESS = "RUN_KW = dict(headless=True, size=(80, 24))\n"
 IN_TERMINAL = "RUN_KW = {}\n"
-TMUX = ["tmux", "-L", "studyvm-bench", "-f", "/dev/null"]
+TMUX = ["tmux", "-L", f"studyvm-bench-{os.getpid()}", "-f", "/dev/null"]
+"""A tmux server of this run's own: two runs at once (a shared machine) do not end each other's."""
 
 
 def _start(script: str, *args: str) -> tuple[float, float, float]:
@@ -257,8 +276,9 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--ratings", type=int, default=30)
     parser.add_argument("--startup-only", action="store_true", help="skip the rating benchmark")
+    parser.add_argument("--tmux-only", action="store_true", help="start-up in tmux only, not headless")
     args = parser.parse_args()
-    result: dict[str, object] = {"startup": startup(args.starts)}
+    result: dict[str, object] = {} if args.tmux_only else {"startup": startup(args.starts)}
     if shutil.which("tmux"):
         result["startup_in_tmux"] = startup(args.starts, terminal=True)
     else:

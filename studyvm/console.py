@@ -30,6 +30,9 @@ def main() -> None:
 def open_dashboard() -> int:
     """``studyvm`` alone: the app on the dashboard; the exit code, errors reported as the command
     line reports them (``studyvm: error: …``, never a traceback)."""
+    from studyvm.launch import pause_gc, resume_gc
+
+    pause_gc()  # until the first paint: the imports and the first frame find no garbage to collect
     from studyvm.textsafe import guarded_streams
 
     with guarded_streams():
@@ -41,6 +44,7 @@ def open_dashboard() -> int:
             prepare(settings)
             return run_app(settings, screen="dashboard")
         except BaseException as exc:
+            resume_gc()  # the error path may load typer and more
             if isinstance(exc, SystemExit):
                 raise
             from studyvm.cli.boundary import translate  # only now: the error path may load typer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,13 @@ class StudyVMApp(App):
         self.start_options = options
         """Keyword options for the first screen (pack, limit, n, minutes, workload, scenario...)."""
         self.prefs = load_prefs(settings.settings_file)
+        self.after_first_paint: list[Callable[[], object]] = []
+        """Called once the first frame is painted (the launcher resumes the garbage collector)."""
 
     def on_mount(self) -> None:
         """Apply the remembered theme and key map, then open the first screen."""
+        for hook in self.after_first_paint:
+            self.call_after_refresh(hook)
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
