@@ -5,8 +5,9 @@
    loop running so keys are handled; the same for a bare
    Textual app with only a Header, in the same run, alternating, median of ``--starts``.
    StudyVM runs as the ``studyvm`` command does with no arguments (its console script's ``main``,
-   ``studyvm.cli``'s before ``studyvm.console`` existed) over the built-in packs, on a home made by a first
-   start that is not counted; its dashboard figures (counts, streak, next step) arrive later
+   ``studyvm.cli``'s before ``studyvm.console`` existed; the probe hooks the app when the command
+   imports Textual, so that import is the command's own) over the built-in packs, on a home made
+   by a first start that is not counted; its dashboard figures (counts, streak, next step) arrive later
    from a worker and are reported too ("data on screen"), then the mastery per topic.
    Measured headless and in a real terminal (a tmux window, 80x24).
 2. Rating key -> next card on screen: the review screen over the study engine benchmark's
@@ -14,6 +15,7 @@
    default), from the key being handled to the refresh that shows the next card.
 
     .venv/bin/python bench/bench_tui.py [--starts 5] [--questions N] [--reviews N] [--ratings 30]
+        [--startup-only] [--tmux-only]
 
 Prints one JSON object.
 """

@@ -32,7 +32,14 @@ def open_dashboard() -> int:
     line reports them (``studyvm: error: …``, never a traceback)."""
     from studyvm.launch import pause_gc, resume_gc
 
-    pause_gc()  # until the first paint: the imports and the first frame find no garbage to collect
+    pause_gc()  # until the first paint (the app resumes it): start-up builds no garbage to collect
+    try:
+        return _open_dashboard()
+    finally:
+        resume_gc(freeze=False)  # no first paint (an error, or a test's stand-in app): collect again
+
+
+def _open_dashboard() -> int:
     from studyvm.textsafe import guarded_streams
 
     with guarded_streams():
@@ -44,7 +51,6 @@ def open_dashboard() -> int:
             prepare(settings)
             return run_app(settings, screen="dashboard")
         except BaseException as exc:
-            resume_gc()  # the error path may load typer and more
             if isinstance(exc, SystemExit):
                 raise
             from studyvm.cli.boundary import translate  # only now: the error path may load typer

@@ -38,13 +38,15 @@ def pause_gc() -> None:
         _gc_paused = True
 
 
-def resume_gc() -> None:
-    """Undo :func:`pause_gc`: what start-up built is frozen out of later scans (:func:`gc.freeze`),
-    then the collector runs again. Only once, and only after :func:`pause_gc` paused it."""
+def resume_gc(freeze: bool = True) -> None:
+    """Undo :func:`pause_gc`: the collector runs again, and with ``freeze`` what start-up built is
+    first moved out of its later scans (:func:`gc.freeze`; the app calls it after its first paint).
+    Only once, and only after :func:`pause_gc` paused it."""
     global _gc_paused
     if _gc_paused:
         _gc_paused = False
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         gc.enable()
 
 
@@ -100,12 +102,11 @@ def run_app(settings: Settings, screen: str = "dashboard", **options: Any) -> in
     if screen not in SCREENS:
         raise UsageError(f"unknown screen {screen!r}; expected one of {', '.join(SCREENS)}")
     check_terminal_size()
-    app = make_app(settings, screen=screen, **options)
-    app.after_first_paint.append(resume_gc)
+    app = make_app(settings, screen=screen, after_first_paint=resume_gc, **options)
     try:
         app.run()
     finally:
-        resume_gc()  # the app ended before its first paint (an error): the collector runs again
+        resume_gc(freeze=False)  # the app ended before its first paint (an error): collect again
     if app.unhandled_error is not None:
         raise app.unhandled_error
     return app.return_code or 0

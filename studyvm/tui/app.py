@@ -33,7 +33,14 @@ class StudyVMApp(App):
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
     ]
 
-    def __init__(self, settings: Settings, backend: Backend, screen: str = "dashboard", **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        screen: str = "dashboard",
+        after_first_paint: Callable[[], object] | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__()
         self.settings = settings
         """Home, database and learner this app works with."""
@@ -44,13 +51,13 @@ class StudyVMApp(App):
         self.start_options = options
         """Keyword options for the first screen (pack, limit, n, minutes, workload, scenario...)."""
         self.prefs = load_prefs(settings.settings_file)
-        self.after_first_paint: list[Callable[[], object]] = []
+        self.after_first_paint = after_first_paint
         """Called once the first frame is painted (the launcher resumes the garbage collector)."""
 
     def on_mount(self) -> None:
         """Apply the remembered theme and key map, then open the first screen."""
-        for hook in self.after_first_paint:
-            self.call_after_refresh(hook)
+        if self.after_first_paint is not None:
+            self.call_after_refresh(self.after_first_paint)
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
@@ -166,9 +173,18 @@ class StudyVMApp(App):
 
 
 def make_app(
-    settings: Settings, screen: str = "dashboard", backend: Backend | None = None, **options: Any
+    settings: Settings,
+    screen: str = "dashboard",
+    backend: Backend | None = None,
+    after_first_paint: Callable[[], object] | None = None,
+    **options: Any,
 ) -> StudyVMApp:
-    """Build the app for ``settings``, opening on ``screen``; shared by the CLI, tests and benchmarks."""
+    """Build the app for ``settings``, opening on ``screen``; shared by the CLI, tests and benchmarks.
+
+    ``after_first_paint`` is called once the first frame is painted; ``options`` go to the screen.
+    """
     if screen not in SCREENS:
         raise ValueError(f"unknown screen {screen!r}; expected one of {', '.join(SCREENS)}")
-    return StudyVMApp(settings, backend or Backend(settings), screen=screen, **options)
+    return StudyVMApp(
+        settings, backend or Backend(settings), screen=screen, after_first_paint=after_first_paint, **options
+    )

@@ -161,4 +161,12 @@ def test_an_error_before_the_first_paint_resumes_the_collector(started: list[tup
 
     monkeypatch.setattr(launch, "run_app", fails)
     assert console.open_dashboard() == 1
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # nothing painted: nothing frozen
+
+
+@pytest.mark.usefixtures("collector")
+def test_an_app_that_never_paints_leaves_the_collector_on(started: list[tuple[object, str]]) -> None:
+    gc.enable()
+    with pytest.raises(SystemExit):
+        console.main()  # the recorder stands in for the app
+    assert started and gc.isenabled() and gc.get_freeze_count() == 0
