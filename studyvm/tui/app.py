@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from studyvm.tui.prefs import DEFAULT_THEME, load_prefs, save_theme
 
 SCREENS = ("dashboard", "review", "quiz", "exam", "lab", "stats", "packs", "browse")
 """Screen names accepted by :func:`make_app` and :meth:`StudyVMApp.open_screen`."""
+SETTINGS_CHECK_WAIT = 2.0
+"""Longest wait (seconds) of the settings check for the dashboard's first figures."""
 
 
 class StudyVMApp(App):
@@ -53,6 +56,8 @@ class StudyVMApp(App):
         self.prefs = load_prefs(settings.settings_file)
         self.after_first_paint = after_first_paint
         """Called once the first frame is painted (the launcher resumes the garbage collector)."""
+        self.figures_shown = threading.Event()
+        """Set by the dashboard once its first figures are drawn, or its load failed."""
 
     def on_mount(self) -> None:
         """Apply the remembered theme and key map, then open the first screen."""
@@ -62,8 +67,9 @@ class StudyVMApp(App):
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
         if self.settings.settings_file.exists():
-            # Checking the file imports every screen (for their key bindings): after the first
-            # paint and off the UI thread, so the first screen waits for neither. No file, no check.
+            # Checking the file imports every screen (for their key bindings): off the UI thread,
+            # after the first paint, and once the dashboard's figures are in (bounded), so neither
+            # waits for it. No file, no check.
             self.call_after_refresh(
                 self.run_worker, self._warn_about_settings, thread=True, group="settings", exit_on_error=False
             )
@@ -99,6 +105,7 @@ class StudyVMApp(App):
         return self._exception
 
     def _warn_about_settings(self) -> None:
+        self.figures_shown.wait(timeout=SETTINGS_CHECK_WAIT)
         for problem in self.settings_problems():
             self.call_from_thread(self.notify, problem, title="Settings", severity="warning", markup=False)
 

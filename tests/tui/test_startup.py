@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,50 @@ async def test_settings_problems_are_still_shown(settings, backend) -> None:
         await pilot.pause()
         shown = [n.message for n in app._notifications if n.title == "Settings"]
     assert any("review.nope" in m for m in shown) and any("retention" in m for m in shown), shown
+
+
+async def test_the_settings_check_waits_for_the_figures(settings, backend, monkeypatch) -> None:
+    """With a settings file (a saved theme is one), its check (which imports every screen) runs once
+    the dashboard's figures are drawn, not beside their load; its warnings still show."""
+    from studyvm.tui import app as app_module
+
+    settings.home.mkdir(parents=True)
+    settings.settings_file.write_text('[keys]\n"review.nope" = "g"\n')
+    monkeypatch.setattr(app_module, "SETTINGS_CHECK_WAIT", 60.0, raising=False)
+    app = make_app(settings, backend=backend)
+    checking = threading.Event()
+    figures_in_when_checked: list[bool] = []
+    load, check = backend.dashboard, app.settings_problems
+
+    def slow_load(**kw):
+        checking.wait(timeout=1.0)  # a check beside the load starts before it ends
+        return load(**kw)
+
+    def checked() -> list[str]:
+        figures_in_when_checked.append(app.screen_stack[0].data is not None)
+        checking.set()
+        return check()
+
+    monkeypatch.setattr(backend, "dashboard", slow_load)
+    monkeypatch.setattr(app, "settings_problems", checked)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = [n.message for n in app._notifications if n.title == "Settings"]
+    assert figures_in_when_checked == [True]
+    assert any("review.nope" in m for m in shown), shown
+
+
+async def test_a_failed_first_load_lets_the_settings_check_run(settings, backend, monkeypatch) -> None:
+    def broken(**_kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backend, "dashboard", broken)
+    app = make_app(settings, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.figures_shown.is_set()
 
 
 async def test_dashboard_says_why_when_its_first_load_fails(settings, backend, monkeypatch) -> None:

@@ -128,6 +128,7 @@ class DashboardScreen(BaseScreen):
         """The first load failed: say why where "Loading…" was (the notification may be gone)."""
         for placeholder in self.query("#dash-loading").results(Literal):
             placeholder.show(start_failed(error, "load the dashboard"))
+        self.studyvm.figures_shown.set()  # the settings check waits no longer
 
     async def done_dashboard(self, data: Dashboard) -> None:
         """Show freshly loaded figures (:attr:`data` is set once they are all in place)."""
@@ -150,6 +151,7 @@ class DashboardScreen(BaseScreen):
         self.query_one("#dash-body").loading = False  # mastery follows without hiding the counts
         self.data = data
         self.call_after_refresh(self._figures_shown.set)
+        self.call_after_refresh(self.studyvm.figures_shown.set)  # then the settings check may run
 
     def done_mastery(self, mastery: list[TopicMastery] | None) -> None:
         """Show the mastery per topic, loaded after the counts (``None``: progress unavailable)."""
