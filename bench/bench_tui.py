@@ -15,7 +15,7 @@
    default), from the key being handled to the refresh that shows the next card.
 
     .venv/bin/python bench/bench_tui.py [--starts 5] [--questions N] [--reviews N] [--ratings 30]
-        [--startup-only] [--tmux-only]
+        [--startup-only] [--tmux-only] [--settings-file]
 
 Prints one JSON object.
 """
@@ -173,8 +173,9 @@ def _start_tmux(script: str, report: Path, *args: str) -> tuple[float, float, fl
     return float(ready) - spawned, float(loaded) - spawned, float(mastery) - spawned
 
 
-def startup(starts: int, terminal: bool = False) -> dict[str, object]:
-    """Median start-up of both apps, measured alternately in this run (headless, or in tmux)."""
+def startup(starts: int, terminal: bool = False, settings_file: bool = False) -> dict[str, object]:
+    """Median start-up of both apps, measured alternately in this run (headless, or in tmux); with
+    ``settings_file``, StudyVM's home holds a settings file saying the theme (as after ``ctrl+t``)."""
     bare, ours, loaded, mastery = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "ready.txt"
@@ -182,6 +183,9 @@ def startup(starts: int, terminal: bool = False) -> dict[str, object]:
             subprocess.run([*TMUX, "new-session", "-d", "-s", "bench", "-x", "80", "-y", "24"], check=True)
         try:
             home = Path(tmp) / "home"  # made (and migrated) by the first start, which is not counted
+            if settings_file:
+                home.mkdir()
+                (home / "settings.toml").write_text('[tui]\ntheme = "textual-dark"\n')
             for n in range(starts + 1):
                 if terminal:
                     b = _start_tmux(BARE, report)[0]
@@ -201,6 +205,7 @@ def startup(starts: int, terminal: bool = False) -> dict[str, object]:
     first = statistics.median(bare)
     return {
         "where": "tmux 80x24" if terminal else "headless 80x24",
+        "settings_file": settings_file,
         "bare_textual_header_s": round(first, 3),
         "studyvm_first_screen_s": round(statistics.median(ours), 3),
         "ratio": round(statistics.median(o / b for o, b in zip(ours, bare, strict=True)), 2),
@@ -279,10 +284,12 @@ def main() -> None:
     parser.add_argument("--ratings", type=int, default=30)
     parser.add_argument("--startup-only", action="store_true", help="skip the rating benchmark")
     parser.add_argument("--tmux-only", action="store_true", help="start-up in tmux only, not headless")
+    parser.add_argument("--settings-file", action="store_true", help="start with a settings file (a saved theme)")
     args = parser.parse_args()
-    result: dict[str, object] = {} if args.tmux_only else {"startup": startup(args.starts)}
+    with_file = args.settings_file
+    result: dict[str, object] = {} if args.tmux_only else {"startup": startup(args.starts, settings_file=with_file)}
     if shutil.which("tmux"):
-        result["startup_in_tmux"] = startup(args.starts, terminal=True)
+        result["startup_in_tmux"] = startup(args.starts, terminal=True, settings_file=with_file)
     else:
         result["startup_in_tmux"] = "skipped: tmux not found"
     if not args.startup_only:
