@@ -5,8 +5,9 @@
    loop running so keys are handled; the same for a bare
    Textual app with only a Header, in the same run, alternating, median of ``--starts``.
    StudyVM runs as the ``studyvm`` command does with no arguments (its console script's ``main``,
-   ``studyvm.cli``'s before ``studyvm.console`` existed) over the built-in packs, on a home made by a first
-   start that is not counted; its dashboard figures (counts, streak, next step) arrive later
+   ``studyvm.cli``'s before ``studyvm.console`` existed; the probe hooks the app when the command
+   imports Textual, so that import is the command's own) over the built-in packs, on a home made
+   by a first start that is not counted; its dashboard figures (counts, streak, next step) arrive later
    from a worker and are reported too ("data on screen"), then the mastery per topic.
    Measured headless and in a real terminal (a tmux window, 80x24).
 2. Rating key -> next card on screen: the review screen over the study engine benchmark's
@@ -14,6 +15,7 @@
    default), from the key being handled to the refresh that shows the next card.
 
     .venv/bin/python bench/bench_tui.py [--starts 5] [--questions N] [--reviews N] [--ratings 30]
+        [--startup-only] [--tmux-only] [--settings-file]
 
 Prints one JSON object.
 """
@@ -24,6 +26,7 @@ import argparse
 import asyncio
 import inspect
 import json
+import os
 import random
 import shlex
 import shutil
@@ -92,7 +95,7 @@ STUDYVM = (
     PROBE
     + """
 import os, time, sys
-from textual.app import App
+from importlib.machinery import PathFinder
 
 try:
     from studyvm.console import main  # what the `studyvm` command runs
@@ -111,8 +114,25 @@ async def auto_pilot(pilot):  # Textual calls this once the app is ready
     report(ready, figures, await after_refresh(screen))
     pilot.app.exit()
 
-run = App.run
-App.run = lambda app: run(app, **RUN_KW, auto_pilot=auto_pilot)  # the probe, on the app the command opens
+class ProbeOnRun:
+    # puts the probe on the app the command opens, once the command imports Textual: importing it here
+    # first would take that import out of the command's own start-up (as it runs it)
+    def find_spec(self, name, path=None, target=None):
+        if name != "textual.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(name, path)
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            run = module.App.run
+            module.App.run = lambda app: run(app, **RUN_KW, auto_pilot=auto_pilot)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, ProbeOnRun())
 os.environ.update(STUDYVM_HOME=sys.argv[1], STUDYVM_LEARNER="bench")
 sys.argv[1:] = []  # `studyvm` alone, the whole launch path: settings, log, leftovers, app
 main()
@@ -122,7 +142,8 @@ main()
 
 HEADLESS = "RUN_KW = dict(headless=True, size=(80, 24))\n"
 IN_TERMINAL = "RUN_KW = {}\n"
-TMUX = ["tmux", "-L", "studyvm-bench", "-f", "/dev/null"]
+TMUX = ["tmux", "-L", f"studyvm-bench-{os.getpid()}", "-f", "/dev/null"]
+"""A tmux server of this run's own: two runs at once (a shared machine) do not end each other's."""
 
 
 def _start(script: str, *args: str) -> tuple[float, float, float]:
@@ -152,8 +173,9 @@ def _start_tmux(script: str, report: Path, *args: str) -> tuple[float, float, fl
     return float(ready) - spawned, float(loaded) - spawned, float(mastery) - spawned
 
 
-def startup(starts: int, terminal: bool = False) -> dict[str, object]:
-    """Median start-up of both apps, measured alternately in this run (headless, or in tmux)."""
+def startup(starts: int, terminal: bool = False, settings_file: bool = False) -> dict[str, object]:
+    """Median start-up of both apps, measured alternately in this run (headless, or in tmux); with
+    ``settings_file``, StudyVM's home holds a settings file saying the theme (as after ``ctrl+t``)."""
     bare, ours, loaded, mastery = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "ready.txt"
@@ -161,6 +183,9 @@ def startup(starts: int, terminal: bool = False) -> dict[str, object]:
             subprocess.run([*TMUX, "new-session", "-d", "-s", "bench", "-x", "80", "-y", "24"], check=True)
         try:
             home = Path(tmp) / "home"  # made (and migrated) by the first start, which is not counted
+            if settings_file:
+                home.mkdir()
+                (home / "settings.toml").write_text('[tui]\ntheme = "textual-dark"\n')
             for n in range(starts + 1):
                 if terminal:
                     b = _start_tmux(BARE, report)[0]
@@ -180,6 +205,7 @@ def startup(starts: int, terminal: bool = False) -> dict[str, object]:
     first = statistics.median(bare)
     return {
         "where": "tmux 80x24" if terminal else "headless 80x24",
+        "settings_file": settings_file,
         "bare_textual_header_s": round(first, 3),
         "studyvm_first_screen_s": round(statistics.median(ours), 3),
         "ratio": round(statistics.median(o / b for o, b in zip(ours, bare, strict=True)), 2),
@@ -257,10 +283,13 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--ratings", type=int, default=30)
     parser.add_argument("--startup-only", action="store_true", help="skip the rating benchmark")
+    parser.add_argument("--tmux-only", action="store_true", help="start-up in tmux only, not headless")
+    parser.add_argument("--settings-file", action="store_true", help="start with a settings file (a saved theme)")
     args = parser.parse_args()
-    result: dict[str, object] = {"startup": startup(args.starts)}
+    with_file = args.settings_file
+    result: dict[str, object] = {} if args.tmux_only else {"startup": startup(args.starts, settings_file=with_file)}
     if shutil.which("tmux"):
-        result["startup_in_tmux"] = startup(args.starts, terminal=True)
+        result["startup_in_tmux"] = startup(args.starts, terminal=True, settings_file=with_file)
     else:
         result["startup_in_tmux"] = "skipped: tmux not found"
     if not args.startup_only:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ from studyvm.tui.prefs import DEFAULT_THEME, load_prefs, save_theme
 
 SCREENS = ("dashboard", "review", "quiz", "exam", "lab", "stats", "packs", "browse")
 """Screen names accepted by :func:`make_app` and :meth:`StudyVMApp.open_screen`."""
+SETTINGS_CHECK_WAIT = 2.0
+"""Longest wait (seconds) of the settings check for the dashboard's first figures."""
 
 
 class StudyVMApp(App):
@@ -32,7 +36,14 @@ class StudyVMApp(App):
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
     ]
 
-    def __init__(self, settings: Settings, backend: Backend, screen: str = "dashboard", **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        screen: str = "dashboard",
+        after_first_paint: Callable[[], object] | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__()
         self.settings = settings
         """Home, database and learner this app works with."""
@@ -43,15 +54,22 @@ class StudyVMApp(App):
         self.start_options = options
         """Keyword options for the first screen (pack, limit, n, minutes, workload, scenario...)."""
         self.prefs = load_prefs(settings.settings_file)
+        self.after_first_paint = after_first_paint
+        """Called once the first frame is painted (the launcher resumes the garbage collector)."""
+        self.figures_shown = threading.Event()
+        """Set by the dashboard once its first figures are drawn, or its load failed."""
 
     def on_mount(self) -> None:
         """Apply the remembered theme and key map, then open the first screen."""
+        if self.after_first_paint is not None:
+            self.call_after_refresh(self.after_first_paint)
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else DEFAULT_THEME
         if self.prefs.keys:
             self.set_keymap(self.prefs.keys)
         if self.settings.settings_file.exists():
-            # Checking the file imports every screen (for their key bindings): after the first
-            # paint and off the UI thread, so the first screen waits for neither. No file, no check.
+            # Checking the file imports every screen (for their key bindings): off the UI thread,
+            # after the first paint, and once the dashboard's figures are in (bounded), so neither
+            # waits for it. No file, no check.
             self.call_after_refresh(
                 self.run_worker, self._warn_about_settings, thread=True, group="settings", exit_on_error=False
             )
@@ -87,6 +105,7 @@ class StudyVMApp(App):
         return self._exception
 
     def _warn_about_settings(self) -> None:
+        self.figures_shown.wait(timeout=SETTINGS_CHECK_WAIT)
         for problem in self.settings_problems():
             self.call_from_thread(self.notify, problem, title="Settings", severity="warning", markup=False)
 
@@ -161,9 +180,18 @@ class StudyVMApp(App):
 
 
 def make_app(
-    settings: Settings, screen: str = "dashboard", backend: Backend | None = None, **options: Any
+    settings: Settings,
+    screen: str = "dashboard",
+    backend: Backend | None = None,
+    after_first_paint: Callable[[], object] | None = None,
+    **options: Any,
 ) -> StudyVMApp:
-    """Build the app for ``settings``, opening on ``screen``; shared by the CLI, tests and benchmarks."""
+    """Build the app for ``settings``, opening on ``screen``; shared by the CLI, tests and benchmarks.
+
+    ``after_first_paint`` is called once the first frame is painted; ``options`` go to the screen.
+    """
     if screen not in SCREENS:
         raise ValueError(f"unknown screen {screen!r}; expected one of {', '.join(SCREENS)}")
-    return StudyVMApp(settings, backend or Backend(settings), screen=screen, **options)
+    return StudyVMApp(
+        settings, backend or Backend(settings), screen=screen, after_first_paint=after_first_paint, **options
+    )

@@ -3,8 +3,10 @@ the root command's start-up; with arguments it is the command line."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,55 @@ def test_a_command_without_settings_file_or_leftovers_loads_neither_checker(tmp_
         [sys.executable, "-c", probe, "sim", "list"], capture_output=True, text=True, env=environ, timeout=120
     )
     assert "retention" in done.stderr  # with a file, it is still checked
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """The garbage collector as it was, afterwards (the launcher's pause and freeze undone)."""
+    was_on = gc.isenabled()
+    yield
+    launch.resume_gc()
+    gc.unfreeze()
+    if was_on:
+        gc.enable()
+
+
+@pytest.mark.usefixtures("collector")
+def test_the_collector_is_paused_until_resumed_then_frozen_once() -> None:
+    gc.enable()
+    launch.pause_gc()
+    assert not gc.isenabled()
+    launch.resume_gc()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    gc.unfreeze()
+    launch.resume_gc()  # a second resume (the app's end after its first paint) freezes nothing more
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
+    gc.disable()
+    launch.pause_gc()
+    launch.resume_gc()
+    assert not gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("collector")
+def test_an_error_before_the_first_paint_resumes_the_collector(started: list[tuple[object, str]], monkeypatch) -> None:
+    gc.enable()
+
+    def fails(settings: object, screen: str = "dashboard", **_options: object) -> int:
+        assert not gc.isenabled()  # paused while the app starts
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(launch, "run_app", fails)
+    assert console.open_dashboard() == 1
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # nothing painted: nothing frozen
+
+
+@pytest.mark.usefixtures("collector")
+def test_an_app_that_never_paints_leaves_the_collector_on(started: list[tuple[object, str]]) -> None:
+    gc.enable()
+    with pytest.raises(SystemExit):
+        console.main()  # the recorder stands in for the app
+    assert started and gc.isenabled() and gc.get_freeze_count() == 0

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from studyvm.tui.app import make_app
 from .helpers import settle
 
 FIRST_PAINT = """
-import json, os, sys
+import gc, json, os, sys
 from textual.app import App
 from studyvm.console import main
 from studyvm.tui.screens import dashboard
@@ -29,6 +31,7 @@ def painted(screen):
     seen["widgets"] = sorted(type(w).__name__ for w in screen.query("*"))
 
 def mounted(screen):
+    seen["collector_on_before_paint"] = gc.isenabled()
     screen.call_after_refresh(painted, screen)  # before the screen's own after-paint work
     on_mount(screen)
 
@@ -36,6 +39,8 @@ async def auto_pilot(pilot):
     while not seen:
         await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    seen["collector_on_after_paint"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count()
     pilot.app.exit()
 
 dashboard.DashboardScreen.on_mount = mounted
@@ -75,7 +80,7 @@ DEFERRED = [
 """Modules the first frame does not need, none of which may be imported before it is painted."""
 
 
-def _first_paint(home: Path) -> dict[str, list[str]]:
+def _first_paint(home: Path) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", FIRST_PAINT, str(home)], capture_output=True, text=True, timeout=120, check=False
     )
@@ -100,6 +105,16 @@ def test_first_paint_imports_only_what_it_shows(tmp_path: Path, with_settings: b
     assert "Header" in seen["widgets"] and "DataTable" not in seen["widgets"]
 
 
+def test_no_collection_before_the_first_paint(tmp_path: Path) -> None:
+    """`studyvm` alone pauses the garbage collector until the dashboard is painted (what start-up
+    builds lives as long as the process), then freezes what it built and collects again."""
+    home = tmp_path / "home"
+    home.mkdir()
+    seen = _first_paint(home)
+    assert seen["collector_on_before_paint"] is False
+    assert seen["collector_on_after_paint"] is True and seen["frozen"] > 10_000, seen["frozen"]
+
+
 async def test_settings_problems_are_still_shown(settings, backend) -> None:
     settings.home.mkdir(parents=True)
     settings.settings_file.write_text('[keys]\n"review.nope" = "g"\n[study]\nretention = 7\n')
@@ -112,8 +127,42 @@ async def test_settings_problems_are_still_shown(settings, backend) -> None:
     assert any("review.nope" in m for m in shown) and any("retention" in m for m in shown), shown
 
 
+async def test_the_settings_check_waits_for_the_figures(settings, backend, monkeypatch) -> None:
+    """With a settings file (a saved theme is one), its check (which imports every screen) runs once
+    the dashboard's figures are drawn, not beside their load; its warnings still show."""
+    from studyvm.tui import app as app_module
+
+    settings.home.mkdir(parents=True)
+    settings.settings_file.write_text('[keys]\n"review.nope" = "g"\n')
+    monkeypatch.setattr(app_module, "SETTINGS_CHECK_WAIT", 60.0, raising=False)
+    app = make_app(settings, backend=backend)
+    checking = threading.Event()
+    figures_in_when_checked: list[bool] = []
+    load, check = backend.dashboard, app.settings_problems
+
+    def slow_load(**kw):
+        checking.wait(timeout=1.0)  # a check beside the load starts before it ends
+        return load(**kw)
+
+    def checked() -> list[str]:
+        figures_in_when_checked.append(app.screen_stack[0].data is not None)
+        checking.set()
+        return check()
+
+    monkeypatch.setattr(backend, "dashboard", slow_load)
+    monkeypatch.setattr(app, "settings_problems", checked)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = [n.message for n in app._notifications if n.title == "Settings"]
+    assert figures_in_when_checked == [True]
+    assert any("review.nope" in m for m in shown), shown
+
+
 async def test_dashboard_says_why_when_its_first_load_fails(settings, backend, monkeypatch) -> None:
-    """The packs' place says "Loading…" until the table replaces it; a failed load says why there."""
+    """The packs' place says "Loading…" until the table replaces it; a failed load says why there
+    (and the settings check waits for it no longer)."""
 
     def broken(**_kw):
         raise OSError(28, "No space left on device")
@@ -125,6 +174,7 @@ async def test_dashboard_says_why_when_its_first_load_fails(settings, backend, m
         shown = str(app.screen.query_one("#dash-loading").render())
         assert shown.startswith("Could not load the dashboard:") and "Loading" not in shown, shown
         assert app.screen.packs_table() is None and app.screen.selected_pack() is None
+        assert app.figures_shown.is_set()
 
 
 async def test_the_table_of_packs_replaces_loading(settings, backend) -> None:
@@ -139,3 +189,28 @@ async def test_the_table_of_packs_replaces_loading(settings, backend) -> None:
         screen.refresh_data()  # a reload (back from a review) keeps the table, under the busy indicator
         await settle(pilot, app)
         assert screen.packs_table() is table and table.row_count == 1
+
+
+STUDY_PREFS = """
+import sys
+from pathlib import Path
+from studyvm.config import Settings
+from studyvm.study.prefs import load_study_prefs
+
+prefs = load_study_prefs(Settings(home=Path(sys.argv[1])))
+print(prefs.retention, prefs.new_per_day, "studyvm.settings_check" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("with_settings", [False, True], ids=["no-settings-file", "settings-file"])
+def test_study_prefs_import_the_checker_only_for_a_file(tmp_path: Path, with_settings: bool) -> None:
+    """The dashboard's worker reads the study preferences: with no settings file there is nothing to
+    check, so the checker is not imported (issue 19: the figures come sooner); a file is still read."""
+    if with_settings:
+        (tmp_path / "settings.toml").write_text("[study]\ndesired_retention = 0.85\nnew_per_day = 7\n")
+    done = subprocess.run(
+        [sys.executable, "-c", STUDY_PREFS, str(tmp_path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = "0.85 7 True" if with_settings else "0.9 20 False"
+    assert done.stdout.split() == expected.split()

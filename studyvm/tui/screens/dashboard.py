@@ -54,6 +54,7 @@ class DashboardScreen(BaseScreen):
         """What the last load returned."""
         self._figures_shown = threading.Event()
         """Set once the figures are drawn; the worker waits for it before loading mastery."""
+        self._packs_table: DataTable | None = None
 
     def compose(self) -> ComposeResult:
         """The widgets of this screen."""
@@ -71,10 +72,10 @@ class DashboardScreen(BaseScreen):
 
     def on_mount(self) -> None:
         """Load the figures in a worker, once the first frame is painted."""
-        # The first paint comes first: the data (its worker started first) and the footer (costly to
-        # lay out) follow it.
+        # The first paint comes first: the data (its worker started first) follows it, and the footer
+        # (costly to build and lay out) comes a round later, so that the frame is out before it.
         self.call_after_refresh(self.refresh_data)
-        self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(self.call_after_refresh, self._mount_footer)
 
     def _mount_footer(self) -> None:
         from textual.widgets import Footer
@@ -83,10 +84,7 @@ class DashboardScreen(BaseScreen):
 
     def packs_table(self) -> DataTable | None:
         """The table of packs, once the first figures have arrived (``None`` before)."""
-        from textual.widgets import DataTable
-
-        tables = self.query("#dash-packs").results(DataTable)
-        return next(tables, None)
+        return self._packs_table  # kept, not queried: a query by type imports the table's code
 
     async def _make_packs_table(self) -> DataTable:
         """Put the table of packs where "Loading…" was."""
@@ -100,6 +98,7 @@ class DashboardScreen(BaseScreen):
         placeholder = self.query_one("#dash-loading")
         await self.query_one("#dash-left").mount(table, after=placeholder)
         await placeholder.remove()
+        self._packs_table = table
         return table
 
     def on_screen_resume(self) -> None:
@@ -129,6 +128,7 @@ class DashboardScreen(BaseScreen):
         """The first load failed: say why where "Loading…" was (the notification may be gone)."""
         for placeholder in self.query("#dash-loading").results(Literal):
             placeholder.show(start_failed(error, "load the dashboard"))
+        self.studyvm.figures_shown.set()  # the settings check waits no longer
 
     async def done_dashboard(self, data: Dashboard) -> None:
         """Show freshly loaded figures (:attr:`data` is set once they are all in place)."""
@@ -151,6 +151,7 @@ class DashboardScreen(BaseScreen):
         self.query_one("#dash-body").loading = False  # mastery follows without hiding the counts
         self.data = data
         self.call_after_refresh(self._figures_shown.set)
+        self.call_after_refresh(self.studyvm.figures_shown.set)  # then the settings check may run
 
     def done_mastery(self, mastery: list[TopicMastery] | None) -> None:
         """Show the mastery per topic, loaded after the counts (``None``: progress unavailable)."""
