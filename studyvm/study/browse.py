@@ -163,6 +163,8 @@ def _cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
 
 FEW_MATCHES = 4
 """Matches fewer than one card in this many: sorted alone rather than in the order of every card."""
+FLAG_MASK = (1 << cardlist.FLAG_BITS) - 1
+"""The bits of a card's code that make its flags (with whether it is due)."""
 GC_PAUSE_FROM = 5000
 """Cards from which :func:`_cards` pauses the cyclic collector."""
 
@@ -172,8 +174,9 @@ def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardIn
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
     out = []
     for i, topic, qtype, tags, prompt, text in zip(chosen, *listing.fields_of(chosen), strict=True):
-        pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = rows[i]
-        key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
+        pack_id, qid, due, raw_ivl, code = rows[i]
+        state, queue, suspended, leech, last_rating, lapses, reps = cardlist.unpack(code)
+        key = (code & FLAG_MASK, queue == QUEUE_SCHEDULED and due is not None and due <= due_by)
         flags = flag_sets.get(key)
         if flags is None:
             flags = flag_sets[key] = _flags(state, key[1], suspended, queue == QUEUE_BURIED, leech)

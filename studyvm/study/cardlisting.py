@@ -129,13 +129,15 @@ def _sort_value(sort: str, row: tuple) -> Any:
     """What ``sort`` orders a row by, for the sorts that look at the card's state (``None`` for the
     ones that look at the question, which a card action never changes)."""
     if sort == "due":
-        return row[3]
+        return row[2]
     if sort == "ivl":
-        return round(row[4] or 0.0, 2)
-    if sort in ("lapses", "reps"):
-        return row[7] if sort == "lapses" else row[6]
+        return round(row[3] or 0.0, 2)
+    if sort == "lapses":
+        return cardlist.lapses_of(row[4])
+    if sort == "reps":
+        return cardlist.reps_of(row[4])
     if sort == "rating":
-        return row[10] or 0
+        return cardlist.rating_of(row[4])
     return None
 
 
@@ -216,7 +218,7 @@ class Listing:
         if sort == "due":
             # the raw values sort as the dates they stand for (integer microseconds on SQLite, naive UTC
             # datetimes on PostgreSQL), as the due test compares them (cardlist.due_key)
-            dues: Any = {i: rows[i][3] for i in chosen} if few else [r[3] for r in rows]
+            dues: Any = {i: rows[i][2] for i in chosen} if few else [r[2] for r in rows]
             dated = [i for i in out if dues[i] is not None]
             undated = [i for i in out if dues[i] is None]
             dated.sort(key=dues.__getitem__, reverse=reverse)

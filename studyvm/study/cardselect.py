@@ -15,17 +15,23 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, cast
 
+from studyvm.store import cardlist
 from studyvm.store.models import QUEUE_BURIED, QUEUE_SCHEDULED
 from studyvm.study.search import And, Node, Not, Or, Searchable, Term, split_prop
 
 ROW_KEYS: dict[str, Callable[[tuple], Any]] = {
     "pack": itemgetter(0),
-    "lapses": itemgetter(7),
-    "reps": itemgetter(6),
-    "ivl": lambda r: round(r[4] or 0.0, 2),
-    "state": itemgetter(2, 5, 8, 9),  # state, queue, suspended, leech
+    "ivl": lambda r: round(r[3] or 0.0, 2),
+    "code": itemgetter(4),
 }
 """Per field read from a listing row (the card's state): its value in a row."""
+FROM_CODE: dict[str, Callable[[int], Any]] = {
+    "state": lambda code: code & ((1 << cardlist.FLAG_BITS) - 1),  # state, queue, suspended, leech
+    "lapses": cardlist.lapses_of,
+    "reps": cardlist.reps_of,
+}
+"""Per field packed in a row's code (:func:`studyvm.store.cardlist.unpack`): its value in a code. Their
+groups are made by merging the groups of whole codes (one pass over the rows for all of them)."""
 QUESTION_FIELDS = {"topic": "topic", "type": "type", "tag": "tags"}
 """Per field of the question: its listing column (:meth:`~studyvm.study.cardlisting.Listing.column`)."""
 ATTRIBUTE = {"topic": "topic", "type": "type", "tag": "tags", "pack": "pack_id", "lapses": "lapses", "reps": "reps"}
@@ -67,6 +73,8 @@ class Columns:
         """Distinct value of ``field`` -> its rows (only rows still in a pack)."""
         known = self._groups.get(field)
         if known is None:
+            if field in FROM_CODE:
+                return self._from_code(field)
             if field in ROW_KEYS:
                 values: list[Any] = list(map(ROW_KEYS[field], self.rows))
             else:
@@ -83,16 +91,32 @@ class Columns:
             known = self._groups[field] = dict(grouped)
         return known
 
+    def _from_code(self, field: str) -> dict[Any, list[int]]:
+        """The groups of a field packed in the code: the groups of whole codes, merged."""
+        key = FROM_CODE[field]
+        merged: dict[Any, list[int]] = {}
+        for code, members in self.groups("code").items():
+            value = key(code)
+            found = merged.get(value)
+            if found is None:
+                merged[value] = list(members)  # a copy: the code's group moves on its own
+            else:
+                found += members
+        self._groups[field] = merged
+        return merged
+
     def moved(self, i: int, old: tuple, new: tuple) -> None:
         """Row ``i`` changed from ``old`` to ``new`` (its card's state; its question is the same):
         move it between the groups made so far."""
         if i not in self.universe:  # never in a group
             return
         for field, groups in self._groups.items():
-            key = ROW_KEYS.get(field)
-            if key is None:  # a field of the question: unchanged
+            if field in FROM_CODE:
+                was, now = FROM_CODE[field](old[4]), FROM_CODE[field](new[4])
+            elif field in ROW_KEYS:
+                was, now = ROW_KEYS[field](old), ROW_KEYS[field](new)
+            else:  # a field of the question: unchanged
                 continue
-            was, now = key(old), key(new)
             if was != now:
                 members = groups[was]
                 members.remove(i)
@@ -141,9 +165,10 @@ def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozen
     field = split_prop(node.value)[0] if node.field == "prop" else node.field
     if field == "is":
         out: list[int] = []
-        for (state, queue, suspended, leech), members in columns.groups("state").items():
+        for flag_bits, members in columns.groups("state").items():
+            state, queue, suspended, leech = cardlist.unpack(flag_bits)[:4]
             scheduled, buried = queue == QUEUE_SCHEDULED, queue == QUEUE_BURIED
-            due_rows = [i for i in members if rows[i][3] is not None and rows[i][3] <= due_by] if scheduled else []
+            due_rows = [i for i in members if rows[i][2] is not None and rows[i][2] <= due_by] if scheduled else []
             due_set = set(due_rows)
             not_due = [i for i in members if i not in due_set] if due_rows else members
             for due, part in ((True, due_rows), (False, not_due)):
