@@ -20,6 +20,8 @@ On a database server nothing is kept (each search reads every card).
 
 from __future__ import annotations
 
+import gc
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
@@ -76,6 +78,14 @@ class PackTexts:
         known = self._values.get(name)
         return known[pos] if known is not None else self._texts()[name][pos]
 
+    def containing(self, value: str) -> list[int]:
+        """The positions, ascending, of the questions whose search text holds ``value`` (lower-case):
+        searched in the stored column's one text when there is one (no string made per question)."""
+        stored = self._texts()["text"]
+        if isinstance(stored, TextColumn):
+            return stored.containing(value)
+        return [p for p, text in enumerate(self.values("text")) if value in text]
+
     def _texts(self) -> dict[str, Sequence[str]]:
         if not self._stored:
             stored = self._pack.listing_texts() if hasattr(self._pack, "listing_texts") else None
@@ -101,11 +111,14 @@ def pack_texts(svc: ServiceBase, pack: Any) -> PackTexts:
 _PACK, _QID = itemgetter(0), itemgetter(1)
 
 
-def _positions(rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, PackTexts]) -> list[int | None]:
+def _positions(
+    rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, PackTexts], firsts: list[int | None] | None = None
+) -> list[int | None]:
     """The position of each row's question in its pack (``None``: not in it); ``runs``: the rows as
     (pack id, how many) runs. Cards are stored in the order their pack listed them when they were
     first synced, so a run is usually a slice of its pack's ids: that is checked in C (one list
-    comparison), and only a run that is not is looked up id by id."""
+    comparison), and only a run that is not is looked up id by id. ``firsts``, if given, receives per
+    run the position of its first row when the run is such a slice, else ``None``."""
     out: list[int | None] = []
     at = 0
     for pack_id, count in runs:
@@ -114,14 +127,18 @@ def _positions(rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, 
         texts = packs.get(pack_id)
         if texts is None:
             out += [None] * count
-            continue
-        qids = list(map(_QID, chunk))
-        ids = texts.index.ids
-        first = texts.index.position(qids[0])
-        if first is not None and ids[first : first + count] == qids:
-            out += range(first, first + count)
+            first = None
         else:
-            out += map(texts.index.positions().get, qids)
+            qids = list(map(_QID, chunk))
+            ids = texts.index.ids
+            first = texts.index.position(qids[0])
+            if first is not None and ids[first : first + count] == qids:
+                out += range(first, first + count)
+            else:
+                first = None
+                out += map(texts.index.positions().get, qids)
+        if firsts is not None:
+            firsts.append(first)
     return out
 
 
@@ -146,7 +163,20 @@ class Listing:
     each, and the order of all of them under each sort asked for so far: a search takes its
     matches in that order as row numbers, so only the page shown becomes objects."""
 
-    __slots__ = ("rows", "pos", "orders", "last", "columns", "stamp", "dirty", "_where", "_packs", "_columns", "_runs")
+    __slots__ = (
+        "rows",
+        "pos",
+        "orders",
+        "last",
+        "columns",
+        "stamp",
+        "dirty",
+        "_where",
+        "_packs",
+        "_columns",
+        "_runs",
+        "_firsts",
+    )
 
     def __init__(self, svc: ServiceBase, rows: list[tuple], stamp: Any) -> None:
         self.rows = rows
@@ -158,7 +188,9 @@ class Listing:
             pack = svc.packs.get(pack_id)
             if pack is not None:
                 self._packs[pack_id] = pack_texts(svc, pack)
-        self.pos = _positions(rows, runs, self._packs)
+        self._firsts: list[int | None] = []
+        """Per run, the position of its first row when its rows are a slice of the pack's questions."""
+        self.pos = _positions(rows, runs, self._packs, self._firsts)
         """Per row, its question's position in its pack, or None for a question no longer in it."""
         self._columns: dict[str, list[Any]] = {}
         self.orders: dict[tuple[str, bool], list[int]] = {}
@@ -189,6 +221,27 @@ class Listing:
                     known += [values[p] if p is not None else None for p in part]
             self._columns[name] = known
         return known
+
+    def containing(self, value: str) -> frozenset[int]:
+        """The rows whose question's search text holds ``value`` (lower-case), as a word search asks:
+        found pack by pack in the stored texts (:meth:`PackTexts.containing`), no column made."""
+        out: list[int] = []
+        found: dict[str, list[int]] = {}
+        at = 0
+        for (pack_id, count), first in zip(self._runs, self._firsts, strict=True):
+            texts = self._packs.get(pack_id)
+            if texts is not None:
+                hits = found.get(pack_id)
+                if hits is None:
+                    hits = found[pack_id] = texts.containing(value)
+                if first is not None:  # rows at .. at + count hold positions first .. first + count
+                    part = hits[bisect_left(hits, first) : bisect_left(hits, first + count)]
+                    out += [p - first + at for p in part]
+                elif hits:
+                    chosen = set(hits)
+                    out += [i for i in range(at, at + count) if self.pos[i] in chosen]
+            at += count
+        return frozenset(out)
 
     def fields_of(self, chosen: list[int]) -> list[list[Any]]:
         """:data:`FIELDS` of the rows ``chosen`` (each still in its pack), one list per field: from whole
@@ -304,6 +357,30 @@ def listing_of(svc: ServiceBase) -> Listing:
     listing: Listing | None = cached["listing"] if stamp is not None and cached is not None else None
     if listing is not None and listing.stamp == stamp and listing.refresh(svc):
         return listing
+    return _read_all(svc, listing, stamp)
+
+
+def _read_all(svc: ServiceBase, listing: Listing | None, stamp: Any) -> Listing:
+    """Every card read again: put in ``listing`` where only some changed, else a new listing.
+
+    Reading makes some 100,000 objects, and the first time a session does it the collector would also
+    walk everything the start left it (a full collection: 20-40 ms at 100,000 cards). So it waits, and
+    a listing that is kept (on SQLite) is then frozen with whatever else is alive, as a loaded pack
+    is (:mod:`studyvm.packs.gcpause`); on a database server, where each search reads again, nothing
+    is frozen.
+    """
+    if not gc.isenabled():
+        return _read_rows(svc, listing, stamp)
+    gc.disable()
+    try:
+        return _read_rows(svc, listing, stamp)
+    finally:
+        if stamp is not None:
+            gc.freeze()
+        gc.enable()
+
+
+def _read_rows(svc: ServiceBase, listing: Listing | None, stamp: Any) -> Listing:
     with svc.read() as session:
         rows = cardlist.listed_cards(svc.learner_id, session=session)
     if listing is not None and listing.reread(rows, stamp):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from operator import itemgetter
 from typing import Any, cast
 
@@ -58,16 +59,30 @@ class _StandIn:
 class Columns:
     """Groups of a listing's rows by field value, made on first use and kept with the listing."""
 
-    def __init__(self, rows: Sequence[tuple], pos: Sequence[int | None], column: Callable[[str], list[Any]]) -> None:
+    def __init__(
+        self,
+        rows: Sequence[tuple],
+        pos: Sequence[int | None],
+        column: Callable[[str], list[Any]],
+        containing: Callable[[str], frozenset[int]] | None = None,
+    ) -> None:
         self.rows = rows  # the listing's own list: a changed row is seen here
         self.column = column
         """A listing column by name (``topic``, ``text``…): ``None`` in a row no longer in its pack."""
-        if None not in pos:  # the usual case: every card's question is in its pack
-            self.universe = frozenset(range(len(pos)))
-        else:
-            self.universe = frozenset(i for i, p in enumerate(pos) if p is not None)
-        """Every row still in a pack (what an empty query matches)."""
+        self.containing = containing
+        """The rows whose search text holds a (lower-case) string, if the listing can find them
+        without the text column (:meth:`~studyvm.study.cardlisting.Listing.containing`)."""
+        self._pos = pos
+        self.whole = None not in pos
+        """Whether every row's question is still in its pack (the usual case)."""
         self._groups: dict[str, dict[Any, list[int]]] = {}
+
+    @cached_property
+    def universe(self) -> frozenset[int]:
+        """Every row still in a pack (what an empty query matches), made when a query needs it."""
+        if self.whole:
+            return frozenset(range(len(self._pos)))
+        return frozenset(i for i, p in enumerate(self._pos) if p is not None)
 
     def groups(self, field: str) -> dict[Any, list[int]]:
         """Distinct value of ``field`` -> its rows (only rows still in a pack)."""
@@ -80,7 +95,7 @@ class Columns:
             else:
                 values = self.column(QUESTION_FIELDS[field])
             grouped: defaultdict[Any, list[int]] = defaultdict(list)
-            if len(self.universe) == len(values):
+            if self.whole:
                 for i, value in enumerate(values):
                     grouped[value].append(i)
             else:
@@ -108,7 +123,7 @@ class Columns:
     def moved(self, i: int, old: tuple, new: tuple) -> None:
         """Row ``i`` changed from ``old`` to ``new`` (its card's state; its question is the same):
         move it between the groups made so far."""
-        if i not in self.universe:  # never in a group
+        if not self.whole and i not in self.universe:  # never in a group
             return
         for field, groups in self._groups.items():
             if field in FROM_CODE:
@@ -141,11 +156,11 @@ def select(tree: Node, columns: Columns, due_by: Any, flags: Callable[..., froze
         if isinstance(node, Not):
             return columns.universe - walk(node.node)
         if isinstance(node, And):
-            out = columns.universe
-            for sub in node.nodes:
-                out = out & walk(sub)
+            out = walk(node.nodes[0]) if node.nodes else columns.universe
+            for sub in node.nodes[1:]:
                 if not out:
                     break
+                out = out & walk(sub)
             return out
         assert isinstance(node, Or)
         found: set[int] = set()
@@ -160,6 +175,8 @@ def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozen
     rows = columns.rows
     if not node.field:  # a word or phrase: Term.matches is `value.lower() in text`
         value = node.value.lower()
+        if columns.containing is not None:
+            return columns.containing(value)
         texts = columns.column("text")
         return frozenset(i for i in columns.universe if value in texts[i])
     field = split_prop(node.value)[0] if node.field == "prop" else node.field
