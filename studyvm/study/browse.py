@@ -139,7 +139,8 @@ def search_cards(
         matched = listing.last[1]
     else:
         if listing.columns is None:
-            listing.columns = Columns(listing.rows, listing.pos, listing.column, listing.containing)
+            parts = (listing.column, listing.containing, listing.occurrences)
+            listing.columns = Columns(listing.rows, listing.pos, *parts)
         rows = select(tree, listing.columns, due_by, _flags)
         if (sort, reverse) in listing.orders or len(rows) * FEW_MATCHES >= len(listing.rows):
             matched = [i for i in listing.order(sort, reverse) if i in rows]

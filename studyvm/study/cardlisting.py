@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from studyvm.packs.answertext import listed_prompt, search_text
 from studyvm.packs.gcpause import gc_paused
@@ -85,6 +85,11 @@ class PackTexts:
         if isinstance(stored, TextColumn):
             return stored.containing(value)
         return [p for p, text in enumerate(self.values("text")) if value in text]
+
+    def occurrences(self, value: str) -> int:
+        """A cheap guess at how many questions hold ``value`` (0 when the texts are not stored)."""
+        stored = self._texts()["text"]
+        return stored.occurrences(value) if isinstance(stored, TextColumn) else 0
 
     def _texts(self) -> dict[str, Sequence[str]]:
         if not self._stored:
@@ -222,9 +227,13 @@ class Listing:
             self._columns[name] = known
         return known
 
-    def containing(self, value: str) -> frozenset[int]:
+    def containing(self, value: str, among: frozenset[int] | None = None) -> frozenset[int]:
         """The rows whose question's search text holds ``value`` (lower-case), as a word search asks:
-        found pack by pack in the stored texts (:meth:`PackTexts.containing`), no column made."""
+        found pack by pack in the stored texts (:meth:`PackTexts.containing`), no column made; or
+        those of ``among`` (rows still in their packs), each tested alone."""
+        if among is not None:
+            rows, pos, packs = self.rows, self.pos, self._packs
+            return frozenset(i for i in among if value in packs[rows[i][0]].one("text", cast(int, pos[i])))
         out: list[int] = []
         found: dict[str, list[int]] = {}
         at = 0
@@ -242,6 +251,10 @@ class Listing:
                     out += [i for i in range(at, at + count) if self.pos[i] in chosen]
             at += count
         return frozenset(out)
+
+    def occurrences(self, value: str) -> int:
+        """A cheap guess at how many rows a word search for ``value`` finds (:meth:`PackTexts.occurrences`)."""
+        return sum(texts.occurrences(value) for texts in self._packs.values())
 
     def fields_of(self, chosen: list[int]) -> list[list[Any]]:
         """:data:`FIELDS` of the rows ``chosen`` (each still in its pack), one list per field: from whole

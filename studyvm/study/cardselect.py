@@ -64,14 +64,17 @@ class Columns:
         rows: Sequence[tuple],
         pos: Sequence[int | None],
         column: Callable[[str], list[Any]],
-        containing: Callable[[str], frozenset[int]] | None = None,
+        containing: Callable[[str, frozenset[int] | None], frozenset[int]] | None = None,
+        occurrences: Callable[[str], int] | None = None,
     ) -> None:
         self.rows = rows  # the listing's own list: a changed row is seen here
         self.column = column
         """A listing column by name (``topic``, ``text``…): ``None`` in a row no longer in its pack."""
         self.containing = containing
-        """The rows whose search text holds a (lower-case) string, if the listing can find them
-        without the text column (:meth:`~studyvm.study.cardlisting.Listing.containing`)."""
+        """The rows (of all, or of the given ones) whose search text holds a (lower-case) string, if the
+        listing can find them without the text column (:meth:`~studyvm.study.cardlisting.Listing.containing`)."""
+        self.occurrences = occurrences
+        """A cheap guess at how many rows hold a string (the rarest word of a query is looked for first)."""
         self._pos = pos
         self.whole = None not in pos
         """Whether every row's question is still in its pack (the usual case)."""
@@ -156,19 +159,42 @@ def select(tree: Node, columns: Columns, due_by: Any, flags: Callable[..., froze
         if isinstance(node, Not):
             return columns.universe - walk(node.node)
         if isinstance(node, And):
-            out = walk(node.nodes[0]) if node.nodes else columns.universe
-            for sub in node.nodes[1:]:
-                if not out:
-                    break
-                out = out & walk(sub)
-            return out
+            return every(node.nodes)
         assert isinstance(node, Or)
         found: set[int] = set()
         for sub in node.nodes:
             found |= walk(sub)
         return frozenset(found)
 
+    def every(nodes: tuple[Node, ...]) -> frozenset[int]:
+        # Words last, the rarest first: once few rows are left, a word is tested on those alone.
+        # The same rows as intersecting every part in order (intersection does not care).
+        words = [n for n in nodes if _is_word(n)] if columns.containing is not None else []
+        if len(words) > 1 and columns.occurrences is not None:
+            guess = columns.occurrences
+            words.sort(key=lambda n: guess(cast(Term, n).value.lower()))
+        out: frozenset[int] | None = None
+        for sub in [n for n in nodes if not _is_word(n)] + words if words else list(nodes):
+            if out is not None and not out:
+                break
+            if out is not None and words and _is_word(sub) and len(out) * FEW_CANDIDATES < len(columns.rows):
+                assert columns.containing is not None
+                out = columns.containing(cast(Term, sub).value.lower(), out)
+                continue
+            found = walk(sub)
+            out = found if out is None else out & found
+        return columns.universe if out is None else out
+
     return walk(tree)
+
+
+FEW_CANDIDATES = 8
+"""Rows left under one in this many: a word of an ``and`` is tested on them alone."""
+
+
+def _is_word(node: Node) -> bool:
+    """Whether ``node`` is a word or phrase (a term with no field)."""
+    return isinstance(node, Term) and not node.field
 
 
 def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozenset[str]]) -> frozenset[int]:
@@ -176,7 +202,7 @@ def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozen
     if not node.field:  # a word or phrase: Term.matches is `value.lower() in text`
         value = node.value.lower()
         if columns.containing is not None:
-            return columns.containing(value)
+            return columns.containing(value, None)
         texts = columns.column("text")
         return frozenset(i for i in columns.universe if value in texts[i])
     field = split_prop(node.value)[0] if node.field == "prop" else node.field
