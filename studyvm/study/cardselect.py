@@ -211,7 +211,7 @@ def _term(node: Term, columns: Columns, due_by: Any, flags: Callable[..., frozen
         for flag_bits, members in columns.groups("state").items():
             state, queue, suspended, leech = cardlist.unpack(flag_bits)[:4]
             scheduled, buried = queue == QUEUE_SCHEDULED, queue == QUEUE_BURIED
-            due_rows = [i for i in members if rows[i][2] is not None and rows[i][2] <= due_by] if scheduled else []
+            due_rows = [i for i in members if (when := rows[i][2]) is not None and when <= due_by] if scheduled else []
             due_set = set(due_rows)
             not_due = [i for i in members if i not in due_set] if due_rows else members
             for due, part in ((True, due_rows), (False, not_due)):
