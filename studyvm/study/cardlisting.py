@@ -1,6 +1,6 @@
 """The browser's listing of every stored card, kept between searches and updated in place.
 
-Reading 100,000 cards and making what a search needs of them costs about 250 ms, so the listing
+Reading 100,000 cards and making what a search needs of them costs about 110 ms, so the listing
 is kept on the service. A change made by this service (an answer, a suspension, a burial, a
 forget, an undo) re-reads only the cards it changed, at the next search; after a change made by
 any other connection (another session, another process) every card is read again and compared,
