@@ -3,9 +3,12 @@
 Testing 100,000 cards one by one against the tree costs 100–200 ms; most terms look at a
 field with few distinct values (topic, type, pack, tags, lapses, reps, interval, the state
 flags), so each distinct value is tested once (by the term's own ``matches``, on a stand-in
-card) and its rows taken whole; only words and phrases are tested row by row, as a plain
-substring test on the lower-cased text (what :class:`~studyvm.study.search.Term` does for them).
-``not``/``and``/``or`` become set operations. Headless; used by :mod:`studyvm.study.browse`.
+card) and its rows taken whole (the card's state and counts are grouped once, by the one integer
+that packs them). Words and phrases are a plain substring test on the lower-cased text (what
+:class:`~studyvm.study.search.Term` does for them): searched in the pack index's one stored text
+when the listing can, else row by row; in an ``and`` they come last, the rarest first, and once few
+rows are left they are tested on those alone. ``not``/``and``/``or`` become set operations.
+Headless; used by :mod:`studyvm.study.browse`.
 """
 
 from __future__ import annotations
