@@ -173,10 +173,14 @@ GC_PAUSE_FROM = 5000
 def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
     rows = listing.rows
     flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
+    unpacked: dict[int, cardlist.CardCode] = {}  # a few thousand distinct codes: each unpacked once
     out = []
     for i, topic, qtype, tags, prompt, text in zip(chosen, *listing.fields_of(chosen), strict=True):
         pack_id, qid, due, raw_ivl, code = rows[i]
-        state, queue, suspended, leech, last_rating, lapses, reps = cardlist.unpack(code)
+        fields = unpacked.get(code)
+        if fields is None:
+            fields = unpacked[code] = cardlist.unpack(code)
+        state, queue, suspended, leech, last_rating, lapses, reps = fields
         key = (code & FLAG_MASK, queue == QUEUE_SCHEDULED and due is not None and due <= due_by)
         flags = flag_sets.get(key)
         if flags is None:
