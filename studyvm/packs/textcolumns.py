@@ -14,6 +14,7 @@ import os
 import struct
 import zlib
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import overload
@@ -65,6 +66,11 @@ def decode_columns(data: bytes) -> list[TextColumn]:
     return columns
 
 
+FEW_HITS = 8
+"""A search whose string occurs more than once in this many strings tests them one by one
+(:meth:`TextColumn.containing`): each hit in the one text costs more than a test of one string."""
+
+
 class TextColumn(Sequence[str]):
     """One stored column: its strings by position (slices of one text)."""
 
@@ -91,6 +97,32 @@ class TextColumn(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tolist())
+
+    def occurrences(self, needle: str) -> int:
+        """How often ``needle`` occurs in the one text: at least the number of strings that contain it
+        (a cheap guess at how many :meth:`containing` finds)."""
+        return self._text.count(needle)
+
+    def containing(self, needle: str) -> list[int]:
+        """The positions, ascending, of the strings that contain ``needle`` (``needle in self[pos]``),
+        found by searching the one text: no string is made (a word search of the browser)."""
+        text, offsets = self._text, self._offsets
+        if not needle:
+            return list(range(len(self)))
+        if text.count(needle) * FEW_HITS > len(self):  # a common word: string by string is cheaper
+            return [pos for pos, value in enumerate(self.tolist()) if needle in value]
+        out: list[int] = []
+        size, find = len(needle), text.find
+        at = find(needle)
+        while at >= 0:
+            pos = bisect_right(offsets, at) - 1  # the string holding the first character found
+            end = offsets[pos + 1]
+            if at + size <= end:
+                out.append(pos)
+                at = find(needle, end)  # the next string
+            else:  # across two strings: not a match, look again from the next character
+                at = find(needle, at + 1)
+        return out
 
     def tolist(self) -> list[str]:
         """Every string, in order."""

@@ -11,6 +11,7 @@ for the page a screen shows. Headless: no Textual; the SQL is in
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -139,7 +140,8 @@ def search_cards(
         matched = listing.last[1]
     else:
         if listing.columns is None:
-            listing.columns = Columns(listing.rows, listing.pos, listing.column)
+            parts = (listing.column, listing.containing, listing.occurrences)
+            listing.columns = Columns(listing.rows, listing.pos, *parts)
         rows = select(tree, listing.columns, due_by, _flags)
         if (sort, reverse) in listing.orders or len(rows) * FEW_MATCHES >= len(listing.rows):
             matched = [i for i in listing.order(sort, reverse) if i in rows]
@@ -169,14 +171,16 @@ GC_PAUSE_FROM = 5000
 
 def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardInfo]:
     rows = listing.rows
-    flag_sets: dict[tuple, frozenset[str]] = {}  # a few dozen distinct ones, made once each
+    decoded: dict[int, tuple] = {}  # a few thousand distinct codes: each worked out once
     out = []
     for i, topic, qtype, tags, prompt, text in zip(chosen, *listing.fields_of(chosen), strict=True):
-        pack_id, qid, state, due, raw_ivl, queue, reps, lapses, suspended, leech, last_rating = rows[i]
-        key = (state, queue == QUEUE_SCHEDULED and due is not None and due <= due_by, suspended, queue, leech)
-        flags = flag_sets.get(key)
-        if flags is None:
-            flags = flag_sets[key] = _flags(state, key[1], suspended, queue == QUEUE_BURIED, leech)
+        pack_id, qid, due, raw_ivl, code = rows[i]
+        known = decoded.get(code)
+        if known is None:
+            known = decoded[code] = _decoded(code)
+        state, last_rating, lapses, reps, scheduled, flags_due, flags = known
+        if scheduled and due is not None and due <= due_by:
+            flags = flags_due
         out.append(  # positional, in field order
             CardInfo(
                 pack_id,
@@ -184,7 +188,7 @@ def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardIn
                 prompt,
                 topic,
                 qtype,
-                STATE_NAMES.get(state, "review"),
+                state,
                 cardlist.as_utc(due),
                 round(raw_ivl or 0.0, 2),
                 lapses,
@@ -196,6 +200,20 @@ def _make_cards(listing: Listing, chosen: list[int], due_by: Any) -> list[CardIn
             )
         )
     return out
+
+
+@functools.cache  # a few dozen distinct ones
+def _flag_set(state: int, due: bool, suspended: bool, buried: bool, leech: bool) -> frozenset[str]:
+    return _flags(state, due, suspended, buried, leech)
+
+
+def _decoded(code: int) -> tuple[str, int | None, int, int, bool, frozenset[str], frozenset[str]]:
+    """What a card's code (:func:`studyvm.store.cardlist.unpack`) gives a :class:`CardInfo`: its state's
+    name, last rating, lapses, reps, whether it is scheduled, and its flags when due and when not."""
+    state, queue, suspended, leech, last_rating, lapses, reps = cardlist.unpack(code)
+    buried, scheduled = queue == QUEUE_BURIED, queue == QUEUE_SCHEDULED
+    due, not_due = (_flag_set(state, on, suspended, buried, leech) for on in (True, False))
+    return STATE_NAMES.get(state, "review"), last_rating, lapses, reps, scheduled, due, not_due
 
 
 def sort_cards(cards: list[CardInfo], sort: str, reverse: bool = False) -> list[CardInfo]:

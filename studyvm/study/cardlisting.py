@@ -1,6 +1,6 @@
 """The browser's listing of every stored card, kept between searches and updated in place.
 
-Reading 100,000 cards and making what a search needs of them costs about 250 ms, so the listing
+Reading 100,000 cards and making what a search needs of them costs about 110 ms, so the listing
 is kept on the service. A change made by this service (an answer, a suspension, a burial, a
 forget, an undo) re-reads only the cards it changed, at the next search; after a change made by
 any other connection (another session, another process) every card is read again and compared,
@@ -20,16 +20,16 @@ On a database server nothing is kept (each search reads every card).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from bisect import bisect_left
+from collections.abc import Iterable
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from studyvm.packs.answertext import listed_prompt, search_text
-from studyvm.packs.gcpause import gc_paused
-from studyvm.packs.textcolumns import TextColumn
 from studyvm.store import cardlist
 from studyvm.study.cardselect import Columns
+from studyvm.study.cardtexts import FIELDS, PackTexts, pack_texts
 
 if TYPE_CHECKING:
     from studyvm.study.servicebase import ServiceBase
@@ -43,69 +43,21 @@ PATCH_MOST = 200
 """More changed cards than this: their groups are made again rather than moved one by one."""
 
 
-FIELDS = ("topic", "type", "tags", "prompt", "text")
-"""What a listing knows of each card's question, column by column (:meth:`Listing.column`): the prompt
-on one line, and the search text (:func:`studyvm.packs.answertext.search_text`)."""
 FEW_ROWS = 8
 """Rows asked for under one in this many of a listing's: taken one by one rather than from whole columns."""
-
-
-class PackTexts:
-    """What the browser needs of one pack's questions, by position in the pack: topic, type and tags
-    from the pack index, and each question's prompt on one line and search text, read at first use
-    from the on-disk index (:meth:`~studyvm.packs.packindex.LazyPack.listing_texts`): no question is
-    parsed. A pack parsed in full, or an index whose texts are damaged, makes them from the questions."""
-
-    def __init__(self, pack: Any) -> None:
-        index = pack.index
-        self.index = index
-        self._pack = pack
-        self._values: dict[str, list[Any]] = {"topic": index.topics, "type": index.types, "tags": index.tags}
-        self._stored: dict[str, Sequence[str]] = {}
-
-    def values(self, name: str) -> list[Any]:
-        """One of :data:`FIELDS` for every question, in pack order."""
-        known = self._values.get(name)
-        if known is None:
-            stored = self._texts()[name]
-            known = self._values[name] = stored.tolist() if isinstance(stored, TextColumn) else list(stored)
-        return known
-
-    def one(self, name: str, pos: int) -> Any:
-        """One of :data:`FIELDS` of the question at ``pos`` (a page's rows: no whole column made)."""
-        known = self._values.get(name)
-        return known[pos] if known is not None else self._texts()[name][pos]
-
-    def _texts(self) -> dict[str, Sequence[str]]:
-        if not self._stored:
-            stored = self._pack.listing_texts() if hasattr(self._pack, "listing_texts") else None
-            self._stored["prompt"], self._stored["text"] = stored if stored is not None else _parsed_texts(self._pack)
-        return self._stored
-
-
-@gc_paused  # an indexed pack parses every question here (about 1.1 s at 100,000): only when its texts are damaged
-def _parsed_texts(pack: Any) -> tuple[list[str], list[str]]:
-    questions = list(pack.questions)
-    return [listed_prompt(q) for q in questions], [search_text(q) for q in questions]
-
-
-def pack_texts(svc: ServiceBase, pack: Any) -> PackTexts:
-    """The :class:`PackTexts` of ``pack``, kept on the service."""
-    cache = svc.caches.setdefault("browse_texts", {})
-    found = cache.get(pack.id)
-    if found is None:
-        found = cache[pack.id] = PackTexts(pack)
-    return found
 
 
 _PACK, _QID = itemgetter(0), itemgetter(1)
 
 
-def _positions(rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, PackTexts]) -> list[int | None]:
+def _positions(
+    rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, PackTexts], firsts: list[int | None] | None = None
+) -> list[int | None]:
     """The position of each row's question in its pack (``None``: not in it); ``runs``: the rows as
     (pack id, how many) runs. Cards are stored in the order their pack listed them when they were
     first synced, so a run is usually a slice of its pack's ids: that is checked in C (one list
-    comparison), and only a run that is not is looked up id by id."""
+    comparison), and only a run that is not is looked up id by id. ``firsts``, if given, receives per
+    run the position of its first row when the run is such a slice, else ``None``."""
     out: list[int | None] = []
     at = 0
     for pack_id, count in runs:
@@ -114,14 +66,18 @@ def _positions(rows: list[tuple], runs: list[tuple[str, int]], packs: dict[str, 
         texts = packs.get(pack_id)
         if texts is None:
             out += [None] * count
-            continue
-        qids = list(map(_QID, chunk))
-        ids = texts.index.ids
-        first = texts.index.position(qids[0])
-        if first is not None and ids[first : first + count] == qids:
-            out += range(first, first + count)
+            first = None
         else:
-            out += map(texts.index.positions().get, qids)
+            qids = list(map(_QID, chunk))
+            ids = texts.index.ids
+            first = texts.index.position(qids[0])
+            if first is not None and ids[first : first + count] == qids:
+                out += range(first, first + count)
+            else:
+                first = None
+                out += map(texts.index.positions().get, qids)
+        if firsts is not None:
+            firsts.append(first)
     return out
 
 
@@ -129,13 +85,15 @@ def _sort_value(sort: str, row: tuple) -> Any:
     """What ``sort`` orders a row by, for the sorts that look at the card's state (``None`` for the
     ones that look at the question, which a card action never changes)."""
     if sort == "due":
-        return row[3]
+        return row[2]
     if sort == "ivl":
-        return round(row[4] or 0.0, 2)
-    if sort in ("lapses", "reps"):
-        return row[7] if sort == "lapses" else row[6]
+        return round(row[3] or 0.0, 2)
+    if sort == "lapses":
+        return cardlist.lapses_of(row[4])
+    if sort == "reps":
+        return cardlist.reps_of(row[4])
     if sort == "rating":
-        return row[10] or 0
+        return cardlist.rating_of(row[4])
     return None
 
 
@@ -144,7 +102,20 @@ class Listing:
     each, and the order of all of them under each sort asked for so far: a search takes its
     matches in that order as row numbers, so only the page shown becomes objects."""
 
-    __slots__ = ("rows", "pos", "orders", "last", "columns", "stamp", "dirty", "_where", "_packs", "_columns", "_runs")
+    __slots__ = (
+        "rows",
+        "pos",
+        "orders",
+        "last",
+        "columns",
+        "stamp",
+        "dirty",
+        "_where",
+        "_packs",
+        "_columns",
+        "_runs",
+        "_firsts",
+    )
 
     def __init__(self, svc: ServiceBase, rows: list[tuple], stamp: Any) -> None:
         self.rows = rows
@@ -156,7 +127,9 @@ class Listing:
             pack = svc.packs.get(pack_id)
             if pack is not None:
                 self._packs[pack_id] = pack_texts(svc, pack)
-        self.pos = _positions(rows, runs, self._packs)
+        self._firsts: list[int | None] = []
+        """Per run, the position of its first row when its rows are a slice of the pack's questions."""
+        self.pos = _positions(rows, runs, self._packs, self._firsts)
         """Per row, its question's position in its pack, or None for a question no longer in it."""
         self._columns: dict[str, list[Any]] = {}
         self.orders: dict[tuple[str, bool], list[int]] = {}
@@ -188,6 +161,35 @@ class Listing:
             self._columns[name] = known
         return known
 
+    def containing(self, value: str, among: frozenset[int] | None = None) -> frozenset[int]:
+        """The rows whose question's search text holds ``value`` (lower-case), as a word search asks:
+        found pack by pack in the stored texts (:meth:`PackTexts.containing`), no column made; or
+        those of ``among`` (rows still in their packs), each tested alone."""
+        if among is not None:
+            rows, pos, packs = self.rows, self.pos, self._packs
+            return frozenset(i for i in among if value in packs[rows[i][0]].one("text", cast(int, pos[i])))
+        out: list[int] = []
+        found: dict[str, list[int]] = {}
+        at = 0
+        for (pack_id, count), first in zip(self._runs, self._firsts, strict=True):
+            texts = self._packs.get(pack_id)
+            if texts is not None:
+                hits = found.get(pack_id)
+                if hits is None:
+                    hits = found[pack_id] = texts.containing(value)
+                if first is not None:  # rows at .. at + count hold positions first .. first + count
+                    part = hits[bisect_left(hits, first) : bisect_left(hits, first + count)]
+                    out += [p - first + at for p in part]
+                elif hits:
+                    chosen = set(hits)
+                    out += [i for i in range(at, at + count) if self.pos[i] in chosen]
+            at += count
+        return frozenset(out)
+
+    def occurrences(self, value: str) -> int:
+        """A cheap guess at how many rows a word search for ``value`` finds (:meth:`PackTexts.occurrences`)."""
+        return sum(texts.occurrences(value) for texts in self._packs.values())
+
     def fields_of(self, chosen: list[int]) -> list[list[Any]]:
         """:data:`FIELDS` of the rows ``chosen`` (each still in its pack), one list per field: from whole
         columns for many rows, one by one for a page (no column made for it)."""
@@ -216,7 +218,7 @@ class Listing:
         if sort == "due":
             # the raw values sort as the dates they stand for (integer microseconds on SQLite, naive UTC
             # datetimes on PostgreSQL), as the due test compares them (cardlist.due_key)
-            dues: Any = {i: rows[i][3] for i in chosen} if few else [r[3] for r in rows]
+            dues: Any = {i: rows[i][2] for i in chosen} if few else [r[2] for r in rows]
             dated = [i for i in out if dues[i] is not None]
             undated = [i for i in out if dues[i] is None]
             dated.sort(key=dues.__getitem__, reverse=reverse)
@@ -302,6 +304,30 @@ def listing_of(svc: ServiceBase) -> Listing:
     listing: Listing | None = cached["listing"] if stamp is not None and cached is not None else None
     if listing is not None and listing.stamp == stamp and listing.refresh(svc):
         return listing
+    return _read_all(svc, listing, stamp)
+
+
+def _read_all(svc: ServiceBase, listing: Listing | None, stamp: Any) -> Listing:
+    """Every card read again: put in ``listing`` where only some changed, else a new listing.
+
+    Reading makes some 100,000 objects, and the first time a session does it the collector would also
+    walk everything the start left it (a full collection: 20-40 ms at 100,000 cards). So it waits, and
+    a listing that is kept (on SQLite) is then frozen with whatever else is alive, as a loaded pack
+    is (:mod:`studyvm.packs.gcpause`); on a database server, where each search reads again, nothing
+    is frozen.
+    """
+    if not gc.isenabled():
+        return _read_rows(svc, listing, stamp)
+    gc.disable()
+    try:
+        return _read_rows(svc, listing, stamp)
+    finally:
+        if stamp is not None:
+            gc.freeze()
+        gc.enable()
+
+
+def _read_rows(svc: ServiceBase, listing: Listing | None, stamp: Any) -> Listing:
     with svc.read() as session:
         rows = cardlist.listed_cards(svc.learner_id, session=session)
     if listing is not None and listing.reread(rows, stamp):
