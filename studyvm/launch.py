@@ -87,7 +87,7 @@ def check_terminal_size(size: os.terminal_size | None = None) -> None:
     if size.columns < MIN_COLUMNS or size.lines < MIN_LINES:
         raise UsageError(
             f"the terminal is {size.columns}x{size.lines}; StudyVM needs at least {MIN_COLUMNS}x{MIN_LINES} "
-            "(enlarge the window, or use --plain)"
+            "(enlarge the window; `studyvm study --plain` and `studyvm quiz --plain` work line by line)"
         )
 
 

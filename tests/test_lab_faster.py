@@ -49,3 +49,13 @@ def test_show_me_and_the_lab_carry_the_line() -> None:
     assert [line.split(" beat")[0] for line in run.faster] == ["para"]
     assert lab.reprice(run, "hypercall=5000").faster == []
     assert lab.compare("io", "p4-2005", ["native", "para", "hybrid"]).faster == []
+
+
+def test_the_json_carries_the_same_lines() -> None:
+    import json
+
+    compared = json.loads(_sim("compare", "--workload", "popf", "--profile", "p4-2005", "--json"))
+    assert len(compared["faster_than_native"]) == 1 and compared["faster_than_native"][0].startswith("para beat native")
+    assert json.loads(_sim("compare", "--workload", "io", "--json"))["faster_than_native"] == []
+    scenario = json.loads(_sim("scenario", "popf-equivalence", "--json"))
+    assert scenario["faster_than_native"] == lab.demo("popf-equivalence").faster

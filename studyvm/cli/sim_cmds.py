@@ -250,15 +250,16 @@ def scenario_cmd(
         o = minisim.run_scenario(scenario_id)
     except ValueError as e:
         raise _fail(f"error: {e}", 2) from None
+    from minisim import breakdown
+
+    faster = breakdown.faster_than_native(breakdown.of_all(o.results))  # a ratio below 1.00x needs its reason
     if as_json:
-        typer.echo(json.dumps(o.to_dict(), indent=2))
+        typer.echo(json.dumps({**o.to_dict(), "faster_than_native": faster}, indent=2))
         return
     s = o.scenario
     typer.echo(f"{s.title}\nclaim: {s.claim}\n{s.workload} on {s.profile}, scale {s.scale}")
     typer.echo(_table(o.results))
-    from minisim import breakdown
-
-    for line in breakdown.faster_than_native(breakdown.of_all(o.results)):
+    for line in faster:
         typer.echo(line)
     typer.echo(f"{s.metric}: " + ", ".join(f"{k} {_value(v)}" for k, v in o.values.items()))
     typer.echo(f"verdict: {o.verdict}")

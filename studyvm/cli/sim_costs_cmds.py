@@ -69,6 +69,7 @@ def show_compare(c, overrides: dict[str, int], as_json: bool, table: Callable[[d
         d = shown.to_dict()
         for label, b in bds.items():
             d["modes"][label]["breakdown"] = b.to_dict()
+        d["faster_than_native"] = breakdown.faster_than_native(bds)  # the same lines as the table's
         if overrides:
             p = profiles.get(c.profile)
             d["prices"] = {n: {"profile": pricing.value(p, n), "set": v} for n, v in overrides.items()}

@@ -6,6 +6,7 @@ Each test fails with a traceback (or a leaked secret / SQL statement) without th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -190,6 +191,18 @@ def test_a_tiny_terminal_is_refused_before_drawing() -> None:
     with pytest.raises(StudyVMError, match="the terminal is 8x4; StudyVM needs at least 20x10"):
         check_terminal_size(os.terminal_size((8, 4)))
     check_terminal_size(os.terminal_size((20, 10)))
+
+
+def test_the_tiny_terminal_advice_names_options_that_exist(tmp_path: Path) -> None:
+    # bare `studyvm` (and `lab`, `stats`) take no --plain: the advice names the commands that do
+    from studyvm.cli.tui_cmds import check_terminal_size
+
+    with pytest.raises(StudyVMError) as refused:
+        check_terminal_size(os.terminal_size((8, 4)))
+    commands = re.findall(r"`studyvm (\w+) --plain`", str(refused.value))
+    assert commands == ["study", "quiz"]
+    for command in commands:
+        assert "--plain" in _run(tmp_path, command, "--help").output
 
 
 def test_a_damaged_database_says_what_to_do(tmp_path: Path) -> None:
