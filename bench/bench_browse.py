@@ -136,7 +136,7 @@ def _children(home: Path, url: str, runs: int) -> dict[str, object]:
         for _ in range(runs):
             child = [sys.executable, __file__, "--first-search", query, "--home", str(home), "--url", url]
             samples.append(json.loads(subprocess.run(child, check=True, capture_output=True, text=True).stdout))
-        cpu = [float(s["cpu_ms"]) for s in samples]  # type: ignore[arg-type]
+        cpu = [float(s["cpu_ms"]) for s in samples]
         # the last run's fields first: its own cpu_ms must not hide the median
         out[query] = {**samples[-1], "cpu_ms": round(statistics.median(cpu), 1), "cpu_ms_runs": cpu}
     return out

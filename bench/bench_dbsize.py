@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_study import NOW, generate, make_pack  # noqa: E402
 
 from studyvm.store.engine import open_database  # noqa: E402
-from studyvm.study.card_writes import _snapshot  # noqa: E402
+from studyvm.study.card_writes import undo_snapshot  # noqa: E402
 from studyvm.study.cards import CardRow  # noqa: E402
 from studyvm.study.scheduling import CardFields  # noqa: E402
 
@@ -55,7 +55,7 @@ def sample_snapshot() -> str:
         buried_until=None,
         last_rating=3,
     )
-    return _snapshot(card)
+    return undo_snapshot(card)
 
 
 def sizes(path: Path) -> dict[str, object]:

@@ -84,7 +84,7 @@ def workload(url: str, pack, home: Path) -> list[tuple[str, object]]:
     if is_sqlite(engine):  # the dashboard's first figures, read before the service opens
         raw = engine.raw_connection()
         ids = {PACK_ID: [q.id for q in pack.questions]}
-        glance._read(raw.driver_connection, "bench", ids, NOW, UTC, DailyLimits())  # noqa: SLF001
+        glance.read_glance(raw.driver_connection, "bench", ids, NOW, UTC, DailyLimits())
         raw.close()
     engine.dispose()
     return seen

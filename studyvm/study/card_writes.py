@@ -48,7 +48,8 @@ _UPDATE_CARD = update(CARD).where(CARD.c.id == bindparam("card_id"))
 _INSERT_LOG = insert(LOG)
 
 
-def _snapshot(card: CardRow) -> str:
+def undo_snapshot(card: CardRow) -> str:
+    """What undoing an answer restores: ``card``'s state before it, as a compact snapshot (:mod:`undosnap`)."""
     return undosnap.encode(card.fields, card.suspended, card.leech, card.buried_until, card.last_rating)
 
 
@@ -93,7 +94,7 @@ def log_values(
         "state_before": card.fields.state,
         "score": score,
         "response": None if response is None else json.dumps(response, default=str),
-        "prev": _snapshot(card),
+        "prev": undo_snapshot(card),
     }
 
 

@@ -51,14 +51,14 @@ def glance(
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, settings.learner, packs, now, tz, limits)
+        return read_glance(conn, settings.learner, packs, now, tz, limits)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
 
 
-def _read(
+def read_glance(
     conn: sqlite3.Connection,
     learner_name: str,
     packs: dict[str, list[str]],
@@ -66,6 +66,7 @@ def _read(
     tz: tzinfo,
     limits: DailyLimits,
 ) -> Glance | None:
+    """:func:`glance` over an open connection (the caller owns it; SQLite errors are the caller's)."""
     if not hotpath.schema_current(conn):  # an older schema stores other types: the service migrates it
         return None
     learner = hotpath.learner_named(conn, learner_name)
